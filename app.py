@@ -1,0 +1,40 @@
+"""Movement Workbook: entry point. Sets up the page and builds navigation from who is visiting."""
+
+import streamlit as st
+
+from workbook.ui import context, style
+
+style.set_up_page()
+ctx = context.load()
+
+if ctx.lessons.problems:
+    with st.expander(
+        f":material/warning: {len(ctx.lessons.problems)} problem(s) in the lesson files: "
+        "those lessons are left out until fixed",
+        expanded=False,
+    ):
+        for problem in ctx.lessons.problems:
+            st.text(str(problem))
+        st.caption("Check the folder with: python -m workbook.lessons check")
+
+seated = ctx.seat is not None
+start = st.Page(
+    "pages/start.py",
+    title="Join or start",
+    icon=":material/login:",
+    url_path="start",
+    default=not seated,
+)
+workbook = st.Page(
+    "pages/workbook.py",
+    title="Workbook",
+    icon=":material/menu_book:",
+    url_path="workbook",
+    default=seated,
+)
+results = st.Page(
+    "pages/results.py", title="Our results", icon=":material/insights:", url_path="results"
+)
+
+pages = [workbook, results, start] if seated else [start]
+st.navigation(pages, position="sidebar").run()

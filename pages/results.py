@@ -1,0 +1,100 @@
+"""The group's results: ratings by key finding (and change since the first look), reflections,
+commitments, what is still unanswered, and starting a follow-up round."""
+
+import streamlit as st
+
+from workbook import results
+from workbook.charts.ratings import findings_chart
+from workbook.progress import round_label
+from workbook.ui import context
+from workbook.ui.text import user_text
+from workbook.ui.widgets import seat_header
+
+ctx = context.get()
+seat = ctx.seat
+if seat is None:
+    st.switch_page("pages/start.py")
+store, lessons = ctx.store, ctx.lessons
+ratings = store.group_ratings(seat.group.id)
+reflections = store.group_reflections(seat.group.id)
+commitments = store.commitments(seat.group.id)
+round_ = seat.group.current_round
+
+seat_header(seat)
+st.title("Our results")
+
+scores = results.finding_scores(ratings)
+st.plotly_chart(findings_chart(scores), width="stretch", config={"displaylogo": False})
+changes = results.finding_changes(scores)
+if not changes.empty:
+    st.subheader("Change since the first look")
+    st.dataframe(
+        changes.rename(
+            columns={
+                "finding": "Key finding",
+                "first_look": "First look",
+                "latest": "Latest",
+                "change": "Change",
+            }
+        ),
+        hide_index=True,
+        column_config={
+            "First look": st.column_config.NumberColumn(format="%.1f"),
+            "Latest": st.column_config.NumberColumn(format="%.1f"),
+            "Change": st.column_config.NumberColumn(format="%+.1f"),
+        },
+    )
+if ratings:
+    with st.expander("Every rating statement"):
+        st.dataframe(results.statement_table(ratings, lessons), hide_index=True)
+
+st.subheader("Our reflections")
+if not reflections:
+    st.caption("No written answers yet.")
+for lesson in lessons.lessons:
+    answers = [r for r in reflections if r.lesson_id == lesson.id]
+    if not answers:
+        continue
+    with st.expander(f"{lesson.title} ({len(answers)})", expanded=False):
+        for prompt in lesson.prompts:
+            mine = [r for r in answers if r.prompt_id == prompt.id]
+            if not mine:
+                continue
+            st.markdown(f"**{prompt.text}**")
+            for reflection in mine:
+                author = reflection.author or "Anonymous"
+                st.caption(f"{round_label(reflection.round)} · {author}")
+                user_text(reflection.text)
+
+st.subheader("Our commitments")
+if not commitments:
+    st.caption("No commitments yet: add them in the action plan, the last lesson.")
+for commitment in commitments:
+    with st.container(border=True):
+        user_text(commitment.what)
+        status = commitment.status.label if commitment.status else "Not reviewed yet"
+        who = f"{commitment.who} · " if commitment.who else ""
+        when = f"by {commitment.by_when:%d %b %Y} · " if commitment.by_when else ""
+        st.text(f"{who}{when}{commitment.key_finding.label} · {status}")
+
+missing = results.unanswered(lessons, reflections, ratings, round_=round_)
+st.subheader("Not answered yet" + ("" if round_ == 1 else f" ({round_label(round_)})"))
+if not missing:
+    st.success("Your group has answered every prompt and statement in this round.")
+for item in missing:
+    st.markdown(
+        f"**{item.lesson_title}**: {len(item.prompts)} question(s), "
+        f"{len(item.statements)} rating(s) open"
+    )
+
+st.divider()
+st.subheader("Coming back later?")
+st.markdown(
+    "A few weeks on, start a follow-up round: rate yourselves again and mark which commitments "
+    "you kept. Your first-look answers are kept and compared, never overwritten."
+)
+confirm = st.checkbox("Yes, our group is ready for a follow-up round", key="results_confirm_round")
+if st.button("Start a follow-up round", disabled=not confirm, key="results_new_round"):
+    store.start_follow_up(group_id=seat.group.id)
+    store.set_participant_step(participant_id=seat.participant.id, step=0)
+    st.switch_page("pages/workbook.py")

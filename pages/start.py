@@ -1,0 +1,182 @@
+"""Join a workshop with its code, or start one (facilitated or self-guided)."""
+
+import streamlit as st
+from pydantic import ValidationError
+
+from workbook.models import JoinRequest, WorkshopCreate, plain_errors
+from workbook.store import StoreError
+from workbook.ui import context, session
+from workbook.ui.text import user_heading
+from workbook.ui.widgets import show_errors
+
+NEW_GROUP = "➕ A new group…"
+ctx = context.get()
+store = ctx.store
+
+st.title("Movement Workbook")
+st.markdown(
+    "Work through what movements can learn from each other (HIV/AIDS, global mental health, "
+    "rare disease and disability rights), rate yourselves, map your relationships and make a plan."
+)
+notice = session.take_notice()
+if notice:
+    st.warning(notice, icon=":material/link_off:")
+
+if ctx.seat is not None:
+    with st.container(border=True):
+        st.markdown("**You are seated in this workshop on this device:**")
+        user_heading(ctx.seat.workshop.title, level=3, caption=f"Group: {ctx.seat.group.name}")
+        if st.button("Leave this workshop on this device", key="start_leave"):
+            session.forget()
+            st.rerun()
+
+join_tab, start_tab = st.tabs(["Join a workshop", "Start a workshop"])
+
+# --- join -----------------------------------------------------------------------------------
+with join_tab:
+    found = st.session_state.get("start_found_workshop")
+    with st.form("start_find", border=False):
+        code = st.text_input(
+            "Workshop code",
+            value=session.code_from_url(),
+            placeholder="ABC-234",
+            help="Six letters and digits, shown on the facilitator's screen.",
+        )
+        if st.form_submit_button("Find workshop", type="primary" if found is None else "secondary"):
+            try:
+                found = store.find_workshop(code).id
+                st.session_state["start_found_workshop"] = found
+            except StoreError as error:
+                st.session_state.pop("start_found_workshop", None)
+                found = None
+                st.error(str(error), icon=":material/search_off:")
+
+    workshop = store.workshop_by_id(found) if found is not None else None
+    if workshop is not None:
+        with st.container(border=True):
+            user_heading(
+                workshop.title, level=3, caption=f"{workshop.cause} · code {workshop.display_code}"
+            )
+            if workshop.shares_with_funders:
+                st.info(
+                    "This workshop shares answers with its funders **in aggregate only**: figures "
+                    "from fewer than 5 groups are never shown, and your words are quoted only "
+                    "if you tick the box below, never with your name or group.",
+                    icon=":material/visibility:",
+                )
+            else:
+                st.caption("This workshop does not share anything with funders.")
+            groups = store.groups(workshop.id)
+            with st.form("start_join"):
+                options = [group.name for group in groups] + [NEW_GROUP]
+                choice = st.selectbox(
+                    "Your group (your table or team)",
+                    options,
+                    index=len(options) - 1,
+                )
+                new_group = st.text_input(
+                    "New group's name",
+                    help="Only if you chose a new group, e.g. Table 3 or your team's name.",
+                )
+                display_name = st.text_input(
+                    "Your name (optional)", help="Leave empty to take part anonymously."
+                )
+                consent = st.checkbox(
+                    "You may quote me anonymously",
+                    help="Lets your written answers appear, without any name, in reports across "
+                    "many workshops. You can take part fully without it.",
+                )
+                if st.form_submit_button("Join", type="primary"):
+                    group_name = new_group if choice == NEW_GROUP else choice
+                    try:
+                        request = JoinRequest(
+                            group_name=group_name, display_name=display_name, quote_consent=consent
+                        )
+                    except ValidationError as error:
+                        show_errors(plain_errors(error, JoinRequest))
+                    else:
+                        try:
+                            seat, token = store.join(workshop_id=workshop.id, request=request)
+                        except StoreError as error:
+                            st.error(str(error))
+                        else:
+                            session.remember(seat, token)
+                            st.session_state.pop("start_found_workshop", None)
+                            context.refresh_seat()
+                            st.switch_page("pages/workbook.py")
+
+# --- start ----------------------------------------------------------------------------------
+with start_tab:
+    created = st.session_state.get("start_created")
+    if created:
+        with st.container(border=True):
+            st.success("Your workshop is ready.", icon=":material/check_circle:")
+            st.markdown(
+                "**Join code** (participants type this, or scan the QR code on the projector):"
+            )
+            st.html(f'<p class="wb-code">{created["code"]}</p>')
+            st.markdown(
+                "**Facilitator key.** Copy it now and keep it safe: it is shown only this once "
+                "and unlocks pacing, moderation and exports for this workshop."
+            )
+            st.code(created["key"], language=None)
+            if ctx.seat is not None and st.button(
+                "Open the workbook", key="start_open_workbook", type="primary"
+            ):
+                st.session_state.pop("start_created", None)
+                st.switch_page("pages/workbook.py")
+            if st.button("I have saved the key", key="start_key_saved"):
+                st.session_state.pop("start_created", None)
+                st.rerun()
+    with st.form("start_create"):
+        title = st.text_input("Workshop title", placeholder="Spring organisers' day")
+        cause = st.text_input("Cause or movement", placeholder="e.g. housing justice, rare disease")
+        region = st.text_input("Region (optional)")
+        mode = st.radio(
+            "How will you work?",
+            [
+                "With a facilitator running the room",
+                "Self-guided: our group works through it alone",
+            ],
+        )
+        own_group = st.text_input(
+            "Your group's name (self-guided only)", placeholder="e.g. Core team"
+        )
+        shares = st.checkbox(
+            "Share answers with funders, in aggregate only",
+            help="Off by default. Participants see this setting when they join.",
+        )
+        if st.form_submit_button("Create workshop", type="primary"):
+            self_guided = mode.startswith("Self-guided")
+            problems: list[str] = []
+            request = join_request = None
+            try:
+                request = WorkshopCreate(
+                    title=title,
+                    cause=cause,
+                    region=region,
+                    self_guided=self_guided,
+                    shares_with_funders=shares,
+                )
+            except ValidationError as error:
+                problems += plain_errors(error, WorkshopCreate)
+            if self_guided:
+                try:
+                    join_request = JoinRequest(group_name=own_group)
+                except ValidationError as error:
+                    problems += plain_errors(error, JoinRequest)
+            if problems or request is None:
+                show_errors(problems)
+            else:
+                try:
+                    workshop, key = store.create_workshop(workshop=request)
+                    st.session_state["start_created"] = {"code": workshop.display_code, "key": key}
+                    if join_request is not None:
+                        seat, token = store.join(workshop_id=workshop.id, request=join_request)
+                        session.remember(seat, token)
+                        context.refresh_seat()
+                    st.rerun()
+                except StoreError as error:
+                    st.error(str(error))
+
+st.caption("Nobody needs an account or an e-mail address to take part.")

@@ -1,0 +1,86 @@
+"""The walk-through: one lesson at a time, with its text, prompts, ratings and exercise."""
+
+import streamlit as st
+
+from workbook.models import ExerciseKind
+from workbook.progress import clamp_step, step_label
+from workbook.ui import action_plan, context, lesson_form
+from workbook.ui.widgets import seat_header
+
+ctx = context.get()
+seat = ctx.seat
+lessons = ctx.lessons.lessons
+if seat is None:  # navigation only offers this page to seated visitors; a stale tab lands here
+    st.switch_page("pages/start.py")
+if not lessons:
+    st.error("No lessons could be loaded. Ask whoever runs the app to check the lessons folder.")
+    st.stop()
+
+step = clamp_step(seat.participant.current_step, len(lessons))
+lesson = lessons[step]
+
+
+def go_to(new_step: int) -> None:
+    ctx.store.set_participant_step(
+        participant_id=seat.participant.id, step=clamp_step(new_step, len(lessons))
+    )
+
+
+def step_buttons(where: str) -> None:
+    back, _, forward = st.columns([1, 2, 1])
+    if step > 0:
+        back.button(
+            "Previous",
+            key=f"workbook_prev_{where}",
+            icon=":material/arrow_back:",
+            on_click=go_to,
+            args=(step - 1,),
+            width="stretch",
+        )
+    if step < len(lessons) - 1:
+        forward.button(
+            "Next",
+            key=f"workbook_next_{where}",
+            icon=":material/arrow_forward:",
+            type="primary",
+            on_click=go_to,
+            args=(step + 1,),
+            width="stretch",
+        )
+
+
+seat_header(seat)
+st.progress((step + 1) / len(lessons), text=step_label(step, len(lessons), lesson.title))
+with st.sidebar:
+    st.selectbox(
+        "Jump to a lesson",
+        range(len(lessons)),
+        index=step,
+        format_func=lambda i: f"{i + 1}. {lessons[i].title}",
+        key=f"workbook_jump_{step}",
+        on_change=lambda: go_to(st.session_state[f"workbook_jump_{step}"]),
+    )
+step_buttons("top")
+
+st.title(lesson.title)
+st.caption(f"{lesson.key_finding.label} · suggested time {lesson.timer_minutes} minutes")
+st.markdown(lesson.body)
+with st.expander("Where this comes from"):
+    for source in lesson.sources:
+        st.text(f"{source.title} ({source.file})")
+
+lesson_form.render(ctx.store, seat, lesson)
+
+if lesson.exercise is ExerciseKind.action_plan:
+    action_plan.render(ctx.store, seat)
+elif lesson.exercise is not None:
+    st.info(
+        "This lesson's exercise (stakeholder map, trade-offs or voices) is drawn on its own "
+        "screen, which is not part of this version yet. Talk it through using the prompts above.",
+        icon=":material/construction:",
+    )
+
+st.divider()
+step_buttons("bottom")
+if step == len(lessons) - 1:
+    st.page_link("pages/results.py", label="See our results", icon=":material/insights:")

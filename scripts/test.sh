@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Run the whole test suite: lint, lesson check, unit, page (AppTest) and browser tests.
+# Installs the dev requirements and finds (or installs) a Chromium for the browser tests.
+# Extra arguments go to pytest, e.g. -k store or -m "not browser".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/_env.sh requirements-dev.txt
+
+find_chromium() {
+  for candidate in "${WORKBOOK_CHROMIUM:-}" /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+  done
+  return 1
+}
+if ! WORKBOOK_CHROMIUM=$(find_chromium); then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's chromium for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    WORKBOOK_CHROMIUM=/usr/bin/chromium
+  else
+    echo "Installing Playwright's Chromium for the browser tests"
+    python -m playwright install chromium
+    WORKBOOK_CHROMIUM=playwright
+  fi
+fi
+export WORKBOOK_CHROMIUM
+echo "Browser for tests: $WORKBOOK_CHROMIUM"
+
+ruff check .
+python -m workbook.lessons check >/dev/null
+python -m pytest "$@"

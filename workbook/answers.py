@@ -1,0 +1,93 @@
+"""Turning what a group typed into a lesson's form into answers to save, or plain messages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from workbook.lessons import Lesson
+from workbook.models import RatingIn, ReflectionIn, plain_errors
+from workbook.records import SavedAnswers
+
+
+@dataclass(frozen=True)
+class PreparedAnswers:
+    reflections: list[ReflectionIn] = field(default_factory=list)
+    cleared_prompts: list[str] = field(default_factory=list)
+    ratings: list[RatingIn] = field(default_factory=list)
+    cleared_statements: list[str] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changes(self) -> int:
+        return (
+            len(self.reflections)
+            + len(self.cleared_prompts)
+            + len(self.ratings)
+            + len(self.cleared_statements)
+        )
+
+    def confirmation(self) -> str:
+        parts = []
+        if self.reflections:
+            parts.append(_count(len(self.reflections), "answer"))
+        if self.ratings:
+            parts.append(_count(len(self.ratings), "rating"))
+        saved = " and ".join(parts) if parts else "nothing new"
+        removed = len(self.cleared_prompts) + len(self.cleared_statements)
+        tail = f"; removed {_count(removed, 'cleared answer')}" if removed else ""
+        return f"Saved {saved}{tail}."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def prepare_answers(
+    *,
+    lesson: Lesson,
+    texts: Mapping[str, str | None],
+    ratings: Mapping[str, int | None],
+    saved: SavedAnswers,
+) -> PreparedAnswers:
+    """Validate a lesson form. Empty boxes are not answers: one that held a saved answer
+    before is a removal. Unchanged answers are skipped so a resubmit writes nothing."""
+    prepared = PreparedAnswers()
+    for prompt in lesson.prompts:
+        text = (texts.get(prompt.id) or "").strip()
+        if not text:
+            if prompt.id in saved.reflections:
+                prepared.cleared_prompts.append(prompt.id)
+            continue
+        try:
+            reflection = ReflectionIn(lesson_id=lesson.id, prompt_id=prompt.id, text=text)
+        except ValidationError as error:
+            prepared.errors[prompt.id] = plain_errors(error, ReflectionIn)
+            continue
+        if saved.reflections.get(prompt.id) != reflection.text:
+            prepared.reflections.append(reflection)
+    for statement in lesson.ratings:
+        value = ratings.get(statement.id)
+        if value is None:
+            if statement.id in saved.ratings:
+                prepared.cleared_statements.append(statement.id)
+            continue
+        try:
+            rating = RatingIn(
+                lesson_id=lesson.id,
+                statement_id=statement.id,
+                key_finding=lesson.finding_of(statement),
+                value=value,
+            )
+        except ValidationError as error:
+            prepared.errors[statement.id] = plain_errors(error, RatingIn)
+            continue
+        if saved.ratings.get(statement.id) != rating.value:
+            prepared.ratings.append(rating)
+    return prepared

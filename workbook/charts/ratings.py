@@ -1,0 +1,50 @@
+"""Figures of self-ratings: a group's mean per key finding, one bar per round."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from workbook.charts.theme import SEQUENCE, styled
+from workbook.models import KeyFinding
+
+
+def findings_chart(scores: pd.DataFrame, *, title: str = "Our ratings by key finding") -> go.Figure:
+    """Bars of the mean 1-5 rating per key finding; one colour per round (first look, follow-ups).
+
+    `scores` has the columns of `workbook.results.finding_scores`.
+    """
+    fig = go.Figure()
+    labels = [finding.label for finding in KeyFinding]
+    if scores.empty:
+        fig.add_annotation(
+            text="No ratings yet: rate yourselves in the lessons and they appear here.",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            font={"size": 22},
+        )
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return styled(fig, title=title, height=420)
+    for index, (_, part) in enumerate(scores.groupby("round", sort=True)):
+        by_finding = part.set_index("finding")
+        values = [by_finding["mean"].get(label) for label in labels]
+        counts = [by_finding["ratings"].get(label) for label in labels]
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=values,
+                name=str(part["round_label"].iloc[0]),
+                marker_color=SEQUENCE[index % len(SEQUENCE)],
+                text=[f"{v:.1f}" if v is not None and v == v else "" for v in values],
+                textposition="outside",
+                customdata=counts,
+                hovertemplate="%{x}<br>mean %{y:.2f} from %{customdata} ratings<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    fig.update_yaxes(range=[0, 5.6], tickvals=[1, 2, 3, 4, 5], title="Mean rating (1-5)")
+    return styled(fig, title=title, height=520)

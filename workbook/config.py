@@ -1,0 +1,36 @@
+"""Deployment settings, read once from the environment (prefix WORKBOOK_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting the app reads. Each is documented in the README (a test checks)."""
+
+    model_config = SettingsConfigDict(env_prefix="WORKBOOK_", extra="ignore")
+
+    db: Path = Field(
+        default=PROJECT_ROOT / "data" / "workbook.duckdb",
+        description="Path of the DuckDB file.",
+    )
+    lessons_dir: Path = Field(
+        default=PROJECT_ROOT / "lessons",
+        description="Folder of lesson Markdown files.",
+    )
+    public_url: str = Field(
+        default="",
+        description="Address participants use to reach the app, for join links and QR codes "
+        "(e.g. https://workbook.example.org). Empty: taken from the browser.",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,317 @@
+"""The workbook's vocabulary as pydantic models: what may come in, with plain-language limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
+
+# Limits users see in messages, so they live in one place.
+MAX_REFLECTION_CHARS = 5_000
+MAX_NAME_CHARS = 80
+MAX_NOTE_CHARS = 500
+MAX_TITLE_CHARS = 120
+RATING_MIN, RATING_MAX = 1, 5
+
+
+class KeyFinding(StrEnum):
+    """The report's four key findings, plus its framing (learning from other movements)."""
+
+    learning = "learning"
+    right_people = "right_people"
+    early_actions = "early_actions"
+    diverse_voices = "diverse_voices"
+    trade_offs = "trade_offs"
+
+    @property
+    def label(self) -> str:
+        return KEY_FINDING_LABELS[self]
+
+
+KEY_FINDING_LABELS: dict[KeyFinding, str] = {
+    KeyFinding.learning: "Learning from other movements",
+    KeyFinding.right_people: "Right people, right places, right time",
+    KeyFinding.early_actions: "Early actions",
+    KeyFinding.diverse_voices: "Diverse voices",
+    KeyFinding.trade_offs: "Trade-offs in relationships",
+}
+
+
+class ExerciseKind(StrEnum):
+    stakeholder_map = "stakeholder_map"
+    trade_offs = "trade_offs"
+    voices = "voices"
+    action_plan = "action_plan"
+
+
+# Rounds of self-assessment: 1 is the first look, 2 and later are follow-ups.
+FIRST_ROUND = 1
+
+
+# --- text rules -----------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_chars(value: str) -> str:
+    # Tabs and newlines are fine in a reflection; other control characters are never typed by
+    # a person and break exports, so they are refused rather than silently removed.
+    if _CONTROL.search(value):
+        raise ValueError("contains invisible control characters; please retype it")
+    return value
+
+
+def _single_line(value: str) -> str:
+    if "\n" in value or "\r" in value or "\t" in value:
+        raise ValueError("must fit on one line")
+    return value
+
+
+def _normalise(value: Any) -> Any:
+    # NFC so the same word typed on two keyboards compares equal; strip outer spaces.
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    return value
+
+
+Name = Annotated[
+    str,
+    BeforeValidator(_normalise),
+    Field(min_length=1, max_length=MAX_NAME_CHARS),
+    AfterValidator(_no_control_chars),
+    AfterValidator(_single_line),
+]
+OptionalName = Annotated[
+    str,
+    BeforeValidator(lambda v: "" if v is None else v),
+    BeforeValidator(_normalise),
+    Field(max_length=MAX_NAME_CHARS),
+    AfterValidator(_no_control_chars),
+    AfterValidator(_single_line),
+]
+Title = Annotated[
+    str,
+    BeforeValidator(_normalise),
+    Field(min_length=1, max_length=MAX_TITLE_CHARS),
+    AfterValidator(_no_control_chars),
+    AfterValidator(_single_line),
+]
+LongText = Annotated[
+    str,
+    BeforeValidator(_normalise),
+    Field(min_length=1, max_length=MAX_REFLECTION_CHARS),
+    AfterValidator(_no_control_chars),
+]
+Note = Annotated[
+    str,
+    BeforeValidator(lambda v: "" if v is None else v),
+    BeforeValidator(_normalise),
+    Field(max_length=MAX_NOTE_CHARS),
+    AfterValidator(_no_control_chars),
+]
+RatingValue = Annotated[int, Field(ge=RATING_MIN, le=RATING_MAX, strict=True)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- workshops and people -------------------------------------------------------------------
+
+
+class WorkshopCreate(_In):
+    title: Title = Field(title="Workshop title")
+    cause: Title = Field(title="Cause or movement")
+    region: OptionalName = Field(default="", title="Region")
+    self_guided: bool = False
+    shares_with_funders: bool = False
+
+
+class JoinRequest(_In):
+    group_name: Name = Field(title="Group name")
+    display_name: OptionalName = Field(default="", title="Your name")
+    quote_consent: bool = False
+
+
+class ReflectionIn(_In):
+    lesson_id: Slug
+    prompt_id: Slug
+    text: LongText = Field(title="Answer")
+
+
+class RatingIn(_In):
+    lesson_id: Slug
+    statement_id: Slug
+    key_finding: KeyFinding
+    value: RatingValue = Field(title="Rating")
+
+
+class CommitmentIn(_In):
+    what: Annotated[
+        str,
+        BeforeValidator(_normalise),
+        Field(min_length=1, max_length=MAX_NOTE_CHARS),
+        AfterValidator(_no_control_chars),
+    ] = Field(title="What we will do")
+    who: OptionalName = Field(default="", title="Who")
+    by_when: dt.date | None = Field(default=None, title="By when")
+    key_finding: KeyFinding = Field(title="Key finding")
+
+
+class CommitmentStatus(StrEnum):
+    kept = "kept"
+    partly = "partly"
+    not_yet = "not_yet"
+    dropped = "dropped"
+
+    @property
+    def label(self) -> str:
+        return {
+            "kept": "Kept",
+            "partly": "Partly kept",
+            "not_yet": "Not yet",
+            "dropped": "Dropped on purpose",
+        }[self.value]
+
+
+# --- stakeholder maps -----------------------------------------------------------------------
+
+# The one list of stakeholder kinds. Extend it here; everything else reads it.
+STAKEHOLDER_KINDS: tuple[str, ...] = (
+    "People with lived experience",
+    "Community group",
+    "Ally organisation",
+    "Non-traditional ally",
+    "Institution or decision-maker",
+    "Funder",
+    "Media",
+    "Dissenter or critic",
+)
+
+
+class SpectrumBand(StrEnum):
+    """The spectrum of allies, from active opposition (-2) to active ally (+2)."""
+
+    active_opposition = "active_opposition"
+    passive_opposition = "passive_opposition"
+    neutral = "neutral"
+    passive_ally = "passive_ally"
+    active_ally = "active_ally"
+
+    @property
+    def score(self) -> int:
+        return list(SpectrumBand).index(self) - 2
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @classmethod
+    def from_score(cls, score: int) -> SpectrumBand:
+        return list(cls)[max(-2, min(2, score)) + 2]
+
+
+class TieStrength(StrEnum):
+    none = "none"
+    weak = "weak"
+    strong = "strong"
+
+    @property
+    def weight(self) -> float:
+        return {"none": 0.0, "weak": 1.0, "strong": 2.0}[self.value]
+
+
+def _known_kind(value: str) -> str:
+    if value not in STAKEHOLDER_KINDS:
+        raise ValueError("is not one of the stakeholder kinds: " + ", ".join(STAKEHOLDER_KINDS))
+    return value
+
+
+class StakeholderIn(_In):
+    name: Name = Field(title="Name")
+    kind: Annotated[str, AfterValidator(_known_kind)] = Field(title="Kind")
+    influence: Annotated[int, Field(ge=1, le=5)] = Field(title="Influence")
+    band: SpectrumBand = Field(title="Position on the spectrum of allies")
+    target_band: SpectrumBand | None = Field(default=None, title="Where we want them")
+    tie: TieStrength = Field(default=TieStrength.none, title="Our tie with them")
+    energy_hours: Annotated[float, Field(ge=0, le=500)] = Field(
+        default=0, title="Energy per month (hours)"
+    )
+    note: Note = Field(default="", title="Note")
+    not_our_battle: bool = False
+    must_invest: bool = False
+
+
+class TieIn(_In):
+    """A tie between two stakeholders on a group's map, named by stakeholder name."""
+
+    source: Name = Field(title="From")
+    target: Name = Field(title="To")
+    strength: TieStrength = Field(default=TieStrength.weak, title="Strength")
+
+
+# --- turning validation errors into sentences ----------------------------------------------
+
+_PLAIN = {
+    "string_too_short": "cannot be empty",
+    "missing": "is required",
+    "greater_than_equal": "is too low (lowest allowed: {ge})",
+    "less_than_equal": "is too high (highest allowed: {le})",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "float_parsing": "must be a number",
+    "enum": "must be one of: {expected}",
+    "date_from_datetime_parsing": "must be a date",
+    "date_parsing": "must be a date",
+}
+
+
+def plain_errors(error: ValidationError, model: type[BaseModel] | None = None) -> list[str]:
+    """One plain sentence per problem, naming the field as the user sees it."""
+    sentences = []
+    for item in error.errors():
+        field_name = str(item["loc"][0]) if item["loc"] else ""
+        label = field_name.replace("_", " ").capitalize() or "Value"
+        if model is not None and field_name in model.model_fields:
+            label = model.model_fields[field_name].title or label
+        kind = item["type"]
+        ctx = item.get("ctx") or {}
+        if kind in ("string_too_long", "too_long"):
+            length = len(item["input"]) if isinstance(item.get("input"), str) else 0
+            text = f"is too long: {length:,} characters, the limit is {ctx['max_length']:,}"
+        elif kind == "too_short":
+            text = "cannot be empty"
+        elif kind == "value_error":
+            text = str(ctx.get("error", item["msg"]))
+        elif kind in _PLAIN:
+            text = _PLAIN[kind].format(**ctx)
+        else:
+            text = item["msg"].lower()
+        sentences.append(f"{label} {text}.")
+    return sentences
+
+
+class Stakeholder(StakeholderIn):
+    """A stakeholder as stored on a group's map."""
+
+    id: int
+
+
+class Tie(_In):
+    """A stored tie between two stakeholders of one map (the group's own tie: `Stakeholder.tie`)."""
+
+    source_id: int
+    target_id: int
+    strength: TieStrength = TieStrength.weak

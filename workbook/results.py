@@ -1,0 +1,111 @@
+"""A group's results: ratings per key finding and statement by round, and what is unanswered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from workbook.lessons import LessonSet
+from workbook.models import KeyFinding
+from workbook.progress import round_label
+from workbook.records import Rating, Reflection
+
+
+def finding_scores(ratings: Sequence[Rating]) -> pd.DataFrame:
+    """Mean rating per key finding and round (over statements and members), in report order."""
+    columns = ["key_finding", "finding", "round", "round_label", "mean", "ratings"]
+    if not ratings:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(
+        {
+            "key_finding": [r.key_finding.value for r in ratings],
+            "round": [r.round for r in ratings],
+            "value": [r.value for r in ratings],
+        }
+    )
+    table = frame.groupby(["key_finding", "round"], as_index=False).agg(
+        mean=("value", "mean"), ratings=("value", "size")
+    )
+    order = {finding.value: index for index, finding in enumerate(KeyFinding)}
+    table["finding"] = table["key_finding"].map(lambda v: KeyFinding(v).label)
+    table["round_label"] = table["round"].map(round_label)
+    table["order"] = table["key_finding"].map(order)
+    return table.sort_values(["round", "order"])[columns].reset_index(drop=True)
+
+
+def finding_changes(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per finding: first-look mean, latest follow-up mean and the change, where both exist."""
+    columns = ["finding", "first_look", "latest", "change"]
+    if scores.empty or scores["round"].max() <= 1:
+        return pd.DataFrame(columns=columns)
+    first = scores[scores["round"] == 1].set_index("finding")["mean"]
+    latest_round = scores.groupby("finding")["round"].max()
+    latest = scores.set_index(["finding", "round"])["mean"]
+    rows = []
+    for finding, first_mean in first.items():
+        last = int(latest_round[finding])
+        if last > 1:
+            latest_mean = float(latest[(finding, last)])
+            rows.append((finding, float(first_mean), latest_mean, latest_mean - float(first_mean)))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def statement_table(ratings: Sequence[Rating], lessons: LessonSet) -> pd.DataFrame:
+    """One row per rated statement: lesson, statement, the group's mean per round."""
+    if not ratings:
+        return pd.DataFrame(columns=["Lesson", "Statement"])
+    frame = pd.DataFrame(
+        {
+            "lesson_id": [r.lesson_id for r in ratings],
+            "statement_id": [r.statement_id for r in ratings],
+            "round": [round_label(r.round) for r in ratings],
+            "value": [r.value for r in ratings],
+        }
+    )
+    table = frame.pivot_table(
+        index=["lesson_id", "statement_id"], columns="round", values="value", aggfunc="mean"
+    ).reset_index()
+    table.columns.name = None
+
+    def lesson_title(lesson_id: str) -> str:
+        lesson = lessons.by_id(lesson_id)
+        return lesson.title if lesson else lesson_id
+
+    def statement_text(row: pd.Series) -> str:
+        lesson = lessons.by_id(row["lesson_id"])
+        statement = lesson.statement(row["statement_id"]) if lesson else None
+        return statement.text if statement else row["statement_id"]
+
+    table.insert(0, "Statement", table.apply(statement_text, axis=1))
+    table.insert(0, "Lesson", table["lesson_id"].map(lesson_title))
+    order = {lesson.id: i for i, lesson in enumerate(lessons.lessons)}
+    table = table.sort_values("lesson_id", key=lambda s: s.map(order).fillna(999))
+    return table.drop(columns=["lesson_id", "statement_id"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    lesson_title: str
+    prompts: tuple[str, ...]
+    statements: tuple[str, ...]
+
+
+def unanswered(
+    lessons: LessonSet,
+    reflections: Sequence[Reflection],
+    ratings: Sequence[Rating],
+    *,
+    round_: int,
+) -> list[Unanswered]:
+    """Prompts and statements nobody in the group has answered in this round, lesson by lesson."""
+    answered_prompts = {(r.lesson_id, r.prompt_id) for r in reflections if r.round == round_}
+    rated = {(r.lesson_id, r.statement_id) for r in ratings if r.round == round_}
+    missing = []
+    for lesson in lessons.lessons:
+        prompts = tuple(p.text for p in lesson.prompts if (lesson.id, p.id) not in answered_prompts)
+        statements = tuple(s.text for s in lesson.ratings if (lesson.id, s.id) not in rated)
+        if prompts or statements:
+            missing.append(Unanswered(lesson.title, prompts, statements))
+    return missing

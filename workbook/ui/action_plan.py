@@ -1,0 +1,88 @@
+"""The action-plan exercise: commitments (what, who, by when, which finding) and how they went."""
+
+from __future__ import annotations
+
+import streamlit as st
+from pydantic import ValidationError
+
+from workbook.models import CommitmentIn, CommitmentStatus, KeyFinding, plain_errors
+from workbook.records import Seat
+from workbook.store import Store, StoreError
+from workbook.ui.text import user_text
+from workbook.ui.widgets import show_errors
+
+_FIELDS = ("action_plan_what", "action_plan_who", "action_plan_when", "action_plan_finding")
+_FLASH = "action_plan_flash"
+
+
+def render(store: Store, seat: Seat) -> None:
+    round_ = seat.group.current_round
+    st.subheader("Our commitments")
+    flash = st.session_state.pop(_FLASH, None)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    commitments = store.commitments(seat.group.id)
+    if not commitments:
+        st.caption("No commitments yet. Add your first one below.")
+    for commitment in commitments:
+        with st.container(border=True, key=f"action_plan_item_{commitment.id}"):
+            user_text(commitment.what)
+            details = [f"Finding: {commitment.key_finding.label}"]
+            if commitment.who:
+                details.insert(0, f"Who: {commitment.who}")
+            if commitment.by_when:
+                details.append(f"By {commitment.by_when:%d %b %Y}")
+            st.text(" · ".join(details))
+            if round_ > commitment.round:
+                statuses = list(CommitmentStatus)
+                current = commitment.status if commitment.status_round == round_ else None
+                status = st.segmented_control(
+                    "How did it go?",
+                    statuses,
+                    default=current,
+                    format_func=lambda s: s.label,
+                    key=f"action_plan_status_{commitment.id}_{round_}",
+                )
+                if status is not None and status != current:
+                    try:
+                        store.review_commitment(
+                            group_id=seat.group.id,
+                            commitment_id=commitment.id,
+                            round=round_,
+                            status=status,
+                        )
+                    except StoreError as error:
+                        st.error(str(error))
+                    else:
+                        st.caption(f"Marked: {status.label}.")
+            elif st.button("Remove", key=f"action_plan_remove_{commitment.id}"):
+                store.remove_commitment(group_id=seat.group.id, commitment_id=commitment.id)
+                st.rerun()
+
+    with st.form("action_plan_add", enter_to_submit=False):
+        st.markdown("**Add a commitment**")
+        what = st.text_area("What will we do?", key=_FIELDS[0], height=100)
+        left, middle, right = st.columns(3)
+        who = left.text_input("Who will do it?", key=_FIELDS[1])
+        by_when = middle.date_input("By when?", value=None, key=_FIELDS[2], format="DD/MM/YYYY")
+        finding = right.selectbox(
+            "Which key finding does it act on?",
+            list(KeyFinding),
+            format_func=lambda f: f.label,
+            key=_FIELDS[3],
+        )
+        if st.form_submit_button("Add commitment", type="primary", icon=":material/add:"):
+            try:
+                commitment = CommitmentIn(what=what, who=who, by_when=by_when, key_finding=finding)
+            except ValidationError as error:
+                show_errors(plain_errors(error, CommitmentIn))
+            else:
+                try:
+                    store.add_commitment(seat=seat, commitment=commitment, round=round_)
+                except StoreError as error:
+                    st.error(str(error))
+                else:
+                    for key in _FIELDS:
+                        st.session_state.pop(key, None)
+                    st.session_state[_FLASH] = "Commitment added."
+                    st.rerun()

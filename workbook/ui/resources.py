@@ -1,0 +1,44 @@
+"""Process-wide resources for the app: the one store and the cached lessons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from workbook.config import get_settings
+from workbook.lessons import LessonSet, load_lessons
+from workbook.store import Store, StoreError
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    return Store(Path(path))
+
+
+def store() -> Store:
+    """The shared store, or a plain sentence on screen and a stopped page if it cannot open."""
+    try:
+        return _open_store(str(get_settings().db))
+    except StoreError as error:
+        st.error(str(error), icon=":material/database:")
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _lessons_for(folder: str, signature: tuple[tuple[str, float, int], ...]) -> LessonSet:
+    del signature  # part of the cache key only: a changed file means a new entry
+    return load_lessons(Path(folder))
+
+
+def lessons() -> LessonSet:
+    """Lessons, reloaded when a file in the folder is added, removed or changed."""
+    folder = get_settings().lessons_dir
+    try:
+        signature = tuple(
+            sorted((p.name, p.stat().st_mtime, p.stat().st_size) for p in folder.glob("*.md"))
+        )
+    except OSError:
+        signature = ()
+    return _lessons_for(str(folder), signature)

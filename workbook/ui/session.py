@@ -1,0 +1,89 @@
+"""Who is at this browser: the seat kept in session state and in the URL (workshop code, token).
+
+The URL carries `w` (the workshop's join code) and `t` (this person's resume token), so a reload,
+a phone waking from sleep or a bookmarked link brings the person back to their seat. A link
+whose token does not belong to that workshop opens nothing and says so.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbook.records import Seat
+from workbook.store import Store
+
+CODE_PARAM = "w"
+TOKEN_PARAM = "t"
+_SEAT = "session_participant_id"
+_TOKEN = "session_token"
+_CODE = "session_join_code"
+_NOTICE = "session_notice"
+
+
+def current_seat(store: Store) -> Seat | None:
+    """The seat of this visitor, from session state or else from the URL; None if not seated."""
+    participant_id = st.session_state.get(_SEAT)
+    if participant_id is not None:
+        seat = store.seat(participant_id)
+        if seat is not None:
+            _keep_in_url()
+            return seat
+        forget("Your seat in this workshop no longer exists. Join again with the code.")
+        return None
+    code = _param(CODE_PARAM)
+    token = _param(TOKEN_PARAM)
+    if code and token:
+        seat = store.resume(join_code=code, token=token)
+        if seat is None:
+            _drop_params(TOKEN_PARAM)
+            st.session_state[_NOTICE] = (
+                "This link does not open a seat in that workshop: it may be out of date or "
+                "mistyped. Join with the workshop code instead."
+            )
+            return None
+        remember(seat, token)
+        return seat
+    return None
+
+
+def remember(seat: Seat, token: str) -> None:
+    st.session_state[_SEAT] = seat.participant.id
+    st.session_state[_TOKEN] = token
+    st.session_state[_CODE] = seat.workshop.join_code
+    _keep_in_url()
+
+
+def forget(notice: str | None = None) -> None:
+    for key in (_SEAT, _TOKEN, _CODE):
+        st.session_state.pop(key, None)
+    _drop_params(TOKEN_PARAM)
+    if notice:
+        st.session_state[_NOTICE] = notice
+
+
+def take_notice() -> str | None:
+    """A message for the start page (e.g. why a link did not work), shown once."""
+    return st.session_state.pop(_NOTICE, None)
+
+
+def code_from_url() -> str:
+    return _param(CODE_PARAM)
+
+
+def _keep_in_url() -> None:
+    # Page switches clear query parameters, so put them back on every run.
+    code, token = st.session_state.get(_CODE), st.session_state.get(_TOKEN)
+    if code and token and (_param(CODE_PARAM) != code or _param(TOKEN_PARAM) != token):
+        st.query_params[CODE_PARAM] = code
+        st.query_params[TOKEN_PARAM] = token
+
+
+def _param(name: str) -> str:
+    value = st.query_params.get(name, "")
+    return value[:100] if isinstance(value, str) else ""
+
+
+def _drop_params(*names: str) -> None:
+    for name in names:
+        if name in st.query_params:
+            del st.query_params[name]

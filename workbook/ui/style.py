@@ -1,0 +1,33 @@
+"""The app's look: page set-up and the few style rules Streamlit's theme does not cover."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+APP_TITLE = "Movement Workbook"
+
+_CSS = """
+<style>
+.wb-heading { margin: 0 0 0.2rem 0; line-height: 1.2; overflow-wrap: anywhere; }
+h1.wb-heading { font-size: 2.1rem; }
+h2.wb-heading { font-size: 1.6rem; }
+.wb-caption { margin: 0; color: #444; font-size: 1rem; }
+.wb-code { font-size: 3rem; font-weight: 800; letter-spacing: 0.12em; margin: 0.2rem 0; }
+/* Big, thumb-friendly targets on phones. */
+@media (max-width: 640px) {
+  .stButton button, .stFormSubmitButton button { min-height: 3rem; width: 100%; }
+  h1.wb-heading { font-size: 1.6rem; }
+}
+</style>
+"""
+
+
+def set_up_page() -> None:
+    st.set_page_config(
+        page_title=APP_TITLE,
+        page_icon=":material/diversity_3:",
+        layout="centered",
+        initial_sidebar_state="auto",
+        menu_items={"About": "Movement Workbook: a facilitation workbook for social movements."},
+    )
+    st.html(_CSS)
