@@ -1,0 +1,144 @@
+"""Times the stakeholder measures, the solver and the figures on a 60-stakeholder, 300-tie map."""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# Imports after the path line on purpose: `python bench/bench_stakeholders.py` puts bench/,
+# not the repo root, on sys.path.
+import networkx  # noqa: E402
+import plotly  # noqa: E402
+
+from workbook.charts.stakeholders import (  # noqa: E402
+    effort_vs_influence,
+    influence_position_grid,
+    network,
+    spectrum_of_allies,
+)
+from workbook.models import STAKEHOLDER_KINDS, SpectrumBand, Stakeholder, Tie  # noqa: E402
+from workbook.stakeholders import (  # noqa: E402
+    bridging_vs_bonding,
+    brokers,
+    build_graph,
+    diff_snapshots,
+    kind_diversity,
+    measure_map,
+    propose_investments,
+    single_points_of_failure,
+)
+
+SEED = 2024
+STAKEHOLDERS = 60
+TIES = 300
+RUNS = 30
+BUDGETS = (20, 60, 200)
+
+
+def random_map(seed: int = SEED) -> tuple[list[Stakeholder], list[Tie]]:
+    """A busy but plausible map: every kind, every band, hours from a few minutes to a day."""
+    rng = random.Random(seed)
+    people = [
+        Stakeholder(
+            id=i + 1,
+            name=f"Stakeholder {i + 1}",
+            kind=rng.choice(STAKEHOLDER_KINDS),
+            influence=rng.randint(1, 5),
+            band=rng.choice(list(SpectrumBand)),
+            target_band=rng.choice([None, None, *SpectrumBand]),
+            tie=rng.choice(["none", "weak", "strong"]),
+            energy_hours=rng.choice([0.5, 1, 1.5, 2, 3, 4, 6, 8, 10, 12, 16, 20, 0.3, 2.7]),
+            not_our_battle=rng.random() < 0.05,
+            must_invest=rng.random() < 0.03,
+        )
+        for i in range(STAKEHOLDERS)
+    ]
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < TIES:  # 300 distinct ties between stakeholders
+        a, b = rng.sample(range(1, STAKEHOLDERS + 1), 2)
+        pairs.add((min(a, b), max(a, b)))
+    ties = [
+        Tie(source_id=a, target_id=b, strength=rng.choice(["weak", "strong"]))
+        for a, b in sorted(pairs)
+    ]
+    return people, ties
+
+
+def timed(action: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
+    """Median and 95th percentile of `runs` calls, in milliseconds (after one warm-up call)."""
+    action()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return statistics.median(samples), p95
+
+
+def main() -> None:
+    people, ties = random_map()
+    later = [
+        s.model_copy(update={"band": SpectrumBand.from_score(s.band.score + 1)}) for s in people
+    ]
+    cases: list[tuple[str, Callable[[], object]]] = [
+        ("build_graph", lambda: build_graph(people, ties)),
+        ("brokers (betweenness)", lambda: brokers(people, ties)),
+        ("single_points_of_failure", lambda: single_points_of_failure(people, ties)),
+        ("bridging_vs_bonding", lambda: bridging_vs_bonding(people, ties)),
+        ("kind_diversity", lambda: kind_diversity(people)),
+        ("measure_map (all measures)", lambda: measure_map(people, ties)),
+        ("diff_snapshots", lambda: diff_snapshots(people, later)),
+    ]
+    for budget in BUDGETS:
+        cases.append(
+            (
+                f"propose_investments, {budget} h",
+                lambda budget=budget: propose_investments(people, ties, energy_budget=budget),
+            )
+        )
+    portfolio = propose_investments(people, ties, energy_budget=60)
+    cases += [
+        ("figure: influence_position_grid", lambda: influence_position_grid(people)),
+        ("figure: spectrum_of_allies", lambda: spectrum_of_allies(people)),
+        ("figure: network", lambda: network(people, ties)),
+        (
+            "figure: effort_vs_influence",
+            lambda: effort_vs_influence(
+                people, portfolio.chosen_ids, gains=portfolio.gains, energy_budget=60
+            ),
+        ),
+    ]
+
+    print(f"Stakeholder map benchmark: {STAKEHOLDERS} stakeholders, {TIES} ties, seed {SEED}")
+    print(
+        f"Machine: {platform.platform()}, {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
+    print(f"networkx {networkx.__version__}, plotly {plotly.__version__}; {RUNS} runs each\n")
+    width = max(len(name) for name, _ in cases)
+    print(f"{'what':<{width}}  {'median ms':>10}  {'p95 ms':>10}")
+    for name, action in cases:
+        median, p95 = timed(action)
+        print(f"{name:<{width}}  {median:>10.2f}  {p95:>10.2f}")
+    for budget in BUDGETS:
+        result = propose_investments(people, ties, energy_budget=budget)
+        print(
+            f"\nbudget {budget} h: {len(result.chosen_ids)} picked, "
+            f"{result.total_energy:g} h used, gain {result.total_gain:g}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""Stakeholder figures: what each one draws, its empty state, and user names kept as plain text."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import plotly.graph_objects as go
+import pytest
+
+from workbook.charts.stakeholders import (
+    EFFORT_EMPTY_TEXT,
+    EMPTY_STATE,
+    GRID_EMPTY_TEXT,
+    NETWORK_EMPTY_TEXT,
+    SPECTRUM_EMPTY_TEXT,
+    effort_vs_influence,
+    influence_position_grid,
+    network,
+    plain_text,
+    spectrum_of_allies,
+)
+from workbook.charts.theme import SPECTRUM_COLOURS
+from workbook.models import STAKEHOLDER_KINDS, SpectrumBand, Stakeholder, Tie
+from workbook.stakeholders import GROUP_LABEL, propose_investments
+
+TRICKY = "<b>Mayor</b> & co"
+ESCAPED = "&lt;b&gt;Mayor&lt;/b&gt; &amp; co"
+
+
+def person(sid: int, name: str | None = None, **fields: object) -> Stakeholder:
+    defaults: dict[str, object] = {
+        "kind": "Community group",
+        "influence": 3,
+        "band": "neutral",
+        "energy_hours": 2.0,
+    }
+    return Stakeholder(**{**defaults, **fields}, id=sid, name=name or f"S{sid}")
+
+
+def big_map(count: int = 60, tie_count: int = 300) -> tuple[list[Stakeholder], list[Tie]]:
+    rng = random.Random(11)
+    people = [
+        person(
+            i,
+            f"Stakeholder number {i}",
+            kind=rng.choice(STAKEHOLDER_KINDS),
+            influence=rng.randint(1, 5),
+            band=rng.choice(list(SpectrumBand)),
+            target_band=rng.choice([None, *SpectrumBand]),
+            tie=rng.choice(["none", "weak", "strong"]),
+            energy_hours=rng.choice([0, 1, 2, 4, 8, 16]),
+        )
+        for i in range(count)
+    ]
+    ties = [
+        Tie(
+            source_id=rng.randrange(count),
+            target_id=rng.randrange(count),
+            strength=rng.choice(["weak", "strong"]),
+        )
+        for _ in range(tie_count)
+    ]
+    return people, ties
+
+
+def trace(fig: go.Figure, name: str) -> go.Scatter:
+    matches = [t for t in fig.data if t.name == name]
+    assert len(matches) == 1, [t.name for t in fig.data]
+    return matches[0]
+
+
+def empty_state_text(fig: go.Figure) -> str | None:
+    texts = [a.text for a in fig.layout.annotations if a.name == EMPTY_STATE]
+    return texts[0] if texts else None
+
+
+def arrows(fig: go.Figure) -> list:
+    return [a for a in fig.layout.annotations if a.showarrow]
+
+
+def on_projector_template(fig: go.Figure) -> bool:
+    return fig.layout.template.layout.font.size == 20
+
+
+# --- plain text -----------------------------------------------------------------------------
+
+
+def test_plain_text_escapes_the_html_plotly_would_render() -> None:
+    assert plain_text(TRICKY) == ESCAPED
+    assert plain_text("Tom &amp; Jerry") == "Tom &amp;amp; Jerry"  # an entity stays literal
+    assert plain_text("Café ü") == "Café ü"
+
+
+FIGURES = {
+    "grid": lambda people, ties: influence_position_grid(people),
+    "spectrum": lambda people, ties: spectrum_of_allies(people),
+    "network": network,
+    "effort": lambda people, ties: effort_vs_influence(
+        people, [people[0].id] if people else [], gains={s.id: 3.0 for s in people}
+    ),
+}
+
+
+@pytest.mark.parametrize("which", list(FIGURES))
+def test_names_reach_the_figure_escaped(which: str) -> None:
+    people = [person(1, TRICKY, tie="weak", target_band="active_ally"), person(2, "Plain")]
+    fig = FIGURES[which](people, [Tie(source_id=1, target_id=2)])
+    drawn = json.dumps([t.to_plotly_json() for t in fig.data])
+    assert ESCAPED in drawn
+    assert "<b>Mayor" not in drawn
+    assert TRICKY not in json.dumps(fig.to_plotly_json(), default=str)
+
+
+def test_long_names_are_cut_before_escaping() -> None:
+    name = "A" * 17 + "&" + "B" * 20  # the cut falls right after the ampersand
+    fig = spectrum_of_allies([person(1, name)])
+    label = trace(fig, "Stakeholders").text[0]
+    assert label.endswith("…")
+    assert "&amp;" in label or "&" not in label  # never a half escape like "&am…"
+    assert trace(fig, "Stakeholders").customdata[0][0] == plain_text(name)  # hover: full name
+
+
+@pytest.mark.parametrize("which", list(FIGURES))
+def test_every_figure_draws_sixty_stakeholders(which: str) -> None:
+    people, ties = big_map()
+    fig = FIGURES[which](people, ties)
+    assert on_projector_template(fig)
+    assert empty_state_text(fig) is None
+    if which in ("grid", "spectrum", "network"):
+        assert len(trace(fig, "Stakeholders").x) == 60
+    else:
+        assert sum(len(t.x) for t in fig.data) == 60
+
+
+@pytest.mark.parametrize(
+    ("which", "text"),
+    [
+        ("grid", GRID_EMPTY_TEXT),
+        ("spectrum", SPECTRUM_EMPTY_TEXT),
+        ("network", NETWORK_EMPTY_TEXT),
+        ("effort", EFFORT_EMPTY_TEXT),
+    ],
+)
+def test_an_empty_map_shows_a_sentence_not_a_blank_axis(which: str, text: str) -> None:
+    fig = FIGURES[which]([], [])
+    assert empty_state_text(fig) == text
+    assert on_projector_template(fig)
+    assert not any(t.name == "Stakeholders" for t in fig.data)
+
+
+# --- influence x position grid --------------------------------------------------------------
+
+
+def test_grid_has_four_labelled_quadrants_and_marks_the_group() -> None:
+    fig = influence_position_grid([person(1, influence=5, band="active_ally")])
+    quadrants = {a.name: a.text for a in fig.layout.annotations if a.name.startswith("quadrant:")}
+    assert set(quadrants) == {
+        "quadrant:Engage closely",
+        "quadrant:Keep satisfied",
+        "quadrant:Keep informed",
+        "quadrant:Monitor",
+    }
+    rectangles = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(rectangles) == 4
+    group = trace(fig, GROUP_LABEL)
+    assert group.marker.symbol == "star"
+    assert GROUP_LABEL in group.text[0]
+    assert [t.name for t in fig.data] == ["Stakeholders", GROUP_LABEL]
+    assert list(fig.layout.xaxis.ticktext) == [b.label for b in SpectrumBand]
+
+
+def test_grid_puts_a_stakeholder_in_its_cell_and_quadrant() -> None:
+    fig = influence_position_grid(
+        [person(1, influence=5, band="active_ally"), person(2, influence=1, band="neutral")]
+    )
+    points = trace(fig, "Stakeholders")
+    by_name = {
+        c[0]: (x, y, c[4]) for x, y, c in zip(points.x, points.y, points.customdata, strict=True)
+    }
+    x, y, quadrant = by_name["S1"]
+    assert abs(x - 2) < 0.5 and abs(y - 5) < 0.5 and quadrant == "Engage closely"
+    x, y, quadrant = by_name["S2"]
+    assert abs(x - 0) < 0.5 and abs(y - 1) < 0.5 and quadrant == "Monitor"
+    assert list(points.marker.color) == [SPECTRUM_COLOURS[2], SPECTRUM_COLOURS[4]]
+
+
+@pytest.mark.parametrize("crowd", [2, 5, 9, 14])
+def test_grid_spreads_stakeholders_that_share_a_cell(crowd: int) -> None:
+    people = [person(i, f"Same cell {i}", influence=4, band="passive_ally") for i in range(crowd)]
+    points = trace(influence_position_grid(people), "Stakeholders")
+    positions = list(zip(points.x, points.y, strict=True))
+    assert len(set(positions)) == crowd  # nobody hidden under someone else
+    assert all(0.5 < x < 1.5 and 3.5 < y < 4.5 for x, y in positions)  # all in their cell
+
+
+# --- spectrum of allies ---------------------------------------------------------------------
+
+
+def test_spectrum_draws_an_arrow_only_where_a_target_is_set() -> None:
+    people = [
+        person(1, band="passive_opposition", target_band="neutral"),
+        person(2, band="neutral", target_band="active_ally"),
+        person(3, band="passive_ally"),  # no target
+        person(4, band="active_ally", target_band="active_ally"),  # already there
+    ]
+    fig = spectrum_of_allies(people)
+    drawn = {a.name: a for a in arrows(fig)}
+    assert set(drawn) == {"move:1", "move:2"}
+    # From the current band's column to the target's, pointing right (towards ally).
+    assert drawn["move:1"].ax < drawn["move:1"].x
+    assert round(drawn["move:1"].x - drawn["move:1"].ax) == 1
+    assert round(drawn["move:2"].x - drawn["move:2"].ax) == 2
+    assert arrows(spectrum_of_allies([person(9)])) == []
+
+
+def test_spectrum_lists_each_band_with_its_count() -> None:
+    people = [person(1, band="neutral"), person(2, band="neutral"), person(3, band="active_ally")]
+    fig = spectrum_of_allies(people)
+    ticks = list(fig.layout.xaxis.ticktext)
+    assert ticks[2] == "<b>Neutral</b> (2)"
+    assert ticks[4] == "<b>Active ally</b> (1)"
+    assert len([s for s in fig.layout.shapes if s.type == "rect"]) == 5
+    points = trace(fig, "Stakeholders")
+    # The most influential first, top to bottom, within a band.
+    assert len(points.x) == 3
+
+
+def test_spectrum_grows_with_the_longest_band() -> None:
+    short = spectrum_of_allies([person(1)]).layout.height
+    tall = spectrum_of_allies([person(i) for i in range(30)]).layout.height
+    assert tall > short
+
+
+# --- network --------------------------------------------------------------------------------
+
+
+def test_network_marks_the_group_and_sizes_colours_and_widths() -> None:
+    people = [
+        person(1, "A", influence=1, band="active_opposition", tie="strong"),
+        person(2, "B", influence=5, band="active_ally"),
+        person(3, "Loner"),
+    ]
+    fig = network(people, [Tie(source_id=1, target_id=2, strength="weak")])
+    group = trace(fig, GROUP_LABEL)
+    assert group.marker.symbol == "star"
+    nodes = trace(fig, "Stakeholders")
+    sizes = dict(zip(nodes.text, nodes.marker.size, strict=True))
+    assert sizes["B"] > sizes["A"]
+    colours = dict(zip(nodes.text, nodes.marker.color, strict=True))
+    assert colours["A"] == SPECTRUM_COLOURS[0] and colours["B"] == SPECTRUM_COLOURS[4]
+    assert trace(fig, "Strong tie").line.width > trace(fig, "Weak tie").line.width
+    assert len([x for x in trace(fig, "Strong tie").x if x is None]) == 1  # the group-A tie
+    legend = [t.name for t in fig.data if t.x == (None,)]
+    assert legend == ["Active opposition", "Neutral", "Active ally"]
+
+
+def test_network_layout_is_the_same_every_time() -> None:
+    people, ties = big_map(20, 40)
+    first, second = network(people, ties), network(people, ties)
+    assert trace(first, "Stakeholders").x == trace(second, "Stakeholders").x
+    assert trace(first, "Stakeholders").y == trace(second, "Stakeholders").y
+
+
+def test_network_of_only_the_group_still_shows_the_group() -> None:
+    fig = network([], [])
+    assert [t.name for t in fig.data] == [GROUP_LABEL]
+    assert empty_state_text(fig) == NETWORK_EMPTY_TEXT
+
+
+def test_network_ignores_broken_ties() -> None:
+    people = [person(1, tie="weak"), person(2)]
+    ties = [Tie(source_id=1, target_id=99), Tie(source_id=2, target_id=2, strength="strong")]
+    fig = network(people, ties)
+    assert [t.name for t in fig.data if t.mode == "lines"] == ["Weak tie"]
+
+
+# --- effort versus influence ----------------------------------------------------------------
+
+
+def test_effort_highlights_the_proposal_and_marks_the_budget() -> None:
+    people = [
+        person(1, "Pick", influence=5, energy_hours=3),
+        person(2, "Skip", influence=1, energy_hours=9),
+        person(3, "Not ours", not_our_battle=True),
+    ]
+    portfolio = propose_investments(people, [], energy_budget=5)
+    fig = effort_vs_influence(people, portfolio.chosen_ids, gains=portfolio.gains, energy_budget=5)
+    assert [t.name for t in fig.data] == ["Proposed", "Not proposed", "Not our battle"]
+    proposed = trace(fig, "Proposed")
+    assert list(proposed.x) == [3] and list(proposed.y) == [5]
+    assert proposed.marker.size > trace(fig, "Not proposed").marker.size
+    budget_lines = [s for s in fig.layout.shapes if s.type == "line" and s.x0 == 5]
+    assert len(budget_lines) == 1
+    assert fig.layout.yaxis.title.text.startswith("Gain")
+
+
+def test_effort_without_gains_plots_influence() -> None:
+    fig = effort_vs_influence([person(1, influence=4)], [])
+    assert list(trace(fig, "Not proposed").y) == [4]
+    assert fig.layout.yaxis.title.text == "Influence"
+    assert not fig.layout.shapes  # no budget given, no line
+
+
+def test_effort_spreads_stakeholders_at_the_same_point() -> None:
+    fig = effort_vs_influence([person(1), person(2), person(3)], [])
+    ys = list(trace(fig, "Not proposed").y)
+    assert len(set(ys)) == 3
+    assert sum(ys) / 3 == pytest.approx(3)  # spread around the true value
