@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from workbook.ui import context, style
+from workbook.ui import context, session, style
 
 style.set_up_page()
 ctx = context.load()
@@ -36,5 +36,9 @@ results = st.Page(
     "pages/results.py", title="Our results", icon=":material/insights:", url_path="results"
 )
 
-pages = [workbook, results, start] if seated else [start]
-st.navigation(pages, position="sidebar").run()
+pages = {"workbook": workbook, "results": results, "start": start} if seated else {"start": start}
+current = st.navigation(list(pages.values()), position="sidebar")
+wanted = pages.get(session.pending_page() or "")
+if wanted is not None and wanted.title != current.title:
+    session.switch_to(wanted)
+current.run()

@@ -6,11 +6,11 @@ import streamlit as st
 from workbook import results
 from workbook.charts.ratings import findings_chart
 from workbook.progress import round_label
-from workbook.ui import context
+from workbook.ui import context, session
 from workbook.ui.text import user_text
 from workbook.ui.widgets import seat_header
 
-ctx = context.get()
+ctx = context.load()
 seat = ctx.seat
 if seat is None:
     st.switch_page("pages/start.py")
@@ -97,4 +97,4 @@ confirm = st.checkbox("Yes, our group is ready for a follow-up round", key="resu
 if st.button("Start a follow-up round", disabled=not confirm, key="results_new_round"):
     store.start_follow_up(group_id=seat.group.id)
     store.set_participant_step(participant_id=seat.participant.id, step=0)
-    st.switch_page("pages/workbook.py")
+    session.switch_to("pages/workbook.py")

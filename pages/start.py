@@ -10,7 +10,7 @@ from workbook.ui.text import user_heading
 from workbook.ui.widgets import show_errors
 
 NEW_GROUP = "➕ A new group…"
-ctx = context.get()
+ctx = context.load()
 store = ctx.store
 
 st.title("Movement Workbook")
@@ -22,7 +22,27 @@ notice = session.take_notice()
 if notice:
     st.warning(notice, icon=":material/link_off:")
 
-if ctx.seat is not None:
+created = st.session_state.get("start_created")
+if created:
+    with st.container(border=True):
+        st.success("Your workshop is ready.", icon=":material/check_circle:")
+        st.markdown("**Join code** (participants type this, or scan the QR code on the projector):")
+        st.html(f'<p class="wb-code">{created["code"]}</p>')
+        st.markdown(
+            "**Facilitator key.** Copy it now and keep it safe: it is shown only this once "
+            "and unlocks pacing, moderation and exports for this workshop."
+        )
+        st.code(created["key"], language=None)
+        if ctx.seat is not None and st.button(
+            "Open the workbook", key="start_open_workbook", type="primary"
+        ):
+            st.session_state.pop("start_created", None)
+            session.switch_to("pages/workbook.py")
+        if st.button("I have saved the key", key="start_key_saved"):
+            st.session_state.pop("start_created", None)
+            st.rerun()
+
+if ctx.seat is not None and not created:
     with st.container(border=True):
         st.markdown("**You are seated in this workshop on this device:**")
         user_heading(ctx.seat.workshop.title, level=3, caption=f"Group: {ctx.seat.group.name}")
@@ -102,81 +122,56 @@ with join_tab:
                         else:
                             session.remember(seat, token)
                             st.session_state.pop("start_found_workshop", None)
-                            context.refresh_seat()
-                            st.switch_page("pages/workbook.py")
+                            session.go_after_rerun("workbook")
 
 # --- start ----------------------------------------------------------------------------------
-with start_tab:
-    created = st.session_state.get("start_created")
-    if created:
-        with st.container(border=True):
-            st.success("Your workshop is ready.", icon=":material/check_circle:")
-            st.markdown(
-                "**Join code** (participants type this, or scan the QR code on the projector):"
+with start_tab, st.form("start_create"):
+    title = st.text_input("Workshop title", placeholder="Spring organisers' day")
+    cause = st.text_input("Cause or movement", placeholder="e.g. housing justice, rare disease")
+    region = st.text_input("Region (optional)")
+    mode = st.radio(
+        "How will you work?",
+        [
+            "With a facilitator running the room",
+            "Self-guided: our group works through it alone",
+        ],
+    )
+    own_group = st.text_input("Your group's name (self-guided only)", placeholder="e.g. Core team")
+    shares = st.checkbox(
+        "Share answers with funders, in aggregate only",
+        help="Off by default. Participants see this setting when they join.",
+    )
+    if st.form_submit_button("Create workshop", type="primary"):
+        self_guided = mode.startswith("Self-guided")
+        problems: list[str] = []
+        request = join_request = None
+        try:
+            request = WorkshopCreate(
+                title=title,
+                cause=cause,
+                region=region,
+                self_guided=self_guided,
+                shares_with_funders=shares,
             )
-            st.html(f'<p class="wb-code">{created["code"]}</p>')
-            st.markdown(
-                "**Facilitator key.** Copy it now and keep it safe: it is shown only this once "
-                "and unlocks pacing, moderation and exports for this workshop."
-            )
-            st.code(created["key"], language=None)
-            if ctx.seat is not None and st.button(
-                "Open the workbook", key="start_open_workbook", type="primary"
-            ):
-                st.session_state.pop("start_created", None)
-                st.switch_page("pages/workbook.py")
-            if st.button("I have saved the key", key="start_key_saved"):
-                st.session_state.pop("start_created", None)
-                st.rerun()
-    with st.form("start_create"):
-        title = st.text_input("Workshop title", placeholder="Spring organisers' day")
-        cause = st.text_input("Cause or movement", placeholder="e.g. housing justice, rare disease")
-        region = st.text_input("Region (optional)")
-        mode = st.radio(
-            "How will you work?",
-            [
-                "With a facilitator running the room",
-                "Self-guided: our group works through it alone",
-            ],
-        )
-        own_group = st.text_input(
-            "Your group's name (self-guided only)", placeholder="e.g. Core team"
-        )
-        shares = st.checkbox(
-            "Share answers with funders, in aggregate only",
-            help="Off by default. Participants see this setting when they join.",
-        )
-        if st.form_submit_button("Create workshop", type="primary"):
-            self_guided = mode.startswith("Self-guided")
-            problems: list[str] = []
-            request = join_request = None
+        except ValidationError as error:
+            problems += plain_errors(error, WorkshopCreate)
+        if self_guided:
             try:
-                request = WorkshopCreate(
-                    title=title,
-                    cause=cause,
-                    region=region,
-                    self_guided=self_guided,
-                    shares_with_funders=shares,
-                )
+                join_request = JoinRequest(group_name=own_group)
             except ValidationError as error:
-                problems += plain_errors(error, WorkshopCreate)
-            if self_guided:
-                try:
-                    join_request = JoinRequest(group_name=own_group)
-                except ValidationError as error:
-                    problems += plain_errors(error, JoinRequest)
-            if problems or request is None:
-                show_errors(problems)
-            else:
-                try:
-                    workshop, key = store.create_workshop(workshop=request)
-                    st.session_state["start_created"] = {"code": workshop.display_code, "key": key}
-                    if join_request is not None:
-                        seat, token = store.join(workshop_id=workshop.id, request=join_request)
-                        session.remember(seat, token)
-                        context.refresh_seat()
-                    st.rerun()
-                except StoreError as error:
-                    st.error(str(error))
+                problems += plain_errors(error, JoinRequest)
+        if problems or request is None:
+            show_errors(problems)
+        else:
+            try:
+                workshop, key = store.create_workshop(workshop=request)
+                st.session_state["start_created"] = {"code": workshop.display_code, "key": key}
+                if join_request is not None:
+                    seat, token = store.join(workshop_id=workshop.id, request=join_request)
+                    session.remember(seat, token)
+                # The start page (not the workbook, now the default) shows the key once.
+                session.go_after_rerun("start")
+            except StoreError as error:
+                st.error(str(error))
 
 st.caption("Nobody needs an account or an e-mail address to take part.")

@@ -7,7 +7,7 @@ from workbook.progress import clamp_step, step_label
 from workbook.ui import action_plan, context, lesson_form
 from workbook.ui.widgets import seat_header
 
-ctx = context.get()
+ctx = context.load()
 seat = ctx.seat
 lessons = ctx.lessons.lessons
 if seat is None:  # navigation only offers this page to seated visitors; a stale tab lands here
@@ -24,42 +24,37 @@ def go_to(new_step: int) -> None:
     ctx.store.set_participant_step(
         participant_id=seat.participant.id, step=clamp_step(new_step, len(lessons))
     )
+    st.rerun()
 
 
 def step_buttons(where: str) -> None:
     back, _, forward = st.columns([1, 2, 1])
-    if step > 0:
-        back.button(
-            "Previous",
-            key=f"workbook_prev_{where}",
-            icon=":material/arrow_back:",
-            on_click=go_to,
-            args=(step - 1,),
-            width="stretch",
-        )
-    if step < len(lessons) - 1:
-        forward.button(
-            "Next",
-            key=f"workbook_next_{where}",
-            icon=":material/arrow_forward:",
-            type="primary",
-            on_click=go_to,
-            args=(step + 1,),
-            width="stretch",
-        )
+    if step > 0 and back.button(
+        "Previous", key=f"workbook_prev_{where}", icon=":material/arrow_back:", width="stretch"
+    ):
+        go_to(step - 1)
+    if step < len(lessons) - 1 and forward.button(
+        "Next",
+        key=f"workbook_next_{where}",
+        icon=":material/arrow_forward:",
+        type="primary",
+        width="stretch",
+    ):
+        go_to(step + 1)
 
 
 seat_header(seat)
 st.progress((step + 1) / len(lessons), text=step_label(step, len(lessons), lesson.title))
 with st.sidebar:
-    st.selectbox(
+    jump = st.selectbox(
         "Jump to a lesson",
         range(len(lessons)),
         index=step,
         format_func=lambda i: f"{i + 1}. {lessons[i].title}",
         key=f"workbook_jump_{step}",
-        on_change=lambda: go_to(st.session_state[f"workbook_jump_{step}"]),
     )
+    if jump != step:
+        go_to(jump)
 step_buttons("top")
 
 st.title(lesson.title)

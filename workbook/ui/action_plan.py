@@ -40,7 +40,7 @@ def render(store: Store, seat: Seat) -> None:
                     "How did it go?",
                     statuses,
                     default=current,
-                    format_func=lambda s: s.label,
+                    format_func=lambda s: CommitmentStatus(s).label,
                     key=f"action_plan_status_{commitment.id}_{round_}",
                 )
                 if status is not None and status != current:

@@ -40,26 +40,26 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
             texts[prompt.id] = st.text_area(
                 prompt.text,
                 value=saved.reflections.get(prompt.id, ""),
-                key=f"{prefix}_{prompt.id}",
+                key=f"{prefix}_prompt_{prompt.id}",
                 help=prompt.help or None,
                 height=140,
                 placeholder="Your answer, in your own words",
             )
         if lesson.ratings:
             st.subheader("Rate yourselves")
-            st.caption("1 is the low end, 5 the high end. Leave a statement unrated if unsure.")
+            st.caption("Tap a number from 1 to 5; tap it again to clear. Leave it if unsure.")
         for statement in lesson.ratings:
-            current = saved.ratings.get(statement.id)
-            ratings[statement.id] = st.radio(
+            ratings[statement.id] = st.segmented_control(
                 statement.text,
                 RATING_OPTIONS,
-                index=RATING_OPTIONS.index(current) if current else None,
-                key=f"{prefix}_{statement.id}",
-                horizontal=True,
-                captions=[statement.low, "", "", "", statement.high],
+                default=saved.ratings.get(statement.id),
+                key=f"{prefix}_rating_{statement.id}",
+                width="stretch",
             )
+            scale = f"1 = {statement.low} · 5 = {statement.high}"
             if earlier and statement.id in earlier.ratings:
-                st.caption(f"In your first look you said {earlier.ratings[statement.id]}.")
+                scale += f" · in your first look: {earlier.ratings[statement.id]}"
+            st.caption(scale)
         submitted = st.form_submit_button("Save answers", type="primary", icon=":material/save:")
     if saved.reflections or saved.ratings:
         st.caption("Your saved answers are shown above; change them and save again to update.")

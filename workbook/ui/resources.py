@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 from pathlib import Path
 
 import streamlit as st
@@ -13,7 +14,10 @@ from workbook.store import Store, StoreError
 
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
-    return Store(Path(path))
+    opened = Store(Path(path))
+    # Stop the writer and close the file cleanly when the server exits.
+    atexit.register(opened.close)
+    return opened
 
 
 def store() -> Store:

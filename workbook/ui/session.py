@@ -18,6 +18,7 @@ _SEAT = "session_participant_id"
 _TOKEN = "session_token"
 _CODE = "session_join_code"
 _NOTICE = "session_notice"
+_GO_TO = "session_go_to"
 
 
 def current_seat(store: Store) -> Seat | None:
@@ -87,3 +88,21 @@ def _drop_params(*names: str) -> None:
     for name in names:
         if name in st.query_params:
             del st.query_params[name]
+
+
+def go_after_rerun(url_path: str) -> None:
+    """Ask app.py to open a page on the next run: for pages this run's navigation does not
+    list yet (the workbook, just after joining)."""
+    st.session_state[_GO_TO] = url_path
+    st.rerun()
+
+
+def pending_page() -> str | None:
+    return st.session_state.pop(_GO_TO, None)
+
+
+def switch_to(page: object) -> None:
+    """Go to another page, keeping this visitor's workshop code and token in the URL."""
+    code, token = st.session_state.get(_CODE), st.session_state.get(_TOKEN)
+    params = {CODE_PARAM: code, TOKEN_PARAM: token} if code and token else None
+    st.switch_page(page, query_params=params)  # type: ignore[arg-type]

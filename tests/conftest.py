@@ -1,0 +1,166 @@
+"""Shared fixtures: a real DuckDB file in a temp folder, the repo's lessons, a real server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from workbook.config import PROJECT_ROOT, get_settings
+from workbook.lessons import LessonSet, load_lessons
+from workbook.store import Store
+
+SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store(tmp_path / "workbook.duckdb")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def lessons() -> LessonSet:
+    return load_lessons(PROJECT_ROOT / "lessons")
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point the app (run in-process by AppTest) at a fresh database file."""
+    path = tmp_path / "app.duckdb"
+    monkeypatch.setenv("WORKBOOK_DB", str(path))
+    get_settings.cache_clear()
+    yield path
+    get_settings.cache_clear()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    def __init__(self, db: Path, port: int) -> None:
+        self.db = db
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "WORKBOOK_DB": str(db)}
+        # A file, not a pipe: nobody reads the pipe while tests run, and a full pipe would
+        # block the server.
+        self.log_path = db.with_suffix(".log")
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(PROJECT_ROOT / "app.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=1) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("streamlit did not answer its health check within 60 s")
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = Server(tmp_path_factory.mktemp("server") / "workbook.duckdb", free_port())
+    yield running
+    running.stop()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """A real headless Chromium. Never skipped: without one the browser tests fail loudly."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("WORKBOOK_CHROMIUM", "")
+    if not executable:
+        for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+            if Path(candidate).exists():
+                executable = candidate
+                break
+    with sync_playwright() as playwright:
+        options: dict[str, object] = {"headless": True, "args": CHROMIUM_ARGS}
+        if executable and executable != "playwright":
+            options["executable_path"] = executable
+        launched = playwright.chromium.launch(**options)
+        yield launched
+        launched.close()
+
+
+SCREENSHOTS = PROJECT_ROOT / "screenshots"
+
+
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run AppTest as a long-running server does: app.py's st.navigation on every run.
+
+    Streamlit treats an app with a pages/ folder as an old-style multipage app until the first
+    st.navigation call in the process flips `PagesManager.uses_pages_directory` to False for
+    good. AppTest resets the flag before every run, so without this each run after the first
+    would execute the page file alone, skipping app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

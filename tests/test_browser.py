@@ -1,0 +1,85 @@
+"""In a real Chromium against a real `streamlit run`: start a workshop in one browser, join it
+from a second, answer every lesson, reload, and find every answer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import SCREENSHOTS, Server
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT = 20_000
+expect.set_options(timeout=TIMEOUT)
+
+
+def open_app(browser: Browser, server: Server, *, width: int, height: int, path: str = "/") -> Page:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(server.url + path)
+    expect(page.get_by_text("Movement Workbook").first).to_be_visible()
+    return page
+
+
+def test_start_join_answer_every_lesson_reload_and_find_it_all(
+    browser: Browser, server: Server
+) -> None:
+    facilitator = open_app(browser, server, width=1920, height=1080)
+    facilitator.get_by_role("tab", name="Start a workshop").click()
+    facilitator.get_by_role("textbox", name="Workshop title").fill("Browser day")
+    facilitator.get_by_role("textbox", name="Cause or movement").fill("Disability rights")
+    facilitator.get_by_role("button", name="Create workshop").click()
+    code_element = facilitator.locator(".wb-code")
+    expect(code_element).to_have_text(re.compile(r"^[A-Z2-9]{3}-[A-Z2-9]{3}$"))
+    code = code_element.inner_text()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    facilitator.screenshot(path=str(SCREENSHOTS / "created-1920.png"))
+
+    phone = open_app(browser, server, width=390, height=844)
+    phone.get_by_role("textbox", name="Workshop code").fill(code.lower())
+    phone.get_by_role("button", name="Find workshop").click()
+    expect(phone.get_by_text("Browser day")).to_be_visible()
+    phone.get_by_role("textbox", name="New group's name").fill("Table <b>7</b> 🌱")
+    phone.get_by_role("button", name="Join", exact=True).click()
+    expect(phone.get_by_text("Step 1 of")).to_be_visible()
+    assert "t=" in phone.url and "w=" in phone.url
+
+    answers: list[str] = []
+    step = 1
+    while True:  # every shipped lesson has at least one prompt and one rating statement
+        expect(phone.get_by_text(re.compile(rf"^Step {step} of \d+"))).to_be_visible()
+        save = phone.get_by_role("button", name="Save answers")
+        expect(save).to_be_visible()
+        answer = f"Answer for step {step}: שלום <i>not italic</i> 👋🏽"
+        phone.locator("textarea").first.fill(answer)
+        phone.get_by_role("radiogroup").first.get_by_role("radio", name="4", exact=True).click()
+        save.click()
+        expect(phone.get_by_text(re.compile(r"^Saved 1 answer and 1 rating"))).to_be_visible()
+        answers.append(answer)
+        if step == 1:
+            phone.screenshot(path=str(SCREENSHOTS / "workbook-390.png"), full_page=True)
+        next_button = phone.get_by_role("button", name="Next").first
+        if not next_button.count():
+            break
+        next_button.click()
+        step += 1
+        expect(phone.get_by_text(re.compile(rf"^Step {step} of \d+"))).to_be_visible()
+    assert step >= 9 and len(answers) == step
+
+    phone.reload()
+    expect(phone.get_by_text(re.compile(rf"^Step {step} of {step}"))).to_be_visible()
+    expect(phone.locator("textarea").first).to_have_value(answers[-1])
+
+    phone.goto(f"{server.url}/results?{phone.url.split('?', 1)[1]}")
+    expect(phone.get_by_role("heading", name="Our results")).to_be_visible()
+    for expander in phone.locator("[data-testid='stExpander'] summary").all():
+        expander.click()
+    for answer in answers:
+        expect(phone.get_by_text(answer, exact=True).first).to_be_visible()
+    assert phone.locator("i", has_text="not italic").count() == 0  # shown as text, not HTML
+    phone.screenshot(path=str(SCREENSHOTS / "results-390.png"), full_page=True)
+    assert "Traceback" not in server.log()

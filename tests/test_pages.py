@@ -1,0 +1,282 @@
+"""Page flows in Streamlit's AppTest: start, join, answer, rate, reload, results, bad input."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workbook.config import PROJECT_ROOT, get_settings
+from workbook.models import CommitmentStatus
+
+APP = str(PROJECT_ROOT / "app.py")
+TRICKY = "<b>bold?</b> **stars** שלום 👋🏽 '); DROP TABLE reflections;--"
+
+
+def fresh() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=30)
+
+
+def button(at: AppTest, label: str):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def text_input(at: AppTest, label: str):
+    matches = [t for t in at.text_input if t.label == label]
+    assert matches, f"no text input {label!r}; inputs: {[t.label for t in at.text_input]}"
+    return matches[0]
+
+
+def texts(at: AppTest) -> list[str]:
+    return [t.value for t in at.text]
+
+
+def create_workshop(at: AppTest, *, self_guided: bool, group: str = "Table 1") -> None:
+    text_input(at, "Workshop title").input("Spring day")
+    text_input(at, "Cause or movement").input("Housing justice")
+    if self_guided:
+        at.radio[0].set_value("Self-guided: our group works through it alone")
+        text_input(at, "Your group's name (self-guided only)").input(group)
+    button(at, "Create workshop").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def join(at: AppTest, code: str, *, group: str = "Table 1", name: str = "") -> None:
+    text_input(at, "Workshop code").input(code)
+    button(at, "Find workshop").click()
+    at.run()
+    text_input(at, "New group's name").input(group)
+    if name:
+        text_input(at, "Your name (optional)").input(name)
+    button(at, "Join").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_start_page_offers_join_and_start(app_db: Path) -> None:
+    at = fresh().run()
+    assert not at.exception
+    assert at.title[0].value == "Movement Workbook"
+    assert [tab.label for tab in at.tabs] == ["Join a workshop", "Start a workshop"]
+
+
+@pytest.mark.parametrize("typed", ["ZZZ-ZZZ", "<script>x</script>", "' OR 1=1 --", ""])
+def test_a_wrong_join_code_is_told_plainly(app_db: Path, typed: str) -> None:
+    at = fresh().run()
+    text_input(at, "Workshop code").input(typed)
+    button(at, "Find workshop").click()
+    at.run()
+    assert not at.exception
+    assert at.error and at.error[0].value.startswith("No workshop has the code")
+    assert "<script>" not in at.error[0].value
+    assert not [b for b in at.button if b.label == "Join"]
+
+
+def test_facilitated_workshop_shows_code_and_key_once_then_a_group_joins(app_db: Path) -> None:
+    facilitator = fresh().run()
+    create_workshop(facilitator, self_guided=False)
+    key = facilitator.code[0].value
+    assert len(key) == 19 and key.count("-") == 3
+    code_html = [h for h in facilitator.get("html") if "wb-code" in str(h.proto)]
+    assert code_html
+    code = str(code_html[0].proto).split('class=\\"wb-code\\">')[1][:7]
+    button(facilitator, "I have saved the key").click()
+    facilitator.run()
+    assert not facilitator.code  # shown once
+
+    participant = fresh().run()
+    join(participant, code, group="Table 4", name="Ana")
+    assert participant.title[0].value == "Learning from other movements"
+    assert participant.query_params["w"] == code.replace("-", "")
+    assert len(participant.query_params["t"]) > 20
+    assert "Step 1 of" in participant.get("progress")[0].proto.text
+
+
+def test_answer_rate_reload_and_find_everything(app_db: Path) -> None:
+    at = fresh().run()
+    create_workshop(at, self_guided=True, group="Kitchen table")
+    button(at, "Open the workbook").click()
+    at.run()
+    prompt = at.text_area[0]
+    prompt.input(TRICKY)
+    at.get("button_group")[0].set_value(4)
+    button(at, "Save answers").click()
+    at.run()
+    assert not at.exception
+    assert at.success and at.success[0].value.startswith("Saved 1 answer and 1 rating")
+    params = dict(at.query_params)
+
+    reloaded = fresh()  # a new browser session with the same URL: a reload
+    reloaded.query_params.update(params)
+    reloaded.run()
+    assert not reloaded.exception
+    assert reloaded.text_area[0].value == TRICKY
+    assert reloaded.get("button_group")[0].value == 4
+
+    # Saving again without changes writes nothing and says so.
+    button(reloaded, "Save answers").click()
+    reloaded.run()
+    assert reloaded.info and "Nothing has changed" in reloaded.info[0].value
+
+
+def test_next_and_previous_move_and_survive_a_reload(app_db: Path) -> None:
+    at = fresh().run()
+    create_workshop(at, self_guided=True)
+    button(at, "Open the workbook").click()
+    at.run()
+    at.button(key="workbook_next_top").click()
+    at.run()
+    assert at.title[0].value == "Right people, right places, right time"
+    params = dict(at.query_params)
+    reloaded = fresh()
+    reloaded.query_params.update(params)
+    reloaded.run()
+    assert reloaded.title[0].value == "Right people, right places, right time"
+    reloaded.button(key="workbook_prev_top").click()
+    reloaded.run()
+    assert reloaded.title[0].value == "Learning from other movements"
+
+
+def test_too_long_answer_is_refused_and_kept_in_the_box(app_db: Path) -> None:
+    at = fresh().run()
+    create_workshop(at, self_guided=True)
+    button(at, "Open the workbook").click()
+    at.run()
+    long_text = "word " * 1100
+    at.text_area[0].input(long_text)
+    button(at, "Save answers").click()
+    at.run()
+    assert at.error and "too long: 5,499 characters, the limit is 5,000" in at.error[0].value
+    assert at.text_area[0].value == long_text
+    assert not at.success
+
+
+def test_user_text_is_shown_as_text_not_markdown_or_html(app_db: Path) -> None:
+    at = fresh().run()
+    create_workshop(at, self_guided=True, group="<i>Table</i> **one**")
+    button(at, "Open the workbook").click()
+    at.run()
+    at.text_area[0].input(TRICKY)
+    button(at, "Save answers").click()
+    at.run()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    assert TRICKY in texts(at)
+    for markdown in at.markdown:
+        assert TRICKY not in markdown.value and "**one**" not in markdown.value
+    headings = [str(h.proto) for h in at.get("html") if "wb-heading" in str(h.proto)]
+    assert headings and "&lt;i&gt;Table&lt;/i&gt; **one**" in headings[0]
+
+
+def test_a_forged_link_opens_nothing(app_db: Path) -> None:
+    at = fresh().run()
+    create_workshop(at, self_guided=True)
+    code = at.query_params["w"]
+    forged = fresh()
+    forged.query_params.update({"w": code, "t": "made-up-token"})
+    forged.run()
+    assert not forged.exception
+    assert forged.warning and "does not open a seat" in forged.warning[0].value
+    assert [tab.label for tab in forged.tabs] == ["Join a workshop", "Start a workshop"]
+    assert "t" not in forged.query_params
+    assert text_input(forged, "Workshop code").value == code  # ready to join properly
+
+
+def test_action_plan_adds_once_and_follow_up_marks_it_kept(app_db: Path) -> None:
+    at = fresh().run()
+    create_workshop(at, self_guided=True)
+    button(at, "Open the workbook").click()
+    at.run()
+    last = len(at.sidebar.selectbox[0].options) - 1
+    at.sidebar.selectbox[0].set_value(last).run()
+    assert at.title[0].value == "Action plan"
+    at.text_area(key="action_plan_what").input("Meet the tenants' union")
+    at.text_input(key="action_plan_who").input("Sam")
+    button(at, "Add commitment").click()
+    at.run()
+    assert not at.exception
+    assert at.success and at.success[-1].value == "Commitment added."
+    assert "Meet the tenants' union" in texts(at)
+    # The same commitment submitted again (a double click) is not added twice.
+    at.text_area(key="action_plan_what").input("Meet the tenants' union")
+    at.text_input(key="action_plan_who").input("Sam")
+    button(at, "Add commitment").click()
+    at.run()
+    assert texts(at).count("Meet the tenants' union") == 1
+
+    at.switch_page("pages/results.py").run()
+    at.checkbox(key="results_confirm_round").check().run()
+    at.button(key="results_new_round").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Learning from other movements"  # back to step 1
+    at.switch_page("pages/workbook.py").run()  # AppTest keeps its own page choice; follow the app
+    at.sidebar.selectbox[0].set_value(last).run()
+    [status] = [g for g in at.get("button_group") if g.label == "How did it go?"]
+    status.set_value(CommitmentStatus.kept).run()
+    assert not at.exception
+    at.switch_page("pages/results.py").run()
+    assert any("Kept" in t for t in texts(at))
+    assert any("Follow-up 1" in t.value for t in at.subheader)
+
+
+def test_results_page_shows_chart_and_unanswered(app_db: Path) -> None:
+    at = fresh().run()
+    create_workshop(at, self_guided=True)
+    button(at, "Open the workbook").click()
+    at.run()
+    at.get("button_group")[0].set_value(2)
+    button(at, "Save answers").click()
+    at.run()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    chart = at.get("plotly_chart")[0]
+    assert "Learning from other movements" in chart.proto.spec
+    assert any("Not answered yet" in s.value for s in at.subheader)
+
+
+def test_broken_lesson_file_shows_a_warning_and_the_rest_still_work(
+    app_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "lessons"
+    shutil.copytree(PROJECT_ROOT / "lessons", folder)
+    (folder / "99-broken.md").write_text("---\nid: [unclosed\n---\nbody", encoding="utf-8")
+    monkeypatch.setenv("WORKBOOK_LESSONS_DIR", str(folder))
+    get_settings.cache_clear()
+    at = fresh().run()
+    assert not at.exception
+    assert "1 problem(s) in the lesson files" in at.expander[0].label
+    assert any("99-broken.md: front matter" in t for t in texts(at))
+    create_workshop(at, self_guided=True)
+    button(at, "Open the workbook").click()
+    at.run()
+    assert at.title[0].value == "Learning from other movements"
+
+
+def test_a_locked_database_gets_one_plain_sentence(app_db: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
+            " time.sleep(60)",
+            str(app_db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        at = fresh().run()
+        assert not at.exception
+        assert len(at.error) == 1
+        assert "already open in another copy of the app" in at.error[0].value
+    finally:
+        holder.kill()
+        holder.wait()
