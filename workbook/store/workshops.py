@@ -1,33 +1,23 @@
-"""The DuckDB store: schema migrations, the single writer, and every read and write the app makes.
-
-Shape (after datasette's database.py): the process opens ONE DuckDB connection. Reads take a
-fresh cursor from it per call, so each Streamlit session thread reads on its own cursor and
-never waits for writers. Writes are tasks handed to ONE writer thread that owns the only
-write cursor; it drains its queue and commits tasks in batches, so a burst of saves costs a
-few commits instead of hundreds of conflicting ones. A caller's write returns only after its
-task is committed; if a batch fails, each task is retried alone so one bad task cannot sink
-the others. All SQL lives in this module and is parameterised.
-"""
+"""Workshops, groups, participants, their answers, rounds and commitments."""
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import hashlib
-import hmac
-import queue
-import re
-import secrets
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import duckdb
 
+from workbook.keys import (
+    JOIN_CODE_LENGTH,
+    hash_key,
+    key_matches,
+    new_facilitator_key,
+    new_join_code,
+    new_resume_token,
+    normalise_join_code,
+    token_hash,
+)
 from workbook.models import (
     FIRST_ROUND,
     CommitmentIn,
@@ -48,131 +38,15 @@ from workbook.records import (
     Seat,
     Workshop,
 )
-
-T = TypeVar("T")
-
-# Join codes avoid characters that are confused when read aloud or typed: no 0/O, 1/I/L.
-JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-JOIN_CODE_LENGTH = 6
-WRITE_BATCH_LIMIT = 128
-
-
-# --- errors, with messages that say what to do next -----------------------------------------
-
-
-class StoreError(Exception):
-    """Something about the database that the person at the screen should be told plainly."""
-
-
-class StoreLockedError(StoreError):
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            f"The workbook's database file ({path.name}) is already open in another copy of the "
-            "app. Close that copy, or start this one with WORKBOOK_DB set to another file, "
-            "then reload this page."
-        )
-
-
-class StoreUnavailableError(StoreError):
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(
-            f"The workbook cannot use its database file ({path}): {reason}. Ask whoever runs "
-            "the server to check the data folder is writable and the disk is not full. "
-            "Nothing you typed has been lost: it is still on this page."
-        )
-
-
-class WriteFailedError(StoreError):
-    def __init__(self, reason: str) -> None:
-        super().__init__(
-            "Your answer was not saved: the database refused the write "
-            f"({reason}). Nothing you typed has been lost: it is still on this page. "
-            "Try again in a moment."
-        )
-
-
-class WrongJoinCodeError(StoreError):
-    def __init__(self, code: str) -> None:
-        shown = code if code else "(empty)"
-        super().__init__(
-            f"No workshop has the code {shown}. Check it with your facilitator: a code is "
-            f"{JOIN_CODE_LENGTH} letters and digits, like ABC-234."
-        )
-
-
-class NotFoundError(StoreError):
-    pass
-
-
-# --- keys and tokens ------------------------------------------------------------------------
-
-
-def normalise_join_code(text: str) -> str:
-    """Accept 'abc 234', 'ABC-234', ' abc234 ' alike; return 'ABC234' (or '' if unusable)."""
-    return re.sub(r"[^A-Za-z0-9]", "", text or "").upper()[: JOIN_CODE_LENGTH + 4]
-
-
-def new_join_code() -> str:
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-
-
-def new_facilitator_key() -> str:
-    """Four groups of four readable characters: about 79 bits, easy to copy from a screen."""
-    chars = [secrets.choice(JOIN_CODE_ALPHABET) for _ in range(16)]
-    return "-".join("".join(chars[i : i + 4]) for i in range(0, 16, 4))
-
-
-def hash_key(key: str, *, salt: bytes | None = None) -> str:
-    salt = salt if salt is not None else secrets.token_bytes(16)
-    digest = hashlib.scrypt(_key_bytes(key), salt=salt, n=2**14, r=8, p=1, dklen=32)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def key_matches(key: str, stored: str) -> bool:
-    """Constant-time comparison of a typed key with its stored scrypt hash."""
-    try:
-        scheme, salt_hex, digest_hex = stored.split("$")
-        salt = bytes.fromhex(salt_hex)
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    candidate = hash_key(key, salt=salt).split("$")[2]
-    return hmac.compare_digest(candidate, digest_hex)
-
-
-def _key_bytes(key: str) -> bytes:
-    # Keys are shown in upper case with dashes; accept them typed any way.
-    return re.sub(r"[^A-Za-z0-9]", "", key).upper()[:64].encode()
-
-
-def new_resume_token() -> str:
-    return secrets.token_urlsafe(18)
-
-
-def token_hash(token: str) -> str:
-    # Resume tokens carry 144 random bits, so a plain SHA-256 is enough to keep them out of
-    # the database file (a copied backup cannot be used to impersonate anyone).
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
-# --- migrations -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
-
+from workbook.store.database import (
+    Database,
+    Migration,
+    NotFoundError,
+    WriteFailedError,
+    WrongJoinCodeError,
+    name_key,
+    utc_now,
+)
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -273,196 +147,14 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 
-def _apply_migrations(cur: duckdb.DuckDBPyConnection) -> list[int]:
-    cur.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-    )
-    applied = {row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()}
-    done = []
-    for migration in MIGRATIONS:
-        if migration.version in applied:
-            continue
-        cur.begin()
-        try:
-            cur.execute(migration.sql)
-            cur.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                [migration.version, migration.name, _now()],
-            )
-            cur.commit()
-        except Exception:
-            cur.rollback()
-            raise
-        done.append(migration.version)
-    return done
-
-
-# --- the single writer ----------------------------------------------------------------------
-
-
-@dataclass
-class _Task:
-    work: Callable[[duckdb.DuckDBPyConnection], Any]
-    future: Future[Any]
-
-
-class _Writer:
-    """One thread owning the only write cursor; commits queued tasks in batches."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self._cursor = con.cursor()
-        self._queue: queue.Queue[_Task | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="workbook-writer", daemon=True)
-        self.batches = 0
-        self.tasks = 0
-        self._thread.start()
-
-    def submit(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        if not self._thread.is_alive():
-            raise WriteFailedError("the database writer has stopped")
-        task = _Task(work, Future())
-        self._queue.put(task)
-        return task.future.result()
-
-    def stop(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=10)
-        self._cursor.close()
-
-    def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            stopping = False
-            while len(batch) < WRITE_BATCH_LIMIT:
-                try:
-                    task = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if task is None:
-                    stopping = True
-                    break
-                batch.append(task)
-            self._commit(batch)
-            if stopping:
-                return
-
-    def _commit(self, batch: list[_Task]) -> None:
-        cur = self._cursor
-        results: list[Any] = []
-        try:
-            cur.begin()
-            for task in batch:
-                results.append(task.work(cur))
-            cur.commit()
-        except Exception:  # noqa: BLE001 - any failure: retry each task alone, below
-            _rollback_quietly(cur)
-            # Retry one by one, so one failing task cannot sink its neighbours.
-            for task in batch:
-                self._commit_alone(task)
-            return
-        self.batches += 1
-        self.tasks += len(batch)
-        for task, result in zip(batch, results, strict=True):
-            task.future.set_result(result)
-
-    def _commit_alone(self, task: _Task) -> None:
-        cur = self._cursor
-        try:
-            cur.begin()
-            result = task.work(cur)
-            cur.commit()
-        except Exception as error:  # noqa: BLE001 - every failure goes back to its caller
-            _rollback_quietly(cur)
-            task.future.set_exception(error)
-            return
-        self.batches += 1
-        self.tasks += 1
-        task.future.set_result(result)
-
-
-def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
-    with contextlib.suppress(duckdb.Error):  # no transaction was open
-        cur.rollback()
-
-
-# --- the store ------------------------------------------------------------------------------
-
-
-class Store:
-    """One DuckDB file: open once per process, share between threads, close at exit."""
-
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise StoreUnavailableError(self.path, error.strerror or str(error)) from error
-        try:
-            self._con = duckdb.connect(str(self.path))
-        except duckdb.IOException as error:
-            message = str(error)
-            if "lock" in message.lower():
-                raise StoreLockedError(self.path) from error
-            raise StoreUnavailableError(self.path, _short_reason(message)) from error
-        try:
-            with self._cursor() as cur:
-                self.applied_migrations = _apply_migrations(cur)
-        except duckdb.Error as error:
-            self._con.close()
-            raise StoreUnavailableError(self.path, _short_reason(str(error))) from error
-        self._writer = _Writer(self._con)
-        self._closed = False
-
-    def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._writer.stop()
-            self._con.close()
-
-    @property
-    def schema_version(self) -> int:
-        row = self._one("SELECT max(version) FROM schema_migrations")
-        return int(row[0]) if row and row[0] is not None else 0
-
-    # -- plumbing --
-
-    @contextmanager
-    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._con.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
-
-    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self._cursor() as cur:
-            return cur.execute(sql, list(params)).fetchall()
-
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        with self._cursor() as cur:
-            return cur.execute(sql, list(params)).fetchone()
-
-    def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        try:
-            return self._writer.submit(work)
-        except StoreError:
-            raise
-        except duckdb.IOException as error:
-            raise StoreUnavailableError(self.path, _short_reason(str(error))) from error
-        except duckdb.Error as error:
-            raise WriteFailedError(_short_reason(str(error))) from error
-
-    # -- workshops --
+class WorkshopQueries(Database):
+    """Reads and writes of workshops and everything a group answers."""
 
     def create_workshop(self, *, workshop: WorkshopCreate) -> tuple[Workshop, str]:
         """Create a workshop; return it and its facilitator key (shown once, stored hashed)."""
         key = new_facilitator_key()
         key_hash = hash_key(key)
-        created = _now()
+        created = utc_now()
         pacing = "self" if workshop.self_guided else "follow"
 
         def work(cur: duckdb.DuckDBPyConnection) -> int:
@@ -564,8 +256,8 @@ class Store:
         """
         token = new_resume_token()
         hashed = token_hash(token)
-        key = _name_key(request.group_name)
-        created = _now()
+        key = name_key(request.group_name)
+        created = utc_now()
 
         def work(cur: duckdb.DuckDBPyConnection) -> int:
             if (
@@ -631,7 +323,7 @@ class Store:
         return Seat(Workshop(*row[:10]), Group(*row[10:15]), Participant(*row[15:21]))
 
     def set_participant_step(self, *, participant_id: int, step: int) -> None:
-        now = _now()
+        now = utc_now()
         self._write(
             lambda cur: cur.execute(
                 "INSERT INTO participant_steps VALUES (?, ?, ?) ON CONFLICT (participant_id)"
@@ -674,7 +366,7 @@ class Store:
         and round), so a double click or a resent form cannot duplicate anything.
         """
         participant = seat.participant
-        now = _now()
+        now = utc_now()
         base = [seat.workshop.id, seat.group.id, participant.id]
 
         def work(cur: duckdb.DuckDBPyConnection) -> None:
@@ -763,7 +455,7 @@ class Store:
         """Record a commitment for the seat's group. The same commitment (same words, who, date
         and finding, same round) is stored once, so a double submit cannot add it twice; adding
         back one that was removed brings it back."""
-        now = _now()
+        now = utc_now()
         request_key = hashlib.sha256(
             "\x1f".join(
                 [
@@ -817,7 +509,7 @@ class Store:
         self, *, group_id: int, commitment_id: int, round: int, status: CommitmentStatus
     ) -> None:
         """Mark how a commitment went, as seen in `round`; each round's review is kept."""
-        now = _now()
+        now = utc_now()
 
         def work(cur: duckdb.DuckDBPyConnection) -> None:
             owned = cur.execute(
@@ -856,39 +548,3 @@ class Store:
         ]
 
     # -- maintenance --
-
-    def backup(self, destination: Path) -> Path:
-        """Copy a consistent snapshot of the whole database to a new DuckDB file.
-
-        Runs on its own cursor while the app keeps serving: the copy is one statement, so it
-        sees one committed state of every table.
-        """
-        destination = Path(destination).resolve()
-        if destination.exists():
-            raise StoreError(f"{destination} already exists; choose a new file name.")
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        alias = "backup_" + secrets.token_hex(4)
-        with self._cursor() as cur:
-            source = _current_db(cur)
-            cur.execute(f"ATTACH '{_sql_literal(str(destination))}' AS {alias}")
-            try:
-                cur.execute(f"COPY FROM DATABASE {source} TO {alias}")
-            finally:
-                cur.execute(f"DETACH {alias}")
-        return destination
-
-
-def _current_db(cur: duckdb.DuckDBPyConnection) -> str:
-    row = cur.execute("SELECT current_database()").fetchone()
-    assert row is not None
-    return '"' + str(row[0]).replace('"', '""') + '"'
-
-
-def _sql_literal(text: str) -> str:
-    # ATTACH takes no parameters; the path is ours (not user input) but quote it anyway.
-    return text.replace("'", "''")
-
-
-def _short_reason(message: str) -> str:
-    first = message.splitlines()[0] if message else "unknown error"
-    return first[:200]

@@ -1,0 +1,61 @@
+"""Join codes, facilitator keys and resume tokens: making them, hashing them, checking them."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+# Join codes avoid characters that are confused when read aloud or typed: no 0/O, 1/I/L.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+
+
+def normalise_join_code(text: str) -> str:
+    """Accept 'abc 234', 'ABC-234', ' abc234 ' alike; return 'ABC234' (or '' if unusable)."""
+    return re.sub(r"[^A-Za-z0-9]", "", text or "").upper()[: JOIN_CODE_LENGTH + 4]
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def new_facilitator_key() -> str:
+    """Four groups of four readable characters: about 79 bits, easy to copy from a screen."""
+    chars = [secrets.choice(JOIN_CODE_ALPHABET) for _ in range(16)]
+    return "-".join("".join(chars[i : i + 4]) for i in range(0, 16, 4))
+
+
+def hash_key(key: str, *, salt: bytes | None = None) -> str:
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    digest = hashlib.scrypt(_key_bytes(key), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def key_matches(key: str, stored: str) -> bool:
+    """Constant-time comparison of a typed key with its stored scrypt hash."""
+    try:
+        scheme, salt_hex, digest_hex = stored.split("$")
+        salt = bytes.fromhex(salt_hex)
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    candidate = hash_key(key, salt=salt).split("$")[2]
+    return hmac.compare_digest(candidate, digest_hex)
+
+
+def _key_bytes(key: str) -> bytes:
+    # Keys are shown in upper case with dashes; accept them typed any way.
+    return re.sub(r"[^A-Za-z0-9]", "", key).upper()[:64].encode()
+
+
+def new_resume_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def token_hash(token: str) -> str:
+    # Resume tokens carry 144 random bits, so a plain SHA-256 is enough to keep them out of
+    # the database file (a copied backup cannot be used to impersonate anyone).
+    return hashlib.sha256(token.encode()).hexdigest()

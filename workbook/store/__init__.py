@@ -1,0 +1,52 @@
+"""The store: every read and write the app makes, on one DuckDB file. All SQL lives here.
+
+One module per concept (workshops, ...), each adding its queries and migrations; `Store`
+combines them. This package is the seam where another database could be put behind the same
+functions.
+"""
+
+from __future__ import annotations
+
+from workbook.keys import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    hash_key,
+    key_matches,
+    normalise_join_code,
+)
+from workbook.store import workshops
+from workbook.store.database import (
+    Database,
+    Migration,
+    NotFoundError,
+    StoreError,
+    StoreLockedError,
+    StoreUnavailableError,
+    WriteFailedError,
+    WrongJoinCodeError,
+)
+
+MIGRATIONS: tuple[Migration, ...] = tuple(sorted((*workshops.MIGRATIONS,), key=lambda m: m.version))
+
+
+class Store(workshops.WorkshopQueries, Database):
+    """The app's store: open once per process (see `workbook.ui.resources`)."""
+
+    migrations = MIGRATIONS
+
+
+__all__ = [
+    "JOIN_CODE_ALPHABET",
+    "JOIN_CODE_LENGTH",
+    "MIGRATIONS",
+    "NotFoundError",
+    "Store",
+    "StoreError",
+    "StoreLockedError",
+    "StoreUnavailableError",
+    "WriteFailedError",
+    "WrongJoinCodeError",
+    "hash_key",
+    "key_matches",
+    "normalise_join_code",
+]
