@@ -35,9 +35,37 @@ workbook = st.Page(
 results = st.Page(
     "pages/results.py", title="Our results", icon=":material/insights:", url_path="results"
 )
+stakeholder_map = st.Page(
+    "pages/map.py", title="Stakeholder map", icon=":material/hub:", url_path="map"
+)
+facilitator = st.Page(
+    "pages/facilitator.py",
+    title="Facilitator console",
+    icon=":material/co_present:",
+    url_path="facilitator",
+)
+projector = st.Page(
+    "pages/projector.py", title="Projector screen", icon=":material/tv:", url_path="projector"
+)
+funders = st.Page(
+    "pages/funders.py", title="For funders", icon=":material/monitoring:", url_path="funders"
+)
 
-pages = {"workbook": workbook, "results": results, "start": start} if seated else {"start": start}
-current = st.navigation(list(pages.values()), position="sidebar")
+# Pages by name (for session.go_after_rerun) and by section (for the sidebar).
+group_pages = {"workbook": workbook, "results": results, "map": stakeholder_map}
+pages = {
+    **(group_pages if seated else {}),
+    "start": start,
+    "facilitator": facilitator,
+    "projector": projector,
+    "funders": funders,
+}
+sections = {
+    "Our group": [*(group_pages.values() if seated else []), start],
+    "Facilitators": [facilitator, projector],
+    "Funders": [funders],
+}
+current = st.navigation(sections, position="sidebar")
 wanted = pages.get(session.pending_page() or "")
 if wanted is not None and wanted.title != current.title:
     session.switch_to(wanted)

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from workbook.models import ExerciseKind
 from workbook.progress import clamp_step, step_label
-from workbook.ui import action_plan, context, lesson_form
+from workbook.ui import context, exercises, lesson_form
 from workbook.ui.widgets import seat_header
 
 ctx = context.load()
@@ -66,14 +65,7 @@ with st.expander("Where this comes from"):
 
 lesson_form.render(ctx.store, seat, lesson)
 
-if lesson.exercise is ExerciseKind.action_plan:
-    action_plan.render(ctx.store, seat)
-elif lesson.exercise is not None:
-    st.info(
-        "This lesson's exercise (stakeholder map, trade-offs or voices) is drawn on its own "
-        "screen, which is not part of this version yet. Talk it through using the prompts above.",
-        icon=":material/construction:",
-    )
+exercises.render(ctx.store, seat, lesson)
 
 st.divider()
 step_buttons("bottom")

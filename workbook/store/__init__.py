@@ -14,7 +14,7 @@ from workbook.keys import (
     key_matches,
     normalise_join_code,
 )
-from workbook.store import workshops
+from workbook.store import maps, workshops
 from workbook.store.database import (
     Database,
     Migration,
@@ -26,10 +26,12 @@ from workbook.store.database import (
     WrongJoinCodeError,
 )
 
-MIGRATIONS: tuple[Migration, ...] = tuple(sorted((*workshops.MIGRATIONS,), key=lambda m: m.version))
+MIGRATIONS: tuple[Migration, ...] = tuple(
+    sorted((*workshops.MIGRATIONS, *maps.MIGRATIONS), key=lambda m: m.version)
+)
 
 
-class Store(workshops.WorkshopQueries, Database):
+class Store(workshops.WorkshopQueries, maps.MapQueries, Database):
     """The app's store: open once per process (see `workbook.ui.resources`)."""
 
     migrations = MIGRATIONS
