@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +23,21 @@ class Settings(BaseSettings):
     lessons_dir: Path = Field(
         default=PROJECT_ROOT / "lessons",
         description="Folder of lesson Markdown files.",
+    )
+    funder_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="The deployment's funder key (or its SHA-256 as 'sha256:<hex>'). Empty: "
+        "the funder view stays closed. Also read from .streamlit/secrets.toml.",
+    )
+    min_group_size: int = Field(
+        default=5,
+        ge=3,
+        description="K: figures built from fewer distinct groups are suppressed in the funder "
+        "view. Cannot be set below 3.",
+    )
+    backup_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "backups",
+        description="Folder where backups of the database are written.",
     )
     public_url: str = Field(
         default="",

@@ -14,7 +14,7 @@ from workbook.keys import (
     key_matches,
     normalise_join_code,
 )
-from workbook.store import maps, workshops
+from workbook.store import funders, live, maps, workshops
 from workbook.store.database import (
     Database,
     Migration,
@@ -26,12 +26,22 @@ from workbook.store.database import (
     WrongJoinCodeError,
 )
 
+# Versions: 1 workshops, 2 maps, 3 live room, 4 funders, 5+ whoever needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
-    sorted((*workshops.MIGRATIONS, *maps.MIGRATIONS), key=lambda m: m.version)
+    sorted(
+        (*workshops.MIGRATIONS, *maps.MIGRATIONS, *live.MIGRATIONS, *funders.MIGRATIONS),
+        key=lambda m: m.version,
+    )
 )
 
 
-class Store(workshops.WorkshopQueries, maps.MapQueries, Database):
+class Store(
+    workshops.WorkshopQueries,
+    maps.MapQueries,
+    live.LiveQueries,
+    funders.FunderQueries,
+    Database,
+):
     """The app's store: open once per process (see `workbook.ui.resources`)."""
 
     migrations = MIGRATIONS

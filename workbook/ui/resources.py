@@ -6,8 +6,9 @@ import atexit
 from pathlib import Path
 
 import streamlit as st
+from pydantic import ValidationError
 
-from workbook.config import get_settings
+from workbook.config import Settings, get_settings
 from workbook.lessons import LessonSet, load_lessons
 from workbook.store import Store, StoreError
 
@@ -20,10 +21,25 @@ def _open_store(path: str) -> Store:
     return opened
 
 
+def settings() -> Settings:
+    """The deployment's settings, or a plain sentence on screen if one is set wrongly."""
+    try:
+        return get_settings()
+    except ValidationError as error:
+        names = ", ".join(f"WORKBOOK_{str(e['loc'][0]).upper()}" for e in error.errors())
+        st.error(
+            f"The app is not configured correctly: check {names} (see the README's "
+            "Configuration section), then restart it.",
+            icon=":material/settings:",
+        )
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+
+
 def store() -> Store:
     """The shared store, or a plain sentence on screen and a stopped page if it cannot open."""
     try:
-        return _open_store(str(get_settings().db))
+        return _open_store(str(settings().db))
     except StoreError as error:
         st.error(str(error), icon=":material/database:")
         st.stop()
@@ -38,7 +54,7 @@ def _lessons_for(folder: str, signature: tuple[tuple[str, float, int], ...]) -> 
 
 def lessons() -> LessonSet:
     """Lessons, reloaded when a file in the folder is added, removed or changed."""
-    folder = get_settings().lessons_dir
+    folder = settings().lessons_dir
     try:
         signature = tuple(
             sorted((p.name, p.stat().st_mtime, p.stat().st_size) for p in folder.glob("*.md"))
