@@ -24,7 +24,7 @@ seat_header(seat)
 st.title("Our results")
 
 scores = results.finding_scores(ratings)
-st.plotly_chart(findings_chart(scores), width="stretch", config={"displaylogo": False})
+st.plotly_chart(findings_chart(scores), width="stretch", theme=None, config={"displaylogo": False})
 changes = results.finding_changes(scores)
 if not changes.empty:
     st.subheader("Change since the first look")

@@ -57,7 +57,9 @@ with st.sidebar:
 step_buttons("top")
 
 st.title(lesson.title)
-st.caption(f"{lesson.key_finding.label} · suggested time {lesson.timer_minutes} minutes")
+st.caption(
+    f"Key finding: {lesson.key_finding.label} · suggested time {lesson.timer_minutes} minutes"
+)
 st.markdown(lesson.body)
 with st.expander("Where this comes from"):
     for source in lesson.sources:

@@ -29,22 +29,44 @@ def findings_chart(scores: pd.DataFrame, *, title: str = "Our ratings by key fin
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
         return styled(fig, title=title, height=420)
-    for index, (_, part) in enumerate(scores.groupby("round", sort=True)):
+    # Horizontal bars: the findings' names stay readable on a phone and from the back of a room.
+    rounds = list(scores.groupby("round", sort=True))
+    for index, (_, part) in enumerate(rounds):
         by_finding = part.set_index("finding")
         values = [by_finding["mean"].get(label) for label in labels]
         counts = [by_finding["ratings"].get(label) for label in labels]
         fig.add_trace(
             go.Bar(
-                x=labels,
-                y=values,
+                y=labels,
+                x=values,
+                orientation="h",
                 name=str(part["round_label"].iloc[0]),
                 marker_color=SEQUENCE[index % len(SEQUENCE)],
                 text=[f"{v:.1f}" if v is not None and v == v else "" for v in values],
                 textposition="outside",
                 customdata=counts,
-                hovertemplate="%{x}<br>mean %{y:.2f} from %{customdata} ratings<extra></extra>",
+                hovertemplate="%{y}<br>mean %{x:.2f} from %{customdata} ratings<extra></extra>",
             )
         )
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
-    fig.update_yaxes(range=[0, 5.6], tickvals=[1, 2, 3, 4, 5], title="Mean rating (1-5)")
-    return styled(fig, title=title, height=520)
+    fig.update_layout(
+        barmode="group",
+        legend={"orientation": "h", "y": -0.15, "x": 0},
+        showlegend=len(rounds) > 1,
+    )
+    fig.update_xaxes(range=[0, 5.6], tickvals=[1, 2, 3, 4, 5], title="Mean rating (1-5)")
+    # Each finding's name sits above its bars, so long names never squeeze a phone chart.
+    fig.update_yaxes(autorange="reversed", showticklabels=False, ticks="")
+    rated = set(scores["finding"])
+    for label in labels:
+        fig.add_annotation(
+            x=0,
+            y=label,
+            text=label if label in rated else f"{label} · not rated yet",
+            xanchor="left",
+            yanchor="bottom",
+            yshift=14 * max(1, len(rounds)),
+            showarrow=False,
+            font={"size": 17},
+        )
+    fig.update_layout(bargap=0.55, margin={"l": 8, "r": 8})
+    return styled(fig, title=title, height=180 + len(labels) * (60 + 30 * len(rounds)))

@@ -15,6 +15,7 @@ h2.wb-heading { font-size: 1.6rem; }
 .wb-code { font-size: 3rem; font-weight: 800; letter-spacing: 0.12em; margin: 0.2rem 0; }
 /* Big, thumb-friendly targets on phones. */
 @media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; }
   .stButton button, .stFormSubmitButton button { min-height: 3rem; width: 100%; }
   h1.wb-heading { font-size: 1.6rem; }
 }
