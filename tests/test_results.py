@@ -1,0 +1,99 @@
+"""A group's results: means per finding and round, change since the first look, what is open."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from workbook import results
+from workbook.charts.ratings import findings_chart
+from workbook.lessons import LessonSet
+from workbook.models import KeyFinding
+from workbook.records import Rating, Reflection
+
+
+def rating(value: int, *, finding: KeyFinding, round_: int = 1, statement: str = "s") -> Rating:
+    return Rating(1, 1, "lesson", statement, finding, round_, value)
+
+
+def test_means_per_finding_and_round_in_report_order() -> None:
+    ratings = [
+        rating(2, finding=KeyFinding.trade_offs),
+        rating(4, finding=KeyFinding.trade_offs, statement="t"),
+        rating(5, finding=KeyFinding.learning),
+        rating(1, finding=KeyFinding.learning, round_=2),
+    ]
+    scores = results.finding_scores(ratings)
+    assert list(zip(scores["key_finding"], scores["round"], scores["mean"], strict=True)) == [
+        ("learning", 1, 5.0),
+        ("trade_offs", 1, 3.0),
+        ("learning", 2, 1.0),
+    ]
+    assert list(scores["round_label"]) == ["First look", "First look", "Follow-up 1"]
+
+
+def test_change_since_first_look_only_where_both_rounds_exist() -> None:
+    scores = results.finding_scores(
+        [
+            rating(2, finding=KeyFinding.learning),
+            rating(4, finding=KeyFinding.learning, round_=2),
+            rating(4, finding=KeyFinding.learning, round_=3),
+            rating(3, finding=KeyFinding.diverse_voices),
+        ]
+    )
+    changes = results.finding_changes(scores)
+    assert changes.to_dict("records") == [
+        {
+            "finding": "Learning from other movements",
+            "first_look": 2.0,
+            "latest": 4.0,
+            "change": 2.0,
+        }
+    ]
+    assert results.finding_changes(results.finding_scores([])).empty
+
+
+def test_unanswered_lists_what_nobody_in_the_group_answered(lessons: LessonSet) -> None:
+    first = lessons.lessons[0]
+    reflections = [
+        Reflection(1, 1, 1, "", first.id, p.id, 1, "x", dt.datetime(2026, 1, 1))
+        for p in first.prompts
+    ]
+    ratings = [Rating(1, 1, first.id, s.id, first.key_finding, 1, 3) for s in first.ratings]
+    missing = results.unanswered(lessons, reflections, ratings, round_=1)
+    assert first.title not in [m.lesson_title for m in missing]
+    assert len(missing) == len(lessons) - 1
+    # A new round starts with everything open again.
+    assert len(results.unanswered(lessons, reflections, ratings, round_=2)) == len(lessons)
+
+
+def test_statement_table_names_lessons_and_statements(lessons: LessonSet) -> None:
+    lesson = lessons.lessons[0]
+    statement = lesson.ratings[0]
+    table = results.statement_table(
+        [
+            Rating(1, 1, lesson.id, statement.id, lesson.key_finding, 1, 3),
+            Rating(1, 2, lesson.id, statement.id, lesson.key_finding, 1, 4),
+        ],
+        lessons,
+    )
+    assert table.to_dict("records") == [
+        {"Lesson": lesson.title, "Statement": statement.text, "First look": 3.5}
+    ]
+
+
+def test_chart_has_one_bar_trace_per_round_and_an_empty_state() -> None:
+    empty = findings_chart(results.finding_scores([]))
+    assert not empty.data
+    assert "No ratings yet" in empty.layout.annotations[0].text
+    two_rounds = findings_chart(
+        results.finding_scores(
+            [
+                rating(2, finding=KeyFinding.learning),
+                rating(4, finding=KeyFinding.learning, round_=2),
+            ]
+        )
+    )
+    assert [trace.name for trace in two_rounds.data] == ["First look", "Follow-up 1"]
+    labels = [a.text for a in two_rounds.layout.annotations]
+    assert "Learning from other movements" in labels
+    assert "Early actions · not rated yet" in labels
