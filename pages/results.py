@@ -63,7 +63,7 @@ for lesson in lessons.lessons:
             st.markdown(f"**{prompt.text}**")
             for reflection in mine:
                 author = reflection.author or "Anonymous"
-                st.caption(f"{round_label(reflection.round)} · {author}")
+                st.text(f"{round_label(reflection.round)} · {author}")  # a name is user text
                 user_text(reflection.text)
 
 st.subheader("Our commitments")

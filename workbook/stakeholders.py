@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -945,4 +946,144 @@ def diff_snapshots(before: Sequence[StakeholderIn], after: Sequence[StakeholderI
         moved=tuple(moved),
         ties=tuple(tie_changes),
         influence=tuple(influence),
+    )
+
+
+# --- a saved map, its edits and its snapshots -----------------------------------------------
+
+DEFAULT_ENERGY_BUDGET: Final = 20.0  # hours a month, until the group sets its own
+
+
+def choice_label(stakeholder: Stakeholder) -> str:
+    """How a stakeholder is named where two may share a name: 'Name (#12)'."""
+    return f"{stakeholder.name} (#{stakeholder.id})"
+
+
+@dataclass(frozen=True)
+class StakeholderMap:
+    """A group's map as stored: its stakeholders (by id), the ties between them, its budget."""
+
+    stakeholders: tuple[Stakeholder, ...]
+    ties: tuple[Tie, ...]
+    energy_budget: float = DEFAULT_ENERGY_BUDGET
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.stakeholders
+
+    def same_content(self, other: StakeholderMap) -> bool:
+        """Whether two reads show the same stakeholders and ties (the budget aside)."""
+        return set(self.stakeholders) == set(other.stakeholders) and set(self.ties) == set(
+            other.ties
+        )
+
+
+@dataclass(frozen=True)
+class StakeholderUpdate:
+    """An edit of one stored stakeholder: only the fields the person changed, and the whole
+    row as they left it (to add it back should someone else have deleted it meanwhile)."""
+
+    stakeholder_id: int
+    fields: Mapping[str, object]
+    row: StakeholderIn
+
+
+@dataclass(frozen=True)
+class StakeholderChanges:
+    added: tuple[StakeholderIn, ...] = ()
+    updated: tuple[StakeholderUpdate, ...] = ()
+    deleted_ids: tuple[int, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.updated or self.deleted_ids)
+
+    @property
+    def sentence(self) -> str:
+        """'Added 2, changed 1 and deleted 1 stakeholder.' (no names: safe anywhere)."""
+        parts = [
+            f"{verb} {len(items)}"
+            for verb, items in (
+                ("added", self.added),
+                ("changed", self.updated),
+                ("deleted", self.deleted_ids),
+            )
+            if items
+        ]
+        if not parts:
+            return "Nothing has changed since you last saved."
+        total = len(self.added) + len(self.updated) + len(self.deleted_ids)
+        text = _join(parts) + (" stakeholder." if total == 1 else " stakeholders.")
+        return text[0].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class TieChanges:
+    """Ties to add or re-weigh (`upserted`) and pairs to remove, each pair (lower, higher id)."""
+
+    upserted: tuple[Tie, ...] = ()
+    removed: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.upserted or self.removed)
+
+
+@dataclass(frozen=True)
+class SavedChanges:
+    """What a save did. `restored`: rows someone edited here but another device had deleted
+    meanwhile; they are added back (the edit is the later wish) under new ids."""
+
+    added: int
+    updated: int
+    deleted: int
+    restored: int
+    ties_dropped: int = 0  # ties whose stakeholder was no longer on the map
+
+
+@dataclass(frozen=True)
+class MapSnapshotInfo:
+    id: int
+    label: str
+    round: int
+    taken_at: dt.datetime
+    stakeholders: int
+
+
+@dataclass(frozen=True)
+class MapSnapshot:
+    info: MapSnapshotInfo
+    stakeholders: tuple[Stakeholder, ...]
+    ties: tuple[Tie, ...]
+
+
+# --- the per-map figures the funder view aggregates -----------------------------------------
+
+
+@dataclass(frozen=True)
+class MapSummary:
+    """One row of `map_measures`: the figures of a map that can be added up across groups."""
+
+    stakeholders: int
+    ties: int  # every usable tie: the group's own and those between stakeholders
+    strong_tie_share: float | None  # strong ties / ties; None when there are no ties
+    single_points_of_failure: int
+    kinds_present: tuple[str, ...]  # in list order
+    kinds_missing: tuple[str, ...]  # from STAKEHOLDER_KINDS, in list order
+
+
+def summarise_map(stakeholders: Iterable[Stakeholder], ties: Iterable[Tie]) -> MapSummary:
+    """The figures `map_measures` keeps for a map, from the same graph the measures use."""
+    stakeholders = unique_stakeholders(stakeholders)
+    graph = build_graph(stakeholders, ties)
+    strengths = [tie for _, _, tie in graph.edges(data="tie")]
+    strong = sum(1 for tie in strengths if tie == TieStrength.strong)
+    diversity = kind_diversity(stakeholders)
+    return MapSummary(
+        stakeholders=len(stakeholders),
+        ties=len(strengths),
+        strong_tie_share=strong / len(strengths) if strengths else None,
+        single_points_of_failure=len(_single_points_of_failure(graph)),
+        kinds_present=tuple(kind for kind, count in diversity.counts.items() if count),
+        kinds_missing=diversity.missing,
     )
