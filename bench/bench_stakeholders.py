@@ -1,4 +1,5 @@
-"""Times the stakeholder measures, the solver and the figures on a 60-stakeholder, 300-tie map."""
+"""Times the stakeholder measures, the solver, the figures and the store's map saves on a
+60-stakeholder, 300-tie map."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import platform
 import random
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,14 +22,28 @@ if str(ROOT) not in sys.path:
 import networkx  # noqa: E402
 import plotly  # noqa: E402
 
+from workbook import map_io  # noqa: E402
 from workbook.charts.stakeholders import (  # noqa: E402
+    Screen,
+    _layout,
     effort_vs_influence,
     influence_position_grid,
     network,
     spectrum_of_allies,
 )
-from workbook.models import STAKEHOLDER_KINDS, SpectrumBand, Stakeholder, Tie  # noqa: E402
+from workbook.models import (  # noqa: E402
+    STAKEHOLDER_KINDS,
+    JoinRequest,
+    SpectrumBand,
+    Stakeholder,
+    StakeholderIn,
+    Tie,
+    WorkshopCreate,
+)
 from workbook.stakeholders import (  # noqa: E402
+    StakeholderChanges,
+    StakeholderMap,
+    StakeholderUpdate,
     bridging_vs_bonding,
     brokers,
     build_graph,
@@ -87,6 +103,11 @@ def timed(action: Callable[[], object], runs: int = RUNS) -> tuple[float, float]
     return statistics.median(samples), p95
 
 
+def new_layout_network(people: list[Stakeholder], ties: list[Tie]) -> object:
+    _layout.cache_clear()  # as the first draw after the map changed
+    return network(people, ties)
+
+
 def main() -> None:
     people, ties = random_map()
     later = [
@@ -112,7 +133,9 @@ def main() -> None:
     cases += [
         ("figure: influence_position_grid", lambda: influence_position_grid(people)),
         ("figure: spectrum_of_allies", lambda: spectrum_of_allies(people)),
-        ("figure: network", lambda: network(people, ties)),
+        ("figure: network (new layout)", lambda: new_layout_network(people, ties)),
+        ("figure: network (same map again)", lambda: network(people, ties)),
+        ("figure: grid, phone", lambda: influence_position_grid(people, screen=Screen.phone)),
         (
             "figure: effort_vs_influence",
             lambda: effort_vs_influence(
@@ -132,12 +155,75 @@ def main() -> None:
     for name, action in cases:
         median, p95 = timed(action)
         print(f"{name:<{width}}  {median:>10.2f}  {p95:>10.2f}")
+    store_cases(people, ties, width)
     for budget in BUDGETS:
         result = propose_investments(people, ties, energy_budget=budget)
         print(
             f"\nbudget {budget} h: {len(result.chosen_ids)} picked, "
             f"{result.total_energy:g} h used, gain {result.total_gain:g}"
         )
+
+
+def store_cases(people: list[Stakeholder], ties: list[Tie], width: int) -> None:
+    """The store on a real DuckDB file: each save is one transaction that also rewrites the
+    map's measures row (so it includes summarise_map); the read is one consistent read."""
+    from workbook.store import Store
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "bench.duckdb")
+        try:
+            workshop, _ = store.create_workshop(
+                workshop=WorkshopCreate(title="Bench", cause="Benchmarks")
+            )
+            seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="G"))
+            group = seat.group.id
+            rows = [StakeholderIn(**s.model_dump(exclude={"id"})) for s in people]
+            position = {s.id: i for i, s in enumerate(people)}
+            file_ties = [(position[t.source_id], position[t.target_id], t.strength) for t in ties]
+
+            def replace_all() -> object:
+                return store.import_map(
+                    group_id=group, stakeholders=rows, ties=file_ties, replace=True
+                )
+
+            replace_all()
+            stored = store.stakeholder_map(group_id=group)
+            first = stored.stakeholders[0]
+            flip = [first.influence % 5 + 1]
+
+            def edit_one() -> object:
+                flip[0] = flip[0] % 5 + 1
+                update = StakeholderUpdate(
+                    first.id,
+                    {"influence": flip[0]},
+                    StakeholderIn(**first.model_dump(exclude={"id"})),
+                )
+                return store.save_stakeholder_changes(
+                    group_id=group, changes=StakeholderChanges(updated=(update,))
+                )
+
+            def parse_and_diff() -> object:
+                frame_rows = [
+                    {"id": s.id, **s.model_dump(exclude={"id"})} for s in stored.stakeholders
+                ]
+                parsed = map_io.parse_stakeholder_rows(frame_rows, id_key="id")
+                return map_io.stakeholder_changes(stored.stakeholders, parsed.rows)
+
+            cases: list[tuple[str, Callable[[], object]]] = [
+                ("store: read the map", lambda: store.stakeholder_map(group_id=group)),
+                ("store: save one edit + measures", edit_one),
+                ("store: replace 60 + 300 ties + measures", replace_all),
+                ("worksheet: check 60 rows + diff", parse_and_diff),
+                (
+                    "export: JSON",
+                    lambda: map_io.map_json(StakeholderMap(stored.stakeholders, stored.ties)),
+                ),
+            ]
+            for name, action in cases:
+                median, p95 = timed(action, runs=10)
+                print(f"{name:<{width}}  {median:>10.2f}  {p95:>10.2f}")
+        finally:
+            store.close()
 
 
 if __name__ == "__main__":

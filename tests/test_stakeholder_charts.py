@@ -9,13 +9,18 @@ import plotly.graph_objects as go
 import pytest
 
 from workbook.charts.stakeholders import (
+    _PLACES,
     EFFORT_EMPTY_TEXT,
     EMPTY_STATE,
     GRID_EMPTY_TEXT,
     NETWORK_EMPTY_TEXT,
     SPECTRUM_EMPTY_TEXT,
+    Screen,
+    _place_labels,
+    _wrapped,
     effort_vs_influence,
     influence_position_grid,
+    kinds_of_stakeholder,
     network,
     plain_text,
     spectrum_of_allies,
@@ -113,12 +118,110 @@ def test_names_reach_the_figure_escaped(which: str) -> None:
 
 
 def test_long_names_are_cut_before_escaping() -> None:
-    name = "A" * 17 + "&" + "B" * 20  # the cut falls right after the ampersand
+    name = "A" * 17 + "&" + "B" * 60  # longer than two lines of a band
     fig = spectrum_of_allies([person(1, name)])
     label = trace(fig, "Stakeholders").text[0]
-    assert label.endswith("…")
+    assert label.endswith("…") and label.count("<br>") == 1
     assert "&amp;" in label or "&" not in label  # never a half escape like "&am…"
     assert trace(fig, "Stakeholders").customdata[0][0] == plain_text(name)  # hover: full name
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "lines", "expected"),
+    [
+        ("Tenants' union", 18, 2, "Tenants' union"),
+        ("Renters with lived experience", 18, 2, "Renters with lived<br>experience"),
+        ("Landlords' association of the city region", 18, 2, "Landlords'<br>association of…"),
+        (
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            18,
+            2,
+            "AAAAAAAAAAAAAAAAAA<br>AAAAAAAAAAAAAAAAA…",
+        ),
+        ("<b>A</b> & <i>B</i>", 10, 2, "&lt;b&gt;A&lt;/b&gt; &amp;<br>&lt;i&gt;B&lt;/i&gt;"),
+        ("Supercalifragilisticexpialidocious", 10, 1, "Supercali…"),
+        ("שלום עליכם חברים יקרים", 12, 2, "שלום עליכם<br>חברים יקרים"),
+    ],
+)
+def test_names_wrap_over_two_lines_between_words(
+    name: str, width: int, lines: int, expected: str
+) -> None:
+    assert _wrapped(name, width, lines=lines) == expected
+
+
+def test_long_grid_names_wrap_instead_of_being_cut() -> None:
+    fig = influence_position_grid([person(1, "Renters with lived experience")])
+    assert trace(fig, "Stakeholders").text[0] == "Renters with<br>lived experience"
+
+
+@pytest.mark.parametrize("which", list(FIGURES))
+def test_every_figure_has_a_phone_version_without_names_beside_points(which: str) -> None:
+    people, ties = big_map(30, 60)
+    builders = {
+        "grid": lambda: influence_position_grid(people, screen=Screen.phone),
+        "spectrum": lambda: spectrum_of_allies(people, screen=Screen.phone),
+        "network": lambda: network(people, ties, screen=Screen.phone),
+        "effort": lambda: effort_vs_influence(people, [], screen=Screen.phone),
+    }
+    fig = builders[which]()
+    assert fig.layout.height <= 700 and fig.layout.title.font.size < 20
+    for data in fig.data:
+        if data.name in ("Stakeholders", "Not proposed", "Not our battle"):
+            assert data.mode == "markers"  # tapped for a name; the page lists them as text
+    assert fig.layout.xaxis.fixedrange  # a phone scrolls the page, not the chart
+
+
+def test_network_labels_face_away_from_the_group_and_avoid_each_other() -> None:
+    people = [person(i, f"Neighbour {i}", tie="weak") for i in range(8)]
+    fig = network(people, [])
+    nodes = trace(fig, "Stakeholders")
+    group = trace(fig, GROUP_LABEL)
+    gx = group.x[0]
+    for x, place in zip(nodes.x, nodes.textposition, strict=True):
+        if place == "middle right":
+            assert x >= gx - 0.3
+        if place == "middle left":
+            assert x <= gx + 0.3
+
+
+def test_label_placement_moves_a_label_off_its_neighbour() -> None:
+    # Two points side by side: the left one's label cannot go right, onto the other point.
+    places = _place_labels(
+        [(100, 100), (150, 100)],
+        [10, 10],
+        ["Left name", "Right"],
+        [list(_PLACES), list(_PLACES)],
+        font=16,
+        bounds=(1000, 600),
+    )
+    assert places[0] != "middle right"
+    assert places[1] == "middle right"
+
+
+def test_effort_names_the_proposal_and_not_our_battle_only() -> None:
+    people = [
+        person(1, "Pick", influence=5, energy_hours=3),
+        person(2, "Skip", influence=1, energy_hours=9),
+        person(3, "Not ours", not_our_battle=True),
+    ]
+    portfolio = propose_investments(people, [], energy_budget=5)
+    fig = effort_vs_influence(people, portfolio.chosen_ids, gains=portfolio.gains, energy_budget=5)
+    modes = {t.name: t.mode for t in fig.data}
+    assert modes == {
+        "Proposed": "markers+text",
+        "Not proposed": "markers",
+        "Not our battle": "markers+text",
+    }
+
+
+def test_kinds_chart_marks_missing_kinds() -> None:
+    counts = {kind: 0 for kind in STAKEHOLDER_KINDS}
+    counts["Media"] = 3
+    fig = kinds_of_stakeholder(counts)
+    missing = [a.name for a in fig.layout.annotations if a.name.startswith("missing:")]
+    assert len(missing) == len(STAKEHOLDER_KINDS) - 1 and "missing:Media" not in missing
+    assert list(fig.data[0].x) == list(counts.values())
+    assert on_projector_template(fig)
 
 
 @pytest.mark.parametrize("which", list(FIGURES))

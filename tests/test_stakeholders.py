@@ -31,6 +31,7 @@ from workbook.stakeholders import (
     quarter_hours,
     score_investments,
     single_points_of_failure,
+    summarise_map,
 )
 from workbook.stakeholders import _knapsack as knapsack
 
@@ -729,3 +730,32 @@ def test_diff_of_identical_and_of_empty_maps() -> None:
     ]
     assert diff_snapshots([], []).unchanged
     assert [s.name for s in diff_snapshots([], people).new] == ["A", "B"]
+
+
+# --- the per-map figures for the funder view -------------------------------------------------
+
+
+def test_summary_of_a_map_with_only_the_group() -> None:
+    summary = summarise_map([], [])
+    assert (summary.stakeholders, summary.ties, summary.strong_tie_share) == (0, 0, None)
+    assert summary.single_points_of_failure == 0
+    assert summary.kinds_present == () and summary.kinds_missing == STAKEHOLDER_KINDS
+
+
+def test_summary_counts_every_usable_tie_and_each_single_point() -> None:
+    people = [
+        person(1, tie="strong"),  # our only route to 1 and, through 1, to 2
+        person(2, kind=MEDIA),
+        person(3),  # out of reach: no tie at all
+        person(3, "Repeated id"),  # the first row of an id wins
+    ]
+    ties = [
+        Tie(source_id=1, target_id=2, strength="weak"),
+        Tie(source_id=2, target_id=99),  # to a deleted stakeholder: not a tie
+    ]
+    summary = summarise_map(people, ties)
+    assert summary.stakeholders == 3
+    assert summary.ties == 2 and summary.strong_tie_share == 0.5
+    assert summary.single_points_of_failure == 2  # group-1 and 1-2
+    assert summary.kinds_present == (COMMUNITY, MEDIA)
+    assert len(summary.kinds_missing) == len(STAKEHOLDER_KINDS) - 2

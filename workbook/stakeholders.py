@@ -952,6 +952,7 @@ def diff_snapshots(before: Sequence[StakeholderIn], after: Sequence[StakeholderI
 # --- a saved map, its edits and its snapshots -----------------------------------------------
 
 DEFAULT_ENERGY_BUDGET: Final = 20.0  # hours a month, until the group sets its own
+MAX_ENERGY_BUDGET: Final = 10_000.0  # more than a full-time team: a typing slip, not a budget
 
 
 def choice_label(stakeholder: Stakeholder) -> str:

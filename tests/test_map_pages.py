@@ -1,0 +1,400 @@
+"""The stakeholder map in Streamlit's AppTest: add, edit and delete stakeholders (bad rows
+too), ties, the trade-off, snapshots, import and export, and the lessons' exercises."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from workbook.config import PROJECT_ROOT
+from workbook.models import STAKEHOLDER_KINDS
+
+APP = str(PROJECT_ROOT / "app.py")
+DECISION = "Institution or decision-maker"
+HTML_NAME = "<b>Mayor</b> <script>alert(1)</script> & co"
+EMOJI_NAME = "Tenants 🏠👩🏽‍🦱 union"
+RTL_NAME = "שלום עליכם مرحبا"
+
+
+def fresh() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=30)
+
+
+def button(at: AppTest, label: str) -> Any:
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def seated_on_map(group: str = "Kitchen table") -> AppTest:
+    at = fresh().run()
+    [title] = [t for t in at.text_input if t.label == "Workshop title"]
+    title.input("Spring day")
+    [cause] = [t for t in at.text_input if t.label == "Cause or movement"]
+    cause.input("Housing justice")
+    at.radio[0].set_value("Self-guided: our group works through it alone")
+    [name] = [t for t in at.text_input if t.label == "Your group's name (self-guided only)"]
+    name.input(group)
+    button(at, "Create workshop").click()
+    at.run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def editor(at: AppTest, prefix: str) -> Any:
+    matches = [e for e in at.data_editor if e.key and e.key.startswith(prefix)]
+    assert matches, f"no editor {prefix!r}: {[e.key for e in at.data_editor]}"
+    return matches[0]
+
+
+def edit(
+    at: AppTest,
+    prefix: str,
+    *,
+    added: list[dict[str, Any]] | None = None,
+    edited: dict[int, dict[str, Any]] | None = None,
+    deleted: list[int] | None = None,
+    save: str = "Save the worksheet",
+) -> AppTest:
+    """Make edits in a table as a person would (the browser sends exactly this), then save."""
+    at.session_state[editor(at, prefix).key] = {
+        "edited_rows": edited or {},
+        "added_rows": added or [],
+        "deleted_rows": deleted or [],
+    }
+    button(at, save).click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def person(name: str, **changes: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "name": name,
+        "kind": "Community group",
+        "influence": 3,
+        "band": "neutral",
+        "tie": "weak",
+        "energy_hours": 2.0,
+    }
+    values.update(changes)
+    return values
+
+
+def sheet(at: AppTest) -> list[dict[str, Any]]:
+    """The stakeholders as the worksheet opens with them (what is stored)."""
+    frame = editor(at, "map_sheet_").value
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def texts(at: AppTest) -> list[str]:
+    return [t.value for t in at.text]
+
+
+def successes(at: AppTest) -> list[str]:
+    return [s.value for s in at.success]
+
+
+def test_the_map_opens_empty_with_its_sections(app_db: Path) -> None:
+    at = seated_on_map()
+    assert at.title[-1].value == "Our stakeholder map"
+    labels = [tab.label for tab in at.tabs]
+    for section in ("Worksheet", "Ties", "Views", "Measures", "Trade-off", "Over time", "Files"):
+        assert section in labels
+    assert sheet(at) == []
+    # The three views show their empty state, each drawn for a projector, a laptop and a phone.
+    assert len(at.get("plotly_chart")) == 9
+    assert "No stakeholders yet" in at.get("plotly_chart")[0].proto.spec
+
+
+def test_add_edit_and_delete_stakeholders(app_db: Path) -> None:
+    at = seated_on_map()
+    edit(
+        at,
+        "map_sheet_",
+        added=[
+            person("Mayor", kind=DECISION, influence=5, band="passive_opposition"),
+            person("Tenants", band="passive_ally", target_band="active_ally"),
+            person("Local paper", kind="Media", tie="none"),
+        ],
+    )
+    assert successes(at) == ["Saved. Added 3 stakeholders."]
+    rows = sheet(at)
+    assert [r["name"] for r in rows] == ["Mayor", "Tenants", "Local paper"]
+    assert rows[1]["target_band"] == "active_ally" and rows[0]["influence"] == 5
+    assert all(isinstance(r["id"], int) for r in rows)
+
+    # Edit one cell of row 2 and delete row 3, at once.
+    edit(at, "map_sheet_", edited={1: {"influence": 4, "note": "met in May"}}, deleted=[2])
+    assert successes(at) == ["Saved. Changed 1 and deleted 1 stakeholders."]
+    rows = sheet(at)
+    assert [(r["name"], r["influence"], r["note"]) for r in rows] == [
+        ("Mayor", 5, ""),
+        ("Tenants", 4, "met in May"),
+    ]
+
+    # Saving with no edits writes nothing and says so.
+    edit(at, "map_sheet_")
+    assert [i.value for i in at.info] == ["Nothing has changed since you last saved."]
+
+
+def test_bad_rows_save_nothing_name_each_row_and_keep_the_edits(app_db: Path) -> None:
+    at = seated_on_map()
+    bad = [
+        person("Good one"),
+        person(""),
+        person("Loud", influence=9),
+        person("Odd", kind="Aliens"),
+        person("x" * 81),
+    ]
+    edit(at, "map_sheet_", added=bad)
+    assert not at.success
+    assert [e.value for e in at.error] == [
+        "4 rows need fixing, so nothing was saved. Your edits are still in the table: fix "
+        "the rows listed below and save again."
+    ]
+    lines = [t for t in texts(at) if t.startswith("• Row")]
+    assert lines[0] == "• Row 2: Name cannot be empty."
+    assert lines[1] == "• Row 3 (Loud): Influence is too high (highest allowed: 5)."
+    assert lines[2].startswith("• Row 4 (Odd): Kind is not one of the stakeholder kinds:")
+    assert lines[3] == f"• Row 5 ({'x' * 81}): Name is too long: 81 characters, the limit is 80."
+    assert sheet(at) == []  # nothing stored, not even the good row
+    key = editor(at, "map_sheet_").key
+    assert len(at.session_state[key]["added_rows"]) == 5  # every edit still in the table
+
+    # Fix the rows in place and save again: all five go in.
+    fixed = [person("Good one"), person("Named"), person("Loud"), person("Odd"), person("x" * 80)]
+    edit(at, "map_sheet_", added=fixed)
+    assert successes(at) == ["Saved. Added 5 stakeholders."]
+    assert len(sheet(at)) == 5
+
+
+def test_names_in_any_script_or_markup_are_shown_verbatim(app_db: Path) -> None:
+    at = seated_on_map()
+    names = [HTML_NAME, EMOJI_NAME, RTL_NAME]
+    edit(
+        at,
+        "map_sheet_",
+        added=[
+            person(HTML_NAME, kind=DECISION, influence=5, tie="strong"),
+            person(EMOJI_NAME, tie="none"),
+            person(RTL_NAME, note="**not bold** <i>x</i>"),
+        ],
+    )
+    assert [r["name"] for r in sheet(at)] == names  # cells hold the exact text
+    rows = sheet(at)
+    edit(
+        at,
+        "map_ties_",
+        added=[{"source": rows[0]["id"], "target": rows[1]["id"], "strength": "weak"}],
+        save="Save the ties",
+    )
+    assert successes(at) == ["Saved the ties."]
+    shown = "\n".join(texts(at))
+    assert HTML_NAME in shown and EMOJI_NAME in shown  # measures and reasons, as text
+    for block in list(at.markdown) + list(at.caption) + list(at.info) + list(at.error):
+        for name in names:
+            assert name not in block.value
+    for fig in at.get("plotly_chart"):
+        assert "<script>" not in fig.proto.spec and "<b>Mayor" not in fig.proto.spec
+    assert any("&lt;b&gt;Mayor" in fig.proto.spec for fig in at.get("plotly_chart"))
+
+
+def test_ties_tell_apart_same_names_and_drop_with_a_deleted_stakeholder(app_db: Path) -> None:
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("Sam"), person("Sam"), person("Ria")])
+    sam1, sam2, ria = (r["id"] for r in sheet(at))
+    ties = editor(at, "map_ties_")
+    spec = str(ties.proto)
+    assert f"Sam (#{sam1})" in spec and f"Sam (#{sam2})" in spec
+    edit(
+        at,
+        "map_ties_",
+        added=[
+            {"source": sam1, "target": ria, "strength": "strong"},
+            {"source": ria, "target": sam1, "strength": "weak"},  # the same pair again
+            {"source": sam2, "target": sam2, "strength": "weak"},
+        ],
+        save="Save the ties",
+    )
+    lines = [t for t in texts(at) if t.startswith("• Row")]
+    assert lines == [
+        f"• Row 2 (Ria (#{ria}) → Sam (#{sam1})): The same two stakeholders are already tied "
+        "in row 1.",
+        f"• Row 3 (Sam (#{sam2}) → Sam (#{sam2})): A tie needs two different stakeholders.",
+    ]
+    edit(
+        at,
+        "map_ties_",
+        added=[
+            {"source": sam1, "target": ria, "strength": "strong"},
+            {"source": sam2, "target": ria, "strength": "weak"},
+        ],
+        save="Save the ties",
+    )
+    assert successes(at) == ["Saved the ties."]
+    assert len(editor(at, "map_ties_").value) == 2
+    edit(at, "map_sheet_", deleted=[2])  # Ria goes, and both her ties with her
+    assert editor(at, "map_ties_").value.empty
+
+
+def test_trade_off_budget_overrides_and_reasons(app_db: Path) -> None:
+    at = seated_on_map()
+    edit(
+        at,
+        "map_sheet_",
+        added=[
+            person("Council", kind=DECISION, influence=5, energy_hours=4),
+            person("Church", influence=4, energy_hours=3),
+            person("Union", influence=2, energy_hours=1),
+        ],
+    )
+    budget = next(n for n in at.number_input if n.label.startswith("Our energy budget"))
+    budget.set_value(4.0).run()
+    assert not at.exception
+    summary = [m.value for m in at.markdown if m.value.startswith("**Proposed")]
+    assert summary == [
+        "**Proposed: 2 relationships, taking 4 hours a month of your 4-hour "
+        "budget, for a total gain of 9.**"
+    ]
+    assert any(t.startswith("• Invest in Church") for t in texts(at))
+    # Overrule: Church is not our battle, Council must be in.
+    edit(
+        at,
+        "map_overrides_",
+        edited={0: {"must_invest": True}, 1: {"not_our_battle": True}},
+        save="Save and update the proposal",
+    )
+    assert successes(at) == ["Saved. Changed 2 stakeholders. The proposal is updated."]
+    shown = texts(at)
+    assert '• Church is left out: you marked them "not our battle".' in shown
+    assert any(t.startswith("• Council is in because you chose to invest there") for t in shown)
+    # A bad value in the overrides is refused with its row named.
+    edit(
+        at, "map_overrides_", edited={2: {"energy_hours": 900}}, save="Save and update the proposal"
+    )
+    assert any(
+        t.startswith("• Row 3 (Union): Energy per month (hours) is too high") for t in texts(at)
+    )
+
+
+def test_snapshots_show_what_changed(app_db: Path) -> None:
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("Council", band="neutral"), person("Press")])
+    at.text_input(key="map_snapshot_label").input("First workshop")
+    button(at, "Save a snapshot of the map").click()
+    at.run()
+    assert successes(at) == ["Snapshot saved with 2 stakeholders."]
+    edit(at, "map_sheet_", edited={0: {"band": "passive_ally", "tie": "strong"}}, deleted=[1])
+    edit(at, "map_sheet_", added=[person("Youth club")])
+    shown = texts(at)
+    assert "• New on the map: Youth club." in shown
+    assert "• No longer on the map: Press." in shown
+    assert "• Council moved from neutral to passive ally: 1 band closer to being an ally." in shown
+    assert "• Our tie with Council grew: from weak to strong." in shown
+
+
+def test_import_refuses_a_bad_file_then_replaces_from_a_good_one(app_db: Path) -> None:
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("Already here")])
+    at.get("file_uploader")[0].set_value(("map.json", b"{not json", "application/json"))
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["This file cannot be imported; nothing was changed."]
+    assert any(t.startswith("The file is not valid JSON") for t in texts(at))
+
+    content = {
+        "stakeholders": [
+            {"ref": "a", "name": "Ana", "kind": "Media", "influence": 4, "band": "passive_ally"},
+            {"ref": "b", "name": "Bo", "kind": DECISION, "influence": 5, "band": "neutral"},
+        ],
+        "ties": [{"source": "a", "target": "b", "strength": "strong"}],
+        "energy_budget": 6,
+    }
+    at.get("file_uploader")[0].set_value(
+        ("map.json", json.dumps(content).encode(), "application/json")
+    )
+    at.run()
+    assert [i.value for i in at.info][-1] == "Ready to import 2 stakeholders and 1 tie."
+    button(at, "Replace our map with them").click()
+    at.run()
+    assert not at.exception
+    assert "Replaced the map with 2 stakeholders and 1 tie." in successes(at)
+    assert [r["name"] for r in sheet(at)] == ["Ana", "Bo"]
+    assert len(editor(at, "map_ties_").value) == 1
+    # The map as it was is kept as a snapshot.
+    snapshots = [d.value for d in at.dataframe if "Snapshot" in d.value.columns]
+    assert snapshots and snapshots[0]["Stakeholders"].tolist() == [1]
+
+
+def test_import_lists_bad_rows_of_a_csv(app_db: Path) -> None:
+    at = seated_on_map()
+    data = b"name,kind,influence,band\nGood,Media,3,neutral\nLoud,Media,9,neutral\n"
+    at.get("file_uploader")[0].set_value(("people.csv", data, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert at.error[0].value.startswith("1 row needs fixing in the file")
+    assert "• Row 3 (Loud): Influence is too high (highest allowed: 5)." in texts(at)
+    assert sheet(at) == []
+
+
+def test_downloads_offer_csv_and_json(app_db: Path) -> None:
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("Ana")])
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Stakeholders (CSV)", "Ties (CSV)", "Whole map (JSON)"]
+
+
+def _open_lesson(at: AppTest, title: str) -> AppTest:
+    at.switch_page("pages/workbook.py").run()
+    box = at.sidebar.selectbox[0]
+    index = next(i for i, label in enumerate(box.options) if label.endswith(title))
+    box.set_value(index).run()
+    assert not at.exception, at.exception
+    assert at.title[-1].value == title
+    return at
+
+
+def test_the_lessons_exercises_use_the_same_map(app_db: Path) -> None:
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("Council", kind=DECISION, influence=5)])
+
+    _open_lesson(at, "Diverse voices")
+    assert any(s.value == "Exercise: whose voices are on our map?" for s in at.subheader)
+    shown = "\n".join(texts(at))
+    assert "The map has 1 of the 8 kinds" in shown
+    missing = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert missing == [f"- {k}" for k in STAKEHOLDER_KINDS if k != DECISION]
+    assert next(p.value for p in at.get("page_link")) == "Open our full stakeholder map"
+
+    _open_lesson(at, "Networks, coalitions and allies")
+    edit(at, "lesson_map_sheet_", added=[person("Tenants")])
+    assert successes(at) == ["Saved. Added 1 stakeholder."]
+    assert len(editor(at, "lesson_map_sheet_").value) == 2
+
+    _open_lesson(at, "Relationship trade-offs")
+    assert any(m.value.startswith("**Proposed:") for m in at.markdown)
+    assert editor(at, "lesson_trade_offs_overrides_") is not None
+
+
+def test_two_devices_editing_one_map_lose_nothing(app_db: Path) -> None:
+    here = seated_on_map()
+    edit(here, "map_sheet_", added=[person("Council")])
+    there = fresh()  # the same group on a second phone: the same link
+    there.query_params.update(dict(here.query_params))
+    there.run()
+    there.switch_page("pages/map.py").run()
+    edit(there, "map_sheet_", added=[person("Press")])
+    assert [r["name"] for r in sheet(there)] == ["Council", "Press"]
+
+    here.run()  # the first phone's table holds still, and says the map changed
+    assert [r["name"] for r in sheet(here)] == ["Council"]
+    assert any("changed the map on another device" in i.value for i in here.info)
+    edit(here, "map_sheet_", edited={0: {"influence": 5}})
+    assert successes(here) == ["Saved. Changed 1 stakeholder."]
+    assert [(r["name"], r["influence"]) for r in sheet(here)] == [("Council", 5), ("Press", 3)]
+    assert not any("another device" in i.value for i in here.info)

@@ -1,0 +1,486 @@
+"""The map as worksheets: stakeholders, ties and energy overrides, edited like a spreadsheet.
+
+Each table opens on the map as this browser last read it (the "base"), held in session state,
+so edits in progress are never reset by someone saving on another device; a save sends only
+what changed against the base (see map_io.stakeholder_changes). A table with a bad row saves
+nothing and keeps every edit on screen, with each bad row named: a map is read as a whole
+(measures, proposal), so half a save would mislead, and the person fixes one row, not
+retypes the rest.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from workbook import map_io
+from workbook.map_io import RowProblem
+from workbook.models import (
+    MAX_NAME_CHARS,
+    MAX_NOTE_CHARS,
+    STAKEHOLDER_KINDS,
+    SpectrumBand,
+    StakeholderIn,
+    TieStrength,
+    plain_errors,
+)
+from workbook.records import Seat
+from workbook.stakeholders import (
+    Portfolio,
+    SavedChanges,
+    StakeholderChanges,
+    StakeholderMap,
+    StakeholderUpdate,
+    choice_label,
+)
+from workbook.store import Store, StoreError
+from workbook.ui.text import user_text
+
+_VERSION: Final = "map_version_{group}"
+_BASE: Final = "map_base_{group}"
+_FLASH: Final = "map_flash_{where}"
+
+COMPACT_COLUMNS: Final = ("id", "name", "kind", "influence", "band", "target_band", "tie")
+# The free-text note goes last, so the short columns fit on a projector without scrolling.
+SHEET_COLUMNS: Final = (
+    *COMPACT_COLUMNS,
+    "energy_hours",
+    "not_our_battle",
+    "must_invest",
+    "note",
+)
+_BAND_VALUES: Final = [band.value for band in SpectrumBand]
+_TIE_VALUES: Final = [tie.value for tie in TieStrength]
+
+
+# --- the map this browser is editing ----------------------------------------------------------
+
+
+def _version(group_id: int) -> int:
+    return int(st.session_state.setdefault(_VERSION.format(group=group_id), 0))
+
+
+def base_map(
+    store: Store, group_id: int, *, current: StakeholderMap | None = None
+) -> StakeholderMap:
+    """The map the worksheets show: read once per version, so it holds still while editing.
+
+    `current`: the map this run has just read, used instead of reading it again."""
+    version = _version(group_id)
+    held = st.session_state.get(_BASE.format(group=group_id))
+    if held is not None and held[0] == version:
+        return held[1]
+    fresh = current if current is not None else store.stakeholder_map(group_id=group_id)
+    st.session_state[_BASE.format(group=group_id)] = (version, fresh)
+    return fresh
+
+
+def reload(group_id: int) -> None:
+    """Open the worksheets afresh on the stored map (after a save here, or on request)."""
+    key = _VERSION.format(group=group_id)
+    st.session_state[key] = int(st.session_state.get(key, 0)) + 1
+
+
+def stale_notice(store: Store, seat: Seat, current: StakeholderMap, *, where: str) -> None:
+    """Say so when the map was changed on another device since the worksheets opened."""
+    if base_map(store, seat.group.id, current=current).same_content(current):
+        return
+    with st.container(border=True):
+        st.info(
+            "Someone in your group changed the map on another device since you opened these "
+            "tables. Saving here keeps their changes, except to the same cells; showing the "
+            "latest map drops edits you have not saved yet.",
+            icon=":material/sync_problem:",
+        )
+        if st.button("Show the latest map", key=f"{where}_reload", icon=":material/refresh:"):
+            reload(seat.group.id)
+            st.rerun()
+
+
+def flash(where: str, message: str) -> None:
+    st.session_state[_FLASH.format(where=where)] = message
+
+
+def show_flash(where: str) -> None:
+    message = st.session_state.pop(_FLASH.format(where=where), None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def show_row_problems(problems: Sequence[RowProblem]) -> None:
+    """An error box (our words) and one line of text per bad row (its name is user text)."""
+    count = len(problems)
+    st.error(
+        f"{count} {'row needs' if count == 1 else 'rows need'} fixing, so nothing was saved. "
+        "Your edits are still in the table: fix the rows listed below and save again.",
+        icon=":material/error:",
+    )
+    for problem in problems:
+        named = f" ({problem.name})" if problem.name else ""
+        user_text(f"• {problem.where}{named}: {' '.join(problem.problems)}")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts with None for every kind of missing value (NaN, NA, NaT)."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    return [dict(row) for row in clean.to_dict("records")]
+
+
+def _saved_sentence(changes: StakeholderChanges, saved: SavedChanges) -> str:
+    sentence = f"Saved. {changes.sentence}"
+    if saved.restored:
+        sentence += (
+            f" {saved.restored} of the stakeholders you edited had been deleted on another "
+            "device, so they were added back."
+        )
+    return sentence
+
+
+# --- the stakeholder worksheet ----------------------------------------------------------------
+
+
+def _stakeholder_frame(stakeholder_map: StakeholderMap) -> pd.DataFrame:
+    rows = [
+        {
+            "id": s.id,
+            "name": s.name,
+            "kind": s.kind,
+            "influence": s.influence,
+            "band": s.band.value,
+            "target_band": s.target_band.value if s.target_band else None,
+            "tie": s.tie.value,
+            "energy_hours": s.energy_hours,
+            "note": s.note,
+            "not_our_battle": s.not_our_battle,
+            "must_invest": s.must_invest,
+        }
+        for s in stakeholder_map.stakeholders
+    ]
+    frame = pd.DataFrame(rows, columns=["id", *map_io.FIELDS])
+    # Typed columns, so an empty map still opens with the right editors in each column.
+    return frame.astype(
+        {
+            "id": "Int64",
+            "name": "object",
+            "kind": "object",
+            "influence": "Int64",
+            "band": "object",
+            "target_band": "object",
+            "tie": "object",
+            "energy_hours": "float64",
+            "note": "object",
+            "not_our_battle": "boolean",
+            "must_invest": "boolean",
+        }
+    )
+
+
+def _band_label(value: object) -> str:
+    return SpectrumBand(str(value)).label
+
+
+def _stakeholder_columns() -> dict[str, Any]:
+    band_help = "The spectrum of allies: from active opposition to active ally."
+    return {
+        "id": st.column_config.NumberColumn(
+            "#",
+            disabled=True,
+            format="%d",
+            width=50,
+            help="Set by the app when you save: tells apart stakeholders with the same name.",
+        ),
+        "name": st.column_config.TextColumn("Name", required=True, max_chars=MAX_NAME_CHARS),
+        "kind": st.column_config.SelectboxColumn(
+            "Kind", options=list(STAKEHOLDER_KINDS), required=True
+        ),
+        "influence": st.column_config.NumberColumn(
+            "Influence 1-5",
+            min_value=1,
+            max_value=5,
+            step=1,
+            default=3,
+            required=True,
+            help="How much they can move the outcome: 1 a little, 5 a great deal.",
+        ),
+        "band": st.column_config.SelectboxColumn(
+            "Where they stand",
+            options=_BAND_VALUES,
+            format_func=_band_label,
+            default=SpectrumBand.neutral.value,
+            required=True,
+            help=band_help,
+        ),
+        "target_band": st.column_config.SelectboxColumn(
+            "Where we want them",
+            options=_BAND_VALUES,
+            format_func=_band_label,
+            help="Optional: the band you aim to move them to.",
+        ),
+        "tie": st.column_config.SelectboxColumn(
+            "Our tie",
+            options=_TIE_VALUES,
+            default=TieStrength.none.value,
+            required=True,
+            help="Our group's own relationship with them today.",
+        ),
+        "energy_hours": st.column_config.NumberColumn(
+            "Hours a month",
+            min_value=0,
+            max_value=500,
+            step=0.25,
+            default=1.0,
+            help="The energy this relationship would take, in hours a month.",
+        ),
+        "note": st.column_config.TextColumn("Note", max_chars=MAX_NOTE_CHARS, width="medium"),
+        "not_our_battle": st.column_config.CheckboxColumn(
+            "Not our battle", default=False, help="Never propose investing here."
+        ),
+        "must_invest": st.column_config.CheckboxColumn(
+            "Must invest", default=False, help="Always include in the proposal."
+        ),
+    }
+
+
+def stakeholder_sheet(store: Store, seat: Seat, *, where: str, compact: bool = False) -> None:
+    """The stakeholder worksheet: add, edit and delete rows, then save them all at once."""
+    group_id = seat.group.id
+    base = base_map(store, group_id)
+    show_flash(f"{where}_sheet")
+    with st.form(f"{where}_sheet_form", border=False, enter_to_submit=False):
+        edited = st.data_editor(
+            _stakeholder_frame(base),
+            key=f"{where}_sheet_{group_id}_{_version(group_id)}",
+            num_rows="dynamic",
+            hide_index=True,
+            column_config=_stakeholder_columns(),
+            column_order=COMPACT_COLUMNS if compact else SHEET_COLUMNS,
+            width="stretch",
+            height=min(38 + 35 * (len(base.stakeholders) + 2), 560),
+            placeholder="",
+            alt="Worksheet of our stakeholders",
+        )
+        st.caption(
+            "Add a row at the bottom; select rows by their left edge and press Delete to "
+            "remove them. Nothing is stored until you save."
+        )
+        submitted = st.form_submit_button(
+            "Save the worksheet", type="primary", icon=":material/save:"
+        )
+    if not submitted:
+        return
+    parsed = map_io.parse_stakeholder_rows(_records(edited), id_key="id")
+    if parsed.problems:
+        show_row_problems(parsed.problems)
+        return
+    changes = map_io.stakeholder_changes(base.stakeholders, parsed.rows)
+    if changes.empty:
+        st.info("Nothing has changed since you last saved.", icon=":material/check:")
+        return
+    try:
+        saved = store.save_stakeholder_changes(group_id=group_id, changes=changes)
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    message = _saved_sentence(changes, saved)
+    repeated = map_io.repeated_names(parsed.rows)
+    if repeated:
+        message += (
+            " Some names appear more than once; that is fine for different people, and the "
+            "ties table tells them apart by their number (#)."
+        )
+    flash(f"{where}_sheet", message)
+    reload(group_id)
+    st.rerun()
+
+
+# --- the ties worksheet -----------------------------------------------------------------------
+
+
+def _ties_frame(stakeholder_map: StakeholderMap) -> pd.DataFrame:
+    ids = {s.id for s in stakeholder_map.stakeholders}
+    rows = [
+        {"source": t.source_id, "target": t.target_id, "strength": t.strength.value}
+        for t in stakeholder_map.ties
+        if t.source_id in ids and t.target_id in ids
+    ]
+    frame = pd.DataFrame(rows, columns=["source", "target", "strength"])
+    return frame.astype({"source": "Int64", "target": "Int64", "strength": "object"})
+
+
+def ties_sheet(store: Store, seat: Seat, *, where: str) -> None:
+    """Who knows or influences whom: each row a tie between two stakeholders, with strength."""
+    group_id = seat.group.id
+    base = base_map(store, group_id)
+    show_flash(f"{where}_ties")
+    if len(base.stakeholders) < 2:
+        st.caption("Add at least two stakeholders (and save the worksheet) to record ties.")
+        return
+    labels = {s.id: choice_label(s) for s in base.stakeholders}
+    options = list(labels)
+
+    def label(value: object) -> str:
+        return labels.get(int(value), f"#{value}") if value is not None else ""
+
+    with st.form(f"{where}_ties_form", border=False, enter_to_submit=False):
+        edited = st.data_editor(
+            _ties_frame(base),
+            key=f"{where}_ties_{group_id}_{_version(group_id)}",
+            num_rows="dynamic",
+            hide_index=True,
+            column_config={
+                "source": st.column_config.SelectboxColumn(
+                    "From", options=options, format_func=label, required=True, width="large"
+                ),
+                "target": st.column_config.SelectboxColumn(
+                    "To", options=options, format_func=label, required=True, width="large"
+                ),
+                "strength": st.column_config.SelectboxColumn(
+                    "Strength",
+                    options=[TieStrength.weak.value, TieStrength.strong.value],
+                    default=TieStrength.weak.value,
+                    required=True,
+                ),
+            },
+            width="stretch",
+            height=min(38 + 35 * (len(base.ties) + 2), 460),
+            placeholder="",
+            alt="Ties between our stakeholders",
+        )
+        st.caption(
+            "A tie says two stakeholders know or influence each other; strong means trust, "
+            "weak means contact. Our group's own tie with each is in the worksheet. Names "
+            "carry their number (#) so two people with the same name stay apart."
+        )
+        submitted = st.form_submit_button("Save the ties", type="primary", icon=":material/save:")
+    if not submitted:
+        return
+    parsed = map_io.parse_tie_rows(_records(edited), names=labels)
+    if parsed.problems:
+        show_row_problems(parsed.problems)
+        return
+    changes = map_io.tie_changes(base.ties, parsed.ties)
+    if changes.empty:
+        st.info("Nothing has changed since you last saved.", icon=":material/check:")
+        return
+    try:
+        saved = store.save_tie_changes(group_id=group_id, changes=changes)
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    message = "Saved the ties."
+    if saved.ties_dropped:
+        message += (
+            f" {saved.ties_dropped} tie(s) were left out: a stakeholder in them had been "
+            "deleted on another device."
+        )
+    flash(f"{where}_ties", message)
+    reload(group_id)
+    st.rerun()
+
+
+# --- energy overrides, beside the proposal ----------------------------------------------------
+
+
+def overrides_sheet(store: Store, seat: Seat, portfolio: Portfolio, *, where: str) -> None:
+    """Hours, "must invest" and "not our battle" per stakeholder, with the proposal beside."""
+    group_id = seat.group.id
+    base = base_map(store, group_id)
+    show_flash(f"{where}_overrides")
+    if base.is_empty:
+        return
+    chosen = set(portfolio.chosen_ids)
+    gains: Mapping[int, float] = portfolio.gains
+    frame = pd.DataFrame(
+        [
+            {
+                "id": s.id,
+                "name": s.name,
+                "gain": gains.get(s.id, math.nan),
+                "proposed": s.id in chosen,
+                "energy_hours": s.energy_hours,
+                "must_invest": s.must_invest,
+                "not_our_battle": s.not_our_battle,
+            }
+            for s in base.stakeholders
+        ],
+        columns=[
+            "id",
+            "name",
+            "gain",
+            "proposed",
+            "energy_hours",
+            "must_invest",
+            "not_our_battle",
+        ],
+    )
+    with st.form(f"{where}_overrides_form", border=False, enter_to_submit=False):
+        edited = st.data_editor(
+            frame,
+            key=f"{where}_overrides_{group_id}_{_version(group_id)}",
+            num_rows="fixed",
+            hide_index=True,
+            disabled=("id", "name", "gain", "proposed"),
+            column_config={
+                "id": st.column_config.NumberColumn("#", format="%d", width=50),
+                "name": st.column_config.TextColumn("Name", width="medium"),
+                "gain": st.column_config.NumberColumn("Gain", format="%.2f"),
+                "proposed": st.column_config.CheckboxColumn("Proposed"),
+                "energy_hours": st.column_config.NumberColumn(
+                    "Hours a month", min_value=0, max_value=500, step=0.25
+                ),
+                "must_invest": st.column_config.CheckboxColumn(
+                    "Must invest", help="Always include in the proposal."
+                ),
+                "not_our_battle": st.column_config.CheckboxColumn(
+                    "Not our battle", help="Never propose investing here."
+                ),
+            },
+            width="stretch",
+            height=min(38 + 35 * len(base.stakeholders), 460),
+            alt="Energy, must invest and not our battle for each stakeholder",
+        )
+        submitted = st.form_submit_button(
+            "Save and update the proposal", type="primary", icon=":material/calculate:"
+        )
+    if not submitted:
+        return
+    by_id = {s.id: s for s in base.stakeholders}
+    updates: list[StakeholderUpdate] = []
+    problems: list[RowProblem] = []
+    for number, row in enumerate(_records(edited), start=1):
+        before = by_id[int(row["id"])]
+        wanted = {
+            "energy_hours": 0.0 if row["energy_hours"] is None else row["energy_hours"],
+            "must_invest": bool(row["must_invest"]),
+            "not_our_battle": bool(row["not_our_battle"]),
+        }
+        try:
+            after = StakeholderIn(**{**before.model_dump(exclude={"id"}), **wanted})
+        except ValidationError as error:
+            problems.append(
+                RowProblem(f"Row {number}", before.name, tuple(plain_errors(error, StakeholderIn)))
+            )
+            continue
+        fields = {k: getattr(after, k) for k in wanted if getattr(after, k) != getattr(before, k)}
+        if fields:
+            updates.append(StakeholderUpdate(before.id, fields, after))
+    if problems:
+        show_row_problems(problems)
+        return
+    if not updates:
+        st.info("Nothing has changed since you last saved.", icon=":material/check:")
+        return
+    changes = StakeholderChanges(updated=tuple(updates))
+    try:
+        saved = store.save_stakeholder_changes(group_id=group_id, changes=changes)
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    flash(f"{where}_overrides", _saved_sentence(changes, saved) + " The proposal is updated.")
+    reload(group_id)
+    st.rerun()

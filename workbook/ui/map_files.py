@@ -1,0 +1,137 @@
+"""The map as files: download it as CSV or JSON, and import one back (checked row by row)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+import streamlit as st
+
+from workbook import map_io
+from workbook.records import Seat
+from workbook.stakeholders import StakeholderMap
+from workbook.store import Store, StoreError
+from workbook.ui import map_editor
+from workbook.ui.text import user_text
+
+_UPLOADS: Final = "map_uploads_{group}"  # bumped after an import, so the uploader empties
+
+
+def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
+    """Three downloads: the stakeholders and the ties as CSV (for spreadsheets), all as JSON."""
+    if current.is_empty:
+        st.caption("Nothing to download yet: the map is empty.")
+        return
+    stem = seat.group.name
+    first, second, third = st.columns(3)
+    first.download_button(
+        "Stakeholders (CSV)",
+        map_io.stakeholders_csv(current),
+        file_name=map_io.export_name(stem, "-stakeholders.csv"),
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/table:",
+        key=f"{where}_csv",
+    )
+    second.download_button(
+        "Ties (CSV)",
+        map_io.ties_csv(current),
+        file_name=map_io.export_name(stem, "-ties.csv"),
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/share:",
+        key=f"{where}_ties_csv",
+    )
+    third.download_button(
+        "Whole map (JSON)",
+        map_io.map_json(current),
+        file_name=map_io.export_name(stem, ".json"),
+        mime="application/json",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{where}_json",
+    )
+    st.caption(
+        "The CSV files open in any spreadsheet; their ref column links the two. The JSON "
+        "file holds the whole map, energy budget included, and imports back in one go."
+    )
+
+
+def _show_refusal(result: map_io.MapFile) -> None:
+    if result.problems:
+        st.error("This file cannot be imported; nothing was changed.", icon=":material/block:")
+        for sentence in result.problems:
+            user_text(sentence)
+        return
+    count = len(result.row_problems)
+    st.error(
+        f"{count} {'row needs' if count == 1 else 'rows need'} fixing in the file, so nothing "
+        "was imported. Fix them in your spreadsheet and upload it again.",
+        icon=":material/error:",
+    )
+    for problem in result.row_problems:
+        named = f" ({problem.name})" if problem.name else ""
+        user_text(f"• {problem.where}{named}: {' '.join(problem.problems)}")
+
+
+def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: str) -> None:
+    """Upload a JSON file, or a stakeholders CSV with an optional ties CSV; add or replace."""
+    group_id = seat.group.id
+    map_editor.show_flash(f"{where}_import")
+    uploads_key = _UPLOADS.format(group=group_id)
+    uploads = int(st.session_state.setdefault(uploads_key, 0))
+    files = st.file_uploader(
+        "Import a map: one JSON file, or a CSV of stakeholders (with a CSV of ties if you have "
+        "one)",
+        type=None,  # any file: a wrong one gets our sentence, not a bare refusal
+        accept_multiple_files=True,
+        key=f"{where}_upload_{group_id}_{uploads}",
+        max_upload_size=2,
+        help="Columns: ref, name, kind, influence, band, target_band, tie, energy_hours, note, "
+        "not_our_battle, must_invest. Only name, kind, influence and band are needed.",
+    )
+    if not files:
+        return
+    result = map_io.read_map_files([(f.name, f.getvalue()) for f in files])
+    if not result.ok:
+        _show_refusal(result)
+        return
+    st.info(f"Ready to import {result.sentence}.", icon=":material/upload_file:")
+    for note in result.notes:
+        user_text(note)
+    add, replace = st.columns(2)
+    adding = add.button(
+        "Add them to our map", key=f"{where}_import_add", icon=":material/add:", width="stretch"
+    )
+    replacing = replace.button(
+        "Replace our map with them",
+        key=f"{where}_import_replace",
+        icon=":material/swap_horiz:",
+        type="primary" if current.is_empty else "secondary",
+        width="stretch",
+    )
+    if not current.is_empty:
+        st.caption(
+            f"Replacing takes the place of the {len(current.stakeholders)} stakeholders on "
+            "your map now; a snapshot of them is saved first (see Over time)."
+        )
+    if not (adding or replacing):
+        return
+    label = f"Before import, {dt.datetime.now():%d %b %Y %H:%M}"
+    try:
+        store.import_map(
+            group_id=group_id,
+            stakeholders=result.stakeholders,
+            ties=[(t.source, t.target, t.strength) for t in result.ties],
+            replace=replacing,
+            energy_budget=result.energy_budget if replacing else None,
+            snapshot_label=label if replacing else None,
+        )
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    verb = "Replaced the map with" if replacing else "Added"
+    map_editor.flash(f"{where}_import", f"{verb} {result.sentence}.")
+    st.session_state[uploads_key] = uploads + 1
+    map_editor.reload(group_id)
+    st.rerun()

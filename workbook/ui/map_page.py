@@ -1,0 +1,151 @@
+"""The stakeholder-map screen, and the compact parts of it that lessons' exercises show."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import streamlit as st
+
+from workbook.charts.stakeholders import Screen, influence_position_grid
+from workbook.records import Seat
+from workbook.stakeholders import StakeholderMap, kind_diversity
+from workbook.store import Store
+from workbook.ui import map_editor, map_files, map_snapshots, map_views
+
+MAP_PAGE: Final = "pages/map.py"
+SECTIONS: Final = (
+    "Worksheet",
+    "Ties",
+    "Views",
+    "Measures",
+    "Trade-off",
+    "Over time",
+    "Files",
+)
+
+
+def summary(current: StakeholderMap) -> str:
+    """'12 stakeholders, 8 ties between them; energy budget 20 hours a month.'"""
+    people = len(current.stakeholders)
+    ties = len(current.ties)
+    return (
+        f"{people} {'stakeholder' if people == 1 else 'stakeholders'}, {ties} "
+        f"{'tie' if ties == 1 else 'ties'} between them; energy budget "
+        f"{current.energy_budget:g} hours a month."
+    )
+
+
+# The map needs the whole window. pages/map.py asks for Streamlit's wide layout, but app.py
+# asks for the centred one first on every run, and Streamlit's browser side (1.67) keeps the
+# first of two different layouts asked for in one rerun; so the width is also set here.
+_FULL_WIDTH_CSS: Final = """
+<style>
+@media (min-width: 641px) {
+  [data-testid="stMainBlockContainer"] { max-width: none; padding-left: 3rem;
+    padding-right: 3rem; }
+}
+</style>
+"""
+
+
+def render(store: Store, seat: Seat) -> None:
+    """The whole map: worksheets, views, measures, trade-off, snapshots and files, in tabs."""
+    where = "map"
+    st.html(_FULL_WIDTH_CSS)
+    map_views.responsive_css()
+    current = store.stakeholder_map(group_id=seat.group.id)
+    st.caption(summary(current))
+    map_editor.stale_notice(store, seat, current, where=where)
+    sheet, ties, views, measures, trade_off, over_time, files = st.tabs(list(SECTIONS))
+    with sheet:
+        st.markdown(
+            "One row per person or organisation that matters to your cause: who they are, how "
+            "much influence they have, where they stand and how close you are."
+        )
+        map_editor.stakeholder_sheet(store, seat, where=where)
+    with ties:
+        map_editor.ties_sheet(store, seat, where=where)
+    with views:
+        map_views.views(current, where=where)
+    with measures:
+        map_views.measures(current, where=where)
+    with trade_off:
+        map_views.trade_off(store, seat, current, where=where)
+    with over_time:
+        map_snapshots.snapshots(store, seat, current, where=where)
+    with files:
+        st.subheader("Download")
+        map_files.export(current, seat, where=where)
+        st.subheader("Import")
+        map_files.import_files(store, seat, current, where=where)
+
+
+def link_to_map(label: str = "Open our full stakeholder map") -> None:
+    st.page_link(MAP_PAGE, label=label, icon=":material/hub:")
+
+
+# --- inside a lesson --------------------------------------------------------------------------
+
+
+def stakeholder_map_exercise(store: Store, seat: Seat) -> None:
+    """Lesson exercise: fill in the worksheet and see where everyone sits on the grid."""
+    where = "lesson_map"
+    map_views.responsive_css()
+    st.subheader("Exercise: map your stakeholders")
+    st.markdown(
+        "List the people and organisations that matter to your cause, then look at where they "
+        "sit. The full map adds ties, the network, measures and snapshots."
+    )
+    current = store.stakeholder_map(group_id=seat.group.id)
+    map_editor.stale_notice(store, seat, current, where=where)
+    map_editor.stakeholder_sheet(store, seat, where=where, compact=True)
+    if not current.is_empty:
+        people = current.stakeholders
+        map_views.figure(
+            lambda screen: influence_position_grid(
+                people, height=None if screen is Screen.phone else 620, screen=screen
+            ),
+            key=f"{where}_grid",
+            in_column=True,
+            phone_notes=lambda: map_views.by_quadrant(current),
+        )
+    link_to_map()
+
+
+def trade_offs_exercise(store: Store, seat: Seat) -> None:
+    """Lesson exercise: set the energy budget and weigh the proposed investments."""
+    where = "lesson_trade_offs"
+    map_views.responsive_css()
+    st.subheader("Exercise: where should our energy go?")
+    current = store.stakeholder_map(group_id=seat.group.id)
+    if current.is_empty:
+        st.info(
+            "This exercise weighs the relationships on your stakeholder map. Add stakeholders "
+            "first (in the networks lesson or on the map), with the hours each would take.",
+            icon=":material/info:",
+        )
+        link_to_map("Open the stakeholder map")
+        return
+    map_editor.stale_notice(store, seat, current, where=where)
+    map_views.trade_off(store, seat, current, where=where, in_column=True)
+    link_to_map()
+
+
+def voices_exercise(store: Store, seat: Seat) -> None:
+    """Lesson exercise: which kinds of voices are on the map, and which are missing."""
+    where = "lesson_voices"
+    map_views.responsive_css()
+    st.subheader("Exercise: whose voices are on our map?")
+    current = store.stakeholder_map(group_id=seat.group.id)
+    map_views.voices(current, where=where, in_column=True)
+    if kind_diversity(current.stakeholders).missing:
+        st.markdown(
+            "Talk it through: who could bring each missing voice in? Add them on the "
+            "stakeholder map, and see the gap close here."
+        )
+    else:
+        st.markdown(
+            "Every kind is on your map. Talk it through: whose voices among them are heard "
+            "least, and who speaks for the people most affected?"
+        )
+    link_to_map()

@@ -1,0 +1,107 @@
+"""The map over time: save a labelled snapshot, pick two and read what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+import streamlit as st
+from pydantic import TypeAdapter, ValidationError
+
+from workbook.models import Name, plain_errors
+from workbook.records import Seat
+from workbook.stakeholders import MapSnapshotInfo, StakeholderMap, diff_snapshots
+from workbook.store import Store, StoreError
+from workbook.ui import map_editor
+from workbook.ui.text import user_text
+from workbook.ui.widgets import show_errors
+
+NOW: Final = 0  # the option standing for the map as it is now
+_LABEL: Final = TypeAdapter(Name)
+
+
+def _label(info: MapSnapshotInfo) -> str:
+    return f"{info.label} · {info.taken_at:%d %b %Y}"
+
+
+def snapshots(store: Store, seat: Seat, current: StakeholderMap, *, where: str) -> None:
+    group_id = seat.group.id
+    map_editor.show_flash(f"{where}_snapshot")
+    with st.form(f"{where}_snapshot_form", enter_to_submit=False):
+        typed = st.text_input(
+            "Name this snapshot",
+            placeholder="e.g. First workshop",
+            max_chars=80,
+            key=f"{where}_snapshot_label",
+        )
+        if st.form_submit_button("Save a snapshot of the map", icon=":material/photo_camera:"):
+            label = typed.strip() or f"Snapshot of {dt.date.today():%d %b %Y}"
+            try:
+                label = _LABEL.validate_python(label)
+            except ValidationError as error:
+                show_errors(
+                    [s.replace("Value", "The snapshot's name", 1) for s in plain_errors(error)]
+                )
+            else:
+                try:
+                    store.save_snapshot(group_id=group_id, label=label)
+                except StoreError as error:
+                    st.error(str(error), icon=":material/error:")
+                else:
+                    map_editor.flash(
+                        f"{where}_snapshot",
+                        f"Snapshot saved with {len(current.stakeholders)} stakeholders.",
+                    )
+                    st.session_state.pop(f"{where}_snapshot_label", None)
+                    st.rerun()
+
+    saved = store.map_snapshots(group_id=group_id)
+    if not saved:
+        st.caption(
+            "No snapshots yet. Save one now (say, at your first workshop) and another at a "
+            "follow-up, then compare them here: who moved band, whose tie grew, who is new."
+        )
+        return
+    st.dataframe(
+        [
+            {
+                "Snapshot": info.label,
+                "Saved": info.taken_at.strftime("%d %b %Y %H:%M"),
+                "Round": info.round,
+                "Stakeholders": info.stakeholders,
+            }
+            for info in reversed(saved)
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    by_id = {info.id: info for info in saved}
+    options = [info.id for info in saved]
+    earlier_col, later_col = st.columns(2)
+    earlier = earlier_col.selectbox(
+        "Compare",
+        options,
+        index=len(options) - 1,
+        format_func=lambda i: _label(by_id[i]),
+        key=f"{where}_compare_before",
+    )
+    later = later_col.selectbox(
+        "with",
+        [NOW, *reversed(options)],
+        format_func=lambda i: "The map as it is now" if i == NOW else _label(by_id[i]),
+        key=f"{where}_compare_after",
+    )
+    before = store.map_snapshot(group_id=group_id, snapshot_id=earlier)
+    if before is None:
+        return
+    if later == NOW:
+        after_people = current.stakeholders
+    else:
+        after = store.map_snapshot(group_id=group_id, snapshot_id=later)
+        if after is None:
+            return
+        after_people = after.stakeholders
+    changes = diff_snapshots(before.stakeholders, after_people)
+    st.subheader("What changed")
+    for sentence in changes.sentences:
+        user_text(f"• {sentence}")
