@@ -1,6 +1,14 @@
-"""Facilitator console: sign in with the key; pace, moderate, time and export (issue 4)."""
+"""Facilitator console: sign in with the workshop's key; pace, moderate, time and export."""
 
 import streamlit as st
 
+from workbook.ui import context, facilitator
+
+ctx = context.load()
+st.set_page_config(layout="wide")
 st.title("Facilitator console")
-st.info("The facilitator console is being built.", icon=":material/construction:")
+workshop = facilitator.signed_in_workshop(ctx.store)
+if workshop is None:
+    facilitator.sign_in_form(ctx.store)
+else:
+    facilitator.console(ctx.store, ctx.lessons, workshop)

@@ -1,9 +1,10 @@
-"""The walk-through: one lesson at a time, with its text, prompts, ratings and exercise."""
+"""The walk-through: one lesson at a time, with its text, prompts, ratings and exercise.
+In a facilitated workshop that follows the facilitator, the step moves with the room."""
 
 import streamlit as st
 
 from workbook.progress import clamp_step, step_label
-from workbook.ui import context, exercises, lesson_form
+from workbook.ui import context, exercises, lesson_form, pacing
 from workbook.ui.widgets import seat_header
 
 ctx = context.load()
@@ -15,7 +16,7 @@ if not lessons:
     st.error("No lessons could be loaded. Ask whoever runs the app to check the lessons folder.")
     st.stop()
 
-step = clamp_step(seat.participant.current_step, len(lessons))
+step = pacing.step_now(ctx.store, seat, len(lessons))
 lesson = lessons[step]
 
 
@@ -43,6 +44,8 @@ def step_buttons(where: str) -> None:
 
 
 seat_header(seat)
+if pacing.follows_a_room(seat):
+    pacing.follow_the_room(ctx.store, seat, step, len(lessons))
 st.progress((step + 1) / len(lessons), text=step_label(step, len(lessons), lesson.title))
 with st.sidebar:
     jump = st.selectbox(

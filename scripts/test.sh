@@ -26,6 +26,20 @@ fi
 export WORKBOOK_CHROMIUM
 echo "Browser for tests: $WORKBOOK_CHROMIUM"
 
+# axe-core (npm) for the accessibility checks of the live screens, pinned, installed once into
+# .venv/axe (git-ignored with .venv). Without npm the suite stops here rather than skipping them.
+AXE_VERSION=4.14.1
+WORKBOOK_AXE="$PWD/.venv/axe/node_modules/axe-core/axe.min.js"
+if ! head -c 40 "$WORKBOOK_AXE" 2>/dev/null | grep -q "axe v$AXE_VERSION"; then
+  if ! command -v npm >/dev/null; then
+    echo "npm (Node.js) is needed to install axe-core for the accessibility tests; install it and rerun" >&2
+    exit 1
+  fi
+  echo "Installing axe-core $AXE_VERSION for the accessibility tests"
+  npm install --no-save --no-audit --no-fund --silent --prefix .venv/axe "axe-core@$AXE_VERSION"
+fi
+export WORKBOOK_AXE
+
 ruff check .
 python -m workbook.lessons check >/dev/null
 python -m pytest "$@"

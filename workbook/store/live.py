@@ -1,11 +1,592 @@
-"""The live room: pacing, prompt states, moderation, timers, facilitator sign-in attempts."""
+"""The live room: pacing, prompt states, moderation, timers, facilitator sign-in attempts,
+projector links, and the workshop-wide reads the console, projector and exports need."""
 
 from __future__ import annotations
 
-from workbook.store.database import Database, Migration
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from typing import Any
 
-MIGRATIONS: tuple[Migration, ...] = ()
+import duckdb
+
+from workbook.keys import JOIN_CODE_LENGTH, key_matches, normalise_join_code, token_hash
+from workbook.live import (
+    JOIN_SCREEN,
+    PACINGS,
+    PROMPT,
+    RATING,
+    SIGN_IN_FAILURE_WINDOW,
+    STEP_SCREEN,
+    AnswerCard,
+    Distribution,
+    Focus,
+    GroupCount,
+    GroupMean,
+    ItemKind,
+    ItemState,
+    Room,
+    RoomGroup,
+    RoomSignal,
+    SignIn,
+    Timer,
+    distribution,
+    natural_key,
+    sign_in_delay,
+    waiting_sentence,
+    wrong_key_sentence,
+)
+from workbook.store.database import (
+    Database,
+    Migration,
+    NotFoundError,
+    WrongJoinCodeError,
+    utc_now,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        3,
+        "live room",
+        """
+        -- One row per workshop once its facilitator has touched the room; no row means the
+        -- defaults (join screen, first item in focus, no timer).
+        CREATE TABLE live_rooms (
+            workshop_id INTEGER PRIMARY KEY,
+            screen VARCHAR NOT NULL,
+            focus_kind VARCHAR,
+            focus_id VARCHAR,
+            timer_seconds INTEGER NOT NULL DEFAULT 0,
+            timer_started_at TIMESTAMP,
+            timer_paused_left INTEGER,
+            -- Bumped when answers open or close, so participants' screens know to redraw.
+            answers_version INTEGER NOT NULL DEFAULT 0,
+            updated_at TIMESTAMP NOT NULL
+        );
+        -- Per prompt or rating statement of a lesson; no row means open and hidden.
+        CREATE TABLE live_items (
+            workshop_id INTEGER NOT NULL,
+            lesson_id VARCHAR NOT NULL,
+            item_kind VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            answers_open BOOLEAN NOT NULL,
+            revealed BOOLEAN NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (workshop_id, lesson_id, item_kind, item_id)
+        );
+        -- Moderation: answers kept out of the projector (and the summary). The answer itself
+        -- stays stored; deleting the row restores it.
+        CREATE TABLE hidden_answers (
+            reflection_id BIGINT PRIMARY KEY,
+            workshop_id INTEGER NOT NULL,
+            hidden_at TIMESTAMP NOT NULL
+        );
+        -- Wrong facilitator keys in a row, per workshop, and until when the next try waits.
+        CREATE TABLE facilitator_sign_ins (
+            workshop_id INTEGER PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failure_at TIMESTAMP NOT NULL,
+            blocked_until TIMESTAMP NOT NULL
+        );
+        -- The room step each participant's screen last followed (kept across reloads, so a
+        -- reload does not pull someone back who looked ahead; a new room step does).
+        CREATE TABLE room_followers (
+            participant_id INTEGER PRIMARY KEY,
+            seen_room_step INTEGER NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        );
+        -- View-only links for the projector window, stored as SHA-256 of a random token.
+        CREATE TABLE projector_links (
+            token_hash VARCHAR PRIMARY KEY,
+            workshop_id INTEGER NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            revoked BOOLEAN NOT NULL
+        );
+        """,
+    ),
+)
+
+PROJECTOR_LINK_LIFETIME = dt.timedelta(hours=24)
+
+# The round each group is on now: the live room shows the answers of that round.
+_CURRENT_ROUND = "JOIN groups g ON g.id = {table}.group_id AND {table}.round = g.current_round"
 
 
 class LiveQueries(Database):
-    """Reads and writes of this concept (see the module docstring)."""
+    """Reads and writes of the live room (see the module docstring)."""
+
+    # -- the room --
+
+    def room(self, workshop_id: int) -> Room:
+        row = self._one(
+            "SELECT w.pacing, w.current_step, coalesce(r.screen, ?), r.focus_kind, r.focus_id,"
+            " coalesce(r.timer_seconds, 0), r.timer_started_at, r.timer_paused_left,"
+            " coalesce(r.answers_version, 0)"
+            " FROM workshops w LEFT JOIN live_rooms r ON r.workshop_id = w.id WHERE w.id = ?",
+            [JOIN_SCREEN, workshop_id],
+        )
+        if row is None:
+            raise NotFoundError("This workshop no longer exists.")
+        focus = Focus(row[3], row[4]) if row[3] in (PROMPT, RATING) and row[4] else None
+        return Room(
+            workshop_id=workshop_id,
+            pacing=row[0],
+            current_step=int(row[1]),
+            screen=row[2],
+            focus=focus,
+            timer=Timer(seconds=int(row[5]), started_at=row[6], paused_left=row[7]),
+            answers_version=int(row[8]),
+        )
+
+    def room_signal(self, workshop_id: int) -> RoomSignal | None:
+        """The one tiny read a participant's screen polls: pacing, step, answers version."""
+        row = self._one(
+            "SELECT w.pacing, w.current_step, coalesce(r.answers_version, 0)"
+            " FROM workshops w LEFT JOIN live_rooms r ON r.workshop_id = w.id WHERE w.id = ?",
+            [workshop_id],
+        )
+        return RoomSignal(row[0], int(row[1]), int(row[2])) if row else None
+
+    def seen_room_step(self, participant_id: int) -> int | None:
+        row = self._one(
+            "SELECT seen_room_step FROM room_followers WHERE participant_id = ?", [participant_id]
+        )
+        return int(row[0]) if row else None
+
+    def mark_room_seen(self, *, participant_id: int, room_step: int) -> None:
+        now = utc_now()
+        self._write(
+            lambda cur: cur.execute(
+                "INSERT INTO room_followers VALUES (?, ?, ?) ON CONFLICT (participant_id)"
+                " DO UPDATE SET seen_room_step = excluded.seen_room_step,"
+                " updated_at = excluded.updated_at",
+                [participant_id, room_step, now],
+            )
+        )
+
+    def forget_room_seen(self, *, participant_id: int) -> None:
+        self._write(
+            lambda cur: cur.execute(
+                "DELETE FROM room_followers WHERE participant_id = ?", [participant_id]
+            )
+        )
+
+    def _update_room(
+        self, cur: duckdb.DuckDBPyConnection, workshop_id: int, assignments: str, params: list
+    ) -> None:
+        cur.execute(
+            "INSERT INTO live_rooms (workshop_id, screen, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (workshop_id) DO NOTHING",
+            [workshop_id, JOIN_SCREEN, utc_now()],
+        )
+        cur.execute(
+            f"UPDATE live_rooms SET {assignments}, updated_at = ? WHERE workshop_id = ?",
+            [*params, utc_now(), workshop_id],
+        )
+
+    def move_room(self, *, workshop_id: int, step: int) -> None:
+        """Move the room to a step: participants who follow go there, the projector shows it,
+        and the previous step's timer and focus are cleared."""
+
+        def work(cur: duckdb.DuckDBPyConnection) -> None:
+            found = cur.execute(
+                "UPDATE workshops SET current_step = ? WHERE id = ? RETURNING id",
+                [max(0, step), workshop_id],
+            ).fetchone()
+            if found is None:
+                raise NotFoundError("This workshop no longer exists.")
+            self._update_room(
+                cur,
+                workshop_id,
+                "screen = ?, focus_kind = NULL, focus_id = NULL, timer_seconds = 0,"
+                " timer_started_at = NULL, timer_paused_left = NULL",
+                [STEP_SCREEN],
+            )
+
+        self._write(work)
+
+    def set_screen(self, *, workshop_id: int, screen: str) -> None:
+        if screen not in (JOIN_SCREEN, STEP_SCREEN):
+            raise ValueError(f"unknown projector screen {screen!r}")
+        self._write(lambda cur: self._update_room(cur, workshop_id, "screen = ?", [screen]))
+
+    def set_focus(self, *, workshop_id: int, focus: Focus) -> None:
+        self._write(
+            lambda cur: self._update_room(
+                cur,
+                workshop_id,
+                "screen = ?, focus_kind = ?, focus_id = ?",
+                [STEP_SCREEN, focus.kind, focus.item_id],
+            )
+        )
+
+    def set_pacing(self, *, workshop_id: int, pacing: str) -> None:
+        if pacing not in PACINGS:
+            raise ValueError(f"unknown pacing {pacing!r}")
+        self._write(
+            lambda cur: cur.execute(
+                "UPDATE workshops SET pacing = ? WHERE id = ?", [pacing, workshop_id]
+            )
+        )
+
+    def set_timer(self, *, workshop_id: int, timer: Timer) -> None:
+        """Store a timer worked out by `workbook.live` (start, pause, resume, add time, stop)."""
+        self._write(
+            lambda cur: self._update_room(
+                cur,
+                workshop_id,
+                "timer_seconds = ?, timer_started_at = ?, timer_paused_left = ?",
+                [timer.seconds, timer.started_at, timer.paused_left],
+            )
+        )
+
+    # -- prompts and statements: open or closed, revealed or hidden --
+
+    def item_states(self, *, workshop_id: int, lesson_id: str) -> dict[tuple[str, str], ItemState]:
+        """Stored states by (kind, item id); an item without a row is open and hidden."""
+        rows = self._all(
+            "SELECT item_kind, item_id, answers_open, revealed FROM live_items"
+            " WHERE workshop_id = ? AND lesson_id = ?",
+            [workshop_id, lesson_id],
+        )
+        return {(kind, item): ItemState(bool(o), bool(r)) for kind, item, o, r in rows}
+
+    def item_state(
+        self, *, workshop_id: int, lesson_id: str, kind: ItemKind, item_id: str
+    ) -> ItemState:
+        return self.item_states(workshop_id=workshop_id, lesson_id=lesson_id).get(
+            (kind, item_id), ItemState()
+        )
+
+    def set_item_state(
+        self,
+        *,
+        workshop_id: int,
+        lesson_id: str,
+        kind: ItemKind,
+        item_id: str,
+        open: bool | None = None,
+        revealed: bool | None = None,
+    ) -> ItemState:
+        """Open or close answers, reveal or hide results, for one prompt or statement."""
+        if kind not in (PROMPT, RATING):
+            raise ValueError(f"unknown item kind {kind!r}")
+        now = utc_now()
+
+        def work(cur: duckdb.DuckDBPyConnection) -> ItemState:
+            row = cur.execute(
+                "SELECT answers_open, revealed FROM live_items WHERE workshop_id = ?"
+                " AND lesson_id = ? AND item_kind = ? AND item_id = ?",
+                [workshop_id, lesson_id, kind, item_id],
+            ).fetchone()
+            before = ItemState(bool(row[0]), bool(row[1])) if row else ItemState()
+            after = ItemState(
+                before.open if open is None else open,
+                before.revealed if revealed is None else revealed,
+            )
+            cur.execute(
+                "INSERT INTO live_items VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (workshop_id, lesson_id, item_kind, item_id) DO UPDATE SET"
+                " answers_open = excluded.answers_open, revealed = excluded.revealed,"
+                " updated_at = excluded.updated_at",
+                [workshop_id, lesson_id, kind, item_id, after.open, after.revealed, now],
+            )
+            if after.open != before.open:
+                self._update_room(cur, workshop_id, "answers_version = answers_version + 1", [])
+            return after
+
+        return self._write(work)
+
+    def closed_items(self, *, workshop_id: int, lesson_id: str) -> set[tuple[str, str]]:
+        return {
+            key
+            for key, state in self.item_states(workshop_id=workshop_id, lesson_id=lesson_id).items()
+            if not state.open
+        }
+
+    # -- moderation --
+
+    def hide_answer(self, *, workshop_id: int, reflection_id: int) -> None:
+        """Keep an answer off the projector. It stays stored; `restore_answer` brings it back."""
+        now = utc_now()
+
+        def work(cur: duckdb.DuckDBPyConnection) -> None:
+            owned = cur.execute(
+                "SELECT 1 FROM reflections WHERE id = ? AND workshop_id = ?",
+                [reflection_id, workshop_id],
+            ).fetchone()
+            if owned is None:
+                raise NotFoundError("That answer is not in this workshop.")
+            cur.execute(
+                "INSERT INTO hidden_answers VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [reflection_id, workshop_id, now],
+            )
+
+        self._write(work)
+
+    def restore_answer(self, *, workshop_id: int, reflection_id: int) -> None:
+        self._write(
+            lambda cur: cur.execute(
+                "DELETE FROM hidden_answers WHERE reflection_id = ? AND workshop_id = ?",
+                [reflection_id, workshop_id],
+            )
+        )
+
+    # -- what the room answered --
+
+    def answer_cards(
+        self, *, workshop_id: int, lesson_id: str, prompt_id: str, include_hidden: bool = False
+    ) -> list[AnswerCard]:
+        """Answers to one prompt in each group's current round, newest first."""
+        rows = self._all(
+            "SELECT r.id, r.group_id, g.name, p.display_name, r.text, r.updated_at,"
+            " h.reflection_id IS NOT NULL AS hidden"
+            f" FROM reflections r {_CURRENT_ROUND.format(table='r')}"
+            " JOIN participants p ON p.id = r.participant_id"
+            " LEFT JOIN hidden_answers h ON h.reflection_id = r.id"
+            " WHERE r.workshop_id = ? AND r.lesson_id = ? AND r.prompt_id = ?"
+            + ("" if include_hidden else " AND h.reflection_id IS NULL")
+            + " ORDER BY r.updated_at DESC, r.id DESC",
+            [workshop_id, lesson_id, prompt_id],
+        )
+        return [AnswerCard(*row[:6], hidden=bool(row[6])) for row in rows]
+
+    def answer_counts(
+        self, *, workshop_id: int, lesson_id: str, kind: ItemKind, item_id: str
+    ) -> list[GroupCount]:
+        """How many answered one prompt or statement, per group (every group, zero included).
+        Hidden answers still count: they were given."""
+        table, column = (
+            ("reflections", "prompt_id") if kind == PROMPT else ("ratings", "statement_id")
+        )
+        rows = self._all(
+            "SELECT g.id, g.name, count(a.id) FROM groups g"
+            f" LEFT JOIN {table} a ON a.group_id = g.id AND a.round = g.current_round"
+            f" AND a.lesson_id = ? AND a.{column} = ?"
+            " WHERE g.workshop_id = ? GROUP BY g.id, g.name, g.name_key ORDER BY g.name_key",
+            [lesson_id, item_id, workshop_id],
+        )
+        return sorted(
+            (GroupCount(int(i), name, int(n)) for i, name, n in rows),
+            key=lambda g: natural_key(g.group_name),
+        )
+
+    def rating_distribution(
+        self, *, workshop_id: int, lesson_id: str, statement_id: str
+    ) -> Distribution:
+        rows = self._all(
+            f"SELECT r.value, count(*) FROM ratings r {_CURRENT_ROUND.format(table='r')}"
+            " WHERE r.workshop_id = ? AND r.lesson_id = ? AND r.statement_id = ?"
+            " GROUP BY r.value",
+            [workshop_id, lesson_id, statement_id],
+        )
+        return distribution((int(v), int(n)) for v, n in rows)
+
+    def rating_distributions(self, *, workshop_id: int, lesson_id: str) -> dict[str, Distribution]:
+        """Every statement of a lesson that has ratings, by statement id."""
+        rows = self._all(
+            f"SELECT r.statement_id, r.value, count(*) FROM ratings r"
+            f" {_CURRENT_ROUND.format(table='r')}"
+            " WHERE r.workshop_id = ? AND r.lesson_id = ? GROUP BY r.statement_id, r.value",
+            [workshop_id, lesson_id],
+        )
+        pairs: dict[str, list[tuple[int, int]]] = {}
+        for statement_id, value, count in rows:
+            pairs.setdefault(statement_id, []).append((int(value), int(count)))
+        return {key: distribution(value) for key, value in pairs.items()}
+
+    def group_means(
+        self, *, workshop_id: int, lesson_id: str, statement_id: str
+    ) -> list[GroupMean]:
+        """Mean rating of one statement per group (every group; None where nobody rated)."""
+        rows = self._all(
+            "SELECT g.id, g.name, avg(r.value), count(r.value) FROM groups g"
+            " LEFT JOIN ratings r ON r.group_id = g.id AND r.round = g.current_round"
+            " AND r.lesson_id = ? AND r.statement_id = ?"
+            " WHERE g.workshop_id = ? GROUP BY g.id, g.name, g.name_key ORDER BY g.name_key",
+            [lesson_id, statement_id, workshop_id],
+        )
+        return sorted(
+            (
+                GroupMean(int(i), name, float(mean) if mean is not None else None, int(n))
+                for i, name, mean, n in rows
+            ),
+            key=lambda g: natural_key(g.group_name),
+        )
+
+    def room_groups(self, workshop_id: int) -> list[RoomGroup]:
+        """Who has joined, per group, and how many of them are on the room's step now."""
+        rows = self._all(
+            "SELECT g.id, g.name, count(p.id),"
+            " coalesce(list(p.display_name ORDER BY p.created_at, p.id)"
+            "   FILTER (WHERE p.display_name <> ''), []),"
+            " count(p.id) FILTER (WHERE coalesce(s.step, 0) = w.current_step)"
+            " FROM groups g JOIN workshops w ON w.id = g.workshop_id"
+            " LEFT JOIN participants p ON p.group_id = g.id"
+            " LEFT JOIN participant_steps s ON s.participant_id = p.id"
+            " WHERE g.workshop_id = ? GROUP BY g.id, g.name, g.name_key ORDER BY g.name_key",
+            [workshop_id],
+        )
+        return sorted(
+            (
+                RoomGroup(int(i), name, int(members), tuple(names), int(on_step))
+                for i, name, members, names, on_step in rows
+            ),
+            key=lambda g: natural_key(g.name),
+        )
+
+    def people_joined(self, workshop_id: int) -> int:
+        row = self._one("SELECT count(*) FROM participants WHERE workshop_id = ?", [workshop_id])
+        return int(row[0]) if row else 0
+
+    # -- facilitator sign-in: slowing down repeated wrong keys --
+
+    def sign_in_wait(self, *, workshop_id: int, now: dt.datetime | None = None) -> int:
+        """Whole seconds before this workshop accepts another key (0: try now)."""
+        now = now or utc_now()
+        row = self._one(
+            "SELECT blocked_until FROM facilitator_sign_ins WHERE workshop_id = ?", [workshop_id]
+        )
+        if row is None or row[0] <= now:
+            return 0
+        return max(1, int((row[0] - now).total_seconds() + 0.999))
+
+    def record_sign_in_failure(self, *, workshop_id: int, now: dt.datetime | None = None) -> int:
+        """Count a wrong key; return the seconds the next try must wait."""
+        now = now or utc_now()
+
+        def work(cur: duckdb.DuckDBPyConnection) -> int:
+            row = cur.execute(
+                "SELECT failures, last_failure_at FROM facilitator_sign_ins WHERE workshop_id = ?",
+                [workshop_id],
+            ).fetchone()
+            failures = 0
+            if row is not None and now - row[1] <= SIGN_IN_FAILURE_WINDOW:
+                failures = int(row[0])
+            failures += 1
+            delay = sign_in_delay(failures)
+            cur.execute(
+                "INSERT INTO facilitator_sign_ins VALUES (?, ?, ?, ?) ON CONFLICT (workshop_id)"
+                " DO UPDATE SET failures = excluded.failures,"
+                " last_failure_at = excluded.last_failure_at,"
+                " blocked_until = excluded.blocked_until",
+                [workshop_id, failures, now, now + dt.timedelta(seconds=delay)],
+            )
+            return delay
+
+        return self._write(work)
+
+    def clear_sign_in_failures(self, *, workshop_id: int) -> None:
+        self._write(
+            lambda cur: cur.execute(
+                "DELETE FROM facilitator_sign_ins WHERE workshop_id = ?", [workshop_id]
+            )
+        )
+
+    def facilitator_sign_in(
+        self, *, join_code: str, key: str, now: dt.datetime | None = None
+    ) -> SignIn:
+        """Check a facilitator key for a workshop: constant-time against its scrypt hash, and
+        refused without checking while the workshop is waiting after repeated wrong keys."""
+        code = normalise_join_code(join_code)
+        row = None
+        if len(code) == JOIN_CODE_LENGTH:
+            row = self._one(
+                "SELECT id, facilitator_key_hash FROM workshops WHERE join_code = ?", [code]
+            )
+        if row is None:
+            return SignIn(None, str(WrongJoinCodeError(code[:12])))
+        workshop_id, stored = int(row[0]), str(row[1])
+        wait = self.sign_in_wait(workshop_id=workshop_id, now=now)
+        if wait:
+            return SignIn(None, waiting_sentence(wait), wait)
+        if not key_matches(key or "", stored):
+            wait = self.record_sign_in_failure(workshop_id=workshop_id, now=now)
+            return SignIn(None, wrong_key_sentence(wait), wait)
+        self.clear_sign_in_failures(workshop_id=workshop_id)
+        return SignIn(workshop_id)
+
+    # -- projector links --
+
+    def new_projector_link(self, *, workshop_id: int, now: dt.datetime | None = None) -> str:
+        """A random view-only token for the projector window; only its SHA-256 is stored."""
+        token = secrets.token_urlsafe(18)
+        created = now or utc_now()
+        self._write(
+            lambda cur: cur.execute(
+                "INSERT INTO projector_links VALUES (?, ?, ?, false)",
+                [token_hash(token), workshop_id, created],
+            )
+        )
+        return token
+
+    def projector_workshop(self, token: str, *, now: dt.datetime | None = None) -> int | None:
+        """The workshop a projector token opens, if it is current (not revoked, < 24 h old)."""
+        if not token or len(token) > 100:
+            return None
+        oldest = (now or utc_now()) - PROJECTOR_LINK_LIFETIME
+        row = self._one(
+            "SELECT workshop_id FROM projector_links WHERE token_hash = ? AND NOT revoked"
+            " AND created_at > ?",
+            [token_hash(token), oldest],
+        )
+        return int(row[0]) if row else None
+
+    def revoke_projector_links(self, *, workshop_id: int) -> None:
+        self._write(
+            lambda cur: cur.execute(
+                "UPDATE projector_links SET revoked = true WHERE workshop_id = ?", [workshop_id]
+            )
+        )
+
+    # -- the whole workshop, for exports --
+
+    def export_reflections(self, workshop_id: int) -> list[dict[str, Any]]:
+        return self._dicts(
+            "SELECT g.name AS group_name, p.display_name AS author, r.lesson_id, r.prompt_id,"
+            " r.round, r.text, h.reflection_id IS NOT NULL AS hidden_on_screen,"
+            " r.created_at, r.updated_at"
+            " FROM reflections r JOIN groups g ON g.id = r.group_id"
+            " JOIN participants p ON p.id = r.participant_id"
+            " LEFT JOIN hidden_answers h ON h.reflection_id = r.id"
+            " WHERE r.workshop_id = ? ORDER BY g.name_key, r.round, r.lesson_id, r.prompt_id,"
+            " r.created_at, r.id",
+            [workshop_id],
+        )
+
+    def export_ratings(self, workshop_id: int) -> list[dict[str, Any]]:
+        # Ratings are listed without names: a per-workshop participant number shows which
+        # ratings came from one person without saying who.
+        return self._dicts(
+            "SELECT g.name AS group_name,"
+            " dense_rank() OVER (ORDER BY r.participant_id) AS participant,"
+            " r.lesson_id, r.statement_id, r.key_finding, r.round, r.value, r.updated_at"
+            " FROM ratings r JOIN groups g ON g.id = r.group_id"
+            " WHERE r.workshop_id = ? ORDER BY g.name_key, r.round, r.lesson_id,"
+            " r.statement_id, participant",
+            [workshop_id],
+        )
+
+    def export_stakeholders(self, workshop_id: int) -> list[dict[str, Any]]:
+        return self._dicts(
+            "SELECT g.name AS group_name, s.name, s.kind, s.influence, s.band, s.target_band,"
+            " s.tie, s.energy_hours, s.note, s.not_our_battle, s.must_invest, s.updated_at"
+            " FROM stakeholders s JOIN groups g ON g.id = s.group_id"
+            " WHERE s.workshop_id = ? ORDER BY g.name_key, s.id",
+            [workshop_id],
+        )
+
+    def export_ties(self, workshop_id: int) -> list[dict[str, Any]]:
+        return self._dicts(
+            "SELECT g.name AS group_name, a.name AS source, b.name AS target, t.strength"
+            " FROM stakeholder_ties t JOIN groups g ON g.id = t.group_id"
+            " JOIN stakeholders a ON a.id = t.source_id JOIN stakeholders b ON b.id = t.target_id"
+            " WHERE g.workshop_id = ? ORDER BY g.name_key, a.name, b.name",
+            [workshop_id],
+        )
+
+    def _dicts(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        with self._cursor() as cur:
+            result = cur.execute(sql, list(params))
+            names = [column[0] for column in result.description]
+            return [dict(zip(names, row, strict=True)) for row in result.fetchall()]

@@ -1,4 +1,12 @@
-"""The answer form of one lesson: its prompts and rating statements, saved together."""
+"""The answer form of one lesson: its prompts and rating statements, saved together.
+
+In a facilitated workshop the facilitator may close answers to a prompt or statement: it is
+then shown read-only, and a save that arrives after it closed keeps the stored answer (the
+participant's typed text stays in their browser as a draft).
+Drafts: what a participant types is also kept in this browser tab (sessionStorage), keyed
+by workshop, participant, lesson, round and prompt, so a half-typed answer survives the
+room moving on, a reload or a phone waking from sleep, and comes back when they return.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +16,74 @@ import streamlit as st
 
 from workbook.answers import prepare_answers
 from workbook.lessons import Lesson
+from workbook.live import PROMPT, RATING
 from workbook.models import RATING_MAX, RATING_MIN
 from workbook.records import Seat
 from workbook.store import Store, StoreError
 from workbook.ui.widgets import show_errors
 
 RATING_OPTIONS = list(range(RATING_MIN, RATING_MAX + 1))
+
+# One-thumb use on a phone: rating buttons and the save button at least 48 px tall, and the
+# save button the full width, so they are easy to hit while holding the phone.
+_PHONE_CSS = """
+<style>
+@media (max-width: 640px) {
+  [data-testid="stForm"] [data-testid="stButtonGroup"] button { min-height: 3rem; }
+  [data-testid="stForm"] [data-testid="stFormSubmitButton"] button {
+    width: 100%; min-height: 3.2rem;
+  }
+}
+</style>
+"""
+CLOSED_NOTE = "The facilitator has closed answers to this one for now."
+
+# Our own constant script (no user text in it). It mirrors each answer box of the lesson form
+# into sessionStorage as it is typed, and fills an emptied-by-redraw box back in from there.
+# A draft equal to what the server shows is dropped: it was saved.
+_DRAFTS_JS = """
+<div id="wb-drafts" data-scope="%(scope)s" hidden></div>
+<script>
+(() => {
+  const PREFIX = "st-key-answer_";
+  const scope = () => document.getElementById("wb-drafts")?.dataset.scope || "";
+  const keyFor = (area) => {
+    const box = area.closest("[class*='" + PREFIX + "']");
+    if (!box || !scope()) return null;
+    const name = Array.from(box.classList).find((c) => c.startsWith(PREFIX));
+    return name ? "wb-draft:" + scope() + ":" + name.slice(7) : null;
+  };
+  const restore = () => {
+    document.querySelectorAll("[class*='" + PREFIX + "'] textarea").forEach((area) => {
+      const key = keyFor(area);
+      if (!key || area.dataset.wbDraftKey === key) return;
+      area.dataset.wbDraftKey = key;
+      const draft = sessionStorage.getItem(key);
+      if (draft === null) return;
+      if (draft === area.value) { sessionStorage.removeItem(key); return; }
+      if (area.disabled) return;
+      const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
+      setter.call(area, draft);
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  };
+  if (!window.__wbDrafts) {
+    window.__wbDrafts = true;
+    document.addEventListener("input", (event) => {
+      const area = event.target;
+      if (!(area instanceof HTMLTextAreaElement)) return;
+      const key = keyFor(area);
+      if (!key) return;
+      area.dataset.wbDraftKey = key;
+      try { sessionStorage.setItem(key, area.value); } catch (error) { /* storage full */ }
+    }, true);
+    new MutationObserver(() => requestAnimationFrame(restore))
+      .observe(document.body, { childList: true, subtree: true });
+  }
+  restore();
+})();
+</script>
+"""
 
 
 def render(store: Store, seat: Seat, lesson: Lesson) -> None:
@@ -30,13 +100,21 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
         if round_ > 1
         else None
     )
+    closed = _closed(store, seat, lesson)
     prefix = f"answer_{lesson.id}_{round_}"
+    st.html(_PHONE_CSS)
+    st.html(
+        _DRAFTS_JS % {"scope": f"w{seat.workshop.id}-p{seat.participant.id}"},
+        unsafe_allow_javascript=True,
+        width="content",
+    )
     texts: dict[str, str | None] = {}
     ratings: dict[str, int | None] = {}
     with st.form(f"{prefix}_form", enter_to_submit=False):
         if lesson.prompts:
             st.subheader("Talk it through, then write it down")
         for prompt in lesson.prompts:
+            is_closed = (PROMPT, prompt.id) in closed
             texts[prompt.id] = st.text_area(
                 prompt.text,
                 value=saved.reflections.get(prompt.id, ""),
@@ -44,27 +122,49 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
                 help=prompt.help or None,
                 height=140,
                 placeholder="Your answer, in your own words",
+                disabled=is_closed,
             )
+            if is_closed:
+                st.caption(CLOSED_NOTE)
         if lesson.ratings:
             st.subheader("Rate yourselves")
             st.caption("Tap a number from 1 to 5; tap it again to clear. Leave it if unsure.")
         for statement in lesson.ratings:
+            is_closed = (RATING, statement.id) in closed
             ratings[statement.id] = st.segmented_control(
                 statement.text,
                 RATING_OPTIONS,
                 default=saved.ratings.get(statement.id),
                 key=f"{prefix}_rating_{statement.id}",
                 width="stretch",
+                disabled=is_closed,
             )
             scale = f"1 = {statement.low} · 5 = {statement.high}"
             if earlier and statement.id in earlier.ratings:
                 scale += f" · in your first look: {earlier.ratings[statement.id]}"
+            if is_closed:
+                scale += " · " + CLOSED_NOTE
             st.caption(scale)
         submitted = st.form_submit_button("Save answers", type="primary", icon=":material/save:")
     if saved.reflections or saved.ratings:
         st.caption("Your saved answers are shown above; change them and save again to update.")
     if not submitted:
         return
+    # Streamlit ignores what arrives for a disabled box; answers may also close between
+    # drawing and saving. Either way a closed question keeps its stored answer.
+    closed_now = closed | _closed(store, seat, lesson)
+    for prompt in lesson.prompts:
+        if (PROMPT, prompt.id) in closed_now:
+            texts[prompt.id] = saved.reflections.get(prompt.id, "")
+    for statement in lesson.ratings:
+        if (RATING, statement.id) in closed_now:
+            ratings[statement.id] = saved.ratings.get(statement.id)
+    if closed_now:
+        st.info(
+            "The facilitator has closed some answers, so those keep what was saved before. "
+            "Your other answers are saved as usual.",
+            icon=":material/lock:",
+        )
     prepared = prepare_answers(lesson=lesson, texts=texts, ratings=ratings, saved=saved)
     if not prepared.ok:
         show_errors([sentence for sentences in prepared.errors.values() for sentence in sentences])
@@ -89,3 +189,9 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
     st.success(
         f"{prepared.confirmation()} ({dt.datetime.now():%H:%M})", icon=":material/check_circle:"
     )
+
+
+def _closed(store: Store, seat: Seat, lesson: Lesson) -> set[tuple[str, str]]:
+    if seat.workshop.self_guided:
+        return set()
+    return store.closed_items(workshop_id=seat.workshop.id, lesson_id=lesson.id)

@@ -1,0 +1,197 @@
+"""Exports of a workshop (workbook.export): CSV zip, XLSX and the one-file HTML summary."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from workbook import export
+from workbook.lessons import LessonSet
+from workbook.models import (
+    CommitmentIn,
+    JoinRequest,
+    KeyFinding,
+    RatingIn,
+    ReflectionIn,
+    WorkshopCreate,
+)
+from workbook.store import Store
+from workbook.store.database import utc_now
+
+TRICKY = "<script>alert(1)</script> **bold** שלום 👋🏽"
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+
+
+@pytest.fixture
+def filled(store: Store, lessons: LessonSet) -> tuple[Store, int]:
+    """A workshop with two groups: answers (one hidden), ratings, a map and a commitment."""
+    workshop, _ = store.create_workshop(
+        workshop=WorkshopCreate(title="Spring <day>", cause="Housing", region="North")
+    )
+    lesson = lessons.lessons[0]
+    prompt, statement = lesson.prompts[0], lesson.ratings[0]
+    ana, _ = store.join(
+        workshop_id=workshop.id, request=JoinRequest(group_name="A <table>", display_name="Ana")
+    )
+    bo, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Table 2"))
+    for who, text, value in ((ana, TRICKY, 4), (bo, FORMULA, 2)):
+        store.save_answers(
+            seat=who,
+            lesson_id=lesson.id,
+            round=1,
+            reflections=[ReflectionIn(lesson_id=lesson.id, prompt_id=prompt.id, text=text)],
+            ratings=[
+                RatingIn(
+                    lesson_id=lesson.id,
+                    statement_id=statement.id,
+                    key_finding=lesson.finding_of(statement),
+                    value=value,
+                )
+            ],
+        )
+    store.save_answers(
+        seat=bo,
+        lesson_id=lesson.id,
+        round=1,
+        reflections=[
+            ReflectionIn(lesson_id=lesson.id, prompt_id=lesson.prompts[1].id, text="Unkind remark")
+        ],
+    )
+    unkind = store.answer_cards(
+        workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=lesson.prompts[1].id
+    )[0]
+    store.hide_answer(workshop_id=workshop.id, reflection_id=unkind.id)
+    now = utc_now()
+    with store._cursor() as cur:  # the map is written by its own queries; rows are enough here
+        cur.execute(
+            "INSERT INTO stakeholders VALUES (1, ?, ?, 'City <council>', 'Institution or "
+            "decision-maker', 5, 'neutral', 'active_ally', 'weak', 4.5, '=1+1', false, true, ?, ?)",
+            [workshop.id, ana.group.id, now, now],
+        )
+        cur.execute(
+            "INSERT INTO stakeholders VALUES (2, ?, ?, 'Tenants union', 'Community group', 3,"
+            " 'active_ally', NULL, 'strong', 2, '', false, false, ?, ?)",
+            [workshop.id, ana.group.id, now, now],
+        )
+        cur.execute("INSERT INTO stakeholder_ties VALUES (?, 1, 2, 'weak', ?)", [ana.group.id, now])
+    store.add_commitment(
+        seat=ana,
+        commitment=CommitmentIn(
+            what="Meet the <council>",
+            who="Ana",
+            by_when=dt.date(2025, 6, 1),
+            key_finding=KeyFinding.right_people,
+        ),
+        round=1,
+    )
+    return store, workshop.id
+
+
+def test_collect_reads_every_table_with_lesson_texts(
+    filled: tuple[Store, int], lessons: LessonSet
+) -> None:
+    store, workshop_id = filled
+    data = export.collect(store, workshop_id=workshop_id, lessons=lessons)
+    lesson = lessons.lessons[0]
+    assert len(data.reflections.rows) == 3
+    first = data.reflections.rows[0]
+    assert first[0] == "A <table>" and first[1] == "Ana" and first[2] == lesson.title
+    assert first[3] == lesson.prompts[0].text and first[5] == TRICKY
+    assert sorted(r[6] for r in data.reflections.rows) == ["no", "no", "yes"]
+    assert [r[6] for r in data.ratings.rows] == [4, 2]
+    assert data.ratings.rows[0][1] == "P1" and "Ana" not in data.ratings.rows[0]
+    assert [r[1] for r in data.stakeholders.rows] == ["City <council>", "Tenants union"]
+    assert data.ties.rows == (("A <table>", "City <council>", "Tenants union", "Weak"),)
+    assert data.commitments.rows[0][1] == "Meet the <council>"
+    assert data.file_stem.startswith("workshop-") and "<" not in data.file_stem
+    with pytest.raises(LookupError):
+        export.collect(store, workshop_id=999, lessons=lessons)
+
+
+def test_csv_zip_has_one_file_per_table_and_defuses_formulas(
+    filled: tuple[Store, int], lessons: LessonSet
+) -> None:
+    store, workshop_id = filled
+    data = export.collect(store, workshop_id=workshop_id, lessons=lessons)
+    archive = zipfile.ZipFile(io.BytesIO(export.csv_zip(data)))
+    names = sorted(name.rsplit("/", 1)[1] for name in archive.namelist())
+    assert names == [
+        "commitments.csv",
+        "ratings.csv",
+        "reflections.csv",
+        "stakeholders.csv",
+        "ties.csv",
+    ]
+    reflections = next(n for n in archive.namelist() if n.endswith("reflections.csv"))
+    raw = archive.read(reflections)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    answers = {row["Answer"] for row in rows}
+    assert TRICKY in answers  # text comes out exactly as typed
+    assert "'" + FORMULA in answers and FORMULA not in answers
+    stakeholders = next(n for n in archive.namelist() if n.endswith("stakeholders.csv"))
+    notes = [
+        r["Note"]
+        for r in csv.DictReader(io.StringIO(archive.read(stakeholders).decode("utf-8-sig")))
+    ]
+    assert notes == ["'=1+1", ""]
+
+
+def test_xlsx_keeps_text_as_text(filled: tuple[Store, int], lessons: LessonSet) -> None:
+    store, workshop_id = filled
+    data = export.collect(store, workshop_id=workshop_id, lessons=lessons)
+    book = load_workbook(io.BytesIO(export.xlsx(data)))
+    assert book.sheetnames == [
+        "About",
+        "Reflections",
+        "Ratings",
+        "Stakeholders",
+        "Ties",
+        "Commitments",
+    ]
+    sheet = book["Reflections"]
+    header = [c.value for c in sheet[1]]
+    answers = [row[header.index("Answer")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert FORMULA in answers and TRICKY in answers  # unchanged, and...
+    formula_cell = next(
+        row[header.index("Answer")]
+        for row in sheet.iter_rows(min_row=2)
+        if row[header.index("Answer")].value == FORMULA
+    )
+    assert formula_cell.data_type == "s"  # ...stored as text, not a formula
+    ratings = book["Ratings"]
+    assert [r[6] for r in ratings.iter_rows(min_row=2, values_only=True)] == [4, 2]
+    assert book["About"]["B1"].value == "Spring <day>"
+
+
+def test_html_summary_is_one_escaped_file_with_charts_and_no_hidden_answers(
+    filled: tuple[Store, int], lessons: LessonSet
+) -> None:
+    store, workshop_id = filled
+    page = export.html_summary(export.collect(store, workshop_id=workshop_id, lessons=lessons))
+    assert page.startswith("<!DOCTYPE html>") and 'lang="en"' in page
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; **bold** שלום 👋🏽" in page
+    assert "Spring &lt;day&gt;" in page and "City &lt;council&gt;" in page
+    assert "Unkind remark" not in page
+    assert "1 answer hidden from the screen by the facilitator is not included" in page
+    assert "Average 3.0 from 2 ratings" in page
+    # plotly.js inlined exactly once, with one chart per rated statement; no network needed.
+    assert page.count("Plotly.newPlot") == 1
+    assert "<script src=" not in page
+
+
+def test_an_empty_workshop_exports_cleanly(store: Store, lessons: LessonSet) -> None:
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Quiet", cause="Rare"))
+    data = export.collect(store, workshop_id=workshop.id, lessons=lessons)
+    assert all(not table.rows for table in data.tables)
+    page = export.html_summary(data)
+    assert "No answers or ratings were given" in page and "Plotly" not in page
+    assert export.xlsx(data) and export.csv_zip(data)
+    rows = list(csv.reader(io.StringIO(export.table_csv(data.reflections))))
+    assert rows == [list(data.reflections.columns)]

@@ -1,0 +1,348 @@
+"""The facilitator console, the projector page and following the facilitator, in AppTest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workbook.config import PROJECT_ROOT
+from workbook.lessons import LessonSet
+from workbook.live import FOLLOW, PROMPT, RATING, SELF_PACED, AnswerCard, Focus, ItemState, Term
+from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
+from workbook.records import Workshop
+from workbook.store import Store
+from workbook.store.database import utc_now
+from workbook.ui import projector
+from workbook.ui.resources import _open_store
+
+APP = str(PROJECT_ROOT / "app.py")
+TRICKY = "<script>alert(1)</script> **bold** שלום"
+
+
+def app_store(app_db: Path) -> Store:
+    """The store the in-process app uses (the same cached object, so no second open)."""
+    return _open_store(str(app_db))
+
+
+def new_workshop(store: Store) -> tuple[Workshop, str]:
+    return store.create_workshop(workshop=WorkshopCreate(title="Live <day>", cause="Housing"))
+
+
+def console() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("pages/facilitator.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def labels(at: AppTest) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def sign_in(at: AppTest, code: str, key: str) -> AppTest:
+    at.text_input(key="facilitator_code").input(code)
+    at.text_input(key="facilitator_key").input(key)
+    next(b for b in at.button if b.label == "Sign in").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def participant(store: Store, workshop: Workshop, group: str = "Table 1") -> tuple[AppTest, int]:
+    seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=group))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"w": workshop.join_code, "t": token})
+    at.run()
+    assert not at.exception, at.exception
+    return at, seat.participant.id
+
+
+def signed_in(app_db: Path) -> tuple[AppTest, Store, Workshop]:
+    store = app_store(app_db)
+    workshop, key = new_workshop(store)
+    at = sign_in(console(), workshop.join_code, key)
+    assert "Sign out" in labels(at)
+    return at, store, workshop
+
+
+# --- signing in -----------------------------------------------------------------------------
+
+
+def test_a_wrong_key_is_refused_in_one_plain_sentence(app_db: Path) -> None:
+    store = app_store(app_db)
+    workshop, _ = new_workshop(store)
+    at = sign_in(console(), workshop.display_code, "AAAA-BBBB-CCCC-DDDD")
+    assert [e.value for e in at.error] == [
+        "That key does not open this workshop. Check it and try again."
+    ]
+    assert "Sign out" not in labels(at)
+    assert "facilitator_workshop_id" not in at.session_state
+
+
+def test_an_unknown_code_is_told_plainly(app_db: Path) -> None:
+    at = sign_in(console(), "ZZZ-ZZZ", "AAAA-BBBB-CCCC-DDDD")
+    assert at.error[0].value.startswith("No workshop has the code ZZZZZZ")
+
+
+def test_repeated_wrong_keys_slow_down_even_the_right_key(app_db: Path) -> None:
+    store = app_store(app_db)
+    workshop, key = new_workshop(store)
+    at = console()
+    for _ in range(3):
+        sign_in(at, workshop.join_code, "wrong")
+    assert "the next try waits 2 seconds" in at.error[0].value
+    sign_in(at, workshop.join_code, key)  # right key, too soon: refused without checking
+    assert at.error[0].value.startswith("Too many wrong keys for this workshop in a row. Wait")
+    assert "Sign out" not in labels(at)
+    # Time passes (moved on in the database rather than slept through).
+    past = utc_now() - dt.timedelta(seconds=1)
+    store._write(
+        lambda cur: cur.execute("UPDATE facilitator_sign_ins SET blocked_until = ?", [past])
+    )
+    sign_in(at, workshop.join_code, key.lower().replace("-", " "))  # typed any way
+    assert "Sign out" in labels(at) and not at.error
+    assert at.session_state["facilitator_workshop_id"] == workshop.id
+    # The key is checked, never kept: once signed in, nothing in the session holds it.
+    assert key.lower().replace("-", " ") not in str(at.session_state.to_dict())
+    assert key not in str(at.session_state.to_dict())
+    assert store.sign_in_wait(workshop_id=workshop.id) == 0  # a success clears the count
+    at.button(key="facilitator_sign_out").click().run()
+    assert "Sign in" in labels(at)
+
+
+# --- the console's controls -----------------------------------------------------------------
+
+
+def test_moving_the_room_moves_following_participants(app_db: Path, lessons: LessonSet) -> None:
+    at, store, workshop = signed_in(app_db)
+    phone, participant_id = participant(store, workshop)
+    assert phone.title[0].value == lessons.lessons[0].title
+
+    at.button(key="facilitator_next").click().run()
+    assert store.room(workshop.id).current_step == 1
+    assert f"Room is on Step 2 of {len(lessons)}" in " ".join(m.value for m in at.markdown)
+    phone.run()  # what the participant's polling fragment triggers when the room moved
+    assert phone.title[0].value == lessons.lessons[1].title
+    assert store.seat(participant_id).participant.current_step == 1
+
+    at.selectbox(key="facilitator_target").set_value(4)
+    at.button(key="facilitator_move").click().run()
+    assert store.room(workshop.id).current_step == 4
+    phone.run()
+    assert phone.title[0].value == lessons.lessons[4].title
+
+    # Between moves a participant may look back; the next move brings them along again.
+    phone.button(key="workbook_prev_top").click().run()
+    assert phone.title[0].value == lessons.lessons[3].title
+    phone.run()
+    assert phone.title[0].value == lessons.lessons[3].title
+    assert any(b.label.startswith("Back to the room's step (5)") for b in phone.button)
+
+    # A reload (a new session on the same link) keeps them where they chose to be.
+    reloaded = AppTest.from_file(APP, default_timeout=30)
+    reloaded.query_params.update(dict(phone.query_params))
+    reloaded.run()
+    assert reloaded.title[0].value == lessons.lessons[3].title
+
+    # Self-paced: the room's step no longer moves anybody.
+    at.radio(key="facilitator_pacing").set_value(SELF_PACED).run()
+    assert store.room(workshop.id).pacing == SELF_PACED
+    at.button(key="facilitator_next").click().run()
+    phone.run()
+    assert phone.title[0].value == lessons.lessons[3].title
+    # Following again: everyone is brought to the room's step.
+    at.radio(key="facilitator_pacing").set_value(FOLLOW).run()
+    phone.run()
+    assert phone.title[0].value == lessons.lessons[5].title
+
+
+def test_open_close_reveal_and_hide_per_question(app_db: Path, lessons: LessonSet) -> None:
+    at, store, workshop = signed_in(app_db)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    phone, _ = participant(store, workshop)
+    assert not phone.text_area[0].disabled
+
+    at.button(key=f"facilitator_open_prompt_{prompt.id}").click().run()
+    state = store.item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id
+    )
+    assert state == ItemState(open=False, revealed=False)
+    assert at.button(key=f"facilitator_open_prompt_{prompt.id}").label == "Open answers"
+    phone.run()
+    assert phone.text_area[0].disabled
+    assert any("closed answers" in c.value for c in phone.caption)
+
+    statement = lesson.ratings[0]
+    at.button(key=f"facilitator_reveal_rating_{statement.id}").click().run()
+    assert store.item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=RATING, item_id=statement.id
+    ) == ItemState(open=True, revealed=True)
+    room = store.room(workshop.id)
+    assert room.focus == Focus(RATING, statement.id)  # revealing puts it on the projector
+    assert room.screen == "step"
+    assert at.button(key=f"facilitator_reveal_rating_{statement.id}").label == "Hide results"
+    at.button(key=f"facilitator_reveal_rating_{statement.id}").click().run()
+    assert not store.item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=RATING, item_id=statement.id
+    ).revealed
+
+    at.button(key=f"facilitator_open_prompt_{prompt.id}").click().run()
+    phone.run()
+    assert not phone.text_area[0].disabled
+
+
+def test_a_save_after_answers_closed_keeps_what_was_stored(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    store = app_store(app_db)
+    workshop, _ = new_workshop(store)
+    phone, _ = participant(store, workshop)
+    lesson = lessons.lessons[0]
+    phone.text_area[0].input("Typed while it was open")
+    store.set_item_state(
+        workshop_id=workshop.id,
+        lesson_id=lesson.id,
+        kind=PROMPT,
+        item_id=lesson.prompts[0].id,
+        open=False,
+    )
+    next(b for b in phone.button if b.label == "Save answers").click()
+    phone.run()
+    assert phone.info[0].value.startswith("The facilitator has closed some answers")
+    assert store.export_reflections(workshop.id) == []
+
+
+def test_hide_an_answer_then_restore_it(app_db: Path, lessons: LessonSet) -> None:
+    at, store, workshop = signed_in(app_db)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Table 1"))
+    store.save_answers(
+        seat=seat,
+        lesson_id=lesson.id,
+        round=1,
+        reflections=[ReflectionIn(lesson_id=lesson.id, prompt_id=prompt.id, text=TRICKY)],
+    )
+    at.button(key=f"facilitator_show_prompt_{prompt.id}").click().run()
+    assert TRICKY in [t.value for t in at.text]  # shown as text, exactly as typed
+    card = store.answer_cards(workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id)[0]
+
+    at.button(key=f"facilitator_hide_{card.id}").click().run()
+    assert (
+        store.answer_cards(workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id) == []
+    )
+    assert any(c.value.startswith("HIDDEN from the screen") for c in at.caption)
+    assert TRICKY in [t.value for t in at.text]  # the facilitator still sees it, to restore
+
+    at.button(key=f"facilitator_restore_{card.id}").click().run()
+    shown = store.answer_cards(workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id)
+    assert [c.text for c in shown] == [TRICKY]
+
+
+def test_the_step_timer_starts_pauses_gets_more_time_and_stops(app_db: Path) -> None:
+    at, store, workshop = signed_in(app_db)
+    at.number_input(key="facilitator_minutes_learning-from-movements").set_value(3)
+    at.button(key="facilitator_timer_start").click().run()
+    timer = store.room(workshop.id).timer
+    assert timer.seconds == 180 and timer.started_at is not None and not timer.is_paused
+    at.button(key="facilitator_timer_pause").click().run()
+    paused = store.room(workshop.id).timer
+    assert paused.is_paused and 175 <= paused.left(utc_now()) <= 180
+    assert any(m.value.startswith("**Paused at") for m in at.markdown)
+    at.button(key="facilitator_timer_more").click().run()
+    assert store.room(workshop.id).timer.left(utc_now()) == paused.paused_left + 60
+    at.button(key="facilitator_timer_resume").click().run()
+    assert not store.room(workshop.id).timer.is_paused
+    at.button(key="facilitator_timer_stop").click().run()
+    assert store.room(workshop.id).timer.is_off
+
+
+def test_the_console_offers_the_projector_link_and_exports(app_db: Path) -> None:
+    at, store, workshop = signed_in(app_db)
+    token = at.session_state["facilitator_projector_token"]
+    assert store.projector_workshop(token) == workshop.id
+    assert "Open the projector screen" in str(at.get("link_button")[0].proto)
+    downloads = [d.proto.label for d in at.get("download_button")]
+    assert downloads == ["CSV files (zip)", "Excel workbook (.xlsx)", "Summary to send (HTML)"]
+    at.button(key="facilitator_revoke").click().run()
+    assert store.projector_workshop(token) is None
+    assert at.session_state["facilitator_projector_token"] != token  # a fresh link
+
+
+# --- the projector page ---------------------------------------------------------------------
+
+
+def projector_page(token: str | None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    if token is not None:
+        at.query_params[projector.TOKEN_PARAM] = token
+    at.switch_page("pages/projector.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def html_of(at: AppTest) -> str:
+    return "\n".join(str(h.proto.body) for h in at.get("html"))
+
+
+def test_the_projector_needs_its_link(app_db: Path) -> None:
+    assert "opens from the facilitator console" in html_of(projector_page(None))
+    assert "has expired or was stopped" in html_of(projector_page("not-a-token"))
+
+
+def test_the_projector_shows_the_join_code_then_the_step(app_db: Path, lessons: LessonSet) -> None:
+    store = app_store(app_db)
+    workshop, _ = new_workshop(store)
+    token = store.new_projector_link(workshop_id=workshop.id)
+    page = html_of(projector_page(token))
+    assert workshop.display_code in page and "Live &lt;day&gt;" in page
+    assert "Joined: <b>nobody yet</b>" in page
+
+    store.move_room(workshop_id=workshop.id, step=0)
+    at = projector_page(token)
+    page = html_of(at)
+    assert lessons.lessons[0].prompts[0].text in page
+    assert "results hidden for now" in page
+
+    # Stopping the links blanks an open projector at its next refresh.
+    store.revoke_projector_links(workshop_id=workshop.id)
+    at.run()
+    assert "has expired or was stopped" in html_of(at)
+    assert lessons.lessons[0].prompts[0].text not in html_of(at)
+
+
+# --- the projector's HTML pieces: always escaped, intentional at any size -------------------
+
+
+def _card(i: int, text: str = TRICKY) -> AnswerCard:
+    return AnswerCard(i, 1, "<i>Table</i>", "", text, utc_now())
+
+
+def test_projector_html_escapes_everything_people_typed() -> None:
+    workshop = Workshop(1, "ABC234", "<b>Day</b>", "c", "", False, False, "follow", 0, utc_now())
+    page = projector.join_html(workshop, "https://example.org/?w=ABC234", 3)
+    assert "<b>Day</b>" not in page and "&lt;b&gt;Day&lt;/b&gt;" in page
+    assert "ABC-234" in page and "example.org" in page and "data:image/svg+xml" in page
+    cards = projector.cards_html([_card(1)], 0)
+    assert "<script>" not in cards and "&lt;script&gt;" in cards and "&lt;i&gt;Table" in cards
+    terms = projector.terms_html([Term("<img src=x>", 3)])
+    assert "<img" not in terms and "&lt;img src=x&gt;" in terms
+
+
+@pytest.mark.parametrize("count", [0, 1, 8, 300])
+def test_cards_look_intentional_from_none_to_hundreds(count: int) -> None:
+    from workbook.live import cards_to_show
+
+    cards = [_card(i, "word " * 200) for i in range(count)]
+    shown, more = cards_to_show(cards, projector.CARDS_SHOWN)
+    page = projector.cards_html(shown, more)
+    assert page.count('data-testid="wbp-card"') == min(count, projector.CARDS_SHOWN)
+    if count > projector.CARDS_SHOWN:
+        assert f"and {count - projector.CARDS_SHOWN} more answers" in page
+    else:
+        assert "more answer" not in page
+    assert all(len(c) < 2000 for c in page.split("wbp-card"))  # long answers are clipped

@@ -1,0 +1,317 @@
+"""The live room's queries (workbook.store.live) on a real DuckDB file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from workbook.live import (
+    FOLLOW,
+    JOIN_SCREEN,
+    PROMPT,
+    RATING,
+    SELF_PACED,
+    STEP_SCREEN,
+    Focus,
+    ItemState,
+    start_timer,
+)
+from workbook.models import JoinRequest, KeyFinding, RatingIn, ReflectionIn, WorkshopCreate
+from workbook.records import Seat, Workshop
+from workbook.store import NotFoundError, Store
+from workbook.store.database import utc_now
+
+LESSON = "early-actions"
+
+
+def make_workshop(store: Store, title: str = "Live day") -> Workshop:
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title=title, cause="Housing"))
+    return workshop
+
+
+def seat(store: Store, workshop: Workshop, group: str, name: str = "") -> Seat:
+    joined, _ = store.join(
+        workshop_id=workshop.id, request=JoinRequest(group_name=group, display_name=name)
+    )
+    return joined
+
+
+def answer(store: Store, who: Seat, prompt: str, text: str, *, lesson: str = LESSON) -> None:
+    store.save_answers(
+        seat=who,
+        lesson_id=lesson,
+        round=who.group.current_round,
+        reflections=[ReflectionIn(lesson_id=lesson, prompt_id=prompt, text=text)],
+    )
+
+
+def rate(store: Store, who: Seat, statement: str, value: int) -> None:
+    store.save_answers(
+        seat=who,
+        lesson_id=LESSON,
+        round=who.group.current_round,
+        ratings=[
+            RatingIn(
+                lesson_id=LESSON,
+                statement_id=statement,
+                key_finding=KeyFinding.early_actions,
+                value=value,
+            )
+        ],
+    )
+
+
+def test_a_new_room_waits_on_the_join_screen_with_nothing_set(store: Store) -> None:
+    workshop = make_workshop(store)
+    room = store.room(workshop.id)
+    assert room.screen == JOIN_SCREEN and room.focus is None and room.timer.is_off
+    assert room.pacing == FOLLOW and room.current_step == 0
+    with pytest.raises(NotFoundError):
+        store.room(9999)
+    assert store.room_signal(9999) is None
+
+
+def test_moving_the_room_shows_the_step_and_clears_timer_and_focus(store: Store) -> None:
+    workshop = make_workshop(store)
+    store.set_focus(workshop_id=workshop.id, focus=Focus(RATING, "s1"))
+    store.set_timer(workshop_id=workshop.id, timer=start_timer(5, utc_now()))
+    assert store.room(workshop.id).timer.left(utc_now()) in (299, 300)
+    store.move_room(workshop_id=workshop.id, step=4)
+    room = store.room(workshop.id)
+    assert (room.current_step, room.screen, room.focus) == (4, STEP_SCREEN, None)
+    assert room.timer.is_off
+    assert store.room_signal(workshop.id).current_step == 4
+    store.set_screen(workshop_id=workshop.id, screen=JOIN_SCREEN)
+    assert store.room(workshop.id).screen == JOIN_SCREEN
+    with pytest.raises(NotFoundError):
+        store.move_room(workshop_id=9999, step=1)
+
+
+def test_pacing_switches_between_follow_and_self(store: Store) -> None:
+    workshop = make_workshop(store)
+    store.set_pacing(workshop_id=workshop.id, pacing=SELF_PACED)
+    assert store.room_signal(workshop.id).pacing == SELF_PACED
+    with pytest.raises(ValueError):
+        store.set_pacing(workshop_id=workshop.id, pacing="anything")
+
+
+def test_items_are_open_and_hidden_until_changed_and_opening_bumps_the_version(
+    store: Store,
+) -> None:
+    workshop = make_workshop(store)
+    assert store.item_state(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1"
+    ) == ItemState(open=True, revealed=False)
+    version = store.room_signal(workshop.id).answers_version
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1", revealed=True
+    )
+    assert store.room_signal(workshop.id).answers_version == version  # reveal: nobody redraws
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1", open=False
+    )
+    assert store.room_signal(workshop.id).answers_version == version + 1
+    assert store.item_state(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1"
+    ) == ItemState(open=False, revealed=True)
+    # A rating statement with the same id is a different item.
+    assert (
+        store.item_state(workshop_id=workshop.id, lesson_id=LESSON, kind=RATING, item_id="p1")
+        == ItemState()
+    )
+    assert store.closed_items(workshop_id=workshop.id, lesson_id=LESSON) == {(PROMPT, "p1")}
+    other = make_workshop(store, "Another")
+    assert store.closed_items(workshop_id=other.id, lesson_id=LESSON) == set()
+
+
+def test_answers_come_as_cards_newest_first_and_hidden_ones_can_be_restored(
+    store: Store,
+) -> None:
+    workshop = make_workshop(store)
+    ana = seat(store, workshop, "Table 1", "Ana")
+    ben = seat(store, workshop, "Table 2")
+    answer(store, ana, "p1", "More <b>people</b>")
+    answer(store, ben, "p1", "Unkind words")
+    answer(store, ben, "p2", "Another prompt")
+    cards = store.answer_cards(workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1")
+    assert [c.text for c in cards] == ["Unkind words", "More <b>people</b>"]
+    assert cards[1].author == "Ana" and cards[1].group_name == "Table 1"
+
+    unkind = cards[0].id
+    store.hide_answer(workshop_id=workshop.id, reflection_id=unkind)
+    store.hide_answer(workshop_id=workshop.id, reflection_id=unkind)  # twice: no error
+    shown = store.answer_cards(workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1")
+    assert [c.text for c in shown] == ["More <b>people</b>"]
+    every = store.answer_cards(
+        workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1", include_hidden=True
+    )
+    assert [(c.text, c.hidden) for c in every] == [
+        ("Unkind words", True),
+        ("More <b>people</b>", False),
+    ]
+    # Hidden from the screen, still stored and still counted as given.
+    assert [r.text for r in store.group_reflections(ben.group.id)] == [
+        "Unkind words",
+        "Another prompt",
+    ]
+    counts = store.answer_counts(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1"
+    )
+    assert [(c.group_name, c.count) for c in counts] == [("Table 1", 1), ("Table 2", 1)]
+    # Editing a hidden answer keeps it hidden.
+    answer(store, ben, "p1", "Still unkind")
+    assert len(store.answer_cards(workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1")) == 1
+
+    store.restore_answer(workshop_id=workshop.id, reflection_id=unkind)
+    restored = store.answer_cards(workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1")
+    assert [c.text for c in restored] == ["Still unkind", "More <b>people</b>"]
+
+
+def test_moderation_is_limited_to_the_facilitators_workshop(store: Store) -> None:
+    mine, theirs = make_workshop(store), make_workshop(store, "Theirs")
+    someone = seat(store, theirs, "Table 9")
+    answer(store, someone, "p1", "Their answer")
+    their_card = store.answer_cards(workshop_id=theirs.id, lesson_id=LESSON, prompt_id="p1")[0]
+    with pytest.raises(NotFoundError):
+        store.hide_answer(workshop_id=mine.id, reflection_id=their_card.id)
+    store.hide_answer(workshop_id=theirs.id, reflection_id=their_card.id)
+    store.restore_answer(workshop_id=mine.id, reflection_id=their_card.id)  # not theirs: no-op
+    assert store.answer_cards(workshop_id=theirs.id, lesson_id=LESSON, prompt_id="p1") == []
+
+
+def test_the_live_room_shows_each_groups_current_round(store: Store) -> None:
+    workshop = make_workshop(store)
+    ana = seat(store, workshop, "Table 1")
+    answer(store, ana, "p1", "First look")
+    rate(store, ana, "s1", 2)
+    store.start_follow_up(group_id=ana.group.id)
+    assert store.answer_cards(workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1") == []
+    ana = store.seat(ana.participant.id)
+    rate(store, ana, "s1", 4)
+    assert store.rating_distribution(
+        workshop_id=workshop.id, lesson_id=LESSON, statement_id="s1"
+    ).counts == (0, 0, 0, 1, 0)
+
+
+def test_rating_distributions_means_and_group_bars(store: Store) -> None:
+    workshop = make_workshop(store)
+    people = [seat(store, workshop, f"Table {1 + i % 3}") for i in range(7)]
+    for person, value in zip(people, [1, 2, 3, 4, 5, 5, 5], strict=True):
+        rate(store, person, "s1", value)
+    rate(store, people[0], "s2", 3)
+    result = store.rating_distribution(workshop_id=workshop.id, lesson_id=LESSON, statement_id="s1")
+    assert result.counts == (1, 1, 1, 1, 3) and result.total == 7
+    assert result.mean == pytest.approx(25 / 7)
+    every = store.rating_distributions(workshop_id=workshop.id, lesson_id=LESSON)
+    assert set(every) == {"s1", "s2"} and every["s2"].counts == (0, 0, 1, 0, 0)
+    means = store.group_means(workshop_id=workshop.id, lesson_id=LESSON, statement_id="s1")
+    # Table 1: people 0, 3, 6 -> 1, 4, 5; Table 2: 2, 5; Table 3: 3, 5.
+    assert [(m.group_name, m.count) for m in means] == [
+        ("Table 1", 3),
+        ("Table 2", 2),
+        ("Table 3", 2),
+    ]
+    assert [m.mean for m in means] == pytest.approx([10 / 3, 3.5, 4.0])
+    late = seat(store, workshop, "Table 4")
+    assert late.group.name == "Table 4"
+    means = store.group_means(workshop_id=workshop.id, lesson_id=LESSON, statement_id="s1")
+    assert means[-1].mean is None and means[-1].count == 0
+    counts = store.answer_counts(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=RATING, item_id="s1"
+    )
+    assert [c.count for c in counts] == [3, 2, 2, 0]
+
+
+def test_who_has_joined_per_group_and_who_is_on_the_rooms_step(store: Store) -> None:
+    workshop = make_workshop(store)
+    assert store.room_groups(workshop.id) == [] and store.people_joined(workshop.id) == 0
+    ana = seat(store, workshop, "Table 1", "Ana")
+    seat(store, workshop, "table 1")
+    seat(store, workshop, "Table 2", "Bo <i>")
+    store.move_room(workshop_id=workshop.id, step=2)
+    store.set_participant_step(participant_id=ana.participant.id, step=2)
+    groups = store.room_groups(workshop.id)
+    assert [(g.name, g.members, g.names, g.on_room_step) for g in groups] == [
+        ("Table 1", 2, ("Ana",), 1),
+        ("Table 2", 1, ("Bo <i>",), 0),
+    ]
+    assert store.people_joined(workshop.id) == 3
+
+
+def test_wrong_keys_slow_down_per_workshop_and_a_success_clears_them(store: Store) -> None:
+    workshop, other = make_workshop(store), make_workshop(store, "Other")
+    now = utc_now()
+    assert store.sign_in_wait(workshop_id=workshop.id, now=now) == 0
+    delays = [store.record_sign_in_failure(workshop_id=workshop.id, now=now) for _ in range(5)]
+    assert delays == [0, 0, 2, 4, 8]
+    assert store.sign_in_wait(workshop_id=workshop.id, now=now) == 8
+    assert store.sign_in_wait(workshop_id=workshop.id, now=now + dt.timedelta(seconds=5)) == 3
+    assert store.sign_in_wait(workshop_id=workshop.id, now=now + dt.timedelta(seconds=9)) == 0
+    assert store.sign_in_wait(workshop_id=other.id, now=now) == 0  # other workshops unaffected
+    # Failures long ago are forgotten.
+    later = now + dt.timedelta(hours=1)
+    assert store.record_sign_in_failure(workshop_id=workshop.id, now=later) == 0
+    for _ in range(20):
+        store.record_sign_in_failure(workshop_id=workshop.id, now=later)
+    assert store.sign_in_wait(workshop_id=workshop.id, now=later) == 60  # capped
+    store.clear_sign_in_failures(workshop_id=workshop.id)
+    assert store.sign_in_wait(workshop_id=workshop.id, now=later) == 0
+
+
+def test_projector_links_are_stored_hashed_expire_and_can_be_revoked(store: Store) -> None:
+    workshop = make_workshop(store)
+    token = store.new_projector_link(workshop_id=workshop.id)
+    second = store.new_projector_link(workshop_id=workshop.id)
+    assert token != second and len(token) >= 20
+    assert store.projector_workshop(token) == workshop.id
+    assert store.projector_workshop(second) == workshop.id
+    assert store._one("SELECT count(*) FROM projector_links WHERE token_hash = ?", [token])[0] == 0
+    assert store.projector_workshop("") is None and store.projector_workshop("x" * 500) is None
+    assert store.projector_workshop(token, now=utc_now() + dt.timedelta(hours=25)) is None
+    store.revoke_projector_links(workshop_id=workshop.id)
+    assert store.projector_workshop(token) is None and store.projector_workshop(second) is None
+
+
+def test_the_room_signal_is_one_tiny_fast_read(store: Store) -> None:
+    workshop = make_workshop(store)
+    for i in range(30):
+        seat(store, workshop, f"Table {i % 6}")
+    store.room_signal(workshop.id)
+    started = time.perf_counter()
+    for _ in range(200):
+        store.room_signal(workshop.id)
+    per_read = (time.perf_counter() - started) / 200
+    assert per_read < 0.02, f"room_signal took {per_read * 1000:.1f} ms"
+
+
+def test_exports_read_the_whole_workshop(store: Store) -> None:
+    workshop = make_workshop(store)
+    ana = seat(store, workshop, "Table 1", "Ana")
+    bo = seat(store, workshop, "Table 2")
+    answer(store, ana, "p1", '=HYPERLINK("x")')
+    rate(store, ana, "s1", 4)
+    rate(store, bo, "s1", 2)
+    reflections = store.export_reflections(workshop.id)
+    assert reflections[0]["text"] == '=HYPERLINK("x")' and reflections[0]["author"] == "Ana"
+    assert reflections[0]["hidden_on_screen"] is False
+    ratings = store.export_ratings(workshop.id)
+    assert [(r["group_name"], r["participant"], r["value"]) for r in ratings] == [
+        ("Table 1", 1, 4),
+        ("Table 2", 2, 2),
+    ]
+    assert "author" not in ratings[0] and "display_name" not in ratings[0]
+    assert store.export_stakeholders(workshop.id) == []
+    assert store.export_ties(workshop.id) == []
+
+
+def test_the_room_step_a_participant_followed_is_kept(store: Store) -> None:
+    workshop = make_workshop(store)
+    ana = seat(store, workshop, "Table 1")
+    assert store.seen_room_step(ana.participant.id) is None
+    store.mark_room_seen(participant_id=ana.participant.id, room_step=3)
+    store.mark_room_seen(participant_id=ana.participant.id, room_step=4)
+    assert store.seen_room_step(ana.participant.id) == 4
+    store.forget_room_seen(participant_id=ana.participant.id)
+    assert store.seen_room_step(ana.participant.id) is None

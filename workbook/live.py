@@ -1,0 +1,441 @@
+"""The live room's rules: pacing, prompt states, timers, sign-in slow-down and answer summaries.
+
+Pure logic and the read-only records the live queries hand back; no Streamlit, no SQL, so
+every rule here is testable on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+from urllib.parse import urlsplit
+
+from workbook.models import RATING_MAX, RATING_MIN
+
+# --- pacing ---------------------------------------------------------------------------------
+
+FOLLOW = "follow"
+SELF_PACED = "self"
+PACINGS = (FOLLOW, SELF_PACED)
+PACING_LABELS = {FOLLOW: "Follow the facilitator", SELF_PACED: "Self-paced"}
+
+# How often live screens ask the database what changed. The projector must be at most 2 s
+# behind the answers and participants must move within a couple of seconds of the room.
+PROJECTOR_REFRESH_SECONDS = 1.0
+PARTICIPANT_POLL_SECONDS = 1.5
+
+# What the projector shows: the join screen while people arrive, or the room's step.
+JOIN_SCREEN = "join"
+STEP_SCREEN = "step"
+
+ItemKind = Literal["prompt", "rating"]
+PROMPT: ItemKind = "prompt"
+RATING: ItemKind = "rating"
+
+
+@dataclass(frozen=True)
+class RoomSignal:
+    """The few values a participant's screen polls: enough to know when to redraw."""
+
+    pacing: str
+    current_step: int
+    answers_version: int
+
+
+def step_to_show(*, pacing: str, room_step: int, seen_room_step: int | None, own_step: int) -> int:
+    """The step a participant should be on.
+
+    Following the facilitator: whenever the room moves (or this screen has not synced yet),
+    the participant moves with it; between moves they may look back at other lessons.
+    Self-paced: always their own step.
+    """
+    if pacing != FOLLOW:
+        return own_step
+    if seen_room_step is None or room_step != seen_room_step:
+        return room_step
+    return own_step
+
+
+def must_redraw(previous: RoomSignal | None, current: RoomSignal | None) -> bool:
+    """Whether a participant's whole screen must be redrawn after a poll: the room moved while
+    following, pacing changed, or answers were opened or closed. Nothing else reruns the form."""
+    if previous is None or current is None:
+        return previous != current
+    if previous.pacing != current.pacing or previous.answers_version != current.answers_version:
+        return True
+    return current.pacing == FOLLOW and previous.current_step != current.current_step
+
+
+# --- prompt and statement states ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """Per prompt or rating statement of a lesson in one workshop. Answers are open and
+    results hidden until the facilitator says otherwise (so early answers anchor nobody)."""
+
+    open: bool = True
+    revealed: bool = False
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The prompt or rating statement on the projector."""
+
+    kind: ItemKind
+    item_id: str
+
+
+def default_focus(prompt_ids: Sequence[str], statement_ids: Sequence[str]) -> Focus | None:
+    if prompt_ids:
+        return Focus(PROMPT, prompt_ids[0])
+    if statement_ids:
+        return Focus(RATING, statement_ids[0])
+    return None
+
+
+def valid_focus(
+    focus: Focus | None, prompt_ids: Sequence[str], statement_ids: Sequence[str]
+) -> Focus | None:
+    """The stored focus if it names an item of this lesson, else the lesson's first item."""
+    if focus is not None:
+        ids = prompt_ids if focus.kind == PROMPT else statement_ids
+        if focus.item_id in ids:
+            return focus
+    return default_focus(prompt_ids, statement_ids)
+
+
+# --- the room -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A step's countdown. Running: `started_at` set. Paused: `paused_left` set. Off: neither."""
+
+    seconds: int = 0
+    started_at: dt.datetime | None = None
+    paused_left: int | None = None
+
+    @property
+    def is_off(self) -> bool:
+        return self.started_at is None and self.paused_left is None
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_left is not None
+
+    def left(self, now: dt.datetime) -> int | None:
+        """Whole seconds left (rounded up, never negative), or None when no timer is set."""
+        if self.paused_left is not None:
+            return max(0, self.paused_left)
+        if self.started_at is None:
+            return None
+        elapsed = (now - self.started_at).total_seconds()
+        return max(0, math.ceil(self.seconds - elapsed - 1e-9))
+
+
+MAX_TIMER_SECONDS = 120 * 60
+
+
+def start_timer(minutes: float, now: dt.datetime) -> Timer:
+    seconds = round(max(0.0, minutes) * 60)
+    return Timer(seconds=min(max(seconds, 1), MAX_TIMER_SECONDS), started_at=now)
+
+
+def pause_timer(timer: Timer, now: dt.datetime) -> Timer:
+    left = timer.left(now)
+    if left is None or timer.is_paused:
+        return timer
+    return Timer(seconds=timer.seconds, paused_left=left)
+
+
+def resume_timer(timer: Timer, now: dt.datetime) -> Timer:
+    if timer.paused_left is None:
+        return timer
+    # Started as long ago as had already run, so `left` carries on from where it stopped.
+    ran = timer.seconds - timer.paused_left
+    return Timer(seconds=timer.seconds, started_at=now - dt.timedelta(seconds=ran))
+
+
+def add_time(timer: Timer, seconds: int, now: dt.datetime) -> Timer:
+    """More (or, negative, less) time. A finished or unset timer starts again with `seconds`."""
+    left = timer.left(now)
+    if left is None or (left == 0 and not timer.is_paused):
+        return Timer(seconds=max(1, seconds), started_at=now) if seconds > 0 else timer
+    total = min(MAX_TIMER_SECONDS, max(0, timer.seconds + seconds))
+    if timer.paused_left is not None:
+        return replace(timer, seconds=total, paused_left=max(0, min(total, left + seconds)))
+    return replace(timer, seconds=total)
+
+
+def clock(seconds: int) -> str:
+    """'9:05' or '1:02:03': how a countdown reads."""
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@dataclass(frozen=True)
+class Room:
+    """A workshop's live state: pacing, the room's step, the projector's screen and timer."""
+
+    workshop_id: int
+    pacing: str
+    current_step: int
+    screen: str = JOIN_SCREEN
+    focus: Focus | None = None
+    timer: Timer = field(default_factory=Timer)
+    answers_version: int = 0
+
+
+@dataclass(frozen=True)
+class RoomGroup:
+    """One group (table) in the room: who has joined, and how many are on the room's step."""
+
+    group_id: int
+    name: str
+    members: int
+    names: tuple[str, ...]
+    on_room_step: int
+
+
+# --- answers and ratings --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerCard:
+    id: int
+    group_id: int
+    group_name: str
+    author: str
+    text: str
+    updated_at: dt.datetime
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    group_id: int
+    group_name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class GroupMean:
+    group_id: int
+    group_name: str
+    mean: float | None
+    count: int
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How many gave each rating, 1 to 5, and the mean."""
+
+    counts: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def mean(self) -> float | None:
+        if not self.total:
+            return None
+        return sum((RATING_MIN + i) * n for i, n in enumerate(self.counts)) / self.total
+
+
+RATING_VALUES = tuple(range(RATING_MIN, RATING_MAX + 1))
+
+
+def distribution(value_counts: Iterable[tuple[int, int]]) -> Distribution:
+    """From (rating, how many) pairs, in any order, with gaps; values outside 1-5 are ignored."""
+    counts = dict.fromkeys(RATING_VALUES, 0)
+    for value, count in value_counts:
+        if int(value) in counts:
+            counts[int(value)] += int(count)
+    return Distribution(tuple(counts[v] for v in RATING_VALUES))
+
+
+def cards_to_show(cards: Sequence[AnswerCard], limit: int) -> tuple[list[AnswerCard], int]:
+    """The visible cards (moderated ones never), at most `limit`, and how many more there are."""
+    visible = [card for card in cards if not card.hidden]
+    shown = visible[: max(0, limit)]
+    return shown, len(visible) - len(shown)
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary, marked with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: max(1, limit - 1)]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+# --- the most frequent words and phrases ----------------------------------------------------
+
+# A small list: the words that carry no meaning on a projector. Anything else is kept, so a
+# group's own vocabulary (and any language) still shows.
+STOP_WORDS = frozenset(
+    # A string split once at import: easier to read and extend than a list of quoted words.
+    """
+    a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can can't cannot could couldn't did didn't do does
+    doesn't doing don't down during each even every few for from further get gets got had
+    hadn't has hasn't have haven't having he her here hers herself him himself his how i i'm
+    if in into is isn't it it's its itself just let's like lot lots make many may me might
+    more most much must my myself need no nor not now of off on once one only or other ought
+    our ours ourselves out over own really same she should shouldn't so some such than that
+    that's the their theirs them themselves then there there's these they they're this those
+    through to too under until up upon us very was wasn't we we're we've were weren't what
+    when where which while who whom why will with won't would wouldn't yes yet you your
+    yours yourself yourselves thing things think way ways well
+    """.split()  # noqa: SIM905
+)
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# Phrases never span punctuation: "allies, answer" is not a phrase anyone wrote.
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”«»/\\|\n\r\t…]+|\s[-–—]+\s")
+MIN_WORD_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a two-word phrase, and in how many answers it appears."""
+
+    text: str
+    count: int
+
+
+def words_of(text: str) -> list[str]:
+    """The words of an answer, case-folded, apostrophes unified; numbers and symbols dropped."""
+    folded = unicodedata.normalize("NFC", text).casefold().replace("’", "'")
+    return [match.group(0) for match in _WORD.finditer(folded)]
+
+
+def _is_content(word: str) -> bool:
+    return len(word) >= MIN_WORD_LENGTH and word not in STOP_WORDS
+
+
+def frequent_terms(texts: Iterable[str], *, limit: int = 12, min_count: int = 2) -> list[Term]:
+    """The words and two-word phrases that most answers share, most shared first.
+
+    Each answer counts a term once, so one long answer cannot dominate. A phrase replaces its
+    words when it accounts for all their uses. Terms in fewer than `min_count` answers are
+    left out: a single answer has no "most frequent" words.
+    """
+    words: Counter[str] = Counter()
+    phrases: Counter[str] = Counter()
+    for text in texts:
+        clauses = [words_of(clause) for clause in _CLAUSE_BREAK.split(text)]
+        words.update({w for tokens in clauses for w in tokens if _is_content(w)})
+        phrases.update(
+            {
+                f"{a} {b}"
+                for tokens in clauses
+                for a, b in itertools.pairwise(tokens)
+                if _is_content(a) and _is_content(b) and a != b
+            }
+        )
+    chosen_phrases = {p: n for p, n in phrases.items() if n >= min_count}
+    covered: set[str] = set()
+    for phrase, count in chosen_phrases.items():
+        for word in phrase.split():
+            if words[word] <= count:
+                covered.add(word)
+    terms = [Term(p, n) for p, n in chosen_phrases.items()]
+    terms += [Term(w, n) for w, n in words.items() if n >= min_count and w not in covered]
+    terms.sort(key=lambda t: (-t.count, -len(t.text.split()), t.text))
+    return terms[: max(0, limit)]
+
+
+# --- facilitator sign-in --------------------------------------------------------------------
+
+FREE_SIGN_IN_ATTEMPTS = 3
+MAX_SIGN_IN_DELAY_SECONDS = 60
+SIGN_IN_FAILURE_WINDOW = dt.timedelta(minutes=15)
+
+
+def sign_in_delay(failures: int) -> int:
+    """Seconds to wait after `failures` wrong keys in a row for one workshop.
+
+    Three tries are free (typos happen), then the wait doubles: 2, 4, 8 ... capped at a
+    minute. The keys carry about 79 bits, so this is not what keeps them safe; it makes a
+    guessing script pointless and noisy, while a facilitator who mistypes loses seconds.
+    """
+    if failures < FREE_SIGN_IN_ATTEMPTS:
+        return 0
+    exponent = min(failures - FREE_SIGN_IN_ATTEMPTS + 1, 16)
+    return min(MAX_SIGN_IN_DELAY_SECONDS, 2**exponent)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a facilitator's sign-in: the workshop, or one plain sentence why not."""
+
+    workshop_id: int | None
+    problem: str = ""
+    wait_seconds: int = 0
+
+
+def wrong_key_sentence(wait_seconds: int) -> str:
+    sentence = "That key does not open this workshop. Check it and try again."
+    if wait_seconds:
+        sentence += (
+            f" After several wrong keys, the next try waits {plural(wait_seconds, 'second')}."
+        )
+    return sentence
+
+
+def waiting_sentence(wait_seconds: int) -> str:
+    return (
+        "Too many wrong keys for this workshop in a row. "
+        f"Wait {plural(wait_seconds, 'second')}, then try again."
+    )
+
+
+# --- joining --------------------------------------------------------------------------------
+
+
+def join_url(base_url: str, join_code: str) -> str:
+    """The address a phone opens to join: the app's front page (Join or start, for anyone not
+    yet seated) with the code filled in. (`/start` only exists once someone is seated.)"""
+    base = (base_url or "").strip().rstrip("/")
+    if not base:
+        return ""
+    return f"{base}/?w={join_code}"
+
+
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+
+
+def reachable_from_phones(url: str) -> bool:
+    """False for addresses only this computer can open (localhost, 127.x)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return bool(host) and host not in _LOCAL_HOSTS and not host.startswith("127.")
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """Sort 'Table 2' before 'Table 10', ignoring case."""
+    parts = re.split(r"(\d+)", text.casefold())
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
+
+
+def people_count(groups: Sequence[RoomGroup]) -> int:
+    return sum(group.members for group in groups)
+
+
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {many or noun + 's'}"

@@ -1,0 +1,548 @@
+"""The facilitator console: sign in with the key, then pace, moderate, time and export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from workbook import export
+from workbook.lessons import Lesson, LessonSet
+from workbook.live import (
+    FOLLOW,
+    JOIN_SCREEN,
+    PACING_LABELS,
+    PACINGS,
+    PROMPT,
+    RATING,
+    STEP_SCREEN,
+    Focus,
+    ItemKind,
+    Room,
+    Timer,
+    add_time,
+    clock,
+    join_url,
+    pause_timer,
+    people_count,
+    plural,
+    reachable_from_phones,
+    resume_timer,
+    start_timer,
+    valid_focus,
+)
+from workbook.progress import clamp_step, step_label
+from workbook.records import Workshop
+from workbook.store import Store, StoreError
+from workbook.store.database import utc_now
+from workbook.ui import projector as links
+from workbook.ui.text import user_heading, user_text
+
+SIGNED_IN = "facilitator_workshop_id"
+_PROJECTOR_TOKEN = "facilitator_projector_token"
+_SHOW_ALL = "facilitator_show_all_answers"
+_SCREEN = "facilitator_screen"
+_PACING = "facilitator_pacing"
+_TARGET = "facilitator_target"
+_TARGET_FOR = "facilitator_target_for_step"
+CONSOLE_REFRESH_SECONDS = 2.0
+MODERATION_LIMIT = 30
+
+
+# --- signing in -----------------------------------------------------------------------------
+
+
+def signed_in_workshop(store: Store) -> Workshop | None:
+    """The workshop this browser session signed in to (its id only is kept, never the key)."""
+    workshop_id = st.session_state.get(SIGNED_IN)
+    if workshop_id is None:
+        return None
+    workshop = store.workshop_by_id(workshop_id)
+    if workshop is None:
+        sign_out()
+    return workshop
+
+
+def sign_out() -> None:
+    for key in (SIGNED_IN, _PROJECTOR_TOKEN):
+        st.session_state.pop(key, None)
+
+
+def sign_in_form(store: Store) -> None:
+    st.markdown(
+        "Sign in with your workshop's code and the **facilitator key** you were shown when "
+        "you created it. The key stays on this device's session only: it is checked, never kept."
+    )
+    with st.form("facilitator_sign_in", enter_to_submit=True):
+        code = st.text_input("Workshop code", placeholder="ABC-234", key="facilitator_code")
+        key = st.text_input(
+            "Facilitator key",
+            type="password",
+            placeholder="XXXX-XXXX-XXXX-XXXX",
+            key="facilitator_key",
+        )
+        submitted = st.form_submit_button("Sign in", type="primary", icon=":material/key:")
+    if not submitted:
+        st.caption(
+            "Lost the key? It cannot be recovered (it is stored only as a hash): start a new "
+            "workshop from the Join or start page."
+        )
+        return
+    outcome = store.facilitator_sign_in(join_code=code, key=key)
+    if outcome.workshop_id is None:
+        st.error(outcome.problem, icon=":material/lock:")
+        return
+    st.session_state[SIGNED_IN] = outcome.workshop_id
+    st.session_state.pop(_PROJECTOR_TOKEN, None)
+    st.rerun()
+
+
+# --- the console ----------------------------------------------------------------------------
+
+
+def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
+    room = store.room(workshop.id)
+    total = len(lessons)
+    step = clamp_step(room.current_step, total)
+    lesson = lessons.lessons[step] if total else None
+
+    top, out = st.columns([5, 1], vertical_alignment="center")
+    with top:
+        user_heading(
+            workshop.title,
+            level=2,
+            caption=f"{workshop.cause} · join code {workshop.display_code}",
+        )
+    out.button("Sign out", key="facilitator_sign_out", on_click=sign_out, width="stretch")
+
+    controls, live = st.columns([3, 2], gap="large")
+    with controls:
+        _projector(store, workshop, room)
+        _room(store, lessons, workshop, room, step)
+        if lesson is not None:
+            _timer(store, workshop, room, lesson)
+            _items(store, workshop, room, lesson)
+    with live:
+        live_panel(store, workshop.id, lesson)
+    st.divider()
+    _exports(store, lessons, workshop)
+
+
+def _projector(store: Store, workshop: Workshop, room: Room) -> None:
+    st.subheader("Projector")
+    token = st.session_state.get(_PROJECTOR_TOKEN)
+    if token is None:
+        token = store.new_projector_link(workshop_id=workshop.id)
+        st.session_state[_PROJECTOR_TOKEN] = token
+    left, right = st.columns([1, 1], vertical_alignment="center")
+    left.link_button(
+        "Open the projector screen",
+        links.projector_link(token),
+        type="primary",
+        icon=":material/tv:",
+        width="stretch",
+    )
+    # Stable keys, set from the store on every run: the stored state (which the room, the
+    # other controls or another console may have changed) is what the control shows.
+    st.session_state[_SCREEN] = room.screen
+    right.segmented_control(
+        "The projector shows",
+        [JOIN_SCREEN, STEP_SCREEN],
+        required=True,
+        format_func=lambda s: {JOIN_SCREEN: "Join code", STEP_SCREEN: "The step"}[s],
+        key=_SCREEN,
+        on_change=_set_screen,
+        args=(store, workshop.id),
+    )
+    st.caption(
+        "Drag the projector window to the big screen and press F11 for full screen. The link "
+        "shows only what the room sees (no controls), works for 24 hours, and is not your key."
+    )
+    address = join_url(links.public_base_url(links.CONSOLE_PATH), workshop.join_code)
+    if address and not reachable_from_phones(address):
+        st.warning(
+            "Phones cannot open this computer's local address, which the QR code would show. "
+            "Set WORKBOOK_PUBLIC_URL to the address people use, or open the app by this "
+            "computer's network address.",
+            icon=":material/wifi_off:",
+        )
+    st.button(
+        "Stop every projector link",
+        key="facilitator_revoke",
+        on_click=_revoke,
+        args=(store, workshop.id),
+        help="Any open projector window stops showing the room. A new link appears here.",
+    )
+
+
+def _set_screen(store: Store, workshop_id: int) -> None:
+    store.set_screen(workshop_id=workshop_id, screen=st.session_state[_SCREEN])
+
+
+def _revoke(store: Store, workshop_id: int) -> None:
+    store.revoke_projector_links(workshop_id=workshop_id)
+    st.session_state.pop(_PROJECTOR_TOKEN, None)
+    st.toast("Projector links stopped. Open the new one to show the room again.")
+
+
+def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step: int) -> None:
+    st.subheader("The room")
+    st.session_state[_PACING] = room.pacing if room.pacing in PACINGS else PACINGS[0]
+    st.radio(
+        "Pacing",
+        PACINGS,
+        format_func=PACING_LABELS.get,
+        horizontal=True,
+        key=_PACING,
+        on_change=_set_pacing,
+        args=(store, workshop.id),
+        help="Follow: every participant's screen moves to the room's step within seconds. "
+        "Self-paced: everyone moves through the lessons on their own.",
+    )
+    total = len(lessons)
+    if not total:
+        st.error("No lessons could be loaded, so there are no steps to move through.")
+        return
+    lesson = lessons.lessons[step]
+    st.markdown(f"**Room is on {step_label(step, total, lesson.title)}**")
+    back, forward = st.columns(2)
+    back.button(
+        "Previous step",
+        key="facilitator_previous",
+        icon=":material/arrow_back:",
+        disabled=step == 0,
+        on_click=_move,
+        args=(store, workshop.id, step - 1, lessons),
+        width="stretch",
+    )
+    forward.button(
+        "Next step",
+        key="facilitator_next",
+        icon=":material/arrow_forward:",
+        type="primary",
+        disabled=step >= total - 1,
+        on_click=_move,
+        args=(store, workshop.id, step + 1, lessons),
+        width="stretch",
+    )
+    choose, go = st.columns([3, 1], vertical_alignment="bottom")
+    if st.session_state.get(_TARGET_FOR) != step:  # the room moved: offer its step again
+        st.session_state[_TARGET] = step
+        st.session_state[_TARGET_FOR] = step
+    choose.selectbox(
+        "Move the room to any step",
+        range(total),
+        format_func=lambda i: f"{i + 1}. {lessons.lessons[i].title}",
+        key=_TARGET,
+    )
+    go.button(
+        "Move",
+        key="facilitator_move",
+        on_click=_move_to_chosen,
+        args=(store, workshop.id, _TARGET, lessons),
+        width="stretch",
+    )
+
+
+def _set_pacing(store: Store, workshop_id: int) -> None:
+    pacing = st.session_state[_PACING]
+    store.set_pacing(workshop_id=workshop_id, pacing=pacing)
+    st.toast(f"Pacing: {PACING_LABELS[pacing]}.")
+
+
+def _move(store: Store, workshop_id: int, step: int, lessons: LessonSet) -> None:
+    step = clamp_step(step, len(lessons))
+    store.move_room(workshop_id=workshop_id, step=step)
+    st.toast(f"The room moved to step {step + 1}: {lessons.lessons[step].title}.")
+
+
+def _move_to_chosen(store: Store, workshop_id: int, key: str, lessons: LessonSet) -> None:
+    # Read the box now, not when the button was drawn: a just-chosen step counts.
+    _move(store, workshop_id, st.session_state[key], lessons)
+
+
+def _timer(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None:
+    st.subheader("Timer")
+    now = utc_now()
+    timer = room.timer
+    left = timer.left(now)
+    if left is None:
+        st.caption("No timer running. It shows on the projector once started.")
+    elif timer.is_paused:
+        st.markdown(f"**Paused at {clock(left)}**")
+    elif left == 0:
+        st.markdown("**Time is up** (the projector says so).")
+    else:
+        st.markdown(f"**Running: {clock(left)} left** when this page was drawn")
+    minutes_col, start_col = st.columns([1, 1], vertical_alignment="bottom")
+    minutes_col.number_input(
+        "Minutes for this step",
+        min_value=1,
+        max_value=120,
+        value=lesson.timer_minutes,
+        step=1,
+        key=f"facilitator_minutes_{lesson.id}",
+        help="The lesson suggests " + plural(lesson.timer_minutes, "minute") + ".",
+    )
+    start_col.button(
+        "Start timer" if left is None else "Restart timer",
+        key="facilitator_timer_start",
+        icon=":material/timer:",
+        on_click=_start_timer,
+        args=(store, workshop.id, f"facilitator_minutes_{lesson.id}"),
+        width="stretch",
+    )
+    if left is None:
+        return
+    pause, more, stop = st.columns(3)
+    if timer.is_paused:
+        pause.button(
+            "Resume",
+            key="facilitator_timer_resume",
+            icon=":material/play_arrow:",
+            on_click=lambda: _save_timer(store, workshop.id, resume_timer(timer, utc_now())),
+            width="stretch",
+        )
+    else:
+        pause.button(
+            "Pause",
+            key="facilitator_timer_pause",
+            icon=":material/pause:",
+            disabled=left == 0,
+            on_click=lambda: _save_timer(store, workshop.id, pause_timer(timer, utc_now())),
+            width="stretch",
+        )
+    more.button(
+        "+1 minute",
+        key="facilitator_timer_more",
+        on_click=lambda: _save_timer(store, workshop.id, add_time(timer, 60, utc_now())),
+        width="stretch",
+    )
+    stop.button(
+        "Stop timer",
+        key="facilitator_timer_stop",
+        on_click=lambda: _save_timer(store, workshop.id, Timer()),
+        width="stretch",
+    )
+
+
+def _save_timer(store: Store, workshop_id: int, timer: Timer) -> None:
+    store.set_timer(workshop_id=workshop_id, timer=timer)
+
+
+def _start_timer(store: Store, workshop_id: int, minutes_key: str) -> None:
+    # Read the box now, not when the button was drawn: a just-typed value counts.
+    _save_timer(store, workshop_id, start_timer(st.session_state[minutes_key], utc_now()))
+
+
+def _items(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None:
+    st.subheader("This step's questions")
+    prompt_ids = [p.id for p in lesson.prompts]
+    statement_ids = [s.id for s in lesson.ratings]
+    focus = valid_focus(room.focus, prompt_ids, statement_ids)
+    if focus is None:
+        st.caption("This step has an exercise only: nothing to collect on the projector.")
+        return
+    st.caption(
+        "Answers are open and results hidden until you change them, so early answers do not "
+        "steer the rest. Reveal when the room is ready."
+    )
+    states = store.item_states(workshop_id=workshop.id, lesson_id=lesson.id)
+    items: list[tuple[ItemKind, str, str]] = [(PROMPT, p.id, p.text) for p in lesson.prompts]
+    items += [(RATING, s.id, s.text) for s in lesson.ratings]
+    for kind, item_id, text in items:
+        state = states.get((kind, item_id))
+        is_open = state.open if state else True
+        revealed = state.revealed if state else False
+        on_screen = focus == Focus(kind, item_id) and room.screen == STEP_SCREEN
+        key = f"{kind}_{item_id}"
+        with st.container(border=True, key=f"facilitator_item_{key}"):
+            label = "Question" if kind == PROMPT else "Rating statement"
+            badges = [label, "answers open" if is_open else "answers closed"]
+            badges.append("results shown" if revealed else "results hidden")
+            if on_screen:
+                badges.insert(0, "ON THE PROJECTOR")
+            st.caption(" · ".join(badges))
+            st.text(text)
+            show, toggle_open, toggle_reveal = st.columns(3)
+            show.button(
+                "On the projector" if on_screen else "Show on projector",
+                key=f"facilitator_show_{key}",
+                icon=":material/tv:",
+                disabled=on_screen,
+                on_click=store.set_focus,
+                kwargs={"workshop_id": workshop.id, "focus": Focus(kind, item_id)},
+                width="stretch",
+            )
+            toggle_open.button(
+                "Close answers" if is_open else "Open answers",
+                key=f"facilitator_open_{key}",
+                icon=":material/lock:" if is_open else ":material/lock_open:",
+                on_click=_set_item,
+                args=(store, workshop.id, lesson.id, kind, item_id),
+                kwargs={"open": not is_open},
+                width="stretch",
+            )
+            toggle_reveal.button(
+                "Hide results" if revealed else "Reveal results",
+                key=f"facilitator_reveal_{key}",
+                icon=":material/visibility_off:" if revealed else ":material/visibility:",
+                type="secondary" if revealed else "primary",
+                on_click=_set_item,
+                args=(store, workshop.id, lesson.id, kind, item_id),
+                kwargs={"revealed": not revealed},
+                width="stretch",
+            )
+
+
+def _set_item(
+    store: Store,
+    workshop_id: int,
+    lesson_id: str,
+    kind: ItemKind,
+    item_id: str,
+    **change: bool,
+) -> None:
+    store.set_item_state(
+        workshop_id=workshop_id, lesson_id=lesson_id, kind=kind, item_id=item_id, **change
+    )
+    # Revealing a question also puts it on the projector: that is what the facilitator meant.
+    if change.get("revealed"):
+        store.set_focus(workshop_id=workshop_id, focus=Focus(kind, item_id))
+
+
+# --- what refreshes by itself: who joined, answers to moderate ------------------------------
+
+
+@st.fragment(run_every=CONSOLE_REFRESH_SECONDS)
+def live_panel(store: Store, workshop_id: int, lesson: Lesson | None) -> None:
+    groups = store.room_groups(workshop_id)
+    room = store.room(workshop_id)
+    st.subheader("Who has joined")
+    people = people_count(groups)
+    on_step = sum(g.on_room_step for g in groups)
+    if not groups:
+        st.caption("Nobody yet. Show the join code on the projector.")
+    else:
+        st.markdown(
+            f"**{plural(people, 'person', 'people')} in {plural(len(groups), 'group')}**"
+            + (f" · {on_step} on the room's step" if room.pacing == FOLLOW else "")
+        )
+        st.dataframe(
+            {
+                "Group": [g.name for g in groups],
+                "People": [g.members for g in groups],
+                "On the room's step": [g.on_room_step for g in groups],
+                "Names given": [", ".join(g.names) for g in groups],
+            },
+            hide_index=True,
+            width="stretch",
+        )
+    if lesson is None:
+        return
+    _moderation(store, workshop_id, lesson, room)
+
+
+def _moderation(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> None:
+    st.subheader("Answers on the projector")
+    focus = valid_focus(room.focus, [p.id for p in lesson.prompts], [s.id for s in lesson.ratings])
+    if focus is None or focus.kind != PROMPT:
+        st.caption(
+            "Put a question on the projector to see its answers here, newest first, and hide "
+            "any that should not be shown."
+        )
+        return
+    cards = store.answer_cards(
+        workshop_id=workshop_id, lesson_id=lesson.id, prompt_id=focus.item_id, include_hidden=True
+    )
+    hidden = sum(card.hidden for card in cards)
+    st.caption(
+        f"{plural(len(cards), 'answer')}"
+        + (f", {hidden} hidden from the screen" if hidden else "")
+        + ". Hidden answers stay stored and are left out of the summary; restore any time."
+    )
+    show_all = st.session_state.get(_SHOW_ALL, False)
+    for card in cards if show_all else cards[:MODERATION_LIMIT]:
+        with st.container(border=True, key=f"facilitator_answer_{card.id}"):
+            user_text(card.text)
+            who = card.group_name + (f" · {card.author}" if card.author else "")
+            st.caption(("HIDDEN from the screen · " if card.hidden else "") + who)
+            if card.hidden:
+                st.button(
+                    "Restore",
+                    key=f"facilitator_restore_{card.id}",
+                    icon=":material/undo:",
+                    on_click=_moderate(store.restore_answer, workshop_id, card.id),
+                )
+            else:
+                st.button(
+                    "Hide",
+                    key=f"facilitator_hide_{card.id}",
+                    icon=":material/visibility_off:",
+                    on_click=_moderate(store.hide_answer, workshop_id, card.id),
+                )
+    if len(cards) > MODERATION_LIMIT:
+        st.toggle(
+            f"Show all {len(cards)} answers (the newest {MODERATION_LIMIT} are shown)",
+            key=_SHOW_ALL,
+        )
+
+
+def _moderate(
+    action: Callable[..., None], workshop_id: int, reflection_id: int
+) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            action(workshop_id=workshop_id, reflection_id=reflection_id)
+        except StoreError as error:
+            st.toast(str(error))
+
+    return run
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+def _exports(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
+    st.subheader("Exports")
+    st.caption(
+        "Everything this workshop's groups gave so far: reflections, ratings, stakeholder maps "
+        "and commitments. The summary is one web page with the charts, to send to the group "
+        "(answers you hid are left out of it)."
+    )
+
+    def collected() -> export.WorkshopExport:
+        return export.collect(store, workshop_id=workshop.id, lessons=lessons)
+
+    stem = f"workshop-{workshop.join_code}"
+    csv_col, xlsx_col, html_col = st.columns(3)
+    csv_col.download_button(
+        "CSV files (zip)",
+        data=lambda: export.csv_zip(collected()),
+        file_name=f"{stem}-csv.zip",
+        mime="application/zip",
+        key="facilitator_export_csv",
+        on_click="ignore",
+        icon=":material/folder_zip:",
+        width="stretch",
+    )
+    xlsx_col.download_button(
+        "Excel workbook (.xlsx)",
+        data=lambda: export.xlsx(collected()),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="facilitator_export_xlsx",
+        on_click="ignore",
+        icon=":material/table:",
+        width="stretch",
+    )
+    html_col.download_button(
+        "Summary to send (HTML)",
+        data=lambda: export.html_summary(collected()),
+        file_name=f"{stem}-summary.html",
+        mime="text/html",
+        key="facilitator_export_html",
+        on_click="ignore",
+        icon=":material/summarize:",
+        width="stretch",
+    )

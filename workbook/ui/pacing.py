@@ -1,0 +1,94 @@
+"""Following the facilitator on a participant's screen: a small fragment polls the room and
+redraws the page only when the room moved, pacing changed or answers opened or closed.
+
+The fragment holds no form: its one-second reruns redraw one line of text, so whatever a
+participant is typing in the lesson's form is never touched. (Drafts that outlive a move to
+another step are kept by the lesson form itself.)
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbook.live import (
+    FOLLOW,
+    PARTICIPANT_POLL_SECONDS,
+    RoomSignal,
+    must_redraw,
+    step_to_show,
+)
+from workbook.progress import clamp_step
+from workbook.records import Seat
+from workbook.store import Store
+
+
+def _signal_key(workshop_id: int) -> str:
+    return f"pacing_signal_{workshop_id}"
+
+
+def follows_a_room(seat: Seat) -> bool:
+    """Self-guided workshops have no facilitator, so nothing to follow and nothing to poll."""
+    return not seat.workshop.self_guided
+
+
+def step_now(store: Store, seat: Seat, total: int) -> int:
+    """The step this participant sees on this run: the room's step right after the room
+    moved (when following), else their own. The room step they last followed is stored, so
+    a reload keeps someone who looked ahead where they were until the room moves again."""
+    own = clamp_step(seat.participant.current_step, total)
+    if not follows_a_room(seat):
+        return own
+    signal = store.room_signal(seat.workshop.id)
+    if signal is None:
+        return own
+    participant_id = seat.participant.id
+    seen = store.seen_room_step(participant_id)
+    step = clamp_step(
+        step_to_show(
+            pacing=signal.pacing,
+            room_step=signal.current_step,
+            seen_room_step=seen,
+            own_step=own,
+        ),
+        total,
+    )
+    st.session_state[_signal_key(seat.workshop.id)] = signal
+    if step != own:
+        store.set_participant_step(participant_id=participant_id, step=step)
+    if signal.pacing != FOLLOW:
+        # Self-paced: forget, so switching back to following brings everyone to the room.
+        if seen is not None:
+            store.forget_room_seen(participant_id=participant_id)
+    elif seen != signal.current_step:
+        store.mark_room_seen(participant_id=participant_id, room_step=signal.current_step)
+    return step
+
+
+@st.fragment(run_every=PARTICIPANT_POLL_SECONDS)
+def follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
+    """One tiny read every 1.5 s; the whole page reruns only when something it shows changed."""
+    workshop_id = seat.workshop.id
+    signal = store.room_signal(workshop_id)
+    previous: RoomSignal | None = st.session_state.get(_signal_key(workshop_id))
+    if must_redraw(previous, signal):
+        st.rerun(scope="app")
+    if signal is None or signal.pacing != FOLLOW:
+        return
+    room_step = clamp_step(signal.current_step, total)
+    with st.container(key="pacing_status"):
+        if room_step == step:
+            st.caption(
+                ":material/sync: Following the facilitator: this screen moves with the room."
+            )
+        else:
+            st.caption(
+                f":material/sync: The room is on step {room_step + 1}. You are looking at "
+                f"step {step + 1}; you will be brought back when the room moves."
+            )
+            if st.button(
+                f"Back to the room's step ({room_step + 1})",
+                key="pacing_back_to_room",
+                icon=":material/undo:",
+            ):
+                store.set_participant_step(participant_id=seat.participant.id, step=room_step)
+                st.rerun(scope="app")
