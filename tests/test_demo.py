@@ -1,0 +1,106 @@
+"""The demo generator: deterministic per seed, clearly labelled, consistent with the schema,
+loaded in bulk without breaking the app's own id sequences, and its command line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbook import demo
+from workbook.lessons import LessonSet
+from workbook.models import STAKEHOLDER_KINDS, JoinRequest, WorkshopCreate
+from workbook.store import Store
+
+
+def frames(data: demo.DemoData) -> dict[str, pd.DataFrame]:
+    return {table.table: table.frame for table in data.tables}
+
+
+def test_the_same_seed_gives_the_same_data(lessons: LessonSet) -> None:
+    first = frames(demo.generate(40, seed=7, lessons=lessons))
+    again = frames(demo.generate(40, seed=7, lessons=lessons))
+    other = frames(demo.generate(40, seed=8, lessons=lessons))
+    assert first.keys() == again.keys()
+    for name, frame in first.items():
+        pd.testing.assert_frame_equal(frame, again[name])
+    assert not first["reflections"]["text"].equals(other["reflections"]["text"])
+
+
+def test_demo_data_is_labelled_and_plausible(lessons: LessonSet) -> None:
+    data = frames(demo.generate(60, seed=3, lessons=lessons))
+    workshops, ratings, reflections = data["workshops"], data["ratings"], data["reflections"]
+    assert workshops["title"].str.startswith("[demo] ").all()
+    names = data["participants"]["display_name"]
+    assert names.map(lambda n: n == "" or re.fullmatch(r"Demo person \d+", n) is not None).all()
+    assert data["groups"]["name"].str.fullmatch(r"Table \d+").all()
+    # Templates filled in, plain sentences.
+    assert not reflections["text"].str.contains(r"[{}]").any()
+    assert reflections["text"].str.len().between(20, 400).all()
+    known_prompts = {(lesson.id, p.id) for lesson in lessons.lessons for p in lesson.prompts}
+    assert set(zip(reflections["lesson_id"], reflections["prompt_id"], strict=True)) <= (
+        known_prompts
+    )
+    # Ratings vary, stay in 1..5, and some groups came back for a follow-up.
+    assert set(ratings["value"].unique()) <= {1, 2, 3, 4, 5}
+    assert ratings["value"].std() > 0.5
+    assert (ratings["round"] == 2).any() and (ratings["round"] == 1).any()
+    # Some workshops share with funders and some do not.
+    assert workshops["shares_with_funders"].any() and not workshops["shares_with_funders"].all()
+    # Maps use only the known kinds, and their measures are stored beside them.
+    assert set(data["stakeholders"]["kind"]) <= set(STAKEHOLDER_KINDS)
+    assert len(data["map_measures"]) == data["stakeholders"]["group_id"].nunique()
+    # No duplicate answer for one person, item and round (the tables' unique keys).
+    assert not ratings.duplicated(["participant_id", "lesson_id", "statement_id", "round"]).any()
+    keys = ["participant_id", "lesson_id", "prompt_id", "round"]
+    assert not reflections.duplicated(keys).any()
+
+
+def test_bulk_load_keeps_ids_consistent_and_the_app_writing(
+    store: Store, lessons: LessonSet
+) -> None:
+    data = demo.generate(30, seed=5, lessons=lessons)
+    added = store.bulk_load(data.tables)
+    assert added["workshops"] == 30
+    orphans = store._all(
+        "SELECT count(*) FROM ratings r LEFT JOIN participants p ON p.id = r.participant_id"
+        " WHERE p.id IS NULL OR p.group_id <> r.group_id OR p.workshop_id <> r.workshop_id"
+    )
+    assert orphans == [(0,)]
+    orphans = store._all(
+        "SELECT count(*) FROM stakeholder_ties t LEFT JOIN stakeholders s ON s.id = t.source_id"
+        " WHERE s.id IS NULL OR s.group_id <> t.group_id"
+    )
+    assert orphans == [(0,)]
+    # The sequences moved past the loaded ids: the app's own writes still work.
+    created, _ = store.create_workshop(workshop=WorkshopCreate(title="Real day", cause="Housing"))
+    seat, _ = store.join(workshop_id=created.id, request=JoinRequest(group_name="Table 1"))
+    assert created.id == 31 and seat.participant.id == data.rows("participants") + 1
+    assert store.workshop_by_id(1) is not None
+    title = store.workshop_by_id(1)
+    assert title is not None and title.title.startswith("[demo]")
+
+
+def test_the_command_fills_a_file_and_prints_how_to_open_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "demo.duckdb"
+    assert demo.main(["--workshops", "12", "--db", str(path), "--seed", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "Wrote 12 demo workshops" in out
+    assert f"WORKBOOK_DB={path} WORKBOOK_FUNDER_KEY=demo bash scripts/run_app.sh" in out
+    opened = Store(path)
+    try:
+        assert opened.workshop_count() == 12
+    finally:
+        opened.close()
+    # A second run refuses to add to a file that already holds workshops...
+    assert demo.main(["--workshops", "3", "--db", str(path)]) == 1
+    assert "already holds 12 workshops" in capsys.readouterr().err
+    # ...unless asked to start afresh.
+    assert demo.main(["--workshops", "3", "--db", str(path), "--replace"]) == 0
+    assert demo.open_command(demo.DEFAULT_DB) == (
+        "WORKBOOK_DB=data/demo.duckdb WORKBOOK_FUNDER_KEY=demo bash scripts/run_app.sh"
+    )

@@ -1,0 +1,299 @@
+"""The funder view's door and what is behind it: the sign-in box, the key check (from
+.streamlit/secrets.toml or the environment, compared in constant time), the cached figures,
+and the chart-with-its-table piece every funder chart uses."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from workbook import aggregate
+from workbook.lessons import LessonSet
+from workbook.store import Store
+from workbook.ui import resources
+
+SECRET_NAME = "funder_key"
+REFRESH_SECONDS = 300
+_SIGNED_IN = "funders_signed_in"
+# Wrong keys from every session together: past this many in a minute, sign-in pauses.
+_ATTEMPT_WINDOW_SECONDS = 60
+_ATTEMPTS_PER_WINDOW = 20
+
+
+# --- the key ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunderKey:
+    """The deployment's funder key as a SHA-256 digest; None when no key is set."""
+
+    digest: bytes | None
+    problem: str = ""  # set but unusable: a sentence for whoever runs the server
+
+
+def parse_key(raw: str) -> FunderKey:
+    """A plain key, or 'sha256:<64 hex digits>' of it (so the key itself need not be stored)."""
+    raw = raw.strip()
+    if not raw:
+        return FunderKey(None)
+    if raw.lower().startswith("sha256:"):
+        try:
+            digest = bytes.fromhex(raw[len("sha256:") :].strip())
+        except ValueError:
+            digest = b""
+        if len(digest) != hashlib.sha256().digest_size:
+            return FunderKey(None, "the funder key starts with 'sha256:' but is not 64 hex digits")
+        return FunderKey(digest)
+    return FunderKey(hashlib.sha256(raw.encode()).digest())
+
+
+def key_matches(typed: str, key: FunderKey) -> bool:
+    """Constant-time comparison of SHA-256 digests (the typed key is hashed the same way)."""
+    candidate = hashlib.sha256(typed.strip().encode()).digest()
+    expected = key.digest if key.digest is not None else bytes(len(candidate))
+    same = hmac.compare_digest(candidate, expected)
+    return same and key.digest is not None
+
+
+def _from_secrets() -> str:
+    try:
+        value = st.secrets.get(SECRET_NAME)
+    except FileNotFoundError:  # no secrets.toml (Streamlit's error subclasses it)
+        return ""
+    return str(value) if value else ""
+
+
+def configured_key() -> FunderKey:
+    """The key from .streamlit/secrets.toml (`funder_key = "..."`), else WORKBOOK_FUNDER_KEY."""
+    return parse_key(_from_secrets() or resources.settings().funder_key.get_secret_value())
+
+
+class _WrongKeys:
+    """Recent wrong keys across all sessions of this process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._times: deque[float] = deque()
+
+    def _prune(self, now: float) -> None:
+        while self._times and now - self._times[0] > _ATTEMPT_WINDOW_SECONDS:
+            self._times.popleft()
+
+    def paused(self) -> bool:
+        with self._lock:
+            self._prune(time.monotonic())
+            return len(self._times) >= _ATTEMPTS_PER_WINDOW
+
+    def add(self) -> None:
+        with self._lock:
+            self._times.append(time.monotonic())
+
+
+@st.cache_resource(show_spinner=False)
+def _wrong_keys() -> _WrongKeys:
+    return _WrongKeys()
+
+
+def _marker(key: FunderKey) -> str:
+    # What the session keeps once signed in; a new key on the server signs everyone out.
+    assert key.digest is not None
+    return hashlib.sha256(b"funder-view-signed-in:" + key.digest).hexdigest()
+
+
+def require_funder() -> bool:
+    """True when this session may see the funder view. Otherwise draws only the sign-in box
+    (or says the view is closed) and returns False: the page then stops."""
+    key = configured_key()
+    if key.digest is None:
+        reason = f" ({key.problem})" if key.problem else ""
+        st.info(
+            "The funder view is closed on this server: whoever runs it has not set a funder "
+            f"key{reason}. The README explains how, under “For funders”.",
+            icon=":material/lock:",
+        )
+        return False
+    if st.session_state.get(_SIGNED_IN) == _marker(key):
+        return True
+    st.markdown(
+        "This view is for funders and programme leads. It needs the funder key of this "
+        "server; ask whoever runs it."
+    )
+    with st.form("funders_sign_in", enter_to_submit=True):
+        typed = st.text_input("Funder key", type="password", key="funders_key_typed")
+        submitted = st.form_submit_button(
+            "Open the funder view", type="primary", icon=":material/lock_open:"
+        )
+    if submitted:
+        wrong_keys = _wrong_keys()
+        if wrong_keys.paused():
+            st.error("Too many wrong keys were tried just now. Wait a minute, then try again.")
+        elif key_matches(typed, key):
+            st.session_state[_SIGNED_IN] = _marker(key)
+            st.session_state.pop("funders_key_typed", None)
+            st.rerun()
+        else:
+            wrong_keys.add()
+            st.error(
+                "That key does not open the funder view. Check it with whoever runs this server.",
+                icon=":material/key_off:",
+            )
+    return False
+
+
+def sign_out() -> None:
+    st.session_state.pop(_SIGNED_IN, None)
+
+
+def min_group_size() -> int:
+    return resources.settings().min_group_size
+
+
+def wide_page() -> None:
+    """Funder charts and tables need the width of a desk screen. A style rule on this page
+    only: a second st.set_page_config(layout=...) after app.py's raced with it in the
+    browser, showing the page wide on one run and narrow on the next."""
+    st.html(
+        "<style>[data-testid='stMainBlockContainer']"
+        "{max-width: min(1400px, 100%) !important;}</style>"
+    )
+
+
+# --- cached figures ----------------------------------------------------------------------------
+
+
+def _lesson_signature(lessons: LessonSet) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((lesson.id, tuple(s.id for s in lesson.ratings)) for lesson in lessons.lessons)
+
+
+def _cells_signature(dims: aggregate.Dimensions) -> tuple[tuple[object, ...], ...]:
+    return (dims.cause.keys, dims.region.keys, dims.year.keys)
+
+
+@st.cache_resource(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=4)
+def _figures(
+    db: str, k: int, lessons_key: object, _store: Store, _lessons: LessonSet
+) -> aggregate.FunderFigures:
+    del db, lessons_key  # cache keys only
+    return aggregate.build_figures(_store, _lessons, k)
+
+
+@st.cache_resource(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=32)
+def _themes(
+    db: str, k: int, cells: object, lesson_id: str, _store: Store, _dims: aggregate.Dimensions
+) -> aggregate.Themes:
+    del db, cells
+    return aggregate.build_themes(_store, _dims, lesson_id, k)
+
+
+@st.cache_resource(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=256)
+def _quotes(
+    db: str,
+    k: int,
+    cells: object,
+    lesson_id: str,
+    selection: tuple[int | None, int | None, int | None],
+    _store: Store,
+    _dims: aggregate.Dimensions,
+    _themes: aggregate.Themes,
+) -> list[aggregate.Quote]:
+    del db, cells, lesson_id
+    return aggregate.quotes_at(_store, _dims, _themes, aggregate.Selection(*selection), k)
+
+
+def figures(store: Store, lessons: LessonSet, k: int) -> aggregate.FunderFigures:
+    """Every suppressed table, computed at most once per REFRESH_SECONDS for all sessions."""
+    with st.spinner("Adding up every workshop that shares with funders…"):
+        return _figures(str(store.path), k, _lesson_signature(lessons), store, lessons)
+
+
+def themes(store: Store, figures_: aggregate.FunderFigures, lesson_id: str) -> aggregate.Themes:
+    dims = figures_.dims
+    with st.spinner("Reading the consented answers…"):
+        return _themes(str(store.path), figures_.k, _cells_signature(dims), lesson_id, store, dims)
+
+
+def quotes(
+    store: Store,
+    figures_: aggregate.FunderFigures,
+    themes_: aggregate.Themes,
+    selection: aggregate.Selection,
+) -> list[aggregate.Quote]:
+    dims = figures_.dims
+    return _quotes(
+        str(store.path),
+        figures_.k,
+        _cells_signature(dims),
+        themes_.lesson_id,
+        (selection.cause, selection.region, selection.year),
+        store,
+        dims,
+        themes_,
+    )
+
+
+def refresh() -> None:
+    """Recompute the figures on the next run (for every session)."""
+    for cached in (_figures, _themes, _quotes):
+        cached.clear()
+
+
+# --- a chart with its table a click away --------------------------------------------------------
+
+
+def chart_with_table(
+    title: str,
+    figure: go.Figure,
+    table: pd.DataFrame,
+    export: pd.DataFrame,
+    *,
+    name: str,
+    note: str,
+    key: str,
+) -> None:
+    """A heading and the chart; under it, one click away, its table and CSV/XLSX downloads
+    of the same suppressed rows (the files are built only when clicked)."""
+    st.subheader(title)
+    st.plotly_chart(
+        figure, width="stretch", theme=None, config={"displaylogo": False}, key=f"{key}_chart"
+    )
+    with st.expander("Table and downloads", icon=":material/table:"):
+        st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
+        download_buttons(export, name=name, note=note, key=key)
+
+
+def download_buttons(export: pd.DataFrame, *, name: str, note: str, key: str) -> None:
+    csv_data: Callable[[], bytes] = functools.partial(aggregate.to_csv, export)
+    xlsx_data: Callable[[], bytes] = functools.partial(
+        aggregate.to_xlsx, export, sheet=name, note=note
+    )
+    left, right = st.columns(2)
+    with left:
+        st.download_button(
+            "Download CSV",
+            data=csv_data,
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"{key}_csv",
+        )
+    with right:
+        st.download_button(
+            "Download XLSX",
+            data=xlsx_data,
+            file_name=f"{name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"{key}_xlsx",
+        )
