@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 from pydantic import ValidationError
 
+from workbook import backup
 from workbook.config import Settings, get_settings
 from workbook.lessons import LessonSet, load_lessons
 from workbook.store import Store, StoreError
@@ -16,8 +17,11 @@ from workbook.store import Store, StoreError
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
     opened = Store(Path(path))
+    # Serve `python -m workbook.backup create` while this process holds the file.
+    watcher = backup.start_watcher(opened, settings().backup_dir)
     # Stop the writer and close the file cleanly when the server exits.
     atexit.register(opened.close)
+    atexit.register(watcher.stop)
     return opened
 
 

@@ -1,0 +1,314 @@
+"""Times many session threads saving answers at once, three ways:
+
+- `writer`: `Store.save_answers` as it is (one writer thread, batched commits, one upsert
+  statement per answer);
+- `rows`: the same answers as set-based row changes (`Database._write_rows`), which the writer
+  merges across every form in a batch into one statement per table;
+- `naive` (with --naive): each thread committing on its own cursor, the path before the writer.
+
+Run: .venv/bin/python bench/bench_writes.py [--threads 1,10,50,200] [--saves 5] [--naive]
+
+Each thread is one participant pressing "Save answers" on a lesson form (three reflections and
+three ratings, one transaction) `--saves` times, all threads released at the same instant.
+Prints, per thread count: p50/p95/p99 of the save call (it returns only once committed),
+saves per second, commits made and saves per commit, and checks every save is in the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# Imports after the path line on purpose: `python bench/bench_writes.py` puts bench/, not the
+# repo root, on sys.path.
+import duckdb  # noqa: E402
+
+from workbook.models import (  # noqa: E402
+    JoinRequest,
+    KeyFinding,
+    RatingIn,
+    ReflectionIn,
+    WorkshopCreate,
+)
+from workbook.records import Seat  # noqa: E402
+from workbook.store import Store  # noqa: E402
+from workbook.store.database import RowDelete, RowUpsert, utc_now  # noqa: E402
+
+PROMPTS = ("what-we-learned", "who-is-missing", "next-step")
+STATEMENTS = ("we-listen", "we-plan", "we-share")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def seats_for(store: Store, count: int) -> list[Seat]:
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Bench", cause="Bench"))
+    return [
+        store.join(workshop_id=workshop.id, request=JoinRequest(group_name=f"Table {i % 12 + 1}"))[
+            0
+        ]
+        for i in range(count)
+    ]
+
+
+def answers(thread: int, save: int) -> tuple[list[ReflectionIn], list[RatingIn]]:
+    reflections = [
+        ReflectionIn(
+            lesson_id=f"lesson-{save}",
+            prompt_id=prompt,
+            text=f"Participant {thread} on {prompt}, save {save}: " + "words " * 40,
+        )
+        for prompt in PROMPTS
+    ]
+    ratings = [
+        RatingIn(
+            lesson_id=f"lesson-{save}",
+            statement_id=statement,
+            key_finding=KeyFinding.learning,
+            value=(thread + save + i) % 5 + 1,
+        )
+        for i, statement in enumerate(STATEMENTS)
+    ]
+    return reflections, ratings
+
+
+REFLECTION_KEY = ("participant_id", "lesson_id", "prompt_id", "round")
+RATING_KEY = ("participant_id", "lesson_id", "statement_id", "round")
+
+
+def save_as_rows(
+    store: Store,
+    seat: Seat,
+    lesson_id: str,
+    reflections: list[ReflectionIn],
+    ratings: list[RatingIn],
+    cleared_prompts: tuple[str, ...] = (),
+) -> None:
+    """What `save_answers` does, written as row changes (the change proposed for
+    workbook/store/workshops.py): same upserts, same "update only if changed" rule."""
+    now = utc_now()
+    base = (seat.workshop.id, seat.group.id, seat.participant.id)
+    store._write_rows(
+        RowUpsert(
+            table="reflections",
+            key=REFLECTION_KEY,
+            columns=(
+                "workshop_id",
+                "group_id",
+                "participant_id",
+                "lesson_id",
+                "prompt_id",
+                "round",
+                "text",
+                "created_at",
+                "updated_at",
+            ),
+            rows=tuple((*base, lesson_id, r.prompt_id, 1, r.text, now, now) for r in reflections),
+            update=("text", "updated_at"),
+            changed_when=("text",),
+            id_column="id",
+            id_sequence="answer_ids",
+        ),
+        RowUpsert(
+            table="ratings",
+            key=RATING_KEY,
+            columns=(
+                "workshop_id",
+                "group_id",
+                "participant_id",
+                "lesson_id",
+                "statement_id",
+                "key_finding",
+                "round",
+                "value",
+                "created_at",
+                "updated_at",
+            ),
+            rows=tuple(
+                (*base, lesson_id, r.statement_id, r.key_finding.value, 1, r.value, now, now)
+                for r in ratings
+            ),
+            update=("value", "updated_at"),
+            changed_when=("value",),
+            id_column="id",
+            id_sequence="answer_ids",
+        ),
+        RowDelete(
+            table="reflections",
+            key=REFLECTION_KEY,
+            keys=tuple((seat.participant.id, lesson_id, p, 1) for p in cleared_prompts),
+        ),
+    )
+
+
+def naive_save(con: duckdb.DuckDBPyConnection) -> Callable[[Seat, str, list, list], None]:
+    """The write path before the single writer: each session thread commits on its own cursor.
+    Concurrent upserts then conflict in DuckDB and are retried here until they commit."""
+
+    def save(seat: Seat, lesson_id: str, reflections: list, ratings: list) -> None:
+        now = utc_now()
+        base = [seat.workshop.id, seat.group.id, seat.participant.id]
+        for _attempt in range(1000):
+            cur = con.cursor()
+            try:
+                cur.begin()
+                for r in reflections:
+                    cur.execute(
+                        "INSERT INTO reflections VALUES (nextval('answer_ids'), ?, ?, ?, ?, ?, ?,"
+                        " ?, ?, ?) ON CONFLICT (participant_id, lesson_id, prompt_id, round)"
+                        " DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+                        [*base, lesson_id, r.prompt_id, 1, r.text, now, now],
+                    )
+                for r in ratings:
+                    cur.execute(
+                        "INSERT INTO ratings VALUES (nextval('answer_ids'), ?, ?, ?, ?, ?, ?, 1,"
+                        " ?, ?, ?) ON CONFLICT (participant_id, lesson_id, statement_id, round)"
+                        " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                        [*base, lesson_id, r.statement_id, r.key_finding.value, r.value, now, now],
+                    )
+                cur.commit()
+                return
+            except duckdb.TransactionException:
+                cur.rollback()
+            finally:
+                cur.close()
+        raise RuntimeError("a save never committed")
+
+    return save
+
+
+def run(threads: int, saves: int, *, path: str) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "bench.duckdb")
+        seats = seats_for(store, threads)
+        writer = store._writer
+        batches_before, tasks_before = writer.batches, writer.tasks
+        naive = path == "naive"
+        if naive:
+            direct = naive_save(store._con)
+
+            def save(seat: Seat, lesson_id: str, reflections: list, ratings: list) -> None:
+                direct(seat, lesson_id, reflections, ratings)
+
+        elif path == "rows":
+
+            def save(seat: Seat, lesson_id: str, reflections: list, ratings: list) -> None:
+                save_as_rows(store, seat, lesson_id, reflections, ratings)
+
+        else:
+
+            def save(seat: Seat, lesson_id: str, reflections: list, ratings: list) -> None:
+                store.save_answers(
+                    seat=seat,
+                    lesson_id=lesson_id,
+                    round=1,
+                    reflections=reflections,
+                    ratings=ratings,
+                )
+
+        latencies: list[float] = []
+        lock = threading.Lock()
+        barrier = threading.Barrier(threads)
+        failures: list[BaseException] = []
+
+        def participant(index: int) -> None:
+            mine = []
+            prepared = [answers(index, s) for s in range(saves)]
+            barrier.wait()
+            try:
+                for s, (reflections, ratings) in enumerate(prepared):
+                    started = time.perf_counter()
+                    save(seats[index], f"lesson-{s}", reflections, ratings)
+                    mine.append(time.perf_counter() - started)
+            except BaseException as error:  # noqa: BLE001 - reported below
+                failures.append(error)
+            with lock:
+                latencies.extend(mine)
+
+        workers = [threading.Thread(target=participant, args=(i,)) for i in range(threads)]
+        started = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        elapsed = time.perf_counter() - started
+        commits = writer.batches - batches_before
+        tasks = writer.tasks - tasks_before
+        stored = store._one("SELECT count(*) FROM reflections")[0]
+        stored_ratings = store._one("SELECT count(*) FROM ratings")[0]
+        store.close()
+    expected = threads * saves * len(PROMPTS)
+    if failures or stored != expected or stored_ratings != threads * saves * len(STATEMENTS):
+        raise SystemExit(f"LOST WRITES: {failures[:3]} stored {stored} of {expected}")
+    return {
+        "p50": percentile(latencies, 0.50) * 1000,
+        "p95": percentile(latencies, 0.95) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+        "max": max(latencies) * 1000,
+        "rate": len(latencies) / elapsed,
+        "commits": commits if not naive else len(latencies),
+        "per_commit": (tasks / commits) if commits and not naive else 1.0,
+    }
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}, "
+        f"duckdb {duckdb.__version__}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", default="1,10,50,200")
+    parser.add_argument("--saves", type=int, default=5, help="saves per thread")
+    parser.add_argument("--naive", action="store_true", help="also time the old path")
+    options = parser.parse_args()
+    print(machine())
+    print(f"each save: {len(PROMPTS)} reflections + {len(STATEMENTS)} ratings, one transaction")
+    modes = ["writer", "rows"] + (["naive"] if options.naive else [])
+    header = "path    threads  saves  p50 ms  p95 ms  p99 ms  max ms  saves/s  commits  per commit"
+    print(header)
+    for name in modes:
+        for threads in (int(t) for t in options.threads.split(",")):
+            result = run(threads, options.saves, path=name)
+            print(
+                f"{name:7} {threads:7d} {threads * options.saves:6d} {result['p50']:7.1f} "
+                f"{result['p95']:7.1f} {result['p99']:7.1f} {result['max']:7.1f} "
+                f"{result['rate']:8.0f} {result['commits']:8.0f} {result['per_commit']:11.1f}"
+            )
+    print("0 lost: every save was read back from the file after each run")
+
+
+if __name__ == "__main__":
+    main()
