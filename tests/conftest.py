@@ -164,3 +164,15 @@ def navigation_mode(monkeypatch: pytest.MonkeyPatch) -> None:
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def settle(page: object) -> None:
+    """Wait until the page's script run has finished and no element of the last run is still
+    shown (stale), as a person waits for the screen to stop changing before typing. Filling a
+    box while the previous step's form is still on screen types into the wrong form."""
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    finished = page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")
+    expect(finished).to_be_attached()
+    expect(page.locator("[data-stale='true']")).to_have_count(0)

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import SCREENSHOTS, Server
+from .conftest import SCREENSHOTS, Server, settle
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +52,7 @@ def test_start_join_answer_every_lesson_reload_and_find_it_all(
     step = 1
     while True:  # every shipped lesson has at least one prompt and one rating statement
         expect(phone.get_by_text(re.compile(rf"^Step {step} of \d+"))).to_be_visible()
+        settle(phone)
         save = phone.get_by_role("button", name="Save answers")
         expect(save).to_be_visible()
         answer = f"Answer for step {step}: שלום <i>not italic</i> 👋🏽"
@@ -72,10 +73,13 @@ def test_start_join_answer_every_lesson_reload_and_find_it_all(
 
     phone.reload()
     expect(phone.get_by_text(re.compile(rf"^Step {step} of {step}"))).to_be_visible()
+    settle(phone)
     expect(phone.locator("textarea").first).to_have_value(answers[-1])
 
     phone.goto(f"{server.url}/results?{phone.url.split('?', 1)[1]}")
     expect(phone.get_by_role("heading", name="Our results")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Coming back later?")).to_be_visible()
+    settle(phone)
     for expander in phone.locator("[data-testid='stExpander'] summary").all():
         expander.click()
     for answer in answers:

@@ -13,9 +13,11 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
+from typing import Any, TypeVar
 
 import duckdb
 import pytest
@@ -41,6 +43,14 @@ def _load_room() -> ModuleType:
 
 
 load_room = _load_room()
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run on a thread of its own: Playwright's sync API, used by the browser tests
+    earlier in the same pytest process, leaves an event loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+T = TypeVar("T")
 LESSON = "learning-from-movements"  # the first lesson: where a participant lands after joining
 
 
@@ -98,7 +108,7 @@ def test_sigkill_mid_burst_keeps_every_confirmed_answer(tmp_path: Path) -> None:
             await person.tab.close()
         return people, results
 
-    people, results = asyncio.run(burst_then_kill())
+    people, results = run_async(burst_then_kill())
     submits = [r for r in results if isinstance(r, load_room.Submit)]
     confirmed = [s for s in submits if s.saved_after is not None]
     assert confirmed, "the server was killed before anything was confirmed"
@@ -119,7 +129,7 @@ def test_sigkill_mid_burst_keeps_every_confirmed_answer(tmp_path: Path) -> None:
             server.stop()
 
     first = people[confirmed[0].participant]
-    assert set(asyncio.run(come_back(first))) == set(first.sent_texts[0])
+    assert set(run_async(come_back(first))) == set(first.sent_texts[0])
 
     stored = stored_reflections(db)
     for submit in confirmed:
@@ -159,7 +169,7 @@ def test_a_second_app_on_the_same_file_is_refused_plainly_and_the_first_goes_on(
                 second.stop()
             first.stop()
 
-    shown, result = asyncio.run(two_apps())
+    shown, result = run_async(two_apps())
     assert len(shown) == 1 and "already open in another copy of the app" in shown[0]
     assert "Traceback" not in shown[0]
     assert result.saved_after is not None, "the first app must keep saving"
@@ -611,7 +621,7 @@ def test_backup_while_the_app_saves_then_restore(tmp_path: Path) -> None:
         finally:
             server.stop()
 
-    made, missing, while_running = asyncio.run(save_while_backing_up())
+    made, missing, while_running = run_async(save_while_backing_up())
     assert made.returncode == 0, made.stderr
     assert "by the running app" in made.stdout
     [copy] = sorted(backups.glob("workbook-*.duckdb"))
