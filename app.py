@@ -5,7 +5,7 @@ import streamlit as st
 from workbook.ui import context, session, style
 
 style.set_up_page()
-ctx = context.load()
+ctx = context.load_for_run()
 
 if ctx.lessons.problems:
     with st.expander(

@@ -377,3 +377,53 @@ def test_backup_is_a_consistent_copy_while_writes_go_on(store: Store, tmp_path: 
     restored.close()
     with pytest.raises(Exception, match="already exists"):
         store.backup(copy)
+
+
+def test_a_burst_of_forms_is_committed_in_few_batches_and_resaving_keeps_the_time(
+    store: Store,
+) -> None:
+    seats = [seated(store, group=f"T{i}") for i in range(40)]
+    barrier = threading.Barrier(len(seats))
+    errors: list[BaseException] = []
+
+    def save(seat: Seat) -> None:
+        try:
+            barrier.wait()
+            store.save_answers(
+                seat=seat,
+                lesson_id="l1",
+                round=1,
+                reflections=[reflection(f"{seat.group.name} p{i}", prompt=f"p{i}") for i in (1, 2)],
+                ratings=[rating(4, statement="s1"), rating(2, statement="s2")],
+            )
+        except BaseException as error:  # noqa: BLE001 - surfaced by the assertion below
+            errors.append(error)
+
+    batches_before = store._writer.batches
+    threads = [threading.Thread(target=save, args=(seat,)) for seat in seats]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert store._writer.batches - batches_before < len(seats)  # merged, not one commit each
+    for seat in seats:
+        texts = {r.text for r in store.group_reflections(seat.group.id)}
+        assert texts == {f"{seat.group.name} p1", f"{seat.group.name} p2"}
+        assert {(r.statement_id, r.value) for r in store.group_ratings(seat.group.id)} == {
+            ("s1", 4),
+            ("s2", 2),
+        }
+
+    seat = seats[0]
+    first = {r.prompt_id: r.updated_at for r in store.group_reflections(seat.group.id)}
+    time.sleep(0.01)
+    store.save_answers(
+        seat=seat,
+        lesson_id="l1",
+        round=1,
+        reflections=[reflection("T0 p1", prompt="p1"), reflection("changed", prompt="p2")],
+    )
+    again = {r.prompt_id: r for r in store.group_reflections(seat.group.id)}
+    assert again["p1"].updated_at == first["p1"]  # the same text: untouched
+    assert again["p2"].text == "changed" and again["p2"].updated_at > first["p2"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 import duckdb
@@ -108,6 +110,10 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 PROJECTOR_LINK_LIFETIME = dt.timedelta(hours=24)
 
+# How old a shared room signal may be (seconds). Changes made through this store are seen at
+# once (they drop the workshop's cached signal); the age only bounds anything else.
+ROOM_SIGNAL_MAX_AGE = 1.0
+
 # The round each group is on now: the live room shows the answers of that round.
 _CURRENT_ROUND = "JOIN groups g ON g.id = {table}.group_id AND {table}.round = g.current_round"
 
@@ -146,6 +152,26 @@ class LiveQueries(Database):
             [workshop_id],
         )
         return RoomSignal(row[0], int(row[1]), int(row[2])) if row else None
+
+    def shared_room_signal(self, workshop_id: int) -> RoomSignal | None:
+        """The room signal as the screens of a live room poll it: at most one database read
+        per workshop per ROOM_SIGNAL_MAX_AGE, however many screens poll (200 phones polling
+        every 1.5 s would otherwise be 133 reads a second). The facilitator's moves go through
+        this store and forget the cached signal, so they are seen on the next poll."""
+        now = time.monotonic()
+        cached = self._room_signals.get(workshop_id)
+        if cached is not None and now - cached[0] < ROOM_SIGNAL_MAX_AGE:
+            return cached[1]
+        signal = self.room_signal(workshop_id)
+        self._room_signals[workshop_id] = (now, signal)
+        return signal
+
+    @cached_property
+    def _room_signals(self) -> dict[int, tuple[float, RoomSignal | None]]:
+        return {}
+
+    def _room_changed(self, workshop_id: int) -> None:
+        self._room_signals.pop(workshop_id, None)
 
     def seen_room_step(self, participant_id: int) -> int | None:
         row = self._one(
@@ -204,6 +230,7 @@ class LiveQueries(Database):
             )
 
         self._write(work)
+        self._room_changed(workshop_id)
 
     def set_screen(self, *, workshop_id: int, screen: str) -> None:
         if screen not in (JOIN_SCREEN, STEP_SCREEN):
@@ -228,6 +255,7 @@ class LiveQueries(Database):
                 "UPDATE workshops SET pacing = ? WHERE id = ?", [pacing, workshop_id]
             )
         )
+        self._room_changed(workshop_id)
 
     def set_timer(self, *, workshop_id: int, timer: Timer) -> None:
         """Store a timer worked out by `workbook.live` (start, pause, resume, add time, stop)."""
@@ -295,7 +323,9 @@ class LiveQueries(Database):
                 self._update_room(cur, workshop_id, "answers_version = answers_version + 1", [])
             return after
 
-        return self._write(work)
+        after = self._write(work)
+        self._room_changed(workshop_id)
+        return after
 
     def closed_items(self, *, workshop_id: int, lesson_id: str) -> set[tuple[str, str]]:
         return {

@@ -42,10 +42,40 @@ from workbook.store.database import (
     Database,
     Migration,
     NotFoundError,
+    RowDelete,
+    RowUpsert,
     WriteFailedError,
     WrongJoinCodeError,
     name_key,
     utc_now,
+)
+
+# The columns of an answer row as `save_answers` writes them (the id comes from its sequence),
+# and the key an answer is upserted on: one per participant, lesson, item and round.
+REFLECTION_KEY = ("participant_id", "lesson_id", "prompt_id", "round")
+REFLECTION_COLUMNS = (
+    "workshop_id",
+    "group_id",
+    "participant_id",
+    "lesson_id",
+    "prompt_id",
+    "round",
+    "text",
+    "created_at",
+    "updated_at",
+)
+RATING_KEY = ("participant_id", "lesson_id", "statement_id", "round")
+RATING_COLUMNS = (
+    "workshop_id",
+    "group_id",
+    "participant_id",
+    "lesson_id",
+    "statement_id",
+    "key_finding",
+    "round",
+    "value",
+    "created_at",
+    "updated_at",
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -221,13 +251,6 @@ class WorkshopQueries(Database):
             return False
         return key_matches(key, row[0])
 
-    def set_step(self, *, workshop_id: int, step: int) -> None:
-        self._write(
-            lambda cur: cur.execute(
-                "UPDATE workshops SET current_step = ? WHERE id = ?", [max(0, step), workshop_id]
-            )
-        )
-
     # -- groups and participants --
 
     def groups(self, workshop_id: int) -> list[Group]:
@@ -365,50 +388,48 @@ class WorkshopQueries(Database):
         Saving the same answers twice changes nothing (an upsert on participant, lesson, item
         and round), so a double click or a resent form cannot duplicate anything.
         """
-        participant = seat.participant
+        # Written as row changes, which the writer merges with every other form saved in the
+        # same batch into one upsert per table: a burst of 200 forms costs a few statements,
+        # not 1,400 (bench/bench_writes.py, "rows"). An existing row is updated only when its
+        # text or value changed, so resaving leaves `updated_at` alone.
+        participant_id = seat.participant.id
         now = utc_now()
-        base = [seat.workshop.id, seat.group.id, participant.id]
-
-        def work(cur: duckdb.DuckDBPyConnection) -> None:
-            for reflection in reflections:
-                cur.execute(
-                    "INSERT INTO reflections VALUES (nextval('answer_ids'), ?, ?, ?, ?, ?, ?, ?,"
-                    " ?, ?) ON CONFLICT (participant_id, lesson_id, prompt_id, round) DO UPDATE"
-                    " SET text = excluded.text, updated_at = excluded.updated_at"
-                    " WHERE reflections.text <> excluded.text",
-                    [*base, lesson_id, reflection.prompt_id, round, reflection.text, now, now],
-                )
-            for rating in ratings:
-                cur.execute(
-                    "INSERT INTO ratings VALUES (nextval('answer_ids'), ?, ?, ?, ?, ?, ?, ?, ?,"
-                    " ?, ?) ON CONFLICT (participant_id, lesson_id, statement_id, round) DO UPDATE"
-                    " SET value = excluded.value, updated_at = excluded.updated_at"
-                    " WHERE ratings.value <> excluded.value",
-                    [
-                        *base,
-                        lesson_id,
-                        rating.statement_id,
-                        rating.key_finding.value,
-                        round,
-                        rating.value,
-                        now,
-                        now,
-                    ],
-                )
-            for prompt_id in cleared_prompts:
-                cur.execute(
-                    "DELETE FROM reflections WHERE participant_id = ? AND lesson_id = ?"
-                    " AND prompt_id = ? AND round = ?",
-                    [participant.id, lesson_id, prompt_id, round],
-                )
-            for statement_id in cleared_statements:
-                cur.execute(
-                    "DELETE FROM ratings WHERE participant_id = ? AND lesson_id = ?"
-                    " AND statement_id = ? AND round = ?",
-                    [participant.id, lesson_id, statement_id, round],
-                )
-
-        self._write(work)
+        base = (seat.workshop.id, seat.group.id, participant_id, lesson_id)
+        self._write_rows(
+            RowUpsert(
+                table="reflections",
+                key=REFLECTION_KEY,
+                columns=REFLECTION_COLUMNS,
+                rows=tuple((*base, r.prompt_id, round, r.text, now, now) for r in reflections),
+                update=("text", "updated_at"),
+                changed_when=("text",),
+                id_column="id",
+                id_sequence="answer_ids",
+            ),
+            RowUpsert(
+                table="ratings",
+                key=RATING_KEY,
+                columns=RATING_COLUMNS,
+                rows=tuple(
+                    (*base, r.statement_id, r.key_finding.value, round, r.value, now, now)
+                    for r in ratings
+                ),
+                update=("value", "updated_at"),
+                changed_when=("value",),
+                id_column="id",
+                id_sequence="answer_ids",
+            ),
+            RowDelete(
+                table="reflections",
+                key=REFLECTION_KEY,
+                keys=tuple((participant_id, lesson_id, p, round) for p in cleared_prompts),
+            ),
+            RowDelete(
+                table="ratings",
+                key=RATING_KEY,
+                keys=tuple((participant_id, lesson_id, s, round) for s in cleared_statements),
+            ),
+        )
 
     def saved_answers(self, *, participant_id: int, lesson_id: str, round: int) -> SavedAnswers:
         reflections = self._all(

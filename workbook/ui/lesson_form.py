@@ -86,7 +86,10 @@ _DRAFTS_JS = """
 """
 
 
+@st.fragment
 def render(store: Store, seat: Seat, lesson: Lesson) -> None:
+    """The form, as a fragment: "Save answers" reruns the form alone, not the whole page, so
+    a room of 200 pressing it in the same second costs 200 small runs (bench/RESULTS.md)."""
     if not lesson.prompts and not lesson.ratings:
         return
     round_ = seat.group.current_round

@@ -38,7 +38,7 @@ def step_now(store: Store, seat: Seat, total: int) -> int:
     own = clamp_step(seat.participant.current_step, total)
     if not follows_a_room(seat):
         return own
-    signal = store.room_signal(seat.workshop.id)
+    signal = store.shared_room_signal(seat.workshop.id)
     if signal is None:
         return own
     participant_id = seat.participant.id
@@ -66,9 +66,9 @@ def step_now(store: Store, seat: Seat, total: int) -> int:
 
 @st.fragment(run_every=PARTICIPANT_POLL_SECONDS)
 def follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
-    """One tiny read every 1.5 s; the whole page reruns only when something it shows changed."""
+    """One shared read every 1.5 s; the whole page reruns only when something it shows changed."""
     workshop_id = seat.workshop.id
-    signal = store.room_signal(workshop_id)
+    signal = store.shared_room_signal(workshop_id)
     previous: RoomSignal | None = st.session_state.get(_signal_key(workshop_id))
     if must_redraw(previous, signal):
         st.rerun(scope="app")
