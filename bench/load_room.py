@@ -862,7 +862,12 @@ async def fill_room(
                     await person.tab.wait_for(on_step(step + 1), timeout=120)
                     moves.append(time.perf_counter() - moved_at)
                 except ProtocolError as error:
-                    errors.append(f"move {person.index} to step {step + 1}: {error}")
+                    elements = person.tab.elements.values()
+                    shown = sorted({e.WhichOneof("type") or "" for e in elements})
+                    errors.append(
+                        f"move {person.index} to step {step + 1}: {error}; shown: {shown};"
+                        " last messages: " + " | ".join(person.tab.trace[-10:])
+                    )
 
             await asyncio.gather(*(follow_room(p) for p in seated))
     held = sum(1 for p in people if not p.tab.closed)
