@@ -5,7 +5,7 @@ from pydantic import ValidationError
 
 from workbook.models import JoinRequest, WorkshopCreate, plain_errors
 from workbook.store import StoreError
-from workbook.ui import context, session
+from workbook.ui import context, resources, session
 from workbook.ui.text import user_heading
 from workbook.ui.widgets import show_errors
 
@@ -80,8 +80,9 @@ with join_tab:
             if workshop.shares_with_funders:
                 st.info(
                     "This workshop shares answers with its funders **in aggregate only**: figures "
-                    "from fewer than 5 groups are never shown, and your words are quoted only "
-                    "if you tick the box below, never with your name or group.",
+                    f"from fewer than {resources.settings().min_group_size} groups are never "
+                    "shown, and your words are quoted only if you tick the box below, never "
+                    "with your name or group.",
                     icon=":material/visibility:",
                 )
             else:

@@ -280,3 +280,25 @@ def test_a_locked_database_gets_one_plain_sentence(app_db: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_joining_a_sharing_workshop_names_the_configured_minimum(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBOOK_MIN_GROUP_SIZE", "7")
+    get_settings.cache_clear()
+    facilitator = fresh().run()
+    text_input(facilitator, "Workshop title").input("Shared day")
+    text_input(facilitator, "Cause or movement").input("Rare disease")
+    next(box for box in facilitator.checkbox if "funders" in box.label).check()
+    button(facilitator, "Create workshop").click()
+    facilitator.run()
+    code_html = [h for h in facilitator.get("html") if "wb-code" in str(h.proto)]
+    code = str(code_html[0].proto).split('class=\\"wb-code\\">')[1][:7]
+
+    participant = fresh().run()
+    text_input(participant, "Workshop code").input(code)
+    button(participant, "Find workshop").click()
+    participant.run()
+    notices = [info.value for info in participant.info]
+    assert any("fewer than 7 groups" in notice for notice in notices), notices
