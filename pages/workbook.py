@@ -45,6 +45,7 @@ def step_buttons(where: str) -> None:
 
 seat_header(seat)
 if pacing.follows_a_room(seat):
+    pacing.watchdog(step)
     pacing.follow_the_room(ctx.store, seat, step, len(lessons))
 st.progress((step + 1) / len(lessons), text=step_label(step, len(lessons), lesson.title))
 with st.sidebar:

@@ -334,3 +334,42 @@ def test_hundreds_of_answers_and_a_rating_read_well_on_the_projector(
     )
     expect(projector.get_by_test_id("wbp-prompt")).to_have_count(0)
     assert "Traceback" not in server.log()
+
+
+def test_a_phone_left_behind_by_a_lost_redraw_reloads_itself_onto_the_room(
+    browser: Browser, server: Server
+) -> None:
+    console = context(browser, 1440, 900).new_page()
+    console.goto(server.url + "/")
+    console.get_by_role("tab", name="Start a workshop").click()
+    console.get_by_role("textbox", name="Workshop title").fill("Watchdog day")
+    console.get_by_role("textbox", name="Cause or movement").fill("Global mental health")
+    console.get_by_role("button", name="Create workshop").click()
+    code = console.locator(".wb-code").inner_text()
+    key = console.locator("[data-testid='stCode'] code").first.inner_text()
+    sign_in(console, server, code, key)
+    phone = join_as(browser, server, code, "Watchdog table")
+    draft = "Half a thought that must survive a reload"
+    phone.locator("textarea").first.fill(draft)
+
+    # What a dropped redraw leaves behind: the server drew step 2 (the polling fragment says
+    # so), while the page still shows what it drew before. Simulate it on the page's marker.
+    expect(phone.locator(".wb-room-beat")).to_have_attribute("data-step", "0")
+    phone.evaluate(
+        "() => { window.__beforeReload = true;"
+        " document.querySelector('.wb-page-step').dataset.step = '5'; }"
+    )
+    phone.wait_for_function("() => window.__beforeReload === undefined", timeout=15_000)
+    expect(phone.get_by_text(re.compile(r"^Step 1 of"))).to_be_visible()
+    expect(phone.locator("textarea").first).to_have_value(draft)  # the draft came back
+
+    # A page whose polling went silent (its timer lost) reloads too, once it has been quiet
+    # for WATCHDOG_SILENCE_MS while visible and connected. (Forget the last reload: the
+    # watchdog reloads at most once every 30 s.)
+    phone.evaluate(
+        "() => { window.__beforeReload = true; sessionStorage.removeItem('wb-watchdog-reload');"
+        " WebSocket.prototype.send = () => {}; }"
+    )
+    phone.wait_for_function("() => window.__beforeReload === undefined", timeout=30_000)
+    expect(phone.get_by_text(re.compile(r"^Step 1 of"))).to_be_visible()
+    expect(phone.locator(".wb-room-beat")).to_be_attached()

@@ -8,6 +8,8 @@ another step are kept by the lesson form itself.)
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from workbook.live import (
@@ -20,6 +22,68 @@ from workbook.live import (
 from workbook.progress import clamp_step
 from workbook.records import Seat
 from workbook.store import Store
+
+# A watchdog in the participant's browser, for a Streamlit race we cannot fix from here: under
+# load, a fragment's poll can arrive just as the full run that moved the page to the room's new
+# step ends, and Streamlit then drops the rest of that run's messages (AppSession ignores
+# events from a script runner it has replaced). The server believes the page shows the new
+# step; the phone still shows the old one, or its polling timer is gone. bench/browser_room.py
+# saw 5 of 20 phones stay behind this way. The page marks the step it drew and the polling
+# fragment marks the step the server drew and a heartbeat; when they disagree for a few
+# seconds, or the heartbeat stops while the tab is visible and connected, the watchdog
+# reloads the page. The URL brings the person back to their seat and step, and half-typed
+# answers come back from the lesson form's drafts. At most one reload every 30 s.
+WATCHDOG_MISMATCH_MS = 5_000
+WATCHDOG_SILENCE_MS = 15_000
+_WATCHDOG = """
+<div class="wb-page-step" data-step="%(step)d" hidden></div>
+<script>
+(() => {
+  if (window.__wbWatchdog) return;
+  window.__wbWatchdog = true;
+  const MISMATCH_MS = %(mismatch)d, SILENCE_MS = %(silence)d, GAP_MS = 30000;
+  let lastBeat = null, beatAt = performance.now(), mismatchAt = null;
+  const reload = () => {
+    const last = Number(sessionStorage.getItem("wb-watchdog-reload") || 0);
+    if (Date.now() - last < GAP_MS) return;
+    sessionStorage.setItem("wb-watchdog-reload", String(Date.now()));
+    location.reload();
+  };
+  document.addEventListener("visibilitychange", () => {
+    beatAt = performance.now();
+    mismatchAt = null;
+  });
+  setInterval(() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    const beat = document.querySelector(".wb-room-beat");
+    const page = document.querySelector(".wb-page-step");
+    const now = performance.now();
+    if (!app || !beat || !page || document.visibilityState !== "visible"
+        || app.dataset.testConnectionState !== "CONNECTED") {
+      beatAt = now;
+      mismatchAt = null;
+      return;
+    }
+    if (beat.dataset.beat !== lastBeat) { lastBeat = beat.dataset.beat; beatAt = now; }
+    if (beat.dataset.step !== page.dataset.step) { mismatchAt = mismatchAt ?? now; }
+    else { mismatchAt = null; }
+    if (now - beatAt > SILENCE_MS || (mismatchAt !== null && now - mismatchAt > MISMATCH_MS)) {
+      reload();
+    }
+  }, 1000);
+})();
+</script>
+"""
+
+
+def watchdog(step: int) -> None:
+    """Mark the step this page drew, and start the browser's watchdog (see _WATCHDOG)."""
+    st.html(
+        _WATCHDOG
+        % {"step": step, "mismatch": WATCHDOG_MISMATCH_MS, "silence": WATCHDOG_SILENCE_MS},
+        unsafe_allow_javascript=True,
+        width="content",
+    )
 
 
 def _signal_key(workshop_id: int) -> str:
@@ -72,6 +136,12 @@ def follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
     previous: RoomSignal | None = st.session_state.get(_signal_key(workshop_id))
     if must_redraw(previous, signal):
         st.rerun(scope="app")
+    # The step the server drew on this page, and a heartbeat, for the browser's watchdog.
+    st.html(
+        f'<div class="wb-room-beat" data-step="{step}" data-beat="{time.monotonic_ns()}" hidden>'
+        "</div>",
+        width="content",
+    )
     if signal is None or signal.pacing != FOLLOW:
         return
     room_step = clamp_step(signal.current_step, total)
