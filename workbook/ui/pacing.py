@@ -43,10 +43,11 @@ _WATCHDOG = """
   window.__wbWatchdog = true;
   const MISMATCH_MS = %(mismatch)d, SILENCE_MS = %(silence)d, GAP_MS = 30000;
   let lastBeat = null, beatAt = performance.now(), mismatchAt = null;
-  const reload = () => {
+  const reload = (why) => {
     const last = Number(sessionStorage.getItem("wb-watchdog-reload") || 0);
     if (Date.now() - last < GAP_MS) return;
     sessionStorage.setItem("wb-watchdog-reload", String(Date.now()));
+    sessionStorage.setItem("wb-watchdog-why", why);
     location.reload();
   };
   document.addEventListener("visibilitychange", () => {
@@ -64,11 +65,18 @@ _WATCHDOG = """
       mismatchAt = null;
       return;
     }
+    // While a run is drawing, the two marks may differ for a moment and the heartbeat may
+    // pause: count a disagreement only between runs, and allow a running page four times
+    // the silence (a run that never finishes is also a page left behind).
+    const idle = app.dataset.testScriptState === "notRunning";
     if (beat.dataset.beat !== lastBeat) { lastBeat = beat.dataset.beat; beatAt = now; }
-    if (beat.dataset.step !== page.dataset.step) { mismatchAt = mismatchAt ?? now; }
+    if (idle && beat.dataset.step !== page.dataset.step) { mismatchAt = mismatchAt ?? now; }
     else { mismatchAt = null; }
-    if (now - beatAt > SILENCE_MS || (mismatchAt !== null && now - mismatchAt > MISMATCH_MS)) {
-      reload();
+    const silence = idle ? SILENCE_MS : 4 * SILENCE_MS;
+    if (now - beatAt > silence) {
+      reload(`silent ${Math.round((now - beatAt) / 1000)} s, ${app.dataset.testScriptState}`);
+    } else if (mismatchAt !== null && now - mismatchAt > MISMATCH_MS) {
+      reload(`page drew step ${page.dataset.step}, server drew ${beat.dataset.step}`);
     }
   }, 1000);
 })();
