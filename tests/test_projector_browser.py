@@ -26,7 +26,7 @@ from workbook.live import PROMPT, RATING, Focus
 from workbook.models import JoinRequest, RatingIn, ReflectionIn, WorkshopCreate
 from workbook.store import Store
 
-from .conftest import SCREENSHOTS, Server, free_port
+from .conftest import SCREENSHOTS, Server, free_port, settle
 
 pytestmark = pytest.mark.browser
 
@@ -318,6 +318,7 @@ def test_hundreds_of_answers_and_a_rating_read_well_on_the_projector(
 
     console = context(browser, 1440, 900).new_page()
     sign_in(console, server, code, key)
+    settle(console)
     statement = lessons.lessons[2].ratings[0]
     console.locator(f".st-key-facilitator_show_rating_{statement.id} button").click()
     expect(projector.get_by_test_id("wbp-prompt")).to_have_text(statement.text, timeout=LIVE)

@@ -43,6 +43,7 @@ CLOSED_NOTE = "The facilitator has closed answers to this one for now."
 # A draft equal to what the server shows is dropped: it was saved.
 _DRAFTS_JS = """
 <div id="wb-drafts" data-scope="%(scope)s" hidden></div>
+<style>[data-testid="stElementContainer"]:has(#wb-drafts) { display: none; }</style>
 <script>
 (() => {
   const PREFIX = "st-key-answer_";

@@ -37,6 +37,11 @@ WATCHDOG_MISMATCH_MS = 5_000
 WATCHDOG_SILENCE_MS = 15_000
 _WATCHDOG = """
 <div class="wb-page-step" data-step="%(step)d" hidden></div>
+<style>
+  /* The marks are for the watchdog only: take their element boxes out of the layout. */
+  [data-testid="stElementContainer"]:has(.wb-page-step),
+  [data-testid="stElementContainer"]:has(.wb-room-beat) { display: none; }
+</style>
 <script>
 (() => {
   if (window.__wbWatchdog) return;
