@@ -1,8 +1,8 @@
 """Times many session threads saving answers at once, three ways:
 
-- `writer`: `Store.save_answers` as it is (one writer thread, batched commits, one upsert
-  statement per answer);
-- `rows`: the same answers as set-based row changes (`Database._write_rows`), which the writer
+- `writer`: through the one writer thread (batched commits), one upsert statement per answer:
+  `Store.save_answers` as it was before row changes;
+- `rows`: `Store.save_answers` as it is: the answers as set-based row changes, which the writer
   merges across every form in a batch into one statement per table;
 - `naive` (with --naive): each thread committing on its own cursor, the path before the writer.
 
@@ -43,7 +43,7 @@ from workbook.models import (  # noqa: E402
 )
 from workbook.records import Seat  # noqa: E402
 from workbook.store import Store  # noqa: E402
-from workbook.store.database import RowDelete, RowUpsert, utc_now  # noqa: E402
+from workbook.store.database import utc_now  # noqa: E402
 
 PROMPTS = ("what-we-learned", "who-is-missing", "next-step")
 STATEMENTS = ("we-listen", "we-plan", "we-share")
@@ -88,73 +88,26 @@ def answers(thread: int, save: int) -> tuple[list[ReflectionIn], list[RatingIn]]
     return reflections, ratings
 
 
-REFLECTION_KEY = ("participant_id", "lesson_id", "prompt_id", "round")
-RATING_KEY = ("participant_id", "lesson_id", "statement_id", "round")
-
-
-def save_as_rows(
-    store: Store,
-    seat: Seat,
-    lesson_id: str,
-    reflections: list[ReflectionIn],
-    ratings: list[RatingIn],
-    cleared_prompts: tuple[str, ...] = (),
+def upsert_statements(
+    cur: duckdb.DuckDBPyConnection, seat: Seat, lesson_id: str, reflections: list, ratings: list
 ) -> None:
-    """What `save_answers` does, written as row changes (the change proposed for
-    workbook/store/workshops.py): same upserts, same "update only if changed" rule."""
+    """One upsert statement per answer: how `save_answers` wrote before row changes."""
     now = utc_now()
-    base = (seat.workshop.id, seat.group.id, seat.participant.id)
-    store._write_rows(
-        RowUpsert(
-            table="reflections",
-            key=REFLECTION_KEY,
-            columns=(
-                "workshop_id",
-                "group_id",
-                "participant_id",
-                "lesson_id",
-                "prompt_id",
-                "round",
-                "text",
-                "created_at",
-                "updated_at",
-            ),
-            rows=tuple((*base, lesson_id, r.prompt_id, 1, r.text, now, now) for r in reflections),
-            update=("text", "updated_at"),
-            changed_when=("text",),
-            id_column="id",
-            id_sequence="answer_ids",
-        ),
-        RowUpsert(
-            table="ratings",
-            key=RATING_KEY,
-            columns=(
-                "workshop_id",
-                "group_id",
-                "participant_id",
-                "lesson_id",
-                "statement_id",
-                "key_finding",
-                "round",
-                "value",
-                "created_at",
-                "updated_at",
-            ),
-            rows=tuple(
-                (*base, lesson_id, r.statement_id, r.key_finding.value, 1, r.value, now, now)
-                for r in ratings
-            ),
-            update=("value", "updated_at"),
-            changed_when=("value",),
-            id_column="id",
-            id_sequence="answer_ids",
-        ),
-        RowDelete(
-            table="reflections",
-            key=REFLECTION_KEY,
-            keys=tuple((seat.participant.id, lesson_id, p, 1) for p in cleared_prompts),
-        ),
-    )
+    base = [seat.workshop.id, seat.group.id, seat.participant.id]
+    for r in reflections:
+        cur.execute(
+            "INSERT INTO reflections VALUES (nextval('answer_ids'), ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?) ON CONFLICT (participant_id, lesson_id, prompt_id, round)"
+            " DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+            [*base, lesson_id, r.prompt_id, 1, r.text, now, now],
+        )
+    for r in ratings:
+        cur.execute(
+            "INSERT INTO ratings VALUES (nextval('answer_ids'), ?, ?, ?, ?, ?, ?, 1,"
+            " ?, ?, ?) ON CONFLICT (participant_id, lesson_id, statement_id, round)"
+            " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            [*base, lesson_id, r.statement_id, r.key_finding.value, r.value, now, now],
+        )
 
 
 def naive_save(con: duckdb.DuckDBPyConnection) -> Callable[[Seat, str, list, list], None]:
@@ -162,26 +115,11 @@ def naive_save(con: duckdb.DuckDBPyConnection) -> Callable[[Seat, str, list, lis
     Concurrent upserts then conflict in DuckDB and are retried here until they commit."""
 
     def save(seat: Seat, lesson_id: str, reflections: list, ratings: list) -> None:
-        now = utc_now()
-        base = [seat.workshop.id, seat.group.id, seat.participant.id]
         for _attempt in range(1000):
             cur = con.cursor()
             try:
                 cur.begin()
-                for r in reflections:
-                    cur.execute(
-                        "INSERT INTO reflections VALUES (nextval('answer_ids'), ?, ?, ?, ?, ?, ?,"
-                        " ?, ?, ?) ON CONFLICT (participant_id, lesson_id, prompt_id, round)"
-                        " DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
-                        [*base, lesson_id, r.prompt_id, 1, r.text, now, now],
-                    )
-                for r in ratings:
-                    cur.execute(
-                        "INSERT INTO ratings VALUES (nextval('answer_ids'), ?, ?, ?, ?, ?, ?, 1,"
-                        " ?, ?, ?) ON CONFLICT (participant_id, lesson_id, statement_id, round)"
-                        " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                        [*base, lesson_id, r.statement_id, r.key_finding.value, r.value, now, now],
-                    )
+                upsert_statements(cur, seat, lesson_id, reflections, ratings)
                 cur.commit()
                 return
             except duckdb.TransactionException:
@@ -206,10 +144,12 @@ def run(threads: int, saves: int, *, path: str) -> dict[str, float]:
             def save(seat: Seat, lesson_id: str, reflections: list, ratings: list) -> None:
                 direct(seat, lesson_id, reflections, ratings)
 
-        elif path == "rows":
+        elif path == "writer":
 
             def save(seat: Seat, lesson_id: str, reflections: list, ratings: list) -> None:
-                save_as_rows(store, seat, lesson_id, reflections, ratings)
+                store._write(
+                    lambda cur: upsert_statements(cur, seat, lesson_id, reflections, ratings)
+                )
 
         else:
 

@@ -32,6 +32,7 @@ if str(ROOT) not in sys.path:
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from tests.conftest import CHROMIUM_ARGS, Server, free_port, settle  # noqa: E402
+from tests.test_projector_browser import sign_in, start_workshop  # noqa: E402
 from workbook.lessons import load_lessons  # noqa: E402
 
 FOLLOW_SECONDS = 60.0
@@ -77,17 +78,8 @@ def main() -> int:
             )
             console = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
             console.set_default_timeout(60_000)
-            console.goto(server.url + "/")
-            console.get_by_role("tab", name="Start a workshop").click()
-            console.get_by_role("textbox", name="Workshop title").fill("Browser room")
-            console.get_by_role("textbox", name="Cause or movement").fill("Bench")
-            console.get_by_role("button", name="Create workshop").click()
-            code = console.locator(".wb-code").inner_text()
-            key = console.locator("[data-testid='stCode'] code").first.inner_text()
-            console.goto(server.url + "/facilitator")
-            console.get_by_role("textbox", name="Workshop code").fill(code)
-            console.get_by_label("Facilitator key").fill(key)
-            console.get_by_role("button", name="Sign in").click()
+            code, key = start_workshop(console, server, "Browser room", "Bench")
+            sign_in(console, server, code, key)
             expect(console.get_by_role("button", name="Next step")).to_be_visible()
 
             phones: list[Page] = []

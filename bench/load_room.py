@@ -36,12 +36,9 @@ import os
 import platform
 import random
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlencode
@@ -57,6 +54,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.Element_pb2 import Element  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
+
+from tests.conftest import Server  # noqa: E402
 
 FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
 SAVED_PREFIX = "Saved "
@@ -463,87 +462,6 @@ class Participant:
 # --- the server -----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class AppServer:
-    """`streamlit run app.py` on a free port and a given database file."""
-
-    def __init__(
-        self,
-        db: Path,
-        *,
-        port: int | None = None,
-        env: dict[str, str] | None = None,
-        flags: Iterable[str] = (),
-    ) -> None:
-        self.db = db
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = db.with_name(db.stem + f"-{self.port}.log")
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(self.port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                *(
-                    f"--{flag.replace('=', ' ', 1)}".split(" ", 1)[i]
-                    for flag in flags
-                    for i in (0, 1)
-                ),
-            ],
-            cwd=ROOT,
-            env={**os.environ, "WORKBOOK_DB": str(db), **(env or {})},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        self.pid = self.process.pid
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited early:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=1) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("streamlit did not answer its health check within 60 s")
-
-    def log(self) -> str:
-        self._log.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-
-    def kill(self) -> None:
-        """SIGKILL: no atexit, no clean close, as when the laptop's power cord is pulled."""
-        self.process.kill()
-        self.process.wait()
-        self._log.close()
-
-
 @dataclasses.dataclass
 class Sample:
     at: float
@@ -923,7 +841,7 @@ async def main_async(options: argparse.Namespace) -> int:
     folder = Path(tempfile.mkdtemp(prefix="load-room-"))
     db = folder / "room.duckdb"
     room = set_up_room(db)
-    server = AppServer(db, flags=options.flag)
+    server = Server(db, flags=options.flag)
     sampler = ProcessSampler(server.pid)
     stop = asyncio.Event()
     sampling = asyncio.create_task(sampler.run(stop))

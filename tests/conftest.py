@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -49,15 +49,26 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path, port: int) -> None:
+    """`streamlit run app.py` on a free port and a given database file, as a newcomer runs it;
+    used by the browser tests, the fault tests and the benchmarks in bench/."""
+
+    def __init__(
+        self,
+        db: Path,
+        port: int | None = None,
+        *,
+        env: dict[str, str] | None = None,
+        flags: Iterable[str] = (),
+    ) -> None:
         self.db = db
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "WORKBOOK_DB": str(db)}
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
         # A file, not a pipe: nobody reads the pipe while tests run, and a full pipe would
         # block the server.
-        self.log_path = db.with_suffix(".log")
+        self.log_path = db.with_name(f"{db.stem}-{self.port}.log")
         self._log = self.log_path.open("wb")
+        # Streamlit options as OPTION=VALUE, e.g. runner.postScriptGC=false.
+        options = [part for flag in flags for part in f"--{flag}".split("=", 1)]
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -66,17 +77,19 @@ class Server:
                 "run",
                 str(PROJECT_ROOT / "app.py"),
                 "--server.port",
-                str(port),
+                str(self.port),
                 "--server.address",
                 "127.0.0.1",
                 "--server.headless",
                 "true",
+                *options,
             ],
             cwd=PROJECT_ROOT,
-            env=env,
+            env={**os.environ, "WORKBOOK_DB": str(db), **(env or {})},
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
+        self.pid = self.process.pid
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -91,17 +104,24 @@ class Server:
         raise RuntimeError("streamlit did not answer its health check within 60 s")
 
     def log(self) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._log.close()
+
+    def kill(self) -> None:
+        """SIGKILL: no atexit, no clean close, as when the laptop's power cord is pulled."""
+        self.process.kill()
+        self.process.wait()
         self._log.close()
 
 

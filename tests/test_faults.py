@@ -28,6 +28,14 @@ from workbook.config import PROJECT_ROOT
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
 from workbook.store import Store, StoreUnavailableError, WriteFailedError
 from workbook.store.database import RowDelete, RowUpsert, utc_now
+from workbook.store.workshops import (
+    RATING_COLUMNS,
+    RATING_KEY,
+    REFLECTION_COLUMNS,
+    REFLECTION_KEY,
+)
+
+from .conftest import Server
 
 
 def _load_room() -> ModuleType:
@@ -50,6 +58,8 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
     earlier in the same pytest process, leaves an event loop running in the main thread."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
 T = TypeVar("T")
 LESSON = "learning-from-movements"  # the first lesson: where a participant lands after joining
 
@@ -90,7 +100,7 @@ def test_sigkill_mid_burst_keeps_every_confirmed_answer(tmp_path: Path) -> None:
     code = load_room.create_workshop(db)
 
     async def burst_then_kill() -> tuple[list, list]:
-        server = load_room.AppServer(db)
+        server = Server(db)
         try:
             people = await seat_people(server.url, code, 12)
             saving = [asyncio.create_task(p.submit_answers(0)) for p in people]
@@ -116,7 +126,7 @@ def test_sigkill_mid_burst_keeps_every_confirmed_answer(tmp_path: Path) -> None:
 
     # Restart on the same file: it opens cleanly and serves a confirmed participant's answers.
     async def come_back(person: object) -> list[str]:
-        server = load_room.AppServer(db)
+        server = Server(db)
         try:
             tab = load_room.Tab(server.url)
             tab.query_string = person.tab.query_string  # type: ignore[attr-defined]
@@ -149,11 +159,11 @@ def test_a_second_app_on_the_same_file_is_refused_plainly_and_the_first_goes_on(
     code = load_room.create_workshop(db)
 
     async def two_apps() -> tuple[list[str], object]:
-        first = load_room.AppServer(db)
+        first = Server(db)
         second = None
         try:
             [person] = await seat_people(first.url, code, 1)  # the first app holds the file now
-            second = load_room.AppServer(db)
+            second = Server(db)
             visitor = load_room.Tab(second.url)
             await visitor.open()
             shown = visitor.alerts()
@@ -383,27 +393,13 @@ def test_a_log_that_cannot_be_written_refuses_saves_and_recovers(tmp_path: Path)
 # --- the writer under a burst: merged row changes --------------------------------------------
 
 
-KEY = ("participant_id", "lesson_id", "prompt_id", "round")
-COLUMNS = (
-    "workshop_id",
-    "group_id",
-    "participant_id",
-    "lesson_id",
-    "prompt_id",
-    "round",
-    "text",
-    "created_at",
-    "updated_at",
-)
-
-
 def reflection_rows(seat: object, texts: dict[str, str]) -> RowUpsert:
     now = utc_now()
     base = (seat.workshop.id, seat.group.id, seat.participant.id)  # type: ignore[attr-defined]
     return RowUpsert(
         table="reflections",
-        key=KEY,
-        columns=COLUMNS,
+        key=REFLECTION_KEY,
+        columns=REFLECTION_COLUMNS,
         rows=tuple((*base, "l1", prompt, 1, text, now, now) for prompt, text in texts.items()),
         update=("text", "updated_at"),
         changed_when=("text",),
@@ -456,9 +452,13 @@ def test_in_one_batch_the_last_change_to_a_row_wins(store: Store) -> None:
     # One task: upsert a, delete b, upsert b again, delete c; then check the result.
     store._write_rows(
         reflection_rows(seat, {"a": "second"}),
-        RowDelete(table="reflections", key=KEY, keys=((seat.participant.id, "l1", "b", 1),)),
+        RowDelete(
+            table="reflections", key=REFLECTION_KEY, keys=((seat.participant.id, "l1", "b", 1),)
+        ),
         reflection_rows(seat, {"b": "back"}),
-        RowDelete(table="reflections", key=KEY, keys=((seat.participant.id, "l1", "c", 1),)),
+        RowDelete(
+            table="reflections", key=REFLECTION_KEY, keys=((seat.participant.id, "l1", "c", 1),)
+        ),
     )
     saved = store.saved_answers(participant_id=seat.participant.id, lesson_id="l1", round=1)
     assert saved.reflections == {"a": "second", "b": "back"}
@@ -483,19 +483,8 @@ def test_one_bad_row_in_a_merged_batch_fails_only_its_own_save(store: Store) -> 
         value = 9 if n == 5 else 3  # the CHECK (value BETWEEN 1 AND 5) refuses 9
         change = RowUpsert(
             table="ratings",
-            key=("participant_id", "lesson_id", "statement_id", "round"),
-            columns=(
-                "workshop_id",
-                "group_id",
-                "participant_id",
-                "lesson_id",
-                "statement_id",
-                "key_finding",
-                "round",
-                "value",
-                "created_at",
-                "updated_at",
-            ),
+            key=RATING_KEY,
+            columns=RATING_COLUMNS,
             rows=(
                 (
                     workshop.id,
@@ -591,7 +580,7 @@ def test_backup_while_the_app_saves_then_restore(tmp_path: Path) -> None:
     code = load_room.create_workshop(db)
 
     async def save_while_backing_up() -> tuple[subprocess.CompletedProcess[str], ...]:
-        server = load_room.AppServer(db, env={"WORKBOOK_BACKUP_DIR": str(backups)})
+        server = Server(db, env={"WORKBOOK_BACKUP_DIR": str(backups)})
         try:
             people = await seat_people(server.url, code, 6)
 

@@ -100,6 +100,18 @@ def join_as(browser: Browser, server: Server, code: str, group: str) -> Page:
     return phone
 
 
+def start_workshop(console: Page, server: Server, title: str, cause: str) -> tuple[str, str]:
+    """Start a facilitated workshop on the start page; its join code and facilitator key."""
+    console.goto(server.url + "/")
+    console.get_by_role("tab", name="Start a workshop").click()
+    console.get_by_role("textbox", name="Workshop title").fill(title)
+    console.get_by_role("textbox", name="Cause or movement").fill(cause)
+    console.get_by_role("button", name="Create workshop").click()
+    code = console.locator(".wb-code").inner_text()
+    key = console.locator("[data-testid='stCode'] code").first.inner_text()
+    return code, key
+
+
 def sign_in(console: Page, server: Server, code: str, key: str) -> str:
     console.goto(server.url + "/facilitator")
     console.get_by_role("textbox", name="Workshop code").fill(code)
@@ -117,13 +129,7 @@ def test_the_live_room_moves_reveals_and_moderates_within_seconds(
 ) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     console = context(browser, 1440, 900).new_page()
-    console.goto(server.url + "/")
-    console.get_by_role("tab", name="Start a workshop").click()
-    console.get_by_role("textbox", name="Workshop title").fill("Spring organisers' day")
-    console.get_by_role("textbox", name="Cause or movement").fill("Housing justice")
-    console.get_by_role("button", name="Create workshop").click()
-    code = console.locator(".wb-code").inner_text()
-    key = console.locator("[data-testid='stCode'] code").first.inner_text()
+    code, key = start_workshop(console, server, "Spring organisers' day", "Housing justice")
     projector_url = sign_in(console, server, code, key)
 
     projector = context(browser, 1920, 1080).new_page()
@@ -341,13 +347,7 @@ def test_a_phone_left_behind_by_a_lost_redraw_reloads_itself_onto_the_room(
     browser: Browser, server: Server
 ) -> None:
     console = context(browser, 1440, 900).new_page()
-    console.goto(server.url + "/")
-    console.get_by_role("tab", name="Start a workshop").click()
-    console.get_by_role("textbox", name="Workshop title").fill("Watchdog day")
-    console.get_by_role("textbox", name="Cause or movement").fill("Global mental health")
-    console.get_by_role("button", name="Create workshop").click()
-    code = console.locator(".wb-code").inner_text()
-    key = console.locator("[data-testid='stCode'] code").first.inner_text()
+    code, key = start_workshop(console, server, "Watchdog day", "Global mental health")
     sign_in(console, server, code, key)
     phone = join_as(browser, server, code, "Watchdog table")
     draft = "Half a thought that must survive a reload"

@@ -22,6 +22,7 @@ from typing import Any, Final, TypeVar
 from pydantic import ValidationError
 
 from workbook.models import (
+    STAKEHOLDER_FIELDS,
     STAKEHOLDER_KINDS,
     SpectrumBand,
     Stakeholder,
@@ -39,18 +40,7 @@ from workbook.stakeholders import (
 )
 
 # The stakeholder fields, in worksheet and file order.
-FIELDS: Final = (
-    "name",
-    "kind",
-    "influence",
-    "band",
-    "target_band",
-    "tie",
-    "energy_hours",
-    "note",
-    "not_our_battle",
-    "must_invest",
-)
+FIELDS: Final = STAKEHOLDER_FIELDS
 _TEXT_FIELDS: Final = ("name", "note")
 _FLAGS: Final = ("not_our_battle", "must_invest")
 

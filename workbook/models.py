@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from pydantic import (
     AfterValidator,
@@ -252,6 +252,10 @@ class StakeholderIn(_In):
     note: Note = Field(default="", title="Note")
     not_our_battle: bool = False
     must_invest: bool = False
+
+
+# A stakeholder's fields in order: the worksheet's and the files' columns, and the table's.
+STAKEHOLDER_FIELDS: Final = tuple(StakeholderIn.model_fields)
 
 
 class TieIn(_In):

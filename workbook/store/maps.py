@@ -10,6 +10,7 @@ from typing import Any, Final
 import duckdb
 
 from workbook.models import (
+    STAKEHOLDER_FIELDS,
     SpectrumBand,
     Stakeholder,
     StakeholderIn,
@@ -314,18 +315,7 @@ class MapQueries(Database):
 # --- inside a transaction -----------------------------------------------------------------------
 
 # Stakeholder columns a save may write, in table order (each is a StakeholderIn field).
-_COLUMNS: Final = (
-    "name",
-    "kind",
-    "influence",
-    "band",
-    "target_band",
-    "tie",
-    "energy_hours",
-    "note",
-    "not_our_battle",
-    "must_invest",
-)
+_COLUMNS: Final = STAKEHOLDER_FIELDS
 _SELECT_STAKEHOLDER: Final = "SELECT id, " + ", ".join(_COLUMNS) + " FROM stakeholders"
 
 
