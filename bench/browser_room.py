@@ -132,8 +132,12 @@ def main() -> int:
                             phone.locator("[data-testid='stProgress']").all_inner_texts()
                             + phone.locator("h1").all_inner_texts()
                             + [
-                                str(phone.locator(".wb-page-step").first.get_attribute("data-step")),
-                                str(phone.locator(".wb-room-beat").first.get_attribute("data-step")),
+                                str(
+                                    phone.locator(".wb-page-step").first.get_attribute("data-step")
+                                ),
+                                str(
+                                    phone.locator(".wb-room-beat").first.get_attribute("data-step")
+                                ),
                                 str(phone.locator("[data-stale='true']").count()),
                             ]
                         )

@@ -297,6 +297,37 @@ def test_the_shared_room_signal_sees_the_facilitator_at_once_and_reads_rarely(
     assert store.shared_room_signal(9999) is None
 
 
+def test_every_change_a_room_must_redraw_for_is_announced_once_committed(
+    store: Store,
+) -> None:
+    workshop = make_workshop(store)
+    heard: list[tuple[int, int]] = []
+    store.on_room_change(lambda wid: heard.append((wid, store.room_signal(wid).current_step)))
+
+    def broken(_: int) -> None:
+        raise RuntimeError("a listener that fails")
+
+    store.on_room_change(broken)
+    store.move_room(workshop_id=workshop.id, step=2)
+    # Listeners hear after the commit (they read the new step), and one that fails neither
+    # undoes the change nor stops the others.
+    assert heard == [(workshop.id, 2)]
+    store.set_pacing(workshop_id=workshop.id, pacing=SELF_PACED)
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1", open=False
+    )
+    assert [wid for wid, _ in heard] == [workshop.id] * 3
+    # What no phone redraws for (revealing results on the projector, its focus and timer)
+    # wakes nobody.
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1", revealed=True
+    )
+    store.set_focus(workshop_id=workshop.id, focus=Focus(PROMPT, "p1"))
+    store.set_timer(workshop_id=workshop.id, timer=start_timer(1, utc_now()))
+    assert len(heard) == 3
+    assert store.room_signal(workshop.id).current_step == 2
+
+
 def test_exports_read_the_whole_workshop(store: Store) -> None:
     workshop = make_workshop(store)
     ana = seat(store, workshop, "Table 1", "Ana")

@@ -374,3 +374,41 @@ def test_a_phone_left_behind_by_a_lost_redraw_reloads_itself_onto_the_room(
     phone.wait_for_function("() => window.__beforeReload === undefined", timeout=30_000)
     expect(phone.get_by_text(re.compile(r"^Step 1 of"))).to_be_visible()
     expect(phone.locator(".wb-room-beat")).to_be_attached()
+
+
+def test_phones_are_woken_by_the_facilitator_not_by_polling(
+    browser: Browser, tmp_path: Path, lessons: LessonSet
+) -> None:
+    # A server whose phones poll only every 10 minutes: whatever reaches them within seconds
+    # was pushed by the server when the facilitator acted (workbook/ui/room_push.py).
+    quiet = Server(tmp_path / "workbook.duckdb", env={"WORKBOOK_PARTICIPANT_POLL_SECONDS": "600"})
+    try:
+        console = context(browser, 1440, 900).new_page()
+        code, key = start_workshop(console, quiet, "Wake-up day", "Rare disease")
+        sign_in(console, quiet, code, key)
+        phone = join_as(browser, quiet, code, "Table by the window")
+        away = join_as(browser, quiet, code, "Table by the door")
+        away.goto(f"{quiet.url}/results?{away.url.split('?', 1)[1]}")
+        expect(away.get_by_role("heading", name="Our results")).to_be_visible()
+        settle(phone)
+        settle(away)
+
+        console.get_by_role("button", name="Next step").click()
+        expect(console.get_by_text("The room moved to step 2")).to_be_visible()
+        moved = time.monotonic()
+        expect(phone.get_by_text(re.compile(r"^Step 2 of"))).to_be_visible(timeout=LIVE)
+        TIMINGS["woken phone on the new step (s)"] = round(time.monotonic() - moved, 2)
+        expect(phone.get_by_role("heading", name=lessons.lessons[1].title)).to_be_visible()
+        # Someone reading their results is not pulled away from them.
+        settle(away)
+        expect(away.get_by_role("heading", name="Our results")).to_be_visible()
+        assert "/results" in away.url
+
+        # Closing answers to a prompt reaches the phone the same way.
+        prompt = lessons.lessons[1].prompts[0]
+        console.locator(f".st-key-facilitator_open_prompt_{prompt.id} button").click()
+        expect(phone.get_by_text("The facilitator has closed answers")).to_be_visible(timeout=LIVE)
+        expect(phone.get_by_role("textbox", name=prompt.text)).to_be_disabled()
+        assert "Traceback" not in quiet.log()
+    finally:
+        quiet.stop()

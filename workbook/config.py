@@ -39,6 +39,14 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "data" / "backups",
         description="Folder where backups of the database are written.",
     )
+    participant_poll_seconds: float = Field(
+        default=5.0,
+        ge=1,
+        le=3600,
+        description="How often a participant's screen checks the live room itself. The "
+        "facilitator's changes wake the screens at once; this poll only catches a missed "
+        "wake-up.",
+    )
     public_url: str = Field(
         default="",
         description="Address participants use to reach the app, for join links and QR codes "

@@ -4,9 +4,10 @@ projector links, and the workshop-wide reads the console, projector and exports 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -108,6 +109,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
 )
 
+_LOGGER = logging.getLogger(__name__)
+
 PROJECTOR_LINK_LIFETIME = dt.timedelta(hours=24)
 
 # How old a shared room signal may be (seconds). Changes made through this store are seen at
@@ -170,8 +173,23 @@ class LiveQueries(Database):
     def _room_signals(self) -> dict[int, tuple[float, RoomSignal | None]]:
         return {}
 
+    def on_room_change(self, listener: Callable[[int], object]) -> None:
+        """Call `listener(workshop_id)` after every change a room's screens must redraw for:
+        a move, a change of pacing, answers opened or closed (`workbook.ui.room_push` wakes
+        the phones with it)."""
+        self._room_listeners.append(listener)
+
+    @cached_property
+    def _room_listeners(self) -> list[Callable[[int], object]]:
+        return []
+
     def _room_changed(self, workshop_id: int) -> None:
         self._room_signals.pop(workshop_id, None)
+        for listener in self._room_listeners:
+            try:
+                listener(workshop_id)
+            except Exception:  # the change is committed; a listener must not undo the page
+                _LOGGER.exception("a room-change listener failed")
 
     def seen_room_step(self, participant_id: int) -> int | None:
         row = self._one(
@@ -321,10 +339,11 @@ class LiveQueries(Database):
             )
             if after.open != before.open:
                 self._update_room(cur, workshop_id, "answers_version = answers_version + 1", [])
-            return after
+            return before, after
 
-        after = self._write(work)
-        self._room_changed(workshop_id)
+        before, after = self._write(work)
+        if after.open != before.open:  # phones redraw for answers opening or closing only
+            self._room_changed(workshop_id)
         return after
 
     def closed_items(self, *, workshop_id: int, lesson_id: str) -> set[tuple[str, str]]:

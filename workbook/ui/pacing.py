@@ -12,9 +12,9 @@ import time
 
 import streamlit as st
 
+from workbook.config import get_settings
 from workbook.live import (
     FOLLOW,
-    PARTICIPANT_POLL_SECONDS,
     RoomSignal,
     must_redraw,
     step_to_show,
@@ -22,6 +22,7 @@ from workbook.live import (
 from workbook.progress import clamp_step
 from workbook.records import Seat
 from workbook.store import Store
+from workbook.ui.room_push import ROOM_PUSH
 
 # A watchdog in the participant's browser, for a Streamlit race we cannot fix from here: under
 # load, a fragment's poll can arrive just as the full run that moved the page to the room's new
@@ -33,8 +34,11 @@ from workbook.store import Store
 # seconds, or the heartbeat stops while the tab is visible and connected, the watchdog
 # reloads the page. The URL brings the person back to their seat and step, and half-typed
 # answers come back from the lesson form's drafts. At most one reload every 30 s.
+# The safety-net poll (the room's changes wake the screen; see workbook.ui.room_push). Read
+# once per process, as the fragment below is defined on import.
+POLL_SECONDS = get_settings().participant_poll_seconds
 WATCHDOG_MISMATCH_MS = 5_000
-WATCHDOG_SILENCE_MS = 15_000
+WATCHDOG_SILENCE_MS = max(15_000, round(3 * POLL_SECONDS * 1000))
 _WATCHDOG = """
 <div class="wb-page-step" data-step="%(step)d" hidden></div>
 <style>
@@ -114,7 +118,11 @@ def step_now(store: Store, seat: Seat, total: int) -> int:
     a reload keeps someone who looked ahead where they were until the room moves again."""
     own = clamp_step(seat.participant.current_step, total)
     if not follows_a_room(seat):
+        ROOM_PUSH.unfollow()
         return own
+    # The facilitator's changes wake this screen (workbook.ui.room_push); the fragment below
+    # only polls, slowly, in case a wake-up was missed.
+    ROOM_PUSH.follow(seat.workshop.id)
     signal = store.shared_room_signal(seat.workshop.id)
     if signal is None:
         return own
@@ -141,9 +149,10 @@ def step_now(store: Store, seat: Seat, total: int) -> int:
     return step
 
 
-@st.fragment(run_every=PARTICIPANT_POLL_SECONDS)
+@st.fragment(run_every=POLL_SECONDS)
 def follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
-    """One shared read every 1.5 s; the whole page reruns only when something it shows changed."""
+    """A slow poll, the safety net under the room's wake-ups (workbook.ui.room_push): one
+    shared read; the whole page reruns only when something it shows changed."""
     workshop_id = seat.workshop.id
     signal = store.shared_room_signal(workshop_id)
     previous: RoomSignal | None = st.session_state.get(_signal_key(workshop_id))

@@ -12,11 +12,14 @@ from workbook import backup
 from workbook.config import Settings, get_settings
 from workbook.lessons import LessonSet, load_lessons
 from workbook.store import Store, StoreError
+from workbook.ui.room_push import ROOM_PUSH
 
 
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
     opened = Store(Path(path))
+    # When the facilitator changes the room, wake the phones that follow it.
+    opened.on_room_change(ROOM_PUSH.wake)
     # Serve `python -m workbook.backup create` while this process holds the file.
     watcher = backup.start_watcher(opened, settings().backup_dir)
     # Stop the writer and close the file cleanly when the server exits.

@@ -1,0 +1,118 @@
+"""Waking the screens of a live room when the facilitator changes it, instead of every phone
+asking the server every second and a half.
+
+A participant's workbook page, while it follows a facilitated room, registers its Streamlit
+session here with the workshop, the page and the query string it runs with. When the room
+moves, its pacing changes or answers open or close, the store tells this module
+(`Store.on_room_change`), and each registered session that still shows that page is asked
+for a fresh run of it, exactly as Streamlit itself reruns a session when its source changes
+(`runOnSave`): the run keeps the session's widget values and URL. The phone redraws as soon
+as the server gets to it; nothing polls.
+
+With 200 phones polling every 1.5 s, the polls alone took 0.45 of the machine's two cores
+and competed with the saves of a burst (bench/RESULTS.md); polling also met a Streamlit race
+that left some phones behind. The participant page still polls, slowly
+(`workbook.live.PARTICIPANT_POLL_SECONDS`), as a safety net for a wake-up that was missed.
+
+This uses three parts of Streamlit that are public but not in its documented API:
+`Runtime.get_app_session`, `AppSession.request_rerun` and `AppSession.page_script_hash`, plus
+the session's event loop, on which Streamlit asks that session methods be called. They are
+looked up defensively: if a later Streamlit moves them, wake-ups stop (logged once) and the
+slow poll still brings every phone along. `tests/test_projector_browser.py` checks it on a
+real server and a real browser whose phones poll only every ten minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Follower:
+    workshop_id: int
+    page_script_hash: str
+    query_string: str
+
+
+class RoomPush:
+    """Which sessions follow which workshop, and waking them. Safe to call from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._followers: dict[str, _Follower] = {}  # session id -> what it follows
+        self._broken = False
+
+    def follow(self, workshop_id: int) -> None:
+        """Called by the participant page on every run while it follows a room: this session
+        shows that workshop's room on this page, with this URL."""
+        ctx = get_script_run_ctx()
+        if ctx is None:  # not in a script run (e.g. AppTest without a session)
+            return
+        follower = _Follower(workshop_id, ctx.page_script_hash, ctx.query_string)
+        with self._lock:
+            self._followers[ctx.session_id] = follower
+
+    def unfollow(self) -> None:
+        """This session no longer follows a room (self-guided, or the seat was left)."""
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            with self._lock:
+                self._followers.pop(ctx.session_id, None)
+
+    def followers(self, workshop_id: int) -> list[str]:
+        with self._lock:
+            return [sid for sid, f in self._followers.items() if f.workshop_id == workshop_id]
+
+    def wake(self, workshop_id: int) -> int:
+        """Ask every session following `workshop_id` for a fresh run; the number asked.
+        Sessions that have gone (tab closed) are forgotten."""
+        if self._broken or not Runtime.exists():
+            return 0
+        runtime = Runtime.instance()
+        with self._lock:
+            targets = [
+                (sid, f) for sid, f in self._followers.items() if f.workshop_id == workshop_id
+            ]
+        woken = 0
+        for session_id, follower in targets:
+            try:
+                session = runtime.get_app_session(session_id)
+                if session is None:
+                    with self._lock:
+                        self._followers.pop(session_id, None)
+                    continue
+                # Only a screen still on the workbook page: someone who went to "Our results"
+                # is not following the room there.
+                if session.page_script_hash != follower.page_script_hash:
+                    continue
+                loop = session._event_loop  # private: see the module docstring
+                state = ClientState(
+                    query_string=follower.query_string,
+                    page_script_hash=follower.page_script_hash,
+                )
+                loop.call_soon_threadsafe(session.request_rerun, state)
+                woken += 1
+            except (AttributeError, RuntimeError, TypeError) as error:
+                # A Streamlit that moved these parts, or a loop that has closed.
+                if isinstance(error, RuntimeError) and "closed" in str(error):
+                    with self._lock:
+                        self._followers.pop(session_id, None)
+                    continue
+                self._broken = True
+                _LOGGER.warning(
+                    "Live room wake-ups are off (%s); phones follow by polling instead.", error
+                )
+                return woken
+        return woken
+
+
+# One per server process, like the store.
+ROOM_PUSH = RoomPush()
