@@ -44,6 +44,7 @@ def step_buttons(where: str) -> None:
 
 
 seat_header(seat)
+lesson_form.page_assets(seat)
 if pacing.follows_a_room(seat):
     pacing.watchdog(step)
     pacing.follow_the_room(ctx.store, seat, step, len(lessons))

@@ -111,6 +111,10 @@ def test_answer_rate_reload_and_find_everything(app_db: Path) -> None:
     at.run()
     assert not at.exception
     assert at.success and at.success[0].value.startswith("Saved 1 answer and 1 rating")
+    # The save was the button's callback: the answer is in the file before any redraw, and
+    # the confirmation outlives a redraw of the page (as when the room moves mid-save).
+    at.run()
+    assert at.success and at.success[0].value.startswith("Saved 1 answer and 1 rating")
     params = dict(at.query_params)
 
     reloaded = fresh()  # a new browser session with the same URL: a reload

@@ -11,6 +11,7 @@ room moving on, a reload or a phone waking from sleep, and comes back when they 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -18,7 +19,7 @@ from workbook.answers import prepare_answers
 from workbook.lessons import Lesson
 from workbook.live import PROMPT, RATING
 from workbook.models import RATING_MAX, RATING_MIN
-from workbook.records import Seat
+from workbook.records import SavedAnswers, Seat
 from workbook.store import Store, StoreError
 from workbook.ui.widgets import show_errors
 
@@ -87,10 +88,51 @@ _DRAFTS_JS = """
 """
 
 
+def page_assets(seat: Seat) -> None:
+    """The form's phone styles and drafts script, drawn once per page run, outside the form's
+    fragment: a save then redraws the form only, not these. A full page run also draws the
+    form, so no outcome is waiting for a redraw any more (see _UNSHOWN)."""
+    st.session_state.pop(_UNSHOWN, None)
+    st.html(_PHONE_CSS)
+    st.html(
+        _DRAFTS_JS % {"scope": f"w{seat.workshop.id}-p{seat.participant.id}"},
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What the last press of "Save answers" on this lesson and round came to: problems
+    (nothing saved), or a message (saved, or nothing to save) after any notes."""
+
+    message: str
+    saved: bool = False
+    notes: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+def _outcome_key(prefix: str) -> str:
+    return f"{prefix}_outcome"
+
+
+# The form whose last save has not been drawn yet: a live room's poll can cut the form's
+# redraw short (Streamlit then reruns only the poll), after the save but before "Saved".
+_UNSHOWN = "lesson_form_outcome_unshown"
+
+
+def confirmation_pending() -> bool:
+    """Whether a save's outcome is waiting for a redraw of the form (see _UNSHOWN)."""
+    return bool(st.session_state.get(_UNSHOWN))
+
+
 @st.fragment
 def render(store: Store, seat: Seat, lesson: Lesson) -> None:
     """The form, as a fragment: "Save answers" reruns the form alone, not the whole page, so
-    a room of 200 pressing it in the same second costs 200 small runs (bench/RESULTS.md)."""
+    a room of 200 pressing it in the same second costs 200 small runs (bench/RESULTS.md).
+    The save itself is the submit button's callback (`_save`), which Streamlit runs before
+    the form is drawn again: the answer is committed first, and what it came to is kept in
+    the session, so a redraw interrupted by the room moving still shows it afterwards."""
     if not lesson.prompts and not lesson.ratings:
         return
     round_ = seat.group.current_round
@@ -106,20 +148,12 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
     )
     closed = _closed(store, seat, lesson)
     prefix = f"answer_{lesson.id}_{round_}"
-    st.html(_PHONE_CSS)
-    st.html(
-        _DRAFTS_JS % {"scope": f"w{seat.workshop.id}-p{seat.participant.id}"},
-        unsafe_allow_javascript=True,
-        width="content",
-    )
-    texts: dict[str, str | None] = {}
-    ratings: dict[str, int | None] = {}
     with st.form(f"{prefix}_form", enter_to_submit=False):
         if lesson.prompts:
             st.subheader("Talk it through, then write it down")
         for prompt in lesson.prompts:
             is_closed = (PROMPT, prompt.id) in closed
-            texts[prompt.id] = st.text_area(
+            st.text_area(
                 prompt.text,
                 value=saved.reflections.get(prompt.id, ""),
                 key=f"{prefix}_prompt_{prompt.id}",
@@ -135,7 +169,7 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
             st.caption("Tap a number from 1 to 5; tap it again to clear. Leave it if unsure.")
         for statement in lesson.ratings:
             is_closed = (RATING, statement.id) in closed
-            ratings[statement.id] = st.segmented_control(
+            st.segmented_control(
                 statement.text,
                 RATING_OPTIONS,
                 default=saved.ratings.get(statement.id),
@@ -149,34 +183,87 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
             if is_closed:
                 scale += " · " + CLOSED_NOTE
             st.caption(scale)
-        submitted = st.form_submit_button("Save answers", type="primary", icon=":material/save:")
+        st.form_submit_button(
+            "Save answers",
+            type="primary",
+            icon=":material/save:",
+            on_click=_save,
+            args=(store, seat, lesson, prefix, saved, closed),
+        )
     if saved.reflections or saved.ratings:
         st.caption("Your saved answers are shown above; change them and save again to update.")
-    if not submitted:
+    outcome = st.session_state.get(_outcome_key(prefix))
+    if not isinstance(outcome, _Outcome):
         return
+    st.session_state.pop(_UNSHOWN, None)
+    for note in outcome.notes:
+        st.info(note, icon=":material/lock:")
+    if outcome.problems:
+        show_errors(outcome.problems)
+        st.caption(outcome.message)
+    elif outcome.saved:
+        st.success(outcome.message, icon=":material/check_circle:")
+    else:
+        st.info(outcome.message, icon=":material/check:")
+
+
+def _save(
+    store: Store,
+    seat: Seat,
+    lesson: Lesson,
+    prefix: str,
+    saved: SavedAnswers,
+    closed: set[tuple[str, str]],
+) -> None:
+    """The submit button's callback: validate and commit what the form holds, against the
+    answers and closed questions the form was drawn with, and leave what it came to in the
+    session for `render` to show."""
+    round_ = seat.group.current_round
     # Streamlit ignores what arrives for a disabled box; answers may also close between
     # drawing and saving. Either way a closed question keeps its stored answer.
-    closed_now = closed | _closed(store, seat, lesson)
+    closed = closed | _closed(store, seat, lesson)
+    state = st.session_state
+    texts: dict[str, str | None] = {}
+    ratings: dict[str, int | None] = {}
     for prompt in lesson.prompts:
-        if (PROMPT, prompt.id) in closed_now:
+        if (PROMPT, prompt.id) in closed:
             texts[prompt.id] = saved.reflections.get(prompt.id, "")
+        else:
+            texts[prompt.id] = state.get(f"{prefix}_prompt_{prompt.id}")
     for statement in lesson.ratings:
-        if (RATING, statement.id) in closed_now:
+        if (RATING, statement.id) in closed:
             ratings[statement.id] = saved.ratings.get(statement.id)
-    if closed_now:
-        st.info(
+        else:
+            ratings[statement.id] = state.get(f"{prefix}_rating_{statement.id}")
+    notes: tuple[str, ...] = ()
+    if closed:
+        notes = (
             "The facilitator has closed some answers, so those keep what was saved before. "
             "Your other answers are saved as usual.",
-            icon=":material/lock:",
         )
+    outcome = _commit(store, seat, lesson, round_, texts, ratings, saved, notes)
+    state[_outcome_key(prefix)] = outcome
+    state[_UNSHOWN] = prefix
+
+
+def _commit(
+    store: Store,
+    seat: Seat,
+    lesson: Lesson,
+    round_: int,
+    texts: dict[str, str | None],
+    ratings: dict[str, int | None],
+    saved: SavedAnswers,
+    notes: tuple[str, ...],
+) -> _Outcome:
     prepared = prepare_answers(lesson=lesson, texts=texts, ratings=ratings, saved=saved)
     if not prepared.ok:
-        show_errors([sentence for sentences in prepared.errors.values() for sentence in sentences])
-        st.caption("Nothing was saved yet. Your text is still in the boxes above.")
-        return
+        return _Outcome(
+            "Nothing was saved yet. Your text is still in the boxes above.",
+            problems=tuple(s for sentences in prepared.errors.values() for s in sentences),
+        )
     if prepared.changes == 0:
-        st.info("Nothing has changed since you last saved.", icon=":material/check:")
-        return
+        return _Outcome("Nothing has changed since you last saved.", notes=notes)
     try:
         store.save_answers(
             seat=seat,
@@ -188,10 +275,9 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
             cleared_statements=prepared.cleared_statements,
         )
     except StoreError as error:
-        st.error(str(error), icon=":material/error:")
-        return
-    st.success(
-        f"{prepared.confirmation()} ({dt.datetime.now():%H:%M})", icon=":material/check_circle:"
+        return _Outcome("Your text is still in the boxes above.", problems=(str(error),))
+    return _Outcome(
+        f"{prepared.confirmation()} ({dt.datetime.now():%H:%M})", saved=True, notes=notes
     )
 
 

@@ -22,6 +22,7 @@ from workbook.live import (
 from workbook.progress import clamp_step
 from workbook.records import Seat
 from workbook.store import Store
+from workbook.ui import lesson_form
 from workbook.ui.room_push import ROOM_PUSH
 
 # A watchdog in the participant's browser, for a Streamlit race we cannot fix from here: under
@@ -152,11 +153,12 @@ def step_now(store: Store, seat: Seat, total: int) -> int:
 @st.fragment(run_every=POLL_SECONDS)
 def follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
     """A slow poll, the safety net under the room's wake-ups (workbook.ui.room_push): one
-    shared read; the whole page reruns only when something it shows changed."""
+    shared read; the whole page reruns only when something it shows changed, or when a
+    save's "Saved" was cut short by this very poll (lesson_form.confirmation_pending)."""
     workshop_id = seat.workshop.id
     signal = store.shared_room_signal(workshop_id)
     previous: RoomSignal | None = st.session_state.get(_signal_key(workshop_id))
-    if must_redraw(previous, signal):
+    if must_redraw(previous, signal) or lesson_form.confirmation_pending():
         st.rerun(scope="app")
     # The step the server drew on this page, and a heartbeat, for the browser's watchdog.
     st.html(
