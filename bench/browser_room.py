@@ -148,6 +148,9 @@ def main() -> int:
                             f" ({picture})"
                         )
                     else:
+                        # Looked at once the page has finished drawing, as a person reads it
+                        # (mid-run, Streamlit may not have drawn every element yet).
+                        settle(phone)
                         if not phone.locator("[data-testid='stProgress']").count():
                             no_progress.append(f"phone {index} at step {step + 1}")
                         if phone.evaluate("() => window.__wbBench === undefined"):
