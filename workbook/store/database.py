@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -39,6 +40,9 @@ T = TypeVar("T")
 
 WRITE_BATCH_LIMIT = 256
 _LOG = logging.getLogger(__name__)
+
+# Idle read cursors kept for reuse (Database._reader); beyond this many, a returned one closes.
+_MAX_IDLE_READERS = 16
 
 
 # --- errors, with messages that say what to do next -----------------------------------------
@@ -457,6 +461,8 @@ class Database:
         if not self._closed:
             self._closed = True
             self._writer.stop()
+            while not self._idle_readers.empty():
+                self._idle_readers.get_nowait().close()
             self._con.close()
 
     @property
@@ -474,12 +480,36 @@ class Database:
         finally:
             cur.close()
 
+    @contextmanager
+    def _reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for one plain read, from a pool: opening a DuckDB cursor per query was a
+        few per cent of a busy server's time. Only autocommit reads use it (no transaction
+        is ever left open on a pooled cursor); a cursor whose query failed is closed, not
+        pooled. Use `_cursor` for anything that begins a transaction or attaches a file."""
+        try:
+            cur = self._idle_readers.get_nowait()
+        except queue.Empty:
+            cur = self._con.cursor()
+        try:
+            yield cur
+        except BaseException:
+            cur.close()
+            raise
+        if self._closed or self._idle_readers.qsize() >= _MAX_IDLE_READERS:
+            cur.close()
+        else:
+            self._idle_readers.put(cur)
+
+    @cached_property
+    def _idle_readers(self) -> queue.Queue[duckdb.DuckDBPyConnection]:
+        return queue.Queue()
+
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self._cursor() as cur:
+        with self._reader() as cur:
             return cur.execute(sql, list(params)).fetchall()
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        with self._cursor() as cur:
+        with self._reader() as cur:
             return cur.execute(sql, list(params)).fetchone()
 
     def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:

@@ -124,7 +124,7 @@ class FunderQueries(Database):
     """Reads behind the funder view, and bulk loading (demo data)."""
 
     def _numpy(self, sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        with self._cursor() as cur:
+        with self._reader() as cur:
             return cur.execute(sql, dict(params)).fetchnumpy()
 
     def funder_dimension_values(self) -> list[tuple[str, Any, str, int]]:

@@ -635,7 +635,7 @@ class LiveQueries(Database):
         )
 
     def _dicts(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
-        with self._cursor() as cur:
+        with self._reader() as cur:
             result = cur.execute(sql, list(params))
             names = [column[0] for column in result.description]
             return [dict(zip(names, row, strict=True)) for row in result.fetchall()]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import atexit
+import threading
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -59,13 +61,31 @@ def _lessons_for(folder: str, signature: tuple[tuple[str, float, int], ...]) -> 
     return load_lessons(Path(folder))
 
 
+# How often the lessons folder is looked at for changed files (seconds). Every script run
+# asks for the lessons; 200 phones in a room would otherwise list and stat the folder
+# hundreds of times a second.
+LESSONS_CHECK_SECONDS = 1.0
+_checked: dict[str, tuple[float, LessonSet]] = {}
+_checked_lock = threading.Lock()
+
+
 def lessons() -> LessonSet:
-    """Lessons, reloaded when a file in the folder is added, removed or changed."""
+    """Lessons, reloaded when a file in the folder is added, removed or changed (seen within
+    LESSONS_CHECK_SECONDS)."""
     folder = settings().lessons_dir
+    key = str(folder)
+    now = time.monotonic()
+    with _checked_lock:
+        last = _checked.get(key)
+    if last is not None and now - last[0] < LESSONS_CHECK_SECONDS:
+        return last[1]
     try:
         signature = tuple(
             sorted((p.name, p.stat().st_mtime, p.stat().st_size) for p in folder.glob("*.md"))
         )
     except OSError:
         signature = ()
-    return _lessons_for(str(folder), signature)
+    found = _lessons_for(key, signature)
+    with _checked_lock:
+        _checked[key] = (now, found)
+    return found
