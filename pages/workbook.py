@@ -46,8 +46,11 @@ def step_buttons(where: str) -> None:
 seat_header(seat)
 lesson_form.page_assets(seat)
 if pacing.follows_a_room(seat):
-    pacing.watchdog(step)
-    pacing.follow_the_room(ctx.store, seat, step, len(lessons))
+    # In a block of its own, so whatever the polling fragment draws on its own runs, the
+    # elements after it keep their places.
+    with st.container(key="pacing_block"):
+        pacing.watchdog(step)
+        pacing.follow_the_room(ctx.store, seat, step, len(lessons))
 st.progress((step + 1) / len(lessons), text=step_label(step, len(lessons), lesson.title))
 with st.sidebar:
     jump = st.selectbox(
