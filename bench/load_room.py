@@ -180,7 +180,9 @@ class Tab:
         except TimeoutError as error:
             raise ProtocolError(
                 f"no finished run within {timeout:.0f} s (sent at {run.started:.3f}); last "
-                "messages: " + " | ".join(self.trace[-12:])
+                "messages: "
+                + " | ".join(self.trace[-12:])
+                + ("\nTRACE " + " | ".join(self.trace) if os.environ.get("LOAD_ROOM_TRACE") else "")
             ) from error
         self._watch = None
         return run
@@ -274,7 +276,7 @@ class Tab:
             f"{time.perf_counter():.3f} {kind} frag={fragment_run}"
             + (f" status={msg.script_finished}" if kind == "script_finished" else "")
         )
-        del self.trace[:-40]
+        del self.trace[:-400]
         if kind == "new_session":
             if not fragment_run:
                 # A full run re-renders the page: forget the previous run's elements.
@@ -451,6 +453,8 @@ class Participant:
         except ProtocolError as error:  # counted as sent; "Saved" may still have arrived
             run = self.tab._run or Run(started=sent)
             problem = str(error)[:300]
+            if "TRACE" in str(error):
+                print(f"participant {self.index}: {error}", flush=True)
         finished = run.finished or time.perf_counter()
         self.reruns.append(finished - run.started)
         saved = run.first_alert - sent if run.first_alert else None
