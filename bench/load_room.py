@@ -7,6 +7,9 @@ deltas of every run to learn the widgets' ids from their labels, and submits a f
 the frontend does: the form's widget values and its submit button's trigger in one rerun.
 One asyncio process holds hundreds of them.
 
+`LOAD_ROOM_TRACE=1` prints, for a session whose run never finished, the last 400 messages
+it saw (the short report keeps 12).
+
 Run (it starts its own server on a free port, with a fresh database in a temp folder):
 
     .venv/bin/python bench/load_room.py --participants 200 --rounds 2
