@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -32,6 +30,7 @@ import duckdb  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from bench.common import load_average, machine  # noqa: E402
 from workbook import aggregate, demo  # noqa: E402
 from workbook.lessons import LessonSet, load_lessons  # noqa: E402
 from workbook.models import STAKEHOLDER_KINDS  # noqa: E402
@@ -52,30 +51,6 @@ def timed(action: Callable[[], object], runs: int) -> tuple[float, float]:
     samples.sort()
     p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
     return statistics.median(samples), p95
-
-
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
-        memory_gb = f"{int(memory) / 1024 / 1024:.0f} GB RAM"
-    except (OSError, IndexError, ValueError):
-        memory_gb = "RAM unknown"
-    load = "load average n/a"
-    if hasattr(os, "getloadavg"):
-        load = "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
-    return (
-        f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} CPUs, {memory_gb}, "
-        f"{load}; Python {platform.python_version()}, DuckDB {duckdb.__version__}, "
-        f"numpy {np.__version__}, pandas {pd.__version__}"
-    )
 
 
 # --- the same aggregates in pandas ----------------------------------------------------------
@@ -207,7 +182,7 @@ def main() -> int:
     parser.add_argument("--db", type=Path, default=None, help="an existing demo database")
     args = parser.parse_args()
     lessons = load_lessons(ROOT / "lessons")
-    print(f"Machine: {machine()}")
+    print(f"Machine: {machine(duckdb, np, pd)}, {load_average()}")
 
     with tempfile.TemporaryDirectory() as folder:
         path = args.db or Path(folder) / "bench.duckdb"
@@ -345,7 +320,7 @@ def run(store: Store, lessons: LessonSet, runs: int) -> int:
         f"Page rerun with the figures cached (filters changed): median {median:.1f} ms, "
         f"p95 {p95:.1f} ms"
     )
-    print(f"\nMachine at the end: {machine()}")
+    print(f"\nMachine at the end: {machine(duckdb, np, pd)}, {load_average()}")
     return 0
 
 

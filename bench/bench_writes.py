@@ -17,8 +17,6 @@ saves per second, commits made and saves per commit, and checks every save is in
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import tempfile
 import threading
@@ -34,6 +32,7 @@ if str(ROOT) not in sys.path:
 # repo root, on sys.path.
 import duckdb  # noqa: E402
 
+from bench.common import machine, percentile  # noqa: E402
 from workbook.models import (  # noqa: E402
     JoinRequest,
     KeyFinding,
@@ -47,14 +46,6 @@ from workbook.store.database import utc_now  # noqa: E402
 
 PROMPTS = ("what-we-learned", "who-is-missing", "next-step")
 STATEMENTS = ("we-listen", "we-plan", "we-share")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def seats_for(store: Store, count: int) -> list[Seat]:
@@ -207,34 +198,13 @@ def run(threads: int, saves: int, *, path: str) -> dict[str, float]:
     }
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}, "
-        f"duckdb {duckdb.__version__}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", default="1,10,50,200")
     parser.add_argument("--saves", type=int, default=5, help="saves per thread")
     parser.add_argument("--naive", action="store_true", help="also time the old path")
     options = parser.parse_args()
-    print(machine())
+    print(machine(duckdb))
     print(f"each save: {len(PROMPTS)} reflections + {len(STATEMENTS)} ratings, one transaction")
     modes = ["writer", "rows"] + (["naive"] if options.naive else [])
     header = "path    threads  saves  p50 ms  p95 ms  p99 ms  max ms  saves/s  commits  per commit"

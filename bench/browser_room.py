@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +29,7 @@ if str(ROOT) not in sys.path:
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+from bench.common import machine, spread  # noqa: E402
 from tests.conftest import CHROMIUM_ARGS, Server, free_port, settle  # noqa: E402
 from tests.test_projector_browser import sign_in, start_workshop  # noqa: E402
 from workbook.lessons import load_lessons  # noqa: E402
@@ -39,30 +38,13 @@ FOLLOW_SECONDS = 60.0
 expect.set_options(timeout=60_000)
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def spread(values: list[float]) -> str:
-    if not values:
-        return "none"
-    return (
-        f"p50 {statistics.median(values):6.2f} s  p95 {percentile(values, 0.95):6.2f} s"
-        f"  max {max(values):6.2f} s  (n={len(values)})"
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench/browser_room.py")
     parser.add_argument("--phones", type=int, default=20)
     parser.add_argument("--moves", type=int, default=4)
     options = parser.parse_args()
     chromium = os.environ.get("WORKBOOK_CHROMIUM", "/usr/bin/chromium")
-    print(
-        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()};"
-        f" {options.phones} phones, {options.moves} moves"
-    )
+    print(f"{machine()}; {options.phones} phones, {options.moves} moves")
     folder = Path(tempfile.mkdtemp(prefix="browser-room-"))
     server = Server(folder / "room.duckdb", free_port())
     saves: list[float] = []
@@ -163,8 +145,8 @@ def main() -> int:
             browser.close()
     finally:
         server.stop()
-    print(f"save to 'Saved':   {spread(saves)}")
-    print(f"move to screen:    {spread(follows)}")
+    print(f"save to 'Saved':   {spread(saves, 's')}")
+    print(f"move to screen:    {spread(follows, 's')}")
     print(f"reloaded by the watchdog on the way: {len(reloaded)}")
     for line in reloaded[:20]:
         print("  ", line)

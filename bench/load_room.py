@@ -39,7 +39,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import os
-import platform
 import random
 import re
 import sys
@@ -61,6 +60,7 @@ from streamlit.proto.Element_pb2 import Element  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
+from bench.common import machine, spread  # noqa: E402
 from tests.conftest import Server  # noqa: E402
 
 FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
@@ -535,23 +535,6 @@ class ProcessSampler:
 # --- the room -------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
-
-
-def spread(values: list[float]) -> str:
-    if not values:
-        return "none"
-    ms = [v * 1000 for v in values]
-    return (
-        f"p50 {percentile(ms, 0.5):6.0f} ms  p95 {percentile(ms, 0.95):6.0f} ms  "
-        f"p99 {percentile(ms, 0.99):6.0f} ms  max {max(ms):6.0f} ms  (n={len(ms)})"
-    )
-
-
 def create_workshop(db: Path) -> str:
     """A facilitated workshop in a fresh file, before the server opens it; its join code.
     (The fault tests use this; the bench uses `set_up_room`.)"""
@@ -853,26 +836,6 @@ async def fill_room(
     )
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem = ""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        mem = f", {int(Path('/proc/meminfo').read_text().split()[1]) / 1024 / 1024:.0f} GB RAM"
-    import duckdb
-    import streamlit
-
-    return (
-        f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}, "
-        f"streamlit {streamlit.__version__}, duckdb {duckdb.__version__}, "
-        f"websockets {websockets.__version__}"
-    )
-
-
 def projector_note() -> str:
     page = (ROOT / "pages" / "projector.py").read_text(encoding="utf-8")
     if "being built" in page:
@@ -888,7 +851,10 @@ async def main_async(options: argparse.Namespace) -> int:
     sampler = ProcessSampler(server.pid)
     stop = asyncio.Event()
     sampling = asyncio.create_task(sampler.run(stop))
-    print(machine())
+    import duckdb
+    import streamlit
+
+    print(machine(streamlit, duckdb, websockets))
     print("load average before: {:.2f} {:.2f} {:.2f} (whole machine)".format(*os.getloadavg()))
     if options.flag:
         print("server options:", " ".join(options.flag))

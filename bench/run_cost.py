@@ -31,7 +31,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import load_room  # noqa: E402
-from bench.load_room import Participant, ProcessSampler, machine, set_up_room  # noqa: E402
+from bench.common import machine  # noqa: E402
+from bench.load_room import Participant, ProcessSampler, set_up_room  # noqa: E402
 from tests.conftest import Server  # noqa: E402
 
 # Timers off: record the fragments that would poll, and rerun them only when asked.
@@ -108,7 +109,10 @@ async def main_async(options: argparse.Namespace) -> None:
         await tab.close()
     finally:
         server.stop()
-    print(machine())
+    import duckdb
+    import streamlit
+
+    print(machine(streamlit, duckdb))
     print("load average: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"{options.runs} runs each, one participant, server otherwise idle\n")
     print("| run | server CPU per run, ms | wall median ms | wall p95 ms |")

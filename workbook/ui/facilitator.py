@@ -515,34 +515,42 @@ def _exports(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
         return export.collect(store, workshop_id=workshop.id, lessons=lessons)
 
     stem = f"workshop-{workshop.join_code}"
-    csv_col, xlsx_col, html_col = st.columns(3)
-    csv_col.download_button(
-        "CSV files (zip)",
-        data=lambda: export.csv_zip(collected()),
-        file_name=f"{stem}-csv.zip",
-        mime="application/zip",
-        key="facilitator_export_csv",
-        on_click="ignore",
-        icon=":material/folder_zip:",
-        width="stretch",
+    downloads = (
+        (
+            "CSV files (zip)",
+            export.csv_zip,
+            f"{stem}-csv.zip",
+            "application/zip",
+            "csv",
+            ":material/folder_zip:",
+        ),
+        (
+            "Excel workbook (.xlsx)",
+            export.xlsx,
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            ":material/table:",
+        ),
+        (
+            "Summary to send (HTML)",
+            export.html_summary,
+            f"{stem}-summary.html",
+            "text/html",
+            "html",
+            ":material/summarize:",
+        ),
     )
-    xlsx_col.download_button(
-        "Excel workbook (.xlsx)",
-        data=lambda: export.xlsx(collected()),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="facilitator_export_xlsx",
-        on_click="ignore",
-        icon=":material/table:",
-        width="stretch",
-    )
-    html_col.download_button(
-        "Summary to send (HTML)",
-        data=lambda: export.html_summary(collected()),
-        file_name=f"{stem}-summary.html",
-        mime="text/html",
-        key="facilitator_export_html",
-        on_click="ignore",
-        icon=":material/summarize:",
-        width="stretch",
-    )
+    for column, (label, build, file_name, mime, key, icon) in zip(
+        st.columns(len(downloads)), downloads, strict=True
+    ):
+        column.download_button(
+            label,
+            data=lambda build=build: build(collected()),
+            file_name=file_name,
+            mime=mime,
+            key=f"facilitator_export_{key}",
+            on_click="ignore",
+            icon=icon,
+            width="stretch",
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -55,18 +56,21 @@ def store() -> Store:
         raise  # unreachable: st.stop() ends the run
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _lessons_for(folder: str, signature: tuple[tuple[str, float, int], ...]) -> LessonSet:
-    del signature  # part of the cache key only: a changed file means a new entry
-    return load_lessons(Path(folder))
-
-
 # How often the lessons folder is looked at for changed files (seconds). Every script run
 # asks for the lessons; 200 phones in a room would otherwise list and stat the folder
 # hundreds of times a second.
 LESSONS_CHECK_SECONDS = 1.0
-_checked: dict[str, tuple[float, LessonSet]] = {}
-_checked_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    checked_at: float
+    signature: tuple[tuple[str, float, int], ...]
+    lessons: LessonSet
+
+
+_loaded: dict[str, _Loaded] = {}  # by folder, for the whole server process
+_loaded_lock = threading.Lock()
 
 
 def lessons() -> LessonSet:
@@ -75,17 +79,19 @@ def lessons() -> LessonSet:
     folder = settings().lessons_dir
     key = str(folder)
     now = time.monotonic()
-    with _checked_lock:
-        last = _checked.get(key)
-    if last is not None and now - last[0] < LESSONS_CHECK_SECONDS:
-        return last[1]
+    with _loaded_lock:
+        last = _loaded.get(key)
+    if last is not None and now - last.checked_at < LESSONS_CHECK_SECONDS:
+        return last.lessons
     try:
         signature = tuple(
             sorted((p.name, p.stat().st_mtime, p.stat().st_size) for p in folder.glob("*.md"))
         )
     except OSError:
         signature = ()
-    found = _lessons_for(key, signature)
-    with _checked_lock:
-        _checked[key] = (now, found)
+    found = last.lessons if last is not None and last.signature == signature else None
+    if found is None:
+        found = load_lessons(folder)
+    with _loaded_lock:
+        _loaded[key] = _Loaded(now, signature, found)
     return found
