@@ -2,71 +2,74 @@
 
 import streamlit as st
 
-from workbook.ui import context, session, style
+from workbook.ui import admission, context, session, style
 
-style.set_up_page()
-ctx = context.load_for_run()
+# The whole run draws in one of the process's slots (workbook/ui/admission.py); widget
+# callbacks, such as a form's save, have already run by now and did not wait.
+with admission.run_slot():
+    style.set_up_page()
+    ctx = context.load_for_run()
 
-if ctx.lessons.problems:
-    with st.expander(
-        f":material/warning: {len(ctx.lessons.problems)} problem(s) in the lesson files: "
-        "those lessons are left out until fixed",
-        expanded=False,
-    ):
-        for problem in ctx.lessons.problems:
-            st.text(str(problem))
-        st.caption("Check the folder with: python -m workbook.lessons check")
+    if ctx.lessons.problems:
+        with st.expander(
+            f":material/warning: {len(ctx.lessons.problems)} problem(s) in the lesson files: "
+            "those lessons are left out until fixed",
+            expanded=False,
+        ):
+            for problem in ctx.lessons.problems:
+                st.text(str(problem))
+            st.caption("Check the folder with: python -m workbook.lessons check")
 
-seated = ctx.seat is not None
-start = st.Page(
-    "pages/start.py",
-    title="Join or start",
-    icon=":material/login:",
-    url_path="start",
-    default=not seated,
-)
-workbook = st.Page(
-    "pages/workbook.py",
-    title="Workbook",
-    icon=":material/menu_book:",
-    url_path="workbook",
-    default=seated,
-)
-results = st.Page(
-    "pages/results.py", title="Our results", icon=":material/insights:", url_path="results"
-)
-stakeholder_map = st.Page(
-    "pages/map.py", title="Stakeholder map", icon=":material/hub:", url_path="map"
-)
-facilitator = st.Page(
-    "pages/facilitator.py",
-    title="Facilitator console",
-    icon=":material/co_present:",
-    url_path="facilitator",
-)
-projector = st.Page(
-    "pages/projector.py", title="Projector screen", icon=":material/tv:", url_path="projector"
-)
-funders = st.Page(
-    "pages/funders.py", title="For funders", icon=":material/monitoring:", url_path="funders"
-)
+    seated = ctx.seat is not None
+    start = st.Page(
+        "pages/start.py",
+        title="Join or start",
+        icon=":material/login:",
+        url_path="start",
+        default=not seated,
+    )
+    workbook = st.Page(
+        "pages/workbook.py",
+        title="Workbook",
+        icon=":material/menu_book:",
+        url_path="workbook",
+        default=seated,
+    )
+    results = st.Page(
+        "pages/results.py", title="Our results", icon=":material/insights:", url_path="results"
+    )
+    stakeholder_map = st.Page(
+        "pages/map.py", title="Stakeholder map", icon=":material/hub:", url_path="map"
+    )
+    facilitator = st.Page(
+        "pages/facilitator.py",
+        title="Facilitator console",
+        icon=":material/co_present:",
+        url_path="facilitator",
+    )
+    projector = st.Page(
+        "pages/projector.py", title="Projector screen", icon=":material/tv:", url_path="projector"
+    )
+    funders = st.Page(
+        "pages/funders.py", title="For funders", icon=":material/monitoring:", url_path="funders"
+    )
 
-# Pages by name (for session.go_after_rerun) and by section (for the sidebar).
-group_pages = {"workbook": workbook, "results": results, "map": stakeholder_map}
-pages = {
-    **(group_pages if seated else {}),
-    "start": start,
-    "facilitator": facilitator,
-    "projector": projector,
-    "funders": funders,
-}
-sections = {
-    "Our group": [*(group_pages.values() if seated else []), start],
-    "Facilitators": [facilitator, projector],
-    "Funders": [funders],
-}
-current = st.navigation(sections, position="sidebar")
-wanted = pages.get(session.pending_page() or "")
-if wanted is not None and wanted.title != current.title:
-    session.switch_to(wanted)
-current.run()
+    # Pages by name (for session.go_after_rerun) and by section (for the sidebar).
+    group_pages = {"workbook": workbook, "results": results, "map": stakeholder_map}
+    pages = {
+        **(group_pages if seated else {}),
+        "start": start,
+        "facilitator": facilitator,
+        "projector": projector,
+        "funders": funders,
+    }
+    sections = {
+        "Our group": [*(group_pages.values() if seated else []), start],
+        "Facilitators": [facilitator, projector],
+        "Funders": [funders],
+    }
+    current = st.navigation(sections, position="sidebar")
+    wanted = pages.get(session.pending_page() or "")
+    if wanted is not None and wanted.title != current.title:
+        session.switch_to(wanted)
+    current.run()

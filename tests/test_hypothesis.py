@@ -15,6 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+from workbook.answers import prepare_answers
+from workbook.config import PROJECT_ROOT
+from workbook.lessons import load_lessons
 from workbook.models import (
     MAX_NAME_CHARS,
     MAX_NOTE_CHARS,
@@ -300,6 +303,52 @@ def test_answers_and_commitments_round_trip(
         assert first == second
         [stored] = shared_store.commitments(seat.group.id)
         assert (stored.what, stored.who) == (commitment.what, commitment.who)
+
+
+# A lesson with prompts and rating statements, as the form draws it.
+FORM_LESSON = next(
+    lesson
+    for lesson in load_lessons(PROJECT_ROOT / "lessons").lessons
+    if len(lesson.prompts) >= 2 and len(lesson.ratings) >= 2
+)
+form_input = st.fixed_dictionaries(
+    {
+        "texts": st.fixed_dictionaries(
+            {p.id: st.one_of(st.none(), st.just(""), any_text) for p in FORM_LESSON.prompts}
+        ),
+        "ratings": st.fixed_dictionaries(
+            {s.id: st.one_of(st.none(), st.integers(1, 5)) for s in FORM_LESSON.ratings}
+        ),
+    }
+)
+
+
+@SLOW
+@given(forms=st.lists(form_input, min_size=1, max_size=4))
+def test_a_saved_form_is_redrawn_from_what_was_stored(
+    shared_store: Store, forms: list[dict[str, dict[str, Any]]]
+) -> None:
+    """The form redrawn right after a save is drawn from `applied_to`, not read back; it must
+    be exactly what the store then holds, save after save (clearing, changing, keeping)."""
+    workshop, _ = shared_store.create_workshop(workshop=WorkshopCreate(title="t", cause="c"))
+    seat, _ = shared_store.join(workshop_id=workshop.id, request=JoinRequest(group_name="g"))
+    key = {"participant_id": seat.participant.id, "lesson_id": FORM_LESSON.id, "round": 1}
+    shown = shared_store.saved_answers(**key)
+    for form in forms:
+        prepared = prepare_answers(lesson=FORM_LESSON, saved=shown, **form)
+        if not prepared.ok:
+            continue  # nothing is saved; the form keeps what it showed
+        shared_store.save_answers(
+            seat=seat,
+            lesson_id=FORM_LESSON.id,
+            round=1,
+            reflections=prepared.reflections,
+            cleared_prompts=prepared.cleared_prompts,
+            ratings=prepared.ratings,
+            cleared_statements=prepared.cleared_statements,
+        )
+        shown = prepared.applied_to(shown)
+        assert shown == shared_store.saved_answers(**key)
 
 
 @SLOW

@@ -33,6 +33,17 @@ class PreparedAnswers:
             + len(self.cleared_statements)
         )
 
+    def applied_to(self, saved: SavedAnswers) -> SavedAnswers:
+        """What is stored once these answers are saved over `saved`: the form can be drawn
+        again from this without reading it back."""
+        cleared = set(self.cleared_prompts)
+        reflections = {k: v for k, v in saved.reflections.items() if k not in cleared}
+        reflections.update((r.prompt_id, r.text) for r in self.reflections)
+        cleared = set(self.cleared_statements)
+        ratings = {k: v for k, v in saved.ratings.items() if k not in cleared}
+        ratings.update((r.statement_id, r.value) for r in self.ratings)
+        return SavedAnswers(reflections, ratings)
+
     def confirmation(self) -> str:
         parts = []
         if self.reflections:

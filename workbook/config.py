@@ -47,6 +47,13 @@ class Settings(BaseSettings):
         "facilitator's changes wake the screens at once; this poll only catches a missed "
         "wake-up.",
     )
+    concurrent_runs: int = Field(
+        default=4,
+        ge=1,
+        le=256,
+        description="How many page and fragment runs draw at once; the others wait their "
+        "turn, so the server keeps reading what arrives while a room saves at once.",
+    )
     public_url: str = Field(
         default="",
         description="Address participants use to reach the app, for join links and QR codes "

@@ -432,17 +432,19 @@ class WorkshopQueries(Database):
         )
 
     def saved_answers(self, *, participant_id: int, lesson_id: str, round: int) -> SavedAnswers:
-        reflections = self._all(
-            "SELECT prompt_id, text FROM reflections"
+        # One query for both tables: every redraw of a lesson form reads this.
+        key = [participant_id, lesson_id, round]
+        rows = self._all(
+            "SELECT 'reflection', prompt_id, text, NULL FROM reflections"
+            " WHERE participant_id = ? AND lesson_id = ? AND round = ?"
+            " UNION ALL SELECT 'rating', statement_id, NULL, value FROM ratings"
             " WHERE participant_id = ? AND lesson_id = ? AND round = ?",
-            [participant_id, lesson_id, round],
+            key + key,
         )
-        ratings = self._all(
-            "SELECT statement_id, value FROM ratings"
-            " WHERE participant_id = ? AND lesson_id = ? AND round = ?",
-            [participant_id, lesson_id, round],
+        return SavedAnswers(
+            {item: text for kind, item, text, _ in rows if kind == "reflection"},
+            {item: int(value) for kind, item, _, value in rows if kind == "rating"},
         )
-        return SavedAnswers(dict(reflections), {key: int(value) for key, value in ratings})
 
     def answered_lessons(self, *, participant_id: int, round: int) -> set[str]:
         rows = self._all(

@@ -36,6 +36,7 @@ from workbook.records import Workshop
 from workbook.store import Store, StoreError
 from workbook.store.database import utc_now
 from workbook.ui import projector as links
+from workbook.ui.admission import admitted
 from workbook.ui.text import user_heading, user_text
 
 SIGNED_IN = "facilitator_workshop_id"
@@ -415,6 +416,7 @@ def _set_item(
 
 
 @st.fragment(run_every=CONSOLE_REFRESH_SECONDS)
+@admitted
 def live_panel(store: Store, workshop_id: int, lesson: Lesson | None) -> None:
     groups = store.room_groups(workshop_id)
     room = store.room(workshop_id)

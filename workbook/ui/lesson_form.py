@@ -21,6 +21,7 @@ from workbook.live import PROMPT, RATING
 from workbook.models import RATING_MAX, RATING_MIN
 from workbook.records import SavedAnswers, Seat
 from workbook.store import Store, StoreError
+from workbook.ui.admission import admitted
 from workbook.ui.widgets import show_errors
 
 RATING_OPTIONS = list(range(RATING_MIN, RATING_MAX + 1))
@@ -110,6 +111,9 @@ class _Outcome:
     saved: bool = False
     notes: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+    # What the form is drawn from right after the save: the answers as now stored and the
+    # closed questions the save checked (None when nothing could be saved).
+    drawn_from: tuple[SavedAnswers, set[tuple[str, str]]] | None = None
 
 
 def _outcome_key(prefix: str) -> str:
@@ -126,7 +130,12 @@ def confirmation_pending() -> bool:
     return bool(st.session_state.get(_UNSHOWN))
 
 
+def _unshown(prefix: str) -> bool:
+    return st.session_state.get(_UNSHOWN) == prefix
+
+
 @st.fragment
+@admitted
 def render(store: Store, seat: Seat, lesson: Lesson) -> None:
     """The form, as a fragment: "Save answers" reruns the form alone, not the whole page, so
     a room of 200 pressing it in the same second costs 200 small runs (bench/RESULTS.md).
@@ -136,9 +145,19 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
     if not lesson.prompts and not lesson.ratings:
         return
     round_ = seat.group.current_round
-    saved = store.saved_answers(
-        participant_id=seat.participant.id, lesson_id=lesson.id, round=round_
-    )
+    prefix = f"answer_{lesson.id}_{round_}"
+    outcome = st.session_state.get(_outcome_key(prefix))
+    if not isinstance(outcome, _Outcome):
+        outcome = None
+    if outcome is not None and outcome.drawn_from is not None and _unshown(prefix):
+        # Right after a save: draw what it committed (checked equal to reading it back in
+        # tests/test_hypothesis.py) instead of reading the same rows again.
+        saved, closed = outcome.drawn_from
+    else:
+        saved = store.saved_answers(
+            participant_id=seat.participant.id, lesson_id=lesson.id, round=round_
+        )
+        closed = _closed(store, seat, lesson)
     earlier = (
         store.saved_answers(
             participant_id=seat.participant.id, lesson_id=lesson.id, round=round_ - 1
@@ -146,8 +165,6 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
         if round_ > 1
         else None
     )
-    closed = _closed(store, seat, lesson)
-    prefix = f"answer_{lesson.id}_{round_}"
     with st.form(f"{prefix}_form", enter_to_submit=False):
         if lesson.prompts:
             st.subheader("Talk it through, then write it down")
@@ -192,8 +209,7 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
         )
     if saved.reflections or saved.ratings:
         st.caption("Your saved answers are shown above; change them and save again to update.")
-    outcome = st.session_state.get(_outcome_key(prefix))
-    if not isinstance(outcome, _Outcome):
+    if outcome is None:
         return
     st.session_state.pop(_UNSHOWN, None)
     for note in outcome.notes:
@@ -221,7 +237,8 @@ def _save(
     round_ = seat.group.current_round
     # Streamlit ignores what arrives for a disabled box; answers may also close between
     # drawing and saving. Either way a closed question keeps its stored answer.
-    closed = closed | _closed(store, seat, lesson)
+    now_closed = _closed(store, seat, lesson)
+    closed = closed | now_closed
     state = st.session_state
     texts: dict[str, str | None] = {}
     ratings: dict[str, int | None] = {}
@@ -241,7 +258,7 @@ def _save(
             "The facilitator has closed some answers, so those keep what was saved before. "
             "Your other answers are saved as usual.",
         )
-    outcome = _commit(store, seat, lesson, round_, texts, ratings, saved, notes)
+    outcome = _commit(store, seat, lesson, round_, texts, ratings, saved, now_closed, notes)
     state[_outcome_key(prefix)] = outcome
     state[_UNSHOWN] = prefix
 
@@ -254,6 +271,7 @@ def _commit(
     texts: dict[str, str | None],
     ratings: dict[str, int | None],
     saved: SavedAnswers,
+    closed: set[tuple[str, str]],
     notes: tuple[str, ...],
 ) -> _Outcome:
     prepared = prepare_answers(lesson=lesson, texts=texts, ratings=ratings, saved=saved)
@@ -263,7 +281,9 @@ def _commit(
             problems=tuple(s for sentences in prepared.errors.values() for s in sentences),
         )
     if prepared.changes == 0:
-        return _Outcome("Nothing has changed since you last saved.", notes=notes)
+        return _Outcome(
+            "Nothing has changed since you last saved.", notes=notes, drawn_from=(saved, closed)
+        )
     try:
         store.save_answers(
             seat=seat,
@@ -277,7 +297,10 @@ def _commit(
     except StoreError as error:
         return _Outcome("Your text is still in the boxes above.", problems=(str(error),))
     return _Outcome(
-        f"{prepared.confirmation()} ({dt.datetime.now():%H:%M})", saved=True, notes=notes
+        f"{prepared.confirmation()} ({dt.datetime.now():%H:%M})",
+        saved=True,
+        notes=notes,
+        drawn_from=(prepared.applied_to(saved), closed),
     )
 
 

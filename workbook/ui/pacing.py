@@ -23,6 +23,7 @@ from workbook.progress import clamp_step
 from workbook.records import Seat
 from workbook.store import Store
 from workbook.ui import lesson_form
+from workbook.ui.admission import admitted
 from workbook.ui.room_push import ROOM_PUSH
 
 # A watchdog in the participant's browser, for a Streamlit race we cannot fix from here: under
@@ -151,6 +152,7 @@ def step_now(store: Store, seat: Seat, total: int) -> int:
 
 
 @st.fragment(run_every=POLL_SECONDS)
+@admitted
 def follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
     """A slow poll, the safety net under the room's wake-ups (workbook.ui.room_push): one
     shared read; the whole page reruns only when something it shows changed, or when a

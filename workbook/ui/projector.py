@@ -42,6 +42,7 @@ from workbook.records import Workshop, format_join_code
 from workbook.store import Store
 from workbook.store.database import utc_now
 from workbook.ui import resources
+from workbook.ui.admission import admitted
 
 TOKEN_PARAM = "p"
 CARDS_SHOWN = 8
@@ -177,6 +178,7 @@ def no_access(had_token: bool) -> None:
 
 
 @st.fragment(run_every=PROJECTOR_REFRESH_SECONDS)
+@admitted
 def live_screen(
     store: Store, lessons: LessonSet, workshop_id: int, base_url: str, token: str
 ) -> None:

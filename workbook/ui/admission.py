@@ -1,0 +1,87 @@
+"""How many page and fragment runs draw at once, in this process.
+
+Streamlit gives every browser tab's run its own thread, and all of them share one Python
+interpreter. When 200 people press "Save answers" in the same second, 200 threads draw at
+once, and the server's event loop, the one thread that reads their submits off the sockets
+and sends the pages back, gets about one turn in 200: a submit waited over a second before
+Streamlit even read it (bench/RESULTS.md, "Admission"). So the drawing waits for one of a few
+slots, and the rest of the process keeps its turns.
+
+What a slot does not hold back: widget callbacks, which Streamlit runs before the page or
+fragment body, so a form's save (its submit button's callback) is written at once and only
+its redraw waits; the database writer; the event loop. A run inside a run (a fragment drawn
+by its page) uses the slot its thread already holds.
+
+The interpreter also hands its lock between threads every 1 ms instead of Python's default
+5 ms: each submit that arrives makes the event loop start a thread for its run and wait for
+it, once per thread waiting to run, so a shorter turn shortens every such wait.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import ParamSpec, TypeVar
+
+from workbook.config import get_settings
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class _Slots:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._free = threading.BoundedSemaphore(size)
+        self._held = threading.local()
+        self._lock = threading.Lock()
+        self.waited = 0  # runs that found every slot taken (for the benches)
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        if getattr(self._held, "depth", 0):
+            self._held.depth += 1
+            try:
+                yield
+            finally:
+                self._held.depth -= 1
+            return
+        if not self._free.acquire(blocking=False):
+            with self._lock:
+                self.waited += 1
+            self._free.acquire()
+        self._held.depth = 1
+        try:
+            yield
+        finally:
+            self._held.depth = 0
+            self._free.release()
+
+
+_SLOTS = _Slots(get_settings().concurrent_runs)
+SWITCH_INTERVAL_SECONDS = 0.001
+sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+
+
+def run_slot() -> AbstractContextManager[None]:
+    """`with run_slot():` holds one of the process's drawing slots for the block."""
+    return _SLOTS.slot()
+
+
+def admitted(draw: Callable[P, T]) -> Callable[P, T]:
+    """Decorate a fragment's body (under @st.fragment) so its own reruns take a slot."""
+
+    @functools.wraps(draw)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> T:
+        with _SLOTS.slot():
+            return draw(*args, **kwargs)
+
+    return wrapped
+
+
+def waited() -> int:
+    """How many runs so far found every slot taken and waited for one."""
+    return _SLOTS.waited
