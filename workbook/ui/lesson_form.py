@@ -211,7 +211,6 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
         st.caption("Your saved answers are shown above; change them and save again to update.")
     if outcome is None:
         return
-    st.session_state.pop(_UNSHOWN, None)
     for note in outcome.notes:
         st.info(note, icon=":material/lock:")
     if outcome.problems:
@@ -221,6 +220,9 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
         st.success(outcome.message, icon=":material/check_circle:")
     else:
         st.info(outcome.message, icon=":material/check:")
+    # Only now: Streamlit may end a run at any element it draws (a newer request arrived),
+    # and an outcome cut off before its message must stay pending for the poll to redraw.
+    st.session_state.pop(_UNSHOWN, None)
 
 
 def _save(

@@ -116,3 +116,63 @@ class RoomPush:
 
 # One per server process, like the store.
 ROOM_PUSH = RoomPush()
+
+
+# --- redrawing a run whose output Streamlit dropped ------------------------------------------
+#
+# A Streamlit race, seen under load (bench/RESULTS.md, "Dropped redraws"): a run's elements
+# travel from its thread to the server's event loop as callbacks. If the event loop is behind
+# and a request from the browser (a poll, a press) arrives after the run's thread has ended but
+# before those callbacks ran, Streamlit starts a new runner for the request and then ignores
+# every event still queued from the old one ("event from non-current ScriptRunner"): the
+# page never gets that run's elements. After a save, the form then never shows "Saved"; after
+# a move, the screen stays on the old step while the server believes it moved.
+#
+# So at the end of each run, the run queues one more callback on the event loop, behind its
+# own elements. When it runs, the session's current runner should still be the one that drew;
+# if it is another, what was drawn was dropped, and the session is asked for a fresh run of
+# its page (as a wake-up does). Uses the same undocumented parts as wake-ups, plus
+# `AppSession._scriptrunner`; if they move, the check switches itself off (logged once).
+
+_dropped_check_broken = False
+_redraws_for_dropped = 0
+
+
+def redraw_if_dropped() -> None:
+    """Called by a run that finished drawing (workbook.ui.admission does, for every page run
+    and fragment run): make sure its output reaches the browser, else ask for a fresh run."""
+    global _dropped_check_broken
+    if _dropped_check_broken or not Runtime.exists():
+        return
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    try:
+        session = Runtime.instance().get_app_session(ctx.session_id)
+        if session is None:
+            return
+        runner = session._scriptrunner  # private: see above
+        state = ClientState(query_string=ctx.query_string, page_script_hash=ctx.page_script_hash)
+        session._event_loop.call_soon_threadsafe(_check_delivered, session, runner, state)
+    except (AttributeError, TypeError) as error:
+        _dropped_check_broken = True
+        _LOGGER.warning("Checking for dropped redraws is off (%s).", error)
+    except RuntimeError:  # the session's loop has closed: the tab is gone
+        return
+
+
+def _check_delivered(session: object, runner: object, state: ClientState) -> None:
+    global _redraws_for_dropped
+    if getattr(session, "_scriptrunner", runner) is runner:
+        return
+    _redraws_for_dropped += 1
+    _LOGGER.warning(
+        "Streamlit dropped a run's output (%d so far); drawing the page again.",
+        _redraws_for_dropped,
+    )
+    session.request_rerun(state)  # type: ignore[attr-defined]
+
+
+def redraws_for_dropped() -> int:
+    """How many fresh runs were asked for because a run's output was dropped."""
+    return _redraws_for_dropped
