@@ -37,6 +37,29 @@ def load_average() -> str:
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
+def cpu_times() -> list[int] | None:
+    """The machine's CPU time counters from /proc/stat (user, nice, system, idle, iowait,
+    irq, softirq, steal); None where there is no /proc."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            return [int(n) for n in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+
+
+def steal_share(before: list[int] | None, after: list[int] | None) -> str:
+    """How much of the machine's CPU time between two `cpu_times()` the hypervisor gave to
+    other machines ("steal"): a run measured while it is high measured a slower machine."""
+    if not before or not after:
+        return "steal n/a"
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent)
+    if total <= 0:
+        return "steal n/a"
+    busy = total - spent[3] - spent[4]
+    return f"busy {busy / total:.0%} of both cores, steal {spent[7] / total:.1%}"
+
+
 def percentile(values: list[float], share: float) -> float:
     """The nearest-rank percentile (share 0.95 for p95); NaN for no values."""
     ordered = sorted(values)

@@ -40,11 +40,10 @@ T = TypeVar("T")
 
 class _Slots:
     def __init__(self, size: int) -> None:
-        self.size = size
         self._free = threading.BoundedSemaphore(size)
         self._held = threading.local()
         self._lock = threading.Lock()
-        self.waited = 0  # runs that found every slot taken (for the benches)
+        self.waited = 0  # runs that found every slot taken
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -88,8 +87,3 @@ def admitted(draw: Callable[P, T]) -> Callable[P, T]:
             return draw(*args, **kwargs)
 
     return wrapped
-
-
-def waited() -> int:
-    """How many runs so far found every slot taken and waited for one."""
-    return _SLOTS.waited

@@ -120,8 +120,10 @@ def _outcome_key(prefix: str) -> str:
     return f"{prefix}_outcome"
 
 
-# The form whose last save has not been drawn yet: a live room's poll can cut the form's
-# redraw short (Streamlit then reruns only the poll), after the save but before "Saved".
+# The form whose last save has not been drawn yet. Its first redraw is drawn from what the
+# save committed; and if that redraw never got to the end (Streamlit ended the run early for
+# a newer request), the live room's poll sees this and redraws the page. (A redraw that ran
+# to the end but that Streamlit then dropped is caught by room_push.redraw_if_dropped.)
 _UNSHOWN = "lesson_form_outcome_unshown"
 
 
