@@ -278,10 +278,17 @@ class Tab:
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
         fragment_run = bool(msg.metadata.run.fragment_ids)
-        self.trace.append(
-            f"{time.perf_counter():.3f} {kind} frag={fragment_run}"
-            + (f" status={msg.script_finished}" if kind == "script_finished" else "")
-        )
+        detail = ""
+        if kind == "script_finished":
+            detail = f" status={msg.script_finished}"
+        elif kind == "new_session":
+            detail = " runs=" + ",".join(f[:8] for f in msg.metadata.run.fragment_ids)
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            detail = f" {element.WhichOneof('type')} in={msg.delta.fragment_id[:8]}"
+            if element.WhichOneof("type") == "alert":
+                detail += f" {element.alert.body[:20]!r}"
+        self.trace.append(f"{time.perf_counter():.3f} {kind} frag={fragment_run}{detail}")
         del self.trace[:-400]
         if kind == "new_session":
             if not fragment_run:
@@ -476,6 +483,9 @@ class Participant:
                     timeout=LATE_CONFIRMATION_SECONDS,
                 )
                 saved, late = time.perf_counter() - sent, True
+            if saved is None and os.environ.get("LOAD_ROOM_TRACE"):
+                since = [line for line in self.tab.trace if float(line.split()[0]) >= sent - 1]
+                print(f"participant {self.index} never saw 'Saved': " + " | ".join(since))
         shown = [a for a in self.tab.alerts() if not a.startswith(SAVED_PREFIX)]
         message = problem or "; ".join(shown)[:200]
         return Submit(

@@ -2,24 +2,28 @@
 asking the server every second and a half.
 
 A participant's workbook page, while it follows a facilitated room, registers its Streamlit
-session here with the workshop, the page and the query string it runs with. When the room
+session here with the workshop and the page it shows. When the room
 moves, its pacing changes or answers open or close, the store tells this module
 (`Store.on_room_change`), and each registered session that still shows that page is asked
-for a fresh run of it, exactly as Streamlit itself reruns a session when its source changes
-(`runOnSave`): the run keeps the session's widget values and URL. The phone redraws as soon
-as the server gets to it; nothing polls.
+for a fresh run of it as soon as it has no run in progress, exactly as Streamlit itself
+reruns a session when its source changes (`runOnSave`): the run keeps the session's widget
+values and URL. The phone redraws as soon as the server gets to it; nothing polls.
 
 With 200 phones polling every 1.5 s, the polls alone took 0.45 of the machine's two cores
 and competed with the saves of a burst (bench/RESULTS.md); polling also met a Streamlit race
 that left some phones behind. The participant page still polls, slowly
-(`workbook.live.PARTICIPANT_POLL_SECONDS`), as a safety net for a wake-up that was missed.
+(`WORKBOOK_PARTICIPANT_POLL_SECONDS`), as a safety net for a wake-up that was missed.
 
-This uses three parts of Streamlit that are public but not in its documented API:
-`Runtime.get_app_session`, `AppSession.request_rerun` and `AppSession.page_script_hash`, plus
-the session's event loop, on which Streamlit asks that session methods be called. They are
-looked up defensively: if a later Streamlit moves them, wake-ups stop (logged once) and the
-slow poll still brings every phone along. `tests/test_projector_browser.py` checks it on a
-real server and a real browser whose phones poll only every ten minutes.
+This uses parts of Streamlit that are public but not in its documented API
+(`Runtime.get_app_session`, `AppSession.request_rerun`, `AppSession.page_script_hash`) and
+three private attributes of a session: its event loop, on which Streamlit asks that session
+methods be called; its current runner, to wait until no run is in progress (a rerun asked
+for while the person's own press is queued would be merged with it and lose the press's
+values); and its last client state, the widget values and URL that Streamlit itself reruns a
+session with when its source changes (`runOnSave`). They are looked up defensively: if a
+later Streamlit moves them, wake-ups stop (logged once) and the slow poll still brings every
+phone along. `tests/test_projector_browser.py` checks it on a real server and a real browser
+whose phones poll only every ten minutes.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime import Runtime
@@ -39,7 +44,6 @@ _LOGGER = logging.getLogger(__name__)
 class _Follower:
     workshop_id: int
     page_script_hash: str
-    query_string: str
 
 
 class RoomPush:
@@ -56,7 +60,7 @@ class RoomPush:
         ctx = get_script_run_ctx()
         if ctx is None:  # not in a script run (e.g. AppTest without a session)
             return
-        follower = _Follower(workshop_id, ctx.page_script_hash, ctx.query_string)
+        follower = _Follower(workshop_id, ctx.page_script_hash)
         with self._lock:
             self._followers[ctx.session_id] = follower
 
@@ -94,11 +98,7 @@ class RoomPush:
                 if session.page_script_hash != follower.page_script_hash:
                     continue
                 loop = session._event_loop  # private: see the module docstring
-                state = ClientState(
-                    query_string=follower.query_string,
-                    page_script_hash=follower.page_script_hash,
-                )
-                loop.call_soon_threadsafe(session.request_rerun, state)
+                loop.call_soon_threadsafe(_redraw_when_idle, session, 0)
                 woken += 1
             except (AttributeError, RuntimeError, TypeError) as error:
                 # A Streamlit that moved these parts, or a loop that has closed.
@@ -137,10 +137,15 @@ ROOM_PUSH = RoomPush()
 _dropped_check_broken = False
 _redraws_for_dropped = 0
 
+# How long a session may stay busy before a redraw it is owed is given up (its own poll
+# redraws a moved room anyway): 50 tries, 0.1 s apart.
+_IDLE_TRIES = 50
+_IDLE_RETRY_SECONDS = 0.1
+
 
 def redraw_if_dropped() -> None:
     """Called by a run that finished drawing (workbook.ui.admission does, for every page run
-    and fragment run): make sure its output reaches the browser, else ask for a fresh run."""
+    and fragment run): make sure its output reaches the browser, else redraw the page."""
     global _dropped_check_broken
     if _dropped_check_broken or not Runtime.exists():
         return
@@ -152,8 +157,7 @@ def redraw_if_dropped() -> None:
         if session is None:
             return
         runner = session._scriptrunner  # private: see above
-        state = ClientState(query_string=ctx.query_string, page_script_hash=ctx.page_script_hash)
-        session._event_loop.call_soon_threadsafe(_check_delivered, session, runner, state)
+        session._event_loop.call_soon_threadsafe(_check_delivered, session, runner)
     except (AttributeError, TypeError) as error:
         _dropped_check_broken = True
         _LOGGER.warning("Checking for dropped redraws is off (%s).", error)
@@ -161,7 +165,8 @@ def redraw_if_dropped() -> None:
         return
 
 
-def _check_delivered(session: object, runner: object, state: ClientState) -> None:
+def _check_delivered(session: Any, runner: object) -> None:
+    """On the event loop, behind the run's own elements."""
     global _redraws_for_dropped
     if getattr(session, "_scriptrunner", runner) is runner:
         return
@@ -170,7 +175,32 @@ def _check_delivered(session: object, runner: object, state: ClientState) -> Non
         "Streamlit dropped a run's output (%d so far); drawing the page again.",
         _redraws_for_dropped,
     )
-    session.request_rerun(state)  # type: ignore[attr-defined]
+    _redraw_when_idle(session, 0)
+
+
+def _redraw_when_idle(session: Any, tries: int) -> None:
+    """On the event loop: a full run of the page the session shows, once no run of its is in
+    progress or queued. A rerun asked for while the person's own press is queued would be
+    merged with it, and Streamlit keeps only the newer request's widget values: the press's
+    answers would give way to the ones the page last drew. When idle, the session's own last
+    state (the widget values its last run ended with, its page and URL) is what Streamlit
+    itself reruns a session with when its source changes."""
+    try:
+        if session._scriptrunner is not None:  # busy: try again shortly
+            if tries < _IDLE_TRIES:
+                session._event_loop.call_later(
+                    _IDLE_RETRY_SECONDS, _redraw_when_idle, session, tries + 1
+                )
+            return
+        state = ClientState()
+        state.CopyFrom(session._client_state)
+        state.fragment_id = ""
+        state.is_auto_rerun = False
+        session.request_rerun(state)
+    except (AttributeError, TypeError) as error:
+        _LOGGER.warning("Could not redraw a page (%s).", error)
+    except RuntimeError:  # the session's loop has closed: the tab is gone
+        return
 
 
 def redraws_for_dropped() -> int:
