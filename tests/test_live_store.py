@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 
 import pytest
@@ -125,6 +126,40 @@ def test_items_are_open_and_hidden_until_changed_and_opening_bumps_the_version(
     assert store.closed_items(workshop_id=workshop.id, lesson_id=LESSON) == {(PROMPT, "p1")}
     other = make_workshop(store, "Another")
     assert store.closed_items(workshop_id=other.id, lesson_id=LESSON) == set()
+
+
+def test_kept_question_states_never_outlive_a_change_however_many_read_at_once(
+    store: Store,
+) -> None:
+    """Closed questions are kept in memory between changes (every save checks them); readers
+    racing a change may see the old state, but once the change is committed every read
+    after it sees the new one."""
+    workshop = make_workshop(store)
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            store.closed_items(workshop_id=workshop.id, lesson_id=LESSON)
+
+    readers = [threading.Thread(target=read) for _ in range(6)]
+    for reader in readers:
+        reader.start()
+    try:
+        for i in range(30):
+            closing = i % 2 == 0
+            store.set_item_state(
+                workshop_id=workshop.id,
+                lesson_id=LESSON,
+                kind=PROMPT,
+                item_id="p1",
+                open=not closing,
+            )
+            expected = {(PROMPT, "p1")} if closing else set()
+            assert store.closed_items(workshop_id=workshop.id, lesson_id=LESSON) == expected
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join(10)
 
 
 def test_answers_come_as_cards_newest_first_and_hidden_ones_can_be_restored(

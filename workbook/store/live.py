@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -119,6 +120,42 @@ ROOM_SIGNAL_MAX_AGE = 1.0
 
 # The round each group is on now: the live room shows the answers of that round.
 _CURRENT_ROUND = "JOIN groups g ON g.id = {table}.group_id AND {table}.round = g.current_round"
+
+
+class _ItemStates:
+    """Open/closed and revealed states of a workshop's questions, per lesson, kept between
+    changes. Only `set_item_state` changes them, in this process (one process per file). A
+    generation number per lesson, bumped after each change is committed, tells a stale copy
+    from a fresh one: a read that began before a change may return what it read, but never
+    leaves it behind for the next reader."""
+
+    MAX_LESSONS = 4096  # (workshop, lesson) pairs kept; all are dropped when it fills
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generations: dict[tuple[int, str], int] = {}
+        self._states: dict[tuple[int, str], tuple[int, dict[tuple[str, str], ItemState]]] = {}
+
+    def get(self, key: tuple[int, str]) -> tuple[int, dict[tuple[str, str], ItemState] | None]:
+        """(the generation to store a fresh read under, the kept states if still current)."""
+        with self._lock:
+            generation = self._generations.get(key, 0)
+            kept = self._states.get(key)
+        if kept is not None and kept[0] == generation:
+            return generation, kept[1]
+        return generation, None
+
+    def put(
+        self, key: tuple[int, str], generation: int, states: dict[tuple[str, str], ItemState]
+    ) -> None:
+        with self._lock:
+            if len(self._states) >= self.MAX_LESSONS:
+                self._states.clear()
+            self._states[key] = (generation, states)
+
+    def changed(self, key: tuple[int, str]) -> None:
+        with self._lock:
+            self._generations[key] = self._generations.get(key, 0) + 1
 
 
 class LiveQueries(Database):
@@ -289,13 +326,25 @@ class LiveQueries(Database):
     # -- prompts and statements: open or closed, revealed or hidden --
 
     def item_states(self, *, workshop_id: int, lesson_id: str) -> dict[tuple[str, str], ItemState]:
-        """Stored states by (kind, item id); an item without a row is open and hidden."""
-        rows = self._all(
-            "SELECT item_kind, item_id, answers_open, revealed FROM live_items"
-            " WHERE workshop_id = ? AND lesson_id = ?",
-            [workshop_id, lesson_id],
-        )
-        return {(kind, item): ItemState(bool(o), bool(r)) for kind, item, o, r in rows}
+        """Stored states by (kind, item id); an item without a row is open and hidden.
+        Kept in memory between changes (see _ItemStates): every save of a lesson form checks
+        which questions are closed, 200 at once in a full room."""
+        cache = self._item_states_cache
+        generation, states = cache.get((workshop_id, lesson_id))
+        if states is None:
+            rows = self._all(
+                "SELECT item_kind, item_id, answers_open, revealed FROM live_items"
+                " WHERE workshop_id = ? AND lesson_id = ?",
+                [workshop_id, lesson_id],
+            )
+            states = {(kind, item): ItemState(bool(o), bool(r)) for kind, item, o, r in rows}
+            cache.put((workshop_id, lesson_id), generation, states)
+        return dict(states)
+
+    @property
+    def _item_states_cache(self) -> _ItemStates:
+        # setdefault: one cache per store even if two threads ask at once.
+        return self.__dict__.setdefault("_item_states", _ItemStates())
 
     def item_state(
         self, *, workshop_id: int, lesson_id: str, kind: ItemKind, item_id: str
@@ -342,6 +391,7 @@ class LiveQueries(Database):
             return before, after
 
         before, after = self._write(work)
+        self._item_states_cache.changed((workshop_id, lesson_id))
         if after.open != before.open:  # phones redraw for answers opening or closing only
             self._room_changed(workshop_id)
         return after
