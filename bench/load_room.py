@@ -632,6 +632,25 @@ class RoomSetup:
     lesson_ids: list[str]  # lesson ids, in step order
 
 
+@dataclasses.dataclass
+class RoomServer:
+    """A fresh database with one room in a temp folder, its server, and a sampler of it."""
+
+    folder: Path
+    db: Path
+    room: RoomSetup
+    server: Server
+    sampler: ProcessSampler
+
+
+def start_room_server(prefix: str, flags: Iterable[str] = ()) -> RoomServer:
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    db = folder / "room.duckdb"
+    room = set_up_room(db)
+    server = Server(db, flags=flags)
+    return RoomServer(folder, db, room, server, ProcessSampler(server.pid))
+
+
 def set_up_room(db: Path) -> RoomSetup:
     """A facilitated workshop following the facilitator, its projector on the first step."""
     from workbook.lessons import load_lessons
@@ -877,11 +896,14 @@ def projector_note() -> str:
 
 
 async def main_async(options: argparse.Namespace) -> int:
-    folder = Path(tempfile.mkdtemp(prefix="load-room-"))
-    db = folder / "room.duckdb"
-    room = set_up_room(db)
-    server = Server(db, flags=options.flag)
-    sampler = ProcessSampler(server.pid)
+    started = start_room_server("load-room-", options.flag)
+    folder, db, room, server, sampler = (
+        started.folder,
+        started.db,
+        started.room,
+        started.server,
+        started.sampler,
+    )
     stop = asyncio.Event()
     sampling = asyncio.create_task(sampler.run(stop))
     import duckdb

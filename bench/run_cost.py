@@ -22,7 +22,6 @@ import asyncio
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,9 +30,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import load_room  # noqa: E402
-from bench.common import machine  # noqa: E402
-from bench.load_room import Participant, ProcessSampler, set_up_room  # noqa: E402
-from tests.conftest import Server  # noqa: E402
+from bench.common import machine, percentile  # noqa: E402
+from bench.load_room import Participant, ProcessSampler, start_room_server  # noqa: E402
 
 # Timers off: record the fragments that would poll, and rerun them only when asked.
 POLLING: dict[str, float] = {}
@@ -67,20 +65,16 @@ async def measure(sampler: ProcessSampler, runs: int, do) -> tuple[float, list[f
 
 
 def row(name: str, cpu: float, wall: list[float]) -> str:
-    ordered = sorted(wall)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    p95 = percentile(wall, 0.95)
     return (
         f"| {name} | {1000 * cpu:.1f} | {1000 * statistics.median(wall):.1f} | {1000 * p95:.1f} |"
     )
 
 
 async def main_async(options: argparse.Namespace) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="run-cost-"))
-    db = folder / "room.duckdb"
-    room = set_up_room(db)
-    server = Server(db, flags=options.flag)
+    started = start_room_server("run-cost-", options.flag)
+    room, server, sampler = started.room, started.server, started.sampler
     print(f"server pid {server.pid}", flush=True)
-    sampler = ProcessSampler(server.pid)
     try:
         person = Participant(server.url, 0, room.code, "Table 1")
         await person.join()

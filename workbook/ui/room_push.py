@@ -201,8 +201,3 @@ def _redraw_when_idle(session: Any, tries: int) -> None:
         _LOGGER.warning("Could not redraw a page (%s).", error)
     except RuntimeError:  # the session's loop has closed: the tab is gone
         return
-
-
-def redraws_for_dropped() -> int:
-    """How many fresh runs were asked for because a run's output was dropped."""
-    return _redraws_for_dropped
