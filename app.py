@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from workbook.ui import admission, context, session, style
+from workbook.ui import admission, context, session, style, transport
+
+# Screen updates leave without waiting for the browser's acknowledgements (see the module).
+transport.send_at_once()
 
 # The whole run draws in one of the process's slots (workbook/ui/admission.py); widget
 # callbacks, such as a form's save, have already run by now and did not wait.

@@ -1,0 +1,45 @@
+"""TCP_NODELAY on the server's sockets (workbook/ui/transport.py), on real sockets."""
+
+from __future__ import annotations
+
+import socket
+import sys
+
+import pytest
+
+from workbook.ui import transport
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="no descriptor folder")
+
+
+def _nodelay(sock: socket.socket) -> int:
+    return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
+def test_a_listener_made_as_streamlit_makes_it_passes_no_delay_to_what_it_accepts() -> None:
+    # Streamlit binds `socket.socket(family)`: protocol 0, which asyncio leaves with Nagle on.
+    listener = socket.socket(socket.AF_INET)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    early = socket.create_connection(listener.getsockname())
+    early_accepted, _ = listener.accept()
+    with listener, early, early_accepted:
+        assert listener.proto == 0 and _nodelay(early_accepted) == 0
+
+        assert transport.no_delay_on_process_sockets() >= 3
+
+        assert _nodelay(listener) == 1
+        assert _nodelay(early_accepted) == 1  # a connection already open
+        later = socket.create_connection(listener.getsockname())
+        later_accepted, _ = listener.accept()
+        with later, later_accepted:
+            assert _nodelay(later_accepted) == 1  # inherited from the listener
+
+
+def test_other_descriptors_are_left_open_and_unchanged(tmp_path) -> None:
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    with (tmp_path / "f.txt").open("w") as handle, udp:
+        transport.no_delay_on_process_sockets()
+        handle.write("still open")  # the file's descriptor was only duplicated, then closed
+        assert udp.fileno() >= 0 and udp.getsockname()
+    assert (tmp_path / "f.txt").read_text() == "still open"
