@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from workbook.ui import admission, context, session, style, transport
+from workbook.ui import admission, context, script_threads, session, style, transport
 
-# Screen updates leave without waiting for the browser's acknowledgements (see the module).
+# Once per process: screen updates leave without waiting for the browser's acknowledgements,
+# and later runs go to threads kept waiting instead of a new thread each (see the modules).
 transport.send_at_once()
+script_threads.install()
 
 # The whole run draws in one of the process's slots (workbook/ui/admission.py); widget
 # callbacks, such as a form's save, have already run by now and did not wait.
