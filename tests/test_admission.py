@@ -69,3 +69,36 @@ def test_a_failed_or_interrupted_run_gives_its_slot_back() -> None:
 
     threading.Thread(target=next_run, daemon=True).start()
     assert got.wait(5), "the slot was not given back after an exception"
+
+
+def test_the_room_s_live_views_go_ahead_of_waiting_runs_and_the_rest_keep_their_order() -> None:
+    slots = _Slots(1)
+    order: list[str] = []
+    lock = threading.Lock()
+    holder_in, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with slots.slot():
+            holder_in.set()
+            release.wait(5)
+
+    def run(name: str, first: bool = False) -> None:
+        with slots.slot(first=first):
+            with lock:
+                order.append(name)
+
+    threading.Thread(target=holder, daemon=True).start()
+    assert holder_in.wait(5)
+    threads = []
+    for name, first in [("phone 1", False), ("phone 2", False), ("projector", True)]:
+        thread = threading.Thread(target=run, args=(name, first), daemon=True)
+        thread.start()
+        threads.append(thread)
+        deadline = time.monotonic() + 5
+        while slots.waited < len(threads) and time.monotonic() < deadline:
+            time.sleep(0.005)  # each waits before the next comes
+    assert slots.waited == 3 and slots.waited_first == 1
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert order == ["projector", "phone 1", "phone 2"]

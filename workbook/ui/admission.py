@@ -27,9 +27,10 @@ from __future__ import annotations
 import functools
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, overload
 
 from workbook.config import get_settings
 from workbook.ui.room_push import redraw_if_dropped
@@ -39,14 +40,44 @@ T = TypeVar("T")
 
 
 class _Slots:
+    """`size` slots, handed to waiting runs in the order they came, except that a run asked
+    for with `first=True` (the projector's and the console's live views) goes ahead of every
+    participant's run still waiting: the room's screen is not kept behind 200 redraws. A freed
+    slot goes straight to the next waiter (one wake-up, not every waiting thread)."""
+
     def __init__(self, size: int) -> None:
-        self._free = threading.BoundedSemaphore(size)
-        self._held = threading.local()
+        self._free = size
         self._lock = threading.Lock()
+        self._first: deque[threading.Event] = deque()
+        self._rest: deque[threading.Event] = deque()
+        self._held = threading.local()
         self.waited = 0  # runs that found every slot taken
+        self.waited_first = 0  # of those, runs that went ahead of the queue
+
+    def _acquire(self, first: bool) -> None:
+        with self._lock:
+            if self._free > 0:
+                self._free -= 1
+                return
+            self.waited += 1
+            turn = threading.Event()
+            if first:
+                self.waited_first += 1
+                self._first.append(turn)
+            else:
+                self._rest.append(turn)
+        turn.wait()  # the slot is handed over by _release
+
+    def _release(self) -> None:
+        with self._lock:
+            queue = self._first or self._rest
+            if queue:
+                queue.popleft().set()
+            else:
+                self._free += 1
 
     @contextmanager
-    def slot(self) -> Iterator[None]:
+    def slot(self, *, first: bool = False) -> Iterator[None]:
         if getattr(self._held, "depth", 0):
             self._held.depth += 1
             try:
@@ -54,16 +85,13 @@ class _Slots:
             finally:
                 self._held.depth -= 1
             return
-        if not self._free.acquire(blocking=False):
-            with self._lock:
-                self.waited += 1
-            self._free.acquire()
+        self._acquire(first)
         self._held.depth = 1
         try:
             yield
         finally:
             self._held.depth = 0
-            self._free.release()
+            self._release()
         # Drawn to the end (not cut short by a newer request): see that it reaches the page.
         redraw_if_dropped()
 
@@ -78,12 +106,22 @@ def run_slot() -> AbstractContextManager[None]:
     return _SLOTS.slot()
 
 
-def admitted(draw: Callable[P, T]) -> Callable[P, T]:
-    """Decorate a fragment's body (under @st.fragment) so its own reruns take a slot."""
+@overload
+def admitted(draw: Callable[P, T], /) -> Callable[P, T]: ...
+@overload
+def admitted(*, first: bool) -> Callable[[Callable[P, T]], Callable[P, T]]: ...
 
-    @functools.wraps(draw)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> T:
-        with _SLOTS.slot():
-            return draw(*args, **kwargs)
 
-    return wrapped
+def admitted(draw=None, /, *, first: bool = False):  # type: ignore[no-untyped-def]
+    """Decorate a fragment's body (under @st.fragment) so its own reruns take a slot;
+    `@admitted(first=True)` for the room's live views, which go ahead of waiting runs."""
+
+    def decorate(body: Callable[P, T]) -> Callable[P, T]:
+        @functools.wraps(body)
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> T:
+            with _SLOTS.slot(first=first):
+                return body(*args, **kwargs)
+
+        return wrapped
+
+    return decorate if draw is None else decorate(draw)

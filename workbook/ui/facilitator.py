@@ -416,7 +416,7 @@ def _set_item(
 
 
 @st.fragment(run_every=CONSOLE_REFRESH_SECONDS)
-@admitted
+@admitted(first=True)
 def live_panel(store: Store, workshop_id: int, lesson: Lesson | None) -> None:
     groups = store.room_groups(workshop_id)
     room = store.room(workshop_id)

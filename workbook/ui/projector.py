@@ -178,7 +178,7 @@ def no_access(had_token: bool) -> None:
 
 
 @st.fragment(run_every=PROJECTOR_REFRESH_SECONDS)
-@admitted
+@admitted(first=True)
 def live_screen(
     store: Store, lessons: LessonSet, workshop_id: int, base_url: str, token: str
 ) -> None:
