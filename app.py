@@ -7,7 +7,7 @@ from workbook.ui import admission, context, script_threads, session, style, tran
 # Once per process: screen updates leave without waiting for the browser's acknowledgements,
 # and later runs go to threads kept waiting instead of a new thread each (see the modules).
 transport.send_at_once()
-script_threads.install()
+script_threads.install(around=admission.run_starting)
 
 # The whole run draws in one of the process's slots (workbook/ui/admission.py); widget
 # callbacks, such as a form's save, have already run by now and did not wait.

@@ -83,9 +83,8 @@ def test_the_room_s_live_views_go_ahead_of_waiting_runs_and_the_rest_keep_their_
             release.wait(5)
 
     def run(name: str, first: bool = False) -> None:
-        with slots.slot(first=first):
-            with lock:
-                order.append(name)
+        with slots.slot(first=first), lock:
+            order.append(name)
 
     threading.Thread(target=holder, daemon=True).start()
     assert holder_in.wait(5)
@@ -102,3 +101,58 @@ def test_the_room_s_live_views_go_ahead_of_waiting_runs_and_the_rest_keep_their_
     for thread in threads:
         thread.join(5)
     assert order == ["projector", "phone 1", "phone 2"]
+
+
+def test_while_a_run_is_starting_the_others_draw_one_at_a_time_and_live_views_still_go() -> None:
+    slots = _Slots(3)
+    inside = 0
+    most = 0
+    lock = threading.Lock()
+    release = threading.Event()
+    projector_drew = threading.Event()
+
+    def draw() -> None:
+        nonlocal inside, most
+        with slots.slot():
+            with lock:
+                inside += 1
+                most = max(most, inside)
+            release.wait(0.05)
+            with lock:
+                inside -= 1
+
+    def projector() -> None:
+        with slots.slot(first=True):
+            projector_drew.set()
+
+    saving = threading.Event()
+    done_saving = threading.Event()
+
+    def save() -> None:  # a run in its callbacks, not drawing yet
+        with slots.starting():
+            saving.set()
+            done_saving.wait(5)
+
+    threading.Thread(target=save, daemon=True).start()
+    assert saving.wait(5)
+    threads = [threading.Thread(target=draw, daemon=True) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.05)
+    live = threading.Thread(target=projector, daemon=True)
+    live.start()
+    assert projector_drew.wait(5), "the projector's view waited behind the throttle"
+    for thread in threads[:3]:
+        thread.join(5)
+    assert most == 1  # one at a time while the save was starting
+    done_saving.set()
+    for thread in threads:
+        thread.join(5)
+    assert inside == 0
+
+
+def test_a_run_that_begins_drawing_stops_counting_as_starting() -> None:
+    slots = _Slots(2)
+    with slots.starting(), slots.slot():
+        assert slots._starting == 0 and slots._drawing == 1
+    assert slots._starting == 0 and slots._drawing == 0

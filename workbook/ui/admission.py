@@ -1,22 +1,24 @@
-"""How many page and fragment runs draw at once, in this process.
+"""How many page and fragment runs draw at once, in this process, and which go first.
 
 Streamlit gives every browser tab's run its own thread, and all of them share one Python
 interpreter. When 200 people press "Save answers" in the same second, 200 threads draw at
 once, and the server's event loop, the one thread that reads their submits off the sockets
 and sends the pages back, gets about one turn in 200: a submit waited over a second before
 Streamlit even read it (bench/RESULTS.md, "Admission"). So the drawing waits for one of a few
-slots, and the rest of the process keeps its turns.
+places, and the rest of the process keeps its turns.
 
-What a slot does not hold back: widget callbacks, which Streamlit runs before the page or
-fragment body, so a form's save (its submit button's callback) is written at once and only
-its redraw waits; the database writer; the event loop. A run inside a run (a fragment drawn
-by its page) uses the slot its thread already holds.
+What a place does not hold back: the start of a run, where Streamlit runs widget callbacks
+before the page or fragment body, so a form's save (its submit button's callback) is written
+at once and only its redraw waits; the database writer; the event loop. While any run is
+still starting, the others draw one at a time, so saves come before redraws (with this, at
+200 people, submit to written p95 0.36-0.80 s, against 0.64-1.21 s with four places always
+open; bench/RESULTS.md, "Saves before redraws"). The room's live views (projector, console)
+go ahead of every waiting run. A run inside a run (a fragment drawn by its page) uses the
+place its thread already holds.
 
 The interpreter also hands its lock between threads every 1 ms instead of Python's default
-5 ms. For each request that arrives, the event loop starts a thread for its run and waits
-until that thread has begun, which takes a turn of every thread already running: shorter
-turns, shorter waits (with 4 slots: submit to written p95 0.72-0.83 s at 200 people, against
-1.2-1.4 s with 5 ms turns; alone, without the slots, 1 ms turns did not help).
+5 ms: with many threads waiting, each gets its turn sooner (with 4 places: submit to written
+p95 0.72-0.83 s at 200 people, against 1.2-1.4 s with 5 ms turns).
 
 When a run has drawn to its end, it checks that Streamlit delivers what it drew
 (`room_push.redraw_if_dropped`).
@@ -40,41 +42,75 @@ T = TypeVar("T")
 
 
 class _Slots:
-    """`size` slots, handed to waiting runs in the order they came, except that a run asked
-    for with `first=True` (the projector's and the console's live views) goes ahead of every
-    participant's run still waiting: the room's screen is not kept behind 200 redraws. A freed
-    slot goes straight to the next waiter (one wake-up, not every waiting thread)."""
+    """Where a run may draw, and what goes first.
+
+    A run starts (`starting()`: Streamlit's set-up and the widget callbacks, such as a
+    form's save, up to the page or fragment body) without waiting, and then draws in one of
+    `size` places (`slot()`). While any run is still starting, other runs draw one at a time:
+    a burst of saves gets the interpreter before the redraws it causes, and the event loop
+    competes with fewer threads. A run asked for with `first=True` (the projector's and the
+    console's live views) goes ahead of every other waiting run and is never held to one at
+    a time. A freed place goes straight to the next waiter, in the order they came (one
+    wake-up, not every waiting thread).
+    """
 
     def __init__(self, size: int) -> None:
-        self._free = size
+        self._size = size
+        self._drawing = 0
+        self._starting = 0
         self._lock = threading.Lock()
         self._first: deque[threading.Event] = deque()
         self._rest: deque[threading.Event] = deque()
         self._held = threading.local()
-        self.waited = 0  # runs that found every slot taken
+        self.waited = 0  # runs that found every drawing place taken
         self.waited_first = 0  # of those, runs that went ahead of the queue
 
-    def _acquire(self, first: bool) -> None:
+    def _grant_locked(self) -> None:
+        while True:
+            if self._first and self._drawing < self._size:
+                queue = self._first
+            elif self._rest and self._drawing < (1 if self._starting else self._size):
+                queue = self._rest
+            else:
+                return
+            queue.popleft().set()
+            self._drawing += 1
+
+    def _wait_turn(self, queue: deque[threading.Event]) -> None:
+        """Queue for a place and wait until it is handed over."""
+        turn = threading.Event()
         with self._lock:
-            if self._free > 0:
-                self._free -= 1
+            queue.append(turn)
+            self._grant_locked()
+            if turn.is_set():
                 return
             self.waited += 1
-            turn = threading.Event()
-            if first:
-                self.waited_first += 1
-                self._first.append(turn)
-            else:
-                self._rest.append(turn)
-        turn.wait()  # the slot is handed over by _release
+            self.waited_first += queue is self._first
+        turn.wait()  # set by _grant_locked when a place is handed over
 
-    def _release(self) -> None:
+    def _leave(self, *, drawing: bool) -> None:
         with self._lock:
-            queue = self._first or self._rest
-            if queue:
-                queue.popleft().set()
+            if drawing:
+                self._drawing -= 1
             else:
-                self._free += 1
+                self._starting -= 1
+            self._grant_locked()
+
+    def _stop_starting(self) -> None:
+        if getattr(self._held, "starting", False):
+            self._held.starting = False
+            self._leave(drawing=False)
+
+    @contextmanager
+    def starting(self) -> Iterator[None]:
+        """Count this thread's run as starting until it begins drawing or ends."""
+        with self._lock:
+            self._starting += 1
+        self._held.starting = True
+        try:
+            yield
+        finally:
+            self._stop_starting()
 
     @contextmanager
     def slot(self, *, first: bool = False) -> Iterator[None]:
@@ -85,13 +121,14 @@ class _Slots:
             finally:
                 self._held.depth -= 1
             return
-        self._acquire(first)
+        self._stop_starting()
+        self._wait_turn(self._first if first else self._rest)
         self._held.depth = 1
         try:
             yield
         finally:
             self._held.depth = 0
-            self._release()
+            self._leave(drawing=True)
         # Drawn to the end (not cut short by a newer request): see that it reaches the page.
         redraw_if_dropped()
 
@@ -99,6 +136,12 @@ class _Slots:
 _SLOTS = _Slots(get_settings().concurrent_runs)
 SWITCH_INTERVAL_SECONDS = 0.001
 sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+
+
+def run_starting() -> AbstractContextManager[None]:
+    """`with run_starting():` around a whole script run (workbook/ui/script_threads.py): the
+    run counts as starting until its drawing begins."""
+    return _SLOTS.starting()
 
 
 def run_slot() -> AbstractContextManager[None]:

@@ -26,6 +26,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.runtime.scriptrunner_utils import script_run_context
@@ -142,6 +143,7 @@ class ScriptThreads:
 
 _original_start = script_runner.ScriptRunner.start
 _threads: ScriptThreads | None = None
+_around: Callable[[], AbstractContextManager[object]] = nullcontext
 _install_lock = threading.Lock()
 
 
@@ -166,18 +168,23 @@ def _start(self: script_runner.ScriptRunner) -> None:
 
     def task() -> None:
         ready.wait()
-        runner._run_script_thread()
+        with _around():
+            runner._run_script_thread()
 
     self._script_thread = _threads.run(task)
     ready.set()
 
 
-def install() -> ScriptThreads | None:
-    """Once per process (the first run): runs go to kept threads from now on. Returns the
-    pool, or None where the installed Streamlit does not have what this relies on."""
-    global _threads
+def install(
+    around: Callable[[], AbstractContextManager[object]] = nullcontext,
+) -> ScriptThreads | None:
+    """Once per process (the first run): runs go to kept threads from now on, each inside
+    `around()` (the app's starting places, workbook/ui/admission.py). Returns the pool, or
+    None where the installed Streamlit does not have what this relies on."""
+    global _threads, _around
     with _install_lock:
         if _threads is None and _supported():
+            _around = around
             _threads = ScriptThreads()
             script_runner.ScriptRunner.start = _start  # type: ignore[method-assign]
         return _threads
