@@ -51,8 +51,9 @@ class Settings(BaseSettings):
         default=4,
         ge=1,
         le=256,
-        description="How many page and fragment runs draw at once; the others wait their "
-        "turn, so the server keeps reading what arrives while a room saves at once.",
+        description="How many page and fragment runs draw at once (one at a time while saves "
+        "are being written); the others wait their turn, so the server keeps reading what "
+        "arrives while a room saves at once.",
     )
     public_url: str = Field(
         default="",
