@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from workbook.ui import admission, context, script_threads, session, style, transport
+from workbook.ui import admission, context, script_threads, session, style, transport, warm
 
 # Once per process: screen updates leave without waiting for the browser's acknowledgements,
 # and later runs go to threads kept waiting instead of a new thread each (see the modules).
@@ -78,3 +78,6 @@ with admission.run_slot():
     if wanted is not None and wanted.title != current.title:
         session.switch_to(wanted)
     current.run()
+    # The first time each page has run here, what it imports is loaded: freeze it out of
+    # the garbage collector's walks (workbook/ui/warm.py).
+    warm.after_first_run(current.url_path)

@@ -125,3 +125,19 @@ def test_only_streamlit_s_own_runner_is_changed() -> None:
     assert script_runner.ScriptRunner.start is script_threads._start
     # The test runner (a subclass) takes the original path inside _start.
     assert issubclass(LocalScriptRunner, script_runner.ScriptRunner)
+
+
+def test_shutdown_ends_the_waiting_threads_and_a_busy_one_when_its_run_ends() -> None:
+    pool = ScriptThreads(spare=3)
+    _wait_until(lambda: pool.idle() == 3)
+    release = threading.Event()
+    busy = pool.run(lambda: release.wait(5))
+    _wait_until(lambda: pool.idle() == 3)
+    waiting = [worker.thread for worker in pool._idle]
+    pool.shutdown()
+    assert not any(thread.is_alive() for thread in waiting)
+    assert busy.is_alive()  # still in its run
+    release.set()
+    busy.join(5)
+    assert not busy.is_alive()
+    assert pool.idle() == 0

@@ -21,6 +21,7 @@ against the installed Streamlit; if they change, runs fall back to Streamlit's o
 
 from __future__ import annotations
 
+import atexit
 import contextvars
 import logging
 import queue
@@ -51,10 +52,11 @@ _RUN_ATTRIBUTES = tuple(
 class _Worker:
     def __init__(self, pool: ScriptThreads) -> None:
         self._pool = pool
-        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._tasks: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._serve, name=_THREAD_NAME, daemon=True)
 
-    def give(self, task: Callable[[], None]) -> None:
+    def give(self, task: Callable[[], None] | None) -> None:
+        """A run, or None: end the thread."""
         self._tasks.put(task)
 
     def _serve(self) -> None:
@@ -65,6 +67,8 @@ class _Worker:
                 if self._pool._retire(self):
                     return
                 continue
+            if task is None:  # the process is exiting
+                return
             try:
                 # A fresh context, as a new thread has: Streamlit's per-run context
                 # variables do not carry over from the last run.
@@ -90,6 +94,7 @@ class ScriptThreads:
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._wanted = threading.Event()
+        self._closing = False
         self.started = 0  # threads started, for tests and the bench
         self.started_by_caller = 0  # of those, started by `take` itself (none spare)
         self._helper = threading.Thread(target=self._keep_spare, name="script-threads", daemon=True)
@@ -120,18 +125,32 @@ class ScriptThreads:
             self.started += 1
         return worker
 
+    def shutdown(self, timeout: float = 1.0) -> None:
+        """End the waiting threads (at exit: a thread left waiting keeps what it last
+        touched alive past the interpreter's clean-up, and DuckDB reports it as leaked)."""
+        with self._lock:
+            self._closing = True
+            idle, self._idle = self._idle, []
+        self._wanted.set()
+        for worker in idle:
+            worker.give(None)
+        for worker in idle:
+            worker.thread.join(timeout / max(1, len(idle)))
+
     def _keep_spare(self) -> None:
-        while True:
+        while not self._closing:
             self._wanted.wait()
             self._wanted.clear()
-            while self.idle() < self.spare:
+            while not self._closing and self.idle() < self.spare:
                 worker = self._new()
-                with self._lock:
-                    self._idle.append(worker)
+                self._back(worker)
 
     def _back(self, worker: _Worker) -> None:
         with self._lock:
-            self._idle.append(worker)
+            if not self._closing:
+                self._idle.append(worker)
+                return
+        worker.give(None)  # a run that ended during shutdown: its thread ends too
 
     def _retire(self, worker: _Worker) -> bool:
         with self._lock:
@@ -186,5 +205,6 @@ def install(
         if _threads is None and _supported():
             _around = around
             _threads = ScriptThreads()
+            atexit.register(_threads.shutdown)
             script_runner.ScriptRunner.start = _start  # type: ignore[method-assign]
         return _threads
