@@ -4,20 +4,20 @@ Streamlit gives every browser tab's run its own thread, and all of them share on
 interpreter. When 200 people press "Save answers" in the same second, 200 threads draw at
 once, and the server's event loop, the one thread that reads their submits off the sockets
 and sends the pages back, gets about one turn in 200: a submit waited over a second before
-Streamlit even read it (bench/RESULTS.md, "Admission"). So the drawing waits for one of a few
-places, and the rest of the process keeps its turns.
+Streamlit even read it (bench/RESULTS.md, "Admission"). So the drawing waits for one of a
+few places, and the rest of the process keeps its turns.
 
 What a place does not hold back: the start of a run, where Streamlit runs widget callbacks
 before the page or fragment body, so a form's save (its submit button's callback) is written
 at once and only its redraw waits; the database writer; the event loop. While any run is
 still starting, the others draw one at a time, so saves come before redraws (with this, at
-200 people, submit to written p95 0.36-0.80 s, against 0.64-1.21 s with four places always
-open; bench/RESULTS.md, "Saves before redraws"). The room's live views (projector, console)
-go ahead of every waiting run. A run inside a run (a fragment drawn by its page) uses the
-place its thread already holds.
+200 people, submit to written p95 0.24-0.80 s, against 0.64-1.21 s with four places always
+open; bench/RESULTS.md, "Nagle, kept threads, saves before redraws", item 4). The room's
+live views (projector, console) go ahead of every waiting run. A run inside a run (a
+fragment drawn by its page) uses the place its thread already holds.
 
-The interpreter also hands its lock between threads every 1 ms instead of Python's default
-5 ms: with many threads waiting, each gets its turn sooner (with 4 places: submit to written
+The interpreter also hands its lock between threads every 1 ms instead of Python's default 5
+ms: with many threads waiting, each gets its turn sooner (with 4 places: submit to written
 p95 0.72-0.83 s at 200 people, against 1.2-1.4 s with 5 ms turns).
 
 When a run has drawn to its end, it checks that Streamlit delivers what it drew

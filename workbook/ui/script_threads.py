@@ -3,8 +3,9 @@
 Streamlit starts a new thread for every run of a page or fragment, from its event loop, and
 `Thread.start` waits there until the new thread has had its first turn of the interpreter.
 When 200 people press "Save answers" in the same second, the loop, the one thread that reads
-their submits off the sockets, spent 28 % of its time in those waits (py-spy, bench/RESULTS.md
-"Threads kept for runs"), and each submit it had not read yet waited with it.
+their submits off the sockets, spent 28 % of its time in those waits (py-spy; bench/RESULTS.md,
+"Nagle, kept threads, saves before redraws", item 2), and each submit it had not read yet
+waited with it.
 
 So Streamlit's `ScriptRunner.start` is replaced: a run goes to a thread that is waiting for
 work (a queue put, no wait), and a helper thread keeps a few such threads spare, starting more

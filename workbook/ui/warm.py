@@ -3,12 +3,13 @@
 A full collection walks every object the process holds, and the server holds a great many
 that live as long as it does: Streamlit, plotly, pandas, the lessons, each page's modules.
 In a 200-person burst the collector paused every thread 2-4 times for 0.12-0.25 s each
-(bench/RESULTS.md, "Garbage collection"). So after a page's first run in this process,
-when what it imports is loaded, the process collects once and then freezes what is left
-(`gc.freeze()`): those objects are no longer walked, and later collections only look at what
-runs have made since. Objects frozen are still freed when nothing refers to them; only
-reference cycles among them wait until exit, where the process unfreezes them so its last
-collection can free them (DuckDB's bindings otherwise report them as leaked).
+(bench/RESULTS.md, "Nagle, kept threads, saves before redraws", item 5). So after a page's
+first run in this process, when what it imports is loaded, the process collects once and
+then freezes what is left (`gc.freeze()`): those objects are no longer walked, and later
+collections only look at what runs have made since. Objects frozen are still freed when
+nothing refers to them; only reference cycles among them wait until exit, where the process
+unfreezes them so its last collection can free them (DuckDB's bindings otherwise report them
+as leaked).
 
 At most once per page, so a handful of times, all early in the process's life.
 """
