@@ -266,8 +266,14 @@ def test_the_console_offers_the_projector_link_and_exports(app_db: Path) -> None
     token = at.session_state["facilitator_projector_token"]
     assert store.projector_workshop(token) == workshop.id
     assert "Open the projector screen" in str(at.get("link_button")[0].proto)
+    # Exports are made when asked for, from what is stored at that moment.
+    assert at.get("download_button") == []
+    at.button(key="facilitator_export_prepare").click().run()
+    assert not at.exception, at.exception
     downloads = [d.proto.label for d in at.get("download_button")]
     assert downloads == ["CSV files (zip)", "Excel workbook (.xlsx)", "Summary to send (HTML)"]
+    assert at.button(key="facilitator_export_prepare").label == "Prepare them again"
+    assert any(c.value.startswith("Made at ") for c in at.caption)
     at.button(key="facilitator_revoke").click().run()
     assert store.projector_workshop(token) is None
     assert at.session_state["facilitator_projector_token"] != token  # a fresh link

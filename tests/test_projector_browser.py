@@ -222,6 +222,11 @@ def test_the_live_room_moves_reveals_and_moderates_within_seconds(
     console.screenshot(path=str(SCREENSHOTS / "console-1440.png"))
 
     # Exports at any time: the one-file summary downloads, escaped, without the hidden answer.
+    console.get_by_role("button", name="Prepare the exports").click()
+    expect(console.get_by_role("button", name="Prepare them again")).to_be_visible()
+    # Other sessions' runs end meanwhile (the projector polls every second); the prepared
+    # files must outlast Streamlit's clean-up after them.
+    console.wait_for_timeout(2_500)
     with console.expect_download() as download:
         console.get_by_role("button", name="Summary to send (HTML)").click()
     summary = Path(download.value.path()).read_text(encoding="utf-8")
