@@ -11,29 +11,41 @@ import pytest
 from workbook.ui.admission import _Slots
 
 
+class _Occupancy:
+    """How many runs are inside at once, and the most there ever were."""
+
+    def __init__(self) -> None:
+        self.inside = 0
+        self.most = 0
+        self._lock = threading.Lock()
+
+    def enter(self) -> None:
+        with self._lock:
+            self.inside += 1
+            self.most = max(self.most, self.inside)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.inside -= 1
+
+
 def test_no_more_runs_draw_at_once_than_there_are_slots() -> None:
     slots = _Slots(3)
-    inside = 0
-    most = 0
-    lock = threading.Lock()
+    occupancy = _Occupancy()
 
     def run() -> None:
-        nonlocal inside, most
         with slots.slot():
-            with lock:
-                inside += 1
-                most = max(most, inside)
+            occupancy.enter()
             time.sleep(0.02)
-            with lock:
-                inside -= 1
+            occupancy.leave()
 
     threads = [threading.Thread(target=run) for _ in range(20)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(10)
-    assert most == 3
-    assert inside == 0
+    assert occupancy.most == 3
+    assert occupancy.inside == 0
     assert slots.waited >= 17 - 3  # most of the 20 found the slots taken
 
 
@@ -105,21 +117,15 @@ def test_the_room_s_live_views_go_ahead_of_waiting_runs_and_the_rest_keep_their_
 
 def test_while_a_run_is_starting_the_others_draw_one_at_a_time_and_live_views_still_go() -> None:
     slots = _Slots(3)
-    inside = 0
-    most = 0
-    lock = threading.Lock()
+    occupancy = _Occupancy()
     release = threading.Event()
     projector_drew = threading.Event()
 
     def draw() -> None:
-        nonlocal inside, most
         with slots.slot():
-            with lock:
-                inside += 1
-                most = max(most, inside)
+            occupancy.enter()
             release.wait(0.05)
-            with lock:
-                inside -= 1
+            occupancy.leave()
 
     def projector() -> None:
         with slots.slot(first=True):
@@ -144,11 +150,11 @@ def test_while_a_run_is_starting_the_others_draw_one_at_a_time_and_live_views_st
     assert projector_drew.wait(5), "the projector's view waited behind the throttle"
     for thread in threads[:3]:
         thread.join(5)
-    assert most == 1  # one at a time while the save was starting
+    assert occupancy.most == 1  # one at a time while the save was starting
     done_saving.set()
     for thread in threads:
         thread.join(5)
-    assert inside == 0
+    assert occupancy.inside == 0
 
 
 def test_a_run_that_begins_drawing_stops_counting_as_starting() -> None:

@@ -88,18 +88,12 @@ class _Slots:
             self.waited_first += queue is self._first
         turn.wait()  # set by _grant_locked when a place is handed over
 
-    def _leave(self, *, drawing: bool) -> None:
-        with self._lock:
-            if drawing:
-                self._drawing -= 1
-            else:
-                self._starting -= 1
-            self._grant_locked()
-
     def _stop_starting(self) -> None:
         if getattr(self._held, "starting", False):
             self._held.starting = False
-            self._leave(drawing=False)
+            with self._lock:
+                self._starting -= 1
+                self._grant_locked()
 
     @contextmanager
     def starting(self) -> Iterator[None]:
@@ -128,7 +122,9 @@ class _Slots:
             yield
         finally:
             self._held.depth = 0
-            self._leave(drawing=True)
+            with self._lock:
+                self._drawing -= 1
+                self._grant_locked()
         # Drawn to the end (not cut short by a newer request): see that it reaches the page.
         redraw_if_dropped()
 

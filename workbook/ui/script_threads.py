@@ -97,7 +97,7 @@ class ScriptThreads:
         self._wanted = threading.Event()
         self._closing = False
         self.started = 0  # threads started, for tests and the bench
-        self.started_by_caller = 0  # of those, started by `take` itself (none spare)
+        self.started_by_caller = 0  # of those, started by `run` itself (none spare)
         self._helper = threading.Thread(target=self._keep_spare, name="script-threads", daemon=True)
         self._helper.start()
         self._wanted.set()
