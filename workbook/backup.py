@@ -28,7 +28,7 @@ import secrets
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,9 @@ WATCH_SECONDS = 0.5
 DEFAULT_WAIT_SECONDS = 60.0
 # The tables a backup is checked for; a file without them is not a workbook database.
 REQUIRED_TABLES = SUMMARY_TABLES[:3]
+
+
+RequestHandler = Callable[[dict[str, object]], dict[str, object]]
 
 
 class BackupError(Exception):
@@ -85,8 +88,18 @@ class BackupWatcher:
     this store's file it makes the copy and answers in `<id>.answer.json`. Requests for another
     file are left for the app that has that file open."""
 
-    def __init__(self, store: Store, backup_dir: Path, *, every: float = WATCH_SECONDS) -> None:
+    def __init__(
+        self,
+        store: Store,
+        backup_dir: Path,
+        *,
+        every: float = WATCH_SECONDS,
+        handlers: dict[str, RequestHandler] | None = None,
+    ) -> None:
         self.store = store
+        # Other commands that need the running app's file (e.g. `python -m workbook.release`)
+        # leave requests with a "kind"; a backup request has none.
+        self.handlers = dict(handlers or {})
         self.folder = requests_folder(Path(backup_dir))
         self.every = every
         self.served = 0
@@ -125,7 +138,17 @@ class BackupWatcher:
             ):
                 continue
             answer_path = request_path.with_name(request_path.stem + ".answer.json")
-            answer = self._copy(Path(str(request.get("destination", ""))))
+            kind = str(request.get("kind", "backup"))
+            if kind == "backup":
+                answer = self._copy(Path(str(request.get("destination", ""))))
+            elif kind in self.handlers:
+                try:
+                    answer = self.handlers[kind](request)
+                except Exception as error:  # noqa: BLE001 - answer the command, keep watching
+                    _LOG.exception("request %s failed", kind)
+                    answer = {"ok": False, "message": f"The app could not do it: {error}"}
+            else:
+                answer = {"ok": False, "message": f"This app does not serve {kind!r} requests."}
             _write_json(answer_path, answer)
             request_path.unlink(missing_ok=True)
             served += 1
@@ -148,9 +171,47 @@ class BackupWatcher:
         }
 
 
-def start_watcher(store: Store, backup_dir: Path) -> BackupWatcher:
-    """Start serving backup requests for this store (called once per app process)."""
-    return BackupWatcher(store, backup_dir).start()
+def start_watcher(
+    store: Store, backup_dir: Path, handlers: dict[str, RequestHandler] | None = None
+) -> BackupWatcher:
+    """Start serving backup (and `handlers`') requests for this store, once per process."""
+    return BackupWatcher(store, backup_dir, handlers=handlers).start()
+
+
+def ask_the_app(
+    *, db: Path, backup_dir: Path, request: dict[str, object], wait: float
+) -> dict[str, object]:
+    """Leave `request` for the app that holds `db` and return its answer (a dict with "ok").
+    Raises BackupError when no app answers within `wait` seconds."""
+    folder = requests_folder(backup_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BackupError(f"The folder {folder} cannot be written to: {error}") from error
+    request_id = dt.datetime.now().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(4)
+    request_path = folder / f"{request_id}.json"
+    answer_path = folder / f"{request_id}.answer.json"
+    _write_json(
+        request_path,
+        {**request, "db": str(db.resolve()), "requested_at": dt.datetime.now().isoformat()},
+    )
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if answer_path.exists():
+            try:
+                content = json.loads(answer_path.read_text(encoding="utf-8"))
+            except ValueError:
+                content = {"ok": False, "message": "The app's answer could not be read."}
+            answer_path.unlink(missing_ok=True)
+            return content
+        time.sleep(0.1)
+    request_path.unlink(missing_ok=True)
+    raise BackupError(
+        f"The database {db.name} is open in a running app, but the app did not answer "
+        f"within {wait:.0f} s. Check that the app runs with the same WORKBOOK_DB and "
+        f"WORKBOOK_BACKUP_DIR ({backup_dir}) as this command, and that it has been opened in a "
+        "browser at least once since it started (the app opens its database on the first visit)."
+    )
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -192,37 +253,12 @@ def create(
 
 
 def _ask_the_app(*, db: Path, backup_dir: Path, target: Path, wait: float) -> Path:
-    folder = requests_folder(backup_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise BackupError(f"The backup folder {folder} cannot be written to: {error}") from error
-    request_id = dt.datetime.now().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(4)
-    request = folder / f"{request_id}.json"
-    answer = folder / f"{request_id}.answer.json"
-    _write_json(
-        request,
-        {"db": str(db), "destination": str(target), "requested_at": dt.datetime.now().isoformat()},
+    content = ask_the_app(
+        db=db, backup_dir=backup_dir, request={"destination": str(target)}, wait=wait
     )
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if answer.exists():
-            try:
-                content = json.loads(answer.read_text(encoding="utf-8"))
-            except ValueError:
-                content = {"ok": False, "message": "The app's answer could not be read."}
-            answer.unlink(missing_ok=True)
-            if not content.get("ok"):
-                raise BackupError(str(content.get("message", "The app could not make the copy.")))
-            return Path(str(content["path"]))
-        time.sleep(0.1)
-    request.unlink(missing_ok=True)
-    raise BackupError(
-        f"The database {db.name} is open in a running app, but the app did not make the copy "
-        f"within {wait:.0f} s. Check that the app runs with the same WORKBOOK_DB and "
-        f"WORKBOOK_BACKUP_DIR ({backup_dir}) as this command, and that it has been opened in a "
-        "browser at least once since it started (the app opens its database on the first visit)."
-    )
+    if not content.get("ok"):
+        raise BackupError(str(content.get("message", "The app could not make the copy.")))
+    return Path(str(content["path"]))
 
 
 @dataclass(frozen=True)

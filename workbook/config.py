@@ -32,8 +32,22 @@ class Settings(BaseSettings):
     min_group_size: int = Field(
         default=5,
         ge=3,
-        description="K: figures built from fewer distinct groups are suppressed in the funder "
-        "view. Cannot be set below 3.",
+        description="K: quotes reach funders only from a cause x region x year cell of at "
+        "least K groups. Cannot be set below 3.",
+    )
+    release_rho: float = Field(
+        default=0.5,
+        gt=0,
+        le=10,
+        description="zCDP rho each group spends in one funder release (python -m "
+        "workbook.release make); larger: narrower margins, weaker privacy.",
+    )
+    privacy_lifetime_rho: float = Field(
+        default=1.0,
+        gt=0,
+        le=50,
+        description="The most zCDP rho any one group may spend over all funder releases; a "
+        "release leaves out groups that would pass it.",
     )
     backup_dir: Path = Field(
         default=PROJECT_ROOT / "data" / "backups",

@@ -14,7 +14,7 @@ from workbook.keys import (
     key_matches,
     normalise_join_code,
 )
-from workbook.store import funders, live, maps, workshops
+from workbook.store import funders, live, maps, releases, workshops
 from workbook.store.database import (
     Database,
     Migration,
@@ -26,10 +26,16 @@ from workbook.store.database import (
     WrongJoinCodeError,
 )
 
-# Versions: 1 workshops, 2 maps, 3 live room, 4 funders, 5+ whoever needs one next.
+# Versions: 1 workshops, 2 maps, 3 live room, 4 funders, 5 releases, 6+ whoever needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
-        (*workshops.MIGRATIONS, *maps.MIGRATIONS, *live.MIGRATIONS, *funders.MIGRATIONS),
+        (
+            *workshops.MIGRATIONS,
+            *maps.MIGRATIONS,
+            *live.MIGRATIONS,
+            *funders.MIGRATIONS,
+            *releases.MIGRATIONS,
+        ),
         key=lambda m: m.version,
     )
 )
@@ -40,6 +46,7 @@ class Store(
     maps.MapQueries,
     live.LiveQueries,
     funders.FunderQueries,
+    releases.ReleaseQueries,
     Database,
 ):
     """The app's store: open once per process (see `workbook.ui.resources`)."""

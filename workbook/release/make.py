@@ -1,0 +1,468 @@
+"""Making one release: read one period's groups once, bound what each can add, measure every
+table with OpenDP noise, reconcile, pick the quote sample, store it all with the budget spent.
+
+What one group can add (its sensitivity), per measured family and in each of the four tables
+(all; by cause; by region; by cause and region):
+- causes / regions: 1 to the count of its own spelling (threshold: unknown spellings).
+- groups: 1 to the groups, and 1 to the workshops if it is its workshop's first group.
+- participants: its participants, capped (`participants_cap`).
+- ratings: per rating statement, 1 to one of five bars (its members' mean at the first look,
+  rounded). Means are computed from the bars, so they are means of rounded group ratings.
+- change: per key finding, for a group rated both at the first look and at a follow-up: 1 to
+  the returning groups and its change (latest follow-up minus first look, -4..4).
+- maps: 1 to the maps, to each kind of stakeholder it includes, to the maps with a single
+  point of failure and with any tie, and its share of strong ties (0..1).
+- phrases: at most `phrases_per_lesson` phrases per lesson (its most used), 1 to each.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from workbook import text_analysis
+from workbook.lessons import LessonSet
+from workbook.models import STAKEHOLDER_KINDS
+from workbook.release.budget import Budget
+from workbook.release.marginals import ALL, Marginals
+from workbook.release.mechanisms import Noise, OpenDPNoise, Spent
+from workbook.store.releases import ReleaseQueries
+
+OTHER_CAUSES = "Other causes"
+OTHER_REGIONS = "Other regions"
+NO_REGION = "Region not given"
+QUOTE_LENGTH = (40, 400)
+
+
+class ReleaseRefused(Exception):
+    """A release that cannot be made, said plainly."""
+
+
+@dataclass(frozen=True)
+class MadeRelease:
+    release_id: int
+    period: int
+    groups: int
+    left_out: int  # groups whose lifetime budget would be exceeded
+    spent: Spent
+
+
+def statement_ids(lessons: LessonSet) -> list[tuple[str, str, str]]:
+    """(lesson id, statement id, key finding) of every rating statement, in lesson order."""
+    return [
+        (lesson.id, statement.id, str(lesson.finding_of(statement)))
+        for lesson in lessons.lessons
+        for statement in lesson.ratings
+    ]
+
+
+def _categories(
+    spellings: pd.Series, *, noise: Noise, rho: float, delta: float, other: str
+) -> tuple[list[str], list[str], np.ndarray, Spent]:
+    """Released keys (case-folded), their labels, each group's position, and the cost."""
+    counts = Counter(str(s) for s in spellings)
+    released, spent = noise.threshold_keys(counts, keys_per_group=1, rho=rho, delta=delta)
+    best: dict[str, tuple[int, str]] = {}
+    for spelling, noisy in released.items():
+        key = spelling.casefold()
+        if key not in best or noisy > best[key][0]:
+            best[key] = (noisy, spelling)
+    totals = Counter()
+    for spelling, noisy in released.items():
+        totals[spelling.casefold()] += noisy
+    keys = sorted(best, key=lambda k: (-totals[k], k))
+    labels = [best[k][1] or NO_REGION for k in keys]
+    position = {k: i for i, k in enumerate(keys)}
+    index = np.array(
+        [position.get(str(s).casefold(), len(keys)) for s in spellings], dtype=np.int64
+    )
+    return [*keys, ""], [*labels, other], index, spent
+
+
+def _fine(values: np.ndarray, cause: np.ndarray, region: np.ndarray, shape: tuple[int, int]):
+    """Sum per-group rows (groups, ...) into fine cells (..., causes, regions)."""
+    out = np.zeros((*values.shape[1:], *shape), dtype=values.dtype)
+    moved = np.moveaxis(out, (-2, -1), (0, 1))
+    np.add.at(moved, (cause, region), values)
+    return out
+
+
+class _Figures:
+    """Collects reconciled figures as rows."""
+
+    def __init__(self, marginals: Marginals) -> None:
+        self.marginals = marginals
+        self.frames: list[pd.DataFrame] = []
+        self.scales: dict[str, float] = {}
+        self.sensitivities: dict[str, float] = {}
+
+    def measure(
+        self,
+        family: str,
+        fine: np.ndarray,  # (measures, parts, causes, regions)
+        *,
+        measures: Sequence[str],
+        parts: Sequence[str],
+        sensitivity: float,
+        rho: float,
+        noise: Noise,
+        unit: Sequence[float] | None = None,
+    ) -> Spent:
+        exact = self.marginals.measure(fine)  # (measures, parts, cells)
+        noisy, scale, spent = noise.gaussian_vector(exact, sensitivity=sensitivity, rho=rho)
+        estimate = self.marginals.reconcile(noisy.astype(np.float64))
+        variance = scale**2 * self.marginals.variance_factor  # (cells,)
+        factor = np.ones(len(parts)) if unit is None else np.asarray(unit, dtype=np.float64)
+        estimate = estimate * factor[None, :, None]
+        variances = variance[None, None, :] * (factor**2)[None, :, None]
+        variances = np.broadcast_to(variances, estimate.shape)
+        cells = self.marginals.cells
+        m, p, c = estimate.shape
+        self.frames.append(
+            pd.DataFrame(
+                {
+                    "family": family,
+                    "measure": np.repeat(np.asarray(measures, dtype=object), p * c),
+                    "part": np.tile(np.repeat(np.asarray(parts, dtype=object), c), m),
+                    "cause": np.tile([cell[0] for cell in cells], m * p),
+                    "region": np.tile([cell[1] for cell in cells], m * p),
+                    "value": estimate.ravel(),
+                    "variance": variances.ravel(),
+                }
+            )
+        )
+        self.scales[family] = scale
+        self.sensitivities[family] = sensitivity
+        return spent
+
+    def frame(self) -> pd.DataFrame:
+        return pd.concat(self.frames, ignore_index=True)
+
+
+def _group_phrases(texts: Sequence[str], names: frozenset[str], keep: int) -> list[str]:
+    """A group's `keep` most used phrases in its answers to one lesson."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(text_analysis.phrases_of(text, extra_stop=names))
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [phrase for phrase, _ in ranked[:keep]]
+
+
+def _name_words(names: Sequence[str]) -> frozenset[str]:
+    words: set[str] = set()
+    for name in names:
+        words.update(text_analysis.words_of(name))
+    return frozenset(words)
+
+
+def _vocabulary(lessons: LessonSet) -> frozenset[str]:
+    """Words of the lessons themselves: never blanked as names when capitalised."""
+    words: set[str] = set()
+    for lesson in lessons.lessons:
+        for text in (lesson.title, lesson.summary, lesson.body):
+            words.update(text_analysis.words_of(text))
+        for prompt in lesson.prompts:
+            words.update(text_analysis.words_of(prompt.text))
+        for statement in lesson.ratings:
+            words.update(text_analysis.words_of(statement.text))
+    return frozenset(words)
+
+
+def make_release(
+    store: ReleaseQueries,
+    lessons: LessonSet,
+    *,
+    period: int,
+    budget: Budget,
+    noise: Noise | None = None,
+) -> MadeRelease:
+    """Measure the period's shared groups once and store the release. Refuses, with a
+    sentence, when the period has no shared group or none with budget left."""
+    noise = noise or OpenDPNoise()
+    groups = store.release_groups(period=period)
+    if groups.empty:
+        raise ReleaseRefused(
+            f"No workshop that shares with funders started in {period}, so there is "
+            "nothing to release for it."
+        )
+    spent_before = store.privacy_spent([int(g) for g in groups["group_id"]])
+    room = np.array(
+        [
+            spent_before.get(int(g), 0.0) + budget.rho <= budget.lifetime_rho + 1e-12
+            for g in groups["group_id"]
+        ]
+    )
+    left_out = int((~room).sum())
+    groups = groups[room].reset_index(drop=True)
+    if groups.empty:
+        raise ReleaseRefused(
+            f"Every group of {period} has already spent its privacy budget "
+            f"(rho {budget.lifetime_rho:g} in all), so no further release of {period} "
+            "can include them."
+        )
+    row_of = {int(g): i for i, g in enumerate(groups["group_id"])}
+    total = Spent(0.0)
+
+    # Filters: the causes and regions held by enough groups, chosen with noise.
+    cause_keys, cause_labels, cause, spent = _categories(
+        groups["cause"],
+        noise=noise,
+        rho=budget.rho_of("causes"),
+        delta=budget.threshold_delta,
+        other=OTHER_CAUSES,
+    )
+    total += spent
+    region_keys, region_labels, region, spent = _categories(
+        groups["region"],
+        noise=noise,
+        rho=budget.rho_of("regions"),
+        delta=budget.threshold_delta,
+        other=OTHER_REGIONS,
+    )
+    total += spent
+    shape = (len(cause_keys), len(region_keys))
+    marginals = Marginals(*shape)
+    figures = _Figures(marginals)
+    tables = marginals.tables
+
+    # Headline counts.
+    counts = np.stack(
+        [np.ones(len(groups), dtype=np.int64), groups["counts_workshop"].to_numpy(np.int64)],
+        axis=1,
+    )[:, None, :]
+    total += figures.measure(
+        "groups",
+        _fine(counts, cause, region, shape),
+        measures=["all"],
+        parts=["groups", "workshops"],
+        sensitivity=math.sqrt(2 * tables),
+        rho=budget.rho_of("groups"),
+        noise=noise,
+    )
+    people = np.clip(groups["participants"].to_numpy(np.int64), 0, budget.participants_cap)
+    total += figures.measure(
+        "participants",
+        _fine(people[:, None, None], cause, region, shape),
+        measures=["all"],
+        parts=["participants"],
+        sensitivity=budget.participants_cap * math.sqrt(tables),
+        rho=budget.rho_of("participants"),
+        noise=noise,
+    )
+
+    # Ratings at the first look: five bars per statement.
+    statements = statement_ids(lessons)
+    ratings = store.release_ratings(
+        period=period, statements=[(lesson, statement) for lesson, statement, _ in statements]
+    )
+    ratings = ratings[ratings["group_id"].isin(row_of)]
+    bars = np.zeros((len(groups), len(statements), 5), dtype=np.int64)
+    first = ratings.dropna(subset=["first"])
+    rows = first["group_id"].map(row_of).to_numpy(np.int64)
+    bar = np.clip(np.floor(first["first"].to_numpy(np.float64) + 0.5), 1, 5).astype(np.int64) - 1
+    bars[rows, first["measure"].to_numpy(np.int64), bar] = 1
+    total += figures.measure(
+        "ratings",
+        _fine(bars, cause, region, shape),
+        measures=[f"{lesson}/{statement}" for lesson, statement, _ in statements],
+        parts=["1", "2", "3", "4", "5"],
+        sensitivity=math.sqrt(max(len(statements), 1) * tables),
+        rho=budget.rho_of("ratings"),
+        noise=noise,
+    )
+
+    # Change between the first look and the latest follow-up, per key finding.
+    findings = sorted({finding for _, _, finding in statements})
+    finding_of = np.array([findings.index(f) for _, _, f in statements], dtype=np.int64)
+    paired = ratings.dropna(subset=["first", "latest"])
+    change = np.zeros((len(groups), len(findings), 2), dtype=np.float64)
+    if not paired.empty:
+        frame = (
+            pd.DataFrame(
+                {
+                    "row": paired["group_id"].map(row_of).to_numpy(np.int64),
+                    "finding": finding_of[paired["measure"].to_numpy(np.int64)],
+                    "diff": paired["latest"].to_numpy(np.float64)
+                    - paired["first"].to_numpy(np.float64),
+                }
+            )
+            .groupby(["row", "finding"], as_index=False)["diff"]
+            .mean()
+        )
+        change[frame["row"], frame["finding"], 0] = 1.0
+        # Half the change, bounded to -2..2 like the other parts' scale; doubled back after.
+        change[frame["row"], frame["finding"], 1] = np.clip(frame["diff"], -4, 4) / 2
+    total += figures.measure(
+        "change",
+        _fine(change, cause, region, shape),
+        measures=findings,
+        parts=["groups", "change"],
+        sensitivity=math.sqrt(max(len(findings), 1) * 5 * tables),
+        rho=budget.rho_of("change"),
+        noise=noise,
+        unit=[1.0, 2.0],
+    )
+
+    # Stakeholder maps.
+    maps = store.release_maps(period=period)
+    maps = maps[maps["group_id"].isin(row_of)]
+    kinds = list(STAKEHOLDER_KINDS)
+    map_parts = ["maps", "single_point", "tied", "strong_share", *(f"kind:{k}" for k in kinds)]
+    map_rows = np.zeros((len(groups), len(map_parts)), dtype=np.float64)
+    for group_id, present, spof, tied, share in maps.itertuples(index=False):
+        row = row_of[int(group_id)]
+        map_rows[row, 0] = 1.0
+        map_rows[row, 1] = float(bool(spof))
+        map_rows[row, 2] = float(bool(tied))
+        map_rows[row, 3] = 0.0 if share is None or pd.isna(share) else min(max(share, 0.0), 1.0)
+        for kind in [] if present is None else list(present):
+            if kind in kinds:
+                map_rows[row, 4 + kinds.index(kind)] = 1.0
+    total += figures.measure(
+        "maps",
+        _fine(map_rows[:, None, :], cause, region, shape),
+        measures=["all"],
+        parts=map_parts,
+        sensitivity=math.sqrt(len(map_parts) * tables),
+        rho=budget.rho_of("maps"),
+        noise=noise,
+    )
+
+    # Phrases and quotes, from consented answers no facilitator hid.
+    names = store.known_names()
+    name_words = _name_words(names)
+    reflections = store.release_reflections(period=period)
+    reflections = reflections[reflections["group_id"].isin(row_of)]
+    lesson_ids = [lesson.id for lesson in lessons.lessons if lesson.prompts]
+    phrase_counts: Counter[str] = Counter()
+    for (_, lesson_id), texts in reflections.groupby(["group_id", "lesson_id"])["text"]:
+        if lesson_id in lesson_ids:
+            for phrase in _group_phrases(list(texts), name_words, budget.phrases_per_lesson):
+                phrase_counts[f"{lesson_id}\x1f{phrase}"] += 1
+    released, spent = noise.threshold_keys(
+        phrase_counts,
+        keys_per_group=budget.phrases_per_lesson * max(len(lesson_ids), 1),
+        rho=budget.rho_of("phrases"),
+        delta=budget.threshold_delta,
+    )
+    total += spent
+    phrase_scale = math.sqrt(budget.phrases_per_lesson * max(len(lesson_ids), 1)) / math.sqrt(
+        2 * budget.rho_of("phrases")
+    )
+    phrases = pd.DataFrame(
+        [
+            {
+                "lesson_id": key.split("\x1f")[0],
+                "phrase": key.split("\x1f")[1],
+                "groups": float(value),
+                "variance": phrase_scale**2,
+            }
+            for key, value in released.items()
+        ],
+        columns=["lesson_id", "phrase", "groups", "variance"],
+    )
+
+    quotes = _quote_sample(
+        reflections,
+        row_of=row_of,
+        cause=cause,
+        region=region,
+        shape=shape,
+        lesson_ids=lesson_ids,
+        budget=budget,
+        noise=noise,
+        names=names,
+        vocabulary=_vocabulary(lessons),
+    )
+
+    categories = pd.DataFrame(
+        [
+            {"axis": axis, "position": i, "key": key, "label": label}
+            for axis, keys, labels in (
+                ("cause", cause_keys, cause_labels),
+                ("region", region_keys, region_labels),
+            )
+            for i, (key, label) in enumerate(zip(keys, labels, strict=True))
+        ]
+    )
+    spent_rows = pd.DataFrame(
+        {"group_id": groups["group_id"].astype("int64"), "rho": total.rho, "delta": total.delta}
+    )
+    parameters = {
+        "budget": budget.model_dump(),
+        "scales": figures.scales,
+        "sensitivities": figures.sensitivities,
+        "phrase_scale": phrase_scale,
+        "statements": [f"{lesson}/{statement}" for lesson, statement, _ in statements],
+        "finding_of": {f"{lesson}/{statement}": f for lesson, statement, f in statements},
+        "findings": findings,
+    }
+    release_id = store.save_release(
+        period=period,
+        rho=total.rho,
+        delta=total.delta,
+        parameters=parameters,
+        categories=categories,
+        figures=figures.frame(),
+        phrases=phrases,
+        quotes=quotes,
+        spent=spent_rows,
+    )
+    return MadeRelease(release_id, period, len(groups), left_out, total)
+
+
+def _quote_sample(
+    reflections: pd.DataFrame,
+    *,
+    row_of: dict[int, int],
+    cause: np.ndarray,
+    region: np.ndarray,
+    shape: tuple[int, int],
+    lesson_ids: Sequence[str],
+    budget: Budget,
+    noise: Noise,
+    names: Sequence[str],
+    vocabulary: frozenset[str],
+) -> pd.DataFrame:
+    """A fixed sample per lesson: one answer per group at most, only from groups whose fine
+    cell (cause x region of this period) holds at least K groups, names blanked."""
+    cell_groups = np.zeros(shape, dtype=np.int64)
+    np.add.at(cell_groups, (cause, region), 1)
+    low, high = QUOTE_LENGTH
+    rows = []
+    for lesson_id in lesson_ids:
+        pool = reflections[
+            (reflections["lesson_id"] == lesson_id)
+            & reflections["text"].str.len().between(low, high)
+        ]
+        if pool.empty:
+            continue
+        order = noise.shuffle_order(len(pool))
+        taken: set[int] = set()
+        for i in order:
+            group_id, text = int(pool["group_id"].iat[i]), str(pool["text"].iat[i])
+            row = row_of[group_id]
+            c, r = int(cause[row]), int(region[row])
+            if group_id in taken or cell_groups[c, r] < budget.min_groups:
+                continue
+            taken.add(group_id)
+            rows.append(
+                {
+                    "lesson_id": lesson_id,
+                    "position": len(taken) - 1,
+                    "cause": c,
+                    "region": r,
+                    "text": text_analysis.redact(text, names, vocabulary=vocabulary),
+                }
+            )
+            if len(taken) == budget.quotes_per_lesson:
+                break
+    return pd.DataFrame(rows, columns=["lesson_id", "position", "cause", "region", "text"])
+
+
+__all__ = ["ALL", "MadeRelease", "ReleaseRefused", "make_release", "statement_ids"]

@@ -1,0 +1,425 @@
+"""The funder view's figures: arithmetic on published releases, never on the raw tables.
+
+A selection is a period (a release) or all periods, a cause or all, a region or all. A figure
+is the sum, over the selected periods' latest releases, of that release's published value at
+the selected cause and region; its variance is the sum of theirs (releases of different
+periods are independent). Means are noisy sum over noisy count, with a 90% margin from both;
+a figure whose margin is wider than its limit reads "too few groups to say".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from workbook.models import STAKEHOLDER_KINDS, KeyFinding
+from workbook.release.budget import EPSILON_DELTA
+from workbook.release.marginals import ALL
+from workbook.release.mechanisms import epsilon_at
+from workbook.store.releases import PublishedRelease, ReleaseQueries
+
+Z90 = 1.6448536269514722  # a 90% interval is the estimate +/- Z90 standard deviations
+MEAN_LIMIT = 0.5  # a mean (1-5 scale) or change whose margin is wider says "too few"
+SHARE_LIMIT = 0.2  # a share (0-1) whose margin is wider says "too few"
+TOO_FEW = "too few groups to say"
+BARS = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A published figure: its value (None: too few groups to say) and 90% margin."""
+
+    value: float | None
+    margin: float
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+    def text(self, style: str = "count") -> str:
+        if self.value is None:
+            return TOO_FEW
+        if style == "count":
+            return f"{round(self.value):,} ± {max(1, round(self.margin)):,}"
+        if style == "share":
+            return f"{self.value:.0%} ± {self.margin * 100:.0f} pts"
+        if style == "change":
+            return f"{self.value:+.1f} ± {self.margin:.1f}"
+        return f"{self.value:.1f} ± {self.margin:.1f}"
+
+
+def _count(value: float, variance: float) -> Estimate:
+    margin = Z90 * math.sqrt(max(variance, 0.0))
+    if value < margin:
+        return Estimate(None, margin)
+    return Estimate(float(value), margin)
+
+
+def _ratio(top: float, top_var: float, bottom: float, bottom_var: float, limit: float) -> Estimate:
+    """top / bottom with the delta method's margin; None when the margin passes `limit`."""
+    if bottom <= 0:
+        return Estimate(None, math.inf)
+    value = top / bottom
+    variance = (top_var + value**2 * bottom_var) / bottom**2
+    margin = Z90 * math.sqrt(max(variance, 0.0))
+    return Estimate(value if margin <= limit else None, margin)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a funder filtered by: None means all."""
+
+    period: int | None = None
+    cause: str | None = None  # a category key
+    region: str | None = None
+
+    @property
+    def filters(self) -> int:
+        return sum(x is not None for x in (self.period, self.cause, self.region))
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One statement or key finding under a selection."""
+
+    measure: str  # "lesson/statement" or the key finding's value
+    label: str
+    is_finding: bool
+    finding: KeyFinding
+    groups: Estimate  # group-ratings behind it (for a finding: over its statements)
+    mean: Estimate
+    bars: tuple[Estimate, ...]  # share of groups at 1..5
+
+
+@dataclass(frozen=True)
+class Change:
+    finding: KeyFinding
+    groups: Estimate  # returning groups
+    change: Estimate  # mean of (latest follow-up - first look)
+
+
+@dataclass(frozen=True)
+class Maps:
+    maps: Estimate
+    single_point: Estimate  # share of maps
+    strong_share: Estimate  # mean share of strong ties over maps with a tie
+    kinds: tuple[tuple[str, Estimate], ...]  # share of maps that include each kind
+
+
+@dataclass(frozen=True)
+class Guarantee:
+    """What the releases promise, in figures."""
+
+    rho_per_release: float
+    lifetime_rho: float
+    delta: float
+    most_spent: float
+
+    @property
+    def epsilon(self) -> float:
+        return epsilon_at(self.lifetime_rho, EPSILON_DELTA)
+
+    @property
+    def epsilon_delta(self) -> float:
+        return EPSILON_DELTA + self.delta
+
+
+@dataclass
+class FunderView:
+    """Everything the funder page may show: built from the latest release of each period."""
+
+    releases: list[PublishedRelease]
+    statement_labels: dict[str, str]  # "lesson/statement" -> its text
+    lifetime_rho: float = 1.0
+    most_spent: tuple[float, float] = (0.0, 0.0)
+    _sums: dict[Selection, pd.DataFrame] = field(default_factory=dict)
+
+    # -- what can be chosen -------------------------------------------------------------------
+
+    @property
+    def empty(self) -> bool:
+        return not self.releases
+
+    @cached_property
+    def periods(self) -> list[int]:
+        return sorted(r.record.period for r in self.releases)
+
+    def _options(self, axis: str) -> list[tuple[str, str]]:
+        labels: dict[str, str] = {}
+        for release in self.releases:
+            rows = release.categories[release.categories["axis"] == axis]
+            for key, label in zip(rows["key"], rows["label"], strict=True):
+                if key != "":
+                    labels.setdefault(str(key), str(label))
+        return sorted(labels.items(), key=lambda item: item[1].casefold())
+
+    @cached_property
+    def causes(self) -> list[tuple[str, str]]:
+        """(key, label) of every cause listed in some release."""
+        return self._options("cause")
+
+    @cached_property
+    def regions(self) -> list[tuple[str, str]]:
+        return self._options("region")
+
+    def missing_from(self, selection: Selection) -> list[int]:
+        """Periods whose release does not list the selected cause or region on its own
+        (its groups are counted under "other" there, so they are not in this figure)."""
+        out = []
+        for release in self._chosen(selection):
+            if self._position(release, "cause", selection.cause) is None or (
+                self._position(release, "region", selection.region) is None
+            ):
+                out.append(release.record.period)
+        return out
+
+    @cached_property
+    def guarantee(self) -> Guarantee:
+        rhos = [r.record.rho for r in self.releases] or [0.0]
+        return Guarantee(
+            rho_per_release=max(rhos),
+            lifetime_rho=self.lifetime_rho,
+            delta=max(self.most_spent[1], max((r.record.delta for r in self.releases), default=0)),
+            most_spent=self.most_spent[0],
+        )
+
+    # -- sums over releases -------------------------------------------------------------------
+
+    def _chosen(self, selection: Selection) -> list[PublishedRelease]:
+        return [
+            r
+            for r in self.releases
+            if selection.period is None or r.record.period == selection.period
+        ]
+
+    @staticmethod
+    def _position(release: PublishedRelease, axis: str, key: str | None) -> int | None:
+        if key is None:
+            return ALL
+        rows = release.categories
+        hit = rows[(rows["axis"] == axis) & (rows["key"] == key)]
+        return None if hit.empty else int(hit["position"].iat[0])
+
+    def _sum(self, selection: Selection) -> pd.DataFrame:
+        """value and variance per (family, measure, part), summed over the chosen releases."""
+        if selection in self._sums:
+            return self._sums[selection]
+        parts = []
+        for release in self._chosen(selection):
+            cause = self._position(release, "cause", selection.cause)
+            region = self._position(release, "region", selection.region)
+            if cause is None or region is None:
+                continue
+            figures = release.figures
+            parts.append(figures[(figures["cause"] == cause) & (figures["region"] == region)])
+        if parts:
+            summed = (
+                pd.concat(parts)
+                .groupby(["family", "measure", "part"], as_index=True)[["value", "variance"]]
+                .sum()
+            )
+        else:
+            summed = pd.DataFrame(
+                {"value": [], "variance": []},
+                index=pd.MultiIndex.from_tuples([], names=["family", "measure", "part"]),
+            )
+        self._sums[selection] = summed
+        return summed
+
+    def _get(
+        self, selection: Selection, family: str, measure: str, part: str
+    ) -> tuple[float, float]:
+        summed = self._sum(selection)
+        try:
+            row = summed.loc[(family, measure, part)]
+        except KeyError:
+            return 0.0, math.inf
+        return float(row["value"]), float(row["variance"])
+
+    # -- figures ------------------------------------------------------------------------------
+
+    def headline(self, selection: Selection) -> dict[str, Estimate]:
+        out = {}
+        for name, family, part in (
+            ("Workshops", "groups", "workshops"),
+            ("Groups", "groups", "groups"),
+            ("Participants", "participants", "participants"),
+            ("Stakeholder maps", "maps", "maps"),
+        ):
+            out[name] = _count(*self._get(selection, family, "all", part))
+        return out
+
+    def _rating(
+        self,
+        selection: Selection,
+        measures: Sequence[str],
+        *,
+        key: str,
+        label: str,
+        finding: KeyFinding,
+        is_finding: bool,
+    ) -> Rating:
+        bars = [0.0] * 5
+        variances = [0.0] * 5
+        for measure in measures:
+            for b in BARS:
+                value, variance = self._get(selection, "ratings", measure, str(b))
+                bars[b - 1] += value
+                variances[b - 1] += variance
+        total = sum(bars)
+        total_var = sum(variances)
+        if total > 0 and all(math.isfinite(v) for v in variances):
+            mean = sum(b * h for b, h in zip(BARS, bars, strict=True)) / total
+            variance = (
+                sum((b - mean) ** 2 * v for b, v in zip(BARS, variances, strict=True)) / total**2
+            )
+            margin = Z90 * math.sqrt(variance)
+            mean_estimate = Estimate(mean if margin <= MEAN_LIMIT else None, margin)
+        else:
+            mean_estimate = Estimate(None, math.inf)
+        clipped = [max(h, 0.0) for h in bars]
+        shown = sum(clipped)
+        shares = []
+        for h, v in zip(clipped, variances, strict=True):
+            if shown <= 0 or not math.isfinite(v):
+                shares.append(Estimate(None, math.inf))
+                continue
+            margin = Z90 * math.sqrt(v) / shown
+            shares.append(Estimate(h / shown if margin <= SHARE_LIMIT else None, margin))
+        return Rating(
+            measure=key,
+            label=label,
+            is_finding=is_finding,
+            finding=finding,
+            groups=_count(total, total_var),
+            mean=mean_estimate,
+            bars=tuple(shares),
+        )
+
+    @cached_property
+    def _statements_by_finding(self) -> dict[KeyFinding, list[str]]:
+        out: dict[KeyFinding, list[str]] = {}
+        for release in self.releases:
+            finding_of = release.record.parameters.get("finding_of", {})
+            for measure, finding in finding_of.items():
+                bucket = out.setdefault(KeyFinding(finding), [])
+                if measure not in bucket:
+                    bucket.append(measure)
+        return out
+
+    @property
+    def findings(self) -> list[KeyFinding]:
+        return [f for f in KeyFinding if f in self._statements_by_finding]
+
+    def finding_ratings(self, selection: Selection) -> list[Rating]:
+        return [
+            self._rating(
+                selection,
+                self._statements_by_finding[f],
+                key=str(f),
+                label=f.label,
+                finding=f,
+                is_finding=True,
+            )
+            for f in self.findings
+        ]
+
+    def statement_ratings(
+        self, selection: Selection, finding: KeyFinding | None = None
+    ) -> list[Rating]:
+        out = []
+        for f in self.findings:
+            if finding is not None and f != finding:
+                continue
+            for measure in self._statements_by_finding[f]:
+                out.append(
+                    self._rating(
+                        selection,
+                        [measure],
+                        key=measure,
+                        label=self.statement_labels.get(measure, measure),
+                        finding=f,
+                        is_finding=False,
+                    )
+                )
+        return out
+
+    def changes(self, selection: Selection) -> list[Change]:
+        out = []
+        for f in self.findings:
+            n, n_var = self._get(selection, "change", str(f), "groups")
+            d, d_var = self._get(selection, "change", str(f), "change")
+            out.append(Change(f, _count(n, n_var), _ratio(d, d_var, n, n_var, MEAN_LIMIT)))
+        return out
+
+    def maps(self, selection: Selection) -> Maps:
+        maps, maps_var = self._get(selection, "maps", "all", "maps")
+        tied, tied_var = self._get(selection, "maps", "all", "tied")
+
+        def share(part: str, of: tuple[float, float] = (maps, maps_var)) -> Estimate:
+            value, variance = self._get(selection, "maps", "all", part)
+            return _ratio(value, variance, of[0], of[1], SHARE_LIMIT)
+
+        return Maps(
+            maps=_count(maps, maps_var),
+            single_point=share("single_point"),
+            strong_share=share("strong_share", (tied, tied_var)),
+            kinds=tuple((kind, share(f"kind:{kind}")) for kind in STAKEHOLDER_KINDS),
+        )
+
+    def phrases(
+        self, selection: Selection, lesson_id: str, limit: int = 10
+    ) -> list[tuple[str, Estimate]]:
+        """The lesson's most used phrases over the selected periods (all causes and regions:
+        phrases are not measured per cause or region)."""
+        totals: dict[str, list[float]] = {}
+        for release in self._chosen(Selection(period=selection.period)):
+            rows = release.phrases[release.phrases["lesson_id"] == lesson_id]
+            for phrase, groups, variance in zip(
+                rows["phrase"], rows["groups"], rows["variance"], strict=True
+            ):
+                entry = totals.setdefault(str(phrase), [0.0, 0.0])
+                entry[0] += float(groups)
+                entry[1] += float(variance)
+        ranked = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))
+        out = [(phrase, _count(v, var)) for phrase, (v, var) in ranked]
+        return [(p, e) for p, e in out if e.known][:limit]
+
+    def quotes(self, selection: Selection, lesson_id: str, limit: int = 6) -> list[str] | None:
+        """The fixed sample's quotes under at most one filter; None when more filters are on
+        (quotes are never narrowed further)."""
+        if selection.filters > 1:
+            return None
+        out: list[str] = []
+        for release in self._chosen(selection):
+            rows = release.quotes[release.quotes["lesson_id"] == lesson_id]
+            cause = self._position(release, "cause", selection.cause)
+            region = self._position(release, "region", selection.region)
+            if cause is None or region is None:
+                continue
+            if cause != ALL:
+                rows = rows[rows["cause"] == cause]
+            if region != ALL:
+                rows = rows[rows["region"] == region]
+            out.extend(str(t) for t in rows.sort_values("position")["text"])
+        return out[:limit]
+
+
+def load_view(
+    store: ReleaseQueries, statement_labels: dict[str, str], lifetime_rho: float
+) -> FunderView:
+    """The latest release of each period, as the funder page reads them."""
+    latest: dict[int, int] = {}
+    for record in store.release_records():
+        latest[record.period] = record.id
+    releases = [store.published_release(i) for i in sorted(latest.values())]
+    return FunderView(
+        releases=releases,
+        statement_labels=statement_labels,
+        lifetime_rho=lifetime_rho,
+        most_spent=store.most_spent(),
+    )

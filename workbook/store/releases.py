@@ -1,0 +1,325 @@
+"""Funder releases: what a release reads (one period's shared groups, as bounded per-group
+rows) and what it stores (the noisy figures, the quote sample, each group's spent budget).
+
+The funder view reads only the `release_*` tables; the raw tables are read here, by the
+release command, and nowhere else on the funder side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from workbook.store.database import Database, Migration, utc_now
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        5,
+        "funder releases",
+        """
+        CREATE SEQUENCE release_ids START 1;
+        CREATE TABLE releases (
+            id INTEGER PRIMARY KEY,
+            period INTEGER NOT NULL,
+            made_at TIMESTAMP NOT NULL,
+            groups_in INTEGER NOT NULL,
+            rho DOUBLE NOT NULL,
+            delta DOUBLE NOT NULL,
+            parameters VARCHAR NOT NULL
+        );
+        CREATE TABLE release_categories (
+            release_id INTEGER NOT NULL,
+            axis VARCHAR NOT NULL,
+            position INTEGER NOT NULL,
+            key VARCHAR NOT NULL,
+            label VARCHAR NOT NULL,
+            PRIMARY KEY (release_id, axis, position)
+        );
+        CREATE TABLE release_figures (
+            release_id INTEGER NOT NULL,
+            family VARCHAR NOT NULL,
+            measure VARCHAR NOT NULL,
+            part VARCHAR NOT NULL,
+            cause INTEGER NOT NULL,
+            region INTEGER NOT NULL,
+            value DOUBLE NOT NULL,
+            variance DOUBLE NOT NULL
+        );
+        CREATE TABLE release_phrases (
+            release_id INTEGER NOT NULL,
+            lesson_id VARCHAR NOT NULL,
+            phrase VARCHAR NOT NULL,
+            groups DOUBLE NOT NULL,
+            variance DOUBLE NOT NULL
+        );
+        CREATE TABLE release_quotes (
+            release_id INTEGER NOT NULL,
+            lesson_id VARCHAR NOT NULL,
+            position INTEGER NOT NULL,
+            cause INTEGER NOT NULL,
+            region INTEGER NOT NULL,
+            text VARCHAR NOT NULL
+        );
+        CREATE TABLE privacy_spent (
+            group_id INTEGER NOT NULL,
+            release_id INTEGER NOT NULL,
+            rho DOUBLE NOT NULL,
+            delta DOUBLE NOT NULL,
+            PRIMARY KEY (group_id, release_id)
+        );
+        """,
+    ),
+)
+
+# Causes and regions are typed freely: one spelling per run of spaces, case kept.
+_SPELLING = "trim(regexp_replace({column}, '\\s+', ' ', 'g'))"
+
+_PERIOD_GROUPS = """
+period_groups AS (
+    SELECT g.id AS group_id, g.workshop_id
+    FROM groups g JOIN workshops w ON w.id = g.workshop_id
+    WHERE w.shares_with_funders AND year(w.created_at) = $period
+)"""
+
+
+@dataclass(frozen=True)
+class ReleaseRecord:
+    id: int
+    period: int
+    made_at: dt.datetime
+    groups_in: int
+    rho: float
+    delta: float
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PublishedRelease:
+    """Everything one release published, as the funder view reads it."""
+
+    record: ReleaseRecord
+    categories: pd.DataFrame  # axis, position, key, label
+    figures: pd.DataFrame  # family, measure, part, cause, region, value, variance
+    phrases: pd.DataFrame  # lesson_id, phrase, groups, variance
+    quotes: pd.DataFrame  # lesson_id, position, cause, region, text
+
+
+class ReleaseQueries(Database):
+    """Reads for making a release, and the release tables."""
+
+    def _frame(self, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+        with self._reader() as cur:
+            return cur.execute(sql, params).df()
+
+    # -- what a release reads ---------------------------------------------------------------
+
+    def release_periods(self) -> list[tuple[int, int]]:
+        """(year, shared workshops) for every year with a workshop that shares with funders."""
+        return [
+            (int(year), int(n))
+            for year, n in self._all(
+                "SELECT year(created_at)::INTEGER, count(*) FROM workshops"
+                " WHERE shares_with_funders GROUP BY 1 ORDER BY 1"
+            )
+        ]
+
+    def release_groups(self, *, period: int) -> pd.DataFrame:
+        """One row per shared group of the period: its workshop, cause and region spellings,
+        participants, and whether it is its workshop's first group (counts the workshop)."""
+        sql = f"""
+        WITH {_PERIOD_GROUPS},
+        people AS (SELECT group_id, count(*) AS n FROM participants GROUP BY group_id)
+        SELECT p.group_id, p.workshop_id,
+            {_SPELLING.format(column="w.cause")} AS cause,
+            {_SPELLING.format(column="w.region")} AS region,
+            coalesce(people.n, 0)::INTEGER AS participants,
+            p.group_id = min(p.group_id) OVER (PARTITION BY p.workshop_id) AS counts_workshop
+        FROM period_groups p JOIN workshops w ON w.id = p.workshop_id
+        LEFT JOIN people USING (group_id)
+        ORDER BY p.group_id
+        """
+        return self._frame(sql, {"period": period})
+
+    def release_ratings(
+        self, *, period: int, statements: Sequence[tuple[str, str]]
+    ) -> pd.DataFrame:
+        """Per group and statement (position in `statements`): its members' mean at the first
+        look (round 1) and at its latest follow-up (round 2 or later), either may be null."""
+        sql = f"""
+        WITH {_PERIOD_GROUPS},
+        known AS (
+            SELECT unnest($lessons::VARCHAR[]) AS lesson_id,
+                unnest($statements::VARCHAR[]) AS statement_id,
+                generate_subscripts($lessons::VARCHAR[], 1) - 1 AS measure
+        ),
+        per_round AS (
+            SELECT r.group_id, k.measure, r.round, avg(r.value) AS score
+            FROM ratings r JOIN known k USING (lesson_id, statement_id)
+            WHERE r.group_id IN (SELECT group_id FROM period_groups)
+            GROUP BY ALL
+        )
+        SELECT group_id, measure,
+            max(score) FILTER (WHERE round = 1) AS first,
+            arg_max(score, round) FILTER (WHERE round >= 2) AS latest
+        FROM per_round GROUP BY ALL ORDER BY group_id, measure
+        """
+        params = {
+            "period": period,
+            "lessons": [lesson for lesson, _ in statements],
+            "statements": [statement for _, statement in statements],
+        }
+        return self._frame(sql, params)
+
+    def release_maps(self, *, period: int) -> pd.DataFrame:
+        """Per group of the period with a stakeholder map: the map's measures."""
+        sql = f"""
+        WITH {_PERIOD_GROUPS}
+        SELECT m.group_id, m.kinds_present, m.single_points_of_failure > 0 AS spof,
+            m.ties > 0 AS tied, m.strong_tie_share
+        FROM map_measures m JOIN period_groups p USING (group_id)
+        WHERE m.stakeholders > 0
+        ORDER BY m.group_id
+        """
+        return self._frame(sql, {"period": period})
+
+    def release_reflections(self, *, period: int) -> pd.DataFrame:
+        """Consented answers of the period's groups that no facilitator hid."""
+        sql = f"""
+        WITH {_PERIOD_GROUPS}
+        SELECT r.id, r.group_id, r.lesson_id, r.text
+        FROM reflections r
+        JOIN participants x ON x.id = r.participant_id
+        WHERE x.quote_consent AND r.group_id IN (SELECT group_id FROM period_groups)
+            AND r.id NOT IN (SELECT reflection_id FROM hidden_answers)
+        ORDER BY r.group_id, r.id
+        """
+        return self._frame(sql, {"period": period})
+
+    def known_names(self) -> list[str]:
+        """Every name a person typed anywhere in the deployment: people, groups, stakeholders,
+        workshop titles. Quotes are cleaned of all of them, not only the quoting group's."""
+        rows = self._all(
+            """
+            SELECT display_name FROM participants WHERE display_name <> ''
+            UNION SELECT name FROM groups
+            UNION SELECT name FROM stakeholders
+            UNION SELECT title FROM workshops
+            """
+        )
+        return [str(row[0]) for row in rows]
+
+    def privacy_spent(self, group_ids: Sequence[int]) -> dict[int, float]:
+        """rho each group has spent in earlier releases."""
+        if not group_ids:
+            return {}
+        rows = self._all(
+            "SELECT group_id, sum(rho) FROM privacy_spent"
+            " WHERE list_contains(?::INTEGER[], group_id) GROUP BY group_id",
+            [list(group_ids)],
+        )
+        return {int(g): float(r) for g, r in rows}
+
+    # -- writing a release --------------------------------------------------------------------
+
+    def save_release(
+        self,
+        *,
+        period: int,
+        rho: float,
+        delta: float,
+        parameters: dict[str, Any],
+        categories: pd.DataFrame,
+        figures: pd.DataFrame,
+        phrases: pd.DataFrame,
+        quotes: pd.DataFrame,
+        spent: pd.DataFrame,
+    ) -> int:
+        """Store one release in one transaction; returns its id."""
+
+        def work(cur: duckdb.DuckDBPyConnection) -> int:
+            (release_id,) = cur.execute("SELECT nextval('release_ids')").fetchall()[0]
+            cur.execute(
+                "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    release_id,
+                    period,
+                    utc_now(),
+                    len(spent),
+                    rho,
+                    delta,
+                    json.dumps(parameters, sort_keys=True),
+                ],
+            )
+            for table, frame in (
+                ("release_categories", categories),
+                ("release_figures", figures),
+                ("release_phrases", phrases),
+                ("release_quotes", quotes),
+                ("privacy_spent", spent),
+            ):
+                if frame.empty:
+                    continue
+                view = f"new_{table}"
+                cur.register(view, frame.assign(release_id=release_id))
+                try:
+                    columns = ", ".join(f'"{c}"' for c in [*frame.columns, "release_id"])
+                    cur.execute(
+                        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view}"
+                    ).fetchall()
+                finally:
+                    cur.unregister(view)
+            return int(release_id)
+
+        return self._write(work)
+
+    # -- what the funder view reads -----------------------------------------------------------
+
+    def release_records(self) -> list[ReleaseRecord]:
+        return [
+            ReleaseRecord(int(i), int(p), made, int(g), float(r), float(d), json.loads(str(params)))
+            for i, p, made, g, r, d, params in self._all(
+                "SELECT id, period, made_at, groups_in, rho, delta, parameters"
+                " FROM releases ORDER BY id"
+            )
+        ]
+
+    def published_release(self, release_id: int) -> PublishedRelease:
+        records = {r.id: r for r in self.release_records()}
+        params = {"id": release_id}
+        return PublishedRelease(
+            record=records[release_id],
+            categories=self._frame(
+                "SELECT axis, position, key, label FROM release_categories"
+                " WHERE release_id = $id ORDER BY axis, position",
+                params,
+            ),
+            figures=self._frame(
+                "SELECT family, measure, part, cause, region, value, variance"
+                " FROM release_figures WHERE release_id = $id",
+                params,
+            ),
+            phrases=self._frame(
+                "SELECT lesson_id, phrase, groups, variance FROM release_phrases"
+                " WHERE release_id = $id ORDER BY groups DESC, phrase",
+                params,
+            ),
+            quotes=self._frame(
+                "SELECT lesson_id, position, cause, region, text FROM release_quotes"
+                " WHERE release_id = $id ORDER BY lesson_id, position",
+                params,
+            ),
+        )
+
+    def most_spent(self) -> tuple[float, float]:
+        """The largest rho and delta any one group has spent over all releases."""
+        row = self._one(
+            "SELECT coalesce(max(r), 0), coalesce(max(d), 0) FROM ("
+            " SELECT sum(rho) AS r, sum(delta) AS d FROM privacy_spent GROUP BY group_id)"
+        )
+        return (float(row[0]), float(row[1])) if row else (0.0, 0.0)
