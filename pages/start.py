@@ -79,10 +79,10 @@ with join_tab:
             )
             if workshop.shares_with_funders:
                 st.info(
-                    "This workshop shares answers with its funders **in aggregate only**: figures "
-                    f"from fewer than {resources.settings().min_group_size} groups are never "
-                    "shown, and your words are quoted only if you tick the box below, never "
-                    "with your name or group.",
+                    "This workshop shares answers with its funders **in aggregate only**: "
+                    "funders see figures over many groups, with random noise added so that no "
+                    "group's answers can be worked out, and your words are quoted only if you "
+                    "tick the box below, never with your name or group.",
                     icon=":material/visibility:",
                 )
             else:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,9 @@ from workbook.lessons import LessonSet, load_lessons
 from workbook.models import STAKEHOLDER_KINDS, KeyFinding, SpectrumBand, Stakeholder, Tie
 from workbook.stakeholders import summarise_map
 from workbook.store.funders import BulkTable
+
+if TYPE_CHECKING:
+    from workbook.store import Store
 
 DEMO_LABEL = "[demo]"
 DEFAULT_DB = PROJECT_ROOT / "data" / "demo.duckdb"
@@ -673,6 +677,15 @@ def open_command(db: Path) -> str:
     )
 
 
+def _release(store: Store) -> list[str]:
+    """Make the funder releases of every demo year, as the server's operator would."""
+    from workbook.config import get_settings
+    from workbook.release.command import make_periods
+
+    lessons = load_lessons(get_settings().lessons_dir)
+    return make_periods(store, lessons, periods=None, rho=None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m workbook.demo",
@@ -688,6 +701,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="same seed, same data (default 1)")
     parser.add_argument(
         "--replace", action="store_true", help="delete the file first if it already exists"
+    )
+    parser.add_argument(
+        "--no-release",
+        action="store_true",
+        help="do not make the funder releases (python -m workbook.release make does it later)",
     )
     args = parser.parse_args(argv)
     if args.workshops < 1:
@@ -717,9 +735,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = generate(args.workshops, seed=args.seed)
         built = time.perf_counter()
         store.bulk_load(data.tables)
+        loaded = time.perf_counter()
+        released = [] if args.no_release else _release(store)
     finally:
         store.close()
-    loaded = time.perf_counter()
     print(
         f"Wrote {data.rows('workshops'):,} demo workshops to {_shown_path(db)} "
         f"(seed {args.seed}): {data.rows('groups'):,} groups, "
@@ -728,6 +747,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" stakeholder maps in {loaded - started:.1f} s (built {built - started:.1f} s, "
         f"stored {loaded - built:.1f} s)."
     )
+    for line in released:
+        print(line)
     print(f"The facilitator key of every demo workshop: {data.facilitator_key}")
     print("Open the funder view on it (funder key: demo) with:")
     print(f"  {open_command(db)}")

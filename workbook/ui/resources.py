@@ -23,12 +23,25 @@ def _open_store(path: str) -> Store:
     opened = Store(Path(path))
     # When the facilitator changes the room, wake the phones that follow it.
     opened.on_room_change(ROOM_PUSH.wake)
-    # Serve `python -m workbook.backup create` while this process holds the file.
-    watcher = backup.start_watcher(opened, settings().backup_dir)
+    # Serve `python -m workbook.backup create` and `python -m workbook.release make` while
+    # this process holds the file.
+    watcher = backup.start_watcher(
+        opened, settings().backup_dir, handlers={"release": _release_handler(opened)}
+    )
     # Stop the writer and close the file cleanly when the server exits.
     atexit.register(opened.close)
     atexit.register(watcher.stop)
     return opened
+
+
+def _release_handler(opened: Store) -> backup.RequestHandler:
+    def handle(request: dict[str, object]) -> dict[str, object]:
+        # Imported on the first request: OpenDP is not needed to serve a room.
+        from workbook.release.command import request_handlers
+
+        return request_handlers(opened, settings().lessons_dir)["release"](request)
+
+    return handle
 
 
 def settings() -> Settings:

@@ -1,0 +1,246 @@
+"""Funder releases: the sensitivity each measurement declares holds on real data, the noise is
+OpenDP's and costs what it says, margins reconcile, the budget is kept per group, and the
+command works with and without a running app holding the file."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbook import backup, demo
+from workbook.lessons import LessonSet
+from workbook.release import command
+from workbook.release.budget import Budget
+from workbook.release.make import ReleaseRefused, make_release
+from workbook.release.marginals import ALL, Marginals
+from workbook.release.mechanisms import ExactNoise, OpenDPNoise, epsilon_at, scale_for
+from workbook.release.view import Selection, load_view
+from workbook.store import Store
+
+GROUP_TABLES = ("ratings", "reflections", "participants", "map_measures", "stakeholders", "groups")
+
+
+def demo_store(path: Path, workshops: int = 40, seed: int = 3) -> Store:
+    store = Store(path)
+    store.bulk_load(demo.generate(workshops, seed=seed).tables)
+    return store
+
+
+# --- least squares over the four tables --------------------------------------------------------
+
+
+def test_reconciled_tables_add_up_and_keep_exact_figures() -> None:
+    marginals = Marginals(3, 4)
+    rng = np.random.default_rng(5)
+    fine = rng.integers(0, 20, size=(2, 3, 4)).astype(float)
+    exact = marginals.measure(fine)
+    assert np.allclose(marginals.reconcile(exact), exact)  # nothing to fix in exact figures
+
+    noisy = exact + rng.normal(0, 5, size=exact.shape)
+    fixed = marginals.reconcile(noisy)
+    cells = marginals.cells
+    for m in range(2):
+        value = dict(zip(cells, fixed[m], strict=True))
+        fine_sum = sum(value[(c, r)] for c in range(3) for r in range(4))
+        assert math.isclose(value[(ALL, ALL)], fine_sum)
+        for c in range(3):
+            assert math.isclose(value[(c, ALL)], sum(value[(c, r)] for r in range(4)))
+        for r in range(4):
+            assert math.isclose(value[(ALL, r)], sum(value[(c, r)] for c in range(3)))
+    # Each figure is measured once and again as sums in the other tables: least squares
+    # makes every one more precise than its own measurement (3x4: variance x 0.6 each).
+    assert np.allclose(marginals.variance_factor, 0.6)
+    empirical = np.var(marginals.reconcile(rng.normal(0, 1, size=(20_000, len(cells)))), axis=0)
+    assert np.allclose(empirical, marginals.variance_factor, rtol=0.05)
+
+
+# --- OpenDP's noise ----------------------------------------------------------------------------
+
+
+def test_gaussian_costs_what_opendp_says_and_has_the_stated_scale() -> None:
+    noise = OpenDPNoise()
+    values = np.zeros(20_000)
+    noisy, scale, spent = noise.gaussian_vector(values, sensitivity=3.0, rho=0.25)
+    assert math.isclose(scale, scale_for(3.0, 0.25))
+    assert math.isclose(spent.rho, 0.25, rel_tol=1e-9)
+    assert 0.95 * scale < float(np.std(noisy)) < 1.05 * scale
+    counts, _, _ = noise.gaussian_vector(np.arange(10, dtype=np.int64), sensitivity=2, rho=0.5)
+    assert counts.dtype == np.int64 and not np.array_equal(counts, np.arange(10))
+
+
+def test_threshold_releases_common_keys_and_drops_rare_ones() -> None:
+    released, spent = OpenDPNoise().threshold_keys(
+        {"common": 5_000, "rare": 1, "gone": 0}, keys_per_group=1, rho=0.05, delta=1e-8
+    )
+    assert set(released) == {"common"}
+    assert abs(released["common"] - 5_000) < 100
+    assert spent.rho == pytest.approx(0.05) and 0 < spent.delta <= 1e-8
+
+
+def test_epsilon_grows_with_rho() -> None:
+    small, large = epsilon_at(0.1, 1e-6), epsilon_at(1.0, 1e-6)
+    assert 0 < small < large
+    # Tighter than the textbook bound rho + 2 sqrt(rho ln(1/delta)).
+    assert large < 1.0 + 2 * math.sqrt(math.log(1e6))
+
+
+# --- what one group can move -------------------------------------------------------------------
+
+
+def _published(store: Store, release_id: int) -> dict[str, pd.DataFrame]:
+    published = store.published_release(release_id)
+    keys = published.categories.set_index(["axis", "position"])["key"].to_dict()
+    figures = published.figures.copy()
+    figures["cause"] = [keys.get(("cause", c), "*") if c != ALL else "*" for c in figures["cause"]]
+    figures["region"] = [
+        keys.get(("region", r), "*") if r != ALL else "*" for r in figures["region"]
+    ]
+    return {
+        family: frame.set_index(["measure", "part", "cause", "region"])["value"]
+        for family, frame in figures.groupby("family")
+    } | {"phrases": published.phrases.set_index(["lesson_id", "phrase"])["groups"]}
+
+
+def _without_group(source: Path, target: Path, group_id: int) -> None:
+    shutil.copy(source, target)
+    con = duckdb.connect(str(target))
+    for table in GROUP_TABLES:
+        column = "id" if table == "groups" else "group_id"
+        con.execute(f"DELETE FROM {table} WHERE {column} = ?", [group_id])
+    con.close()
+
+
+def test_one_group_moves_each_measurement_no_more_than_its_declared_sensitivity(
+    tmp_path: Path, lessons: LessonSet
+) -> None:
+    full_path = tmp_path / "full.duckdb"
+    store = demo_store(full_path)
+    period = store.release_periods()[0][0]
+    groups = store.release_groups(period=period)
+    # Groups whose cause and region others share (so the filters stay the same), the
+    # busiest first: a follow-up, a map, many answers.
+    shared = groups[
+        groups.groupby("cause")["group_id"].transform("size").gt(1)
+        & groups.groupby("region")["group_id"].transform("size").gt(1)
+    ]
+    maps = set(store.release_maps(period=period)["group_id"])
+    candidates = [g for g in shared["group_id"] if g in maps][:3] + list(shared["group_id"][:2])
+    assert len(candidates) >= 3
+    store.close()
+
+    budget = Budget(rho=1.0, lifetime_rho=50)
+    for group_id in candidates:
+        with_path, without_path = tmp_path / "with.duckdb", tmp_path / "without.duckdb"
+        shutil.copy(full_path, with_path)
+        _without_group(full_path, without_path, int(group_id))
+        figures = []
+        for path in (with_path, without_path):
+            opened = Store(path)
+            made = make_release(
+                opened, lessons, period=period, budget=budget, noise=ExactNoise()
+            )
+            figures.append(_published(opened, made.release_id))
+            parameters = opened.release_records()[-1].parameters
+            opened.close()
+        with_group, without = figures
+        for family, sensitivity in parameters["sensitivities"].items():
+            a, b = with_group[family].align(without[family], fill_value=0.0)
+            moved = float(np.sqrt(((a - b) ** 2).sum()))
+            assert moved <= sensitivity + 1e-9, (family, group_id, moved, sensitivity)
+        a, b = with_group["phrases"].align(without["phrases"], fill_value=0.0)
+        changed = (a - b).abs()
+        per_group = budget.phrases_per_lesson * sum(1 for x in lessons.lessons if x.prompts)
+        assert float(changed.max()) <= 1 and int((changed > 0).sum()) <= per_group
+
+
+# --- making releases ---------------------------------------------------------------------------
+
+
+def test_release_spends_the_budget_per_group_and_stops_at_the_lifetime_cap(
+    tmp_path: Path, lessons: LessonSet
+) -> None:
+    store = demo_store(tmp_path / "db.duckdb", workshops=30)
+    period = store.release_periods()[0][0]
+    budget = Budget(rho=0.4, lifetime_rho=1.0)
+    first = make_release(store, lessons, period=period, budget=budget)
+    assert first.spent.rho == pytest.approx(0.4) and first.left_out == 0
+    second = make_release(store, lessons, period=period, budget=budget)
+    assert store.most_spent()[0] == pytest.approx(0.8)
+    with pytest.raises(ReleaseRefused, match="already spent its privacy budget"):
+        make_release(store, lessons, period=period, budget=budget)
+    assert second.groups == first.groups
+    # The view reads the latest release of the period only.
+    view = load_view(store, {}, budget.lifetime_rho)
+    assert [r.record.id for r in view.releases] == [second.release_id]
+    store.close()
+
+
+def test_a_period_without_shared_workshops_is_refused_plainly(
+    tmp_path: Path, lessons: LessonSet
+) -> None:
+    store = Store(tmp_path / "empty.duckdb")
+    with pytest.raises(ReleaseRefused, match="No workshop that shares with funders started in"):
+        make_release(store, lessons, period=2024, budget=Budget())
+    store.close()
+
+
+def test_figures_are_noisy_but_near_the_truth_with_honest_margins(
+    tmp_path: Path, lessons: LessonSet
+) -> None:
+    store = demo_store(tmp_path / "db.duckdb", workshops=60)
+    periods = [year for year, _ in store.release_periods()]
+    truth = sum(len(store.release_groups(period=p)) for p in periods)
+    for period in periods:
+        make_release(store, lessons, period=period, budget=Budget())
+    view = load_view(store, {}, 1.0)
+    groups = view.headline(Selection())["Groups"]
+    assert groups.value is not None and groups.value != truth
+    # A 90% margin: a miss of more than three margins would be a one-in-10^9 event.
+    assert abs(groups.value - truth) < 3 * groups.margin
+    store.close()
+
+
+def test_the_command_makes_every_new_period_and_lists_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "cmd.duckdb"
+    demo_store(db, workshops=20).close()
+    monkeypatch.setenv("WORKBOOK_DB", str(db))
+    from workbook.config import get_settings
+
+    get_settings.cache_clear()
+    try:
+        assert command.main(["make"]) == 0
+        made = capsys.readouterr().out
+        assert made.count("Release ") >= 1 and "rho 0.5 per group" in made
+        assert command.main(["make"]) == 0
+        assert "already has a release" in capsys.readouterr().out
+        assert command.main(["list"]) == 0
+        assert "Most any group has spent: rho 0.5 of 1." in capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
+
+
+def test_a_running_app_makes_the_release_for_the_command(
+    tmp_path: Path, lessons: LessonSet
+) -> None:
+    """The command leaves a request; the app's watcher (which holds the file) serves it."""
+    store = demo_store(tmp_path / "app.duckdb", workshops=20)
+    handlers = command.request_handlers(store, Path("lessons"))
+    watcher = backup.BackupWatcher(store, tmp_path / "backups", handlers=handlers)
+    folder = backup.requests_folder(tmp_path / "backups")
+    folder.mkdir(parents=True)
+    request = {"kind": "release", "db": str(store.path), "periods": [], "rho": None}
+    (folder / "r1.json").write_text(json.dumps(request), encoding="utf-8")
+    assert watcher.serve_pending() == 1
+    answer = json.loads((folder / "r1.answer.json").read_text(encoding="utf-8"))
+    assert answer["ok"] and any("Release " in line for line in answer["lines"])
+    assert store.release_records()
+    store.close()
