@@ -5,7 +5,7 @@ from pydantic import ValidationError
 
 from workbook.models import JoinRequest, WorkshopCreate, plain_errors
 from workbook.store import StoreError
-from workbook.ui import context, resources, session
+from workbook.ui import context, session
 from workbook.ui.text import user_heading
 from workbook.ui.widgets import show_errors
 

@@ -10,11 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from workbook.config import PROJECT_ROOT
 from workbook.lessons import LessonSet
-from workbook.live import FOLLOW, PROMPT, RATING, SELF_PACED, AnswerCard, Focus, ItemState, Term
+from workbook.live import FOLLOW, PROMPT, RATING, SELF_PACED, AnswerCard, Focus, ItemState
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
 from workbook.records import Workshop
 from workbook.store import Store
 from workbook.store.database import utc_now
+from workbook.text_analysis import Term
 from workbook.ui import projector
 from workbook.ui.resources import _open_store
 

@@ -1,4 +1,4 @@
-"""The live room's rules (workbook.live): pacing, timers, sign-in slow-down, word counts."""
+"""The live room's rules (workbook.live): pacing, timers, sign-in slow-down, answer cards."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from workbook.live import (
     AnswerCard,
     Focus,
     RoomSignal,
-    Term,
     Timer,
 )
 
@@ -145,46 +144,6 @@ def test_clip_cuts_at_a_word_and_marks_it() -> None:
     assert len(clipped) <= 40 and clipped.endswith("…") and "wor…" not in clipped
 
 
-# --- frequent words -------------------------------------------------------------------------
-
-
-def test_frequent_terms_prefer_shared_phrases_and_drop_stop_words() -> None:
-    texts = [
-        "We need more lived experience in the room",
-        "Lived experience leaders, and funding",
-        "The funding is short; lived experience matters",
-        "I think the the the the",
-    ]
-    terms = live.frequent_terms(texts)
-    assert terms[0] == Term("lived experience", 3)
-    assert Term("funding", 2) in terms
-    texts_of = [t.text for t in terms]
-    assert "lived" not in texts_of and "experience" not in texts_of  # the phrase covers them
-    assert "the" not in texts_of and "think" not in texts_of
-
-
-def test_one_long_answer_cannot_dominate() -> None:
-    terms = live.frequent_terms(["money " * 50, "money and time", "time"])
-    assert Term("money", 2) in terms and Term("time", 2) in terms
-
-
-def test_frequent_terms_of_nothing_or_one_answer_is_empty() -> None:
-    assert live.frequent_terms([]) == []
-    assert live.frequent_terms(["Only one answer about organising"]) == []
-
-
-def test_frequent_terms_keep_other_languages_and_ignore_markup() -> None:
-    terms = live.frequent_terms(["Solidarität überall <b>", "solidarität", "שלום עולם", "שלום"])
-    assert Term("solidarität", 2) in terms and Term("שלום", 2) in terms
-    assert all("<" not in t.text for t in terms)
-
-
-def test_hundreds_of_answers_still_give_a_short_list() -> None:
-    texts = [f"answer number {i} about housing and rent" for i in range(500)]
-    terms = live.frequent_terms(texts, limit=10)
-    assert len(terms) <= 10 and terms[0].count == 500
-
-
 # --- joining --------------------------------------------------------------------------------
 
 
@@ -196,12 +155,6 @@ def test_join_url_and_whether_phones_can_reach_it() -> None:
     assert not live.reachable_from_phones("http://localhost:8501/start?w=A")
     assert not live.reachable_from_phones("http://127.0.0.1:8501/start")
     assert live.reachable_from_phones("http://192.168.1.20:8501/start")
-
-
-def test_phrases_never_span_punctuation() -> None:
-    terms = live.frequent_terms(["allies, answer one", "allies; answer two", "allies answer"])
-    assert Term("allies", 3) in terms and Term("answer", 3) in terms
-    assert all(t.text != "allies answer" for t in terms)
 
 
 def test_groups_sort_the_way_people_count() -> None:

@@ -7,11 +7,8 @@ every rule here is testable on its own.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import re
-import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -282,83 +279,6 @@ def clip(text: str, limit: int) -> str:
     if space > limit * 0.6:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-") + "…"
-
-
-# --- the most frequent words and phrases ----------------------------------------------------
-
-# A small list: the words that carry no meaning on a projector. Anything else is kept, so a
-# group's own vocabulary (and any language) still shows.
-STOP_WORDS = frozenset(
-    # A string split once at import: easier to read and extend than a list of quoted words.
-    """
-    a about above after again against all also am an and any are aren't as at be because been
-    before being below between both but by can can't cannot could couldn't did didn't do does
-    doesn't doing don't down during each even every few for from further get gets got had
-    hadn't has hasn't have haven't having he her here hers herself him himself his how i i'm
-    if in into is isn't it it's its itself just let's like lot lots make many may me might
-    more most much must my myself need no nor not now of off on once one only or other ought
-    our ours ourselves out over own really same she should shouldn't so some such than that
-    that's the their theirs them themselves then there there's these they they're this those
-    through to too under until up upon us very was wasn't we we're we've were weren't what
-    when where which while who whom why will with won't would wouldn't yes yet you your
-    yours yourself yourselves thing things think way ways well
-    """.split()  # noqa: SIM905
-)
-
-_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-# Phrases never span punctuation: "allies, answer" is not a phrase anyone wrote.
-_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”«»/\\|\n\r\t…]+|\s[-–—]+\s")
-MIN_WORD_LENGTH = 3
-
-
-@dataclass(frozen=True)
-class Term:
-    """A word or a two-word phrase, and in how many answers it appears."""
-
-    text: str
-    count: int
-
-
-def words_of(text: str) -> list[str]:
-    """The words of an answer, case-folded, apostrophes unified; numbers and symbols dropped."""
-    folded = unicodedata.normalize("NFC", text).casefold().replace("’", "'")
-    return [match.group(0) for match in _WORD.finditer(folded)]
-
-
-def _is_content(word: str) -> bool:
-    return len(word) >= MIN_WORD_LENGTH and word not in STOP_WORDS
-
-
-def frequent_terms(texts: Iterable[str], *, limit: int = 12, min_count: int = 2) -> list[Term]:
-    """The words and two-word phrases that most answers share, most shared first.
-
-    Each answer counts a term once, so one long answer cannot dominate. A phrase replaces its
-    words when it accounts for all their uses. Terms in fewer than `min_count` answers are
-    left out: a single answer has no "most frequent" words.
-    """
-    words: Counter[str] = Counter()
-    phrases: Counter[str] = Counter()
-    for text in texts:
-        clauses = [words_of(clause) for clause in _CLAUSE_BREAK.split(text)]
-        words.update({w for tokens in clauses for w in tokens if _is_content(w)})
-        phrases.update(
-            {
-                f"{a} {b}"
-                for tokens in clauses
-                for a, b in itertools.pairwise(tokens)
-                if _is_content(a) and _is_content(b) and a != b
-            }
-        )
-    chosen_phrases = {p: n for p, n in phrases.items() if n >= min_count}
-    covered: set[str] = set()
-    for phrase, count in chosen_phrases.items():
-        for word in phrase.split():
-            if words[word] <= count:
-                covered.add(word)
-    terms = [Term(p, n) for p, n in chosen_phrases.items()]
-    terms += [Term(w, n) for w, n in words.items() if n >= min_count and w not in covered]
-    terms.sort(key=lambda t: (-t.count, -len(t.text.split()), t.text))
-    return terms[: max(0, limit)]
 
 
 # --- facilitator sign-in --------------------------------------------------------------------

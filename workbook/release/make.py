@@ -431,6 +431,7 @@ def _quote_sample(
 ) -> pd.DataFrame:
     """A fixed sample per lesson: one answer per group at most, only from groups whose fine
     cell (cause x region of this period) holds at least K groups, names blanked."""
+    redactor = text_analysis.Redactor(names, vocabulary=vocabulary)
     cell_groups = np.zeros(shape, dtype=np.int64)
     np.add.at(cell_groups, (cause, region), 1)
     low, high = QUOTE_LENGTH
@@ -457,7 +458,7 @@ def _quote_sample(
                     "position": len(taken) - 1,
                     "cause": c,
                     "region": r,
-                    "text": text_analysis.redact(text, names, vocabulary=vocabulary),
+                    "text": redactor(text),
                 }
             )
             if len(taken) == budget.quotes_per_lesson:

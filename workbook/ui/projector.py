@@ -28,11 +28,9 @@ from workbook.live import (
     GroupCount,
     ItemState,
     Room,
-    Term,
     cards_to_show,
     clip,
     clock,
-    frequent_terms,
     join_url,
     plural,
     valid_focus,
@@ -41,6 +39,7 @@ from workbook.progress import clamp_step
 from workbook.records import Workshop, format_join_code
 from workbook.store import Store
 from workbook.store.database import utc_now
+from workbook.text_analysis import Term, frequent_terms
 from workbook.ui import resources
 from workbook.ui.admission import admitted
 
