@@ -244,3 +244,32 @@ def test_a_running_app_makes_the_release_for_the_command(
     assert answer["ok"] and any("Release " in line for line in answer["lines"])
     assert store.release_records()
     store.close()
+
+
+def test_a_period_released_again_shows_the_same_quotes(tmp_path: Path, lessons: LessonSet) -> None:
+    store = demo_store(tmp_path / "db.duckdb", workshops=60)
+    period = store.release_periods()[0][0]
+    budget = Budget(rho=0.5, lifetime_rho=5, min_groups=3)
+    samples = []
+    for _ in range(2):
+        made = make_release(store, lessons, period=period, budget=budget)
+        samples.append(store.published_release(made.release_id).quotes)
+    assert len(samples[0]) > 0
+    assert samples[0]["text"].tolist() == samples[1]["text"].tolist()
+    store.close()
+
+
+def test_region_not_given_is_a_filter_of_its_own_not_other(
+    tmp_path: Path, lessons: LessonSet
+) -> None:
+    store = demo_store(tmp_path / "db.duckdb", workshops=60)
+    period = store.release_periods()[0][0]
+    groups = store.release_groups(period=period)
+    assert (groups["region"] == "").any()
+    make_release(store, lessons, period=period, budget=Budget(), noise=ExactNoise())
+    view = load_view(store, {}, 1.0)
+    regions = dict(view.regions)
+    assert regions[""] == "Region not given"
+    truth = int((groups["region"] == "").sum())
+    assert view.headline(Selection(region=""))["Groups"].value == pytest.approx(truth)
+    store.close()

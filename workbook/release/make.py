@@ -33,6 +33,7 @@ from workbook.release.marginals import ALL, Marginals
 from workbook.release.mechanisms import Noise, OpenDPNoise, Spent
 from workbook.store.releases import ReleaseQueries
 
+OTHER_KEY = " other"  # spellings are trimmed, so no cause or region has this key
 OTHER_CAUSES = "Other causes"
 OTHER_REGIONS = "Other regions"
 NO_REGION = "Region not given"
@@ -81,7 +82,7 @@ def _categories(
     index = np.array(
         [position.get(str(s).casefold(), len(keys)) for s in spellings], dtype=np.int64
     )
-    return [*keys, ""], [*labels, other], index, spent
+    return [*keys, OTHER_KEY], [*labels, other], index, spent
 
 
 def _fine(values: np.ndarray, cause: np.ndarray, region: np.ndarray, shape: tuple[int, int]):
@@ -368,11 +369,12 @@ def make_release(
     )
 
     quotes = _quote_sample(
+        store,
         reflections,
+        groups=groups,
         row_of=row_of,
         cause=cause,
         region=region,
-        shape=shape,
         lesson_ids=lesson_ids,
         budget=budget,
         noise=noise,
@@ -417,48 +419,56 @@ def make_release(
 
 
 def _quote_sample(
+    store: ReleaseQueries,
     reflections: pd.DataFrame,
     *,
+    groups: pd.DataFrame,
     row_of: dict[int, int],
     cause: np.ndarray,
     region: np.ndarray,
-    shape: tuple[int, int],
     lesson_ids: Sequence[str],
     budget: Budget,
     noise: Noise,
     names: Sequence[str],
     vocabulary: frozenset[str],
 ) -> pd.DataFrame:
-    """A fixed sample per lesson: one answer per group at most, only from groups whose fine
-    cell (cause x region of this period) holds at least K groups, names blanked."""
-    redactor = text_analysis.Redactor(names, vocabulary=vocabulary)
-    cell_groups = np.zeros(shape, dtype=np.int64)
-    np.add.at(cell_groups, (cause, region), 1)
+    """A fixed sample per lesson: the answers with the lowest random keys (drawn once per
+    answer and kept, so a period released again shows the same quotes), one per group, only
+    from groups whose own cause x region of this period (as typed, not as pooled into
+    "other") holds at least K groups; names blanked. Each quote is filed under its group's
+    published cause and region."""
     low, high = QUOTE_LENGTH
+    pool = reflections[
+        reflections["lesson_id"].isin(lesson_ids)
+        & reflections["text"].str.len().between(low, high)
+    ]
+    if pool.empty:
+        return pd.DataFrame(columns=["lesson_id", "position", "cause", "region", "text"])
+    ids = [int(i) for i in pool["id"]]
+    keys = store.quote_keys(ids)
+    missing = [i for i in ids if i not in keys]
+    drawn = dict(zip(missing, noise.uniform_keys(len(missing)), strict=True))
+    store.add_quote_keys(drawn)
+    keys |= drawn
+    true_cell = groups["cause"].str.casefold() + "\x1f" + groups["region"].str.casefold()
+    cell_size = true_cell.map(true_cell.value_counts())
+    redactor = text_analysis.Redactor(names, vocabulary=vocabulary)
+    ranked = pool.assign(key=[keys[i] for i in ids]).sort_values(["lesson_id", "key"])
     rows = []
-    for lesson_id in lesson_ids:
-        pool = reflections[
-            (reflections["lesson_id"] == lesson_id)
-            & reflections["text"].str.len().between(low, high)
-        ]
-        if pool.empty:
-            continue
-        order = noise.shuffle_order(len(pool))
+    for lesson_id, answers in ranked.groupby("lesson_id", sort=True):
         taken: set[int] = set()
-        for i in order:
-            group_id, text = int(pool["group_id"].iat[i]), str(pool["text"].iat[i])
-            row = row_of[group_id]
-            c, r = int(cause[row]), int(region[row])
-            if group_id in taken or cell_groups[c, r] < budget.min_groups:
+        for group_id, text in zip(answers["group_id"], answers["text"], strict=True):
+            row = row_of[int(group_id)]
+            if int(group_id) in taken or cell_size.iat[row] < budget.min_groups:
                 continue
-            taken.add(group_id)
+            taken.add(int(group_id))
             rows.append(
                 {
                     "lesson_id": lesson_id,
                     "position": len(taken) - 1,
-                    "cause": c,
-                    "region": r,
-                    "text": redactor(text),
+                    "cause": int(cause[row]),
+                    "region": int(region[row]),
+                    "text": redactor(str(text)),
                 }
             )
             if len(taken) == budget.quotes_per_lesson:

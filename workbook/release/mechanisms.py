@@ -5,8 +5,8 @@ Three measurements, each built with OpenDP and asked (`.map`) what it costs:
   group can move it) the caller states; zCDP rho = sensitivity^2 / (2 scale^2).
 - `threshold_keys`: OpenDP's Gaussian threshold (propose-test-release) on counts per key
   whose keys are not known in advance (causes, regions, phrases); it costs rho and a delta.
-- `shuffle_order`: a secure random order (for the quote sample), drawn as OpenDP Gaussian
-  noise on zeros; it releases nothing about the data, so it costs nothing.
+- `uniform_keys`: secure random keys (the quote sample's order), drawn as OpenDP Gaussian
+  noise on zeros; they release nothing about the data, so they cost nothing.
 
 `Noise` is the seam the attack tests use to prove they can fail: `ExactNoise` adds nothing.
 """
@@ -51,7 +51,7 @@ class Noise(Protocol):
         self, counts: Mapping[str, int], *, keys_per_group: int, rho: float, delta: float
     ) -> tuple[dict[str, int], Spent]: ...
 
-    def shuffle_order(self, count: int) -> list[int]: ...
+    def uniform_keys(self, count: int) -> list[float]: ...
 
 
 class OpenDPNoise:
@@ -101,12 +101,13 @@ class OpenDPNoise:
         released = measurement({str(k): int(v) for k, v in counts.items() if v > 0})
         return {str(k): int(v) for k, v in released.items()}, Spent(used_rho, used_delta)
 
-    def shuffle_order(self, count: int) -> list[int]:
+    def uniform_keys(self, count: int) -> list[float]:
+        """`count` independent random keys (standard normal draws from OpenDP's sampler on
+        zeros; only their order is used)."""
         if count <= 0:
             return []
         space = dp.vector_domain(dp.atom_domain(T=float, nan=False)), dp.l2_distance(T=float)
-        draws = (space >> dp.m.then_gaussian(scale=1.0))([0.0] * count)
-        return [int(i) for i in np.argsort(np.asarray(draws), kind="stable")]
+        return [float(x) for x in (space >> dp.m.then_gaussian(scale=1.0))([0.0] * count)]
 
 
 def threshold_for(scale: float, keys_per_group: int, delta: float) -> int:
@@ -146,8 +147,8 @@ class ExactNoise:
     ) -> tuple[dict[str, int], Spent]:
         return {str(k): int(v) for k, v in counts.items() if v > 0}, Spent(float("inf"), 1.0)
 
-    def shuffle_order(self, count: int) -> list[int]:
-        return list(range(count))
+    def uniform_keys(self, count: int) -> list[float]:
+        return [float(i) for i in range(count)]
 
 
 def epsilon_at(rho: float, delta: float) -> float:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from workbook.models import STAKEHOLDER_KINDS, KeyFinding
 from workbook.release.budget import EPSILON_DELTA
+from workbook.release.make import OTHER_KEY
 from workbook.release.marginals import ALL
 from workbook.release.mechanisms import epsilon_at
 from workbook.store.releases import PublishedRelease, ReleaseQueries
@@ -153,7 +154,7 @@ class FunderView:
         for release in self.releases:
             rows = release.categories[release.categories["axis"] == axis]
             for key, label in zip(rows["key"], rows["label"], strict=True):
-                if key != "":
+                if key != OTHER_KEY:
                     labels.setdefault(str(key), str(label))
         return sorted(labels.items(), key=lambda item: item[1].casefold())
 

@@ -66,6 +66,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             region INTEGER NOT NULL,
             text VARCHAR NOT NULL
         );
+        -- A random key per consented answer, drawn once (OpenDP's sampler): the quote sample
+        -- takes the lowest keys, so releasing a period again shows the same quotes.
+        CREATE TABLE quote_keys (
+            reflection_id BIGINT PRIMARY KEY,
+            key DOUBLE NOT NULL
+        );
         CREATE TABLE privacy_spent (
             group_id INTEGER NOT NULL,
             release_id INTEGER NOT NULL,
@@ -213,6 +219,34 @@ class ReleaseQueries(Database):
             """
         )
         return [str(row[0]) for row in rows]
+
+    def quote_keys(self, reflection_ids: Sequence[int]) -> dict[int, float]:
+        """The stored random key of each answer that has one."""
+        if not reflection_ids:
+            return {}
+        rows = self._all(
+            "SELECT reflection_id, key FROM quote_keys"
+            " WHERE list_contains(?::BIGINT[], reflection_id)",
+            [list(reflection_ids)],
+        )
+        return {int(r): float(k) for r, k in rows}
+
+    def add_quote_keys(self, keys: dict[int, float]) -> None:
+        if not keys:
+            return
+        frame = pd.DataFrame({"reflection_id": list(keys), "key": list(keys.values())})
+
+        def work(cur: duckdb.DuckDBPyConnection) -> None:
+            cur.register("new_quote_keys", frame)
+            try:
+                cur.execute(
+                    "INSERT INTO quote_keys SELECT reflection_id, key FROM new_quote_keys"
+                    " ON CONFLICT DO NOTHING"
+                ).fetchall()
+            finally:
+                cur.unregister("new_quote_keys")
+
+        self._write(work)
 
     def privacy_spent(self, group_ids: Sequence[int]) -> dict[int, float]:
         """rho each group has spent in earlier releases."""
