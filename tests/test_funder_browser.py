@@ -1,9 +1,12 @@
-"""In a real Chromium against a real `streamlit run` on demo data: the funder page is shut
-until the key is typed, then shows its figures; screenshots at desk and phone sizes."""
+"""In a real Chromium against a real `streamlit run` on a 200-workshop demo with real releases:
+the funder page is shut until the key is typed, then shows the releases' figures with their
+margins and the guarantee in words; without a release it says how to make one. Screenshots at
+desk and phone sizes go to /tmp/funder-*.png."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,34 +14,60 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from workbook import demo
+from workbook.lessons import LessonSet
+from workbook.release.budget import Budget
+from workbook.release.make import make_release
 from workbook.store import Store
 
-from .conftest import SCREENSHOTS, Server, free_port
+from .conftest import Server, free_port, settle
 
 pytestmark = pytest.mark.browser
 
 TIMEOUT = 30_000
 KEY = "demo key for the browser test"
+SHOTS = Path("/tmp")
+MARKUP = ("<br", "<span", "**", "</", "&lt;", "&amp;")
 expect.set_options(timeout=TIMEOUT)
 
 
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    db = tmp_path_factory.mktemp("funders") / "demo.duckdb"
-    filled = Store(db)
-    try:
-        filled.bulk_load(demo.generate(400, seed=1).tables)
-    finally:
-        filled.close()
+def start(db: Path) -> Server:
     saved = os.environ.get("WORKBOOK_FUNDER_KEY")
     os.environ["WORKBOOK_FUNDER_KEY"] = KEY  # read by the server process at start
     try:
-        running = Server(db, free_port())
+        return Server(db, free_port())
     finally:
         if saved is None:
             del os.environ["WORKBOOK_FUNDER_KEY"]
         else:
             os.environ["WORKBOOK_FUNDER_KEY"] = saved
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory, lessons: LessonSet) -> Iterator[Server]:
+    db = tmp_path_factory.mktemp("funders") / "demo.duckdb"
+    filled = Store(db)
+    try:
+        filled.bulk_load(demo.generate(200, seed=1, lessons=lessons).tables)
+        for period, _ in filled.release_periods():
+            make_release(filled, lessons, period=period, budget=Budget())
+    finally:
+        filled.close()
+    running = start(db)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def unreleased_server(
+    tmp_path_factory: pytest.TempPathFactory, lessons: LessonSet
+) -> Iterator[Server]:
+    db = tmp_path_factory.mktemp("unreleased") / "demo.duckdb"
+    filled = Store(db)
+    try:
+        filled.bulk_load(demo.generate(30, seed=2, lessons=lessons).tables)
+    finally:
+        filled.close()
+    running = start(db)
     yield running
     running.stop()
 
@@ -56,6 +85,7 @@ def open_funders(browser: Browser, server: Server, *, width: int, height: int) -
 def sign_in(page: Page, key: str) -> None:
     page.get_by_label("Funder key").fill(key)
     page.get_by_role("button", name="Open the funder view").click()
+    settle(page)
 
 
 def full_height(page: Page, path: Path) -> None:
@@ -66,38 +96,88 @@ def full_height(page: Page, path: Path) -> None:
     size = page.viewport_size
     assert size is not None
     page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12_000)})
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(1500)  # plotly redraws at the new size
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
 
 
-def test_the_funder_page_opens_only_with_the_key(browser: Browser, demo_server: Server) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
+def charts_drawn(page: Page) -> None:
+    expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+    page.wait_for_timeout(1000)  # let plotly finish drawing
+
+
+def no_raw_markup(page: Page) -> None:
+    text = page.locator("[data-testid='stMain']").inner_text()
+    for mark in MARKUP:
+        assert mark not in text, f"raw markup {mark!r} on screen"
+
+
+def test_the_funder_page_opens_only_with_the_key_and_shows_margins(
+    browser: Browser, demo_server: Server
+) -> None:
     desk = open_funders(browser, demo_server, width=1920, height=1080)
     expect(desk.get_by_label("Funder key")).to_be_visible()
     expect(desk.get_by_text("Workshops")).to_have_count(0)
-    desk.screenshot(path=str(SCREENSHOTS / "funders-sign-in-1920.png"))
+    desk.screenshot(path=str(SHOTS / "funder-sign-in-1920.png"))
 
     sign_in(desk, "not the key")
     expect(desk.get_by_text("That key does not open the funder view.")).to_be_visible()
     expect(desk.get_by_text("Workshops")).to_have_count(0)
 
     sign_in(desk, KEY)
-    expect(desk.get_by_text("Workshops", exact=True)).to_be_visible()
+    workshops = desk.locator("[data-testid='stMetric']").filter(has_text="Workshops")
+    expect(workshops.locator("[data-testid='stMetricValue']")).to_have_text(
+        re.compile(r"^[\d,]+ ± [\d,]+$")
+    )
+    expect(desk.get_by_text("no group can be singled out")).to_be_visible()
     expect(desk.get_by_role("tab", name="What groups said")).to_be_visible()
-    expect(desk.locator("[data-testid='stPlotlyChart']").first).to_be_visible()
-    desk.wait_for_timeout(1500)  # let plotly finish drawing
-    desk.screenshot(path=str(SCREENSHOTS / "funders-1920.png"))
-    full_height(desk, SCREENSHOTS / "funders-1920-full.png")
-    desk.get_by_role("tab", name="What groups said").click()
+    charts_drawn(desk)
+    no_raw_markup(desk)
+    desk.screenshot(path=str(SHOTS / "funder-1920.png"))
+    full_height(desk, SHOTS / "funder-1920-full.png")
+
+    desk.get_by_text("How these figures protect each group").click()
+    expect(desk.get_by_text("What is protected: one group")).to_be_visible()
+    no_raw_markup(desk)
+    full_height(desk, SHOTS / "funder-guarantee-1920-full.png")
+    desk.get_by_text("How these figures protect each group").click()
+
+    for tab, name in (
+        ("Change since the first look", "change"),
+        ("Stakeholder maps", "maps"),
+        ("What groups said", "words"),
+    ):
+        desk.get_by_role("tab", name=tab).click()
+        settle(desk)
+        desk.wait_for_timeout(1000)
+        no_raw_markup(desk)
+        full_height(desk, SHOTS / f"funder-{name}-1920-full.png")
     expect(desk.get_by_role("heading", name="In their words")).to_be_visible()
-    full_height(desk, SCREENSHOTS / "funders-words-1920-full.png")
     assert "[demo]" not in desk.content()  # no workshop title reaches the page
 
     phone = open_funders(browser, demo_server, width=390, height=844)
     sign_in(phone, KEY)
     expect(phone.get_by_text("Workshops", exact=True)).to_be_visible()
-    phone.wait_for_timeout(1500)
-    phone.screenshot(path=str(SCREENSHOTS / "funders-390.png"))
-    full_height(phone, SCREENSHOTS / "funders-390-full.png")
+    charts_drawn(phone)
+    no_raw_markup(phone)
+    phone.screenshot(path=str(SHOTS / "funder-390.png"))
+    full_height(phone, SHOTS / "funder-390-full.png")
+    phone.get_by_role("tab", name="Change since the first look").click()
+    settle(phone)
+    full_height(phone, SHOTS / "funder-change-390-full.png")
     assert "Traceback" not in demo_server.log()
+
+
+def test_before_any_release_the_page_gives_the_command(
+    browser: Browser, unreleased_server: Server
+) -> None:
+    desk = open_funders(browser, unreleased_server, width=1920, height=1080)
+    sign_in(desk, KEY)
+    expect(desk.get_by_text("makes a release")).to_be_visible()
+    expect(desk.locator("[data-testid='stCode']")).to_contain_text(
+        ".venv/bin/python -m workbook.release make"
+    )
+    expect(desk.locator("[data-testid='stMetric']")).to_have_count(0)
+    expect(desk.locator("[data-testid='stPlotlyChart']")).to_have_count(0)
+    desk.screenshot(path=str(SHOTS / "funder-no-release-1920.png"))
+    assert "Traceback" not in unreleased_server.log()

@@ -1,32 +1,151 @@
-"""The funder page in Streamlit's AppTest: nothing but a sign-in box without the key, a plain
-refusal of a wrong key, keys from secrets.toml or the environment (plain or sha256), the page
-on demo data, consent checked in everything rendered and every export, and K below 3."""
+"""The funder page in Streamlit's AppTest, on a real DuckDB file with real releases made by
+`make_release` (OpenDP noise): nothing but a sign-in box without the key, a plain refusal of a
+wrong key, keys from secrets.toml or the environment (plain or sha256); without a release, the
+command that makes one; with releases, the release's figures with their margins (never the
+raw tables'), filters that change them, "too few groups to say" for a tiny selection, consent
+in everything rendered and exported, and exports whose numbers are numbers."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import json
+import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import streamlit
+from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from workbook import demo
 from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import LessonSet
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
+from workbook.release.budget import Budget
+from workbook.release.make import make_release
+from workbook.release.view import TOO_FEW, FunderView, Selection, load_view
 from workbook.store import Store
 from workbook.ui import funder_access
+from workbook.ui.funders_page import statement_labels
 
 APP = str(PROJECT_ROOT / "app.py")
 KEY = "correct horse battery staple"
 PRIVATE = "zebracrossing"
+CONSENTED = "we want long term allies beyond one grant, and our group agreed on it"
+NEW_CAUSE = "Water rights"
+NEW_GROUPS = 60  # enough for the release to list the cause (its noisy count clears the bar)
+HEADLINE = ["Workshops", "Groups", "Participants", "Stakeholder maps"]
+
+
+# --- a real database with real releases ---------------------------------------------------------
+
+
+def fill(path: Path, lessons: LessonSet) -> None:
+    """Demo workshops of 2023-2025, and one workshop of this year with a cause of its own:
+    half its groups' people agreed to be quoted, half wrote a private word and did not."""
+    store = Store(path)
+    try:
+        store.bulk_load(demo.generate(120, seed=11, lessons=lessons).tables)
+        lesson = next(lesson for lesson in lessons.lessons if lesson.prompts)
+        where, _ = store.create_workshop(
+            workshop=WorkshopCreate(title="Shared day", cause=NEW_CAUSE, shares_with_funders=True)
+        )
+        for index in range(NEW_GROUPS):
+            consent = index % 2 == 0
+            seat, _ = store.join(
+                workshop_id=where.id,
+                request=JoinRequest(group_name=f"Crew {index}", quote_consent=consent),
+            )
+            words = (
+                f"{CONSENTED}, table {index}"
+                if consent
+                else f"{PRIVATE} {PRIVATE} is what we think, {index}"
+            )
+            store.save_answers(
+                seat=seat,
+                lesson_id=lesson.id,
+                round=1,
+                reflections=[
+                    ReflectionIn(lesson_id=lesson.id, prompt_id=lesson.prompts[0].id, text=words)
+                ],
+            )
+    finally:
+        store.close()
+
+
+def release_all(path: Path, lessons: LessonSet) -> None:
+    store = Store(path)
+    try:
+        for period, _ in store.release_periods():
+            make_release(store, lessons, period=period, budget=Budget())
+    finally:
+        store.close()
+
+
+def read_view(path: Path, lessons: LessonSet) -> FunderView:
+    store = Store(path)
+    try:
+        return load_view(store, statement_labels(lessons), Budget().lifetime_rho)
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def released_file(tmp_path_factory: pytest.TempPathFactory, lessons: LessonSet) -> Iterator[Path]:
+    """Made once per module (a few seconds of OpenDP); each test gets its own copy."""
+    path = tmp_path_factory.mktemp("released") / "released.duckdb"
+    fill(path, lessons)
+    release_all(path, lessons)
+    yield path
+
+
+@pytest.fixture
+def released_db(app_db: Path, released_file: Path) -> Path:
+    shutil.copy(released_file, app_db)
+    return app_db
+
+
+@pytest.fixture
+def unreleased_db(app_db: Path, lessons: LessonSet) -> Path:
+    fill(app_db, lessons)
+    return app_db
+
+
+@pytest.fixture
+def funder_key(app_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("WORKBOOK_FUNDER_KEY", KEY)
+    get_settings.cache_clear()
+    yield KEY
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of every CSV/XLSX the page offers. The files are built on click, so
+    build them here the way Streamlit would, then hand the call on to Streamlit unchanged."""
+    files: list[tuple[str, bytes]] = []
+    original = streamlit.download_button
+
+    def recording(label: str, data: Any, *args: Any, **kwargs: Any) -> bool:
+        built = data() if callable(data) else data
+        name = str(kwargs.get("file_name", args[0] if args else ""))
+        files.append((name, built if isinstance(built, bytes) else str(built).encode()))
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    return files
+
+
+# --- driving the page ---------------------------------------------------------------------------
 
 
 def funder_page(secrets: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=120)
     if secrets:
         at.secrets.update(secrets)
     at.run()
@@ -45,19 +164,40 @@ def sign_in(at: AppTest, key: str) -> AppTest:
     return at
 
 
+def choose(at: AppTest, key: str, value: object) -> AppTest:
+    at.selectbox(key=key).set_value(value)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def charts(at: AppTest) -> list[dict[str, Any]]:
+    """Every plotly figure on the page, as the JSON sent to the browser."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
 def rendered(at: AppTest) -> str:
-    """Everything on screen as text: every element's message, and every table's cells."""
+    """Every piece of text on screen: titles, Markdown, captions, plain text, notices,
+    metrics, option labels, table cells and chart text."""
     parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            parts.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
+    for elements in (
+        at.title,
+        at.header,
+        at.subheader,
+        at.markdown,
+        at.caption,
+        at.text,
+        at.code,
+        at.info,
+        at.warning,
+        at.error,
+        at.success,
+    ):
+        parts.extend(str(e.value) for e in elements)
+    parts.extend(f"{m.label} {m.value} {m.delta}" for m in at.metric)
+    parts.extend(str(option) for box in at.selectbox for option in box.options)
     parts.extend(frame.value.to_string() for frame in at.dataframe)
+    parts.extend(json.dumps(figure) for figure in charts(at))
     return "\n".join(parts)
 
 
@@ -65,38 +205,15 @@ def shows_figures(at: AppTest) -> bool:
     return bool(at.metric or at.dataframe or at.get("plotly_chart") or at.tabs or at.selectbox)
 
 
-@pytest.fixture
-def funder_key(app_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("WORKBOOK_FUNDER_KEY", KEY)
-    get_settings.cache_clear()
-    yield KEY
-    get_settings.cache_clear()
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric[: len(HEADLINE)]}
 
 
-@pytest.fixture
-def demo_db(app_db: Path, lessons: LessonSet) -> Path:
-    filled = Store(app_db)
-    try:
-        filled.bulk_load(demo.generate(80, seed=11, lessons=lessons).tables)
-    finally:
-        filled.close()
-    return app_db
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
-    """The bytes of every CSV/XLSX the page offers (the files are built on click, so build
-    them here the way Streamlit would)."""
-    files: list[bytes] = []
-    original = streamlit.download_button
-
-    def recording(label: str, data: Any, *args: Any, **kwargs: Any) -> bool:
-        built = data() if callable(data) else data
-        files.append(built if isinstance(built, bytes) else str(built).encode())
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", recording)
-    return files
+def table(at: AppTest, first_columns: list[str]) -> Any:
+    """The one table on the page whose columns start so."""
+    frames = [f.value for f in at.dataframe]
+    [frame] = [f for f in frames if list(f.columns[: len(first_columns)]) == first_columns]
+    return frame
 
 
 # --- the key ------------------------------------------------------------------------------------
@@ -123,16 +240,17 @@ def test_without_a_funder_key_on_the_server_the_view_is_closed(app_db: Path) -> 
 
 
 def test_without_the_key_the_page_shows_nothing_but_the_sign_in_box(
-    demo_db: Path, funder_key: str
+    released_db: Path, funder_key: str
 ) -> None:
     at = funder_page()
     assert [t.label for t in at.text_input] == ["Funder key"]
     assert not shows_figures(at)
     assert not at.download_button
-    assert "[demo]" not in rendered(at) and "Workshops" not in rendered(at)
+    screen = rendered(at)
+    assert "[demo]" not in screen and "Workshops" not in screen and "±" not in screen
 
 
-def test_a_wrong_key_is_refused_in_a_plain_sentence(demo_db: Path, funder_key: str) -> None:
+def test_a_wrong_key_is_refused_in_a_plain_sentence(released_db: Path, funder_key: str) -> None:
     at = sign_in(funder_page(), "correct horse battery")
     assert [e.value for e in at.error] == [
         "That key does not open the funder view. Check it with whoever runs this server."
@@ -141,7 +259,7 @@ def test_a_wrong_key_is_refused_in_a_plain_sentence(demo_db: Path, funder_key: s
 
 
 def test_a_sha256_key_in_the_environment_opens_with_the_key_itself(
-    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+    released_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     digest = hashlib.sha256(KEY.encode()).hexdigest()
     monkeypatch.setenv("WORKBOOK_FUNDER_KEY", f"sha256:{digest}")
@@ -152,30 +270,78 @@ def test_a_sha256_key_in_the_environment_opens_with_the_key_itself(
     assert not at.error and at.metric
 
 
-def test_the_key_from_secrets_opens_the_page_on_demo_data(demo_db: Path) -> None:
+# --- no release yet -----------------------------------------------------------------------------
+
+
+def test_before_any_release_the_page_says_how_to_make_one(
+    unreleased_db: Path, funder_key: str
+) -> None:
+    at = sign_in(funder_page(), KEY)
+    assert not at.exception and not at.error
+    [notice] = at.info
+    assert "appear once whoever runs this server makes a release" in notice.value
+    assert "python -m workbook.release make" in notice.value
+    assert [c.value for c in at.code] == [".venv/bin/python -m workbook.release make"]
+    # Raw tables are full of workshops, but nothing is counted from them.
+    assert not at.metric and not at.get("plotly_chart") and not at.dataframe
+    assert not at.download_button
+    assert [b.label for b in at.button] == ["Sign out"]
+
+
+# --- the release's figures ----------------------------------------------------------------------
+
+
+def test_the_page_shows_the_release_with_margins_and_never_the_raw_tables(
+    released_db: Path, lessons: LessonSet
+) -> None:
+    published = read_view(released_db, lessons).headline(Selection())
+    # After the release, many more workshops arrive in the raw tables: the page must not move.
+    store = Store(released_db)
+    try:
+        store.bulk_load(demo.generate(150, seed=99, lessons=lessons).tables)
+        raw_workshops = store.workshop_count()
+    finally:
+        store.close()
+
     at = sign_in(funder_page(secrets={"funder_key": "from secrets.toml"}), "from secrets.toml")
     assert not at.error
-    metrics = {m.label: m.value for m in at.metric}
-    assert {"Workshops", "Groups", "Participants", "Answers"} <= metrics.keys()
-    assert int(metrics["Groups"].replace(",", "")) >= 5
+    assert list(metrics(at)) == HEADLINE
+    for name, estimate in published.items():
+        assert estimate.known, name
+        assert metrics(at)[name] == estimate.text("count")  # e.g. "414 ± 23"
+        assert re.fullmatch(r"[\d,]+ ± [\d,]+", metrics(at)[name])
+    assert metrics(at)["Workshops"].split(" ± ")[0] != f"{raw_workshops:,}"
+
+    # The guarantee, in one visible line and in full one click away.
+    assert any("no group can be singled out" in m.value for m in at.markdown)
+    [about] = [e for e in at.expander if e.label == "How these figures protect each group"]
+    words = " ".join(m.value for m in about.markdown).replace("\u00a0", " ")
+    for phrase in ("one group", "OpenDP", "ρ = 0.5", "ε = ", "δ = ", "90% margin", TOO_FEW):
+        assert phrase in words, phrase
     assert [t.label for t in at.tabs] == [
         "Ratings",
         "Change since the first look",
         "Stakeholder maps",
         "What groups said",
     ]
-    assert len(at.get("plotly_chart")) >= 4
-    assert len(at.download_button) >= 8  # CSV and XLSX under every chart
+    # Every chart draws its margins as error bars.
+    figures = charts(at)
+    assert len(figures) >= 5
+    for figure in figures:
+        drawn = [t for t in figure["data"] if t.get("x") and any(v is not None for v in t["x"])]
+        for trace in drawn:
+            assert trace["error_x"]["array"], "a chart without its margins"
     screen = rendered(at)
     # No workshop title, group name or person's name anywhere on the page.
-    assert "[demo]" not in screen and "Demo person" not in screen and "Table 1" not in screen
-    # Narrow the filters: small cells say so in words.
-    at.selectbox(key="funders_cause").set_value(len(at.selectbox(key="funders_cause").options) - 2)
-    at.selectbox(key="funders_region").set_value(0)
-    at.selectbox(key="funders_year").set_value(0)
-    at.run()
-    assert not at.exception
-    assert "fewer than 5 groups" in rendered(at)
+    for private in ("[demo]", "Demo person", "Crew", "Shared day", PRIVATE):
+        assert private not in screen, private
+    # Quotes: consented words only, shown as plain text (this year's sample holds them).
+    assert at.selectbox(key="funders_lesson").value == next(
+        lesson.id for lesson in lessons.lessons if lesson.prompts
+    )
+    choose(at, "funders_period", max(at.selectbox(key="funders_period").options[1:]))
+    quotes = [t.value for t in at.text if t.value.startswith(CONSENTED)]
+    assert quotes and PRIVATE not in rendered(at)
     # Signing out closes it again.
     [button] = [b for b in at.button if b.label == "Sign out"]
     button.click()
@@ -183,59 +349,124 @@ def test_the_key_from_secrets_opens_the_page_on_demo_data(demo_db: Path) -> None
     assert [t.label for t in at.text_input] == ["Funder key"] and not shows_figures(at)
 
 
-def test_unconsented_words_never_reach_the_page_or_an_export(
-    app_db: Path, funder_key: str, lessons: LessonSet, downloads: list[bytes]
+def test_filtering_by_cause_changes_the_figures_and_says_where_it_is_missing(
+    released_db: Path, funder_key: str, lessons: LessonSet
 ) -> None:
-    lesson = lessons.lessons[0]
-    filled = Store(app_db)
-    try:
-        where, _ = filled.create_workshop(
-            workshop=WorkshopCreate(title="Shared day", cause="Housing", shares_with_funders=True)
-        )
-        for index in range(7):
-            for consent, words in (
-                (True, f"we want long term allies beyond one grant, group {index} agreed"),
-                (False, f"{PRIVATE} {PRIVATE} is what we really think, honestly {index}"),
-            ):
-                seat, _ = filled.join(
-                    workshop_id=where.id,
-                    request=JoinRequest(group_name=f"Crew {index}", quote_consent=consent),
-                )
-                filled.save_answers(
-                    seat=seat,
-                    lesson_id=lesson.id,
-                    round=1,
-                    reflections=[
-                        ReflectionIn(
-                            lesson_id=lesson.id, prompt_id=lesson.prompts[0].id, text=words
-                        )
-                    ],
-                )
-    finally:
-        filled.close()
+    view = read_view(released_db, lessons)
+    causes = dict(view.causes)
+    [new_cause] = [key for key, label in causes.items() if label == NEW_CAUSE]
+    expected = view.headline(Selection(cause=new_cause))
     at = sign_in(funder_page(), KEY)
-    screen = rendered(at)
-    assert "long term allies beyond one grant" in screen  # consented words show, as a quote
-    assert "allies beyond" in at.dataframe[-1].value.to_string()  # ...and as a phrase
-    assert PRIVATE not in screen
-    assert "Crew" not in screen  # group names are blanked from quotes
-    assert downloads, "the page offered no downloads"
-    assert any(b"allies beyond" in data for data in downloads if not data.startswith(b"PK"))
-    for data in downloads:
-        assert PRIVATE.encode() not in data
-        if data.startswith(b"PK"):  # XLSX: a zip; its sheets are compressed, so open it
-            assert PRIVATE not in xlsx_text(data)
+    everyone = metrics(at)
+    assert not any("not listed on its own" in c.value for c in at.caption)
+
+    choose(at, "funders_cause", new_cause)
+    narrowed = metrics(at)
+    assert narrowed["Groups"] == expected["Groups"].text("count")
+    assert narrowed != everyone
+    count = int(narrowed["Groups"].split(" ± ")[0])
+    assert count < int(everyone["Groups"].split(" ± ")[0].replace(",", ""))
+    assert [t.value for t in at.text if t.value.startswith("Showing:")] == [
+        f"Showing: All years; {NEW_CAUSE}; All regions"
+    ]
+    # The cause only exists this year: the other years' releases do not list it.
+    [missing] = [c.value for c in at.caption if "not listed on its own" in c.value]
+    for year in view.missing_from(Selection(cause=new_cause)):
+        assert str(year) in missing
+    assert "2023" in missing
 
 
-def xlsx_text(data: bytes) -> str:
-    import io
-
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data))
-    return "\n".join(
-        str(cell.value) for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+def test_a_tiny_selection_says_too_few_groups_to_say(
+    released_db: Path, funder_key: str, lessons: LessonSet
+) -> None:
+    view = read_view(released_db, lessons)
+    # One year and one cause that its release lists: a few dozen groups at most.
+    tiny = next(
+        selection
+        for selection in (
+            Selection(period=period, cause=cause)
+            for period in view.periods
+            for cause, _ in view.causes
+        )
+        if not view.missing_from(selection)
     )
+    findings = view.finding_ratings(tiny)
+    hidden = [r.label for r in findings if r.mean.value is None]
+    assert hidden, "the test needs a selection too small for some mean"
+
+    at = sign_in(funder_page(), KEY)
+    choose(at, "funders_period", tiny.period)
+    choose(at, "funders_cause", tiny.cause)
+    frame = table(at, ["Key finding", "Group ratings"])
+    assert list(frame["Key finding"]) == [r.label for r in findings]
+    for _, row in frame.iterrows():
+        if row["Key finding"] in hidden:
+            assert row["Mean (1-5)"] != row["Mean (1-5)"]  # NaN: an empty cell, not a word
+            assert str(row["Note"]).startswith(TOO_FEW) and "mean" in row["Note"]
+    # The chart keeps every row, the hidden ones as a slot saying so.
+    [findings_chart] = [
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if c.key == "funders_findings_chart"
+    ]
+    slot_texts = [a["text"] for a in findings_chart["layout"]["annotations"]]
+    assert slot_texts.count(TOO_FEW) == len(hidden)
+    assert len(findings_chart["layout"]["shapes"]) == len(hidden)
+    # Quotes are never narrowed by more than one filter.
+    assert "Quotes are shown for all workshops or one filter at a time." in [
+        i.value for i in at.info
+    ]
+
+
+def test_exports_hold_numbers_as_numbers_with_margins_in_their_own_columns(
+    released_db: Path, funder_key: str, downloads: list[tuple[str, bytes]]
+) -> None:
+    at = sign_in(funder_page(), KEY)
+    assert len(at.download_button) >= 10  # CSV and XLSX under every chart
+    files = dict(downloads)
+    assert {"key-findings.csv", "key-findings.xlsx", "stakeholder-kinds.csv"} <= files.keys()
+
+    text = files["key-findings.csv"].decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows
+    header = list(rows[0])
+    assert header[:3] == ["Period", "Cause or movement", "Region"]
+    for column in ("Group ratings margin", "Mean margin", "Rated 1 margin (pts)"):
+        assert column in header
+    for row in rows:
+        assert row["Period"] == "All years" and row["Region"] == "All regions"
+        for column in ("Group ratings", "Group ratings margin", "Rated 3 (% of group ratings)"):
+            assert re.fullmatch(r"\d*", row[column]), (column, row[column])  # whole or empty
+        assert re.fullmatch(r"(\d\.\d{1,2}|\d)?", row["Mean (1-5)"]), row["Mean (1-5)"]
+        if row["Mean (1-5)"] == "":
+            assert row["Note"].startswith(TOO_FEW)
+        else:
+            assert 1 <= float(row["Mean (1-5)"]) <= 5 and float(row["Mean margin"]) > 0
+
+    book = load_workbook(io.BytesIO(files["key-findings.xlsx"]))
+    sheet = book.worksheets[0]
+    cells = list(sheet.iter_rows(values_only=True))
+    columns = list(cells[0])
+    assert columns == header
+    for values in cells[1:]:
+        record = dict(zip(columns, values, strict=True))
+        for column in ("Group ratings", "Group ratings margin", "Rated 3 (% of group ratings)"):
+            assert record[column] is None or type(record[column]) is int, column
+        assert record["Mean (1-5)"] is None or isinstance(record["Mean (1-5)"], float)
+        assert isinstance(record["Note"], str | None)
+    about = " ".join(str(row[0]) for row in book["About"].iter_rows(values_only=True))
+    assert "90% interval" in about and "rho 0.5" in about
+
+    # No export holds words nobody agreed to share, or a name.
+    for name, data in files.items():
+        if name.endswith(".csv"):
+            body = data.decode("utf-8-sig")
+        else:
+            book = load_workbook(io.BytesIO(data))
+            body = "\n".join(
+                str(c) for s in book.worksheets for r in s.iter_rows(values_only=True) for c in r
+            )
+        assert PRIVATE not in body and "Crew" not in body and "[demo]" not in body, name
 
 
 def test_k_below_three_is_refused_with_a_plain_sentence(

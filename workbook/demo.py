@@ -30,7 +30,7 @@ from workbook.keys import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, hash_key
 from workbook.lessons import LessonSet, load_lessons
 from workbook.models import STAKEHOLDER_KINDS, KeyFinding, SpectrumBand, Stakeholder, Tie
 from workbook.stakeholders import summarise_map
-from workbook.store.funders import BulkTable
+from workbook.store.bulk import BulkTable
 
 if TYPE_CHECKING:
     from workbook.store import Store

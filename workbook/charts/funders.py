@@ -1,36 +1,52 @@
-"""Figures of the funder view: suppressed figures in, plotly figures out.
+"""Figures of the funder view: published figures with their margins in, plotly figures out.
 
-Every row is a horizontal bar (or two dots) with its name and its figures written above it,
-so long statements stay readable on a phone, like the group results chart. A suppressed
-figure is never plotted: its row says "fewer than K groups" instead, so a chart never says
-more than its table. Titles are left to the page (they wrap there). Only trusted text goes
-into labels: lesson statements, finding and kind names, and phrases, which are made of words
-only (letters, digits, apostrophes), so no user text reaches plotly's label markup.
+Every row is a bar (or a dot) with its 90% margin drawn as an error bar. Above it, its name,
+and under the name, in grey and as a separate piece of text, its figure ("3.1 ± 0.2"), so long
+statements stay readable on a phone and a name is never glued to a number. A figure with too
+few groups behind it keeps its row: an empty, outlined slot saying "too few groups to say",
+so a chart never comes out empty because a filter is on, and never says more than its table.
+Values sent to the browser are rounded to what is shown. Titles are left to the page (they
+wrap there). Only trusted text goes into labels: lesson statements, finding and kind names,
+rating numbers, and phrases, which are made of words only, so no user text reaches plotly's
+label markup.
 """
 
 from __future__ import annotations
 
+import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from workbook.aggregate import (
-    BUCKETS,
-    ChangeRow,
-    Figure,
-    MapFigures,
-    RatingRow,
-    suppressed_text,
-)
 from workbook.charts.theme import PALETTE, SPECTRUM_COLOURS, styled
 
-# Low ratings warm, high ratings blue: the spectrum scale, colour-blind safe.
-BAR_COLOURS = dict(zip(BUCKETS, SPECTRUM_COLOURS, strict=True))
+TOO_FEW = "too few groups to say"
 FONT = 16
 LINE = 21  # px per line of label text
-BAR = 26  # px of bar thickness
+BAR = 24  # px of bar thickness
 WRAP = 38  # characters per label line: fits a 390 px phone
+SHORT = 34  # characters of figures on one line (smaller grey type, but digits are wide)
+LABEL_BACK = "rgba(255,255,255,0.92)"  # behind names and figures: gridlines pass under them
+SLOT_FILL = "#F3F3F3"
+SLOT_LINE = "#B8B8B8"
+ERROR = "#333333"
+# Low ratings warm, high ratings blue: the spectrum scale, colour-blind safe.
+RATING_COLOURS = dict(zip((1, 2, 3, 4, 5), SPECTRUM_COLOURS, strict=True))
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a chart: its name, its value (None: too few groups to say) and 90% margin,
+    in the chart's unit (1-5 scale, percent, or groups)."""
+
+    label: str
+    value: float | None
+    margin: float = 0.0
+    colour: str | None = None
+    # How many groups stand behind it (a count and its margin; None: too few to say).
+    groups: tuple[float | None, float] | None = None
 
 
 def wrap(text: str, width: int = WRAP) -> str:
@@ -38,205 +54,305 @@ def wrap(text: str, width: int = WRAP) -> str:
     return "<br>".join(textwrap.wrap(text, width=width)) or text
 
 
-def _rows(
+def _rounded(rows: Sequence[Bar], digits: int) -> list[Bar]:
+    out = []
+    for row in rows:
+        groups = row.groups
+        if groups is not None:
+            count, spread = groups
+            groups = (None, 0.0) if count is None else (round(count), max(1, round(spread)))
+        if row.value is None or not math.isfinite(row.value):
+            out.append(Bar(row.label, None, 0.0, row.colour, groups))
+        else:
+            margin = row.margin if math.isfinite(row.margin) else 0.0
+            out.append(
+                Bar(row.label, round(row.value, digits), round(margin, digits), row.colour, groups)
+            )
+    return out
+
+
+def _detail(row: Bar, text: Callable[[float, float], str], groups_word: str) -> str:
+    """The row's figure and how many groups are behind it, in one or two lines (a figure with
+    too few groups says so in its slot instead; the count may still be known)."""
+    parts = [] if row.value is None else [text(row.value, row.margin)]
+    if row.groups is not None:
+        count, spread = row.groups
+        if count is not None:
+            parts.append(f"{count:,.0f} ± {spread:,.0f} {groups_word}")
+        elif row.value is not None:
+            parts.append(f"{groups_word}: {TOO_FEW}")
+    joiner = " · " if sum(len(p) for p in parts) + 3 * (len(parts) - 1) <= SHORT else "<br>"
+    return joiner.join(parts)
+
+
+def _lines(text: str) -> int:
+    return 0 if not text else text.count("<br>") + 1
+
+
+def _draw(
     fig: go.Figure,
-    keys: Sequence[str],
-    names: Sequence[str],
-    details: Sequence[str],
+    rows: Sequence[Bar],
     *,
-    legend: bool,
+    kind: str,
+    colour: str,
+    low: float,
+    high: float,
+    text: Callable[[float, float], str],
+    hover: str,
+    clip: tuple[float, float] | None = None,
+    groups_word: str = "groups",
 ) -> None:
-    """Write each row's name (and, in grey, its figures) above its bar; size the figure so
-    every row has room for the longest name."""
-    names = [wrap(name) for name in names]
-    details = [wrap(detail) for detail in details]
+    """The rows as bars (kind "bar", from 0) or dots (kind "dot"), each with its margin as an
+    error bar clipped to the axis [low, high]; its name above it, its figure under the name,
+    and an outlined slot where a figure has too few groups behind it. `clip` is the range a
+    true value can take (a margin never reaches past it); default the axis."""
+    floor, ceiling = clip or (low, high)
+    keys = [str(i) for i in range(len(rows))]
+    names = [wrap(row.label) for row in rows]
+    details = [_detail(row, text, groups_word) for row in rows]
     lines = max(
-        (a.count("<br>") + b.count("<br>") + 2 for a, b in zip(names, details, strict=True)),
-        default=2,
+        (_lines(n) + _lines(d) for n, d in zip(names, details, strict=True)),
+        default=1,
     )
-    row = lines * LINE + BAR + 16
-    grey = PALETTE["grey"]
-    for key, name, detail in zip(keys, names, details, strict=True):
-        shaded = "<br>".join(
-            f"<span style='color:{grey}'>{part}</span>" for part in detail.split("<br>")
+    row_px = lines * LINE + BAR + 16
+    known = [(key, row) for key, row in zip(keys, rows, strict=True) if row.value is not None]
+    xs = [row.value for _, row in known]
+    plus = [round(max(0.0, min(row.margin, ceiling - (row.value or 0))), 2) for _, row in known]
+    minus = [round(max(0.0, min(row.margin, (row.value or 0) - floor)), 2) for _, row in known]
+    colours = [row.colour or colour for _, row in known]
+    error = {
+        "type": "data",
+        "symmetric": False,
+        "array": plus,
+        "arrayminus": minus,
+        "color": ERROR,
+        "thickness": 2,
+        "width": 7,
+    }
+    custom = [[row.margin] for _, row in known]
+    if kind == "bar":
+        fig.add_trace(
+            go.Bar(
+                y=[key for key, _ in known],
+                x=xs,
+                base=0,
+                orientation="h",
+                marker_color=colours,
+                error_x=error,
+                customdata=custom,
+                hovertemplate=hover,
+                showlegend=False,
+            )
         )
+    else:
+        fig.add_trace(
+            go.Scatter(
+                y=[key for key, _ in known],
+                x=xs,
+                mode="markers",
+                marker={
+                    "color": colours,
+                    "size": 18,
+                    "line": {"width": 1.5, "color": "#FFFFFF"},
+                },
+                error_x=error,
+                customdata=custom,
+                hovertemplate=hover,
+                showlegend=False,
+            )
+        )
+    # Keep every row on the axis, even when all of them have too few groups.
+    fig.add_trace(
+        go.Scatter(y=keys, x=[None] * len(keys), mode="markers", showlegend=False, hoverinfo="skip")
+    )
+    grey = PALETTE["grey"]
+    half = BAR / row_px / 2
+    for index, (key, name, detail, row) in enumerate(zip(keys, names, details, rows, strict=True)):
         fig.add_annotation(
             x=0,
             xref="paper",
             y=key,
-            text=f"{name}<br>{shaded}",
+            text=name,
             xanchor="left",
             yanchor="bottom",
             align="left",
-            yshift=BAR // 2 + 2,
+            yshift=BAR // 2 + 4 + LINE * _lines(detail),
             showarrow=False,
             font={"size": FONT},
+            bgcolor=LABEL_BACK,
         )
-    top = 56 if legend else 16
+        if detail:
+            fig.add_annotation(
+                x=0,
+                xref="paper",
+                y=key,
+                text=detail,
+                xanchor="left",
+                yanchor="bottom",
+                align="left",
+                yshift=BAR // 2 + 4,
+                showarrow=False,
+                font={"size": FONT - 1, "color": grey},
+                bgcolor=LABEL_BACK,
+            )
+        if row.value is None:
+            fig.add_annotation(
+                x=0.5,
+                xref="paper",
+                y=key,
+                text=TOO_FEW,
+                xanchor="center",
+                yanchor="middle",
+                showarrow=False,
+                font={"size": FONT - 1, "color": grey},
+                bgcolor=SLOT_FILL,
+            )
+            fig.add_shape(
+                type="rect",
+                xref="paper",
+                x0=0,
+                x1=1,
+                yref="y",
+                y0=index - half,
+                y1=index + half,
+                fillcolor=SLOT_FILL,
+                line={"color": SLOT_LINE, "width": 1, "dash": "dot"},
+                layer="below",
+            )
     fig.update_yaxes(
+        type="category",
         autorange="reversed",
         showticklabels=False,
         ticks="",
         showgrid=False,
+        zeroline=False,
         categoryorder="array",
-        categoryarray=list(keys),
-        range=[len(keys) - 0.5, -0.5 - (lines * LINE) / row],
+        categoryarray=keys,
+        range=[len(keys) - 0.5, -0.5 - (lines * LINE) / row_px],
     )
+    fig.update_xaxes(range=[low, high], fixedrange=True)
     fig.update_layout(
-        bargap=1 - BAR / row,
-        height=top + 70 + row * max(1, len(keys)) + lines * LINE,
-        margin={"l": 24, "r": 30, "t": top, "b": 60},
+        bargap=1 - BAR / row_px,
+        height=16 + 80 + row_px * max(1, len(keys)) + lines * LINE,
+        margin={"l": 24, "r": 30, "t": 16, "b": 64},
         font={"size": FONT},
-        showlegend=legend,
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "y": 1.0,
-            "yanchor": "bottom",
-            "xanchor": "left",
-            "traceorder": "normal",
-        },
+        showlegend=False,
     )
 
 
-def distribution_chart(rows: Sequence[RatingRow], k: int) -> go.Figure:
-    """One 100% bar per statement or finding: the share of groups at each rating, 1 to 5."""
+def means_chart(
+    rows: Sequence[Bar],
+    *,
+    axis_title: str = "Mean rating (1-5)",
+    groups_word: str = "group ratings",
+) -> go.Figure:
+    """Mean ratings on the 1-5 scale: a dot per row with its 90% margin."""
+    rows = _rounded(rows, 2)
     fig = go.Figure()
-    keys = [row.measure.key for row in rows]
-    for position, bucket in enumerate(BUCKETS):
-        values = []
-        for row in rows:
-            share = row.shares[position]
-            values.append(None if share.suppressed or share.value is None else share.value * 100)
-        fig.add_trace(
-            go.Bar(
-                y=keys,
-                x=values,
-                orientation="h",
-                name=str(bucket),
-                marker_color=BAR_COLOURS[bucket],
-                hovertemplate=f"rated {bucket}: %{{x:.0f}}% of groups<extra></extra>",
-            )
-        )
-    details = []
-    for row in rows:
-        if row.groups.suppressed:
-            details.append(suppressed_text(k))
-        elif row.groups.value is None:
-            details.append("no ratings yet")
-        else:
-            detail = f"mean {row.mean.value:.1f} · {row.groups.value:,.0f} groups"
-            if row.shares[0].one_filter_only:
-                detail += " · bars: one filter at a time"
-            elif row.shares[0].suppressed:
-                detail += f" · bars hidden: one would hold {suppressed_text(k)}"
-            details.append(detail)
-    _rows(fig, keys, [row.measure.label for row in rows], details, legend=True)
-    fig.update_layout(barmode="stack", legend_title_text="Rated")
-    fig.update_xaxes(range=[0, 100], ticksuffix="%", title="Share of groups", fixedrange=True)
+    _draw(
+        fig,
+        rows,
+        kind="dot",
+        colour=PALETTE["blue"],
+        low=0.8,
+        high=5.2,
+        text=lambda v, m: f"mean {v:.1f} ± {m:.1f}",
+        hover="mean %{x:.2f} ± %{customdata[0]:.2f}<extra></extra>",
+        clip=(1, 5),
+        groups_word=groups_word,
+    )
+    fig.update_xaxes(tickvals=[1, 2, 3, 4, 5], title=axis_title)
     return styled(fig)
 
 
-def change_chart(rows: Sequence[ChangeRow], k: int) -> go.Figure:
-    """For groups that rated themselves twice: the mean at the first look and at the latest
-    follow-up, joined by a line."""
+def shares_chart(
+    rows: Sequence[Bar], *, axis_title: str, colour: str = PALETTE["blue"]
+) -> go.Figure:
+    """Shares in percent (0-100): a bar per row with its 90% margin in points."""
+    rows = _rounded(rows, 0)
     fig = go.Figure()
-    keys = [row.measure.key for row in rows]
-    shown = [row for row in rows if not row.groups.suppressed and row.groups.value]
-    for row in shown:
-        fig.add_trace(
-            go.Scatter(
-                x=[row.first_look.value, row.follow_up.value],
-                y=[row.measure.key] * 2,
-                mode="lines",
-                line={"color": PALETTE["grey"], "width": 3},
-                showlegend=False,
-                hoverinfo="skip",
-            )
+    _draw(
+        fig,
+        rows,
+        kind="bar",
+        colour=colour,
+        low=0,
+        high=100,
+        text=lambda v, m: f"{v:.0f}% ± {m:.0f} pts",
+        hover="%{x:.0f}% ± %{customdata[0]:.0f} pts<extra></extra>",
+    )
+    fig.update_xaxes(ticksuffix="%", title=axis_title)
+    return styled(fig)
+
+
+def distribution_chart(shares: Sequence[float | None], margins: Sequence[float]) -> go.Figure:
+    """The share of group ratings at each rating, 1 to 5, in the spectrum's colours."""
+    rows = [
+        Bar(f"Rated {b}", share, margin, RATING_COLOURS[b])
+        for b, share, margin in zip((1, 2, 3, 4, 5), shares, margins, strict=True)
+    ]
+    return shares_chart(rows, axis_title="Share of group ratings")
+
+
+def change_chart(rows: Sequence[Bar]) -> go.Figure:
+    """Mean change (follow-up minus first look, 1-5 scale): bars diverging from zero, blue
+    for a rise and vermillion for a fall, each with its 90% margin."""
+    rows = _rounded(rows, 2)
+    coloured = [
+        Bar(
+            r.label,
+            r.value,
+            r.margin,
+            None
+            if r.value is None
+            else (PALETTE["blue"] if r.value >= 0 else PALETTE["vermillion"]),
+            r.groups,
         )
-    for name, colour, pick in (
-        ("First look", PALETTE["orange"], lambda r: r.first_look),
-        ("Follow-up", PALETTE["blue"], lambda r: r.follow_up),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=[pick(row).value for row in shown],
-                y=[row.measure.key for row in shown],
-                mode="markers",
-                name=name,
-                marker={"color": colour, "size": 16, "line": {"width": 1, "color": "#FFFFFF"}},
-                hovertemplate=f"{name}: %{{x:.2f}}<extra></extra>",
-            )
-        )
-    # Invisible points keep every row on the axis, even when all of them are hidden.
-    fig.add_trace(go.Scatter(x=[None] * len(keys), y=keys, mode="markers", showlegend=False))
-    details = []
-    for row in rows:
-        if row.groups.suppressed:
-            details.append(suppressed_text(k))
-        elif not row.groups.value:
-            details.append("no group has rated itself twice yet")
-        else:
-            details.append(
-                f"{row.first_look.value:.1f} → {row.follow_up.value:.1f} "
-                f"({row.change.value:+.1f}) · {row.groups.value:,.0f} groups"
-            )
-    _rows(fig, keys, [row.measure.label for row in rows], details, legend=True)
+        for r in rows
+    ]
+    reach = max([0.5, *(abs(r.value) + r.margin for r in rows if r.value is not None)], default=0.5)
+    limit = round(reach * 1.15 + 0.05, 1)
+    # At most seven ticks: they must not tilt on a phone.
+    step = next((step for step in (0.25, 0.5, 1.0) if limit / step <= 3.01), 2.0)
+    ticks = [round(i * step, 2) for i in range(-int(limit / step), int(limit / step) + 1)]
+    fig = go.Figure()
+    _draw(
+        fig,
+        coloured,
+        kind="bar",
+        colour=PALETTE["blue"],
+        low=-limit,
+        high=limit,
+        text=lambda v, m: f"{v:+.1f} ± {m:.1f}",
+        hover="%{x:+.2f} ± %{customdata[0]:.2f}<extra></extra>",
+        clip=(-4, 4),
+        groups_word="returning groups",
+    )
     fig.update_xaxes(
-        range=[0.9, 5.1], tickvals=[1, 2, 3, 4, 5], title="Mean rating (1-5)", fixedrange=True
+        title="Mean change (1-5 scale)",
+        zeroline=True,
+        zerolinecolor="#555555",
+        zerolinewidth=2,
+        tickvals=ticks,
+        ticktext=["0" if t == 0 else f"{t:+g}" for t in ticks],
     )
     return styled(fig)
 
 
-def kinds_chart(figures: MapFigures, k: int) -> go.Figure:
-    """Share of maps that include each stakeholder kind, the kinds most often lacking first.
-    Hidden kinds come last, with the suppression words."""
-    known = sorted(
-        (row for row in figures.kinds if row.with_kind.value is not None),
-        key=lambda row: row.with_kind.value or 0,
+def counts_chart(rows: Sequence[Bar], *, axis_title: str) -> go.Figure:
+    """Counts of groups: a bar per row with its 90% margin."""
+    rows = _rounded(rows, 0)
+    high = max([1.0, *(r.value + r.margin for r in rows if r.value is not None)])
+    fig = go.Figure()
+    _draw(
+        fig,
+        rows,
+        kind="bar",
+        colour=PALETTE["green"],
+        low=0,
+        high=high * 1.05,
+        text=lambda v, m: f"{v:,.0f} ± {max(1.0, m):,.0f} groups",
+        hover="%{x:,.0f} ± %{customdata[0]:,.0f} groups<extra></extra>",
     )
-    ordered = known + [row for row in figures.kinds if row.with_kind.value is None]
-    keys = [row.kind for row in ordered]
-    fig = go.Figure(
-        go.Bar(
-            y=keys,
-            x=[None if r.with_kind.value is None else r.with_kind.value * 100 for r in ordered],
-            orientation="h",
-            marker_color=PALETTE["blue"],
-            hovertemplate="%{x:.0f}% of maps include %{y}<extra></extra>",
-        )
-    )
-    details = []
-    for row in ordered:
-        if row.with_kind.suppressed:
-            details.append(suppressed_text(k))
-        elif row.with_kind.value is None:
-            details.append("no stakeholder maps yet")
-        else:
-            have, lack = row.with_kind.value, row.without_kind.value or 0
-            details.append(f"in {have:.0%} of maps · lacking in {lack:.0%}")
-    _rows(fig, keys, keys, details, legend=False)
-    fig.update_xaxes(
-        range=[0, 100], ticksuffix="%", title="Share of maps that include it", fixedrange=True
-    )
-    return styled(fig)
-
-
-def phrases_chart(phrases: Sequence[tuple[str, Figure]]) -> go.Figure:
-    """How many groups used each phrase, most used first."""
-    keys = [phrase for phrase, _ in phrases]
-    values = [figure.value or 0 for _, figure in phrases]
-    fig = go.Figure(
-        go.Bar(
-            y=keys,
-            x=values,
-            orientation="h",
-            marker_color=PALETTE["green"],
-            hovertemplate="%{y}: used by %{x:,} groups<extra></extra>",
-        )
-    )
-    _rows(fig, keys, keys, [f"used by {v:,.0f} groups" for v in values], legend=False)
-    fig.update_xaxes(
-        range=[0, max(values, default=1) * 1.05], title="Groups using it", fixedrange=True
-    )
+    fig.update_xaxes(title=axis_title)
     return styled(fig)

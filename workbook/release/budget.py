@@ -9,13 +9,13 @@ from workbook.release.mechanisms import epsilon_at
 # Where one release's rho goes, as shares of it. Ratings get most: they are what funders
 # read first. Change between rounds is measured on its own (paired differences).
 DEFAULT_SHARES: dict[str, float] = {
-    "causes": 0.05,
-    "regions": 0.05,
-    "groups": 0.06,
-    "participants": 0.04,
-    "ratings": 0.50,
-    "change": 0.16,
-    "maps": 0.08,
+    "causes": 0.04,
+    "regions": 0.04,
+    "groups": 0.04,
+    "participants": 0.02,
+    "ratings": 0.64,
+    "change": 0.10,
+    "maps": 0.06,
     "phrases": 0.06,
 }
 

@@ -62,12 +62,18 @@ def _count(value: float, variance: float) -> Estimate:
 
 def _ratio(top: float, top_var: float, bottom: float, bottom_var: float, limit: float) -> Estimate:
     """top / bottom with the delta method's margin; None when the margin passes `limit`."""
-    if bottom <= 0:
+    if bottom <= 0 or not math.isfinite(top_var + bottom_var):
         return Estimate(None, math.inf)
     value = top / bottom
-    variance = (top_var + value**2 * bottom_var) / bottom**2
-    margin = Z90 * math.sqrt(max(variance, 0.0))
+    margin = Z90 * math.sqrt(max(top_var + value**2 * bottom_var, 0.0)) / _low(bottom, bottom_var)
     return Estimate(value if margin <= limit else None, margin)
+
+
+def _low(count: float, variance: float) -> float:
+    """A noisy count at the low end of its margin: the denominator of a ratio's margin, so a
+    count that noise happened to inflate does not make a mean look more precise than it is
+    (shown means then keep their 90% coverage)."""
+    return max(count - Z90 * math.sqrt(max(variance, 0.0)), count / 4, 1e-9)
 
 
 @dataclass(frozen=True)
@@ -275,10 +281,8 @@ class FunderView:
         total_var = sum(variances)
         if total > 0 and all(math.isfinite(v) for v in variances):
             mean = sum(b * h for b, h in zip(BARS, bars, strict=True)) / total
-            variance = (
-                sum((b - mean) ** 2 * v for b, v in zip(BARS, variances, strict=True)) / total**2
-            )
-            margin = Z90 * math.sqrt(variance)
+            spread = sum((b - mean) ** 2 * v for b, v in zip(BARS, variances, strict=True))
+            margin = Z90 * math.sqrt(spread) / _low(total, total_var)
             mean_estimate = Estimate(mean if margin <= MEAN_LIMIT else None, margin)
         else:
             mean_estimate = Estimate(None, math.inf)
@@ -289,7 +293,7 @@ class FunderView:
             if shown <= 0 or not math.isfinite(v):
                 shares.append(Estimate(None, math.inf))
                 continue
-            margin = Z90 * math.sqrt(v) / shown
+            margin = Z90 * math.sqrt(v) / _low(shown, total_var)
             shares.append(Estimate(h / shown if margin <= SHARE_LIMIT else None, margin))
         return Rating(
             measure=key,

@@ -14,7 +14,7 @@ from workbook.keys import (
     key_matches,
     normalise_join_code,
 )
-from workbook.store import funders, live, maps, releases, workshops
+from workbook.store import bulk, live, maps, releases, workshops
 from workbook.store.database import (
     Database,
     Migration,
@@ -26,14 +26,15 @@ from workbook.store.database import (
     WrongJoinCodeError,
 )
 
-# Versions: 1 workshops, 2 maps, 3 live room, 4 funders, 5 releases, 6+ whoever needs one next.
+# Versions: 1 workshops, 2 maps, 3 live room, 4 none (bulk loading has no schema of its own),
+# 5-6 releases, 7+ whoever needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
         (
             *workshops.MIGRATIONS,
             *maps.MIGRATIONS,
             *live.MIGRATIONS,
-            *funders.MIGRATIONS,
+            *bulk.MIGRATIONS,
             *releases.MIGRATIONS,
         ),
         key=lambda m: m.version,
@@ -45,7 +46,7 @@ class Store(
     workshops.WorkshopQueries,
     maps.MapQueries,
     live.LiveQueries,
-    funders.FunderQueries,
+    bulk.BulkQueries,
     releases.ReleaseQueries,
     Database,
 ):

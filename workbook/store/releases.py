@@ -66,18 +66,24 @@ MIGRATIONS: tuple[Migration, ...] = (
             region INTEGER NOT NULL,
             text VARCHAR NOT NULL
         );
-        -- A random key per consented answer, drawn once (OpenDP's sampler): the quote sample
-        -- takes the lowest keys, so releasing a period again shows the same quotes.
-        CREATE TABLE quote_keys (
-            reflection_id BIGINT PRIMARY KEY,
-            key DOUBLE NOT NULL
-        );
         CREATE TABLE privacy_spent (
             group_id INTEGER NOT NULL,
             release_id INTEGER NOT NULL,
             rho DOUBLE NOT NULL,
             delta DOUBLE NOT NULL,
             PRIMARY KEY (group_id, release_id)
+        );
+        """,
+    ),
+    Migration(
+        6,
+        "quote keys",
+        """
+        -- A random key per consented answer, drawn once (OpenDP's sampler): the quote sample
+        -- takes the lowest keys, so releasing a period again shows the same quotes.
+        CREATE TABLE quote_keys (
+            reflection_id BIGINT PRIMARY KEY,
+            key DOUBLE NOT NULL
         );
         """,
     ),

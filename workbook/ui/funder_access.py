@@ -1,6 +1,6 @@
-"""The funder view's door and what is behind it: the sign-in box, the key check (from
-.streamlit/secrets.toml or the environment, compared in constant time), the cached figures,
-and the chart-with-its-table piece every funder chart uses."""
+"""The funder view's door: the sign-in box, the key check (from .streamlit/secrets.toml or the
+environment, compared in constant time), and the chart-with-its-table piece and downloads
+every funder chart uses."""
 
 from __future__ import annotations
 
@@ -17,13 +17,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from workbook import aggregate
-from workbook.lessons import LessonSet
-from workbook.store import Store
+from workbook.release import tables
 from workbook.ui import resources
 
 SECRET_NAME = "funder_key"
-REFRESH_SECONDS = 300
 _SIGNED_IN = "funders_signed_in"
 # Wrong keys from every session together: past this many in a minute, sign-in pauses.
 _ATTEMPT_WINDOW_SECONDS = 60
@@ -154,10 +151,6 @@ def sign_out() -> None:
     st.session_state.pop(_SIGNED_IN, None)
 
 
-def min_group_size() -> int:
-    return resources.settings().min_group_size
-
-
 def wide_page() -> None:
     """Funder charts and tables need the width of a desk screen. A style rule on this page
     only: a second st.set_page_config(layout=...) after app.py's raced with it in the
@@ -166,85 +159,6 @@ def wide_page() -> None:
         "<style>[data-testid='stMainBlockContainer']"
         "{max-width: min(1400px, 100%) !important;}</style>"
     )
-
-
-# --- cached figures ----------------------------------------------------------------------------
-
-
-def _lesson_signature(lessons: LessonSet) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple((lesson.id, tuple(s.id for s in lesson.ratings)) for lesson in lessons.lessons)
-
-
-def _cells_signature(dims: aggregate.Dimensions) -> tuple[tuple[object, ...], ...]:
-    return (dims.cause.keys, dims.region.keys, dims.year.keys)
-
-
-@st.cache_resource(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=4)
-def _figures(
-    db: str, k: int, lessons_key: object, _store: Store, _lessons: LessonSet
-) -> aggregate.FunderFigures:
-    del db, lessons_key  # cache keys only
-    return aggregate.build_figures(_store, _lessons, k)
-
-
-@st.cache_resource(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=32)
-def _themes(
-    db: str, k: int, cells: object, lesson_id: str, _store: Store, _dims: aggregate.Dimensions
-) -> aggregate.Themes:
-    del db, cells
-    return aggregate.build_themes(_store, _dims, lesson_id, k)
-
-
-@st.cache_resource(ttl=REFRESH_SECONDS, show_spinner=False, max_entries=256)
-def _quotes(
-    db: str,
-    k: int,
-    cells: object,
-    lesson_id: str,
-    selection: tuple[int | None, int | None, int | None],
-    _store: Store,
-    _dims: aggregate.Dimensions,
-    _themes: aggregate.Themes,
-) -> list[aggregate.Quote]:
-    del db, cells, lesson_id
-    return aggregate.quotes_at(_store, _dims, _themes, aggregate.Selection(*selection), k)
-
-
-def figures(store: Store, lessons: LessonSet, k: int) -> aggregate.FunderFigures:
-    """Every suppressed table, computed at most once per REFRESH_SECONDS for all sessions."""
-    with st.spinner("Adding up every workshop that shares with funders…"):
-        return _figures(str(store.path), k, _lesson_signature(lessons), store, lessons)
-
-
-def themes(store: Store, figures_: aggregate.FunderFigures, lesson_id: str) -> aggregate.Themes:
-    dims = figures_.dims
-    with st.spinner("Reading the consented answers…"):
-        return _themes(str(store.path), figures_.k, _cells_signature(dims), lesson_id, store, dims)
-
-
-def quotes(
-    store: Store,
-    figures_: aggregate.FunderFigures,
-    themes_: aggregate.Themes,
-    selection: aggregate.Selection,
-) -> list[aggregate.Quote]:
-    dims = figures_.dims
-    return _quotes(
-        str(store.path),
-        figures_.k,
-        _cells_signature(dims),
-        themes_.lesson_id,
-        (selection.cause, selection.region, selection.year),
-        store,
-        dims,
-        themes_,
-    )
-
-
-def refresh() -> None:
-    """Recompute the figures on the next run (for every session)."""
-    for cached in (_figures, _themes, _quotes):
-        cached.clear()
 
 
 # --- a chart with its table a click away --------------------------------------------------------
@@ -261,20 +175,25 @@ def chart_with_table(
     key: str,
 ) -> None:
     """A heading and the chart; under it, one click away, its table and CSV/XLSX downloads
-    of the same suppressed rows (the files are built only when clicked)."""
+    of the same figures (the files are built only when clicked)."""
     st.subheader(title)
     st.plotly_chart(
         figure, width="stretch", theme=None, config={"displaylogo": False}, key=f"{key}_chart"
     )
     with st.expander("Table and downloads", icon=":material/table:"):
-        st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
+        show_table(table, key=f"{key}_table")
         download_buttons(export, name=name, note=note, key=key)
 
 
+def show_table(table: pd.DataFrame, *, key: str) -> None:
+    """A figures table: missing values as empty cells (the Note column says why)."""
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="", key=key)
+
+
 def download_buttons(export: pd.DataFrame, *, name: str, note: str, key: str) -> None:
-    csv_data: Callable[[], bytes] = functools.partial(aggregate.to_csv, export)
+    csv_data: Callable[[], bytes] = functools.partial(tables.to_csv, export)
     xlsx_data: Callable[[], bytes] = functools.partial(
-        aggregate.to_xlsx, export, sheet=name, note=note
+        tables.to_xlsx, export, sheet=name, note=note
     )
     left, right = st.columns(2)
     with left:

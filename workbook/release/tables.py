@@ -1,0 +1,314 @@
+"""The funder view's tables and exports: a pandas frame behind every chart, and CSV/XLSX files.
+
+Numbers stay numbers, rounded to what the page shows: counts as whole numbers, means and
+changes to 2 decimals (1-5 scale), shares as whole percentages. Each figure's 90% margin is a
+column of its own beside it. A figure with too few groups behind it leaves its value and
+margin cells empty, and the row's "Note" (text) says which figures are missing and why; no
+numeric column ever holds a word. Text is never run as a spreadsheet formula: CSV text cells
+go through `workbook.export.spreadsheet_safe`, XLSX text is stored as text cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from workbook.export import spreadsheet_safe
+from workbook.release.view import (
+    BARS,
+    MEAN_LIMIT,
+    SHARE_LIMIT,
+    TOO_FEW,
+    Change,
+    Estimate,
+    Guarantee,
+    Maps,
+    Rating,
+)
+
+NOTE = "Note"
+COUNT = "Int64"  # whole numbers; empty where too few groups
+
+
+# --- one figure as table cells -----------------------------------------------------------------
+
+
+def count_cells(estimate: Estimate) -> tuple[int | None, int | None]:
+    """A count and its margin as shown: whole numbers, the margin at least 1."""
+    if estimate.value is None:
+        return None, None
+    return round(estimate.value), max(1, round(estimate.margin))
+
+
+def mean_cells(estimate: Estimate) -> tuple[float | None, float | None]:
+    """A mean or change (1-5 scale) and its margin, to 2 decimals."""
+    if estimate.value is None:
+        return None, None
+    return round(estimate.value, 2), round(estimate.margin, 2)
+
+
+def share_cells(estimate: Estimate) -> tuple[int | None, int | None]:
+    """A share as a whole percentage, its margin in whole percentage points."""
+    if estimate.value is None:
+        return None, None
+    return round(estimate.value * 100), round(estimate.margin * 100)
+
+
+def _note(missing: Sequence[str]) -> str:
+    if not missing:
+        return ""
+    return f"{TOO_FEW}: " + ", ".join(missing)
+
+
+def _frame(
+    records: list[dict[str, object]],
+    columns: Sequence[str],
+    *,
+    counts: Sequence[str] = (),
+    decimals: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Records as a frame: `counts` as whole numbers (nullable), `decimals` as floats (NaN
+    where missing), every other column text."""
+    frame = pd.DataFrame.from_records(records, columns=list(columns))
+    for column in counts:
+        frame[column] = pd.array(frame[column].astype(object), dtype=COUNT)
+    for column in decimals:
+        frame[column] = pd.to_numeric(frame[column].astype(object), errors="raise").astype(
+            "float64"
+        )
+    return frame
+
+
+# --- the frames behind the charts ----------------------------------------------------------------
+
+RATED = tuple(f"Rated {b} (% of group ratings)" for b in BARS)
+RATED_MARGIN = tuple(f"Rated {b} margin (pts)" for b in BARS)
+
+
+def rating_frame(
+    ratings: Sequence[Rating], lesson_titles: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """One row per key finding (or per statement, with its lesson): group ratings, mean and
+    the share of group ratings at 1..5, each with its margin."""
+    statements = any(not r.is_finding for r in ratings)
+    labels = ["Lesson", "Statement", "Key finding"] if statements else ["Key finding"]
+    columns = [
+        *labels,
+        "Group ratings",
+        "Group ratings margin",
+        "Mean (1-5)",
+        "Mean margin",
+        *(c for pair in zip(RATED, RATED_MARGIN, strict=True) for c in pair),
+        NOTE,
+    ]
+    counts = ["Group ratings", "Group ratings margin", *RATED, *RATED_MARGIN]
+    records = []
+    for rating in ratings:
+        record: dict[str, object] = {}
+        if statements:
+            lesson_id = rating.measure.split("/", 1)[0]
+            record["Lesson"] = (lesson_titles or {}).get(lesson_id, lesson_id)
+            record["Statement"] = rating.label
+        record["Key finding"] = rating.finding.label
+        missing = []
+        record["Group ratings"], record["Group ratings margin"] = count_cells(rating.groups)
+        if rating.groups.value is None:
+            missing.append("group ratings")
+        record["Mean (1-5)"], record["Mean margin"] = mean_cells(rating.mean)
+        if rating.mean.value is None:
+            missing.append("mean")
+        for b, share, column, margin in zip(BARS, rating.bars, RATED, RATED_MARGIN, strict=True):
+            record[column], record[margin] = share_cells(share)
+            if share.value is None:
+                missing.append(f"rated {b}")
+        record[NOTE] = _note(missing)
+        records.append(record)
+    return _frame(records, columns, counts=counts, decimals=["Mean (1-5)", "Mean margin"])
+
+
+def distribution_frame(rating: Rating) -> pd.DataFrame:
+    """One finding's or statement's five bars: the share of group ratings at each rating."""
+    columns = ["Rating", "Share of group ratings (%)", "Margin (pts)", NOTE]
+    records = []
+    for b, share in zip(BARS, rating.bars, strict=True):
+        value, margin = share_cells(share)
+        records.append(
+            {
+                "Rating": b,
+                "Share of group ratings (%)": value,
+                "Margin (pts)": margin,
+                NOTE: "" if share.value is not None else TOO_FEW,
+            }
+        )
+    return _frame(records, columns, counts=["Rating", "Share of group ratings (%)", "Margin (pts)"])
+
+
+def change_frame(changes: Sequence[Change]) -> pd.DataFrame:
+    """Per key finding: the groups that rated themselves twice and their mean change."""
+    columns = [
+        "Key finding",
+        "Returning groups",
+        "Returning groups margin",
+        "Mean change (1-5 scale)",
+        "Mean change margin",
+        NOTE,
+    ]
+    records = []
+    for change in changes:
+        missing = []
+        groups, groups_margin = count_cells(change.groups)
+        if change.groups.value is None:
+            missing.append("returning groups")
+        value, margin = mean_cells(change.change)
+        if change.change.value is None:
+            missing.append("mean change")
+        records.append(
+            {
+                "Key finding": change.finding.label,
+                "Returning groups": groups,
+                "Returning groups margin": groups_margin,
+                "Mean change (1-5 scale)": value,
+                "Mean change margin": margin,
+                NOTE: _note(missing),
+            }
+        )
+    return _frame(
+        records,
+        columns,
+        counts=["Returning groups", "Returning groups margin"],
+        decimals=["Mean change (1-5 scale)", "Mean change margin"],
+    )
+
+
+def kinds_frame(maps: Maps) -> pd.DataFrame:
+    """Per stakeholder kind: the share of maps that include it, the kinds most often lacking
+    first (a kind with too few groups to say last)."""
+    columns = ["Stakeholder kind", "Maps that include it (%)", "Margin (pts)", NOTE]
+    records = []
+    for kind, share in kinds_in_order(maps):
+        value, margin = share_cells(share)
+        records.append(
+            {
+                "Stakeholder kind": kind,
+                "Maps that include it (%)": value,
+                "Margin (pts)": margin,
+                NOTE: "" if share.value is not None else TOO_FEW,
+            }
+        )
+    return _frame(records, columns, counts=["Maps that include it (%)", "Margin (pts)"])
+
+
+def kinds_in_order(maps: Maps) -> list[tuple[str, Estimate]]:
+    known = sorted((k for k in maps.kinds if k[1].value is not None), key=lambda k: k[1].value)
+    return known + [k for k in maps.kinds if k[1].value is None]
+
+
+def phrase_frame(phrases: Sequence[tuple[str, Estimate]]) -> pd.DataFrame:
+    """How many groups used each phrase (noisy), with its margin."""
+    columns = ["Phrase", "Groups using it", "Groups margin"]
+    records = []
+    for phrase, estimate in phrases:
+        value, margin = count_cells(estimate)
+        records.append({"Phrase": phrase, "Groups using it": value, "Groups margin": margin})
+    return _frame(records, columns, counts=["Groups using it", "Groups margin"])
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+FILTER_COLUMNS = ("Period", "Cause or movement", "Region")
+
+
+def with_filters(frame: pd.DataFrame, *, period: str, cause: str, region: str) -> pd.DataFrame:
+    """An export's rows, each saying which period, cause and region it covers."""
+    out = frame.copy()
+    for name, value in reversed(list(zip(FILTER_COLUMNS, (period, cause, region), strict=True))):
+        out.insert(0, name, value)
+    return out
+
+
+def export_note(guarantee: Guarantee, showing: str, releases: Sequence[str]) -> str:
+    """The "About" sheet of an XLSX export."""
+    return "\n".join(
+        [
+            "Movement Workbook: funder figures, from workshops that chose to share with funders.",
+            f"Filters: {showing}.",
+            "Releases: " + "; ".join(releases) + ".",
+            "Every figure carries random noise (differential privacy, made with OpenDP) so that "
+            "no group's answers can be worked out from it.",
+            "Each 'margin' column is the half-width of the figure's 90% interval: the figure "
+            "without noise lies within value ± margin 9 times out of 10.",
+            f"An empty value with '{TOO_FEW}' in the Note column: its margin was wider than "
+            f"± {MEAN_LIMIT} (means and changes, 1-5 scale) or ± {SHARE_LIMIT * 100:.0f} "
+            "points (shares), or a count was smaller than its margin.",
+            "Counts are whole numbers; means and changes are on the 1-5 rating scale; shares "
+            "are percentages.",
+            f"Privacy budget: zCDP rho {guarantee.rho_per_release:.3g} per group per release, "
+            f"at most {guarantee.lifetime_rho:.3g} per group over all releases "
+            f"(epsilon {guarantee.epsilon:.1f} at delta {guarantee.epsilon_delta:.0e}).",
+        ]
+    )
+
+
+def _cell(value: object) -> object:
+    """A plain Python value for a file: None for missing, numbers as int or float."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _rows(frame: pd.DataFrame) -> list[list[object]]:
+    return [[_cell(v) for v in row] for row in frame.astype(object).itertuples(index=False)]
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """CSV (UTF-8 with a byte-order mark, so spreadsheets read accents right); missing values
+    are empty cells."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([spreadsheet_safe(str(c)) for c in frame.columns])
+    for row in _rows(frame):
+        # Text a spreadsheet would run as a formula gets a leading apostrophe.
+        writer.writerow(["" if v is None else spreadsheet_safe(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(frame: pd.DataFrame, *, sheet: str, note: str = "") -> bytes:
+    """An XLSX workbook of one sheet (numbers as numbers, text as text cells, which a
+    spreadsheet never runs as formulas); `note` goes in a second sheet, "About"."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    page = book.active
+    assert page is not None
+    page.title = re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31] or "Figures"
+    page.append([str(c) for c in frame.columns])
+    for cell in page[1]:
+        cell.font = Font(bold=True)
+    for row in _rows(frame):
+        page.append(row)
+        for cell in page[page.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula
+    page.freeze_panes = "A2"
+    for column in page.columns:
+        width = max(len(str(cell.value or "")) for cell in column)
+        page.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+    if note:
+        about = book.create_sheet("About")
+        for line in note.splitlines():
+            about.append([line])
+            about.cell(row=about.max_row, column=1).data_type = "s"
+        about.column_dimensions["A"].width = 110
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

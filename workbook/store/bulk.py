@@ -1,0 +1,93 @@
+"""Loading many rows at once (the demo data generator): frames in, one transaction, ids drawn
+from the tables' sequences."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from workbook.store.database import Database, Migration
+
+# No schema of its own: it fills the tables the workshop and map modules create.
+MIGRATIONS: tuple[Migration, ...] = ()
+
+# Tables a bulk load may fill, with the sequence their `id` column draws from (None: no id).
+BULK_TABLES: dict[str, str | None] = {
+    "workshops": "workshop_ids",
+    "groups": "group_ids",
+    "participants": "participant_ids",
+    "reflections": "answer_ids",
+    "ratings": "answer_ids",
+    "stakeholders": "stakeholder_ids",
+    "stakeholder_ties": None,
+    "map_measures": None,
+}
+
+
+@dataclass(frozen=True)
+class BulkTable:
+    """Rows for one table, numbered locally from 0: `id` and every column in `references`
+    hold local numbers, which the load turns into real ids drawn from the table's sequence."""
+
+    table: str
+    frame: pd.DataFrame
+    references: Mapping[str, str] = field(default_factory=dict)  # column -> referenced table
+
+
+class BulkQueries(Database):
+    """Bulk loading of many rows at once (demo data), and the workshop count it reports."""
+
+    def bulk_load(self, tables: Sequence[BulkTable]) -> dict[str, int]:
+        """Append many rows in ONE transaction on the writer thread: each frame is scanned by
+        DuckDB directly (INSERT ... SELECT), never inserted row by row. Returns the rows added
+        per table. Tables must come after the tables they reference."""
+        for item in tables:
+            if item.table not in BULK_TABLES:
+                raise ValueError(f"bulk_load cannot fill {item.table!r}")
+            for target in item.references.values():
+                if BULK_TABLES.get(target) is None:
+                    raise ValueError(f"{item.table} cannot reference {target!r} by local number")
+
+        def work(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
+            first_id: dict[str, int] = {}
+            added: dict[str, int] = {}
+            for item in tables:
+                rows = len(item.frame)
+                sequence = BULK_TABLES[item.table]
+                if sequence is not None and rows:
+                    # Take `rows` consecutive values: the writer thread is the only one
+                    # drawing from sequences, and the file is locked to this process.
+                    (last,) = cur.execute(
+                        f"SELECT max(nextval('{sequence}')) FROM range(?)", [rows]
+                    ).fetchall()[0]
+                    first_id[item.table] = int(last) - rows + 1
+                columns = [str(c) for c in item.frame.columns]
+                select = []
+                for column in columns:
+                    quoted = f'"{column}"'
+                    if column == "id" and sequence is not None:
+                        select.append(f"{quoted} + {first_id.get(item.table, 0)}")
+                    elif column in item.references:
+                        select.append(f"{quoted} + {first_id.get(item.references[column], 0)}")
+                    else:
+                        select.append(quoted)
+                view = f"bulk_{item.table}"
+                cur.register(view, item.frame)
+                try:
+                    cur.execute(
+                        f"INSERT INTO {item.table} ({', '.join(columns)})"
+                        f" SELECT {', '.join(select)} FROM {view}"
+                    ).fetchall()
+                finally:
+                    cur.unregister(view)
+                added[item.table] = added.get(item.table, 0) + rows
+            return added
+
+        return self._write(work)
+
+    def workshop_count(self) -> int:
+        row = self._one("SELECT count(*) FROM workshops")
+        return int(row[0]) if row else 0

@@ -1,0 +1,512 @@
+"""The "For funders" screen: what many groups said, as published in the differentially private
+releases (workbook.release), never read from the raw tables.
+
+Behind the funder key (workbook.ui.funder_access). The releases are read once per page run
+through a cache keyed by the ids of the releases made so far, so a new release shows on the
+next run and nothing else is read. Everything on screen is arithmetic on them
+(workbook.release.view); every figure carries its 90% margin, and one whose margin is too
+wide says "too few groups to say". Causes and regions were typed by people: they appear only
+as option labels, table cells and plain text, never in Markdown or chart markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from statistics import NormalDist
+
+import pandas as pd
+import streamlit as st
+
+from workbook.charts import funders as charts
+from workbook.charts.funders import Bar
+from workbook.lessons import LessonSet
+from workbook.models import KeyFinding
+from workbook.release import tables
+from workbook.release.view import (
+    MEAN_LIMIT,
+    SHARE_LIMIT,
+    TOO_FEW,
+    Estimate,
+    FunderView,
+    Guarantee,
+    Rating,
+    Selection,
+    load_view,
+)
+from workbook.store import Store
+from workbook.ui import context, funder_access, resources
+from workbook.ui.text import user_text
+
+COMMAND = "python -m workbook.release make"
+VENV_COMMAND = ".venv/bin/python -m workbook.release make"
+ALL_YEARS = "All years"
+ALL_CAUSES = "All causes"
+ALL_REGIONS = "All regions"
+
+
+# --- the releases, read once per run -----------------------------------------------------------
+
+
+def statement_labels(lessons: LessonSet) -> dict[str, str]:
+    """Each statement key, "lesson_id/statement_id", mapped to its text."""
+    return {
+        f"{lesson.id}/{statement.id}": statement.text
+        for lesson in lessons.lessons
+        for statement in lesson.ratings
+    }
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _view(
+    db: str,
+    release_ids: tuple[int, ...],
+    labels: tuple[tuple[str, str], ...],
+    lifetime_rho: float,
+    _store: Store,
+) -> FunderView:
+    del db, release_ids  # cache keys only: a new release (or another file) reads afresh
+    return load_view(_store, dict(labels), lifetime_rho)
+
+
+def current_view(store: Store, lessons: LessonSet) -> FunderView:
+    """The latest release of each period, read once for all sessions until a new one."""
+    release_ids = tuple(record.id for record in store.release_records())
+    labels = tuple(sorted(statement_labels(lessons).items()))
+    lifetime_rho = resources.settings().privacy_lifetime_rho
+    with st.spinner("Reading the releases…"):
+        return _view(str(store.path), release_ids, labels, lifetime_rho, store)
+
+
+# --- the guarantee, in words --------------------------------------------------------------------
+
+
+def detection_power(rho: float, wrong_alarms: float = 0.05) -> float:
+    """The most often someone can be right when testing, from everything published, whether
+    a given group's answers are in the figures, if they accept being wrong `wrong_alarms` of
+    the time when they are not (rho-zCDP Gaussian noise is sqrt(2 rho)-Gaussian DP)."""
+    normal = NormalDist()
+    return normal.cdf((2 * rho) ** 0.5 - normal.inv_cdf(1 - wrong_alarms))
+
+
+SUMMARY = (
+    "**Every figure here carries random noise, so no group can be singled out.** You see "
+    "patterns across many groups, each with its 90% margin (±); no view, filter, export or "
+    "release, alone or combined, can pin down what one group answered."
+)
+
+
+def _quote_minimum(view: FunderView) -> int:
+    found = [
+        int(release.record.parameters.get("budget", {}).get("min_groups", 0))
+        for release in view.releases
+    ]
+    return max([*found, resources.settings().min_group_size])
+
+
+def _equals(symbol: str, value: str) -> str:
+    """'ρ = 0.5' that never breaks across lines."""
+    return f"{symbol}\u00a0=\u00a0{value}"
+
+
+def guarantee_text(guarantee: Guarantee, quote_minimum: int) -> str:
+    """What the releases promise, in plain words and in figures (Markdown, no user text)."""
+    power = detection_power(guarantee.lifetime_rho)
+    per_release = _equals("ρ", f"{guarantee.rho_per_release:.2g}")
+    lifetime = _equals("ρ", f"{guarantee.lifetime_rho:g}")
+    spent = _equals("ρ", f"{guarantee.most_spent:.2g}")
+    epsilon = _equals("ε", f"{guarantee.epsilon:.1f}")
+    delta = _equals("δ", f"{guarantee.epsilon_delta:.0e}")
+    return f"""
+**What is protected: one group**, that is all its members' answers and ratings, in every
+round. The figures come from *releases*: once per year, whoever runs the server measures
+that year's workshops (only those whose facilitator chose to share with funders) once, with
+random noise added by [OpenDP](https://opendp.org) (differential privacy). This page only
+does arithmetic on those releases; it never reads anyone's answers. So no combination of
+views, filters, exports or releases, saved and compared over time, can pin down a small
+group's answers.
+
+**What you can learn:** patterns across many groups — how groups rate themselves, what
+changed, which stakeholders their maps include, the phrases many groups used — each with its
+margin. **What you cannot learn:** what any one group answered, or whether a given group
+took part.
+
+**Margins.** Each figure shows ± its 90% margin: without the noise, the figure would lie
+within it 9 times out of 10. Where the margin is wider than ± {MEAN_LIMIT:g} on the 1-5
+scale (means and changes) or ± {SHARE_LIMIT * 100:.0f} percentage points (shares), or a count
+is smaller than its margin, the figure reads “{TOO_FEW}” instead: too few groups stand
+behind it to say anything useful.
+
+**The privacy budget, in figures.** Each release costs each of its groups zCDP
+{per_release}; no group may spend more than {lifetime} over all releases (the most any group
+has spent so far: {spent}). That is ({epsilon}, {delta})-differential privacy
+per group over its whole life. In plain words: someone testing, from everything published,
+whether one given group's answers are in the figures, and willing to be wrong 5% of the time
+when they are not, is right at most {power:.0%} of the time.
+
+**A larger or smaller ρ.** Margins shrink roughly in proportion to 1/√ρ: four times the ρ
+halves every margin, so smaller selections get figures, but each group is less protected
+(ε grows). A smaller ρ widens the margins and protects more. Whoever runs the server sets
+it (`WORKBOOK_RELEASE_RHO`, `WORKBOOK_PRIVACY_LIFETIME_RHO`).
+
+**Quotes** cannot be made noisy, so they are handled apart: only from people who ticked
+“you may quote me anonymously”; a fixed sample per lesson, drawn when the release was made
+(looking again shows the same quotes); shown for all workshops or one filter at a time,
+never narrowed further; only from groups whose cause and region held at least
+{quote_minimum} groups that year; names blanked.
+"""
+
+
+# --- pieces of the screen -----------------------------------------------------------------------
+
+
+def _no_release() -> None:
+    st.info(
+        "There are no figures yet. They appear once whoever runs this server makes a release, "
+        "a privacy-protected measurement of each year's workshops: in the app's folder, "
+        f"`{COMMAND}` (with the app's virtual environment, as below).",
+        icon=":material/hourglass_empty:",
+    )
+    st.code(VENV_COMMAND, language="bash")
+
+
+def _metric(
+    column: st.delta_generator.DeltaGenerator,
+    label: str,
+    estimate: Estimate,
+    style: str = "count",
+    help: str | None = None,
+) -> None:
+    if estimate.known:
+        column.metric(label, estimate.text(style), help=help, border=True, height="stretch")
+    else:
+        column.metric(
+            label,
+            "—",
+            delta=TOO_FEW,
+            delta_color="off",
+            delta_arrow="off",
+            help=help,
+            border=True,
+            height="stretch",
+        )
+
+
+def _filters(view: FunderView) -> tuple[Selection, dict[str, str]]:
+    period_col, cause_col, region_col = st.columns(3)
+    causes = dict(view.causes)
+    regions = dict(view.regions)
+    period = period_col.selectbox(
+        "Period",
+        [None, *view.periods],
+        format_func=lambda p: ALL_YEARS if p is None else str(p),
+        help="The year a workshop started: each year has its own release.",
+        key="funders_period",
+    )
+    cause = cause_col.selectbox(
+        "Cause or movement",
+        [None, *causes],
+        format_func=lambda c: ALL_CAUSES if c is None else causes[c],
+        key="funders_cause",
+    )
+    region = region_col.selectbox(
+        "Region",
+        [None, *regions],
+        format_func=lambda r: ALL_REGIONS if r is None else regions[r],
+        key="funders_region",
+    )
+    labels = {
+        "period": ALL_YEARS if period is None else str(period),
+        "cause": ALL_CAUSES if cause is None else causes.get(cause, cause),
+        "region": ALL_REGIONS if region is None else regions.get(region, region),
+    }
+    return Selection(period=period, cause=cause, region=region), labels
+
+
+def _missing_caption(view: FunderView, selection: Selection) -> None:
+    missing = view.missing_from(selection)
+    if not missing:
+        return
+    years = ", ".join(str(year) for year in missing)
+    chosen = view.periods if selection.period is None else [selection.period]
+    nothing = set(chosen) <= set(missing)
+    st.caption(
+        f"The chosen cause or region is not listed on its own in the release of {years}: "
+        "too few of its groups took part that year for the release to name it. Its groups "
+        "there count under “Other causes” or “Other regions”, so they are not in the "
+        "figures below"
+        + (
+            ", and there are no figures for this choice: try another year, cause or region."
+            if nothing
+            else "."
+        )
+    )
+
+
+def _rating_bars(ratings: Sequence[Rating]) -> list[Bar]:
+    return [
+        Bar(r.label, r.mean.value, r.mean.margin, groups=(r.groups.value, r.groups.margin))
+        for r in ratings
+    ]
+
+
+class _Exports:
+    """What every download of this run shares: the filter columns and the "About" note."""
+
+    def __init__(self, view: FunderView, labels: dict[str, str]) -> None:
+        self.labels = labels
+        showing = f"{labels['period']}; {labels['cause']}; {labels['region']}"
+        releases = [
+            f"{r.record.period} (release {r.record.id}, made {r.record.made_at:%Y-%m-%d})"
+            for r in view.releases
+        ]
+        self.note = tables.export_note(view.guarantee, showing, releases)
+
+    def rows(self, frame: pd.DataFrame, *, finding: str | None = None) -> pd.DataFrame:
+        """The frame with the filters (and the key finding it is about) in front."""
+        if finding is not None:
+            frame = frame.copy()
+            frame.insert(0, "Key finding", finding)
+        return tables.with_filters(
+            frame,
+            period=self.labels["period"],
+            cause=self.labels["cause"],
+            region=self.labels["region"],
+        )
+
+
+def _ratings_tab(
+    view: FunderView, selection: Selection, lessons: LessonSet, exports: _Exports
+) -> None:
+    st.caption(
+        "Each group counts once per rating statement: its members' mean at the first look, "
+        "rounded to a whole number (follow-ups are in the next tab). A key finding pools the "
+        "group ratings of its statements. Dots are means; the line through each is its 90% "
+        "margin."
+    )
+    findings = view.finding_ratings(selection)
+    if not findings:
+        st.info("The releases hold no ratings yet.")
+        return
+    titles = {lesson.id: lesson.title for lesson in lessons.lessons}
+    funder_access.chart_with_table(
+        "Key findings: how groups rate themselves",
+        charts.means_chart(_rating_bars(findings)),
+        tables.rating_frame(findings),
+        exports.rows(tables.rating_frame(findings)),
+        name="key-findings",
+        note=exports.note,
+        key="funders_findings",
+    )
+    finding: KeyFinding = st.selectbox(
+        "Rating statements of the key finding",
+        [r.finding for r in findings],
+        format_func=lambda f: f.label,
+        key="funders_finding",
+    )
+    statements = view.statement_ratings(selection, finding)
+    funder_access.chart_with_table(
+        f"Statements: {finding.label}",
+        charts.means_chart(_rating_bars(statements), groups_word="groups"),
+        tables.rating_frame(statements, titles),
+        exports.rows(tables.rating_frame(view.statement_ratings(selection), titles)),
+        name="rating-statements",
+        note=exports.note,
+        key="funders_statements",
+    )
+    st.caption("The download holds every statement of every key finding.")
+    rating = next(r for r in findings if r.finding == finding)
+    funder_access.chart_with_table(
+        f"How groups rated: {finding.label}",
+        charts.distribution_chart(
+            [None if b.value is None else b.value * 100 for b in rating.bars],
+            [b.margin * 100 for b in rating.bars],
+        ),
+        tables.distribution_frame(rating),
+        exports.rows(tables.distribution_frame(rating), finding=finding.label),
+        name="rating-distribution",
+        note=exports.note,
+        key="funders_distribution",
+    )
+
+
+def _change_tab(view: FunderView, selection: Selection, exports: _Exports) -> None:
+    st.caption(
+        "Only groups that rated themselves at the first look and again at a follow-up (their "
+        "latest): the change is follow-up minus first look, on the 1-5 scale. Bars to the "
+        "right are rises; the line across each bar is its 90% margin."
+    )
+    changes = view.changes(selection)
+    funder_access.chart_with_table(
+        "Change since the first look, per key finding",
+        charts.change_chart(
+            [
+                Bar(
+                    c.finding.label,
+                    c.change.value,
+                    c.change.margin,
+                    groups=(c.groups.value, c.groups.margin),
+                )
+                for c in changes
+            ]
+        ),
+        tables.change_frame(changes),
+        exports.rows(tables.change_frame(changes)),
+        name="change-since-first-look",
+        note=exports.note,
+        key="funders_change",
+    )
+
+
+def _maps_tab(view: FunderView, selection: Selection, exports: _Exports) -> None:
+    maps = view.maps(selection)
+    maps_col, spof_col, ties_col = st.columns(3)
+    _metric(maps_col, "Stakeholder maps", maps.maps)
+    _metric(
+        spof_col,
+        "Maps with a single point of failure",
+        maps.single_point,
+        "share",
+        help="A tie that, if it broke, would cut the group off from part of its map.",
+    )
+    _metric(
+        ties_col,
+        "Average share of strong ties",
+        maps.strong_share,
+        "share",
+        help="Per map: strong ties out of all its ties; averaged over maps with any tie.",
+    )
+    funder_access.chart_with_table(
+        "Which kinds of stakeholder the maps include",
+        charts.shares_chart(
+            [
+                Bar(kind, None if share.value is None else share.value * 100, share.margin * 100)
+                for kind, share in tables.kinds_in_order(maps)
+            ],
+            axis_title="Share of maps that include it",
+        ),
+        tables.kinds_frame(maps),
+        exports.rows(tables.kinds_frame(maps)),
+        name="stakeholder-kinds",
+        note=exports.note,
+        key="funders_kinds",
+    )
+    st.caption("The kinds groups most often lack come first.")
+
+
+def _words_tab(
+    view: FunderView, selection: Selection, lessons: LessonSet, exports: _Exports
+) -> None:
+    with_prompts = [lesson for lesson in lessons.lessons if lesson.prompts]
+    if not with_prompts:
+        st.info("No lesson has written prompts.")
+        return
+    titles = {lesson.id: lesson.title for lesson in with_prompts}
+    lesson_id = st.selectbox(
+        "Lesson", list(titles), format_func=titles.__getitem__, key="funders_lesson"
+    )
+    years = "all years" if selection.period is None else str(selection.period)
+    phrases = view.phrases(selection, lesson_id)
+    if phrases:
+        funder_access.chart_with_table(
+            f"Most used phrases: {titles[lesson_id]}",
+            charts.counts_chart(
+                [Bar(p, e.value, e.margin) for p, e in phrases], axis_title="Groups using it"
+            ),
+            tables.phrase_frame(phrases),
+            exports.rows(tables.phrase_frame(phrases)),
+            name="phrases",
+            note=exports.note,
+            key="funders_phrases",
+        )
+    else:
+        st.info("No phrase of this lesson was used by enough groups to be released.")
+    st.caption(
+        f"Phrases are counted over all causes and regions of {years}: they are not measured "
+        "per cause or region, so those two filters do not change them. Only answers from "
+        "people who ticked “you may quote me anonymously” count, and a phrase is listed only "
+        "when a noisy count of the groups using it clears a threshold."
+    )
+    st.subheader("In their words")
+    quotes = view.quotes(selection, lesson_id)
+    if quotes is None:
+        st.info("Quotes are shown for all workshops or one filter at a time.")
+    elif not quotes:
+        st.caption("No quotes in this selection.")
+    else:
+        for quote in _distinct(quotes):
+            with st.container(border=True):
+                user_text(quote)
+        st.caption(
+            "A fixed sample drawn when the release was made, one answer per group at most, "
+            "from people who agreed to be quoted; names are replaced by [name]."
+        )
+
+
+def _distinct(quotes: Sequence[str]) -> list[str]:
+    """The sample's quotes in order, each wording once (groups often write the same line)."""
+    seen: set[str] = set()
+    out = []
+    for quote in quotes:
+        if quote.casefold() not in seen:
+            seen.add(quote.casefold())
+            out.append(quote)
+    return out
+
+
+def _releases_caption(view: FunderView) -> str:
+    made = ", ".join(f"{r.record.period} (made {r.record.made_at:%Y-%m-%d})" for r in view.releases)
+    return (
+        f"Figures from the releases of {made}. Each year shows its latest release; a new one "
+        "appears here on the next visit."
+    )
+
+
+def _sign_out() -> None:
+    if st.button("Sign out", key="funders_sign_out", icon=":material/logout:"):
+        funder_access.sign_out()
+        st.rerun()
+
+
+# --- the screen -----------------------------------------------------------------------------
+
+
+def render() -> None:
+    """The whole funder screen: sign-in, then the figures of the releases."""
+    funder_access.wide_page()
+    ctx = context.load()
+    st.title("For funders")
+    if not funder_access.require_funder():
+        return
+    view = current_view(ctx.store, ctx.lessons)
+    if view.empty:
+        _no_release()
+        _sign_out()
+        return
+    st.markdown(SUMMARY)
+    with st.expander("How these figures protect each group", icon=":material/shield:"):
+        st.markdown(guarantee_text(view.guarantee, _quote_minimum(view)))
+
+    selection, labels = _filters(view)
+    _missing_caption(view, selection)
+    exports = _Exports(view, labels)
+    for column, (label, estimate) in zip(
+        st.columns(4), view.headline(selection).items(), strict=True
+    ):
+        _metric(column, label, estimate)
+
+    ratings_tab, change_tab, maps_tab, words_tab = st.tabs(
+        ["Ratings", "Change since the first look", "Stakeholder maps", "What groups said"]
+    )
+    with ratings_tab:
+        _ratings_tab(view, selection, ctx.lessons, exports)
+    with change_tab:
+        _change_tab(view, selection, exports)
+    with maps_tab:
+        _maps_tab(view, selection, exports)
+    with words_tab:
+        _words_tab(view, selection, ctx.lessons, exports)
+
+    st.divider()
+    st.text(f"Showing: {labels['period']}; {labels['cause']}; {labels['region']}")
+    st.caption(_releases_caption(view))
+    _sign_out()
