@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from pydantic import ValidationError
 
-from workbook.config import get_settings
+from workbook.config import get_settings, setting_problems
 from workbook.store import MIGRATIONS, Store, StoreError, StoreLockedError
 from workbook.store.database import SUMMARY_TABLES, copy_database, describe_database
 
@@ -384,7 +385,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     back.add_argument("--yes", action="store_true", help="do not ask before replacing")
     commands.add_parser("list", help="list the backups in the backup folder")
     options = parser.parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        print("\n".join(setting_problems(error)), file=sys.stderr)
+        return 2
     db, backup_dir = Path(settings.db), Path(settings.backup_dir)
     try:
         if options.command == "create":

@@ -1,11 +1,16 @@
-"""Deployment settings, read once from the environment (prefix WORKBOOK_)."""
+"""Deployment settings, read from the environment (prefix WORKBOOK_) when first used.
+
+Nothing reads them on import: a wrong value must reach a person as one plain sentence
+(`setting_problems`) on every page and from every command, not stop a module from loading.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -78,4 +83,81 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The settings, read on the first call. Raises pydantic's ValidationError when one is set
+    wrongly (nothing is cached then): callers show `setting_problems(error)`."""
     return Settings()
+
+
+# What a value must be, by the type of the setting.
+_KINDS: dict[object, str] = {
+    int: "a whole number",
+    float: "a number",
+    Path: "a path",
+    str: "text",
+    SecretStr: "text",
+}
+# Errors that say the value is out of range (the rest say it is not of the right kind).
+_RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+SHOWN_VALUE_CHARS = 60  # a longer value is shown cut, with its length
+
+
+def _number(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _range(name: str) -> str:
+    """The field's bounds in words: "at least 3", "from 1 to 256", "more than 0 and at most
+    10"; "" when it has none."""
+    low = high = ""
+    for bound in Settings.model_fields[name].metadata:  # Field(ge=...) -> annotated_types.Ge
+        for attribute, words in (("ge", "at least"), ("gt", "more than")):
+            if getattr(bound, attribute, None) is not None:
+                low = f"{words} {_number(getattr(bound, attribute))}"
+        for attribute, words in (("le", "at most"), ("lt", "less than")):
+            if getattr(bound, attribute, None) is not None:
+                high = f"{words} {_number(getattr(bound, attribute))}"
+    if low.startswith("at least") and high.startswith("at most"):
+        return f"from {low.removeprefix('at least ')} to {high.removeprefix('at most ')}"
+    return " and ".join(part for part in (low, high) if part)
+
+
+def _shown(value: object, quote: Callable[[str], str]) -> str:
+    """The value as given, with invisible characters written as escapes; a long one is cut,
+    saying so."""
+    text = value if isinstance(value, str) else str(value)
+    if not text:
+        return "empty"
+    shown = quote(
+        "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:SHOWN_VALUE_CHARS])
+    )
+    if len(text) > SHOWN_VALUE_CHARS:
+        shown += f"… ({len(text):,} characters)"
+    return shown
+
+
+def setting_problems(
+    error: ValidationError, *, quote: Callable[[str], str] = lambda value: value
+) -> list[str]:
+    """One plain sentence per wrongly set setting, naming it, the value given and what is
+    allowed: "WORKBOOK_MIN_GROUP_SIZE is 2; it must be at least 3." `quote` wraps the value
+    as given (a page puts it in a code span, so it is never read as Markdown)."""
+    prefix = Settings.model_config.get("env_prefix", "")
+    sentences: dict[str, str] = {}
+    for item in error.errors():
+        name = str(item["loc"][0]) if item["loc"] else ""
+        if name in sentences:
+            continue  # one sentence per setting
+        if name not in Settings.model_fields:
+            sentences[name] = f"A setting is wrong: {item['msg']}."
+            continue
+        variable = f"{prefix}{name}".upper()
+        value = _shown(item.get("input", ""), quote)
+        bounds = _range(name)
+        if item["type"] in _RANGE_ERRORS and bounds:
+            allowed = bounds
+        else:
+            kind = _KINDS.get(Settings.model_fields[name].annotation, "a valid value")
+            joiner = ", " if bounds.startswith("at ") else " "
+            allowed = f"{kind}{joiner}{bounds}" if bounds else kind
+        sentences[name] = f"{variable} is {value}; it must be {allowed}."
+    return list(sentences.values())

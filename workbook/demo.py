@@ -711,7 +711,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.workshops < 1:
         parser.error("--workshops must be at least 1")
 
+    from pydantic import ValidationError
+
+    from workbook.config import get_settings, setting_problems
     from workbook.store import Store, StoreError
+
+    try:
+        get_settings()  # the releases read them; a wrong one is told before anything is written
+    except ValidationError as error:
+        print("\n".join(setting_problems(error)), file=sys.stderr)
+        return 2
 
     db: Path = args.db
     if args.replace:

@@ -2,18 +2,20 @@
 
 A lesson is one Markdown file. YAML front matter between two `---` lines holds the structured
 parts (prompts, rating statements, exercise, timer); the body is the text a group reads.
-A broken file never stops the app: it is reported with its file name and field, and the good
-lessons load.
+A broken file, in any way, never stops the app or the other lessons: it is read within bounds
+(size, nesting, number and length of values; see MAX_*), and whatever is wrong is reported with
+its file name, the line or field where known and the limit it passed; the good lessons load.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -52,7 +54,7 @@ class RatingStatement(_Strict):
 class Lesson(_Strict):
     id: Slug
     title: Annotated[str, Field(min_length=1, max_length=80)]
-    order: int
+    order: Annotated[int, Field(ge=0, le=9_999)]
     key_finding: KeyFinding
     summary: Annotated[str, Field(min_length=1, max_length=200)]
     sources: Annotated[list[LessonSource], Field(min_length=1)]
@@ -116,14 +118,101 @@ class LessonSet:
 
 
 class LessonFileError(ValueError):
-    """A lesson file cannot be read as front matter plus body."""
+    """A lesson file cannot be read as front matter plus body. `field` says where: "" for the
+    file as a whole, "front matter" or "body"."""
+
+    def __init__(self, message: str, field: str = "front matter") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# Bounds on what a lesson file may be, checked before the work they bound is done. Each is
+# far above what a real lesson needs (the shipped ones: 2-3.5 KB, front matter under 2 KB,
+# nesting 3 levels, about 100 values, the longest text field 300 characters), and far below
+# what would make reading a file slow or deep enough to crash the parser.
+MAX_FILE_BYTES = 256 * 1024  # checked on the file's size before it is read
+MAX_FRONT_MATTER_CHARS = 32_000  # the YAML parser's worst cases grow with the square of this
+MAX_DEPTH = 10  # lists and mappings inside each other
+MAX_VALUES = 1_000  # keys, values, lists and mappings, all counted
+MAX_VALUE_CHARS = 1_000  # any one key or value (so also a number's digits)
+
+# Byte-order marks of encodings other than UTF-8, longest first (UTF-32 LE starts like 16 LE).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32 little-endian"),
+    (b"\x00\x00\xfe\xff", "UTF-32 big-endian"),
+    (b"\xff\xfe", "UTF-16 little-endian"),
+    (b"\xfe\xff", "UTF-16 big-endian"),
+)
+_UTF8_BOM = b"\xef\xbb\xbf"
+# Control characters other than tab and line ends, and Unicode's non-characters: never in a
+# lesson's text (YAML refuses most of them; the body would show them).
+_NON_CHARACTERS = "".join(
+    chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)
+)
+_NOT_TEXT = re.compile(
+    "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ufdd0-\\ufdef" + _NON_CHARACTERS + "]"
+)
+
+
+def shown_name(name: str) -> str:
+    """A file name as it may be printed or put on screen: characters that are invisible or
+    cannot be encoded (a name that is not UTF-8 on disk) are written as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def decode_lesson(data: bytes) -> str:
+    """The text of a lesson file's bytes: UTF-8 (a UTF-8 byte-order mark is dropped), with
+    Windows or old Mac line ends made plain; a file in any other encoding, or holding binary
+    data or invisible control characters, is refused naming what was found and where."""
+    if not data.strip():
+        raise LessonFileError("the file is empty", "")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            raise LessonFileError(
+                f"the file is saved as {encoding} (it starts with that byte-order mark); "
+                "save it as UTF-8",
+                "",
+            )
+    data = data.removeprefix(_UTF8_BOM)
+    if b"\x00" in data:
+        head = data[:200]
+        if head.count(b"\x00") * 3 >= len(head):  # every other byte: ASCII text in UTF-16
+            raise LessonFileError(
+                "the file looks like UTF-16 without a byte-order mark; save it as UTF-8", ""
+            )
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise LessonFileError(
+            f"the file holds binary data (a zero byte on line {line}), not text", ""
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise LessonFileError(
+            f"the file is not UTF-8: byte 0x{data[error.start]:02X} on line {line} is not valid "
+            "UTF-8 (the file may be Latin-1 or Windows-1252); save it as UTF-8",
+            "",
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _NOT_TEXT.search(text)
+    if bad is not None:
+        raise LessonFileError(
+            f"line {_line_of(text, bad.start())} holds the invisible character "
+            f"U+{ord(bad.group()):04X}; only tabs and line ends may be in a lesson's text",
+            "",
+        )
+    return text
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
-    """Return (front matter, body) of a lesson file's text."""
-    text = text.lstrip("\ufeff")
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
+    """Return (front matter, body) of a lesson file's text (line ends already made plain)."""
+    text = text.removeprefix("\ufeff")
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
         raise LessonFileError("the file must start with a '---' line opening the front matter")
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
@@ -131,21 +220,121 @@ def split_front_matter(text: str) -> tuple[str, str]:
     raise LessonFileError("the front matter is not closed by a second '---' line")
 
 
+def _file_line(mark: yaml.Mark | None) -> str:
+    """ " (line N)" of the lesson file for a mark in its front matter, which starts on line 2."""
+    return f" (line {mark.line + 2})" if mark is not None else ""
+
+
+def _tag(tag: str) -> str:
+    """A YAML tag as it is usually written: !!binary, not tag:yaml.org,2002:binary."""
+    return shown_name(tag.replace("tag:yaml.org,2002:", "!!", 1))
+
+
+def _check_bounds(front: str) -> None:
+    """Walk the front matter's YAML events, stopping at the first one past a bound: the
+    parser that makes events works in a loop, so a file nested thousands deep is refused here
+    before the recursive steps that build values from them ever see it."""
+    if len(front) > MAX_FRONT_MATTER_CHARS:
+        raise LessonFileError(
+            f"is {len(front):,} characters long; the limit is {MAX_FRONT_MATTER_CHARS:,}"
+        )
+    depth = values = 0
+    for event in yaml.parse(front, Loader=yaml.SafeLoader):
+        where = _file_line(event.start_mark)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise LessonFileError(
+                f"uses a YAML anchor or alias (& or *){where}; lessons do not allow them"
+            )
+        if getattr(event, "tag", None) is not None:
+            raise LessonFileError(
+                f"uses the YAML tag {_tag(event.tag)}{where}; lessons do not allow tags"
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise LessonFileError(f"nests lists or mappings more than {MAX_DEPTH} deep{where}")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.NodeEvent):
+            values += 1
+            if values > MAX_VALUES:
+                raise LessonFileError(f"holds more than {MAX_VALUES:,} values{where}")
+        if isinstance(event, yaml.ScalarEvent):
+            if len(event.value) > MAX_VALUE_CHARS:
+                raise LessonFileError(
+                    f"has a value {len(event.value):,} characters long{where}; the limit is "
+                    f"{MAX_VALUE_CHARS:,}"
+                )
+            bad = _NOT_TEXT.search(event.value)  # written as an escape in a quoted string
+            if bad is not None:
+                raise LessonFileError(
+                    f"has a value holding the invisible character U+{ord(bad.group()):04X}"
+                    f"{where}; only tabs and line ends may be in a lesson's text"
+                )
+
+
+class _LessonLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping (instead of keeping the
+    last silently). Only used on front matter that passed `_check_bounds`."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"the key '{shown_name(key_node.value)}' is given twice",
+                        key_node.start_mark,
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_front_matter(front: str) -> object:
+    """The front matter's YAML, within the bounds above. Raises LessonFileError."""
+    _check_bounds(front)
+    return yaml.load(front, Loader=_LessonLoader)  # a SafeLoader subclass
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing one too large before reading it (and a special file: a pipe
+    or device named *.md would never end)."""
+    if not path.is_file():
+        raise LessonFileError("is not a regular file", "")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise LessonFileError(
+            f"the file is {size:,} bytes; a lesson file may be at most {MAX_FILE_BYTES:,} bytes",
+            "",
+        )
+    with path.open("rb") as file:
+        data = file.read(MAX_FILE_BYTES + 1)  # the file may have grown since
+    if len(data) > MAX_FILE_BYTES:
+        raise LessonFileError(
+            f"the file is over {MAX_FILE_BYTES:,} bytes, the most a lesson file may be", ""
+        )
+    return data
+
+
 def parse_lesson(path: Path) -> tuple[Lesson | None, list[LessonProblem]]:
-    name = path.name
+    name = shown_name(path.name)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [LessonProblem(name, "", f"cannot be read ({error})")]
-    try:
+        text = decode_lesson(_read_bytes(path))
         front, body = split_front_matter(text)
-        data = yaml.safe_load(front)
+        data = read_front_matter(front)
     except LessonFileError as error:
-        return None, [LessonProblem(name, "front matter", str(error))]
+        return None, [LessonProblem(name, error.field, str(error))]
+    except OSError as error:
+        return None, [LessonProblem(name, "", f"cannot be read ({error.strerror or error})")]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        return None, [LessonProblem(name, "front matter", f"is not valid YAML{where}")]
+        problem = getattr(error, "problem", None)
+        detail = f": {shown_name(str(problem))}" if problem else ""
+        return None, [
+            LessonProblem(name, "front matter", f"is not valid YAML{_file_line(mark)}{detail}")
+        ]
     if not isinstance(data, dict):
         return None, [LessonProblem(name, "front matter", "must be a set of 'field: value' lines")]
     if "body" in data or "file_name" in data:
@@ -157,7 +346,7 @@ def parse_lesson(path: Path) -> tuple[Lesson | None, list[LessonProblem]]:
     except ValidationError as error:
         problems = []
         for item in error.errors():
-            location = ".".join(str(part) for part in item["loc"]) or "lesson"
+            location = ".".join(shown_name(str(part)) for part in item["loc"]) or "lesson"
             problems.append(LessonProblem(name, location, item["msg"]))
         return None, problems
     return lesson, []
@@ -173,7 +362,13 @@ def load_lessons(folder: Path) -> LessonSet:
     for path in sorted(folder.glob("*.md")):
         if path.name.lower() == "readme.md":
             continue
-        lesson, found = parse_lesson(path)
+        try:
+            lesson, found = parse_lesson(path)
+        except Exception as error:  # noqa: BLE001 - one file, however broken, never stops the rest
+            lesson = None
+            found = [
+                LessonProblem(shown_name(path.name), "", f"cannot be read ({type(error).__name__})")
+            ]
         problems.extend(found)
         if lesson is None:
             continue
@@ -193,13 +388,20 @@ def load_lessons(folder: Path) -> LessonSet:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workbook.lessons")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="validate a lesson folder; exit 1 on any problem")
+    check = commands.add_parser(
+        "check", help="validate a lesson folder; exit 1 on any problem, 2 on a wrong setting"
+    )
     check.add_argument("folder", nargs="?", type=Path, default=None)
     args = parser.parse_args(argv)
 
-    from workbook.config import get_settings
+    from workbook.config import get_settings, setting_problems
 
-    folder = args.folder or get_settings().lessons_dir
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        print("\n".join(setting_problems(error)), file=sys.stderr)
+        return 2
+    folder = args.folder or settings.lessons_dir
     result = load_lessons(folder)
     for lesson in result.lessons:
         print(f"ok    {lesson.file_name}: {lesson.id} ({lesson.title})")

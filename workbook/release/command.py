@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
+from pydantic import ValidationError
 
 from workbook.backup import BackupError, RequestHandler, ask_the_app
-from workbook.config import get_settings
+from workbook.config import get_settings, setting_problems
 from workbook.lessons import LessonSet, load_lessons
 from workbook.release.budget import Budget, epsilon_text
 from workbook.release.make import ReleaseRefused, make_release
@@ -107,7 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     make.add_argument("--wait", type=float, default=DEFAULT_WAIT_SECONDS)
     commands.add_parser("list", help="the releases made so far")
     args = parser.parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        print("\n".join(setting_problems(error)), file=sys.stderr)
+        return 2
     db = Path(settings.db)
     if not db.exists():
         print(f"There is no database at {db}: nothing to release yet.", file=sys.stderr)

@@ -34,7 +34,9 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import ParamSpec, TypeVar, overload
 
-from workbook.config import get_settings
+from pydantic import ValidationError
+
+from workbook.config import Settings, get_settings
 from workbook.ui.room_push import redraw_if_dropped
 
 P = ParamSpec("P")
@@ -129,20 +131,36 @@ class _Slots:
         redraw_if_dropped()
 
 
-_SLOTS = _Slots(get_settings().concurrent_runs)
+_slots_made: _Slots | None = None
+_slots_lock = threading.Lock()
 SWITCH_INTERVAL_SECONDS = 0.001
 sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+
+
+def _slots() -> _Slots:
+    """The process's places, made on the first run (not on import: settings are read when
+    first used). With WORKBOOK_CONCURRENT_RUNS set wrongly a run still needs a place to draw
+    the page that says so (workbook.ui.resources.settings): it gets the default number."""
+    global _slots_made
+    with _slots_lock:
+        if _slots_made is None:
+            try:
+                size = get_settings().concurrent_runs
+            except ValidationError:
+                size = Settings.model_fields["concurrent_runs"].default
+            _slots_made = _Slots(size)
+        return _slots_made
 
 
 def run_starting() -> AbstractContextManager[None]:
     """`with run_starting():` around a whole script run (workbook/ui/script_threads.py): the
     run counts as starting until its drawing begins."""
-    return _SLOTS.starting()
+    return _slots().starting()
 
 
 def run_slot() -> AbstractContextManager[None]:
     """`with run_slot():` holds one of the process's drawing slots for the block."""
-    return _SLOTS.slot()
+    return _slots().slot()
 
 
 @overload
@@ -158,7 +176,7 @@ def admitted(draw=None, /, *, first: bool = False):  # type: ignore[no-untyped-d
     def decorate(body: Callable[P, T]) -> Callable[P, T]:
         @functools.wraps(body)
         def wrapped(*args: P.args, **kwargs: P.kwargs) -> T:
-            with _SLOTS.slot(first=first):
+            with _slots().slot(first=first):
                 return body(*args, **kwargs)
 
         return wrapped

@@ -12,7 +12,6 @@ import time
 
 import streamlit as st
 
-from workbook.config import get_settings
 from workbook.live import (
     FOLLOW,
     RoomSignal,
@@ -22,7 +21,7 @@ from workbook.live import (
 from workbook.progress import clamp_step
 from workbook.records import Seat
 from workbook.store import Store
-from workbook.ui import lesson_form
+from workbook.ui import lesson_form, resources
 from workbook.ui.admission import admitted
 from workbook.ui.room_push import ROOM_PUSH
 
@@ -36,11 +35,7 @@ from workbook.ui.room_push import ROOM_PUSH
 # seconds, or the heartbeat stops while the tab is visible and connected, the watchdog
 # reloads the page. The URL brings the person back to their seat and step, and half-typed
 # answers come back from the lesson form's drafts. At most one reload every 30 s.
-# The safety-net poll (the room's changes wake the screen; see workbook.ui.room_push). Read
-# once per process, as the fragment below is defined on import.
-POLL_SECONDS = get_settings().participant_poll_seconds
 WATCHDOG_MISMATCH_MS = 5_000
-WATCHDOG_SILENCE_MS = max(15_000, round(3 * POLL_SECONDS * 1000))
 _WATCHDOG = """
 <div class="wb-page-step" data-step="%(step)d" hidden></div>
 <style>
@@ -95,11 +90,21 @@ _WATCHDOG = """
 """
 
 
+def poll_seconds() -> float:
+    """The safety-net poll (the room's changes wake the screen; see workbook.ui.room_push),
+    read when a page first needs it, not on import (WORKBOOK_PARTICIPANT_POLL_SECONDS)."""
+    return resources.settings().participant_poll_seconds
+
+
+def watchdog_silence_ms() -> int:
+    return max(15_000, round(3 * poll_seconds() * 1000))
+
+
 def watchdog(step: int) -> None:
     """Mark the step this page drew, and start the browser's watchdog (see _WATCHDOG)."""
     st.html(
         _WATCHDOG
-        % {"step": step, "mismatch": WATCHDOG_MISMATCH_MS, "silence": WATCHDOG_SILENCE_MS},
+        % {"step": step, "mismatch": WATCHDOG_MISMATCH_MS, "silence": watchdog_silence_ms()},
         unsafe_allow_javascript=True,
         width="content",
     )
@@ -151,12 +156,16 @@ def step_now(store: Store, seat: Seat, total: int) -> int:
     return step
 
 
-@st.fragment(run_every=POLL_SECONDS)
-@admitted
 def follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
     """A slow poll, the safety net under the room's wake-ups (workbook.ui.room_push): one
     shared read; the whole page reruns only when something it shows changed, or when a
-    save's "Saved" was cut short by this very poll (lesson_form.confirmation_pending)."""
+    save's "Saved" was cut short by this very poll (lesson_form.confirmation_pending).
+    The fragment is made here, not on import, so its interval is read when first used."""
+    st.fragment(run_every=poll_seconds())(_follow_the_room)(store, seat, step, total)
+
+
+@admitted
+def _follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
     workshop_id = seat.workshop.id
     signal = store.shared_room_signal(workshop_id)
     previous: RoomSignal | None = st.session_state.get(_signal_key(workshop_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from workbook import backup
-from workbook.config import Settings, get_settings
+from workbook.config import Settings, get_settings, setting_problems
 from workbook.lessons import LessonSet, load_lessons
 from workbook.store import Store, StoreError
 from workbook.ui.room_push import ROOM_PUSH
@@ -44,15 +45,27 @@ def _release_handler(opened: Store) -> backup.RequestHandler:
     return handle
 
 
+def _code_span(text: str) -> str:
+    """`text` as a Markdown code span: shown exactly, never read as Markdown, HTML, LaTeX or
+    an emoji shortcode. The fence is longer than any run of backticks inside; a space pads
+    each side when the text starts or ends with a backtick or a space (CommonMark strips
+    one from each side again)."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    edges = (text[:1], text[-1:])
+    pad = " " if text.strip() and ("`" in edges or " " in edges) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def settings() -> Settings:
-    """The deployment's settings, or a plain sentence on screen if one is set wrongly."""
+    """The deployment's settings, or, when one is set wrongly, one plain sentence per wrong
+    setting on screen and a stopped page (the server keeps running)."""
     try:
         return get_settings()
     except ValidationError as error:
-        names = ", ".join(f"WORKBOOK_{str(e['loc'][0]).upper()}" for e in error.errors())
+        sentences = setting_problems(error, quote=_code_span)
         st.error(
-            f"The app is not configured correctly: check {names} (see the README's "
-            "Configuration section), then restart it.",
+            " ".join(sentences) + "\n\nSee the Configuration section of the README, set it "
+            "right, then restart the app.",
             icon=":material/settings:",
         )
         st.stop()
