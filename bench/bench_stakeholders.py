@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
 import networkx  # noqa: E402
 import plotly  # noqa: E402
 
-from workbook import map_io  # noqa: E402
+from workbook import map_json, map_worksheet  # noqa: E402
 from workbook.charts.stakeholders import (  # noqa: E402
     Screen,
     _layout,
@@ -206,8 +206,8 @@ def store_cases(people: list[Stakeholder], ties: list[Tie], width: int) -> None:
                 frame_rows = [
                     {"id": s.id, **s.model_dump(exclude={"id"})} for s in stored.stakeholders
                 ]
-                parsed = map_io.parse_stakeholder_rows(frame_rows, id_key="id")
-                return map_io.stakeholder_changes(stored.stakeholders, parsed.rows)
+                parsed = map_worksheet.parse_worksheet(frame_rows, defaults={})
+                return map_worksheet.stakeholder_changes(stored.stakeholders, parsed.rows)
 
             cases: list[tuple[str, Callable[[], object]]] = [
                 ("store: read the map", lambda: store.stakeholder_map(group_id=group)),
@@ -216,7 +216,7 @@ def store_cases(people: list[Stakeholder], ties: list[Tie], width: int) -> None:
                 ("worksheet: check 60 rows + diff", parse_and_diff),
                 (
                     "export: JSON",
-                    lambda: map_io.map_json(StakeholderMap(stored.stakeholders, stored.ties)),
+                    lambda: map_json.map_json(StakeholderMap(stored.stakeholders, stored.ties)),
                 ),
             ]
             for name, action in cases:

@@ -20,6 +20,7 @@ from workbook.models import (
     ReflectionIn,
     WorkshopCreate,
 )
+from workbook.spreadsheet import FORMULA_START, cell_text
 from workbook.store import Store
 from workbook.store.database import utc_now
 
@@ -195,3 +196,44 @@ def test_an_empty_workshop_exports_cleanly(store: Store, lessons: LessonSet) -> 
     assert export.xlsx(data) and export.csv_zip(data)
     rows = list(csv.reader(io.StringIO(export.table_csv(data.reflections))))
     assert rows == [list(data.reflections.columns)]
+
+
+def test_a_title_or_answer_that_looks_like_a_formula_is_text_in_every_export(
+    store: Store, lessons: LessonSet
+) -> None:
+    title, cause = "=1+1 day", "'=already quoted"
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title=title, cause=cause))
+    seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="@group"))
+    lesson = lessons.lessons[0]
+    answers = ["-2 votes", "'+1 from us", "''=x", "'tis so"]
+    store.save_answers(
+        seat=seat,
+        lesson_id=lesson.id,
+        round=1,
+        reflections=[
+            ReflectionIn(lesson_id=lesson.id, prompt_id=prompt.id, text=text)
+            for prompt, text in zip(lesson.prompts, answers, strict=False)
+        ],
+    )
+    data = export.collect(store, workshop_id=workshop.id, lessons=lessons)
+    written = answers[: len(lesson.prompts)]
+
+    # XLSX: the About sheet's title and cause, and every answer, are string cells.
+    book = load_workbook(io.BytesIO(export.xlsx(data)))
+    about = {row[0].value: row[1] for row in book["About"].iter_rows()}
+    assert (about["Workshop"].value, about["Workshop"].data_type) == (title, "s")
+    assert (about["Cause or movement"].value, about["Cause or movement"].data_type) == (cause, "s")
+    sheet = book["Reflections"]
+    column = [c.value for c in sheet[1]].index("Answer")
+    cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+    assert sorted(c.value for c in cells) == sorted(written)
+    assert all(c.data_type == "s" for c in cells)
+
+    # CSV: guarded so no cell starts a formula, and the inverse gives back every text.
+    archive = zipfile.ZipFile(io.BytesIO(export.csv_zip(data)))
+    name = next(n for n in archive.namelist() if n.endswith("reflections.csv"))
+    rows = list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+    assert not any(r["Answer"].startswith(FORMULA_START) for r in rows)
+    assert not any(r["Group"].startswith(FORMULA_START) for r in rows)
+    assert sorted(cell_text(r["Answer"]) for r in rows) == sorted(written)
+    assert {cell_text(r["Group"]) for r in rows} == {"@group"}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import SCREENSHOTS, Server
+from .conftest import SCREENSHOTS, Server, settle
 
 pytestmark = pytest.mark.browser
 
@@ -201,4 +201,68 @@ def test_map_views_in_a_real_browser(browser: Browser, server: Server, tmp_path:
     expect(phone.get_by_role("heading", name="Our stakeholder map")).to_be_visible()
     _tab(phone, "Views")
     _shoot(phone, "map-grid-390.png", chart_title="Who matters, and where they stand")
+    assert "Traceback" not in server.log()
+
+
+def test_the_worksheet_in_a_real_browser_never_cuts_or_ignores_a_name(
+    browser: Browser, server: Server, tmp_path: Path
+) -> None:
+    """What AppTest cannot show: the grid itself. With max_chars it cut a long name to 80
+    characters, and in a required column it ignored a name being cleared, without a word."""
+    page = _open(browser, server.url, width=1920, height=1080)
+    page.get_by_role("tab", name="Start a workshop").click()
+    page.get_by_role("textbox", name="Workshop title").fill("Grid day")
+    page.get_by_role("textbox", name="Cause or movement").fill("Housing justice")
+    page.get_by_text("Self-guided: our group works through it alone").click()
+    page.get_by_role("textbox", name="Your group's name (self-guided only)").fill("Grid team")
+    page.get_by_role("button", name="Create workshop").click()
+    expect(page.get_by_role("button", name="Open the workbook")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]t="))
+    query = page.url.split("?", 1)[1]
+    page.goto(f"{server.url}/map?{query}")
+    expect(page.get_by_role("heading", name="Our stakeholder map")).to_be_visible()
+    _tab(page, "Files")
+    two = [
+        {"name": "Ana", "kind": "Media", "influence": 3, "band": "neutral"},
+        {"name": "Bo", "kind": "Media", "influence": 2, "band": "neutral"},
+    ]
+    upload = tmp_path / "two.json"
+    upload.write_text(json.dumps(two), encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.get_by_role("button", name="Replace our map with them").click()
+    expect(page.get_by_text("Replaced the map with 2 stakeholders.")).to_be_visible()
+    _tab(page, "Worksheet")
+    settle(page)  # a run still drawing the page would redraw the grid under the edits
+
+    long_name = (
+        "Neighbourhood association of the northern riverside estates and allotments, since 1990"
+    )
+    grid = page.locator(".stDataFrameGlideDataEditor").first  # the grid has no label of its own
+    box = grid.bounding_box()
+    assert box is not None
+    # Row 1's Name cell: below the header (35 px a row), past the row marker and "#" columns.
+    page.mouse.click(box["x"] + 132, box["y"] + 52)
+    page.keyboard.press("Enter")  # open the cell's editor
+    editor = page.locator("textarea.gdg-input")  # the grid's cell editor
+    expect(editor).to_have_value("Ana")
+    editor.fill(long_name)
+    editor.press("Enter")
+    expect(editor).to_be_hidden()
+    page.wait_for_timeout(1_000)  # the grid commits the edit on its next frame
+    page.mouse.click(box["x"] + 132, box["y"] + 52 + 35)  # row 2's name: cleared
+    page.keyboard.press("Delete")
+    page.wait_for_timeout(2_500)  # the grid hands its edits to Streamlit after a short pause
+    page.get_by_role("button", name="Save the worksheet").click()
+
+    expect(
+        page.get_by_text("2 rows need fixing, so nothing was saved.", exact=False)
+    ).to_be_visible()
+    expect(
+        page.get_by_text(
+            f"• Row 1 ({long_name}): Name is too long: {len(long_name)} characters, the limit "
+            "is 80.",
+            exact=True,
+        )
+    ).to_be_visible()
+    expect(page.get_by_text("• Row 2: A stakeholder needs a name.", exact=True)).to_be_visible()
     assert "Traceback" not in server.log()

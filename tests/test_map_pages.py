@@ -158,7 +158,7 @@ def test_bad_rows_save_nothing_name_each_row_and_keep_the_edits(app_db: Path) ->
         "the rows listed below and save again."
     ]
     lines = [t for t in texts(at) if t.startswith("• Row")]
-    assert lines[0] == "• Row 2: Name cannot be empty."
+    assert lines[0] == "• Row 2: A stakeholder needs a name."
     assert lines[1] == "• Row 3 (Loud): Influence is too high (highest allowed: 5)."
     assert lines[2].startswith("• Row 4 (Odd): Kind is not one of the stakeholder kinds:")
     assert lines[3] == f"• Row 5 ({'x' * 81}): Name is too long: 81 characters, the limit is 80."
@@ -305,7 +305,10 @@ def test_import_refuses_a_bad_file_then_replaces_from_a_good_one(app_db: Path) -
     at.run()
     assert not at.exception
     assert [e.value for e in at.error] == ["This file cannot be imported; nothing was changed."]
-    assert any(t.startswith("The file is not valid JSON") for t in texts(at))
+    assert (
+        "map.json is not valid JSON: Expecting property name enclosed in double quotes "
+        "(line 1, column 2)." in texts(at)
+    )
 
     content = {
         "stakeholders": [
@@ -398,3 +401,140 @@ def test_two_devices_editing_one_map_lose_nothing(app_db: Path) -> None:
     assert successes(here) == ["Saved. Changed 1 stakeholder."]
     assert [(r["name"], r["influence"]) for r in sheet(here)] == [("Council", 5), ("Press", 3)]
     assert not any("another device" in i.value for i in here.info)
+
+
+# --- nothing a person types is cut, ignored or dropped without a word ---------------------------
+
+
+def test_the_worksheet_leaves_every_check_to_the_save_so_nothing_is_cut_in_the_browser(
+    app_db: Path,
+) -> None:
+    # In the browser, a column with max_chars cuts a longer paste to the limit; a required
+    # column ignores an edit that empties it and drops a new row that leaves it empty; a
+    # min/max pulls a number into range. None of these say a word, so none is set.
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("Ana"), person("Bo")])
+    for prefix in ("map_sheet_", "map_ties_", "map_overrides_"):
+        columns = json.loads(editor(at, prefix).proto.columns)
+        for name, config in columns.items():
+            options = config.get("type_config", {})
+            assert not config.get("required"), (prefix, name)
+            assert "max_chars" not in options and "validate" not in options, (prefix, name)
+            assert "min_value" not in options and "max_value" not in options, (prefix, name)
+    # ... and the limits are still shown, from workbook.models.
+    sheet_columns = json.loads(editor(at, "map_sheet_").proto.columns)
+    assert "up to 80 characters" in sheet_columns["name"]["help"]
+    assert "up to 500 characters" in sheet_columns["note"]["help"]
+
+
+def test_a_long_name_or_note_is_refused_by_row_and_kept_in_the_table(app_db: Path) -> None:
+    at = seated_on_map()
+    long_note = "n" * 501
+    rows = [person("Ana"), person("Bo", note=long_note), person("y" * 90)]
+    edit(at, "map_sheet_", added=rows)
+    lines = [t for t in texts(at) if t.startswith("• Row")]
+    assert lines == [
+        "• Row 2 (Bo): Note is too long: 501 characters, the limit is 500.",
+        f"• Row 3 ({'y' * 90}): Name is too long: 90 characters, the limit is 80.",
+    ]
+    assert sheet(at) == []
+    kept = at.session_state[editor(at, "map_sheet_").key]["added_rows"]
+    assert kept[1]["note"] == long_note and kept[2]["name"] == "y" * 90  # not cut
+
+
+def test_a_cleared_name_is_refused_on_its_row(app_db: Path) -> None:
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("Ana"), person("Bo"), person("Cy")])
+    edit(at, "map_sheet_", edited={2: {"name": None}})
+    assert not at.success
+    assert "• Row 3: A stakeholder needs a name." in texts(at)
+    assert [r["name"] for r in sheet(at)] == ["Ana", "Bo", "Cy"]  # nothing saved or deleted
+
+
+def test_a_half_filled_row_is_named_and_an_untouched_new_row_is_left_out(app_db: Path) -> None:
+    at = seated_on_map()
+    # What the browser sends for a row added and left as it came: the columns' defaults.
+    untouched = {"influence": 3, "band": "neutral", "tie": "none", "energy_hours": 1.0}
+    untouched |= {"not_our_battle": False, "must_invest": False}
+    half = {**untouched, "name": "Ana"}  # a name typed, no kind chosen
+    edit(at, "map_sheet_", added=[person("Bo"), half, untouched])
+    assert [t for t in texts(at) if t.startswith("• Row")] == [
+        "• Row 2 (Ana): Kind is required: choose one of " + ", ".join(STAKEHOLDER_KINDS) + "."
+    ]
+    assert sheet(at) == []
+    edit(at, "map_sheet_", added=[person("Bo"), person("Ana"), untouched])
+    assert successes(at) == ["Saved. Added 2 stakeholders. 1 new row left empty was not added."]
+
+
+def test_an_emptied_energy_cell_is_refused_not_read_as_zero(app_db: Path) -> None:
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("Ana", energy_hours=3.0)])
+    edit(at, "map_sheet_", edited={0: {"energy_hours": None}})
+    assert (
+        "• Row 1 (Ana): Energy per month (hours) is empty: type 0 if they take none of your time."
+        in texts(at)
+    )
+    edit(
+        at,
+        "map_overrides_",
+        edited={0: {"energy_hours": None}},
+        save="Save and update the proposal",
+    )
+    assert "• Row 1 (Ana): Hours a month is empty: type 0 if they take none of your time." in (
+        texts(at)
+    )
+    assert sheet(at)[0]["energy_hours"] == 3.0
+
+
+def test_the_worksheet_keeps_an_apostrophe_and_refuses_a_non_character(app_db: Path) -> None:
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("'=cmd", note="'+1 is what we said")])
+    assert successes(at) == ["Saved. Added 1 stakeholder."]
+    assert (sheet(at)[0]["name"], sheet(at)[0]["note"]) == ("'=cmd", "'+1 is what we said")
+    edit(at, "map_sheet_", added=[person("Bad\uffffname"), person("Bell\x07")])
+    assert [t for t in texts(at) if t.startswith("• Row")] == [
+        "• Row 2 (Bad\uffffname): Name contains U+FFFF, which is not a character; please "
+        "retype it.",
+        "• Row 3 (Bell\x07): Name contains an invisible control character (U+0007); please "
+        "retype it.",
+    ]
+
+
+def test_a_pasted_table_too_big_for_a_map_is_refused_in_one_sentence(app_db: Path) -> None:
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person(f"P{i}") for i in range(501)])
+    assert [e.value for e in at.error] == [
+        "The table has 501 rows; a map holds at most 500 stakeholders. Nothing was saved: "
+        "delete some rows and save again."
+    ]
+    assert sheet(at) == []
+
+
+def test_import_says_which_encoding_and_separator_it_read(app_db: Path) -> None:
+    at = seated_on_map()
+    data = "name;kind;influence;band;note\r\nRené;Media;3;neutral;5 €\r\n".encode("cp1252")
+    at.get("file_uploader")[0].set_value(("people.csv", data, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert [i.value for i in at.info][-1] == "Ready to import 1 stakeholder."
+    shown = texts(at)
+    assert "people.csv: read as Windows-1252, cells separated by semicolons." in shown
+    assert any(
+        t.startswith("people.csv is not UTF-8, so it was read as Windows-1252") for t in shown
+    )
+    button(at, "Add them to our map").click()
+    at.run()
+    assert [(r["name"], r["note"]) for r in sheet(at)] == [("René", "5 €")]
+
+
+def test_a_file_with_many_bad_rows_lists_the_first_fifty(app_db: Path) -> None:
+    at = seated_on_map()
+    data = b"name,kind,influence,band\n" + b"".join(b"P%d,Media,9,neutral\n" % i for i in range(60))
+    at.get("file_uploader")[0].set_value(("people.csv", data, "text/csv"))
+    at.run()
+    assert at.error[0].value.startswith("60 rows need fixing in the file")
+    lines = [t for t in texts(at) if t.startswith("• Row")]
+    assert (
+        len(lines) == 50 and lines[0] == "• Row 2 (P0): Influence is too high (highest allowed: 5)."
+    )
+    assert "… and 10 more rows like these." in texts(at)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbook import map_io
+from workbook.map_rows import ParsedRow
+from workbook.map_worksheet import stakeholder_changes
 from workbook.models import (
     STAKEHOLDER_KINDS,
     JoinRequest,
@@ -107,8 +108,8 @@ def test_an_update_writes_only_the_fields_it_changed(store: Store) -> None:
     edited_here = base[0].model_copy(update={"note": "met in May"})
     edited_there = base[0].model_copy(update={"influence": 5})
     for edited in (edited_there, edited_here):
-        rows = [map_io.ParsedRow("Row 1", StakeholderIn(**edited.model_dump(exclude={"id"})), sid)]
-        changes = map_io.stakeholder_changes(base, rows)
+        rows = [ParsedRow("Row 1", StakeholderIn(**edited.model_dump(exclude={"id"})), sid)]
+        changes = stakeholder_changes(base, rows)
         store.save_stakeholder_changes(group_id=seat.group.id, changes=changes)
     [now] = store.stakeholder_map(group_id=seat.group.id).stakeholders
     assert (now.influence, now.note) == (5, "met in May")

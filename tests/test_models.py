@@ -53,7 +53,32 @@ def test_empty_or_blank_answer_is_refused() -> None:
 def test_control_characters_are_refused_not_silently_dropped() -> None:
     with pytest.raises(ValidationError) as caught:
         ReflectionIn(lesson_id="l", prompt_id="p", text="bad\x00byte")
-    assert "control characters" in plain_errors(caught.value, ReflectionIn)[0]
+    assert plain_errors(caught.value, ReflectionIn) == [
+        "Answer contains an invisible control character (U+0000); please retype it."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A\uffff", "U+FFFF"),  # an XLSX holding it does not open
+        ("A\ufffe", "U+FFFE"),
+        ("A\ufdd0", "U+FDD0"),
+        ("A\U0010ffff", "U+10FFFF"),
+        ("A\ud800", "U+D800"),  # half of a character, as a JSON escape can make
+    ],
+)
+def test_non_characters_are_refused_naming_them(text: str, code: str) -> None:
+    for model, field, title in (
+        (ReflectionIn, "text", "Answer"),
+        (JoinRequest, "group_name", "Group name"),
+    ):
+        values = {"lesson_id": "l", "prompt_id": "p"} if model is ReflectionIn else {}
+        with pytest.raises(ValidationError) as caught:
+            model(**values, **{field: text})
+        assert plain_errors(caught.value, model) == [
+            f"{title} contains {code}, which is not a character; please retype it."
+        ]
 
 
 def test_names_are_limited_to_80_characters_and_one_line() -> None:

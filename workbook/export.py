@@ -24,6 +24,8 @@ from workbook.live import distribution, plural
 from workbook.models import KeyFinding
 from workbook.progress import round_label
 from workbook.records import Commitment, Group, Workshop
+from workbook.spreadsheet import safe_cell as spreadsheet_safe  # the release tables import it
+from workbook.spreadsheet import text_cell
 
 
 class ExportSource(Protocol):
@@ -242,19 +244,6 @@ def _finding_label(value: str) -> str:
 
 # --- CSV ------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """Typed text that a spreadsheet would run as a formula gets a leading apostrophe.
-
-    Only for CSV: a spreadsheet opening a CSV guesses types, so '=HYPERLINK(...)' typed by a
-    participant would become a live link. XLSX cells are written as text and need nothing.
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
 
 def table_csv(table: Table) -> str:
     out = io.StringIO()
@@ -289,7 +278,9 @@ def xlsx(export: WorkshopExport) -> bytes:
     book.remove(book.active)
     about = book.create_sheet("About")
     for row in _about_rows(export):
-        about.append(list(row))
+        about.append([None] * len(row))
+        for column, value in enumerate(row, start=1):
+            text_cell(about.cell(row=about.max_row, column=column), value)
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 80
     for table in export.tables:
@@ -301,11 +292,9 @@ def xlsx(export: WorkshopExport) -> bytes:
             sheet.append([None] * len(row))
             for column, value in enumerate(row, start=1):
                 cell = sheet.cell(row=sheet.max_row, column=column)
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # openpyxl would read a leading "=" as a formula
-                    if len(value) > 60:
-                        cell.alignment = Alignment(wrap_text=True, vertical="top")
+                text_cell(cell, value)
+                if isinstance(value, str) and len(value) > 60:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "A2"
         for index, name in enumerate(table.columns, start=1):
             longest = max([len(name), *(len(str(r[index - 1])) for r in table.rows[:200])])

@@ -23,6 +23,8 @@ MAX_NAME_CHARS = 80
 MAX_NOTE_CHARS = 500
 MAX_TITLE_CHARS = 120
 RATING_MIN, RATING_MAX = 1, 5
+INFLUENCE_MIN, INFLUENCE_MAX = 1, 5
+MAX_ENERGY_HOURS = 500  # a stakeholder's energy, hours a month
 
 
 class KeyFinding(StrEnum):
@@ -61,14 +63,33 @@ FIRST_ROUND = 1
 
 # --- text rules -----------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Never typed by a person, and they break exports (an XLSX holding U+FFFF does not open):
+# control characters other than tab and line breaks (C0, DEL, C1), surrogates (half of a
+# character; only a faulty file or an escape like "\\ud800" makes one) and the non-characters
+# (U+FDD0 to U+FDEF, and the last two code points of every plane, U+FFFE and U+FFFF among them).
+_NOT_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
+def refused_character(value: str) -> str | None:
+    """What is wrong with the first character a text may not hold, or None when it has none."""
+    found = _NOT_TEXT.search(value)
+    if found is None:
+        return None
+    code = f"U+{ord(found.group()):04X}"
+    if unicodedata.category(found.group()) == "Cc":
+        return f"contains an invisible control character ({code}); please retype it"
+    return f"contains {code}, which is not a character; please retype it"
 
 
 def _no_control_chars(value: str) -> str:
-    # Tabs and newlines are fine in a reflection; other control characters are never typed by
-    # a person and break exports, so they are refused rather than silently removed.
-    if _CONTROL.search(value):
-        raise ValueError("contains invisible control characters; please retype it")
+    # Tabs and line breaks are fine in a reflection; the rest are refused, never removed.
+    problem = refused_character(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -242,11 +263,11 @@ def _known_kind(value: str) -> str:
 class StakeholderIn(_In):
     name: Name = Field(title="Name")
     kind: Annotated[str, AfterValidator(_known_kind)] = Field(title="Kind")
-    influence: Annotated[int, Field(ge=1, le=5)] = Field(title="Influence")
+    influence: Annotated[int, Field(ge=INFLUENCE_MIN, le=INFLUENCE_MAX)] = Field(title="Influence")
     band: SpectrumBand = Field(title="Position on the spectrum of allies")
     target_band: SpectrumBand | None = Field(default=None, title="Where we want them")
     tie: TieStrength = Field(default=TieStrength.none, title="Our tie with them")
-    energy_hours: Annotated[float, Field(ge=0, le=500)] = Field(
+    energy_hours: Annotated[float, Field(ge=0, le=MAX_ENERGY_HOURS, allow_inf_nan=False)] = Field(
         default=0, title="Energy per month (hours)"
     )
     note: Note = Field(default="", title="Note")
@@ -276,10 +297,16 @@ _PLAIN = {
     "int_type": "must be a whole number",
     "int_parsing": "must be a whole number",
     "float_parsing": "must be a number",
+    "finite_number": "must be a number (not NaN or infinity)",
     "enum": "must be one of: {expected}",
     "date_from_datetime_parsing": "must be a date",
     "date_parsing": "must be a date",
 }
+
+
+def _plain_number(value: Any) -> Any:
+    # A limit of 500.0 hours reads as 500.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def plain_errors(error: ValidationError, model: type[BaseModel] | None = None) -> list[str]:
@@ -300,7 +327,7 @@ def plain_errors(error: ValidationError, model: type[BaseModel] | None = None) -
         elif kind == "value_error":
             text = str(ctx.get("error", item["msg"]))
         elif kind in _PLAIN:
-            text = _PLAIN[kind].format(**ctx)
+            text = _PLAIN[kind].format(**{k: _plain_number(v) for k, v in ctx.items()})
         else:
             text = item["msg"].lower()
         sentences.append(f"{label} {text}.")

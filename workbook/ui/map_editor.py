@@ -2,10 +2,15 @@
 
 Each table opens on the map as this browser last read it (the "base"), held in session state,
 so edits in progress are never reset by someone saving on another device; a save sends only
-what changed against the base (see map_io.stakeholder_changes). A table with a bad row saves
-nothing and keeps every edit on screen, with each bad row named: a map is read as a whole
+what changed against the base (see map_worksheet.stakeholder_changes). A table with a bad row
+saves nothing and keeps every edit on screen, with each bad row named: a map is read as a whole
 (measures, proposal), so half a save would mislead, and the person fixes one row, not
 retypes the rest.
+
+The columns carry no limits, required marks or ranges for the browser to enforce: the grid
+would cut a long name to its limit, ignore a cleared required cell, drop a new row with an
+empty required cell and pull a number into range, all without a word. Every limit is checked
+on save instead (from workbook.models), and a row past one is refused by its number.
 """
 
 from __future__ import annotations
@@ -18,9 +23,12 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from workbook import map_io
-from workbook.map_io import RowProblem
+from workbook import map_rows, map_worksheet
+from workbook.map_rows import FIELDS, RowProblem, count
 from workbook.models import (
+    INFLUENCE_MAX,
+    INFLUENCE_MIN,
+    MAX_ENERGY_HOURS,
     MAX_NAME_CHARS,
     MAX_NOTE_CHARS,
     STAKEHOLDER_KINDS,
@@ -56,6 +64,17 @@ SHEET_COLUMNS: Final = (
 )
 _BAND_VALUES: Final = [band.value for band in SpectrumBand]
 _TIE_VALUES: Final = [tie.value for tie in TieStrength]
+# What a row added at the bottom of the worksheet starts with; a row left so is blank.
+NEW_ROW: Final = {
+    "influence": 3,
+    "band": SpectrumBand.neutral.value,
+    "tie": TieStrength.none.value,
+    "energy_hours": 1.0,
+    "not_our_battle": False,
+    "must_invest": False,
+}
+_SHOWN_PROBLEMS: Final = 50
+_SHOWN_NAME_CHARS: Final = 120  # a name beside its row's problem; the row keeps all of it
 
 
 # --- the map this browser is editing ----------------------------------------------------------
@@ -114,15 +133,30 @@ def show_flash(where: str) -> None:
 
 def show_row_problems(problems: Sequence[RowProblem]) -> None:
     """An error box (our words) and one line of text per bad row (its name is user text)."""
-    count = len(problems)
+    rows = len(problems)
     st.error(
-        f"{count} {'row needs' if count == 1 else 'rows need'} fixing, so nothing was saved. "
+        f"{rows:,} {'row needs' if rows == 1 else 'rows need'} fixing, so nothing was saved. "
         "Your edits are still in the table: fix the rows listed below and save again.",
         icon=":material/error:",
     )
-    for problem in problems:
-        named = f" ({problem.name})" if problem.name else ""
-        user_text(f"• {problem.where}{named}: {' '.join(problem.problems)}")
+    problem_lines(problems)
+
+
+def problem_lines(problems: Sequence[RowProblem]) -> None:
+    """One line of text per bad row, the first 50 of them (a file can have thousands)."""
+    for problem in problems[:_SHOWN_PROBLEMS]:
+        user_text(problem_line(problem))
+    if len(problems) > _SHOWN_PROBLEMS:
+        user_text(f"… and {len(problems) - _SHOWN_PROBLEMS:,} more rows like these.")
+
+
+def problem_line(problem: RowProblem) -> str:
+    """ "• Row 3 (Ana): ..." with the name as typed (a very long one shortened, with "…")."""
+    name = problem.name
+    if len(name) > _SHOWN_NAME_CHARS:
+        name = name[: _SHOWN_NAME_CHARS - 1] + "…"
+    named = f" ({name})" if name else ""
+    return f"• {problem.where}{named}: {' '.join(problem.problems)}"
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -161,7 +195,7 @@ def _stakeholder_frame(stakeholder_map: StakeholderMap) -> pd.DataFrame:
         }
         for s in stakeholder_map.stakeholders
     ]
-    frame = pd.DataFrame(rows, columns=["id", *map_io.FIELDS])
+    frame = pd.DataFrame(rows, columns=["id", *FIELDS])
     # Typed columns, so an empty map still opens with the right editors in each column.
     return frame.astype(
         {
@@ -184,6 +218,15 @@ def _band_label(value: object) -> str:
     return SpectrumBand(str(value)).label
 
 
+def _hours_column(default: float | None = None) -> Any:
+    return st.column_config.NumberColumn(
+        "Hours a month",
+        step=0.25,
+        default=default,
+        help=f"The energy this relationship would take: 0 to {MAX_ENERGY_HOURS} hours a month.",
+    )
+
+
 def _stakeholder_columns() -> dict[str, Any]:
     band_help = "The spectrum of allies: from active opposition to active ally."
     return {
@@ -194,25 +237,22 @@ def _stakeholder_columns() -> dict[str, Any]:
             width=50,
             help="Set by the app when you save: tells apart stakeholders with the same name.",
         ),
-        "name": st.column_config.TextColumn("Name", required=True, max_chars=MAX_NAME_CHARS),
-        "kind": st.column_config.SelectboxColumn(
-            "Kind", options=list(STAKEHOLDER_KINDS), required=True
+        "name": st.column_config.TextColumn(
+            "Name", help=f"Who they are, up to {MAX_NAME_CHARS} characters."
         ),
+        "kind": st.column_config.SelectboxColumn("Kind", options=list(STAKEHOLDER_KINDS)),
         "influence": st.column_config.NumberColumn(
-            "Influence 1-5",
-            min_value=1,
-            max_value=5,
+            f"Influence {INFLUENCE_MIN}-{INFLUENCE_MAX}",
             step=1,
-            default=3,
-            required=True,
-            help="How much they can move the outcome: 1 a little, 5 a great deal.",
+            default=NEW_ROW["influence"],
+            help=f"How much they can move the outcome: {INFLUENCE_MIN} a little, "
+            f"{INFLUENCE_MAX} a great deal.",
         ),
         "band": st.column_config.SelectboxColumn(
             "Where they stand",
             options=_BAND_VALUES,
             format_func=_band_label,
-            default=SpectrumBand.neutral.value,
-            required=True,
+            default=NEW_ROW["band"],
             help=band_help,
         ),
         "target_band": st.column_config.SelectboxColumn(
@@ -224,24 +264,20 @@ def _stakeholder_columns() -> dict[str, Any]:
         "tie": st.column_config.SelectboxColumn(
             "Our tie",
             options=_TIE_VALUES,
-            default=TieStrength.none.value,
-            required=True,
+            default=NEW_ROW["tie"],
             help="Our group's own relationship with them today.",
         ),
-        "energy_hours": st.column_config.NumberColumn(
-            "Hours a month",
-            min_value=0,
-            max_value=500,
-            step=0.25,
-            default=1.0,
-            help="The energy this relationship would take, in hours a month.",
+        "energy_hours": _hours_column(default=NEW_ROW["energy_hours"]),
+        "note": st.column_config.TextColumn(
+            "Note", width="medium", help=f"Anything to remember, up to {MAX_NOTE_CHARS} characters."
         ),
-        "note": st.column_config.TextColumn("Note", max_chars=MAX_NOTE_CHARS, width="medium"),
         "not_our_battle": st.column_config.CheckboxColumn(
-            "Not our battle", default=False, help="Never propose investing here."
+            "Not our battle",
+            default=NEW_ROW["not_our_battle"],
+            help="Never propose investing here.",
         ),
         "must_invest": st.column_config.CheckboxColumn(
-            "Must invest", default=False, help="Always include in the proposal."
+            "Must invest", default=NEW_ROW["must_invest"], help="Always include in the proposal."
         ),
     }
 
@@ -273,21 +309,30 @@ def stakeholder_sheet(store: Store, seat: Seat, *, where: str, compact: bool = F
         )
     if not submitted:
         return
-    parsed = map_io.parse_stakeholder_rows(_records(edited), id_key="id")
+    rows = _records(edited)
+    too_many = map_worksheet.too_many_rows(len(rows))
+    if too_many:
+        st.error(too_many, icon=":material/error:")
+        return
+    parsed = map_worksheet.parse_worksheet(rows, defaults=NEW_ROW)
     if parsed.problems:
         show_row_problems(parsed.problems)
         return
-    changes = map_io.stakeholder_changes(base.stakeholders, parsed.rows)
+    changes = map_worksheet.stakeholder_changes(base.stakeholders, parsed.rows)
+    left_out = ""
+    if parsed.blank_rows:
+        verb = "was" if parsed.blank_rows == 1 else "were"
+        left_out = f" {count(parsed.blank_rows, 'new row')} left empty {verb} not added."
     if changes.empty:
-        st.info("Nothing has changed since you last saved.", icon=":material/check:")
+        st.info("Nothing has changed since you last saved." + left_out, icon=":material/check:")
         return
     try:
         saved = store.save_stakeholder_changes(group_id=group_id, changes=changes)
     except StoreError as error:
         st.error(str(error), icon=":material/error:")
         return
-    message = _saved_sentence(changes, saved)
-    repeated = map_io.repeated_names(parsed.rows)
+    message = _saved_sentence(changes, saved) + left_out
+    repeated = map_rows.repeated_names(parsed.rows)
     if repeated:
         message += (
             " Some names appear more than once; that is fine for different people, and the "
@@ -334,16 +379,15 @@ def ties_sheet(store: Store, seat: Seat, *, where: str) -> None:
             hide_index=True,
             column_config={
                 "source": st.column_config.SelectboxColumn(
-                    "From", options=options, format_func=label, required=True, width="large"
+                    "From", options=options, format_func=label, width="large"
                 ),
                 "target": st.column_config.SelectboxColumn(
-                    "To", options=options, format_func=label, required=True, width="large"
+                    "To", options=options, format_func=label, width="large"
                 ),
                 "strength": st.column_config.SelectboxColumn(
                     "Strength",
                     options=[TieStrength.weak.value, TieStrength.strong.value],
                     default=TieStrength.weak.value,
-                    required=True,
                 ),
             },
             width="stretch",
@@ -359,11 +403,16 @@ def ties_sheet(store: Store, seat: Seat, *, where: str) -> None:
         submitted = st.form_submit_button("Save the ties", type="primary", icon=":material/save:")
     if not submitted:
         return
-    parsed = map_io.parse_tie_rows(_records(edited), names=labels)
+    rows = _records(edited)
+    too_many = map_worksheet.too_many_rows(len(rows), ties=True)
+    if too_many:
+        st.error(too_many, icon=":material/error:")
+        return
+    parsed = map_worksheet.parse_tie_rows(rows, names=labels)
     if parsed.problems:
         show_row_problems(parsed.problems)
         return
-    changes = map_io.tie_changes(base.ties, parsed.ties)
+    changes = map_worksheet.tie_changes(base.ties, parsed.ties)
     if changes.empty:
         st.info("Nothing has changed since you last saved.", icon=":material/check:")
         return
@@ -430,9 +479,7 @@ def overrides_sheet(store: Store, seat: Seat, portfolio: Portfolio, *, where: st
                 "name": st.column_config.TextColumn("Name", width="medium"),
                 "gain": st.column_config.NumberColumn("Gain", format="%.2f"),
                 "proposed": st.column_config.CheckboxColumn("Proposed"),
-                "energy_hours": st.column_config.NumberColumn(
-                    "Hours a month", min_value=0, max_value=500, step=0.25
-                ),
+                "energy_hours": _hours_column(),
                 "must_invest": st.column_config.CheckboxColumn(
                     "Must invest", help="Always include in the proposal."
                 ),
@@ -454,8 +501,17 @@ def overrides_sheet(store: Store, seat: Seat, portfolio: Portfolio, *, where: st
     problems: list[RowProblem] = []
     for number, row in enumerate(_records(edited), start=1):
         before = by_id[int(row["id"])]
+        if row["energy_hours"] is None:  # an emptied cell is not 0 hours: say so
+            problems.append(
+                RowProblem(
+                    f"Row {number}",
+                    before.name,
+                    ("Hours a month is empty: type 0 if they take none of your time.",),
+                )
+            )
+            continue
         wanted = {
-            "energy_hours": 0.0 if row["energy_hours"] is None else row["energy_hours"],
+            "energy_hours": row["energy_hours"],
             "must_invest": bool(row["must_invest"]),
             "not_our_battle": bool(row["not_our_battle"]),
         }

@@ -7,7 +7,10 @@ from typing import Final
 
 import streamlit as st
 
-from workbook import map_io
+from workbook.map_csv import stakeholders_csv, ties_csv
+from workbook.map_file import MapFile, export_name
+from workbook.map_import import read_map_files
+from workbook.map_json import map_json
 from workbook.records import Seat
 from workbook.stakeholders import StakeholderMap
 from workbook.store import Store, StoreError
@@ -26,8 +29,8 @@ def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
     first, second, third = st.columns(3)
     first.download_button(
         "Stakeholders (CSV)",
-        map_io.stakeholders_csv(current),
-        file_name=map_io.export_name(stem, "-stakeholders.csv"),
+        stakeholders_csv(current),
+        file_name=export_name(stem, "-stakeholders.csv"),
         mime="text/csv",
         on_click="ignore",
         icon=":material/table:",
@@ -35,8 +38,8 @@ def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
     )
     second.download_button(
         "Ties (CSV)",
-        map_io.ties_csv(current),
-        file_name=map_io.export_name(stem, "-ties.csv"),
+        ties_csv(current),
+        file_name=export_name(stem, "-ties.csv"),
         mime="text/csv",
         on_click="ignore",
         icon=":material/share:",
@@ -44,8 +47,8 @@ def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
     )
     third.download_button(
         "Whole map (JSON)",
-        map_io.map_json(current),
-        file_name=map_io.export_name(stem, ".json"),
+        map_json(current),
+        file_name=export_name(stem, ".json"),
         mime="application/json",
         on_click="ignore",
         icon=":material/download:",
@@ -57,21 +60,19 @@ def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
     )
 
 
-def _show_refusal(result: map_io.MapFile) -> None:
+def _show_refusal(result: MapFile) -> None:
     if result.problems:
         st.error("This file cannot be imported; nothing was changed.", icon=":material/block:")
         for sentence in result.problems:
             user_text(sentence)
         return
-    count = len(result.row_problems)
+    rows = len(result.row_problems)
     st.error(
-        f"{count} {'row needs' if count == 1 else 'rows need'} fixing in the file, so nothing "
+        f"{rows:,} {'row needs' if rows == 1 else 'rows need'} fixing in the file, so nothing "
         "was imported. Fix them in your spreadsheet and upload it again.",
         icon=":material/error:",
     )
-    for problem in result.row_problems:
-        named = f" ({problem.name})" if problem.name else ""
-        user_text(f"• {problem.where}{named}: {' '.join(problem.problems)}")
+    map_editor.problem_lines(result.row_problems)
 
 
 def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: str) -> None:
@@ -92,7 +93,7 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
     )
     if not files:
         return
-    result = map_io.read_map_files([(f.name, f.getvalue()) for f in files])
+    result = read_map_files([(f.name, f.getvalue()) for f in files])
     if not result.ok:
         _show_refusal(result)
         return

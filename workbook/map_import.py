@@ -1,0 +1,56 @@
+"""Which map files were given: one JSON file, or a CSV of stakeholders with an optional CSV
+of ties, each told by its content (so a file with the wrong ending still reads)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workbook.file_text import read_text
+from workbook.map_csv import Table, map_from_tables, read_table
+from workbook.map_file import MAX_FILE_BYTES, MapFile, refuse
+from workbook.map_json import read_json_file
+
+
+def _looks_like_json(data: bytes) -> bool:
+    # After any byte-order mark, zero bytes (UTF-16) and spaces, JSON starts with { or [.
+    return data.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")[:1] in (b"{", b"[")
+
+
+def read_map_files(files: Sequence[tuple[str, bytes]]) -> MapFile:
+    """One JSON file, or a stakeholders CSV with an optional ties CSV, as (file name, bytes).
+
+    JSON starts with { or [; a CSV of ties has source and target columns and no name column.
+    Every file is read within bounds (size, encoding, rows, cells, nesting, numbers); past one,
+    the answer is one sentence naming the file and the limit.
+    """
+    if not files:
+        return refuse("Choose a file to import.")
+    json_files = [(name, data) for name, data in files if _looks_like_json(data)]
+    if json_files:
+        if len(files) > 1:
+            return refuse("Import one JSON file on its own (it holds the whole map).")
+        return read_json_file(*json_files[0])
+    if len(files) > 2:
+        return refuse("Import at most two CSV files: one of stakeholders and one of ties.")
+    people: Table | None = None
+    ties: Table | None = None
+    for name, data in files:
+        source = read_text(name, data, max_bytes=MAX_FILE_BYTES, what="map file")
+        if isinstance(source, str):
+            return refuse(source)
+        table = read_table(name, source)
+        if isinstance(table, str):
+            return refuse(table)
+        if table.is_ties:
+            if ties is not None:
+                return refuse("Both files are ties; add the CSV file of stakeholders.")
+            ties = table
+        else:
+            if people is not None:
+                return refuse("Both files are stakeholders; import them one at a time.")
+            people = table
+    if people is None:
+        return refuse(
+            "This is a file of ties only. Import it together with the CSV file of stakeholders."
+        )
+    return map_from_tables(people, ties)
