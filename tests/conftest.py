@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -10,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -196,3 +198,17 @@ def settle(page: object) -> None:
     finished = page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")
     expect(finished).to_be_attached()
     expect(page.locator("[data-stale='true']")).to_have_count(0)
+
+
+def load_room_client() -> ModuleType:
+    """The protocol-level client of bench/load_room.py (bench/ is not a package), loaded once."""
+    if "load_room" in sys.modules:
+        return sys.modules["load_room"]
+    spec = importlib.util.spec_from_file_location(
+        "load_room", PROJECT_ROOT / "bench" / "load_room.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["load_room"] = module
+    spec.loader.exec_module(module)
+    return module

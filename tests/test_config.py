@@ -5,14 +5,12 @@ settings cache before and after, so none depends on the order tests run in."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import os
 import subprocess
 import sys
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import ModuleType
 from typing import Any, TypeVar
 
 import pytest
@@ -21,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from workbook.config import PROJECT_ROOT, Settings, get_settings, setting_problems
 
-from .conftest import Server
+from .conftest import Server, load_room_client
 
 APP = str(PROJECT_ROOT / "app.py")
 T = TypeVar("T")
@@ -249,20 +247,6 @@ def test_a_value_with_markup_is_shown_as_typed(
 # --- a real server --------------------------------------------------------------------------
 
 
-def _load_room() -> ModuleType:
-    """The protocol-level client of bench/load_room.py (bench/ is not a package)."""
-    if "load_room" in sys.modules:
-        return sys.modules["load_room"]
-    spec = importlib.util.spec_from_file_location(
-        "load_room", PROJECT_ROOT / "bench" / "load_room.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["load_room"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
     """asyncio.run on a thread of its own (a browser test may leave a loop in this one)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -270,7 +254,7 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def test_the_server_starts_and_every_page_shows_the_sentence(tmp_path: Path) -> None:
-    load_room = _load_room()
+    load_room = load_room_client()
     server = Server(
         tmp_path / "workbook.duckdb",
         env={variable: value for variable, value, _ in WRONG},

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import json
 import os
 import subprocess
@@ -16,7 +15,6 @@ import time
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import ModuleType
 from typing import Any, TypeVar
 
 import duckdb
@@ -35,22 +33,9 @@ from workbook.store.workshops import (
     REFLECTION_KEY,
 )
 
-from .conftest import Server
+from .conftest import Server, load_room_client
 
-
-def _load_room() -> ModuleType:
-    """The protocol-level client of bench/load_room.py (bench/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "load_room", PROJECT_ROOT / "bench" / "load_room.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["load_room"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-load_room = _load_room()
+load_room = load_room_client()
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

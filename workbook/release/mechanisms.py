@@ -63,9 +63,9 @@ class OpenDPNoise:
         """Noisy copy of `values` (any shape), the scale used and what it spent. Integer
         arrays get discrete Gaussian noise (integers out); float arrays continuous."""
         values = np.asarray(values)
-        scale = scale_for(sensitivity, rho)
         integer = np.issubdtype(values.dtype, np.integer)
         if integer:
+            # The integer metric takes whole distances: spend what the rounded-up bound costs.
             space = dp.vector_domain(dp.atom_domain(T=int)), dp.l2_distance(T=int)
             d_in: float | int = math.ceil(sensitivity)
             flat = [int(v) for v in values.ravel().tolist()]
@@ -73,13 +73,9 @@ class OpenDPNoise:
             space = dp.vector_domain(dp.atom_domain(T=float, nan=False)), dp.l2_distance(T=float)
             d_in = float(sensitivity)
             flat = [float(v) for v in values.ravel().tolist()]
+        scale = scale_for(d_in, rho)
         measurement = space >> dp.m.then_gaussian(scale=scale)
         spent = Spent(float(measurement.map(d_in)))
-        if integer and d_in != sensitivity:
-            # The integer metric rounds the sensitivity up; spend what the real bound costs.
-            scale = scale_for(d_in, rho)
-            measurement = space >> dp.m.then_gaussian(scale=scale)
-            spent = Spent(float(measurement.map(d_in)))
         if not flat:
             return values.copy(), scale, spent
         noisy = np.asarray(measurement(flat), dtype=values.dtype).reshape(values.shape)

@@ -418,10 +418,11 @@ def load_view(
     store: ReleaseQueries, statement_labels: dict[str, str], lifetime_rho: float
 ) -> FunderView:
     """The latest release of each period, as the funder page reads them."""
-    latest: dict[int, int] = {}
-    for record in store.release_records():
-        latest[record.period] = record.id
-    releases = [store.published_release(i) for i in sorted(latest.values())]
+    latest = {record.period: record for record in store.release_records()}
+    releases = [
+        store.published_release(record.id, record=record)
+        for record in sorted(latest.values(), key=lambda r: r.id)
+    ]
     return FunderView(
         releases=releases,
         statement_labels=statement_labels,

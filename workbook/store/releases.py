@@ -329,11 +329,15 @@ class ReleaseQueries(Database):
             )
         ]
 
-    def published_release(self, release_id: int) -> PublishedRelease:
-        records = {r.id: r for r in self.release_records()}
+    def published_release(
+        self, release_id: int, *, record: ReleaseRecord | None = None
+    ) -> PublishedRelease:
+        """Everything release `release_id` published (its `record`, if the caller has it)."""
+        if record is None:
+            record = next(r for r in self.release_records() if r.id == release_id)
         params = {"id": release_id}
         return PublishedRelease(
-            record=records[release_id],
+            record=record,
             categories=self._frame(
                 "SELECT axis, position, key, label FROM release_categories"
                 " WHERE release_id = $id ORDER BY axis, position",
