@@ -3,7 +3,14 @@
 import streamlit as st
 from pydantic import ValidationError
 
-from workbook.models import JoinRequest, WorkshopCreate, plain_errors
+from workbook.models import (
+    MAX_CODE_CHARS,
+    MAX_NAME_CHARS,
+    MAX_TITLE_CHARS,
+    JoinRequest,
+    WorkshopCreate,
+    plain_errors,
+)
 from workbook.store import StoreError
 from workbook.ui import context, session
 from workbook.ui.text import user_heading
@@ -60,6 +67,7 @@ with join_tab:
             "Workshop code",
             value=session.code_from_url(),
             placeholder="ABC-234",
+            max_chars=MAX_CODE_CHARS,
             help="Six letters and digits, shown on the facilitator's screen.",
         )
         if st.form_submit_button("Find workshop", type="primary" if found is None else "secondary"):
@@ -89,18 +97,24 @@ with join_tab:
                 st.caption("This workshop does not share anything with funders.")
             groups = store.groups(workshop.id)
             with st.form("start_join"):
-                options = [group.name for group in groups] + [NEW_GROUP]
+                # By position: a group may be named anything, even like the new-group choice.
+                # Selectbox options are plain text, so the names are shown as typed.
+                options = [*range(len(groups)), NEW_GROUP]
                 choice = st.selectbox(
                     "Your group (your table or team)",
                     options,
                     index=len(options) - 1,
+                    format_func=lambda o: o if o == NEW_GROUP else groups[o].name,
                 )
                 new_group = st.text_input(
                     "New group's name",
+                    max_chars=MAX_NAME_CHARS,
                     help="Only if you chose a new group, e.g. Table 3 or your team's name.",
                 )
                 display_name = st.text_input(
-                    "Your name (optional)", help="Leave empty to take part anonymously."
+                    "Your name (optional)",
+                    max_chars=MAX_NAME_CHARS,
+                    help="Leave empty to take part anonymously.",
                 )
                 consent = st.checkbox(
                     "You may quote me anonymously",
@@ -108,7 +122,7 @@ with join_tab:
                     "many workshops. You can take part fully without it.",
                 )
                 if st.form_submit_button("Join", type="primary"):
-                    group_name = new_group if choice == NEW_GROUP else choice
+                    group_name = new_group if choice == NEW_GROUP else groups[choice].name
                     try:
                         request = JoinRequest(
                             group_name=group_name, display_name=display_name, quote_consent=consent
@@ -127,9 +141,15 @@ with join_tab:
 
 # --- start ----------------------------------------------------------------------------------
 with start_tab, st.form("start_create"):
-    title = st.text_input("Workshop title", placeholder="Spring organisers' day")
-    cause = st.text_input("Cause or movement", placeholder="e.g. housing justice, rare disease")
-    region = st.text_input("Region (optional)")
+    title = st.text_input(
+        "Workshop title", placeholder="Spring organisers' day", max_chars=MAX_TITLE_CHARS
+    )
+    cause = st.text_input(
+        "Cause or movement",
+        placeholder="e.g. housing justice, rare disease",
+        max_chars=MAX_TITLE_CHARS,
+    )
+    region = st.text_input("Region (optional)", max_chars=MAX_NAME_CHARS)
     mode = st.radio(
         "How will you work?",
         [
@@ -137,7 +157,11 @@ with start_tab, st.form("start_create"):
             "Self-guided: our group works through it alone",
         ],
     )
-    own_group = st.text_input("Your group's name (self-guided only)", placeholder="e.g. Core team")
+    own_group = st.text_input(
+        "Your group's name (self-guided only)",
+        placeholder="e.g. Core team",
+        max_chars=MAX_NAME_CHARS,
+    )
     shares = st.checkbox(
         "Share answers with funders, in aggregate only",
         help="Off by default. Participants see this setting when they join.",

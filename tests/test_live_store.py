@@ -78,8 +78,11 @@ def test_a_new_room_waits_on_the_join_screen_with_nothing_set(store: Store) -> N
 def test_moving_the_room_shows_the_step_and_clears_timer_and_focus(store: Store) -> None:
     workshop = make_workshop(store)
     store.set_focus(workshop_id=workshop.id, focus=Focus(RATING, "s1"))
-    store.set_timer(workshop_id=workshop.id, timer=start_timer(5, utc_now()))
-    assert store.room(workshop.id).timer.left(utc_now()) in (299, 300)
+    started = utc_now()
+    store.set_timer(workshop_id=workshop.id, timer=start_timer(5, started))
+    timer = store.room(workshop.id).timer
+    assert timer.left(started) == 300
+    assert timer.left(started + dt.timedelta(seconds=61)) == 239
     store.move_room(workshop_id=workshop.id, step=4)
     room = store.room(workshop.id)
     assert (room.current_step, room.screen, room.focus) == (4, STEP_SCREEN, None)
@@ -322,13 +325,18 @@ def test_the_shared_room_signal_sees_the_facilitator_at_once_and_reads_rarely(
     # A change that does not go through the store's room methods is read again only once the
     # shared signal is ROOM_SIGNAL_MAX_AGE old: that is what keeps 200 polling phones at about
     # one read a second.
+    # (The clock is passed in: a slow machine neither waits nor races.)
+    start = time.monotonic()
+    store.move_room(workshop_id=workshop.id, step=3)
+    assert store.shared_room_signal(workshop.id, now=start).current_step == 3
     store._write(
         lambda cur: cur.execute("UPDATE workshops SET current_step = 5 WHERE id = ?", [workshop.id])
     )
     assert store.room_signal(workshop.id).current_step == 5
-    assert store.shared_room_signal(workshop.id).current_step == 3
-    time.sleep(ROOM_SIGNAL_MAX_AGE + 0.05)
-    assert store.shared_room_signal(workshop.id).current_step == 5
+    almost = start + ROOM_SIGNAL_MAX_AGE - 0.01
+    assert store.shared_room_signal(workshop.id, now=almost).current_step == 3
+    later = start + ROOM_SIGNAL_MAX_AGE + 0.01
+    assert store.shared_room_signal(workshop.id, now=later).current_step == 5
     assert store.shared_room_signal(9999) is None
 
 

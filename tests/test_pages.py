@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from workbook.config import PROJECT_ROOT, get_settings
-from workbook.models import CommitmentStatus
+from workbook.models import MAX_REFLECTION_CHARS, CommitmentStatus
 
 APP = str(PROJECT_ROOT / "app.py")
 TRICKY = "<b>bold?</b> **stars** שלום 👋🏽 '); DROP TABLE reflections;--"
@@ -153,11 +153,18 @@ def test_too_long_answer_is_refused_and_kept_in_the_box(app_db: Path) -> None:
     create_workshop(at, self_guided=True)
     button(at, "Open the workbook").click()
     at.run()
-    long_text = "word " * 1100
+    # The box shows its limit as you type and takes nothing past it: the browser ignores an
+    # edit that would pass max_chars, and so does AppTest's input.
+    assert at.text_area[0].max_chars == MAX_REFLECTION_CHARS
+    at.text_area[0].input("word " * 1100)
+    assert at.text_area[0].value == ""
+    # Within the box's count, but twice as long once written the one way (NFC): each
+    # U+0958 is two characters composed. Refused with the length, and kept in the box.
+    long_text = "\u0958" * MAX_REFLECTION_CHARS
     at.text_area[0].input(long_text)
     button(at, "Save answers").click()
     at.run()
-    assert at.error and "too long: 5,499 characters, the limit is 5,000" in at.error[0].value
+    assert at.error and "too long: 10,000 characters, the limit is 5,000" in at.error[0].value
     assert at.text_area[0].value == long_text
     assert not at.success
 

@@ -19,6 +19,8 @@ class PreparedAnswers:
     ratings: list[RatingIn] = field(default_factory=list)
     cleared_statements: list[str] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # Boxes that held only spaces or blank lines: no answer, and the person is told so.
+    blank_prompts: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -68,11 +70,16 @@ def prepare_answers(
     saved: SavedAnswers,
 ) -> PreparedAnswers:
     """Validate a lesson form. Empty boxes are not answers: one that held a saved answer
-    before is a removal. Unchanged answers are skipped so a resubmit writes nothing."""
+    before is a removal, and one holding only spaces or blank lines is listed in
+    `blank_prompts` so the form can say so. Unchanged answers are skipped so a resubmit
+    writes nothing."""
     prepared = PreparedAnswers()
     for prompt in lesson.prompts:
-        text = (texts.get(prompt.id) or "").strip()
+        typed = texts.get(prompt.id) or ""
+        text = typed.strip()
         if not text:
+            if typed:
+                prepared.blank_prompts.append(prompt.id)
             if prompt.id in saved.reflections:
                 prepared.cleared_prompts.append(prompt.id)
             continue

@@ -25,6 +25,9 @@ MAX_TITLE_CHARS = 120
 RATING_MIN, RATING_MAX = 1, 5
 INFLUENCE_MIN, INFLUENCE_MAX = 1, 5
 MAX_ENERGY_HOURS = 500  # a stakeholder's energy, hours a month
+# Typed to sign in or join, checked and never stored: room for spaces and dashes typed any way.
+MAX_CODE_CHARS = 20  # a workshop's join code: "abc 234", "ABC-234"
+MAX_KEY_CHARS = 256  # a facilitator key (19 characters) or the deployment's funder key
 
 
 class KeyFinding(StrEnum):
@@ -320,7 +323,10 @@ def plain_errors(error: ValidationError, model: type[BaseModel] | None = None) -
         kind = item["type"]
         ctx = item.get("ctx") or {}
         if kind in ("string_too_long", "too_long"):
-            length = len(item["input"]) if isinstance(item.get("input"), str) else 0
+            # The length the limit was checked on: after NFC and the outer spaces, as stored
+            # (pydantic reports the input as typed, which NFC may lengthen).
+            value = item.get("input")
+            length = len(_normalise(value)) if isinstance(value, str) else 0
             text = f"is too long: {length:,} characters, the limit is {ctx['max_length']:,}"
         elif kind == "too_short":
             text = "cannot be empty"

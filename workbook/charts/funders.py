@@ -6,9 +6,9 @@ statements stay readable on a phone and a name is never glued to a number. A fig
 few groups behind it keeps its row: an empty, outlined slot saying "too few groups to say",
 so a chart never comes out empty because a filter is on, and never says more than its table.
 Values sent to the browser are rounded to what is shown. Titles are left to the page (they
-wrap there). Only trusted text goes into labels: lesson statements, finding and kind names,
-rating numbers, and phrases, which are made of words only, so no user text reaches plotly's
-label markup.
+wrap there). Labels are lesson statements, finding and kind names, rating numbers, and
+phrases (made of words only); each is escaped all the same, so nothing in one, a stray "<"
+or "&" included, is ever read as plotly's label markup.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from workbook.charts.theme import PALETTE, SPECTRUM_COLOURS, styled
+from workbook.charts.theme import PALETTE, SPECTRUM_COLOURS, plain_text, styled
 
 TOO_FEW = "too few groups to say"
 FONT = 16
@@ -50,8 +50,10 @@ class Bar:
 
 
 def wrap(text: str, width: int = WRAP) -> str:
-    """Break a long label into lines (trusted text only)."""
-    return "<br>".join(textwrap.wrap(text, width=width)) or text
+    """Break a long label into lines, each escaped for plotly (which reads <b>, <a href>,
+    <br> and entities in labels): cut first, so an escape is never cut in half."""
+    lines = textwrap.wrap(text, width=width) or [text]
+    return "<br>".join(plain_text(line) for line in lines)
 
 
 def _rounded(rows: Sequence[Bar], digits: int) -> list[Bar]:

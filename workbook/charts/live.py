@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from workbook.charts.theme import FONT_FAMILY, PALETTE, styled
+from workbook.charts.theme import FONT_FAMILY, PALETTE, plain_text, styled
 from workbook.live import Distribution, GroupCount, GroupMean, clip
 from workbook.models import RATING_MAX, RATING_MIN
 
@@ -21,11 +21,6 @@ EMPTY_BAR = "#BBBBBB"
 INK = "#111111"
 # The page's own typeface (Streamlit serves Source Sans), so charts and text match.
 PROJECTOR_FONT = f"'Source Sans', 'Source Sans Pro', {FONT_FAMILY}"
-
-
-def plain_text(value: object) -> str:
-    """User text made safe for a plotly label: plotly reads a few HTML tags, so escape them."""
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _group_label(name: str) -> str:

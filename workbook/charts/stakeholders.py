@@ -18,7 +18,7 @@ from typing import Final
 import networkx as nx
 import plotly.graph_objects as go
 
-from workbook.charts.theme import PALETTE, SPECTRUM_COLOURS, styled
+from workbook.charts.theme import PALETTE, SPECTRUM_COLOURS, plain_text, styled
 from workbook.models import SpectrumBand, Stakeholder, Tie, TieStrength
 from workbook.stakeholders import (
     GROUP_LABEL,
@@ -112,11 +112,6 @@ def _finish(
         if phone:
             fig.update_layout(title={"x": 0.02, "xanchor": "left"})
     return fig
-
-
-def plain_text(value: object) -> str:
-    """User text made safe for a plotly label: plotly reads a few HTML tags, so escape them."""
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _label(name: str, limit: int) -> str:

@@ -48,6 +48,13 @@ PROJECTOR = go.layout.Template(
 )
 
 
+def plain_text(value: object) -> str:
+    """Text made safe for a plotly label, title or hover: plotly reads a few HTML tags
+    (<b>, <a href>, <br>) and entities there, so escape them. Every figure builder passes
+    user text (and any text it did not write itself) through this."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def styled(fig: go.Figure, *, title: str | None = None, height: int | None = None) -> go.Figure:
     """Apply the projector template (and optional title and height) to a figure."""
     fig.update_layout(template=PROJECTOR)

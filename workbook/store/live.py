@@ -193,12 +193,15 @@ class LiveQueries(Database):
         )
         return RoomSignal(row[0], int(row[1]), int(row[2])) if row else None
 
-    def shared_room_signal(self, workshop_id: int) -> RoomSignal | None:
+    def shared_room_signal(
+        self, workshop_id: int, *, now: float | None = None
+    ) -> RoomSignal | None:
         """The room signal as the screens of a live room poll it: at most one database read
         per workshop per ROOM_SIGNAL_MAX_AGE, however many screens poll (200 phones polling
         every 1.5 s would otherwise be 133 reads a second). The facilitator's moves go through
-        this store and forget the cached signal, so they are seen on the next poll."""
-        now = time.monotonic()
+        this store and forget the cached signal, so they are seen on the next poll. `now`:
+        seconds on `time.monotonic`'s clock (tests pass it, so they never wait or race)."""
+        now = time.monotonic() if now is None else now
         cached = self._room_signals.get(workshop_id)
         if cached is not None and now - cached[0] < ROOM_SIGNAL_MAX_AGE:
             return cached[1]

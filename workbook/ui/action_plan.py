@@ -5,7 +5,14 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import ValidationError
 
-from workbook.models import CommitmentIn, CommitmentStatus, KeyFinding, plain_errors
+from workbook.models import (
+    MAX_NAME_CHARS,
+    MAX_NOTE_CHARS,
+    CommitmentIn,
+    CommitmentStatus,
+    KeyFinding,
+    plain_errors,
+)
 from workbook.records import Seat
 from workbook.store import Store, StoreError
 from workbook.ui.text import user_text
@@ -61,9 +68,11 @@ def render(store: Store, seat: Seat) -> None:
 
     with st.form("action_plan_add", enter_to_submit=False):
         st.markdown("**Add a commitment**")
-        what = st.text_area("What will we do?", key=_FIELDS[0], height=100)
+        what = st.text_area(
+            "What will we do?", key=_FIELDS[0], height=100, max_chars=MAX_NOTE_CHARS
+        )
         left, middle, right = st.columns(3)
-        who = left.text_input("Who will do it?", key=_FIELDS[1])
+        who = left.text_input("Who will do it?", key=_FIELDS[1], max_chars=MAX_NAME_CHARS)
         by_when = middle.date_input("By when?", value=None, key=_FIELDS[2], format="DD/MM/YYYY")
         finding = right.selectbox(
             "Which key finding does it act on?",

@@ -33,13 +33,14 @@ from workbook.live import (
     start_timer,
     valid_focus,
 )
+from workbook.models import MAX_CODE_CHARS, MAX_KEY_CHARS
 from workbook.progress import clamp_step, step_label
 from workbook.records import Workshop
 from workbook.store import Store, StoreError
 from workbook.store.database import utc_now
 from workbook.ui import projector as links
 from workbook.ui.admission import admitted
-from workbook.ui.text import user_heading, user_text
+from workbook.ui.text import user_caption, user_heading, user_text
 
 SIGNED_IN = "facilitator_workshop_id"
 _PROJECTOR_TOKEN = "facilitator_projector_token"
@@ -77,11 +78,17 @@ def sign_in_form(store: Store) -> None:
         "you created it. The key stays on this device's session only: it is checked, never kept."
     )
     with st.form("facilitator_sign_in", enter_to_submit=True):
-        code = st.text_input("Workshop code", placeholder="ABC-234", key="facilitator_code")
+        code = st.text_input(
+            "Workshop code",
+            placeholder="ABC-234",
+            max_chars=MAX_CODE_CHARS,
+            key="facilitator_code",
+        )
         key = st.text_input(
             "Facilitator key",
             type="password",
             placeholder="XXXX-XXXX-XXXX-XXXX",
+            max_chars=MAX_KEY_CHARS,
             key="facilitator_key",
         )
         submitted = st.form_submit_button("Sign in", type="primary", icon=":material/key:")
@@ -469,8 +476,11 @@ def _moderation(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> N
     for card in cards if show_all else cards[:MODERATION_LIMIT]:
         with st.container(border=True, key=f"facilitator_answer_{card.id}"):
             user_text(card.text)
-            who = card.group_name + (f" · {card.author}" if card.author else "")
-            st.caption(("HIDDEN from the screen · " if card.hidden else "") + who)
+            if card.hidden:
+                st.caption("HIDDEN from the screen")
+            # Group and participant names are user text: escaped, never Markdown (a name
+            # that is an image link would load a remote image on this screen).
+            user_caption(card.group_name + (f" · {card.author}" if card.author else ""))
             if card.hidden:
                 st.button(
                     "Restore",

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from workbook.models import MAX_KEY_CHARS
 from workbook.release import tables
 from workbook.ui import resources
 
@@ -126,7 +127,9 @@ def require_funder() -> bool:
         "server; ask whoever runs it."
     )
     with st.form("funders_sign_in", enter_to_submit=True):
-        typed = st.text_input("Funder key", type="password", key="funders_key_typed")
+        typed = st.text_input(
+            "Funder key", type="password", max_chars=MAX_KEY_CHARS, key="funders_key_typed"
+        )
         submitted = st.form_submit_button(
             "Open the funder view", type="primary", icon=":material/lock_open:"
         )

@@ -18,7 +18,7 @@ import streamlit as st
 from workbook.answers import prepare_answers
 from workbook.lessons import Lesson
 from workbook.live import PROMPT, RATING
-from workbook.models import RATING_MAX, RATING_MIN
+from workbook.models import MAX_REFLECTION_CHARS, RATING_MAX, RATING_MIN
 from workbook.records import SavedAnswers, Seat
 from workbook.store import Store, StoreError
 from workbook.ui.admission import admitted
@@ -39,6 +39,10 @@ _PHONE_CSS = """
 </style>
 """
 CLOSED_NOTE = "The facilitator has closed answers to this one for now."
+NOTHING_TYPED = "Nothing to save yet: write an answer or choose a rating first."
+NOTHING_CHANGED = "Nothing has changed since you last saved."
+ONLY_BLANKS = "Nothing was saved: an answer made only of spaces or blank lines is empty."
+BLANK_NOTE = "A box holding only spaces or blank lines was left empty."
 
 # Our own constant script (no user text in it). It mirrors each answer box of the lesson form
 # into sessionStorage as it is typed, and fills an emptied-by-redraw box back in from there.
@@ -178,6 +182,7 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
                 key=f"{prefix}_prompt_{prompt.id}",
                 help=prompt.help or None,
                 height=140,
+                max_chars=MAX_REFLECTION_CHARS,
                 placeholder="Your answer, in your own words",
                 disabled=is_closed,
             )
@@ -284,10 +289,18 @@ def _commit(
             "Nothing was saved yet. Your text is still in the boxes above.",
             problems=tuple(s for sentences in prepared.errors.values() for s in sentences),
         )
+    # Never "nothing has changed" for a form that holds nothing, or only blanks, as if
+    # something had been kept: say what happened.
+    blank = f" {BLANK_NOTE}" if prepared.blank_prompts else ""
     if prepared.changes == 0:
-        return _Outcome(
-            "Nothing has changed since you last saved.", notes=notes, drawn_from=(saved, closed)
-        )
+        rated = any(value is not None for value in ratings.values())
+        if not rated and not any(texts.values()):
+            message = NOTHING_TYPED
+        elif not rated and not any((text or "").strip() for text in texts.values()):
+            message = ONLY_BLANKS
+        else:
+            message = NOTHING_CHANGED + blank
+        return _Outcome(message, notes=notes, drawn_from=(saved, closed))
     try:
         store.save_answers(
             seat=seat,
@@ -301,7 +314,7 @@ def _commit(
     except StoreError as error:
         return _Outcome("Your text is still in the boxes above.", problems=(str(error),))
     return _Outcome(
-        f"{prepared.confirmation()} ({dt.datetime.now():%H:%M})",
+        f"{prepared.confirmation()}{blank} ({dt.datetime.now():%H:%M})",
         saved=True,
         notes=notes,
         drawn_from=(prepared.applied_to(saved), closed),

@@ -8,7 +8,7 @@ from typing import Final
 import streamlit as st
 from pydantic import TypeAdapter, ValidationError
 
-from workbook.models import Name, plain_errors
+from workbook.models import MAX_NAME_CHARS, Name, plain_errors
 from workbook.records import Seat
 from workbook.stakeholders import MapSnapshotInfo, StakeholderMap, diff_snapshots
 from workbook.store import Store, StoreError
@@ -31,7 +31,7 @@ def snapshots(store: Store, seat: Seat, current: StakeholderMap, *, where: str) 
         typed = st.text_input(
             "Name this snapshot",
             placeholder="e.g. First workshop",
-            max_chars=80,
+            max_chars=MAX_NAME_CHARS,
             key=f"{where}_snapshot_label",
         )
         if st.form_submit_button("Save a snapshot of the map", icon=":material/photo_camera:"):

@@ -98,7 +98,8 @@ _CSS = """
 .wbp-mean { font-size: clamp(60px, 7vw, 170px); font-weight: 900; line-height: 1; color: #A33B00; }
 .wbp-join { display: flex; gap: 3vw; align-items: center; justify-content: space-between;
             min-height: 88vh; }
-.wbp-title { font-size: clamp(30px, 3.2vw, 76px); font-weight: 800; overflow-wrap: anywhere; }
+.wbp-title { font-size: clamp(30px, 3.2vw, 76px); font-weight: 800; overflow-wrap: anywhere;
+              white-space: pre-wrap; }
 .wbp-label { font-size: clamp(24px, 2.4vw, 56px); color: #222; margin-top: 1.4vw !important; }
 .wbp-url { font-size: clamp(28px, 3vw, 70px); font-weight: 800; overflow-wrap: anywhere; }
 .wbp-code { font-size: clamp(80px, 9.6vw, 240px); font-weight: 900; letter-spacing: 0.04em;

@@ -8,7 +8,9 @@ APP_TITLE = "Movement Workbook"
 
 _CSS = """
 <style>
-.wb-heading { margin: 0 0 0.2rem 0; line-height: 1.2; overflow-wrap: anywhere; }
+/* User text in HTML (workbook/ui/text.py): every space kept as typed, long words wrap. */
+.wb-heading, .wb-caption { white-space: pre-wrap; overflow-wrap: anywhere; }
+.wb-heading { margin: 0 0 0.2rem 0; line-height: 1.2; }
 h1.wb-heading { font-size: 2.1rem; }
 h2.wb-heading { font-size: 1.6rem; }
 .wb-caption { margin: 0; color: #444; font-size: 1rem; }
