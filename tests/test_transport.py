@@ -43,3 +43,23 @@ def test_other_descriptors_are_left_open_and_unchanged(tmp_path) -> None:
         handle.write("still open")  # the file's descriptor was only duplicated, then closed
         assert udp.fileno() >= 0 and udp.getsockname()
     assert (tmp_path / "f.txt").read_text() == "still open"
+
+
+def test_the_database_file_stays_locked_against_other_processes(tmp_path) -> None:
+    # Closing any descriptor of a file drops this process's POSIX locks on it: walking the
+    # descriptors must not duplicate and close DuckDB's, or a second writer could open it.
+    import subprocess
+
+    import duckdb
+
+    path = tmp_path / "held.duckdb"
+    probe = (
+        "import duckdb, sys\n"
+        "try:\n    duckdb.connect(sys.argv[1]).close()\nexcept duckdb.IOException as e:\n"
+        "    sys.exit(3 if 'lock' in str(e).lower() else 4)\n"
+    )
+    with duckdb.connect(str(path)) as held:
+        held.execute("CREATE TABLE t (x INTEGER)")
+        transport.no_delay_on_process_sockets()
+        other = subprocess.run([sys.executable, "-c", probe, str(path)], check=False)
+        assert other.returncode == 3  # refused: the lock is still held

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import socket
+import stat
 import threading
 from pathlib import Path
 
@@ -35,13 +36,19 @@ def no_delay_on_process_sockets() -> int:
     for name in os.listdir(folder):
         if not name.isdigit():
             continue
+        # Only sockets are touched. A file descriptor must never be duplicated and closed
+        # here: closing any descriptor of a file drops every POSIX lock this process holds on
+        # it, and DuckDB's lock on the database file is one (the app then stopped holding its
+        # file, and a command-line writer could open it beside the app).
         try:
+            if not stat.S_ISSOCK(os.fstat(int(name)).st_mode):
+                continue
             duplicate = os.dup(int(name))
         except OSError:  # closed since the listing, or the listing's own descriptor
             continue
         try:
             sock = socket.socket(fileno=duplicate)
-        except OSError:  # not a socket
+        except OSError:
             os.close(duplicate)
             continue
         # Closing the duplicate leaves the original descriptor open; the option is set on
