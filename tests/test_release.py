@@ -224,6 +224,29 @@ def test_the_command_makes_every_new_period_and_lists_them(
         assert "already has a release" in capsys.readouterr().out
         assert command.main(["list"]) == 0
         assert "Most any group has spent: rho 0.5 of 1." in capsys.readouterr().out
+        # A year with nothing shared is refused by name, and the command says it failed.
+        assert command.main(["make", "--period", "1999"]) == 1
+        assert "nothing to release for it" in capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
+
+
+def test_the_command_on_a_deployment_with_nothing_shared_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "empty.duckdb"
+    Store(db).close()
+    monkeypatch.setenv("WORKBOOK_DB", str(db))
+    from workbook.config import get_settings
+
+    get_settings.cache_clear()
+    try:
+        assert command.main(["list"]) == 0
+        assert "No releases yet" in capsys.readouterr().out
+        assert command.main(["make"]) == 0
+        out = capsys.readouterr().out
+        assert "No workshop shares its answers with the funder view yet" in out
+        assert "already has a release" not in out
     finally:
         get_settings.cache_clear()
 
@@ -241,8 +264,16 @@ def test_a_running_app_makes_the_release_for_the_command(
     (folder / "r1.json").write_text(json.dumps(request), encoding="utf-8")
     assert watcher.serve_pending() == 1
     answer = json.loads((folder / "r1.answer.json").read_text(encoding="utf-8"))
-    assert answer["ok"] and any("Release " in line for line in answer["lines"])
+    assert answer["ok"] and answer["done"]
+    assert any("Release " in line for line in answer["lines"])
     assert store.release_records()
+    # Listing is served the same way, so it works while the app holds the file.
+    listing = {"kind": "release_list", "db": str(store.path)}
+    (folder / "r2.json").write_text(json.dumps(listing), encoding="utf-8")
+    assert watcher.serve_pending() == 1
+    listed = json.loads((folder / "r2.answer.json").read_text(encoding="utf-8"))
+    assert listed["ok"] and listed["lines"][0].startswith("release\tyear")
+    assert len(listed["lines"]) == len(store.release_records()) + 2
     store.close()
 
 

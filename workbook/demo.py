@@ -683,7 +683,7 @@ def _release(store: Store) -> list[str]:
     from workbook.release.command import make_periods
 
     lessons = load_lessons(get_settings().lessons_dir)
-    return make_periods(store, lessons, periods=None, rho=None)
+    return list(make_periods(store, lessons, periods=None, rho=None).lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

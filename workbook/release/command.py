@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -30,70 +31,100 @@ def budget_from_settings(rho: float | None = None) -> Budget:
     )
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What a command did, as the lines it prints and whether it did all that was asked."""
+
+    lines: tuple[str, ...]
+    ok: bool = True
+
+    def answer(self) -> dict[str, object]:
+        return {"ok": True, "done": self.ok, "lines": list(self.lines)}
+
+
 def make_periods(
     store: Store, lessons: LessonSet, *, periods: Sequence[int] | None, rho: float | None
-) -> list[str]:
+) -> Outcome:
     """Make one release per period (default: every period with shared workshops and no
-    release yet); return one line per period saying what happened."""
+    release yet); one line per period saying what happened. Not ok when a period named was
+    refused (nothing shared in it, or every group's budget spent)."""
     budget = budget_from_settings(rho)
     released = {r.period for r in store.release_records()}
-    chosen = (
-        list(periods)
-        if periods
-        else [year for year, _ in store.release_periods() if year not in released]
-    )
+    shared = [year for year, _ in store.release_periods()]
+    chosen = list(periods) if periods else [year for year in shared if year not in released]
     if not chosen:
-        return [
-            "Every period with shared workshops already has a release; name one with "
-            "--period to release it again (its groups spend their budget again)."
-        ]
+        if not shared:
+            return Outcome(
+                (
+                    "No workshop shares its answers with the funder view yet, so there is "
+                    "nothing to release. A facilitator chooses this when creating a workshop.",
+                )
+            )
+        return Outcome(
+            (
+                f"Every year with shared workshops ({_years(shared)}) already has a release; "
+                "name one with --period to release it again (its groups spend their "
+                "budget again).",
+            )
+        )
     lines = []
+    ok = True
     for period in chosen:
         try:
             made = make_release(store, lessons, period=period, budget=budget)
         except ReleaseRefused as error:
             lines.append(str(error))
+            ok = False
             continue
         note = f"; {made.left_out} groups left out (budget spent)" if made.left_out else ""
         lines.append(
             f"Release {made.release_id} of {period}: rho {made.spent.rho:.3g} per group "
             f"({epsilon_text(made.spent.rho, made.spent.delta)}){note}."
         )
-    return lines
+    return Outcome(tuple(lines), ok)
 
 
-def list_releases(store: Store) -> list[str]:
-    lines = []
-    for record in store.release_records():
+def _years(years: Sequence[int]) -> str:
+    return ", ".join(str(year) for year in sorted(years))
+
+
+def list_releases(store: Store) -> Outcome:
+    records = store.release_records()
+    if not records:
+        return Outcome(
+            ("No releases yet. Make them with: python -m workbook.release make",)
+        )
+    lines = ["release\tyear\tmade (UTC)\trho\tgroups"]
+    for record in records:
         lines.append(
             f"{record.id}\t{record.period}\t{record.made_at:%Y-%m-%d %H:%M}\t"
-            f"rho {record.rho:.3g}\t{record.groups_in} groups"
+            f"{record.rho:.3g}\t{record.groups_in}"
         )
     most, _ = store.most_spent()
     lines.append(
         f"Most any group has spent: rho {most:.3g} of {get_settings().privacy_lifetime_rho:g}."
     )
-    return lines
+    return Outcome(tuple(lines))
 
 
-def _request_handler(store: Store, lessons_dir: Path) -> RequestHandler:
-    def handle(request: dict[str, object]) -> dict[str, object]:
+def request_handlers(store: Store, lessons_dir: Path) -> dict[str, RequestHandler]:
+    """The handlers the app's watcher serves for this command (the app holds the file)."""
+
+    def make(request: dict[str, object]) -> dict[str, object]:
         periods = [int(p) for p in request.get("periods", []) or []]  # type: ignore[union-attr]
         rho = request.get("rho")
-        lines = make_periods(
+        return make_periods(
             store,
             load_lessons(lessons_dir),
             periods=periods,
             rho=float(rho) if rho is not None else None,  # type: ignore[arg-type]
-        )
-        return {"ok": True, "lines": lines}
+        ).answer()
 
-    return handle
+    def listed(request: dict[str, object]) -> dict[str, object]:
+        del request
+        return list_releases(store).answer()
 
-
-def request_handlers(store: Store, lessons_dir: Path) -> dict[str, RequestHandler]:
-    """The handlers the app's watcher serves for this command."""
-    return {"release": _request_handler(store, lessons_dir)}
+    return {"release": make, "release_list": listed}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,7 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     make.add_argument("--period", type=int, action="append", help="a year (repeatable)")
     make.add_argument("--rho", type=float, help="zCDP rho per group for this release")
     make.add_argument("--wait", type=float, default=DEFAULT_WAIT_SECONDS)
-    commands.add_parser("list", help="the releases made so far")
+    listing = commands.add_parser("list", help="the releases made so far")
+    listing.add_argument("--wait", type=float, default=DEFAULT_WAIT_SECONDS)
     args = parser.parse_args(argv)
     try:
         settings = get_settings()
@@ -119,16 +151,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         store = Store(db)
-    except StoreLockedError as error:
-        if args.command != "make":
-            print(str(error), file=sys.stderr)
-            return 1
+    except StoreLockedError:
+        # The app holds the file: its watcher does the work and answers.
+        request: dict[str, object] = (
+            {"kind": "release", "periods": args.period or [], "rho": args.rho}
+            if args.command == "make"
+            else {"kind": "release_list"}
+        )
         try:
             answer = ask_the_app(
-                db=db,
-                backup_dir=settings.backup_dir,
-                wait=args.wait,
-                request={"kind": "release", "periods": args.period or [], "rho": args.rho},
+                db=db, backup_dir=settings.backup_dir, wait=args.wait, request=request
             )
         except BackupError as ask_error:
             print(str(ask_error), file=sys.stderr)
@@ -137,21 +169,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(str(answer.get("message")), file=sys.stderr)
             return 1
         print("\n".join(str(line) for line in answer.get("lines", [])))  # type: ignore[union-attr]
-        return 0
+        return 0 if answer.get("done", True) else 1
     except StoreError as error:
         print(str(error), file=sys.stderr)
         return 1
     try:
         if args.command == "list":
-            print("\n".join(list_releases(store)))
+            outcome = list_releases(store)
         else:
             started = dt.datetime.now()
             lessons = load_lessons(settings.lessons_dir)
-            print("\n".join(make_periods(store, lessons, periods=args.period, rho=args.rho)))
-            print(f"({(dt.datetime.now() - started).total_seconds():.1f} s)")
+            outcome = make_periods(store, lessons, periods=args.period, rho=args.rho)
+            seconds = (dt.datetime.now() - started).total_seconds()
+            outcome = Outcome((*outcome.lines, f"({seconds:.1f} s)"), outcome.ok)
     except (ValueError, duckdb.Error) as error:
         print(f"The release could not be made: {error}", file=sys.stderr)
         return 1
     finally:
         store.close()
-    return 0
+    print("\n".join(outcome.lines))
+    return 0 if outcome.ok else 1

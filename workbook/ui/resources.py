@@ -24,10 +24,11 @@ def _open_store(path: str) -> Store:
     opened = Store(Path(path))
     # When the facilitator changes the room, wake the phones that follow it.
     opened.on_room_change(ROOM_PUSH.wake)
-    # Serve `python -m workbook.backup create` and `python -m workbook.release make` while
-    # this process holds the file.
+    # Serve `python -m workbook.backup create` and `python -m workbook.release make|list`
+    # while this process holds the file.
+    release = _release_handler(opened)
     watcher = backup.start_watcher(
-        opened, settings().backup_dir, handlers={"release": _release_handler(opened)}
+        opened, settings().backup_dir, handlers={"release": release, "release_list": release}
     )
     # Stop the writer and close the file cleanly when the server exits.
     atexit.register(opened.close)
@@ -40,7 +41,7 @@ def _release_handler(opened: Store) -> backup.RequestHandler:
         # Imported on the first request: OpenDP is not needed to serve a room.
         from workbook.release.command import request_handlers
 
-        return request_handlers(opened, settings().lessons_dir)["release"](request)
+        return request_handlers(opened, settings().lessons_dir)[str(request["kind"])](request)
 
     return handle
 
