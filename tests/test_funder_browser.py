@@ -130,7 +130,7 @@ def test_the_funder_page_opens_only_with_the_key_and_shows_margins(
         re.compile(r"^[\d,]+ ± [\d,]+$")
     )
     expect(desk.get_by_text("no group can be singled out")).to_be_visible()
-    expect(desk.get_by_role("tab", name="What groups said")).to_be_visible()
+    expect(desk.get_by_role("tab", name="In their words")).to_be_visible()
     charts_drawn(desk)
     no_raw_markup(desk)
     desk.screenshot(path=str(SHOTS / "funder-1920.png"))
@@ -142,11 +142,7 @@ def test_the_funder_page_opens_only_with_the_key_and_shows_margins(
     full_height(desk, SHOTS / "funder-guarantee-1920-full.png")
     desk.get_by_text("How these figures protect each group").click()
 
-    for tab, name in (
-        ("Change since the first look", "change"),
-        ("Stakeholder maps", "maps"),
-        ("What groups said", "words"),
-    ):
+    for tab, name in (("Change", "change"), ("Maps", "maps"), ("In their words", "words")):
         desk.get_by_role("tab", name=tab).click()
         settle(desk)
         desk.wait_for_timeout(1000)
@@ -162,9 +158,27 @@ def test_the_funder_page_opens_only_with_the_key_and_shows_margins(
     no_raw_markup(phone)
     phone.screenshot(path=str(SHOTS / "funder-390.png"))
     full_height(phone, SHOTS / "funder-390-full.png")
-    phone.get_by_role("tab", name="Change since the first look").click()
+    # Every tab fits across the phone: none hidden past the edge of the strip.
+    for tab in ("Ratings", "Change", "Maps", "In their words"):
+        box = phone.get_by_role("tab", name=tab).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, tab
+    phone.get_by_role("tab", name="Change").click()
     settle(phone)
     full_height(phone, SHOTS / "funder-change-390-full.png")
+    # Choosing a filter keeps the open tab (it used to jump back to Ratings).
+    phone.get_by_role("tab", name="In their words").click()
+    settle(phone)
+    for name, everything in (("Cause or movement", "All causes"), ("Period", "All years")):
+        box = phone.get_by_role("combobox", name=name)
+        box.click()
+        phone.keyboard.press("ArrowDown")
+        phone.keyboard.press("Enter")
+        expect(box).not_to_have_value(everything)
+        settle(phone)
+    expect(phone.get_by_text("The chosen cause or region is not listed")).to_be_visible()
+    expect(phone.get_by_role("tab", name="In their words")).to_have_attribute(
+        "aria-selected", "true"
+    )
     assert "Traceback" not in demo_server.log()
 
 

@@ -39,6 +39,7 @@ PRIVATE = "zebracrossing"
 CONSENTED = "we want long term allies beyond one grant, and our group agreed on it"
 NEW_CAUSE = "Water rights"
 NEW_GROUPS = 60  # enough for the release to list the cause (its noisy count clears the bar)
+NEW_WORKSHOPS = 6
 HEADLINE = ["Workshops", "Groups", "Participants", "Stakeholder maps"]
 
 
@@ -52,13 +53,19 @@ def fill(path: Path, lessons: LessonSet) -> None:
     try:
         store.bulk_load(demo.generate(120, seed=11, lessons=lessons).tables)
         lesson = next(lesson for lesson in lessons.lessons if lesson.prompts)
-        where, _ = store.create_workshop(
-            workshop=WorkshopCreate(title="Shared day", cause=NEW_CAUSE, shares_with_funders=True)
-        )
+        # Several workshops of the new cause: a quote needs K workshops in its cell.
+        wheres = [
+            store.create_workshop(
+                workshop=WorkshopCreate(
+                    title=f"Shared day {n}", cause=NEW_CAUSE, shares_with_funders=True
+                )
+            )[0]
+            for n in range(NEW_WORKSHOPS)
+        ]
         for index in range(NEW_GROUPS):
             consent = index % 2 == 0
             seat, _ = store.join(
-                workshop_id=where.id,
+                workshop_id=wheres[index % NEW_WORKSHOPS].id,
                 request=JoinRequest(group_name=f"Crew {index}", quote_consent=consent),
             )
             words = (
@@ -318,12 +325,7 @@ def test_the_page_shows_the_release_with_margins_and_never_the_raw_tables(
     words = " ".join(m.value for m in about.markdown).replace("\u00a0", " ")
     for phrase in ("one group", "OpenDP", "ρ = 0.5", "ε = ", "δ = ", "90% margin", TOO_FEW):
         assert phrase in words, phrase
-    assert [t.label for t in at.tabs] == [
-        "Ratings",
-        "Change since the first look",
-        "Stakeholder maps",
-        "What groups said",
-    ]
+    assert [t.label for t in at.tabs] == ["Ratings", "Change", "Maps", "In their words"]
     # Every chart draws its margins as error bars.
     figures = charts(at)
     assert len(figures) >= 5
@@ -366,14 +368,22 @@ def test_filtering_by_cause_changes_the_figures_and_says_where_it_is_missing(
     assert narrowed != everyone
     count = int(narrowed["Groups"].split(" ± ")[0])
     assert count < int(everyone["Groups"].split(" ± ")[0].replace(",", ""))
-    assert [t.value for t in at.text if t.value.startswith("Showing:")] == [
-        f"Showing: All years; {NEW_CAUSE}; All regions"
-    ]
-    # The cause only exists this year: the other years' releases do not list it.
+    # The cause only exists this year: the other years' releases do not list it, and every
+    # label says which years the figures cover instead of "All years".
+    left_out = view.missing_from(Selection(cause=new_cause))
+    [covered] = view.years_in(Selection(cause=new_cause))
+    assert 2023 in left_out and covered not in left_out
+    [showing] = [t.value for t in at.text if t.value.startswith("Showing:")]
+    assert showing.startswith(f"Showing: {covered} (") and "All years" not in showing
+    assert showing.endswith(f"; {NEW_CAUSE}; All regions")
     [missing] = [c.value for c in at.caption if "not listed on its own" in c.value]
-    for year in view.missing_from(Selection(cause=new_cause)):
-        assert str(year) in missing
-    assert "2023" in missing
+    for year in left_out:
+        assert str(year) in missing and str(year) in showing
+    # The footer names only the release behind these figures, by number and time.
+    [footer] = [c.value for c in at.caption if c.value.startswith("Figures from")]
+    [release] = [r for r in view.releases if r.record.period == covered]
+    assert f"release {release.record.id} of {covered}" in footer and " UTC" in footer
+    assert "of 2023" not in footer
 
 
 def test_a_tiny_selection_says_too_few_groups_to_say(
@@ -419,7 +429,7 @@ def test_a_tiny_selection_says_too_few_groups_to_say(
 
 
 def test_exports_hold_numbers_as_numbers_with_margins_in_their_own_columns(
-    released_db: Path, funder_key: str, downloads: list[tuple[str, bytes]]
+    released_db: Path, funder_key: str, downloads: list[tuple[str, bytes]], lessons: LessonSet
 ) -> None:
     at = sign_in(funder_page(), KEY)
     assert len(at.download_button) >= 10  # CSV and XLSX under every chart
@@ -433,8 +443,9 @@ def test_exports_hold_numbers_as_numbers_with_margins_in_their_own_columns(
     assert header[:3] == ["Period", "Cause or movement", "Region"]
     for column in ("Group ratings margin", "Mean margin", "Rated 1 margin (pts)"):
         assert column in header
+    years = ", ".join(str(period) for period in read_view(released_db, lessons).periods)
     for row in rows:
-        assert row["Period"] == "All years" and row["Region"] == "All regions"
+        assert row["Period"] == f"All years ({years})" and row["Region"] == "All regions"
         for column in ("Group ratings", "Group ratings margin", "Rated 3 (% of group ratings)"):
             assert re.fullmatch(r"\d*", row[column]), (column, row[column])  # whole or empty
         assert re.fullmatch(r"(\d\.\d{1,2}|\d)?", row["Mean (1-5)"]), row["Mean (1-5)"]
@@ -479,3 +490,27 @@ def test_k_below_three_is_refused_with_a_plain_sentence(
     assert any("WORKBOOK_MIN_GROUP_SIZE" in e.value for e in at.error)
     assert not shows_figures(at)
     assert not [t for t in at.text_input if t.label == "Funder key"]
+
+
+def test_under_a_cause_the_phrases_file_says_it_covers_every_cause(
+    released_db: Path, lessons: LessonSet
+) -> None:
+    """Phrases are not measured per cause or region: their rows must not carry the filter."""
+    from workbook.release.tables import phrase_frame
+    from workbook.release.view import Estimate
+    from workbook.ui.funders_page import Exports
+
+    view = read_view(released_db, lessons)
+    [new_cause] = [key for key, label in view.causes if label == NEW_CAUSE]
+    selection = Selection(cause=new_cause)
+    labels = {"period": "2026", "cause": NEW_CAUSE, "region": "All regions"}
+    exports = Exports(view, selection, labels)
+    frame = phrase_frame([("long term allies", Estimate(140.0, 30.0))])
+    [row] = exports.rows(frame, every_place=True).to_dict("records")
+    assert (row["Period"], row["Cause or movement"], row["Region"]) == (
+        "2026",
+        "All causes",
+        "All regions",
+    )
+    [row] = exports.rows(frame).to_dict("records")
+    assert row["Cause or movement"] == NEW_CAUSE

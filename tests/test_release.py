@@ -278,7 +278,7 @@ def test_a_running_app_makes_the_release_for_the_command(
 
 
 def test_a_period_released_again_shows_the_same_quotes(tmp_path: Path, lessons: LessonSet) -> None:
-    store = demo_store(tmp_path / "db.duckdb", workshops=60)
+    store = demo_store(tmp_path / "db.duckdb", workshops=200)
     period = store.release_periods()[0][0]
     budget = Budget(rho=0.5, lifetime_rho=5, min_groups=3)
     samples = []
@@ -304,3 +304,105 @@ def test_region_not_given_is_a_filter_of_its_own_not_other(
     truth = int((groups["region"] == "").sum())
     assert view.headline(Selection(region=""))["Groups"].value == pytest.approx(truth)
     store.close()
+
+
+def _quoting_workshops(store: Store, lessons: LessonSet, *, workshops: int, groups: int) -> None:
+    """`groups` consenting groups of one new cause, spread over `workshops` workshops."""
+    from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
+
+    lesson = next(lesson for lesson in lessons.lessons if lesson.prompts)
+    rooms = [
+        store.create_workshop(
+            workshop=WorkshopCreate(title=f"Room {n}", cause="Seed banks", shares_with_funders=True)
+        )[0]
+        for n in range(workshops)
+    ]
+    for index in range(groups):
+        seat, _ = store.join(
+            workshop_id=rooms[index % workshops].id,
+            request=JoinRequest(group_name=f"Table {index}", quote_consent=True),
+        )
+        store.save_answers(
+            seat=seat,
+            lesson_id=lesson.id,
+            round=1,
+            reflections=[
+                ReflectionIn(
+                    lesson_id=lesson.id,
+                    prompt_id=lesson.prompts[0].id,
+                    text=f"Seed banks taught us patience with allies, table {index}.",
+                )
+            ],
+        )
+
+
+@pytest.mark.parametrize(("workshops", "quoted"), [(1, False), (4, False), (5, True)])
+def test_a_quote_needs_k_workshops_in_its_cause_and_region(
+    tmp_path: Path, lessons: LessonSet, workshops: int, quoted: bool
+) -> None:
+    """Twenty groups of one cause and region: quoted only when they sat in at least K = 5
+    workshops, so a quote can never be narrowed to one or two rooms someone knows of."""
+    store = Store(tmp_path / "db.duckdb")
+    try:
+        _quoting_workshops(store, lessons, workshops=workshops, groups=20)
+        [(period, _)] = store.release_periods()
+        made = make_release(store, lessons, period=period, budget=Budget(), noise=ExactNoise())
+        texts = store.published_release(made.release_id).quotes["text"].tolist()
+        assert any("Seed banks taught us" in t for t in texts) is quoted, texts
+    finally:
+        store.close()
+
+
+def test_quotes_of_all_years_take_each_year_in_turn(tmp_path: Path, lessons: LessonSet) -> None:
+    store = demo_store(tmp_path / "db.duckdb", workshops=120)
+    try:
+        budget = Budget(rho=0.5, lifetime_rho=5, min_groups=3)
+        for period, _ in store.release_periods():
+            make_release(store, lessons, period=period, budget=budget)
+        view = load_view(store, {}, 5.0)
+        lesson_id = next(lesson.id for lesson in lessons.lessons if lesson.prompts)
+        per_year = {p: view.quotes(Selection(period=p), lesson_id, limit=50) for p in view.periods}
+        years = [p for p in sorted(per_year, reverse=True) if per_year[p]]
+        assert len(years) >= 2, "the test needs quotes in two years"
+        shown = view.quotes(Selection(), lesson_id, limit=len(years))
+        # One from each year, newest first: not only the first release's sample.
+        assert shown == [per_year[p][0] for p in years]  # type: ignore[index]
+    finally:
+        store.close()
+
+
+def test_a_rating_with_too_few_groups_for_its_mean_shows_no_bars(
+    tmp_path: Path, lessons: LessonSet
+) -> None:
+    store = demo_store(tmp_path / "db.duckdb", workshops=150)
+    try:
+        for period, _ in store.release_periods():
+            make_release(store, lessons, period=period, budget=Budget())
+        view = load_view(store, {}, 1.0)
+        selections = [Selection(), *(Selection(period=p) for p in view.periods)]
+        ratings = [r for s in selections for r in view.statement_ratings(s)]
+        unknown = [r for r in ratings if r.mean.value is None]
+        assert unknown, "the test needs a rating too small for its mean"
+        for rating in unknown:
+            assert all(bar.value is None for bar in rating.bars), rating.label
+        assert any(bar.value is not None for r in ratings if r.mean.known for bar in r.bars)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("value", "margin", "signed", "shown"),
+    [
+        (3.4123, 0.21, False, "3.4 ± 0.2"),
+        (3.4123, 0.031, False, "3.41 ± 0.03"),
+        (3.4123, 0.002, False, "3.41 ± 0.01"),
+        (0.25, 0.04, True, "+0.25 ± 0.04"),
+        (-0.5, 0.3, True, "-0.5 ± 0.3"),
+    ],
+)
+def test_a_mean_never_reads_plus_or_minus_zero(
+    value: float, margin: float, signed: bool, shown: str
+) -> None:
+    from workbook.release.view import mean_text
+
+    assert mean_text(value, margin, signed=signed) == shown

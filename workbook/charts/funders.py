@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from workbook.charts.theme import PALETTE, SPECTRUM_COLOURS, plain_text, styled
+from workbook.release.view import TOO_FEW, mean_text
 
-TOO_FEW = "too few groups to say"
 FONT = 16
 LINE = 21  # px per line of label text
 BAR = 24  # px of bar thickness
@@ -258,7 +258,7 @@ def means_chart(
         colour=PALETTE["blue"],
         low=0.8,
         high=5.2,
-        text=lambda v, m: f"mean {v:.1f} ± {m:.1f}",
+        text=lambda v, m: f"mean {mean_text(v, m)}",
         hover="mean %{x:.2f} ± %{customdata[0]:.2f}<extra></extra>",
         clip=(1, 5),
         groups_word=groups_word,
@@ -280,7 +280,7 @@ def shares_chart(
         colour=colour,
         low=0,
         high=100,
-        text=lambda v, m: f"{v:.0f}% ± {m:.0f} pts",
+        text=lambda v, m: f"{v:.0f}% ± {max(1.0, m):.0f} pts",
         hover="%{x:.0f}% ± %{customdata[0]:.0f} pts<extra></extra>",
     )
     fig.update_xaxes(ticksuffix="%", title=axis_title)
@@ -325,7 +325,7 @@ def change_chart(rows: Sequence[Bar]) -> go.Figure:
         colour=PALETTE["blue"],
         low=-limit,
         high=limit,
-        text=lambda v, m: f"{v:+.1f} ± {m:.1f}",
+        text=lambda v, m: mean_text(v, m, signed=True),
         hover="%{x:+.2f} ± %{customdata[0]:.2f}<extra></extra>",
         clip=(-4, 4),
         groups_word="returning groups",

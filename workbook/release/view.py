@@ -47,10 +47,16 @@ class Estimate:
         if style == "count":
             return f"{round(self.value):,} ± {max(1, round(self.margin)):,}"
         if style == "share":
-            return f"{self.value:.0%} ± {self.margin * 100:.0f} pts"
-        if style == "change":
-            return f"{self.value:+.1f} ± {self.margin:.1f}"
-        return f"{self.value:.1f} ± {self.margin:.1f}"
+            return f"{self.value:.0%} ± {max(1, round(self.margin * 100))} pts"
+        return mean_text(self.value, self.margin, signed=style == "change")
+
+
+def mean_text(value: float, margin: float, *, signed: bool = False) -> str:
+    """A mean or change on the 1-5 scale with its margin: one decimal, or two when the margin
+    is under 0.05 (so it never reads "± 0.0"); a margin under 0.01 shows as 0.01."""
+    digits = 2 if margin < 0.05 else 1
+    sign = "+" if signed else ""
+    return f"{value:{sign}.{digits}f} ± {max(margin, 10**-digits):.{digits}f}"
 
 
 def _count(value: float, variance: float) -> Estimate:
@@ -184,6 +190,12 @@ class FunderView:
                 out.append(release.record.period)
         return out
 
+    def years_in(self, selection: Selection) -> list[int]:
+        """The periods whose figures are in this selection's figures (a period whose release
+        does not list the chosen cause or region on its own adds nothing to them)."""
+        missing = set(self.missing_from(selection))
+        return [r.record.period for r in self._chosen(selection) if r.record.period not in missing]
+
     @cached_property
     def guarantee(self) -> Guarantee:
         rhos = [r.record.rho for r in self.releases] or [0.0]
@@ -290,7 +302,9 @@ class FunderView:
         shown = sum(clipped)
         shares = []
         for h, v in zip(clipped, variances, strict=True):
-            if shown <= 0 or not math.isfinite(v):
+            # With too few groups for a mean, its bars are not shown either: one rating's
+            # figures are all there or all "too few", never a distribution without its mean.
+            if shown <= 0 or not math.isfinite(v) or mean_estimate.value is None:
                 shares.append(Estimate(None, math.inf))
                 continue
             margin = Z90 * math.sqrt(v) / _low(shown, total_var)
@@ -399,8 +413,9 @@ class FunderView:
         (quotes are never narrowed further)."""
         if selection.filters > 1:
             return None
-        out: list[str] = []
-        for release in self._chosen(selection):
+        per_year: list[list[str]] = []
+        newest_first = sorted(self._chosen(selection), key=lambda r: -r.record.period)
+        for release in newest_first:
             rows = release.quotes[release.quotes["lesson_id"] == lesson_id]
             cause = self._position(release, "cause", selection.cause)
             region = self._position(release, "region", selection.region)
@@ -410,7 +425,15 @@ class FunderView:
                 rows = rows[rows["cause"] == cause]
             if region != ALL:
                 rows = rows[rows["region"] == region]
-            out.extend(str(t) for t in rows.sort_values("position")["text"])
+            per_year.append([str(t) for t in rows.sort_values("position")["text"]])
+        # Years in turn (newest first), each in its sample's order, so "all years" shows
+        # every year's voices, not only the first release's.
+        out = [
+            quotes[i]
+            for i in range(max((len(q) for q in per_year), default=0))
+            for quotes in per_year
+            if i < len(quotes)
+        ]
         return out[:limit]
 
 

@@ -180,8 +180,14 @@ def chart_with_table(
     """A heading and the chart; under it, one click away, its table and CSV/XLSX downloads
     of the same figures (the files are built only when clicked)."""
     st.subheader(title)
+    # No plotly toolbar: on a phone it lies over the first row's label, and the expander
+    # below holds the figures and the files.
     st.plotly_chart(
-        figure, width="stretch", theme=None, config={"displaylogo": False}, key=f"{key}_chart"
+        figure,
+        width="stretch",
+        theme=None,
+        config={"displaylogo": False, "displayModeBar": False},
+        key=f"{key}_chart",
     )
     with st.expander("Table and downloads", icon=":material/table:"):
         show_table(table, key=f"{key}_table")
@@ -190,7 +196,21 @@ def chart_with_table(
 
 def show_table(table: pd.DataFrame, *, key: str) -> None:
     """A figures table: missing values as empty cells (the Note column says why)."""
-    st.dataframe(table, hide_index=True, width="stretch", placeholder="", key=key)
+    # Text columns kept narrow enough that a phone shows a figure beside its label (the
+    # rest scrolls sideways); the full text is in the cell's tooltip and the downloads.
+    text_columns = {
+        column: st.column_config.TextColumn(width="medium")
+        for column in table.columns
+        if table[column].dtype == object
+    }
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        placeholder="",
+        column_config=text_columns,
+        key=key,
+    )
 
 
 def download_buttons(export: pd.DataFrame, *, name: str, note: str, key: str) -> None:

@@ -214,12 +214,30 @@ def _filters(view: FunderView) -> tuple[Selection, dict[str, str]]:
         format_func=lambda r: ALL_REGIONS if r is None else regions[r],
         key="funders_region",
     )
+    selection = Selection(period=period, cause=cause, region=region)
     labels = {
-        "period": ALL_YEARS if period is None else str(period),
+        "period": period_label(view, selection),
         "cause": ALL_CAUSES if cause is None else causes.get(cause, cause),
         "region": ALL_REGIONS if region is None else regions.get(region, region),
     }
-    return Selection(period=period, cause=cause, region=region), labels
+    return selection, labels
+
+
+def period_label(view: FunderView, selection: Selection) -> str:
+    """The period as every label and export names it: with all years chosen, the years whose
+    figures are in it (a year whose release does not list the chosen cause or region adds
+    nothing, and is named as left out)."""
+    if selection.period is not None:
+        return str(selection.period)
+    covered = view.years_in(selection)
+    if not covered:
+        return f"{ALL_YEARS}: none lists this cause or region on its own"
+    left_out = [year for year in view.periods if year not in covered]
+    years = ", ".join(str(year) for year in covered)
+    if not left_out:
+        return f"{ALL_YEARS} ({years})"
+    missing = ", ".join(str(year) for year in left_out)
+    return f"{years} ({missing} left out: not listed on its own there)"
 
 
 def _missing_caption(view: FunderView, selection: Selection) -> None:
@@ -249,33 +267,33 @@ def _rating_bars(ratings: Sequence[Rating]) -> list[Bar]:
     ]
 
 
-class _Exports:
+class Exports:
     """What every download of this run shares: the filter columns and the "About" note."""
 
-    def __init__(self, view: FunderView, labels: dict[str, str]) -> None:
+    def __init__(self, view: FunderView, selection: Selection, labels: dict[str, str]) -> None:
         self.labels = labels
+        self.period = labels["period"]
         showing = f"{labels['period']}; {labels['cause']}; {labels['region']}"
-        releases = [
-            f"{r.record.period} (release {r.record.id}, made {r.record.made_at:%Y-%m-%d})"
-            for r in view.releases
-        ]
-        self.note = tables.export_note(view.guarantee, showing, releases)
+        self.note = tables.export_note(view.guarantee, showing, release_names(view, selection))
 
-    def rows(self, frame: pd.DataFrame, *, finding: str | None = None) -> pd.DataFrame:
-        """The frame with the filters (and the key finding it is about) in front."""
+    def rows(
+        self, frame: pd.DataFrame, *, finding: str | None = None, every_place: bool = False
+    ) -> pd.DataFrame:
+        """The frame with the filters (and the key finding it is about) in front; with
+        `every_place`, figures not measured per cause or region say they cover all of them."""
         if finding is not None:
             frame = frame.copy()
             frame.insert(0, "Key finding", finding)
         return tables.with_filters(
             frame,
-            period=self.labels["period"],
-            cause=self.labels["cause"],
-            region=self.labels["region"],
+            period=self.period,
+            cause=ALL_CAUSES if every_place else self.labels["cause"],
+            region=ALL_REGIONS if every_place else self.labels["region"],
         )
 
 
 def _ratings_tab(
-    view: FunderView, selection: Selection, lessons: LessonSet, exports: _Exports
+    view: FunderView, selection: Selection, lessons: LessonSet, exports: Exports
 ) -> None:
     st.caption(
         "Each group counts once per rating statement: its members' mean at the first look, "
@@ -329,7 +347,7 @@ def _ratings_tab(
     )
 
 
-def _change_tab(view: FunderView, selection: Selection, exports: _Exports) -> None:
+def _change_tab(view: FunderView, selection: Selection, exports: Exports) -> None:
     st.caption(
         "Only groups that rated themselves at the first look and again at a follow-up (their "
         "latest): the change is follow-up minus first look, on the 1-5 scale. Bars to the "
@@ -357,7 +375,8 @@ def _change_tab(view: FunderView, selection: Selection, exports: _Exports) -> No
     )
 
 
-def _maps_tab(view: FunderView, selection: Selection, exports: _Exports) -> None:
+def _maps_tab(view: FunderView, selection: Selection, exports: Exports) -> None:
+    st.subheader("Stakeholder maps")
     maps = view.maps(selection)
     maps_col, spof_col, ties_col = st.columns(3)
     _metric(maps_col, "Stakeholder maps", maps.maps)
@@ -394,7 +413,7 @@ def _maps_tab(view: FunderView, selection: Selection, exports: _Exports) -> None
 
 
 def _words_tab(
-    view: FunderView, selection: Selection, lessons: LessonSet, exports: _Exports
+    view: FunderView, selection: Selection, lessons: LessonSet, exports: Exports
 ) -> None:
     with_prompts = [lesson for lesson in lessons.lessons if lesson.prompts]
     if not with_prompts:
@@ -413,7 +432,7 @@ def _words_tab(
                 [Bar(p, e.value, e.margin) for p, e in phrases], axis_title="Groups using it"
             ),
             tables.phrase_frame(phrases),
-            exports.rows(tables.phrase_frame(phrases)),
+            exports.rows(tables.phrase_frame(phrases), every_place=True),
             name="phrases",
             note=exports.note,
             key="funders_phrases",
@@ -453,11 +472,23 @@ def _distinct(quotes: Sequence[str]) -> list[str]:
     return out
 
 
-def _releases_caption(view: FunderView) -> str:
-    made = ", ".join(f"{r.record.period} (made {r.record.made_at:%Y-%m-%d})" for r in view.releases)
+def release_names(view: FunderView, selection: Selection | None = None) -> list[str]:
+    """Each release behind the figures, by number, year and when it was made (UTC)."""
+    chosen = view.periods if selection is None else view.years_in(selection)
+    return [
+        f"release {r.record.id} of {r.record.period}, made {r.record.made_at:%Y-%m-%d %H:%M} UTC"
+        for r in sorted(view.releases, key=lambda r: r.record.period)
+        if r.record.period in chosen
+    ]
+
+
+def _releases_caption(view: FunderView, selection: Selection) -> str:
+    names = release_names(view, selection)
+    if not names:
+        return "No release holds figures for this choice."
     return (
-        f"Figures from the releases of {made}. Each year shows its latest release; a new one "
-        "appears here on the next visit."
+        "Figures from " + "; ".join(names) + ". Each year shows its latest release; a new "
+        "one appears here on the next visit."
     )
 
 
@@ -487,15 +518,17 @@ def render() -> None:
         st.markdown(guarantee_text(view.guarantee, _quote_minimum(view)))
 
     selection, labels = _filters(view)
-    _missing_caption(view, selection)
-    exports = _Exports(view, labels)
+    with st.container():  # always there, so what follows keeps its place (and its open tab)
+        _missing_caption(view, selection)
+    exports = Exports(view, selection, labels)
     for column, (label, estimate) in zip(
         st.columns(4), view.headline(selection).items(), strict=True
     ):
         _metric(column, label, estimate)
 
+    # Short names, so all four fit across a phone; each tab's headings say the rest.
     ratings_tab, change_tab, maps_tab, words_tab = st.tabs(
-        ["Ratings", "Change since the first look", "Stakeholder maps", "What groups said"]
+        ["Ratings", "Change", "Maps", "In their words"], key="funders_tab"
     )
     with ratings_tab:
         _ratings_tab(view, selection, ctx.lessons, exports)
@@ -508,5 +541,5 @@ def render() -> None:
 
     st.divider()
     st.text(f"Showing: {labels['period']}; {labels['cause']}; {labels['region']}")
-    st.caption(_releases_caption(view))
+    st.caption(_releases_caption(view, selection))
     _sign_out()
