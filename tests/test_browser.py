@@ -91,3 +91,26 @@ def test_start_join_answer_every_lesson_reload_and_find_it_all(
     # run Streamlit dropped (workbook.ui.room_push) never fired; it is on (no "is off" line).
     assert "dropped a run's output" not in server.log()
     assert "Checking for dropped redraws is off" not in server.log()
+
+
+def test_a_fresh_server_opened_straight_at_a_page_shows_the_app_navigation(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Before anyone opened the root URL, Streamlit ran a page file alone (its pages/-folder
+    mode): raw file names in the sidebar and none of app.py. The first request here is a
+    deep link."""
+    fresh = Server(tmp_path_factory.mktemp("fresh") / "workbook.duckdb")
+    try:
+        page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        page.goto(fresh.url + "/funders")
+        expect(page.get_by_role("heading", name="For funders")).to_be_visible()
+        sidebar = page.get_by_role("navigation")
+        expect(sidebar.get_by_role("link", name="For funders")).to_be_visible()
+        expect(sidebar.get_by_role("link", name="Facilitator console")).to_be_visible()
+        for raw in ("app", "funders", "facilitator", "workbook"):
+            expect(sidebar.get_by_role("link", name=raw, exact=True)).to_have_count(0)
+        assert page.url.rstrip("/").endswith("/funders")
+        page.close()
+    finally:
+        fresh.stop()
+    assert "Traceback" not in fresh.log()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from workbook.config import PROJECT_ROOT
 from workbook.lessons import LessonSet
 from workbook.records import Seat
 from workbook.store import Store
@@ -33,12 +34,35 @@ def load_for_run() -> Context:
 
 
 def load() -> Context:
-    """The context for a page: the one app.py read in this run, or else read afresh. A page
-    run without app.py (Streamlit's old pages/ folder mode does so on a process's first run)
-    finds nothing left for it, and one left by a run that stopped early is replaced by app.py
-    at the start of the next run, so a page never sees another run's context."""
+    """The context for a page: the one app.py read in this run. One left by a run that
+    stopped early is replaced by app.py at the start of the next run, so a page never sees
+    another run's context. A page run without app.py around it finds none: see
+    `_run_through_app`."""
     handed = st.session_state.pop(_HANDED_TO_PAGE, None)
-    return handed if isinstance(handed, Context) else _read()
+    if isinstance(handed, Context):
+        return handed
+    _run_through_app()
+    return _read()
+
+
+def _run_through_app() -> None:
+    """Streamlit treats an app with a `pages/` folder as an old-style multipage app, running
+    a page file alone, with a sidebar of raw file names, until the first `st.navigation` call
+    in the process. So until someone opened the root URL, every visit straight to /funders or
+    /facilitator ran without app.py: no navigation by role, no page titles, no run slots. Such
+    a run calls `st.navigation` (public API; it switches the process to app.py's navigation
+    for good) and runs again, now through app.py, on the same page: the stand-in pages carry
+    the url paths of the page files, so the page being visited keeps its identity."""
+    stand_ins = [st.Page(_nothing, title="Movement Workbook", default=True)] + [
+        st.Page(_nothing, title=page.stem, url_path=page.stem)
+        for page in sorted((PROJECT_ROOT / "pages").glob("*.py"))
+    ]
+    st.navigation(stand_ins, position="hidden")
+    st.rerun()
+
+
+def _nothing() -> None:
+    return None
 
 
 def _read() -> Context:
