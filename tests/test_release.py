@@ -336,12 +336,12 @@ def _quoting_workshops(store: Store, lessons: LessonSet, *, workshops: int, grou
         )
 
 
-@pytest.mark.parametrize(("workshops", "quoted"), [(1, False), (4, False), (5, True)])
-def test_a_quote_needs_k_workshops_in_its_cause_and_region(
+@pytest.mark.parametrize(("workshops", "quoted"), [(1, False), (2, False), (3, True)])
+def test_a_quote_needs_three_workshops_in_its_cause_and_region(
     tmp_path: Path, lessons: LessonSet, workshops: int, quoted: bool
 ) -> None:
-    """Twenty groups of one cause and region: quoted only when they sat in at least K = 5
-    workshops, so a quote can never be narrowed to one or two rooms someone knows of."""
+    """Twenty groups (K = 5) of one cause and region: quoted only when they sat in at least
+    three workshops, so a quote can never be narrowed to one or two rooms someone knows of."""
     store = Store(tmp_path / "db.duckdb")
     try:
         _quoting_workshops(store, lessons, workshops=workshops, groups=20)

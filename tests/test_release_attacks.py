@@ -292,9 +292,10 @@ def history(world: World, tmp_path_factory: pytest.TempPathFactory) -> History:
         store.close()
     store = copied(world, tmp_path_factory.mktemp("loose") / "workbook.duckdb")
     try:
-        # Exact (sampled in written order), with the quote rule off: K of 1 workshop, below
+        # Exact (sampled in written order), with the quote rule off: K of 1 group, below
         # what Budget accepts, so the test shows the intersection would catch small cells.
-        lowered = Budget(lifetime_rho=50.0).model_copy(update={"min_groups": 1})
+        off = {"min_groups": 1, "quote_workshops": 1}
+        lowered = Budget(lifetime_rho=50.0).model_copy(update=off)
         loose = released(store, world, ExactNoise(), lowered)
     finally:
         store.close()

@@ -35,6 +35,10 @@ class Budget(BaseModel):
     phrases_per_lesson: int = Field(default=2, ge=1, le=20)
     quotes_per_lesson: int = Field(default=12, ge=0, le=100)
     min_groups: int = Field(default=5, ge=3)
+    # A quote's cause x region x year also spans this many workshops, so it cannot be
+    # narrowed to one or two rooms someone knows of (3 keeps 153 of 311 quotes on 200 demo
+    # workshops, still six per lesson; K workshops kept none).
+    quote_workshops: int = Field(default=3, ge=1)
 
     @model_validator(mode="after")
     def _shares_add_up(self) -> Budget:

@@ -435,9 +435,9 @@ def _quote_sample(
     """A fixed sample per lesson: the answers with the lowest random keys (drawn once per
     answer and kept, so a period released again shows the same quotes), one per group, only
     from groups whose own cause x region of this period (as typed, not as pooled into
-    "other") holds at least K workshops (so at least K groups, and a quote cannot be narrowed
-    to one or two rooms someone knows of); names blanked. Each quote is filed under its
-    group's published cause and region."""
+    "other") holds at least K groups from at least `quote_workshops` workshops (so a quote
+    cannot be narrowed to one or two rooms someone knows of); names blanked. Each quote is
+    filed under its group's published cause and region."""
     low, high = QUOTE_LENGTH
     pool = reflections[
         reflections["lesson_id"].isin(lesson_ids)
@@ -452,8 +452,10 @@ def _quote_sample(
     store.add_quote_keys(drawn)
     keys |= drawn
     true_cell = groups["cause"].str.casefold() + "\x1f" + groups["region"].str.casefold()
-    workshops_in_cell = groups.groupby(true_cell)["workshop_id"].nunique()
-    cell_size = true_cell.map(workshops_in_cell)
+    workshops_in_cell = true_cell.map(groups.groupby(true_cell)["workshop_id"].nunique())
+    cell_size = true_cell.map(true_cell.value_counts()).where(
+        workshops_in_cell >= budget.quote_workshops, 0
+    )
     redactor = text_analysis.Redactor(names, vocabulary=vocabulary)
     ranked = pool.assign(key=[keys[i] for i in ids]).sort_values(["lesson_id", "key"])
     rows = []

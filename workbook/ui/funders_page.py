@@ -22,6 +22,7 @@ from workbook.charts.funders import Bar
 from workbook.lessons import LessonSet
 from workbook.models import KeyFinding
 from workbook.release import tables
+from workbook.release.budget import Budget
 from workbook.release.view import (
     MEAN_LIMIT,
     SHARE_LIMIT,
@@ -108,7 +109,9 @@ def _equals(symbol: str, value: str) -> str:
     return f"{symbol}\u00a0=\u00a0{value}"
 
 
-def guarantee_text(guarantee: Guarantee, quote_minimum: int) -> str:
+def guarantee_text(
+    guarantee: Guarantee, quote_minimum: int, quote_workshops: int = Budget().quote_workshops
+) -> str:
     """What the releases promise, in plain words and in figures (Markdown, no user text)."""
     power = detection_power(guarantee.lifetime_rho)
     per_release = _equals("ρ", f"{guarantee.rho_per_release:.2g}")
@@ -152,7 +155,7 @@ it (`WORKBOOK_RELEASE_RHO`, `WORKBOOK_PRIVACY_LIFETIME_RHO`).
 “you may quote me anonymously”; a fixed sample per lesson, drawn when the release was made
 (looking again shows the same quotes); shown for all workshops or one filter at a time,
 never narrowed further; only from groups whose cause and region held at least
-{quote_minimum} groups that year; names blanked.
+{quote_minimum} groups from at least {quote_workshops} workshops that year; names blanked.
 """
 
 
