@@ -22,7 +22,7 @@ from workbook.models import MAX_REFLECTION_CHARS, RATING_MAX, RATING_MIN
 from workbook.records import SavedAnswers, Seat
 from workbook.store import Store, StoreError
 from workbook.ui.admission import admitted
-from workbook.ui.widgets import show_errors
+from workbook.ui.widgets import show_errors, up_to
 
 RATING_OPTIONS = list(range(RATING_MIN, RATING_MAX + 1))
 
@@ -180,10 +180,10 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
                 prompt.text,
                 value=saved.reflections.get(prompt.id, ""),
                 key=f"{prefix}_prompt_{prompt.id}",
-                help=prompt.help or None,
+                help=up_to(MAX_REFLECTION_CHARS, prompt.help or None),
                 height=140,
-                max_chars=MAX_REFLECTION_CHARS,
-                placeholder="Your answer, in your own words",
+                placeholder=f"Your answer, in your own words (up to {MAX_REFLECTION_CHARS:,} "
+                "characters)",
                 disabled=is_closed,
             )
             if is_closed:
