@@ -11,9 +11,9 @@ from workbook.models import (
     WorkshopCreate,
     plain_errors,
 )
-from workbook.store import StoreError
+from workbook.store import StoreError, WrongJoinCodeError
 from workbook.ui import context, session
-from workbook.ui.text import isolate, user_heading
+from workbook.ui.text import isolate, user_heading, user_text
 from workbook.ui.widgets import show_errors, up_to
 
 NEW_GROUP = "➕ A new group…"
@@ -80,6 +80,8 @@ with join_tab:
                 st.session_state.pop("start_found_workshop", None)
                 found = None
                 st.error(str(error), icon=":material/search_off:")
+                if isinstance(error, WrongJoinCodeError) and error.typed.strip():
+                    user_text(f"You typed: {isolate(error.typed)}")
 
     workshop = store.workshop_by_id(found) if found is not None else None
     if workshop is not None:

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import LessonSet
 from workbook.models import MAX_REFLECTION_CHARS, CommitmentStatus
+from workbook.ui.action_plan import ALREADY_LISTED
 from workbook.ui.resources import _open_store
 from workbook.ui.widgets import KEPT_NOTE
 
@@ -80,6 +81,8 @@ def test_a_wrong_join_code_is_told_plainly(app_db: Path, typed: str) -> None:
     assert at.error and at.error[0].value.startswith("No workshop has the code")
     assert "<script>" not in at.error[0].value
     assert not [b for b in at.button if b.label == "Join"]
+    if typed:  # what was typed, beside the sentence, as text
+        assert f"You typed: {typed}" in texts(at)
 
 
 def test_facilitated_workshop_shows_code_and_key_once_then_a_group_joins(app_db: Path) -> None:
@@ -249,12 +252,19 @@ def test_action_plan_adds_once_and_follow_up_marks_it_kept(app_db: Path) -> None
     assert not at.exception
     assert at.success and at.success[-1].value == "Commitment added."
     assert "Meet the tenants' union" in texts(at)
-    # The same commitment submitted again (a double click) is not added twice.
+    # The form is empty again, so a second press adds nothing and says why.
+    assert at.text_area(key="action_plan_what").value == ""
+    assert at.text_input(key="action_plan_who").value == ""
+    button(at, "Add commitment").click()
+    at.run()
+    assert at.error and "What we will do cannot be empty" in at.error[0].value
+    # The same commitment typed again (or a resent form) is not added twice, and is told so.
     at.text_area(key="action_plan_what").input("Meet the tenants' union")
     at.text_input(key="action_plan_who").input("Sam")
     button(at, "Add commitment").click()
     at.run()
     assert texts(at).count("Meet the tenants' union") == 1
+    assert at.success[-1].value == ALREADY_LISTED
 
     at.switch_page("pages/results.py").run()
     at.checkbox(key="results_confirm_round").check().run()

@@ -251,7 +251,7 @@ class WorkshopQueries(Database):
                 f"SELECT {self._WORKSHOP_COLUMNS} FROM workshops WHERE join_code = ?", [code]
             )
         if row is None:
-            raise WrongJoinCodeError(code[:12])
+            raise WrongJoinCodeError(join_code[:40])
         return Workshop(*row)
 
     def facilitator_key_matches(self, *, workshop_id: int, key: str) -> bool:

@@ -20,6 +20,10 @@ from workbook.ui.widgets import show_errors, up_to
 
 _FIELDS = ("action_plan_what", "action_plan_who", "action_plan_when", "action_plan_finding")
 _FLASH = "action_plan_flash"
+ALREADY_LISTED = "This commitment is already in the list above, so it was not added again."
+# Set once a commitment is added: the next run empties the form before drawing it. Popping the
+# boxes' keys is not enough: the browser keeps showing (and sends back) what was typed.
+_CLEAR = "action_plan_clear"
 
 
 def render(store: Store, seat: Seat) -> None:
@@ -66,6 +70,9 @@ def render(store: Store, seat: Seat) -> None:
                 store.remove_commitment(group_id=seat.group.id, commitment_id=commitment.id)
                 st.rerun()
 
+    if st.session_state.pop(_CLEAR, False):
+        for key, empty in zip(_FIELDS, ("", "", None, next(iter(KeyFinding))), strict=True):
+            st.session_state[key] = empty
     with st.form("action_plan_add", enter_to_submit=False):
         st.markdown("**Add a commitment**")
         what = st.text_area(
@@ -86,12 +93,14 @@ def render(store: Store, seat: Seat) -> None:
             except ValidationError as error:
                 show_errors(plain_errors(error, CommitmentIn), kept=True)
             else:
+                listed = {c.id for c in store.commitments(seat.group.id)}
                 try:
-                    store.add_commitment(seat=seat, commitment=commitment, round=round_)
+                    added = store.add_commitment(seat=seat, commitment=commitment, round=round_)
                 except StoreError as error:
                     st.error(str(error))
                 else:
-                    for key in _FIELDS:
-                        st.session_state.pop(key, None)
-                    st.session_state[_FLASH] = "Commitment added."
+                    st.session_state[_CLEAR] = True
+                    st.session_state[_FLASH] = (
+                        ALREADY_LISTED if added in listed else "Commitment added."
+                    )
                     st.rerun()

@@ -101,6 +101,8 @@ def sign_in_form(store: Store) -> None:
     outcome = store.facilitator_sign_in(join_code=code, key=key)
     if outcome.workshop_id is None:
         st.error(outcome.problem, icon=":material/lock:")
+        if outcome.typed_code and outcome.typed_code.strip():
+            user_text(f"You typed: {isolate(outcome.typed_code)}")
         return
     st.session_state[SIGNED_IN] = outcome.workshop_id
     st.session_state.pop(_PROJECTOR_TOKEN, None)

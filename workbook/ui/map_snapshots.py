@@ -27,6 +27,9 @@ def _label(info: MapSnapshotInfo) -> str:
 def snapshots(store: Store, seat: Seat, current: StakeholderMap, *, where: str) -> None:
     group_id = seat.group.id
     map_editor.show_flash(f"{where}_snapshot")
+    if st.session_state.pop(f"{where}_snapshot_clear", False):
+        # Emptied by assignment: a popped key would leave the typed name in the browser's box.
+        st.session_state[f"{where}_snapshot_label"] = ""
     with st.form(f"{where}_snapshot_form", enter_to_submit=False):
         typed = st.text_input(
             "Name this snapshot",
@@ -53,7 +56,7 @@ def snapshots(store: Store, seat: Seat, current: StakeholderMap, *, where: str) 
                         f"{where}_snapshot",
                         f"Snapshot saved with {len(current.stakeholders)} stakeholders.",
                     )
-                    st.session_state.pop(f"{where}_snapshot_label", None)
+                    st.session_state[f"{where}_snapshot_clear"] = True
                     st.rerun()
 
     saved = store.map_snapshots(group_id=group_id)
