@@ -34,6 +34,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
 from workbook import export
+from workbook.bidi import isolate
 from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import LessonSet
 from workbook.live import PROMPT, STEP_SCREEN, Focus, clip
@@ -1414,9 +1415,13 @@ def test_a_real_browser_shows_the_nastiest_names_as_text_and_fetches_nothing_els
             console,
             [
                 BROWSER_TITLE,
-                f"{BROWSER_CAUSE} · join code {room.code}",
+                f"{isolate(BROWSER_CAUSE)} · join code {room.code}",
                 *BROWSER_ANSWERS,
-                *(f"{g} · {n}" for g, n in zip(BROWSER_GROUPS, BROWSER_PEOPLE, strict=True)),
+                # each name isolated from the other and from the app's words (workbook/bidi.py)
+                *(
+                    f"{isolate(g)} · {isolate(n)}"
+                    for g, n in zip(BROWSER_GROUPS, BROWSER_PEOPLE, strict=True)
+                ),
             ],
         )
         nothing_from_user_text(console, "console")
@@ -1444,9 +1449,9 @@ def test_a_real_browser_shows_the_nastiest_names_as_text_and_fetches_nothing_els
             results,
             [
                 BROWSER_TITLE,
-                f"{BROWSER_GROUPS[0]} · {BROWSER_PEOPLE[0]}",
+                f"{isolate(BROWSER_GROUPS[0])} · {isolate(BROWSER_PEOPLE[0])}",
                 BROWSER_ANSWERS[0],
-                f"First look · {BROWSER_PEOPLE[0]}",
+                f"First look · {isolate(BROWSER_PEOPLE[0])}",
                 BROWSER_WHAT,
             ],
         )
