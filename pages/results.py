@@ -7,7 +7,7 @@ from workbook import results
 from workbook.charts.ratings import findings_chart
 from workbook.progress import round_label
 from workbook.ui import context, session
-from workbook.ui.text import user_text
+from workbook.ui.text import isolate, user_text
 from workbook.ui.widgets import seat_header
 
 ctx = context.load()
@@ -62,7 +62,7 @@ for lesson in lessons.lessons:
                 continue
             st.markdown(f"**{prompt.text}**")
             for reflection in mine:
-                author = reflection.author or "Anonymous"
+                author = isolate(reflection.author) if reflection.author else "Anonymous"
                 st.text(f"{round_label(reflection.round)} · {author}")  # a name is user text
                 user_text(reflection.text)
 
@@ -73,7 +73,7 @@ for commitment in commitments:
     with st.container(border=True):
         user_text(commitment.what)
         status = commitment.status.label if commitment.status else "Not reviewed yet"
-        who = f"{commitment.who} · " if commitment.who else ""
+        who = f"{isolate(commitment.who)} · " if commitment.who else ""
         when = f"by {commitment.by_when:%d %b %Y} · " if commitment.by_when else ""
         st.text(f"{who}{when}{commitment.key_finding.label} · {status}")
 

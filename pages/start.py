@@ -11,10 +11,10 @@ from workbook.models import (
     WorkshopCreate,
     plain_errors,
 )
-from workbook.store import StoreError
+from workbook.store import StoreError, WrongJoinCodeError
 from workbook.ui import context, session
-from workbook.ui.text import user_heading
-from workbook.ui.widgets import show_errors
+from workbook.ui.text import isolate, user_heading, user_text
+from workbook.ui.widgets import show_errors, up_to
 
 NEW_GROUP = "➕ A new group…"
 ctx = context.load()
@@ -52,7 +52,9 @@ if created:
 if ctx.seat is not None and not created:
     with st.container(border=True):
         st.markdown("**You are seated in this workshop on this device:**")
-        user_heading(ctx.seat.workshop.title, level=3, caption=f"Group: {ctx.seat.group.name}")
+        user_heading(
+            ctx.seat.workshop.title, level=3, caption=f"Group: {isolate(ctx.seat.group.name)}"
+        )
         if st.button("Leave this workshop on this device", key="start_leave"):
             session.forget()
             st.rerun()
@@ -78,12 +80,16 @@ with join_tab:
                 st.session_state.pop("start_found_workshop", None)
                 found = None
                 st.error(str(error), icon=":material/search_off:")
+                if isinstance(error, WrongJoinCodeError) and error.typed.strip():
+                    user_text(f"You typed: {isolate(error.typed)}")
 
     workshop = store.workshop_by_id(found) if found is not None else None
     if workshop is not None:
         with st.container(border=True):
             user_heading(
-                workshop.title, level=3, caption=f"{workshop.cause} · code {workshop.display_code}"
+                workshop.title,
+                level=3,
+                caption=f"{isolate(workshop.cause)} · code {workshop.display_code}",
             )
             if workshop.shares_with_funders:
                 st.info(
@@ -108,13 +114,14 @@ with join_tab:
                 )
                 new_group = st.text_input(
                     "New group's name",
-                    max_chars=MAX_NAME_CHARS,
-                    help="Only if you chose a new group, e.g. Table 3 or your team's name.",
+                    help=up_to(
+                        MAX_NAME_CHARS,
+                        "Only if you chose a new group, e.g. Table 3 or your team's name.",
+                    ),
                 )
                 display_name = st.text_input(
                     "Your name (optional)",
-                    max_chars=MAX_NAME_CHARS,
-                    help="Leave empty to take part anonymously.",
+                    help=up_to(MAX_NAME_CHARS, "Leave empty to take part anonymously."),
                 )
                 consent = st.checkbox(
                     "You may quote me anonymously",
@@ -128,7 +135,7 @@ with join_tab:
                             group_name=group_name, display_name=display_name, quote_consent=consent
                         )
                     except ValidationError as error:
-                        show_errors(plain_errors(error, JoinRequest))
+                        show_errors(plain_errors(error, JoinRequest), kept=True)
                     else:
                         try:
                             seat, token = store.join(workshop_id=workshop.id, request=request)
@@ -142,14 +149,14 @@ with join_tab:
 # --- start ----------------------------------------------------------------------------------
 with start_tab, st.form("start_create"):
     title = st.text_input(
-        "Workshop title", placeholder="Spring organisers' day", max_chars=MAX_TITLE_CHARS
+        "Workshop title", placeholder="Spring organisers' day", help=up_to(MAX_TITLE_CHARS)
     )
     cause = st.text_input(
         "Cause or movement",
         placeholder="e.g. housing justice, rare disease",
-        max_chars=MAX_TITLE_CHARS,
+        help=up_to(MAX_TITLE_CHARS),
     )
-    region = st.text_input("Region (optional)", max_chars=MAX_NAME_CHARS)
+    region = st.text_input("Region (optional)", help=up_to(MAX_NAME_CHARS))
     mode = st.radio(
         "How will you work?",
         [
@@ -160,7 +167,7 @@ with start_tab, st.form("start_create"):
     own_group = st.text_input(
         "Your group's name (self-guided only)",
         placeholder="e.g. Core team",
-        max_chars=MAX_NAME_CHARS,
+        help=up_to(MAX_NAME_CHARS),
     )
     shares = st.checkbox(
         "Share answers with funders, in aggregate only",
@@ -186,7 +193,7 @@ with start_tab, st.form("start_create"):
             except ValidationError as error:
                 problems += plain_errors(error, JoinRequest)
         if problems or request is None:
-            show_errors(problems)
+            show_errors(problems, kept=True)
         else:
             try:
                 workshop, key = store.create_workshop(workshop=request)

@@ -136,6 +136,23 @@ _INVISIBLE = [
     ("\u034f\u180e", "combining grapheme joiner and Mongolian vowel separator"),
 ]
 
+# Direction controls never closed: shown next to the app's own words, each would turn them
+# (a join code read backwards) unless the name is isolated (workbook/bidi.py).
+_BIDI = [
+    ("\u202eRTL", "right-to-left override (U+202E) never closed"),
+    ("\u202dLTR override", "left-to-right override (U+202D) never closed"),
+    ("\u202bembedding", "right-to-left embedding (U+202B) never closed"),
+    ("\u2066LRI open", "left-to-right isolate (U+2066) without its pop"),
+    ("\u2067RLI open", "right-to-left isolate (U+2067) without its pop"),
+    ("\u2068FSI open", "first strong isolate (U+2068) without its pop"),
+    ("pop\u2069\u202eRTL", "a pop (U+2069) closing nothing, then an override"),
+    ("\u202e\u2067\u202eمرحبا", "an override, an isolate and an override, none closed"),
+    (
+        "<img src=x onerror=alert(1)> **G** =1+1 \u202eRTL",
+        "markup, Markdown, a formula and an override never closed (the walk-through's group)",
+    ),
+]
+
 _SCRIPTS = [
     ("مجموعة العمل", "Arabic"),
     ("שלום עליכם", "Hebrew"),
@@ -299,6 +316,7 @@ def _build() -> tuple[Hostile, ...]:
         "latex": _LATEX,
         "shortcode": _SHORTCODES,
         "invisible": _INVISIBLE,
+        "bidi": _BIDI,
         "script": _SCRIPTS,
         "emoji": _EMOJI,
         "combining": _COMBINING,
@@ -413,6 +431,42 @@ def accepted(field: Field, *, at_most: int | None = None) -> list[Hostile]:
 
 def refused(field: Field) -> list[Hostile]:
     return [entry for entry in CORPUS if not verdict(entry.text, field).accepted]
+
+
+# --- direction: what the Unicode Bidirectional Algorithm leaves open ------------------------------
+
+_EMBEDS = frozenset("\u202a\u202b\u202d\u202e")  # LRE, RLE, LRO, RLO
+_ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
+_PARAGRAPH_ENDS = frozenset("\n\r\u2029\x1c\x1d\x1e\x85")
+
+
+def open_direction(text: str, index: int) -> list[str]:
+    """The embeddings, overrides and isolates still open at `text[index]`, by the Unicode
+    Bidirectional Algorithm's rules X1-X8 (without the depth limit): a pop (U+2069) closes
+    the innermost open isolate and everything opened inside it, and nothing when no isolate
+    is open; PDF (U+202C) closes an embedding or override only when one is innermost; a
+    paragraph end closes all. Empty: the character there reads in the paragraph's direction,
+    untouched by what came before it. Written here on its own, not from workbook/bidi.py."""
+    stack: list[str] = []
+    for character in text[:index]:
+        if character in _EMBEDS or character in _ISOLATES:
+            stack.append(character)
+        elif character == "\u202c":
+            if stack and stack[-1] in _EMBEDS:
+                stack.pop()
+        elif character == "\u2069":
+            if any(c in _ISOLATES for c in stack):
+                while stack.pop() not in _ISOLATES:
+                    pass
+        elif character in _PARAGRAPH_ENDS:
+            stack.clear()
+    return stack
+
+
+def bidi_entries() -> list[Hostile]:
+    """The corpus entries holding a direction control."""
+    controls = _EMBEDS | _ISOLATES | {"\u202c", "\u2069"}
+    return [entry for entry in CORPUS if controls & set(entry.text)]
 
 
 def by_text(text: str) -> Hostile:

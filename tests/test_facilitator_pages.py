@@ -83,9 +83,22 @@ def test_a_wrong_key_is_refused_in_one_plain_sentence(app_db: Path) -> None:
     assert "facilitator_workshop_id" not in at.session_state
 
 
-def test_an_unknown_code_is_told_plainly(app_db: Path) -> None:
-    at = sign_in(console(), "ZZZ-ZZZ", "AAAA-BBBB-CCCC-DDDD")
-    assert at.error[0].value.startswith("No workshop has the code ZZZZZZ")
+@pytest.mark.parametrize("typed", ["ZZZ-ZZZ", "../../", "**bold** <b>x</b>"])
+def test_an_unknown_code_is_told_plainly_and_shown_as_typed(app_db: Path, typed: str) -> None:
+    at = sign_in(console(), typed, "AAAA-BBBB-CCCC-DDDD")
+    assert [e.value for e in at.error] == [
+        "No workshop has the code you typed (shown below as typed): a code is 6 letters and "
+        "digits, like ABC-234. Check it with your facilitator."
+    ]
+    assert f"You typed: {typed}" in [t.value for t in at.text]  # as text, never Markdown
+
+
+def test_an_empty_code_is_told_nothing_was_typed(app_db: Path) -> None:
+    at = sign_in(console(), "", "AAAA-BBBB-CCCC-DDDD")
+    assert [e.value for e in at.error] == [
+        "No workshop has the code you typed: nothing was typed, and a code is 6 letters and "
+        "digits, like ABC-234."
+    ]
 
 
 def test_repeated_wrong_keys_slow_down_even_the_right_key(app_db: Path) -> None:

@@ -34,6 +34,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
 from workbook import export
+from workbook.bidi import isolate
 from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import LessonSet
 from workbook.live import PROMPT, STEP_SCREEN, Focus, clip
@@ -468,8 +469,14 @@ def _distinctive(text: str) -> bool:
     return len(text) >= 6 or (len(text) >= 2 and bool(_ACTIVE & set(text)))
 
 
+def _isolates_out(text: str) -> str:
+    return text.replace("\u2068", "").replace("\u2069", "")
+
+
 def _found(text: str, shown: str) -> bool:
-    return text in shown
+    """Verbatim, or verbatim but for the isolates (U+2068 ... U+2069) the app puts around
+    user text next to its own words (tests/test_bidi.py checks those)."""
+    return text in shown or _isolates_out(text) in _isolates_out(shown)
 
 
 def assert_shown_as_text(
@@ -522,23 +529,36 @@ def box(at: AppTest, label: str) -> Any:
 
 
 def ran(at: AppTest) -> AppTest:
-    """Run the page: no exception, and every text box on it shows its limit as you type."""
+    """Run the page: no exception, and every text box on it shows its limit: a box for
+    people's own words in its help ("Up to 5,000 characters."), with no max_chars, so a longer
+    paste stays in the box (the browser drops it whole past max_chars); a code or key box by
+    its max_chars."""
     at.run()
     assert not at.exception, at.exception
     for widget in [*at.text_input, *at.text_area]:
-        assert widget.max_chars, f"{widget.label!r} shows no limit"
+        limit = re.search(r"Up to ([\d,]+) characters\.", widget.help or "")
+        assert widget.max_chars or limit, f"{widget.label!r} shows no limit"
+        if limit:
+            assert not widget.max_chars, f"{widget.label!r} would drop a long paste"
     return at
 
 
 def type_into(widget: Any, text: str) -> bool:
-    """Type as a person would: a box with a limit takes nothing past it (the browser ignores
-    such an edit, and so does AppTest's input). True when the box took the text."""
-    assert widget.max_chars, f"{widget.label!r} shows no limit"
+    """Type or paste as a person would: a box for people's words takes it all; a box with a
+    max_chars takes nothing past it (the browser ignores such an edit, and so does AppTest's
+    input). True when the box took the text."""
     before = widget.value
     widget.input(text)
-    took = len(text) <= widget.max_chars
+    took = not widget.max_chars or len(text) <= widget.max_chars
     assert (widget.value == text) if took else (widget.value == before)
     return took
+
+
+def says_limit(widget: Any) -> int:
+    """The limit a box for people's words names in its help; it has no max_chars."""
+    found = re.search(r"Up to ([\d,]+) characters\.", widget.help or "")
+    assert found and not widget.max_chars, widget.label
+    return int(found.group(1).replace(",", ""))
 
 
 def errors(at: AppTest) -> list[str]:
@@ -560,8 +580,8 @@ def test_the_start_form_keeps_or_refuses_each_string_and_loses_nothing(app_db: P
         box(at, label) for label in ("Workshop title", "Cause or movement", "Region (optional)")
     )
     own = box(at, "Your group's name (self-guided only)")
-    assert (title.max_chars, cause.max_chars) == (MAX_TITLE_CHARS, MAX_TITLE_CHARS)
-    assert (region.max_chars, own.max_chars) == (MAX_NAME_CHARS, MAX_NAME_CHARS)
+    assert (says_limit(title), says_limit(cause)) == (MAX_TITLE_CHARS, MAX_TITLE_CHARS)
+    assert (says_limit(region), says_limit(own)) == (MAX_NAME_CHARS, MAX_NAME_CHARS)
     assert box(at, "Workshop code").max_chars == MAX_CODE_CHARS
     at.radio[0].set_value("Self-guided: our group works through it alone")
     made = 0
@@ -651,8 +671,8 @@ def test_the_join_form_refuses_each_bad_name_in_a_sentence_and_keeps_the_boxes(
     box(at, "Workshop code").input(workshop.display_code)
     button(at, "Find workshop").click()
     ran(at)
-    assert box(at, "New group's name").max_chars == MAX_NAME_CHARS
-    assert box(at, "Your name (optional)").max_chars == MAX_NAME_CHARS
+    assert says_limit(box(at, "New group's name")) == MAX_NAME_CHARS
+    assert says_limit(box(at, "Your name (optional)")) == MAX_NAME_CHARS
     tried = 0
     for entry in CORPUS:
         group_verdict = verdict(entry.text, Field.name)
@@ -730,7 +750,7 @@ def test_the_lesson_form_saves_or_refuses_each_answer_and_keeps_the_text(
         )
         return answers.reflections.get(prompt.id)
 
-    assert at.text_area[0].max_chars == MAX_REFLECTION_CHARS
+    assert says_limit(at.text_area[0]) == MAX_REFLECTION_CHARS
     # Pressing save on an empty form is told so, never "nothing has changed".
     button(at, "Save answers").click()
     ran(at)
@@ -772,8 +792,8 @@ def test_commitments_and_snapshot_names_are_kept_or_refused_with_nothing_lost(
     store.set_participant_step(participant_id=seat.participant.id, step=len(lessons) - 1)
     at.switch_page("pages/workbook.py")
     ran(at)
-    assert box(at, "What will we do?").max_chars == MAX_NOTE_CHARS
-    assert box(at, "Who will do it?").max_chars == MAX_NAME_CHARS
+    assert says_limit(box(at, "What will we do?")) == MAX_NOTE_CHARS
+    assert says_limit(box(at, "Who will do it?")) == MAX_NAME_CHARS
     kept = 0
     for entry in sample(Field.commitment):
         what, who = box(at, "What will we do?"), box(at, "Who will do it?")
@@ -814,7 +834,7 @@ def test_commitments_and_snapshot_names_are_kept_or_refused_with_nothing_lost(
     at.switch_page("pages/map.py")
     ran(at)
     label_box = box(at, "Name this snapshot")
-    assert label_box.max_chars == MAX_NAME_CHARS
+    assert says_limit(label_box) == MAX_NAME_CHARS
     for entry in sample(Field.name):
         if not type_into(box(at, "Name this snapshot"), entry.text):
             continue
@@ -1116,9 +1136,10 @@ def test_every_page_shows_hostile_text_as_typed_and_never_as_markup(
         typed=typed,
         where="map",
     )
-    # The figures carry each name escaped in their hover (all of it, never cut).
-    hover = {html.unescape(text) for text in page.plotly}
-    assert set(room["map_names"]) <= hover
+    # The figures carry each name escaped in their hover (all of it, never cut; a
+    # right-to-left one inside its isolates: tests/test_bidi.py).
+    hover = {_isolates_out(html.unescape(text)) for text in page.plotly}
+    assert {_isolates_out(name) for name in room["map_names"]} <= hover
 
     # The facilitator console: every group and name in the table, every answer with who
     # wrote it (a name there was Markdown before: an image link loaded a remote image).
@@ -1394,9 +1415,13 @@ def test_a_real_browser_shows_the_nastiest_names_as_text_and_fetches_nothing_els
             console,
             [
                 BROWSER_TITLE,
-                f"{BROWSER_CAUSE} · join code {room.code}",
+                f"{isolate(BROWSER_CAUSE)} · join code {room.code}",
                 *BROWSER_ANSWERS,
-                *(f"{g} · {n}" for g, n in zip(BROWSER_GROUPS, BROWSER_PEOPLE, strict=True)),
+                # each name isolated from the other and from the app's words (workbook/bidi.py)
+                *(
+                    f"{isolate(g)} · {isolate(n)}"
+                    for g, n in zip(BROWSER_GROUPS, BROWSER_PEOPLE, strict=True)
+                ),
             ],
         )
         nothing_from_user_text(console, "console")
@@ -1424,9 +1449,9 @@ def test_a_real_browser_shows_the_nastiest_names_as_text_and_fetches_nothing_els
             results,
             [
                 BROWSER_TITLE,
-                f"{BROWSER_GROUPS[0]} · {BROWSER_PEOPLE[0]}",
+                f"{isolate(BROWSER_GROUPS[0])} · {isolate(BROWSER_PEOPLE[0])}",
                 BROWSER_ANSWERS[0],
-                f"First look · {BROWSER_PEOPLE[0]}",
+                f"First look · {isolate(BROWSER_PEOPLE[0])}",
                 BROWSER_WHAT,
             ],
         )

@@ -295,7 +295,7 @@ def test_csv_from_a_spreadsheet_with_semicolons_labels_and_no_refs() -> None:
     assert imported.stakeholders[0].energy_hours == 1.5
     assert imported.stakeholders[0].must_invest is True
     assert imported.ties == (FileTie(0, 1, TieStrength.strong),)
-    assert any("colour" in note for note in imported.notes)
+    assert 'Columns the app does not use were left out: "Colour".' in imported.notes
     assert any("1 empty row skipped" in note for note in imported.notes)
 
 
@@ -388,6 +388,69 @@ def test_a_bad_file_is_refused_with_a_sentence(
     assert not imported.ok
     sentences = list(imported.problems) + [p.sentence for p in imported.row_problems]
     assert any(expected in s for s in sentences), sentences
+
+
+def test_trimmed_names_and_notes_are_named_in_the_import_result() -> None:
+    people = (
+        b"name,kind,influence,position,note\n"
+        b'"  padded  ",Media,3,neutral,"\tTab-led"\nPlain,Media,2,neutral,plain\n'
+    )
+    imported = read_map_files([("m.csv", people)])
+    assert imported.ok, imported.row_problems
+    assert [(s.name, s.note) for s in imported.stakeholders] == [
+        ("padded", "Tab-led"),
+        ("Plain", "plain"),
+    ]
+    assert (
+        "Trimmed spaces, tabs or line breaks at the ends of 1 name (row 2) and of 1 note "
+        "(row 2), as the app does with everything typed." in imported.notes
+    )
+    data = json.dumps({"stakeholders": [row(name=" A"), row(name="B", note="note\n")]})
+    imported = read_map_files([("m.json", data.encode())])
+    assert any(
+        "1 name (stakeholder 1) and of 1 note (stakeholder 2)" in note for note in imported.notes
+    ), imported.notes
+    # nothing trimmed, nothing said
+    imported = read_map_files([("m.csv", b"name,kind,influence,position\nA,Media,3,neutral\n")])
+    assert not any("Trimmed" in note for note in imported.notes)
+
+
+def test_sixty_columns_without_a_name_are_refused_for_the_column_limit_first() -> None:
+    header = ",".join(f"c{i}" for i in range(60)).encode()
+    imported = read_map_files([("wide.csv", header + b"\n" + b"x," * 59 + b"x\n")])
+    assert imported.problems == ("wide.csv has 60 columns; a map file has at most 50.",)
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [(b'"hello"', "a string"), (b"42", "a number"), (b"null", "null"), (b"true", "true")],
+)
+def test_a_json_file_of_one_value_is_told_what_the_top_level_must_be(
+    content: bytes, kind: str
+) -> None:
+    imported = read_map_files([("m.json", content)])
+    assert imported.problems == (
+        f"m.json holds {kind} at the top level; a map file holds an object with "
+        '"stakeholders" (a list of objects, one per stakeholder), or just that list.',
+    )
+
+
+def test_unknown_columns_and_fields_are_named_as_typed() -> None:
+    imported = read_map_files(
+        [
+            (
+                "m.csv",
+                b"Name,Kind,Influence,Position,Favourite Colour!,size\nA,Media,3,neutral,red,2\n",
+            )
+        ]
+    )
+    assert imported.ok
+    assert (
+        'Columns the app does not use were left out: "Favourite Colour!", "size".' in imported.notes
+    )
+    data = json.dumps([{**row(name="A"), "Shoe Size": 9}])
+    imported = read_map_files([("m.json", data.encode())])
+    assert 'Fields the app does not use were left out: "Shoe Size".' in imported.notes
 
 
 def test_a_json_list_of_stakeholders_is_enough() -> None:

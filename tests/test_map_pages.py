@@ -289,6 +289,8 @@ def test_snapshots_show_what_changed(app_db: Path) -> None:
     button(at, "Save a snapshot of the map").click()
     at.run()
     assert successes(at) == ["Snapshot saved with 2 stakeholders."]
+    # The name box is empty again: a second press saves a snapshot named by its date.
+    assert at.text_input(key="map_snapshot_label").value == ""
     edit(at, "map_sheet_", edited={0: {"band": "passive_ally", "tie": "strong"}}, deleted=[1])
     edit(at, "map_sheet_", added=[person("Youth club")])
     shown = texts(at)

@@ -11,7 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from workbook.config import PROJECT_ROOT, get_settings
+from workbook.lessons import LessonSet
 from workbook.models import MAX_REFLECTION_CHARS, CommitmentStatus
+from workbook.ui.action_plan import ALREADY_LISTED
+from workbook.ui.resources import _open_store
+from workbook.ui.widgets import KEPT_NOTE
 
 APP = str(PROJECT_ROOT / "app.py")
 TRICKY = "<b>bold?</b> **stars** שלום 👋🏽 '); DROP TABLE reflections;--"
@@ -77,6 +81,8 @@ def test_a_wrong_join_code_is_told_plainly(app_db: Path, typed: str) -> None:
     assert at.error and at.error[0].value.startswith("No workshop has the code")
     assert "<script>" not in at.error[0].value
     assert not [b for b in at.button if b.label == "Join"]
+    if typed:  # what was typed, beside the sentence, as text
+        assert f"You typed: {typed}" in texts(at)
 
 
 def test_facilitated_workshop_shows_code_and_key_once_then_a_group_joins(app_db: Path) -> None:
@@ -148,25 +154,56 @@ def test_next_and_previous_move_and_survive_a_reload(app_db: Path) -> None:
     assert reloaded.title[0].value == "Learning from other movements"
 
 
-def test_too_long_answer_is_refused_and_kept_in_the_box(app_db: Path) -> None:
+def test_too_long_answer_is_refused_and_kept_in_the_box(app_db: Path, lessons: LessonSet) -> None:
     at = fresh().run()
     create_workshop(at, self_guided=True)
     button(at, "Open the workbook").click()
     at.run()
-    # The box shows its limit as you type and takes nothing past it: the browser ignores an
-    # edit that would pass max_chars, and so does AppTest's input.
-    assert at.text_area[0].max_chars == MAX_REFLECTION_CHARS
-    at.text_area[0].input("word " * 1100)
-    assert at.text_area[0].value == ""
-    # Within the box's count, but twice as long once written the one way (NFC): each
-    # U+0958 is two characters composed. Refused with the length, and kept in the box.
+    # The box names its limit in its help and has no max_chars: with one, the browser drops
+    # a longer paste whole and silently. The paste stays; saving refuses it in one sentence.
+    box = at.text_area[0]
+    assert not box.max_chars and "Up to 5,000 characters." in box.help
+    pasted = "x" * 5_200
+    box.input(pasted)
+    assert at.text_area[0].value == pasted
+    button(at, "Save answers").click()
+    at.run()
+    assert [e.value for e in at.error] == [
+        "• Answer is too long: 5,200 characters, the limit is 5,000."
+    ]
+    assert at.text_area[0].value == pasted
+    assert any("Your text is still in the boxes above." in c.value for c in at.caption)
+    assert not at.success
+    store = _open_store(str(app_db))
+    seat = store.resume(join_code=at.query_params["w"], token=at.query_params["t"])
+    assert seat is not None
+    saved = store.saved_answers(
+        participant_id=seat.participant.id, lesson_id=lessons.lessons[0].id, round=1
+    )
+    assert saved.reflections == {}  # nothing stored
+    # Twice as long once written the one way (NFC): each U+0958 is two characters composed.
     long_text = "\u0958" * MAX_REFLECTION_CHARS
     at.text_area[0].input(long_text)
     button(at, "Save answers").click()
     at.run()
     assert at.error and "too long: 10,000 characters, the limit is 5,000" in at.error[0].value
     assert at.text_area[0].value == long_text
-    assert not at.success
+
+
+def test_a_too_long_pasted_title_stays_in_the_box_and_is_refused_on_create(app_db: Path) -> None:
+    at = fresh().run()
+    title = "T" * 130
+    text_input(at, "Workshop title").input(title)
+    text_input(at, "Cause or movement").input("Housing justice")
+    assert "Up to 120 characters." in text_input(at, "Workshop title").help
+    button(at, "Create workshop").click()
+    at.run()
+    assert [e.value for e in at.error] == [
+        "• Workshop title is too long: 130 characters, the limit is 120."
+    ]
+    assert text_input(at, "Workshop title").value == title
+    assert KEPT_NOTE in [c.value for c in at.caption]
+    assert "start_created" not in at.session_state  # nothing was made
 
 
 def test_user_text_is_shown_as_text_not_markdown_or_html(app_db: Path) -> None:
@@ -215,12 +252,19 @@ def test_action_plan_adds_once_and_follow_up_marks_it_kept(app_db: Path) -> None
     assert not at.exception
     assert at.success and at.success[-1].value == "Commitment added."
     assert "Meet the tenants' union" in texts(at)
-    # The same commitment submitted again (a double click) is not added twice.
+    # The form is empty again, so a second press adds nothing and says why.
+    assert at.text_area(key="action_plan_what").value == ""
+    assert at.text_input(key="action_plan_who").value == ""
+    button(at, "Add commitment").click()
+    at.run()
+    assert at.error and "What we will do cannot be empty" in at.error[0].value
+    # The same commitment typed again (or a resent form) is not added twice, and is told so.
     at.text_area(key="action_plan_what").input("Meet the tenants' union")
     at.text_input(key="action_plan_who").input("Sam")
     button(at, "Add commitment").click()
     at.run()
     assert texts(at).count("Meet the tenants' union") == 1
+    assert at.success[-1].value == ALREADY_LISTED
 
     at.switch_page("pages/results.py").run()
     at.checkbox(key="results_confirm_round").check().run()

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from workbook.bidi import bdi, isolate
 from workbook.charts.live import rating_distribution
 from workbook.lessons import Lesson, LessonSet
 from workbook.live import distribution, plural
@@ -348,10 +349,10 @@ def html_summary(export: WorkshopExport) -> str:
     esc = html.escape
     parts: list[str] = []
     people = sum(g.members for g in export.groups)
-    parts.append(f"<h1>{esc(w.title)}</h1>")
-    meta = " · ".join(x for x in (w.cause, w.region, f"code {w.display_code}") if x)
+    parts.append(f"<h1>{bdi(w.title)}</h1>")
+    meta = " · ".join([*(bdi(x) for x in (w.cause, w.region) if x), f"code {w.display_code}"])
     parts.append(
-        f'<p class="meta">{esc(meta)}<br>{plural(people, "person", "people")} in '
+        f'<p class="meta">{meta}<br>{plural(people, "person", "people")} in '
         f"{plural(len(export.groups), 'group')} · summary made {_stamp(export.made_at)} UTC</p>"
     )
     chart_count = 0
@@ -390,14 +391,12 @@ def html_summary(export: WorkshopExport) -> str:
                 continue
             parts.append(f'<h3>{esc(prompt.text)}</h3><ul class="answers">')
             for row in shown:
-                who = row[col["Group"]]
+                who = bdi(row[col["Group"]])
                 if row[col["Name"]]:
-                    who = f"{who} · {row[col['Name']]}"
+                    who = f"{who} · {bdi(row[col['Name']])}"
                 if row[col["Round"]] != round_label(1):
-                    who = f"{who} · {row[col['Round']]}"
-                parts.append(
-                    f'<li>{esc(row[col["Answer"]])}<span class="who">{esc(who)}</span></li>'
-                )
+                    who = f"{who} · {esc(row[col['Round']])}"
+                parts.append(f'<li>{bdi(row[col["Answer"]])}<span class="who">{who}</span></li>')
             parts.append("</ul>")
         parts.append("</section>")
     if not reflections.rows and not ratings.rows:
@@ -416,7 +415,7 @@ def html_summary(export: WorkshopExport) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(w.title)}: workshop summary</title><style>{_STYLE}</style></head>"
+        f"<title>{esc(isolate(w.title))}: workshop summary</title><style>{_STYLE}</style></head>"
         f"<body><main>\n{body}\n</main></body></html>\n"
     )
 
@@ -472,7 +471,7 @@ def _table_section(title: str, table: Table, *, drop: Sequence[str] = ()) -> lis
     esc = html.escape
     head = "".join(f'<th scope="col">{esc(table.columns[i])}</th>' for i in keep)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{esc(str(row[i]))}</td>" for i in keep) + "</tr>"
+        "<tr>" + "".join(f"<td>{bdi(str(row[i]))}</td>" for i in keep) + "</tr>"
         for row in table.rows
     )
     return [

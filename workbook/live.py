@@ -308,6 +308,7 @@ class SignIn:
     workshop_id: int | None
     problem: str = ""
     wait_seconds: int = 0
+    typed_code: str | None = None  # a code no workshop has, as typed: shown beside, as text
 
 
 def wrong_key_sentence(wait_seconds: int) -> str:

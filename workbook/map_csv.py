@@ -54,6 +54,7 @@ class Table:
     delimiter: str
     encoding: str
     notes: tuple[str, ...] = ()
+    typed_headers: tuple[str, ...] = ()  # the first row's cells as typed
 
     @property
     def is_ties(self) -> bool:
@@ -115,7 +116,11 @@ def read_table(name: str, source: FileText) -> Table | str:
     text = source.text
     if not text.strip():
         return f"{name} is empty."
-    candidates = [d for d in DELIMITERS if _known_header(_first_record(text, d))]
+    firsts = {d: _first_record(text, d) for d in DELIMITERS}
+    candidates = [d for d in DELIMITERS if _known_header(firsts[d])]
+    widest = max(len(cells) for cells in firsts.values())
+    if not candidates and widest > MAX_COLUMNS:  # the bound first, as for a file too big
+        return f"{name} has {widest:,} columns; a map file has at most {MAX_COLUMNS}."
     if not candidates:
         return (
             f"{name}: the first row should name the columns: at least name for a file of "
@@ -177,7 +182,7 @@ def _table(name: str, records: list[list[str]], delimiter: str, encoding: str) -
         listed = f"columns {', '.join(others)} and {last} have" if others else f"column {last} has"
         left = "they were" if others else "it was"
         notes.append(f"{name}: {listed} no name in the first row, so {left} left out.")
-    return Table(name, headers, rows, start + 2, delimiter, encoding, tuple(notes))
+    return Table(name, headers, rows, start + 2, delimiter, encoding, tuple(notes), tuple(cells))
 
 
 def read_csv(name: str, data: bytes) -> Table | str:
@@ -215,7 +220,8 @@ def map_from_tables(people: Table, ties: Table | None = None) -> MapFile:
             return refuse(f"{ties.name}: {repeated}")
     notes = _read_as(people) + (_read_as(ties) if ties else []) + list(people.notes)
     notes += list(ties.notes) if ties else []
-    notes += unused_columns(columns, STAKEHOLDER_COLUMNS, word="Columns")
+    typed = people.typed_headers or tuple(people.headers)
+    notes += unused_columns(zip(columns, typed, strict=True), STAKEHOLDER_COLUMNS, word="Columns")
     rows = [{stakeholder_column(k): v for k, v in row.items()} for row in people.rows]
     return map_from_rows(
         rows,

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from workbook.bidi import isolate
 from workbook.map_rows import (
     FIELDS,
     MAX_STAKEHOLDER_ROWS,
@@ -126,11 +127,17 @@ def is_ties_table(headers: Sequence[str]) -> bool:
     return {"source", "target"} <= named and "name" not in named
 
 
-def unused_columns(headers: Iterable[str], known: Iterable[str], *, word: str) -> list[str]:
-    unused = [h for h in headers if h and h not in set(known)]
+def unused_columns(
+    headers: Iterable[tuple[str, str]], known: Iterable[str], *, word: str
+) -> list[str]:
+    """A note naming the columns (or keys) the app does not use, each by its header as typed
+    in the file (pairs of the header's token and the header as typed)."""
+    wanted = set(known)
+    unused = [typed for token, typed in headers if token and token not in wanted]
     if not unused:
         return []
-    return [f"{word} the app does not use were left out: {', '.join(unused)}."]
+    listed = ", ".join(f'"{isolate(typed)}"' for typed in unused)
+    return [f"{word} the app does not use were left out: {listed}."]
 
 
 # --- a map from rows --------------------------------------------------------------------------
@@ -205,6 +212,22 @@ def _file_ties(
     return ties, problems, blank
 
 
+def _trimmed_note(names: Sequence[str], notes: Sequence[str]) -> list[str]:
+    """Which rows lost spaces, tabs or line breaks at the ends of a name or note."""
+    parts = []
+    for wheres, what in ((names, "name"), (notes, "note")):
+        if wheres:
+            listed = ", ".join(w[0].lower() + w[1:] for w in wheres[:5])
+            more = " and more" if len(wheres) > 5 else ""
+            parts.append(f"{count(len(wheres), what)} ({listed}{more})")
+    if not parts:
+        return []
+    return [
+        f"Trimmed spaces, tabs or line breaks at the ends of {' and of '.join(parts)}, as "
+        "the app does with everything typed."
+    ]
+
+
 def _energy_note(wheres: Sequence[str]) -> list[str]:
     if not wheres:
         return []
@@ -239,6 +262,7 @@ def map_from_rows(
     if parsed.blank_rows:
         all_notes.append(f"{count(parsed.blank_rows, 'empty row')} skipped.")
     all_notes += _energy_note(parsed.energy_left_empty)
+    all_notes += _trimmed_note(parsed.trimmed_names, parsed.trimmed_notes)
     problems = list(parsed.problems)
     refs: dict[str, str] = {}
     for row in parsed.rows:

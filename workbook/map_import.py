@@ -3,29 +3,43 @@ of ties, each told by its content (so a file with the wrong ending still reads).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Final
 
 from workbook.file_text import read_text
 from workbook.map_csv import Table, map_from_tables, read_table
 from workbook.map_file import MAX_FILE_BYTES, MapFile, refuse
 from workbook.map_json import read_json_file
 
+_LONE_VALUE_BYTES: Final = 10_000  # a lone JSON value worth telling apart from a CSV
 
-def _looks_like_json(data: bytes) -> bool:
+
+def _looks_like_json(name: str, data: bytes) -> bool:
     # After any byte-order mark, zero bytes (UTF-16) and spaces, JSON starts with { or [.
-    return data.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")[:1] in (b"{", b"[")
+    if data.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")[:1] in (b"{", b"["):
+        return True
+    # A .json file holding one string, number, true, false or null ("hello"): JSON too.
+    if not name.casefold().endswith(".json") or len(data) > _LONE_VALUE_BYTES:
+        return False
+    try:
+        json.loads(data.decode("utf-8-sig"))
+    except ValueError:
+        return False
+    return True
 
 
 def read_map_files(files: Sequence[tuple[str, bytes]]) -> MapFile:
     """One JSON file, or a stakeholders CSV with an optional ties CSV, as (file name, bytes).
 
-    JSON starts with { or [; a CSV of ties has source and target columns and no name column.
+    JSON starts with { or [ (or is a file named .json holding a lone JSON value, which is then
+    told what a map file holds); a CSV of ties has source and target columns and no name column.
     Every file is read within bounds (size, encoding, rows, cells, nesting, numbers); past one,
     the answer is one sentence naming the file and the limit.
     """
     if not files:
         return refuse("Choose a file to import.")
-    json_files = [(name, data) for name, data in files if _looks_like_json(data)]
+    json_files = [(name, data) for name, data in files if _looks_like_json(name, data)]
     if json_files:
         if len(files) > 1:
             return refuse("Import one JSON file on its own (it holds the whole map).")

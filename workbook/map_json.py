@@ -66,6 +66,16 @@ def _budget(value: object) -> float | str | None:
     return float(value)
 
 
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "a string"
+    return "a number"
+
+
 def read_json_file(name: str, data: bytes) -> MapFile:
     """A map from the app's JSON export (or a plain list of stakeholders)."""
     source = read_text(name, data, max_bytes=MAX_FILE_BYTES, what="map file", hint=_HINT)
@@ -78,7 +88,10 @@ def read_json_file(name: str, data: bytes) -> MapFile:
     if isinstance(content, list):
         content = {"stakeholders": content}
     if not isinstance(content, dict):
-        return refuse(f"{name} should hold an object with a list of stakeholders.")
+        return refuse(
+            f"{name} holds {_json_kind(content)} at the top level; a map file holds an object "
+            'with "stakeholders" (a list of objects, one per stakeholder), or just that list.'
+        )
     if content.get("format", FILE_FORMAT) != FILE_FORMAT:
         return refuse(f"{name} is not a stakeholder map from Movement Workbook.")
     version = content.get("version", FILE_VERSION)
@@ -108,7 +121,11 @@ def read_json_file(name: str, data: bytes) -> MapFile:
         repeated = repeated_column(tie_column(str(key)) for key in item)
         if repeated:
             return refuse(f"{name}: in tie {number}, {repeated.replace('columns', 'fields')}")
-    headers = sorted({key for row in rows for key in row})
+    typed_keys: dict[str, str] = {}
+    for item in stakeholders:
+        for key in item:
+            typed_keys.setdefault(stakeholder_column(str(key)), str(key))
+    headers = sorted(typed_keys.items())
     notes = [] if source.encoding == "UTF-8" else [f"{name}: read as {source.encoding}."]
     return map_from_rows(
         rows,

@@ -289,6 +289,10 @@ class ParsedRows:
     blank_rows: int = 0
     # Rows whose energy cell was there but empty, read as 0 hours (files only).
     energy_left_empty: tuple[str, ...] = ()
+    # Rows whose name or note had spaces, tabs or line breaks at its ends, which the text
+    # policy (workbook/models.py) takes off: a file's import says so.
+    trimmed_names: tuple[str, ...] = ()
+    trimmed_notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -329,6 +333,7 @@ def parse_stakeholder_rows(
     parsed: list[ParsedRow] = []
     problems: list[RowProblem] = []
     left_empty: list[str] = []
+    trimmed: dict[str, list[str]] = {"name": [], "note": []}
     blank = 0
     for number, row in enumerate(rows, start=first):
         known = id_key is not None and not missing(row.get(id_key))
@@ -342,12 +347,23 @@ def parse_stakeholder_rows(
             continue
         if "energy_hours" in row and missing(row["energy_hours"]):
             left_empty.append(label)
+        for key, places in trimmed.items():
+            raw = row.get(key)
+            if isinstance(raw, str) and raw.strip() and raw != raw.strip():
+                places.append(label)
         ref = None
         if ref_key is not None and not missing(row.get(ref_key)):
             ref = (as_text(row.get(ref_key)) or "").strip() or None
         sid = row_id(row.get(id_key)) if id_key is not None else None
         parsed.append(ParsedRow(label, stakeholder, sid, ref))
-    return ParsedRows(tuple(parsed), tuple(problems), blank, tuple(left_empty))
+    return ParsedRows(
+        tuple(parsed),
+        tuple(problems),
+        blank,
+        tuple(left_empty),
+        tuple(trimmed["name"]),
+        tuple(trimmed["note"]),
+    )
 
 
 def repeated_names(rows: Sequence[ParsedRow]) -> list[list[str]]:

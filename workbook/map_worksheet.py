@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from workbook.bidi import isolate
 from workbook.map_rows import (
     FIELDS,
     MAX_STAKEHOLDER_ROWS,
@@ -122,7 +123,7 @@ def parse_tie_rows(
             sentences.append("Strength must be weak or strong (to remove a tie, delete its row).")
         if source is not None and source == target:
             sentences.append("A tie needs two different stakeholders.")
-        shown = " → ".join(names.get(i, "?") if i is not None else "?" for i in (source, target))
+        shown = " → ".join(isolate(names[i]) if i in names else "?" for i in (source, target))
         if not sentences and source is not None and target is not None and tie_strength:
             pair = (min(source, target), max(source, target))
             if pair in seen:

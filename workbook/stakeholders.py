@@ -13,6 +13,7 @@ from typing import Final
 import networkx as nx
 import numpy as np
 
+from workbook.bidi import isolate
 from workbook.models import (
     STAKEHOLDER_KINDS,
     SpectrumBand,
@@ -109,7 +110,7 @@ def _name(graph: nx.Graph, node: Node) -> str:
 
 def _join(names: Sequence[str], *, limit: int = 6) -> str:
     """'A', 'A and B', 'A, B and C', or 'A, B, C and 4 others' past the limit."""
-    names = list(names)
+    names = [isolate(name) for name in names]
     if len(names) > limit:
         rest = len(names) - (limit - 1)
         names = [*names[: limit - 1], f"{rest} others"]
@@ -203,7 +204,9 @@ def _brokers(graph: nx.Graph) -> list[Broker]:
         share = scores[node]
         percent = "under 1%" if share < 0.005 else f"{share:.0%}"
         name = _name(graph, node)
-        sentence = f"{name} sits on {percent} of the shortest routes between others on the map."
+        sentence = (
+            f"{isolate(name)} sits on {percent} of the shortest routes between others on the map."
+        )
         result.append(Broker(int(node), name, share, sentence))
     return result
 
@@ -257,18 +260,20 @@ def _single_points_of_failure(graph: nx.Graph) -> list[SinglePointOfFailure]:
         far_name = _name(graph, far)
         if near == GROUP_NODE and dependents == (far,):
             sentence = (
-                f"Our only route to {far_name} is our own tie with them: nobody else on the "
-                "map links us."
+                f"Our only route to {isolate(far_name)} is our own tie with them: nobody else "
+                "on the map links us."
             )
         elif near == GROUP_NODE:
             others = [n for node, n in zip(dependents, names, strict=True) if node != far]
             sentence = (
-                f"Our own tie with {far_name} is our only route to them and to {_join(others)}."
+                f"Our own tie with {isolate(far_name)} is our only route to them and to "
+                f"{_join(others)}."
             )
         else:
             sentence = (
                 f"We reach {_join(names)} only through the tie between "
-                f"{_name(graph, near)} and {far_name}: if it breaks, we lose them."
+                f"{isolate(_name(graph, near))} and {isolate(far_name)}: if it breaks, we lose "
+                "them."
             )
         found.append(
             SinglePointOfFailure(
@@ -644,17 +649,17 @@ def _why(score: InvestmentScore, s: Stakeholder) -> str:
 def _nothing_to_gain(s: Stakeholder) -> str:
     if s.band == SpectrumBand.active_ally and s.tie == TieStrength.strong:
         return (
-            f"{s.name} is already an active ally with a strong tie to us and links us to no "
-            "decision-makers: more energy here adds nothing to the score."
+            f"{isolate(s.name)} is already an active ally with a strong tie to us and links us "
+            "to no decision-makers: more energy here adds nothing to the score."
         )
     if s.band == SpectrumBand.active_ally:
         return (
-            f"{s.name} is already an active ally and links us to no decision-makers: more "
-            "energy here adds nothing to the score."
+            f"{isolate(s.name)} is already an active ally and links us to no decision-makers: "
+            "more energy here adds nothing to the score."
         )
     return (
-        f"{s.name} is already where you want them ({s.band.label.lower()}) and links us to "
-        "no decision-makers: more energy here adds nothing to the score."
+        f"{isolate(s.name)} is already where you want them ({s.band.label.lower()}) and links "
+        "us to no decision-makers: more energy here adds nothing to the score."
     )
 
 
@@ -706,34 +711,38 @@ def propose_investments(
         notable = True
         if s.not_our_battle:
             reason, chosen = Reason.not_our_battle, False
-            sentence = f'{s.name} is left out: you marked them "not our battle".'
+            sentence = f'{isolate(s.name)} is left out: you marked them "not our battle".'
             if s.must_invest:
                 sentence = (
-                    f'{s.name} is left out: marked both "not our battle" and "must invest", '
-                    'and "not our battle" wins. Untick one to decide.'
+                    f'{isolate(s.name)} is left out: marked both "not our battle" and "must '
+                    'invest", and "not our battle" wins. Untick one to decide.'
                 )
         elif s.must_invest:
             reason, chosen = Reason.must_invest, True
             sentence = (
-                f"{s.name} is in because you chose to invest there: {cost}, gain {_number(gain)}."
+                f"{isolate(s.name)} is in because you chose to invest there: {cost}, gain "
+                f"{_number(gain)}."
             )
         elif s.id in picked:
             reason, chosen = Reason.picked, True
-            sentence = f"Invest in {s.name}: gain {_number(gain)} for {cost} ({_why(score, s)})."
+            sentence = (
+                f"Invest in {isolate(s.name)}: gain {_number(gain)} for {cost} ({_why(score, s)})."
+            )
         elif score.quarter_points == 0:
             reason, chosen = Reason.nothing_to_gain, False
             sentence = _nothing_to_gain(s)
         elif quarter_hours(hours) > room:
             reason, chosen = Reason.too_costly, False
             sentence = (
-                f"{s.name} is left out: {cost} is more than {room_words}, although the "
+                f"{isolate(s.name)} is left out: {cost} is more than {room_words}, although the "
                 f"gain would be {_number(gain)}."
             )
         else:
             reason, chosen = Reason.outscored, False
             notable = smallest_pick is None or score.quarter_points >= smallest_pick
             sentence = (
-                f"{s.name} is left out (gain {_number(gain)} for {cost}): the picks gain more "
+                f"{isolate(s.name)} is left out (gain {_number(gain)} for {cost}): the picks "
+                "gain more "
                 "from the same hours."
             )
         decisions.append(
@@ -902,7 +911,9 @@ def diff_snapshots(before: Sequence[StakeholderIn], after: Sequence[StakeholderI
     for old, now in matched:
         name = now.name
         if old.name != now.name:
-            renamed.append(Rename(old, now, f"{old.name} is now called {now.name}."))
+            renamed.append(
+                Rename(old, now, f"{isolate(old.name)} is now called {isolate(now.name)}.")
+            )
         if old.band != now.band:
             steps = now.band.score - old.band.score
             towards = steps > 0
@@ -912,7 +923,8 @@ def diff_snapshots(before: Sequence[StakeholderIn], after: Sequence[StakeholderI
                     old,
                     now,
                     towards,
-                    f"{name} moved from {old.band.label.lower()} to {now.band.label.lower()}: "
+                    f"{isolate(name)} moved from {old.band.label.lower()} to "
+                    f"{now.band.label.lower()}: "
                     f"{_plural(abs(steps), 'band')} {direction}.",
                 )
             )
@@ -924,7 +936,7 @@ def diff_snapshots(before: Sequence[StakeholderIn], after: Sequence[StakeholderI
                     old,
                     now,
                     grew,
-                    f"Our tie with {name} {verb}: from {_TIE_WORDS[old.tie]} to "
+                    f"Our tie with {isolate(name)} {verb}: from {_TIE_WORDS[old.tie]} to "
                     f"{_TIE_WORDS[now.tie]}.",
                 )
             )
@@ -935,7 +947,8 @@ def diff_snapshots(before: Sequence[StakeholderIn], after: Sequence[StakeholderI
                     old,
                     now,
                     rose,
-                    f"{name}'s influence {'rose' if rose else 'fell'} from {old.influence} to "
+                    f"{isolate(name)}'s influence {'rose' if rose else 'fell'} from "
+                    f"{old.influence} to "
                     f"{now.influence}.",
                 )
             )
@@ -957,7 +970,7 @@ MAX_ENERGY_BUDGET: Final = 10_000.0  # more than a full-time team: a typing slip
 
 def choice_label(stakeholder: Stakeholder) -> str:
     """How a stakeholder is named where two may share a name: 'Name (#12)'."""
-    return f"{stakeholder.name} (#{stakeholder.id})"
+    return f"{isolate(stakeholder.name)} (#{stakeholder.id})"
 
 
 @dataclass(frozen=True)

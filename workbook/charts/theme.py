@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from workbook.bidi import isolate
+
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = {
     "black": "#000000",
@@ -50,9 +52,11 @@ PROJECTOR = go.layout.Template(
 
 def plain_text(value: object) -> str:
     """Text made safe for a plotly label, title or hover: plotly reads a few HTML tags
-    (<b>, <a href>, <br>) and entities there, so escape them. Every figure builder passes
-    user text (and any text it did not write itself) through this."""
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    (<b>, <a href>, <br>) and entities there, so escape them; and isolated (workbook/bidi.py),
+    so a direction control in a name cannot turn the label's other words. Every figure builder
+    passes user text (and any text it did not write itself) through this, one line at a time."""
+    text = isolate(str(value))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def styled(fig: go.Figure, *, title: str | None = None, height: int | None = None) -> go.Figure:

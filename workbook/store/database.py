@@ -80,12 +80,20 @@ class WriteFailedError(StoreError):
 
 
 class WrongJoinCodeError(StoreError):
-    def __init__(self, code: str) -> None:
-        shown = code if code else "(empty)"
-        super().__init__(
-            f"No workshop has the code {shown}. Check it with your facilitator: a code is "
-            f"{JOIN_CODE_LENGTH} letters and digits, like ABC-234."
-        )
+    """No workshop has the code. The sentence never holds what was typed (it is user text and
+    the page's message boxes read Markdown): the page shows `typed` beside it, as text."""
+
+    def __init__(self, typed: str) -> None:
+        self.typed = typed
+        looks = f"a code is {JOIN_CODE_LENGTH} letters and digits, like ABC-234"
+        if not typed.strip():
+            sentence = f"No workshop has the code you typed: nothing was typed, and {looks}."
+        else:
+            sentence = (
+                f"No workshop has the code you typed (shown below as typed): {looks}. "
+                "Check it with your facilitator."
+            )
+        super().__init__(sentence)
 
 
 class NotFoundError(StoreError):

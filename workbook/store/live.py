@@ -597,7 +597,8 @@ class LiveQueries(Database):
                 "SELECT id, facilitator_key_hash FROM workshops WHERE join_code = ?", [code]
             )
         if row is None:
-            return SignIn(None, str(WrongJoinCodeError(code[:12])))
+            wrong = WrongJoinCodeError((join_code or "")[:40])
+            return SignIn(None, str(wrong), typed_code=wrong.typed)
         workshop_id, stored = int(row[0]), str(row[1])
         wait = self.sign_in_wait(workshop_id=workshop_id, now=now)
         if wait:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -49,6 +50,16 @@ from workbook.store.database import (
     name_key,
     utc_now,
 )
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save of a lesson form came to. `conflicts`: answers not written because they
+    were stored as something else since the form was drawn (prompt id -> the text stored now,
+    None when it was removed)."""
+
+    conflicts: dict[str, str | None] = field(default_factory=dict)
+
 
 # The columns of an answer row as `save_answers` writes them (the id comes from its sequence),
 # and the key an answer is upserted on: one per participant, lesson, item and round.
@@ -240,7 +251,7 @@ class WorkshopQueries(Database):
                 f"SELECT {self._WORKSHOP_COLUMNS} FROM workshops WHERE join_code = ?", [code]
             )
         if row is None:
-            raise WrongJoinCodeError(code[:12])
+            raise WrongJoinCodeError(join_code[:40])
         return Workshop(*row)
 
     def facilitator_key_matches(self, *, workshop_id: int, key: str) -> bool:
@@ -382,12 +393,29 @@ class WorkshopQueries(Database):
         cleared_prompts: Sequence[str] = (),
         ratings: Sequence[RatingIn] = (),
         cleared_statements: Sequence[str] = (),
-    ) -> None:
+        seen: Mapping[str, str | None] | None = None,
+    ) -> SaveResult:
         """Save one form of a lesson in one transaction: upsert answers, remove cleared ones.
 
         Saving the same answers twice changes nothing (an upsert on participant, lesson, item
         and round), so a double click or a resent form cannot duplicate anything.
+
+        `seen`: what the form last showed for each written or cleared answer (prompt id ->
+        text, None for no answer). An answer stored since as something else (saved from
+        another tab or device) is not overwritten: it comes back in the result's `conflicts`
+        with what is stored now, and the form's other answers and ratings are saved.
         """
+        if seen is not None:
+            return self._save_answers_checked(
+                seat=seat,
+                lesson_id=lesson_id,
+                round=round,
+                reflections=reflections,
+                cleared_prompts=cleared_prompts,
+                ratings=ratings,
+                cleared_statements=cleared_statements,
+                seen=seen,
+            )
         # Written as row changes, which the writer merges with every other form saved in the
         # same batch into one upsert per table: a burst of 200 forms costs a few statements,
         # not 1,400 (bench/bench_writes.py, "rows"). An existing row is updated only when its
@@ -428,6 +456,101 @@ class WorkshopQueries(Database):
                 table="ratings",
                 key=RATING_KEY,
                 keys=tuple((participant_id, lesson_id, s, round) for s in cleared_statements),
+            ),
+        )
+        return SaveResult()
+
+    def _save_answers_checked(
+        self,
+        *,
+        seat: Seat,
+        lesson_id: str,
+        round: int,
+        reflections: Sequence[ReflectionIn],
+        cleared_prompts: Sequence[str],
+        ratings: Sequence[RatingIn],
+        cleared_statements: Sequence[str],
+        seen: Mapping[str, str | None],
+    ) -> SaveResult:
+        """`save_answers` comparing each answer with what is stored, on the writer, in the
+        same transaction as the writes: no save can slip in between the check and the write."""
+        participant_id = seat.participant.id
+        now = utc_now()
+        wanted: dict[str, str | None] = {r.prompt_id: r.text for r in reflections}
+        wanted.update({prompt_id: None for prompt_id in cleared_prompts})
+        key = (participant_id, lesson_id, round)
+
+        def work(cur: duckdb.DuckDBPyConnection) -> SaveResult:
+            stored: dict[str, str] = {}
+            if wanted:
+                marks = ", ".join("?" for _ in wanted)
+                rows = cur.execute(
+                    "SELECT prompt_id, text FROM reflections WHERE participant_id = ?"
+                    f" AND lesson_id = ? AND round = ? AND prompt_id IN ({marks})",
+                    [*key, *wanted],
+                ).fetchall()
+                stored = {prompt_id: text for prompt_id, text in rows}
+            conflicts: dict[str, str | None] = {}
+            for prompt_id, text in wanted.items():
+                now_stored = stored.get(prompt_id)
+                if now_stored == text:
+                    continue  # already as wanted: nothing to write, nothing lost
+                if prompt_id in seen and now_stored != seen[prompt_id]:
+                    conflicts[prompt_id] = now_stored
+                    continue
+                if text is None:
+                    cur.execute(
+                        "DELETE FROM reflections WHERE participant_id = ? AND lesson_id = ?"
+                        " AND round = ? AND prompt_id = ?",
+                        [*key, prompt_id],
+                    )
+                elif prompt_id in stored:
+                    cur.execute(
+                        "UPDATE reflections SET text = ?, updated_at = ? WHERE"
+                        " participant_id = ? AND lesson_id = ? AND round = ? AND prompt_id = ?",
+                        [text, now, *key, prompt_id],
+                    )
+                else:
+                    cur.execute(
+                        "INSERT INTO reflections (id, workshop_id, group_id, participant_id,"
+                        " lesson_id, prompt_id, round, text, created_at, updated_at)"
+                        " VALUES (nextval('answer_ids'), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            seat.workshop.id,
+                            seat.group.id,
+                            participant_id,
+                            lesson_id,
+                            prompt_id,
+                            round,
+                            text,
+                            now,
+                            now,
+                        ],
+                    )
+            return SaveResult(conflicts=conflicts)
+
+        base = (seat.workshop.id, seat.group.id, participant_id, lesson_id)
+        return self._submit(
+            work,
+            (
+                RowUpsert(
+                    table="ratings",
+                    key=RATING_KEY,
+                    columns=RATING_COLUMNS,
+                    rows=tuple(
+                        (*base, r.statement_id, r.key_finding.value, round, r.value, now, now)
+                        for r in ratings
+                    ),
+                    update=("value", "updated_at"),
+                    changed_when=("value",),
+                    id_column="id",
+                    id_sequence="answer_ids",
+                ),
+                RowDelete(
+                    table="ratings",
+                    key=RATING_KEY,
+                    keys=tuple((participant_id, lesson_id, s, round) for s in cleared_statements),
+                ),
             ),
         )
 

@@ -15,11 +15,15 @@ from workbook.models import (
 )
 from workbook.records import Seat
 from workbook.store import Store, StoreError
-from workbook.ui.text import user_text
-from workbook.ui.widgets import show_errors
+from workbook.ui.text import isolate, user_text
+from workbook.ui.widgets import show_errors, up_to
 
 _FIELDS = ("action_plan_what", "action_plan_who", "action_plan_when", "action_plan_finding")
 _FLASH = "action_plan_flash"
+ALREADY_LISTED = "This commitment is already in the list above, so it was not added again."
+# Set once a commitment is added: the next run empties the form before drawing it. Popping the
+# boxes' keys is not enough: the browser keeps showing (and sends back) what was typed.
+_CLEAR = "action_plan_clear"
 
 
 def render(store: Store, seat: Seat) -> None:
@@ -36,7 +40,7 @@ def render(store: Store, seat: Seat) -> None:
             user_text(commitment.what)
             details = [f"Finding: {commitment.key_finding.label}"]
             if commitment.who:
-                details.insert(0, f"Who: {commitment.who}")
+                details.insert(0, f"Who: {isolate(commitment.who)}")
             if commitment.by_when:
                 details.append(f"By {commitment.by_when:%d %b %Y}")
             st.text(" · ".join(details))
@@ -66,13 +70,16 @@ def render(store: Store, seat: Seat) -> None:
                 store.remove_commitment(group_id=seat.group.id, commitment_id=commitment.id)
                 st.rerun()
 
+    if st.session_state.pop(_CLEAR, False):
+        for key, empty in zip(_FIELDS, ("", "", None, next(iter(KeyFinding))), strict=True):
+            st.session_state[key] = empty
     with st.form("action_plan_add", enter_to_submit=False):
         st.markdown("**Add a commitment**")
         what = st.text_area(
-            "What will we do?", key=_FIELDS[0], height=100, max_chars=MAX_NOTE_CHARS
+            "What will we do?", key=_FIELDS[0], height=100, help=up_to(MAX_NOTE_CHARS)
         )
         left, middle, right = st.columns(3)
-        who = left.text_input("Who will do it?", key=_FIELDS[1], max_chars=MAX_NAME_CHARS)
+        who = left.text_input("Who will do it?", key=_FIELDS[1], help=up_to(MAX_NAME_CHARS))
         by_when = middle.date_input("By when?", value=None, key=_FIELDS[2], format="DD/MM/YYYY")
         finding = right.selectbox(
             "Which key finding does it act on?",
@@ -84,14 +91,16 @@ def render(store: Store, seat: Seat) -> None:
             try:
                 commitment = CommitmentIn(what=what, who=who, by_when=by_when, key_finding=finding)
             except ValidationError as error:
-                show_errors(plain_errors(error, CommitmentIn))
+                show_errors(plain_errors(error, CommitmentIn), kept=True)
             else:
+                listed = {c.id for c in store.commitments(seat.group.id)}
                 try:
-                    store.add_commitment(seat=seat, commitment=commitment, round=round_)
+                    added = store.add_commitment(seat=seat, commitment=commitment, round=round_)
                 except StoreError as error:
                     st.error(str(error))
                 else:
-                    for key in _FIELDS:
-                        st.session_state.pop(key, None)
-                    st.session_state[_FLASH] = "Commitment added."
+                    st.session_state[_CLEAR] = True
+                    st.session_state[_FLASH] = (
+                        ALREADY_LISTED if added in listed else "Commitment added."
+                    )
                     st.rerun()

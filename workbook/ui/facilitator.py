@@ -40,7 +40,7 @@ from workbook.store import Store, StoreError
 from workbook.store.database import utc_now
 from workbook.ui import projector as links
 from workbook.ui.admission import admitted
-from workbook.ui.text import user_caption, user_heading, user_text
+from workbook.ui.text import isolate, user_caption, user_heading, user_text
 
 SIGNED_IN = "facilitator_workshop_id"
 _PROJECTOR_TOKEN = "facilitator_projector_token"
@@ -101,6 +101,8 @@ def sign_in_form(store: Store) -> None:
     outcome = store.facilitator_sign_in(join_code=code, key=key)
     if outcome.workshop_id is None:
         st.error(outcome.problem, icon=":material/lock:")
+        if outcome.typed_code and outcome.typed_code.strip():
+            user_text(f"You typed: {isolate(outcome.typed_code)}")
         return
     st.session_state[SIGNED_IN] = outcome.workshop_id
     st.session_state.pop(_PROJECTOR_TOKEN, None)
@@ -121,7 +123,7 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
         user_heading(
             workshop.title,
             level=2,
-            caption=f"{workshop.cause} · join code {workshop.display_code}",
+            caption=f"{isolate(workshop.cause)} · join code {workshop.display_code}",
         )
     out.button("Sign out", key="facilitator_sign_out", on_click=sign_out, width="stretch")
 
@@ -444,7 +446,7 @@ def live_panel(store: Store, workshop_id: int, lesson: Lesson | None) -> None:
                 "Group": [g.name for g in groups],
                 "People": [g.members for g in groups],
                 "On the room's step": [g.on_room_step for g in groups],
-                "Names given": [", ".join(g.names) for g in groups],
+                "Names given": [", ".join(isolate(name) for name in g.names) for g in groups],
             },
             hide_index=True,
             width="stretch",
@@ -480,7 +482,9 @@ def _moderation(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> N
                 st.caption("HIDDEN from the screen")
             # Group and participant names are user text: escaped, never Markdown (a name
             # that is an image link would load a remote image on this screen).
-            user_caption(card.group_name + (f" · {card.author}" if card.author else ""))
+            user_caption(
+                isolate(card.group_name) + (f" · {isolate(card.author)}" if card.author else "")
+            )
             if card.hidden:
                 st.button(
                     "Restore",

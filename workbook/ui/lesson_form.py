@@ -3,6 +3,11 @@
 In a facilitated workshop the facilitator may close answers to a prompt or statement: it is
 then shown read-only, and a save that arrives after it closed keeps the stored answer (the
 participant's typed text stays in their browser as a draft).
+Two tabs or devices of one participant: a save carries what the form last showed for each
+answer, and an answer stored as something else since is not overwritten (the store checks,
+workbook/store/workshops.py): the person is told in one sentence, sees the stored answer
+beside theirs (still in the box) and chooses: save theirs anyway, or take the stored one.
+Their other answers are saved.
 Drafts: what a participant types is also kept in this browser tab (sessionStorage), keyed
 by workshop, participant, lesson, round and prompt, so a half-typed answer survives the
 room moving on, a reload or a phone waking from sleep, and comes back when they return.
@@ -22,7 +27,8 @@ from workbook.models import MAX_REFLECTION_CHARS, RATING_MAX, RATING_MIN
 from workbook.records import SavedAnswers, Seat
 from workbook.store import Store, StoreError
 from workbook.ui.admission import admitted
-from workbook.ui.widgets import show_errors
+from workbook.ui.text import user_text
+from workbook.ui.widgets import show_errors, up_to
 
 RATING_OPTIONS = list(range(RATING_MIN, RATING_MAX + 1))
 
@@ -43,6 +49,12 @@ NOTHING_TYPED = "Nothing to save yet: write an answer or choose a rating first."
 NOTHING_CHANGED = "Nothing has changed since you last saved."
 ONLY_BLANKS = "Nothing was saved: an answer made only of spaces or blank lines is empty."
 BLANK_NOTE = "A box holding only spaces or blank lines was left empty."
+CONFLICT = (
+    "This answer was changed in another tab or on another device since you opened it, so "
+    "yours is not saved yet: the stored one is shown beside yours, choose which to keep."
+)
+OTHERS_SAVED = "Your other changes are saved."
+TOOK_STORED = "The stored answer is in the box now; nothing else was changed."
 
 # Our own constant script (no user text in it). It mirrors each answer box of the lesson form
 # into sessionStorage as it is typed, and fills an emptied-by-redraw box back in from there.
@@ -118,6 +130,9 @@ class _Outcome:
     # What the form is drawn from right after the save: the answers as now stored and the
     # closed questions the save checked (None when nothing could be saved).
     drawn_from: tuple[SavedAnswers, set[tuple[str, str]]] | None = None
+    # Answers not saved because they were stored as something else since the form was drawn:
+    # (prompt id, the text stored now or None when it was removed), for the person to choose.
+    conflicts: tuple[tuple[str, str | None], ...] = ()
 
 
 def _outcome_key(prefix: str) -> str:
@@ -180,10 +195,10 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
                 prompt.text,
                 value=saved.reflections.get(prompt.id, ""),
                 key=f"{prefix}_prompt_{prompt.id}",
-                help=prompt.help or None,
+                help=up_to(MAX_REFLECTION_CHARS, prompt.help or None),
                 height=140,
-                max_chars=MAX_REFLECTION_CHARS,
-                placeholder="Your answer, in your own words",
+                placeholder=f"Your answer, in your own words (up to {MAX_REFLECTION_CHARS:,} "
+                "characters)",
                 disabled=is_closed,
             )
             if is_closed:
@@ -220,7 +235,11 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
         return
     for note in outcome.notes:
         st.info(note, icon=":material/lock:")
-    if outcome.problems:
+    if outcome.conflicts:
+        _show_conflicts(store, seat, lesson, prefix, outcome)
+        if outcome.message:
+            st.success(outcome.message, icon=":material/check_circle:")
+    elif outcome.problems:
         show_errors(outcome.problems)
         st.caption(outcome.message)
     elif outcome.saved:
@@ -301,8 +320,9 @@ def _commit(
         else:
             message = NOTHING_CHANGED + blank
         return _Outcome(message, notes=notes, drawn_from=(saved, closed))
+    written = [r.prompt_id for r in prepared.reflections] + prepared.cleared_prompts
     try:
-        store.save_answers(
+        result = store.save_answers(
             seat=seat,
             lesson_id=lesson.id,
             round=round_,
@@ -310,15 +330,118 @@ def _commit(
             cleared_prompts=prepared.cleared_prompts,
             ratings=prepared.ratings,
             cleared_statements=prepared.cleared_statements,
+            seen={prompt_id: saved.reflections.get(prompt_id) for prompt_id in written},
         )
     except StoreError as error:
         return _Outcome("Your text is still in the boxes above.", problems=(str(error),))
+    if result.conflicts:
+        others = prepared.changes > len(result.conflicts)
+        return _Outcome(
+            OTHERS_SAVED if others else "",
+            saved=others,
+            notes=notes,
+            conflicts=tuple(result.conflicts.items()),
+        )
     return _Outcome(
         f"{prepared.confirmation()}{blank} ({dt.datetime.now():%H:%M})",
         saved=True,
         notes=notes,
         drawn_from=(prepared.applied_to(saved), closed),
     )
+
+
+def _show_conflicts(
+    store: Store, seat: Seat, lesson: Lesson, prefix: str, outcome: _Outcome
+) -> None:
+    """Each answer changed elsewhere: the stored one beside theirs, and the two choices."""
+    st.warning(CONFLICT, icon=":material/sync_problem:")
+    prompts = {prompt.id: prompt for prompt in lesson.prompts}
+    for prompt_id, stored in outcome.conflicts:
+        prompt = prompts.get(prompt_id)
+        if prompt is None:
+            continue
+        with st.container(border=True, key=f"{prefix}_conflict_{prompt_id}"):
+            st.text(prompt.text)
+            left, right = st.columns(2)
+            with left:
+                st.caption("Stored now")
+                if stored is None:
+                    st.text("(No answer: it was removed.)")
+                else:
+                    user_text(stored)
+            with right:
+                st.caption("Yours, still in the box above")
+                user_text(st.session_state.get(f"{prefix}_prompt_{prompt_id}") or "")
+            mine, theirs = st.columns(2)
+            mine.button(
+                "Save mine anyway",
+                key=f"{prefix}_keep_mine_{prompt_id}",
+                on_click=_keep_mine,
+                args=(store, seat, lesson, prefix, prompt_id, stored),
+            )
+            theirs.button(
+                "Take the stored one",
+                key=f"{prefix}_take_stored_{prompt_id}",
+                on_click=_take_stored,
+                args=(prefix, prompt_id, stored),
+            )
+
+
+def _others(prefix: str, prompt_id: str) -> tuple[tuple[str, str | None], ...]:
+    """The conflicts still waiting once this one is settled."""
+    outcome = st.session_state.get(_outcome_key(prefix))
+    if not isinstance(outcome, _Outcome):
+        return ()
+    return tuple(c for c in outcome.conflicts if c[0] != prompt_id)
+
+
+def _keep_mine(
+    store: Store, seat: Seat, lesson: Lesson, prefix: str, prompt_id: str, stored: str | None
+) -> None:
+    """Save what the box holds now over the stored answer the person has just seen (and
+    only that one: if it changed yet again, they are asked again)."""
+    state = st.session_state
+    text = state.get(f"{prefix}_prompt_{prompt_id}") or ""
+    seen = SavedAnswers({prompt_id: stored} if stored is not None else {}, {})
+    prepared = prepare_answers(lesson=lesson, texts={prompt_id: text}, ratings={}, saved=seen)
+    others = _others(prefix, prompt_id)
+    if not prepared.ok:
+        outcome = _Outcome(
+            "Nothing was saved yet. Your text is still in the boxes above.",
+            problems=tuple(s for sentences in prepared.errors.values() for s in sentences),
+            conflicts=others,
+        )
+    else:
+        try:
+            result = store.save_answers(
+                seat=seat,
+                lesson_id=lesson.id,
+                round=seat.group.current_round,
+                reflections=prepared.reflections,
+                cleared_prompts=prepared.cleared_prompts,
+                seen={prompt_id: stored},
+            )
+        except StoreError as error:
+            outcome = _Outcome("Your text is still in the boxes above.", problems=(str(error),))
+        else:
+            if result.conflicts:
+                outcome = _Outcome("", conflicts=(*result.conflicts.items(), *others))
+            else:
+                outcome = _Outcome(
+                    f"{prepared.confirmation()} ({dt.datetime.now():%H:%M})",
+                    saved=True,
+                    conflicts=others,
+                )
+    state[_outcome_key(prefix)] = outcome
+    state[_UNSHOWN] = prefix
+
+
+def _take_stored(prefix: str, prompt_id: str, stored: str | None) -> None:
+    """Put the stored answer in the box (it is already saved: nothing is written)."""
+    state = st.session_state
+    state[f"{prefix}_prompt_{prompt_id}"] = stored or ""
+    state[_outcome_key(prefix)] = _Outcome(TOOK_STORED, conflicts=_others(prefix, prompt_id))
+    state[_UNSHOWN] = prefix
 
 
 def _closed(store: Store, seat: Seat, lesson: Lesson) -> set[tuple[str, str]]:

@@ -47,7 +47,7 @@ from workbook.stakeholders import (
     choice_label,
 )
 from workbook.store import Store, StoreError
-from workbook.ui.text import user_text
+from workbook.ui.text import isolate, user_text
 
 _VERSION: Final = "map_version_{group}"
 _BASE: Final = "map_base_{group}"
@@ -155,7 +155,7 @@ def problem_line(problem: RowProblem) -> str:
     name = problem.name
     if len(name) > _SHOWN_NAME_CHARS:
         name = name[: _SHOWN_NAME_CHARS - 1] + "…"
-    named = f" ({name})" if name else ""
+    named = f" ({isolate(name)})" if name else ""
     return f"• {problem.where}{named}: {' '.join(problem.problems)}"
 
 

@@ -13,25 +13,28 @@ from workbook.records import Seat
 from workbook.stakeholders import MapSnapshotInfo, StakeholderMap, diff_snapshots
 from workbook.store import Store, StoreError
 from workbook.ui import map_editor
-from workbook.ui.text import user_text
-from workbook.ui.widgets import show_errors
+from workbook.ui.text import isolate, user_text
+from workbook.ui.widgets import show_errors, up_to
 
 NOW: Final = 0  # the option standing for the map as it is now
 _LABEL: Final = TypeAdapter(Name)
 
 
 def _label(info: MapSnapshotInfo) -> str:
-    return f"{info.label} · {info.taken_at:%d %b %Y}"
+    return f"{isolate(info.label)} · {info.taken_at:%d %b %Y}"
 
 
 def snapshots(store: Store, seat: Seat, current: StakeholderMap, *, where: str) -> None:
     group_id = seat.group.id
     map_editor.show_flash(f"{where}_snapshot")
+    if st.session_state.pop(f"{where}_snapshot_clear", False):
+        # Emptied by assignment: a popped key would leave the typed name in the browser's box.
+        st.session_state[f"{where}_snapshot_label"] = ""
     with st.form(f"{where}_snapshot_form", enter_to_submit=False):
         typed = st.text_input(
             "Name this snapshot",
             placeholder="e.g. First workshop",
-            max_chars=MAX_NAME_CHARS,
+            help=up_to(MAX_NAME_CHARS),
             key=f"{where}_snapshot_label",
         )
         if st.form_submit_button("Save a snapshot of the map", icon=":material/photo_camera:"):
@@ -40,7 +43,8 @@ def snapshots(store: Store, seat: Seat, current: StakeholderMap, *, where: str) 
                 label = _LABEL.validate_python(label)
             except ValidationError as error:
                 show_errors(
-                    [s.replace("Value", "The snapshot's name", 1) for s in plain_errors(error)]
+                    [s.replace("Value", "The snapshot's name", 1) for s in plain_errors(error)],
+                    kept=True,
                 )
             else:
                 try:
@@ -52,7 +56,7 @@ def snapshots(store: Store, seat: Seat, current: StakeholderMap, *, where: str) 
                         f"{where}_snapshot",
                         f"Snapshot saved with {len(current.stakeholders)} stakeholders.",
                     )
-                    st.session_state.pop(f"{where}_snapshot_label", None)
+                    st.session_state[f"{where}_snapshot_clear"] = True
                     st.rerun()
 
     saved = store.map_snapshots(group_id=group_id)

@@ -38,7 +38,7 @@ from workbook.stakeholders import (
 )
 from workbook.store import Store, StoreError
 from workbook.ui import map_editor
-from workbook.ui.text import user_text
+from workbook.ui.text import isolate, user_text
 
 # No plotly logo; keep the camera button, so a group can save a view for a report.
 CHART_CONFIG: Final[dict[str, Any]] = {"displaylogo": False}
@@ -152,7 +152,7 @@ def by_quadrant(current: StakeholderMap) -> None:
     """The grid as lines of text: each quadrant and who is in it, most influential first."""
     people = sorted(current.stakeholders, key=lambda s: (-s.influence, s.name.casefold()))
     for quadrant in Quadrant:
-        names = [s.name for s in people if grid_quadrant(s) == quadrant]
+        names = [isolate(s.name) for s in people if grid_quadrant(s) == quadrant]
         if names:
             user_text(f"{quadrant.value}: {', '.join(names)}")
 
@@ -167,7 +167,7 @@ def by_band(current: StakeholderMap) -> None:
         if not here:
             continue
         names = [
-            s.name
+            isolate(s.name)
             + (f" (→ {s.target_band.label.lower()})" if s.target_band not in (None, band) else "")
             for s in here
         ]
@@ -206,7 +206,7 @@ def measures(current: StakeholderMap, *, where: str) -> None:
             st.text("No single tie is our only route to anyone.")
         if found.out_of_reach:
             st.caption(OUT_OF_REACH_EXPLANATION)
-            _bullets([s.name for s in found.out_of_reach])
+            _bullets([isolate(s.name) for s in found.out_of_reach])
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
         st.subheader("Bridging and bonding")

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import segno
 import streamlit as st
 
+from workbook.bidi import bdi
 from workbook.charts import live as live_charts
 from workbook.lessons import Lesson, LessonSet
 from workbook.live import (
@@ -223,7 +224,7 @@ def join_html(workshop: Workshop, address: str, joined: int) -> str:
     return (
         '<div class="wbp wbp-join" data-testid="wbp-join">'
         '<div class="wbp-join-text">'
-        f'<h1 class="wbp-title">{esc(workshop.title)}</h1>{where}'
+        f'<h1 class="wbp-title">{bdi(workshop.title)}</h1>{where}'
         f'<p class="wbp-code" data-testid="wbp-code">{esc(workshop.display_code)}</p>'
         f'<p class="wbp-joined" data-testid="wbp-joined">Joined: <b>{esc(people)}</b></p>'
         f"</div>{qr}</div>"
@@ -264,10 +265,9 @@ def bar_html(
 
 
 def cards_html(cards: list[AnswerCard], more: int) -> str:
-    esc = html.escape
     items = "".join(
-        f'<div class="wbp-card" data-testid="wbp-card">{esc(clip(card.text, CARD_CHARS))}'
-        f'<span class="wbp-who">{esc(clip(card.group_name, 40))}</span></div>'
+        f'<div class="wbp-card" data-testid="wbp-card">{bdi(clip(card.text, CARD_CHARS))}'
+        f'<span class="wbp-who">{bdi(clip(card.group_name, 40))}</span></div>'
         for card in cards
     )
     tail = (
@@ -286,13 +286,12 @@ def terms_html(terms: list[Term]) -> str:
             "appear here.</p></div>"
         )
     top = terms[0].count
-    esc = html.escape
     chips = []
     for term in terms:
         # 1.6vw for the rarest up to 3.6vw for the most shared: readable at every size.
         size = 1.6 + 2.0 * (term.count / top)
         chips.append(
-            f'<span class="wbp-term" style="font-size: {size:.2f}vw">{esc(term.text)}'
+            f'<span class="wbp-term" style="font-size: {size:.2f}vw">{bdi(term.text)}'
             f"<small>×{term.count}</small></span>"
         )
     joined = "".join(chips)

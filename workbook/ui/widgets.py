@@ -7,20 +7,34 @@ from collections.abc import Sequence
 import streamlit as st
 
 from workbook.records import Seat
-from workbook.ui.text import user_heading
+from workbook.ui.text import isolate, user_heading
 
 
-def show_errors(sentences: Sequence[str]) -> None:
-    """Plain sentences, one per problem, in one error box. Always text, never Markdown."""
+def up_to(limit: int, help: str | None = None) -> str:
+    """A text box's help naming its limit. Boxes for people's own words have no max_chars:
+    with one, the browser drops a paste that is longer, silently and whole (Streamlit 1.67);
+    without, the paste stays in the box and saving says how long it is and what the most is,
+    keeping it there to shorten."""
+    return f"{help} Up to {limit:,} characters." if help else f"Up to {limit:,} characters."
+
+
+KEPT_NOTE = "Nothing has been lost: your text is still in the boxes. Change it and try again."
+
+
+def show_errors(sentences: Sequence[str], *, kept: bool = False) -> None:
+    """Plain sentences, one per problem, in one error box. Always text, never Markdown.
+    `kept`: the form keeps what was typed, and says so under the box."""
     if sentences:
         st.error("\n".join(f"• {sentence}" for sentence in sentences), icon=":material/error:")
+        if kept:
+            st.caption(KEPT_NOTE)
 
 
 def seat_header(seat: Seat) -> None:
     """Which workshop and group this screen belongs to (user text, shown as text)."""
-    who = seat.group.name
+    who = isolate(seat.group.name)
     if seat.participant.display_name:
-        who = f"{who} · {seat.participant.display_name}"
+        who = f"{who} · {isolate(seat.participant.display_name)}"
     round_note = (
         ""
         if seat.group.current_round == 1
