@@ -21,7 +21,7 @@ from workbook.live import (
 )
 from workbook.models import JoinRequest, KeyFinding, RatingIn, ReflectionIn, WorkshopCreate
 from workbook.records import Seat, Workshop
-from workbook.store import NotFoundError, Store
+from workbook.store import NotFoundError, RoomMovedError, Store
 from workbook.store.database import utc_now
 from workbook.store.live import ROOM_SIGNAL_MAX_AGE
 
@@ -400,3 +400,76 @@ def test_the_room_step_a_participant_followed_is_kept(store: Store) -> None:
     assert store.seen_room_step(ana.participant.id) == 4
     store.forget_room_seen(participant_id=ana.participant.id)
     assert store.seen_room_step(ana.participant.id) is None
+
+
+def test_a_change_from_a_console_showing_an_older_step_is_refused(store: Store) -> None:
+    """Two consoles: one moved the room on; the other, still showing the old step, must not
+    move the room backwards or change a step nobody is on."""
+    workshop = make_workshop(store)
+    store.move_room(workshop_id=workshop.id, step=4, at_step=0)
+    for step in (5, 6, 7):  # tab A presses "Next step" three times
+        store.move_room(workshop_id=workshop.id, step=step, at_step=step - 1)
+    started = start_timer(5, utc_now())
+
+    stale: list[tuple[str, object]] = [
+        ("next", lambda: store.move_room(workshop_id=workshop.id, step=5, at_step=4)),
+        ("back", lambda: store.move_room(workshop_id=workshop.id, step=3, at_step=4)),
+        ("jump", lambda: store.move_room(workshop_id=workshop.id, step=0, at_step=4)),
+        (
+            "reveal",
+            lambda: store.set_item_state(
+                workshop_id=workshop.id,
+                lesson_id=LESSON,
+                kind=PROMPT,
+                item_id="p1",
+                revealed=True,
+                at_step=4,
+            ),
+        ),
+        (
+            "close",
+            lambda: store.set_item_state(
+                workshop_id=workshop.id,
+                lesson_id=LESSON,
+                kind=PROMPT,
+                item_id="p1",
+                open=False,
+                at_step=4,
+            ),
+        ),
+        ("timer", lambda: store.set_timer(workshop_id=workshop.id, timer=started, at_step=4)),
+        (
+            "focus",
+            lambda: store.set_focus(workshop_id=workshop.id, focus=Focus(PROMPT, "p1"), at_step=4),
+        ),
+    ]
+    before = store.room(workshop.id)
+    for name, change in stale:
+        with pytest.raises(RoomMovedError) as refused:
+            change()  # type: ignore[operator]
+        assert refused.value.current_step == 7, name
+        assert str(refused.value) == (
+            "The room had already moved to Step 8 (from another tab or device); "
+            "nothing was changed."
+        )
+    assert store.room(workshop.id) == before  # step, timer, focus: all as tab A left them
+    assert store.item_states(workshop_id=workshop.id, lesson_id=LESSON) == {}
+    assert store.room_signal(workshop.id).answers_version == before.answers_version
+
+    # The same changes from a console showing the room's real step apply.
+    store.set_item_state(
+        workshop_id=workshop.id,
+        lesson_id=LESSON,
+        kind=PROMPT,
+        item_id="p1",
+        revealed=True,
+        at_step=7,
+    )
+    store.set_timer(workshop_id=workshop.id, timer=started, at_step=7)
+    store.move_room(workshop_id=workshop.id, step=8, at_step=7)
+    assert store.room(workshop.id).current_step == 8
+    assert store.item_state(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1"
+    ).revealed
+    with pytest.raises(NotFoundError):
+        store.move_room(workshop_id=9999, step=1, at_step=0)

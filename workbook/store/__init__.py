@@ -25,6 +25,7 @@ from workbook.store.database import (
     WriteFailedError,
     WrongJoinCodeError,
 )
+from workbook.store.live import RoomMovedError
 
 # Versions: 1 workshops, 2 maps, 3 live room, 4 none (bulk loading has no schema of its own),
 # 5-6 releases, 7+ whoever needs one next.
@@ -60,6 +61,7 @@ __all__ = [
     "JOIN_CODE_LENGTH",
     "MIGRATIONS",
     "NotFoundError",
+    "RoomMovedError",
     "Store",
     "StoreError",
     "StoreLockedError",
