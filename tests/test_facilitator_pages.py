@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbook.config import PROJECT_ROOT
+from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import LessonSet
 from workbook.live import FOLLOW, PROMPT, RATING, SELF_PACED, AnswerCard, Focus, ItemState
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
@@ -100,9 +100,7 @@ def test_repeated_wrong_keys_slow_down_even_the_right_key(app_db: Path) -> None:
     assert "Sign out" not in labels(at)
     # Time passes (moved on in the database rather than slept through).
     past = utc_now() - dt.timedelta(seconds=1)
-    store._write(
-        lambda cur: cur.execute("UPDATE facilitator_sign_ins SET blocked_until = ?", [past])
-    )
+    store._write(lambda cur: cur.execute("UPDATE facilitator_sign_ins SET blocked_until = ?", [past]))
     sign_in(at, workshop.join_code, key.lower().replace("-", " "))  # typed any way
     assert "Sign out" in labels(at) and not at.error
     assert at.session_state["facilitator_workshop_id"] == workshop.id
@@ -409,3 +407,15 @@ def test_cards_look_intentional_from_none_to_hundreds(count: int) -> None:
     else:
         assert "more answer" not in page
     assert all(len(c) < 2000 for c in page.split("wbp-card"))  # long answers are clipped
+
+
+def test_a_public_url_set_to_a_local_address_is_named_as_the_problem(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBOOK_PUBLIC_URL", "http://localhost:8501")
+    get_settings.cache_clear()
+    at, _, _ = signed_in(app_db)
+    assert [w.value for w in at.warning] == [
+        "Phones cannot open the local address WORKBOOK_PUBLIC_URL is set to, which the QR code "
+        "would show. Set it to the address people use."
+    ]

@@ -39,6 +39,7 @@ from workbook.records import Workshop
 from workbook.store import RoomMovedError, Store, StoreError
 from workbook.store.database import utc_now
 from workbook.ui import projector as links
+from workbook.ui import resources
 from workbook.ui.admission import admitted
 from workbook.ui.text import user_caption, user_heading, user_text
 
@@ -176,9 +177,16 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
     address = join_url(links.public_base_url(links.CONSOLE_PATH), workshop.join_code)
     if address and not reachable_from_phones(address):
         st.warning(
-            "Phones cannot open this computer's local address, which the QR code would show. "
-            "Set WORKBOOK_PUBLIC_URL to the address people use, or open the app by this "
-            "computer's network address.",
+            (
+                "Phones cannot open the local address WORKBOOK_PUBLIC_URL is set to, which the "
+                "QR code would show. Set it to the address people use."
+            )
+            if resources.settings().public_url.strip()
+            else (
+                "Phones cannot open this computer's local address, which the QR code would "
+                "show. Set WORKBOOK_PUBLIC_URL to the address people use, or open the app by "
+                "this computer's network address."
+            ),
             icon=":material/wifi_off:",
         )
     st.button(
