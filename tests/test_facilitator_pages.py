@@ -100,7 +100,7 @@ def test_repeated_wrong_keys_slow_down_even_the_right_key(app_db: Path) -> None:
     assert "Sign out" not in labels(at)
     # Time passes (moved on in the database rather than slept through).
     past = utc_now() - dt.timedelta(seconds=1)
-    store._write(lambda cur: cur.execute("UPDATE facilitator_sign_ins SET blocked_until = ?", [past]))
+    store._write(lambda cur: cur.execute("UPDATE sign_in_waits SET blocked_until = ?", [past]))
     sign_in(at, workshop.join_code, key.lower().replace("-", " "))  # typed any way
     assert "Sign out" in labels(at) and not at.error
     assert at.session_state["facilitator_workshop_id"] == workshop.id

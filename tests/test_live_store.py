@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from workbook.live import (
     FOLLOW,
+    FUNDER_DOOR,
     JOIN_SCREEN,
     PROMPT,
     RATING,
@@ -21,7 +23,7 @@ from workbook.live import (
 )
 from workbook.models import JoinRequest, KeyFinding, RatingIn, ReflectionIn, WorkshopCreate
 from workbook.records import Seat, Workshop
-from workbook.store import NotFoundError, RoomMovedError, Store
+from workbook.store import MIGRATIONS, NotFoundError, RoomMovedError, Store
 from workbook.store.database import utc_now
 from workbook.store.live import ROOM_SIGNAL_MAX_AGE
 
@@ -297,6 +299,40 @@ def test_wrong_keys_slow_down_per_workshop_and_a_success_clears_them(store: Stor
     assert store.sign_in_wait(workshop_id=workshop.id, now=later) == 60  # capped
     store.clear_sign_in_failures(workshop_id=workshop.id)
     assert store.sign_in_wait(workshop_id=workshop.id, now=later) == 0
+
+
+def test_the_funder_door_waits_on_its_own_and_old_facilitator_waits_carry_over(
+    tmp_path: Path,
+) -> None:
+    """One mechanism for both keys: the funder view is a door of its own, next to each
+    workshop's; a database made before doors keeps each workshop's wait."""
+
+    class BeforeDoors(Store):
+        migrations = tuple(m for m in MIGRATIONS if m.version < 7)
+
+    path = tmp_path / "old.duckdb"
+    old = BeforeDoors(path)
+    workshop = make_workshop(old)  # type: ignore[arg-type]
+    later = utc_now() + dt.timedelta(seconds=30)
+    old._write(
+        lambda cur: cur.execute(
+            "INSERT INTO facilitator_sign_ins VALUES (?, 4, ?, ?)",
+            [workshop.id, utc_now(), later],
+        )
+    )
+    old.close()
+    store = Store(path)
+    try:
+        assert 25 <= store.sign_in_wait(workshop_id=workshop.id) <= 30
+        now = utc_now()
+        assert [store.record_wrong_key(FUNDER_DOOR, now=now) for _ in range(4)] == [0, 0, 2, 4]
+        assert store.door_wait(FUNDER_DOOR, now=now) == 4
+        store.clear_sign_in_failures(workshop_id=workshop.id)
+        assert store.door_wait(FUNDER_DOOR, now=now) == 4  # each door on its own
+        store.clear_wrong_keys(FUNDER_DOOR)
+        assert store.door_wait(FUNDER_DOOR, now=now) == 0
+    finally:
+        store.close()
 
 
 def test_projector_links_are_stored_hashed_expire_and_can_be_revoked(store: Store) -> None:

@@ -28,7 +28,7 @@ from workbook.store.database import (
 from workbook.store.live import RoomMovedError
 
 # Versions: 1 workshops, 2 maps, 3 live room, 4 none (bulk loading has no schema of its own),
-# 5-6 releases, 7+ whoever needs one next.
+# 5-6 releases, 7 sign-in waits per door (live), 8+ whoever needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
         (

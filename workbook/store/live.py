@@ -38,6 +38,7 @@ from workbook.live import (
     natural_key,
     sign_in_delay,
     waiting_sentence,
+    workshop_door,
     wrong_key_sentence,
 )
 from workbook.store.database import (
@@ -107,6 +108,25 @@ MIGRATIONS: tuple[Migration, ...] = (
             created_at TIMESTAMP NOT NULL,
             revoked BOOLEAN NOT NULL
         );
+        """,
+    ),
+    Migration(
+        7,
+        "sign-in waits per door",
+        """
+        -- Wrong keys in a row and until when the next try waits, per door: a workshop's
+        -- console ('workshop:<id>') or the funder view ('funders'). Replaces the
+        -- facilitator-only table, whose rows move over.
+        CREATE TABLE sign_in_waits (
+            door VARCHAR PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failure_at TIMESTAMP NOT NULL,
+            blocked_until TIMESTAMP NOT NULL
+        );
+        INSERT INTO sign_in_waits
+            SELECT 'workshop:' || workshop_id, failures, last_failure_at, blocked_until
+            FROM facilitator_sign_ins;
+        DROP TABLE facilitator_sign_ins;
         """,
     ),
 )
@@ -609,26 +629,25 @@ class LiveQueries(Database):
         row = self._one("SELECT count(*) FROM participants WHERE workshop_id = ?", [workshop_id])
         return int(row[0]) if row else 0
 
-    # -- facilitator sign-in: slowing down repeated wrong keys --
+    # -- signing in with a key: slowing down repeated wrong keys, per door --
+    # A door is what a key opens: a workshop's console (workbook.live.workshop_door) or the
+    # funder view (FUNDER_DOOR). Both sign-ins share this one mechanism.
 
-    def sign_in_wait(self, *, workshop_id: int, now: dt.datetime | None = None) -> int:
-        """Whole seconds before this workshop accepts another key (0: try now)."""
+    def door_wait(self, door: str, *, now: dt.datetime | None = None) -> int:
+        """Whole seconds before this door accepts another key (0: try now)."""
         now = now or utc_now()
-        row = self._one(
-            "SELECT blocked_until FROM facilitator_sign_ins WHERE workshop_id = ?", [workshop_id]
-        )
+        row = self._one("SELECT blocked_until FROM sign_in_waits WHERE door = ?", [door])
         if row is None or row[0] <= now:
             return 0
         return max(1, int((row[0] - now).total_seconds() + 0.999))
 
-    def record_sign_in_failure(self, *, workshop_id: int, now: dt.datetime | None = None) -> int:
-        """Count a wrong key; return the seconds the next try must wait."""
+    def record_wrong_key(self, door: str, *, now: dt.datetime | None = None) -> int:
+        """Count a wrong key at a door; return the seconds the next try must wait."""
         now = now or utc_now()
 
         def work(cur: duckdb.DuckDBPyConnection) -> int:
             row = cur.execute(
-                "SELECT failures, last_failure_at FROM facilitator_sign_ins WHERE workshop_id = ?",
-                [workshop_id],
+                "SELECT failures, last_failure_at FROM sign_in_waits WHERE door = ?", [door]
             ).fetchone()
             failures = 0
             if row is not None and now - row[1] <= SIGN_IN_FAILURE_WINDOW:
@@ -636,22 +655,27 @@ class LiveQueries(Database):
             failures += 1
             delay = sign_in_delay(failures)
             cur.execute(
-                "INSERT INTO facilitator_sign_ins VALUES (?, ?, ?, ?) ON CONFLICT (workshop_id)"
+                "INSERT INTO sign_in_waits VALUES (?, ?, ?, ?) ON CONFLICT (door)"
                 " DO UPDATE SET failures = excluded.failures,"
                 " last_failure_at = excluded.last_failure_at,"
                 " blocked_until = excluded.blocked_until",
-                [workshop_id, failures, now, now + dt.timedelta(seconds=delay)],
+                [door, failures, now, now + dt.timedelta(seconds=delay)],
             )
             return delay
 
         return self._write(work)
 
+    def clear_wrong_keys(self, door: str) -> None:
+        self._write(lambda cur: cur.execute("DELETE FROM sign_in_waits WHERE door = ?", [door]))
+
+    def sign_in_wait(self, *, workshop_id: int, now: dt.datetime | None = None) -> int:
+        return self.door_wait(workshop_door(workshop_id), now=now)
+
+    def record_sign_in_failure(self, *, workshop_id: int, now: dt.datetime | None = None) -> int:
+        return self.record_wrong_key(workshop_door(workshop_id), now=now)
+
     def clear_sign_in_failures(self, *, workshop_id: int) -> None:
-        self._write(
-            lambda cur: cur.execute(
-                "DELETE FROM facilitator_sign_ins WHERE workshop_id = ?", [workshop_id]
-            )
-        )
+        self.clear_wrong_keys(workshop_door(workshop_id))
 
     def facilitator_sign_in(
         self, *, join_code: str, key: str, now: dt.datetime | None = None

@@ -475,7 +475,7 @@ def render() -> None:
     funder_access.wide_page()
     ctx = context.load()
     st.title("For funders")
-    if not funder_access.require_funder():
+    if not funder_access.require_funder(ctx.store):
         return
     view = current_view(ctx.store, ctx.lessons)
     if view.empty:
