@@ -7,6 +7,7 @@ from workbook import results
 from workbook.charts.ratings import findings_chart
 from workbook.progress import round_label
 from workbook.ui import context, session
+from workbook.ui.author_text import literal
 from workbook.ui.text import user_text
 from workbook.ui.widgets import seat_header
 
@@ -72,7 +73,7 @@ for lesson in lessons.lessons:
     answers = [r for r in reflections if r.lesson_id == lesson.id]
     if not answers:
         continue
-    with st.expander(f"{lesson.title} ({len(answers)})", expanded=False):
+    with st.expander(f"{literal(lesson.title)} ({len(answers)})", expanded=False):
         show_answers(answers, [(p.id, p.text) for p in lesson.prompts])
 # Answers kept for a lesson that is not loaded now (its file missing or broken).
 missing_ids = results.missing_lessons(
@@ -108,7 +109,7 @@ if not missing:
     st.success("Your group has answered every prompt and statement in this round.")
 for item in missing:
     st.markdown(
-        f"**{item.lesson_title}**: {len(item.prompts)} question(s), "
+        f"**{literal(item.lesson_title)}**: {len(item.prompts)} question(s), "
         f"{len(item.statements)} rating(s) open"
     )
 

@@ -41,6 +41,7 @@ from workbook.store.database import utc_now
 from workbook.ui import projector as links
 from workbook.ui import resources
 from workbook.ui.admission import admitted
+from workbook.ui.author_text import literal
 from workbook.ui.text import user_caption, user_heading, user_text
 
 SIGNED_IN = "facilitator_workshop_id"
@@ -230,7 +231,7 @@ def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step
     refused = st.session_state.pop(_REFUSED, None)
     if refused:
         st.warning(refused, icon=":material/sync_problem:")
-    st.markdown(f"**Room is on {step_label(step, total, lesson.title)}**")
+    st.markdown(f"**Room is on {step_label(step, total, literal(lesson.title))}**")
     back, forward = st.columns(2)
     back.button(
         "Previous step",
@@ -289,7 +290,7 @@ def _move(store: Store, workshop_id: int, shown: int, step: int, lessons: Lesson
     except RoomMovedError as error:
         _refused(error)
         return
-    st.toast(f"The room moved to step {step + 1}: {lessons.lessons[step].title}.")
+    st.toast(f"The room moved to step {step + 1}: {literal(lessons.lessons[step].title)}.")
 
 
 def _move_to_chosen(

@@ -35,6 +35,7 @@ from workbook.release.view import (
 )
 from workbook.store import Store
 from workbook.ui import context, funder_access, resources
+from workbook.ui.author_text import literal
 from workbook.ui.text import user_text
 
 COMMAND = "python -m workbook.release make"
@@ -408,7 +409,7 @@ def _words_tab(
     phrases = view.phrases(selection, lesson_id)
     if phrases:
         funder_access.chart_with_table(
-            f"Most used phrases: {titles[lesson_id]}",
+            f"Most used phrases: {literal(titles[lesson_id])}",
             charts.counts_chart(
                 [Bar(p, e.value, e.margin) for p, e in phrases], axis_title="Groups using it"
             ),
