@@ -23,10 +23,13 @@ _SAME_GROUP = "start_same_group"  # (workshop, group, typed name's key) the pers
 
 
 def same_group_unconfirmed(store: Store, workshop_id: int, typed: str) -> Group | None:
-    """The existing group a typed new-group name matches, unless the person was already told
-    about exactly this match and pressed Join again (then None: they join it)."""
+    """The existing group a typed new-group name matches but is spelled differently from
+    (case, spaces between words, invisible characters), unless the person was already told
+    about exactly this match and pressed Join again (then None: they join it). A name typed
+    exactly as the group's (outer spaces aside, which every name loses) joins it at once:
+    in a room, everyone at "Table 1" types "Table 1"."""
     group = store.group_named(workshop_id=workshop_id, name=typed)
-    if group is None:
+    if group is None or group.name == typed:
         st.session_state.pop(_SAME_GROUP, None)
         return None
     asked = (workshop_id, group.id, name_key(typed))
