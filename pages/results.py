@@ -7,6 +7,7 @@ from workbook import results
 from workbook.charts.ratings import findings_chart
 from workbook.progress import round_label
 from workbook.ui import context, session
+from workbook.ui.author_text import literal
 from workbook.ui.text import isolate, user_text
 from workbook.ui.widgets import seat_header
 
@@ -51,20 +52,45 @@ if ratings:
 st.subheader("Our reflections")
 if not reflections:
     st.caption("No written answers yet.")
+
+
+def show_answers(answers: list, prompts: list[tuple[str, str]]) -> None:
+    """Answers under each prompt (id, text); prompts answered but not listed, by their ids."""
+    listed = {prompt_id for prompt_id, _ in prompts}
+    extra = sorted({r.prompt_id for r in answers if r.prompt_id not in listed})
+    for prompt_id, text in [*prompts, *((p, p) for p in extra)]:
+        mine = [r for r in answers if r.prompt_id == prompt_id]
+        if not mine:
+            continue
+        st.markdown(f"**{text}**")
+        for reflection in mine:
+            author = isolate(reflection.author) if reflection.author else "Anonymous"
+            st.text(f"{round_label(reflection.round)} · {author}")  # a name is user text
+            user_text(reflection.text)
+
+
 for lesson in lessons.lessons:
     answers = [r for r in reflections if r.lesson_id == lesson.id]
     if not answers:
         continue
-    with st.expander(f"{lesson.title} ({len(answers)})", expanded=False):
-        for prompt in lesson.prompts:
-            mine = [r for r in answers if r.prompt_id == prompt.id]
-            if not mine:
-                continue
-            st.markdown(f"**{prompt.text}**")
-            for reflection in mine:
-                author = isolate(reflection.author) if reflection.author else "Anonymous"
-                st.text(f"{round_label(reflection.round)} · {author}")  # a name is user text
-                user_text(reflection.text)
+    with st.expander(f"{literal(lesson.title)} ({len(answers)})", expanded=False):
+        show_answers(answers, [(p.id, p.text) for p in lesson.prompts])
+# Answers kept for a lesson that is not loaded now (its file missing or broken).
+missing_ids = results.missing_lessons(
+    lessons,
+    [(r.lesson_id, r.prompt_id) for r in reflections]
+    + [(r.lesson_id, r.statement_id) for r in ratings],
+)
+for lesson_id in missing_ids:
+    answers = [r for r in reflections if r.lesson_id == lesson_id]
+    if not answers:
+        continue  # ratings only: they are in "Every rating statement" above, by id
+    with st.expander(f"Lesson {lesson_id} ({len(answers)})", expanded=False):
+        show_answers(answers, [])
+if missing_ids:
+    st.caption(
+        " ".join(results.missing_lesson_sentence(lesson_id) for lesson_id in missing_ids),
+    )
 
 st.subheader("Our commitments")
 if not commitments:
@@ -83,7 +109,7 @@ if not missing:
     st.success("Your group has answered every prompt and statement in this round.")
 for item in missing:
     st.markdown(
-        f"**{item.lesson_title}**: {len(item.prompts)} question(s), "
+        f"**{literal(item.lesson_title)}**: {len(item.prompts)} question(s), "
         f"{len(item.statements)} rating(s) open"
     )
 

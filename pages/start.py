@@ -11,12 +11,34 @@ from workbook.models import (
     WorkshopCreate,
     plain_errors,
 )
-from workbook.store import StoreError, WrongJoinCodeError
+from workbook.records import Group
+from workbook.store import Store, StoreError, WrongJoinCodeError
+from workbook.store.database import name_key
 from workbook.ui import context, session
 from workbook.ui.text import isolate, user_heading, user_text
 from workbook.ui.widgets import show_errors, up_to
 
 NEW_GROUP = "➕ A new group…"
+_SAME_GROUP = "start_same_group"  # (workshop, group, typed name's key) the person was asked about
+
+
+def same_group_unconfirmed(store: Store, workshop_id: int, typed: str) -> Group | None:
+    """The existing group a typed new-group name matches but is spelled differently from
+    (case, spaces between words, invisible characters), unless the person was already told
+    about exactly this match and pressed Join again (then None: they join it). A name typed
+    exactly as the group's (outer spaces aside, which every name loses) joins it at once:
+    in a room, everyone at "Table 1" types "Table 1"."""
+    group = store.group_named(workshop_id=workshop_id, name=typed)
+    if group is None or group.name == typed:
+        st.session_state.pop(_SAME_GROUP, None)
+        return None
+    asked = (workshop_id, group.id, name_key(typed))
+    if st.session_state.get(_SAME_GROUP) == asked:
+        return None
+    st.session_state[_SAME_GROUP] = asked
+    return group
+
+
 ctx = context.load()
 store = ctx.store
 
@@ -136,7 +158,23 @@ with join_tab:
                         )
                     except ValidationError as error:
                         show_errors(plain_errors(error, JoinRequest), kept=True)
+                        request = None
                     else:
+                        same = None
+                        if choice == NEW_GROUP:
+                            same = same_group_unconfirmed(store, workshop.id, request.group_name)
+                        if same is not None:
+                            # A "new" group named like one already here (any case, spaces or
+                            # invisible characters): ask, never join it silently.
+                            st.warning(
+                                "A group with this name is already in this workshop, spelled "
+                                "as below: press Join again to join it, or choose it in the "
+                                "list.",
+                                icon=":material/group:",
+                            )
+                            user_text(same.name)
+                            request = None
+                    if request is not None:
                         try:
                             seat, token = store.join(workshop_id=workshop.id, request=request)
                         except StoreError as error:
@@ -144,6 +182,7 @@ with join_tab:
                         else:
                             session.remember(seat, token)
                             st.session_state.pop("start_found_workshop", None)
+                            st.session_state.pop(_SAME_GROUP, None)
                             session.go_after_rerun("workbook")
 
 # --- start ----------------------------------------------------------------------------------

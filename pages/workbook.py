@@ -5,6 +5,7 @@ import streamlit as st
 
 from workbook.progress import clamp_step, step_label
 from workbook.ui import context, exercises, lesson_form, pacing
+from workbook.ui.author_text import literal
 from workbook.ui.widgets import seat_header
 
 ctx = context.load()
@@ -51,7 +52,7 @@ if pacing.follows_a_room(seat):
     with st.container(key="pacing_block"):
         pacing.watchdog(step)
         pacing.follow_the_room(ctx.store, seat, step, len(lessons))
-st.progress((step + 1) / len(lessons), text=step_label(step, len(lessons), lesson.title))
+st.progress((step + 1) / len(lessons), text=step_label(step, len(lessons), literal(lesson.title)))
 with st.sidebar:
     jump = st.selectbox(
         "Jump to a lesson",
@@ -64,7 +65,7 @@ with st.sidebar:
         go_to(jump)
 step_buttons("top")
 
-st.title(lesson.title)
+st.title(literal(lesson.title))  # plain text: workbook/ui/author_text.py
 st.caption(
     f"Key finding: {lesson.key_finding.label} · suggested time {lesson.timer_minutes} minutes"
 )

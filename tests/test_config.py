@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 # (variable, value, the sentence a person reads)
 WRONG = [
-    ("WORKBOOK_MIN_GROUP_SIZE", "2", "WORKBOOK_MIN_GROUP_SIZE is 2; it must be at least 3."),
+    ("WORKBOOK_MIN_GROUP_SIZE", "2", "WORKBOOK_MIN_GROUP_SIZE is 2; it must be from 3 to 1000."),
     (
         "WORKBOOK_PARTICIPANT_POLL_SECONDS",
         "0",
@@ -96,7 +96,7 @@ def test_a_wrong_setting_is_one_sentence_naming_it_its_value_and_what_is_allowed
             "WORKBOOK_MIN_GROUP_SIZE",
             "9" * 5000,
             f"WORKBOOK_MIN_GROUP_SIZE is {'9' * 60}… (5,000 characters); it must be a whole "
-            "number, at least 3.",
+            "number from 3 to 1000.",
         ),
         (
             "WORKBOOK_CONCURRENT_RUNS",
@@ -110,6 +110,106 @@ def test_odd_values_are_shown_as_given_and_never_too_long(
     clean_settings: pytest.MonkeyPatch, variable: str, value: str, sentence: str
 ) -> None:
     assert problems_with(clean_settings, **{variable: value}) == [sentence]
+
+
+@pytest.mark.parametrize(
+    ("values", "sentence"),
+    [
+        (
+            {"WORKBOOK_PUBLIC_URL": "javascript:alert(1)"},
+            "WORKBOOK_PUBLIC_URL is javascript:alert(1); it must be an http:// or https:// "
+            "address with a host name, like https://workbook.example.org.",
+        ),
+        (
+            {"WORKBOOK_PUBLIC_URL": "https://"},
+            "WORKBOOK_PUBLIC_URL is https://; it must be an http:// or https:// address with a "
+            "host name, like https://workbook.example.org.",
+        ),
+        (
+            {"WORKBOOK_PUBLIC_URL": "workbook.example.org"},
+            "WORKBOOK_PUBLIC_URL is workbook.example.org; it must be an http:// or https:// "
+            "address with a host name, like https://workbook.example.org.",
+        ),
+        (
+            {"WORKBOOK_RELEASE_RHO": "2", "WORKBOOK_PRIVACY_LIFETIME_RHO": "1"},
+            "WORKBOOK_RELEASE_RHO is 2; it must be at most WORKBOOK_PRIVACY_LIFETIME_RHO (1), "
+            "the most one group may spend over all releases.",
+        ),
+        (
+            {"WORKBOOK_PRIVACY_LIFETIME_RHO": "0.25"},  # below the default release rho 0.5
+            "WORKBOOK_RELEASE_RHO is 0.5; it must be at most WORKBOOK_PRIVACY_LIFETIME_RHO "
+            "(0.25), the most one group may spend over all releases.",
+        ),
+        (
+            {"WORKBOOK_MIN_GROUP_SIZE": "99999999999999999999999"},
+            "WORKBOOK_MIN_GROUP_SIZE is 99999999999999999999999; it must be from 3 to 1000.",
+        ),
+    ],
+    ids=[
+        "javascript url",
+        "no host",
+        "no scheme",
+        "release over lifetime",
+        "lifetime under default release",
+        "huge K",
+    ],
+)
+def test_settings_that_cannot_work_together_or_at_all_are_refused(
+    clean_settings: pytest.MonkeyPatch, values: dict[str, str], sentence: str
+) -> None:
+    assert problems_with(clean_settings, **values) == [sentence]
+
+
+def test_right_web_addresses_and_rho_within_the_lifetime_are_accepted(
+    clean_settings: pytest.MonkeyPatch,
+) -> None:
+    for url in ("https://workbook.example.org", "http://192.168.1.20:8501/", ""):
+        clean_settings.setenv("WORKBOOK_PUBLIC_URL", url)
+        clean_settings.setenv("WORKBOOK_RELEASE_RHO", "1")
+        clean_settings.setenv("WORKBOOK_PRIVACY_LIFETIME_RHO", "1")
+        get_settings.cache_clear()
+        assert get_settings().public_url == url
+        assert get_settings().release_rho == 1
+
+
+def test_a_database_in_a_missing_folder_is_refused_and_no_folder_is_made(
+    clean_settings: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nonexistent" / "dir"
+    assert problems_with(clean_settings, WORKBOOK_DB=str(missing / "x.duckdb")) == [
+        f"The folder {missing} does not exist; create it or set WORKBOOK_DB to a file in a "
+        "folder that does."
+    ]
+    assert not missing.parent.exists()
+    clean_settings.setenv("WORKBOOK_DB", str(tmp_path / "x.duckdb"))  # a folder that exists
+    get_settings.cache_clear()
+    assert get_settings().db == tmp_path / "x.duckdb"
+
+
+def test_the_release_command_refuses_a_release_rho_over_the_lifetime_in_one_sentence(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBOOK_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "workbook.release", "make"],
+        cwd=PROJECT_ROOT,
+        env={
+            **env,
+            "WORKBOOK_DB": str(tmp_path / "x.duckdb"),
+            "WORKBOOK_RELEASE_RHO": "2",
+            "WORKBOOK_PRIVACY_LIFETIME_RHO": "1",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "WORKBOOK_RELEASE_RHO is 2; it must be at most WORKBOOK_PRIVACY_LIFETIME_RHO (1), the "
+        "most one group may spend over all releases."
+    ]
+    assert not (tmp_path / "x.duckdb").exists()
 
 
 def test_several_wrong_settings_give_one_sentence_each(

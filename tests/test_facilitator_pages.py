@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbook.config import PROJECT_ROOT
+from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import LessonSet
 from workbook.live import FOLLOW, PROMPT, RATING, SELF_PACED, AnswerCard, Focus, ItemState
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
@@ -16,7 +16,7 @@ from workbook.records import Workshop
 from workbook.store import Store
 from workbook.store.database import utc_now
 from workbook.text_analysis import Term
-from workbook.ui import projector
+from workbook.ui import facilitator, projector
 from workbook.ui.resources import _open_store
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -113,9 +113,7 @@ def test_repeated_wrong_keys_slow_down_even_the_right_key(app_db: Path) -> None:
     assert "Sign out" not in labels(at)
     # Time passes (moved on in the database rather than slept through).
     past = utc_now() - dt.timedelta(seconds=1)
-    store._write(
-        lambda cur: cur.execute("UPDATE facilitator_sign_ins SET blocked_until = ?", [past])
-    )
+    store._write(lambda cur: cur.execute("UPDATE sign_in_waits SET blocked_until = ?", [past]))
     sign_in(at, workshop.join_code, key.lower().replace("-", " "))  # typed any way
     assert "Sign out" in labels(at) and not at.error
     assert at.session_state["facilitator_workshop_id"] == workshop.id
@@ -171,6 +169,56 @@ def test_moving_the_room_moves_following_participants(app_db: Path, lessons: Les
     at.radio(key="facilitator_pacing").set_value(FOLLOW).run()
     phone.run()
     assert phone.title[0].value == lessons.lessons[5].title
+
+
+def test_a_stale_second_console_cannot_move_the_room_backwards(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    """Tab A moves the room on three steps; tab B, still drawn on the old step, presses
+    "Next step" (then "Reveal results", then "Start timer"): nothing changes, B is told why in
+    one sentence and shows the room as it is now."""
+    store = app_store(app_db)
+    workshop, key = new_workshop(store)
+    tab_a = sign_in(console(), workshop.join_code, key)
+    tab_b = sign_in(console(), workshop.join_code, key)
+    total = len(lessons)
+    store.move_room(workshop_id=workshop.id, step=4)
+    tab_a.run()
+    tab_b.run()
+    assert f"Room is on Step 5 of {total}" in " ".join(m.value for m in tab_b.markdown)
+    drawn_by_b = tab_b.session_state["facilitator_drawn_room"]
+    for _ in range(3):
+        tab_a.button(key="facilitator_next").click().run()
+    assert store.room(workshop.id).current_step == 7
+    # B's refreshing panel sees that the room is no longer what B drew (and redraws B).
+    assert drawn_by_b != facilitator.room_seen(store, store.room(workshop.id), lessons.lessons[4])
+
+    tab_b.button(key="facilitator_next").click().run()
+    assert not tab_b.exception, tab_b.exception
+    assert store.room(workshop.id).current_step == 7  # not sent back to Step 6
+    refusal = (
+        "The room had already moved to Step 8 (from another tab or device); nothing was changed."
+    )
+    assert [w.value for w in tab_b.warning] == [refusal]
+    assert f"Room is on Step 8 of {total}" in " ".join(m.value for m in tab_b.markdown)
+    tab_b.run()  # said once: the next run of the console does not repeat it
+    assert refusal not in [w.value for w in tab_b.warning]
+
+    # A stale reveal and a stale timer are refused the same way.
+    lesson = lessons.lessons[7]
+    item = f"prompt_{lesson.prompts[0].id}" if lesson.prompts else f"rating_{lesson.ratings[0].id}"
+    tab_a.button(key="facilitator_next").click().run()
+    tab_b.button(key=f"facilitator_reveal_{item}").click().run()
+    assert [w.value for w in tab_b.warning] == [refusal.replace("Step 8", "Step 9")]
+    assert store.item_states(workshop_id=workshop.id, lesson_id=lesson.id) == {}
+    tab_a.button(key="facilitator_previous").click().run()
+    tab_b.button(key="facilitator_timer_start").click().run()
+    assert store.room(workshop.id).timer.is_off
+    assert [w.value for w in tab_b.warning] == [refusal]
+    # Drawn again on the room's step, B's buttons act: this time B moves the room.
+    tab_b.button(key="facilitator_next").click().run()
+    assert store.room(workshop.id).current_step == 8
+    assert not tab_b.warning
 
 
 def test_open_close_reveal_and_hide_per_question(app_db: Path, lessons: LessonSet) -> None:
@@ -372,3 +420,15 @@ def test_cards_look_intentional_from_none_to_hundreds(count: int) -> None:
     else:
         assert "more answer" not in page
     assert all(len(c) < 2000 for c in page.split("wbp-card"))  # long answers are clipped
+
+
+def test_a_public_url_set_to_a_local_address_is_named_as_the_problem(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBOOK_PUBLIC_URL", "http://localhost:8501")
+    get_settings.cache_clear()
+    at, _, _ = signed_in(app_db)
+    assert [w.value for w in at.warning] == [
+        "Phones cannot open the local address WORKBOOK_PUBLIC_URL is set to, which the QR code "
+        "would show. Set it to the address people use."
+    ]

@@ -8,6 +8,7 @@ in everything rendered and exported, and exports whose numbers are numbers."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -25,13 +26,16 @@ from streamlit.testing.v1 import AppTest
 from workbook import demo
 from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import LessonSet
+from workbook.live import FUNDER_DOOR
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
 from workbook.release.budget import Budget
 from workbook.release.make import make_release
 from workbook.release.view import TOO_FEW, FunderView, Selection, load_view
 from workbook.store import Store
+from workbook.store.database import utc_now
 from workbook.ui import funder_access
 from workbook.ui.funders_page import statement_labels
+from workbook.ui.resources import _open_store
 
 APP = str(PROJECT_ROOT / "app.py")
 KEY = "correct horse battery staple"
@@ -263,6 +267,38 @@ def test_a_wrong_key_is_refused_in_a_plain_sentence(released_db: Path, funder_ke
         "That key does not open the funder view. Check it with whoever runs this server."
     ]
     assert not shows_figures(at)
+
+
+def test_repeated_wrong_funder_keys_slow_down_like_the_facilitator_key(
+    app_db: Path, funder_key: str
+) -> None:
+    """The funder view's door shares the facilitator's slow-down (the store's sign-in waits):
+    three free tries, then a wait that even the right key must sit out. Nothing is timed: the
+    wait is read as required, and time is moved on in the database."""
+    at = funder_page()
+    for _ in range(2):
+        sign_in(at, "wrong key")
+        assert [e.value for e in at.error] == [
+            "That key does not open the funder view. Check it with whoever runs this server."
+        ]
+    sign_in(at, "wrong key")
+    assert [e.value for e in at.error] == [
+        "That key does not open the funder view. Check it with whoever runs this server. "
+        "After several wrong keys, the next try waits 2 seconds."
+    ]
+    store = _open_store(str(app_db))
+    assert store.door_wait(FUNDER_DOOR) in (1, 2)
+    # Another session (a script opening a new tab each try) meets the same wait.
+    other = sign_in(funder_page(), funder_key)
+    [refusal] = [e.value for e in other.error]
+    assert refusal.startswith("Too many wrong keys in a row. Wait ")
+    assert "Open the funder view" in [b.label for b in other.button]
+    past = utc_now() - dt.timedelta(seconds=1)
+    store._write(lambda cur: cur.execute("UPDATE sign_in_waits SET blocked_until = ?", [past]))
+    sign_in(at, funder_key)
+    assert not at.error and "Open the funder view" not in [b.label for b in at.button]
+    assert store.door_wait(FUNDER_DOOR) == 0
+    assert store.record_wrong_key(FUNDER_DOOR) == 0  # a success cleared the count
 
 
 def test_a_sha256_key_in_the_environment_opens_with_the_key_itself(

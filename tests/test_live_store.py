@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from workbook.live import (
     FOLLOW,
+    FUNDER_DOOR,
     JOIN_SCREEN,
     PROMPT,
     RATING,
@@ -21,7 +23,7 @@ from workbook.live import (
 )
 from workbook.models import JoinRequest, KeyFinding, RatingIn, ReflectionIn, WorkshopCreate
 from workbook.records import Seat, Workshop
-from workbook.store import NotFoundError, Store
+from workbook.store import MIGRATIONS, NotFoundError, RoomMovedError, Store
 from workbook.store.database import utc_now
 from workbook.store.live import ROOM_SIGNAL_MAX_AGE
 
@@ -299,6 +301,40 @@ def test_wrong_keys_slow_down_per_workshop_and_a_success_clears_them(store: Stor
     assert store.sign_in_wait(workshop_id=workshop.id, now=later) == 0
 
 
+def test_the_funder_door_waits_on_its_own_and_old_facilitator_waits_carry_over(
+    tmp_path: Path,
+) -> None:
+    """One mechanism for both keys: the funder view is a door of its own, next to each
+    workshop's; a database made before doors keeps each workshop's wait."""
+
+    class BeforeDoors(Store):
+        migrations = tuple(m for m in MIGRATIONS if m.version < 7)
+
+    path = tmp_path / "old.duckdb"
+    old = BeforeDoors(path)
+    workshop = make_workshop(old)  # type: ignore[arg-type]
+    later = utc_now() + dt.timedelta(seconds=30)
+    old._write(
+        lambda cur: cur.execute(
+            "INSERT INTO facilitator_sign_ins VALUES (?, 4, ?, ?)",
+            [workshop.id, utc_now(), later],
+        )
+    )
+    old.close()
+    store = Store(path)
+    try:
+        assert 25 <= store.sign_in_wait(workshop_id=workshop.id) <= 30
+        now = utc_now()
+        assert [store.record_wrong_key(FUNDER_DOOR, now=now) for _ in range(4)] == [0, 0, 2, 4]
+        assert store.door_wait(FUNDER_DOOR, now=now) == 4
+        store.clear_sign_in_failures(workshop_id=workshop.id)
+        assert store.door_wait(FUNDER_DOOR, now=now) == 4  # each door on its own
+        store.clear_wrong_keys(FUNDER_DOOR)
+        assert store.door_wait(FUNDER_DOOR, now=now) == 0
+    finally:
+        store.close()
+
+
 def test_projector_links_are_stored_hashed_expire_and_can_be_revoked(store: Store) -> None:
     workshop = make_workshop(store)
     token = store.new_projector_link(workshop_id=workshop.id)
@@ -400,3 +436,76 @@ def test_the_room_step_a_participant_followed_is_kept(store: Store) -> None:
     assert store.seen_room_step(ana.participant.id) == 4
     store.forget_room_seen(participant_id=ana.participant.id)
     assert store.seen_room_step(ana.participant.id) is None
+
+
+def test_a_change_from_a_console_showing_an_older_step_is_refused(store: Store) -> None:
+    """Two consoles: one moved the room on; the other, still showing the old step, must not
+    move the room backwards or change a step nobody is on."""
+    workshop = make_workshop(store)
+    store.move_room(workshop_id=workshop.id, step=4, at_step=0)
+    for step in (5, 6, 7):  # tab A presses "Next step" three times
+        store.move_room(workshop_id=workshop.id, step=step, at_step=step - 1)
+    started = start_timer(5, utc_now())
+
+    stale: list[tuple[str, object]] = [
+        ("next", lambda: store.move_room(workshop_id=workshop.id, step=5, at_step=4)),
+        ("back", lambda: store.move_room(workshop_id=workshop.id, step=3, at_step=4)),
+        ("jump", lambda: store.move_room(workshop_id=workshop.id, step=0, at_step=4)),
+        (
+            "reveal",
+            lambda: store.set_item_state(
+                workshop_id=workshop.id,
+                lesson_id=LESSON,
+                kind=PROMPT,
+                item_id="p1",
+                revealed=True,
+                at_step=4,
+            ),
+        ),
+        (
+            "close",
+            lambda: store.set_item_state(
+                workshop_id=workshop.id,
+                lesson_id=LESSON,
+                kind=PROMPT,
+                item_id="p1",
+                open=False,
+                at_step=4,
+            ),
+        ),
+        ("timer", lambda: store.set_timer(workshop_id=workshop.id, timer=started, at_step=4)),
+        (
+            "focus",
+            lambda: store.set_focus(workshop_id=workshop.id, focus=Focus(PROMPT, "p1"), at_step=4),
+        ),
+    ]
+    before = store.room(workshop.id)
+    for name, change in stale:
+        with pytest.raises(RoomMovedError) as refused:
+            change()  # type: ignore[operator]
+        assert refused.value.current_step == 7, name
+        assert str(refused.value) == (
+            "The room had already moved to Step 8 (from another tab or device); "
+            "nothing was changed."
+        )
+    assert store.room(workshop.id) == before  # step, timer, focus: all as tab A left them
+    assert store.item_states(workshop_id=workshop.id, lesson_id=LESSON) == {}
+    assert store.room_signal(workshop.id).answers_version == before.answers_version
+
+    # The same changes from a console showing the room's real step apply.
+    store.set_item_state(
+        workshop_id=workshop.id,
+        lesson_id=LESSON,
+        kind=PROMPT,
+        item_id="p1",
+        revealed=True,
+        at_step=7,
+    )
+    store.set_timer(workshop_id=workshop.id, timer=started, at_step=7)
+    store.move_room(workshop_id=workshop.id, step=8, at_step=7)
+    assert store.room(workshop.id).current_step == 8
+    assert store.item_state(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1"
+    ).revealed
+    with pytest.raises(NotFoundError):
+        store.move_room(workshop_id=9999, step=1, at_step=0)

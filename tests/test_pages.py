@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import LessonSet
-from workbook.models import MAX_REFLECTION_CHARS, CommitmentStatus
+from workbook.models import MAX_REFLECTION_CHARS, CommitmentStatus, JoinRequest, WorkshopCreate
 from workbook.ui.action_plan import ALREADY_LISTED
 from workbook.ui.resources import _open_store
 from workbook.ui.widgets import KEPT_NOTE
@@ -356,3 +356,43 @@ def test_joining_a_sharing_workshop_says_what_funders_see(app_db: Path) -> None:
         "in aggregate only" in notice and "no group's answers can be worked out" in notice
         for notice in notices
     ), notices
+
+
+def test_a_new_group_named_like_an_existing_one_asks_before_joining_it(app_db: Path) -> None:
+    """ "b group", "B  group" and "B\u200bgroup" (zero-width space) typed as a new group all
+    name the existing "B group": the person is told once and joins it on a second press, or
+    picks it in the list; no look-alike second group is made. Typed exactly as the group's
+    name (outer spaces aside), it joins at once."""
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
+    store.join(workshop_id=workshop.id, request=JoinRequest(group_name="B group"))
+    asked = (
+        "A group with this name is already in this workshop, spelled as below: press Join "
+        "again to join it, or choose it in the list."
+    )
+    for typed in ("b group", "B  group", "B\u200bgroup", "\u200fB \u2066group\u2069"):
+        at = fresh().run()
+        join(at, workshop.join_code, group=typed)
+        assert [w.value for w in at.warning] == [asked], typed
+        assert "B group" in texts(at)  # the existing group's name, as text
+        assert "t" not in at.query_params  # not seated yet
+        button(at, "Join").click()
+        at.run()
+        assert not at.exception, at.exception
+        assert at.query_params.get("t"), typed  # seated on the second press
+    at = fresh().run()
+    join(at, workshop.join_code, group=" B group ")  # the same name: no question
+    assert not at.warning and at.query_params.get("t")
+    groups = store.groups(workshop.id)
+    assert [(g.name, g.members) for g in groups] == [("B group", 6)]
+
+    # Changing the typed name after the question asks again for the new match, and a name
+    # matching no group makes a new one at once.
+    at = fresh().run()
+    join(at, workshop.join_code, group="b group")
+    assert at.warning
+    text_input(at, "New group's name").input("C group")
+    button(at, "Join").click()
+    at.run()
+    assert not at.warning and at.query_params.get("t")
+    assert sorted(g.name for g in store.groups(workshop.id)) == ["B group", "C group"]

@@ -9,11 +9,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+MAX_MIN_GROUP_SIZE = 1000
+
+# Errors raised by the checks below, turned into sentences by `setting_problems`: one whose
+# value breaks a rule ("it must be " + ctx["allowed"]), and a database path whose folder is
+# missing.
+_NOT_ALLOWED = "workbook_not_allowed"
+_NO_FOLDER = "workbook_no_folder"
+
+
+def _not_allowed(allowed: str) -> PydanticCustomError:
+    return PydanticCustomError(_NOT_ALLOWED, "it must be {allowed}", {"allowed": allowed})
 
 
 class Settings(BaseSettings):
@@ -22,8 +36,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WORKBOOK_", extra="ignore")
 
     db: Path = Field(
-        default=PROJECT_ROOT / "data" / "workbook.duckdb",
-        description="Path of the DuckDB file.",
+        default=DATA_DIR / "workbook.duckdb",
+        description="Path of the DuckDB file. Its folder must exist (only the default data "
+        "folder is made when missing).",
     )
     lessons_dir: Path = Field(
         default=PROJECT_ROOT / "lessons",
@@ -37,22 +52,26 @@ class Settings(BaseSettings):
     min_group_size: int = Field(
         default=5,
         ge=3,
+        le=MAX_MIN_GROUP_SIZE,
         description="K: quotes reach funders only from a cause x region x year cell of at "
-        "least K groups. Cannot be set below 3.",
+        f"least K groups. From 3 to {MAX_MIN_GROUP_SIZE}.",
     )
-    release_rho: float = Field(
-        default=0.5,
-        gt=0,
-        le=10,
-        description="zCDP rho each group spends in one funder release (python -m "
-        "workbook.release make); larger: narrower margins, weaker privacy.",
-    )
+    # Before release_rho, which is checked against it.
     privacy_lifetime_rho: float = Field(
         default=1.0,
         gt=0,
         le=50,
         description="The most zCDP rho any one group may spend over all funder releases; a "
         "release leaves out groups that would pass it.",
+    )
+    release_rho: float = Field(
+        default=0.5,
+        gt=0,
+        le=10,
+        validate_default=True,
+        description="zCDP rho each group spends in one funder release (python -m "
+        "workbook.release make); larger: narrower margins, weaker privacy. At most "
+        "WORKBOOK_PRIVACY_LIFETIME_RHO.",
     )
     backup_dir: Path = Field(
         default=PROJECT_ROOT / "data" / "backups",
@@ -77,8 +96,56 @@ class Settings(BaseSettings):
     public_url: str = Field(
         default="",
         description="Address participants use to reach the app, for join links and QR codes "
-        "(e.g. https://workbook.example.org). Empty: taken from the browser.",
+        "(e.g. https://workbook.example.org): an http:// or https:// address with a host "
+        "name. Empty: taken from the browser.",
     )
+
+    @field_validator("db")
+    @classmethod
+    def _db_folder_exists(cls, value: Path) -> Path:
+        """A database path set by hand must be in a folder that exists: a typo must not make
+        folders anywhere on the machine. Only the default data folder is made when missing."""
+        folder = value.expanduser().parent
+        if folder.resolve() != DATA_DIR.resolve() and not folder.is_dir():
+            raise PydanticCustomError(
+                _NO_FOLDER, "the folder {folder} does not exist", {"folder": str(folder)}
+            )
+        return value
+
+    @field_validator("release_rho")
+    @classmethod
+    def _release_within_lifetime(cls, value: float, info: ValidationInfo) -> float:
+        lifetime = info.data.get("privacy_lifetime_rho")  # absent when itself set wrongly
+        if lifetime is not None and value > lifetime:
+            raise _not_allowed(
+                f"at most WORKBOOK_PRIVACY_LIFETIME_RHO ({_number(lifetime)}), the most one "
+                "group may spend over all releases"
+            )
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        """Empty, or an address a phone's browser opens (it becomes the QR code)."""
+        text = value.strip()
+        if not text:
+            return value
+        try:
+            parts = urlsplit(text)
+            host = parts.hostname
+        except ValueError:
+            host = None
+            parts = None
+        if (
+            parts is None
+            or parts.scheme.lower() not in ("http", "https")
+            or not host
+            or any(c.isspace() or not c.isprintable() for c in text)
+        ):
+            raise _not_allowed(
+                "an http:// or https:// address with a host name, like https://workbook.example.org"
+            )
+        return value
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +166,7 @@ _KINDS: dict[object, str] = {
 # Errors that say the value is out of range (the rest say it is not of the right kind).
 _RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 SHOWN_VALUE_CHARS = 60  # a longer value is shown cut, with its length
+SHOWN_PATH_CHARS = 300  # a folder's path, likewise
 
 
 def _number(value: object) -> str:
@@ -121,16 +189,14 @@ def _range(name: str) -> str:
     return " and ".join(part for part in (low, high) if part)
 
 
-def _shown(value: object, quote: Callable[[str], str]) -> str:
+def _shown(value: object, quote: Callable[[str], str], *, limit: int = SHOWN_VALUE_CHARS) -> str:
     """The value as given, with invisible characters written as escapes; a long one is cut,
     saying so."""
     text = value if isinstance(value, str) else str(value)
     if not text:
         return "empty"
-    shown = quote(
-        "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:SHOWN_VALUE_CHARS])
-    )
-    if len(text) > SHOWN_VALUE_CHARS:
+    shown = quote("".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit]))
+    if len(text) > limit:
         shown += f"… ({len(text):,} characters)"
     return shown
 
@@ -139,7 +205,7 @@ def setting_problems(
     error: ValidationError, *, quote: Callable[[str], str] = lambda value: value
 ) -> list[str]:
     """One plain sentence per wrongly set setting, naming it, the value given and what is
-    allowed: "WORKBOOK_MIN_GROUP_SIZE is 2; it must be at least 3." `quote` wraps the value
+    allowed: "WORKBOOK_MIN_GROUP_SIZE is 2; it must be from 3 to 1000." `quote` wraps the value
     as given (a page puts it in a code span, so it is never read as Markdown)."""
     prefix = Settings.model_config.get("env_prefix", "")
     sentences: dict[str, str] = {}
@@ -151,9 +217,19 @@ def setting_problems(
             sentences[name] = f"A setting is wrong: {item['msg']}."
             continue
         variable = f"{prefix}{name}".upper()
+        context = item.get("ctx") or {}
+        if item["type"] == _NO_FOLDER:
+            folder = _shown(context["folder"], quote, limit=SHOWN_PATH_CHARS)
+            sentences[name] = (
+                f"The folder {folder} does not exist; create it or set {variable} to a file in "
+                "a folder that does."
+            )
+            continue
         value = _shown(item.get("input", ""), quote)
         bounds = _range(name)
-        if item["type"] in _RANGE_ERRORS and bounds:
+        if item["type"] == _NOT_ALLOWED:
+            allowed = context["allowed"]
+        elif item["type"] in _RANGE_ERRORS and bounds:
             allowed = bounds
         else:
             kind = _KINDS.get(Settings.model_fields[name].annotation, "a valid value")

@@ -25,6 +25,7 @@ from workbook.live import distribution, plural
 from workbook.models import KeyFinding
 from workbook.progress import round_label
 from workbook.records import Commitment, Group, Workshop
+from workbook.results import missing_lesson_sentence, missing_lessons
 from workbook.spreadsheet import safe_cell as spreadsheet_safe  # the release tables import it
 from workbook.spreadsheet import text_cell
 
@@ -63,6 +64,11 @@ class WorkshopExport:
     commitments: Table
     lessons: LessonSet
     made_at: dt.datetime
+    # (lesson id, prompt id) of each reflection row and (lesson id, statement id) of each
+    # rating row, in the rows' order: the summary groups answers by these, not by the titles
+    # and texts shown (which are the ids when a lesson file is missing or broken).
+    reflection_keys: tuple[tuple[str, str], ...] = ()
+    rating_keys: tuple[tuple[str, str], ...] = ()
 
     @property
     def tables(self) -> tuple[Table, ...]:
@@ -82,6 +88,8 @@ def collect(
     if workshop is None:
         raise LookupError("This workshop no longer exists.")
     groups = tuple(source.groups(workshop_id))
+    reflection_records = source.export_reflections(workshop_id)
+    rating_records = source.export_ratings(workshop_id)
 
     def lesson_title(lesson_id: str) -> str:
         lesson = lessons.by_id(lesson_id)
@@ -122,7 +130,7 @@ def collect(
                 _stamp(r["created_at"]),
                 _stamp(r["updated_at"]),
             )
-            for r in source.export_reflections(workshop_id)
+            for r in reflection_records
         ),
         frozenset({"Group", "Name", "Answer"}),
     )
@@ -149,7 +157,7 @@ def collect(
                 int(r["value"]),
                 _stamp(r["updated_at"]),
             )
-            for r in source.export_ratings(workshop_id)
+            for r in rating_records
         ),
         frozenset({"Group"}),
     )
@@ -225,6 +233,8 @@ def collect(
         commitments=commitments,
         lessons=lessons,
         made_at=now or dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        reflection_keys=tuple((r["lesson_id"], r["prompt_id"]) for r in reflection_records),
+        rating_keys=tuple((r["lesson_id"], r["statement_id"]) for r in rating_records),
     )
 
 
@@ -375,29 +385,78 @@ def html_summary(export: WorkshopExport) -> str:
     ratings = export.ratings
     col = {name: i for i, name in enumerate(reflections.columns)}
     rcol = {name: i for i, name in enumerate(ratings.columns)}
+    answer_keys = export.reflection_keys or tuple(
+        (r[col["Lesson"]], r[col["Question"]]) for r in reflections.rows
+    )
+    rating_keys = export.rating_keys or tuple(
+        (r[rcol["Lesson"]], r[rcol["Statement"]]) for r in ratings.rows
+    )
     hidden_total = 0
+
+    def answer_list(given: Sequence[tuple[Any, ...]]) -> None:
+        nonlocal hidden_total
+        shown = [r for r in given if r[col["Hidden on screen"]] == "no"]
+        hidden_total += len(given) - len(shown)
+        parts.append('<ul class="answers">')
+        for row in shown:
+            who = bdi(row[col["Group"]])
+            if row[col["Name"]]:
+                who = f"{who} · {bdi(row[col['Name']])}"
+            if row[col["Round"]] != round_label(1):
+                who = f"{who} · {esc(row[col['Round']])}"
+            parts.append(f'<li>{bdi(row[col["Answer"]])}<span class="who">{who}</span></li>')
+        parts.append("</ul>")
+
+    def answers_to(lesson_id: str, prompt_id: str) -> list[tuple[Any, ...]]:
+        return [
+            row
+            for row, key in zip(reflections.rows, answer_keys, strict=True)
+            if key == (lesson_id, prompt_id)
+        ]
+
+    def unknown_prompts(lesson_id: str, known: set[str]) -> list[str]:
+        """Prompt ids answered in a lesson that the lesson (as loaded now) does not have."""
+        found = {p for lid, p in answer_keys if lid == lesson_id and p not in known}
+        return sorted(found)
+
     for number, lesson in enumerate(export.lessons.lessons, start=1):
-        answers = [r for r in reflections.rows if r[col["Lesson"]] == lesson.title]
-        rated = [r for r in ratings.rows if r[rcol["Lesson"]] == lesson.title]
-        if not answers and not rated:
+        answered = any(key[0] == lesson.id for key in answer_keys)
+        rated = [r for r, key in zip(ratings.rows, rating_keys, strict=True) if key[0] == lesson.id]
+        if not answered and not rated:
             continue
         parts.append(f"<section><h2>Step {number}: {esc(lesson.title)}</h2>")
         parts.extend(_statement_sections(lesson, rated, rcol, chart))
-        for prompt in lesson.prompts:
-            given = [r for r in answers if r[col["Question"]] == prompt.text]
-            shown = [r for r in given if r[col["Hidden on screen"]] == "no"]
-            hidden_total += len(given) - len(shown)
+        prompt_ids = [p.id for p in lesson.prompts]
+        texts = {p.id: p.text for p in lesson.prompts}
+        for prompt_id in prompt_ids + unknown_prompts(lesson.id, set(prompt_ids)):
+            given = answers_to(lesson.id, prompt_id)
             if not given:
                 continue
-            parts.append(f'<h3>{esc(prompt.text)}</h3><ul class="answers">')
-            for row in shown:
-                who = bdi(row[col["Group"]])
-                if row[col["Name"]]:
-                    who = f"{who} · {bdi(row[col['Name']])}"
-                if row[col["Round"]] != round_label(1):
-                    who = f"{who} · {esc(row[col['Round']])}"
-                parts.append(f'<li>{bdi(row[col["Answer"]])}<span class="who">{who}</span></li>')
-            parts.append("</ul>")
+            parts.append(f"<h3>{esc(texts.get(prompt_id, prompt_id))}</h3>")
+            answer_list(given)
+        parts.append("</section>")
+    # Answers kept for a lesson that is not loaded now (its file missing or broken): still
+    # here, under the lesson's id, its questions by their ids.
+    for lesson_id in missing_lessons(export.lessons, [*answer_keys, *rating_keys]):
+        parts.append(f"<section><h2>Lesson {esc(lesson_id)}</h2>")
+        parts.append(f'<p class="note">{esc(missing_lesson_sentence(lesson_id))}</p>')
+        statement_ids = sorted({s for lid, s in rating_keys if lid == lesson_id})
+        for statement_id in statement_ids:
+            values = [
+                (int(r[rcol["Rating (1-5)"]]), r[rcol["Round"]])
+                for r, key in zip(ratings.rows, rating_keys, strict=True)
+                if key == (lesson_id, statement_id)
+            ]
+            for label in sorted({v[1] for v in values}, key=lambda x: (x != round_label(1), x)):
+                result = distribution((v, 1) for v, r in values if r == label)
+                parts.append(f"<h3>{esc(statement_id)} ({esc(label)})</h3>")
+                parts.append(
+                    f'<p class="note">Average {result.mean or 0:.1f} from '
+                    f"{plural(result.total, 'rating')} (1 to 5).</p>"
+                )
+        for prompt_id in unknown_prompts(lesson_id, set()):
+            parts.append(f"<h3>{esc(prompt_id)}</h3>")
+            answer_list(answers_to(lesson_id, prompt_id))
         parts.append("</section>")
     if not reflections.rows and not ratings.rows:
         parts.append('<p class="note">No answers or ratings were given in this workshop yet.</p>')

@@ -281,15 +281,22 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
-# --- facilitator sign-in --------------------------------------------------------------------
+# --- signing in with a key: the facilitator's and the funders' ---------------------------------
 
 FREE_SIGN_IN_ATTEMPTS = 3
 MAX_SIGN_IN_DELAY_SECONDS = 60
 SIGN_IN_FAILURE_WINDOW = dt.timedelta(minutes=15)
+# What a wrong key was tried on (the store counts wrong keys in a row per door): one door per
+# workshop (its facilitator key) and one for the deployment's funder key.
+FUNDER_DOOR = "funders"
+
+
+def workshop_door(workshop_id: int) -> str:
+    return f"workshop:{workshop_id}"
 
 
 def sign_in_delay(failures: int) -> int:
-    """Seconds to wait after `failures` wrong keys in a row for one workshop.
+    """Seconds to wait after `failures` wrong keys in a row at one door.
 
     Three tries are free (typos happen), then the wait doubles: 2, 4, 8 ... capped at a
     minute. The keys carry about 79 bits, so this is not what keeps them safe; it makes a
@@ -311,8 +318,11 @@ class SignIn:
     typed_code: str | None = None  # a code no workshop has, as typed: shown beside, as text
 
 
-def wrong_key_sentence(wait_seconds: int) -> str:
-    sentence = "That key does not open this workshop. Check it and try again."
+def wrong_key_sentence(wait_seconds: int, *, opens: str = "this workshop", ask: str = "") -> str:
+    """A wrong key, and the wait it brings. `opens`: what the key opens; `ask`: whom to
+    check it with (empty: just try again)."""
+    check = f"Check it with {ask}." if ask else "Check it and try again."
+    sentence = f"That key does not open {opens}. {check}"
     if wait_seconds:
         sentence += (
             f" After several wrong keys, the next try waits {plural(wait_seconds, 'second')}."
@@ -320,9 +330,9 @@ def wrong_key_sentence(wait_seconds: int) -> str:
     return sentence
 
 
-def waiting_sentence(wait_seconds: int) -> str:
+def waiting_sentence(wait_seconds: int, *, door: str = "for this workshop ") -> str:
     return (
-        "Too many wrong keys for this workshop in a row. "
+        f"Too many wrong keys {door}in a row. "
         f"Wait {plural(wait_seconds, 'second')}, then try again."
     )
 

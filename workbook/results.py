@@ -85,6 +85,19 @@ def statement_table(ratings: Sequence[Rating], lessons: LessonSet) -> pd.DataFra
     return table.drop(columns=["lesson_id", "statement_id"]).reset_index(drop=True)
 
 
+def missing_lessons(lessons: LessonSet, keys: Sequence[tuple[str, str]]) -> list[str]:
+    """Lesson ids that answers or ratings are stored for but no loaded lesson has, in order."""
+    loaded = {lesson.id for lesson in lessons.lessons}
+    return sorted({lesson_id for lesson_id, _ in keys if lesson_id not in loaded})
+
+
+def missing_lesson_sentence(lesson_id: str) -> str:
+    return (
+        f"The lesson file for {lesson_id} is missing or broken, so its questions are shown by "
+        "their ids."
+    )
+
+
 @dataclass(frozen=True)
 class Unanswered:
     lesson_title: str

@@ -25,10 +25,11 @@ from workbook.store.database import (
     WriteFailedError,
     WrongJoinCodeError,
 )
+from workbook.store.live import RoomMovedError
 from workbook.store.workshops import SaveResult
 
 # Versions: 1 workshops, 2 maps, 3 live room, 4 none (bulk loading has no schema of its own),
-# 5-6 releases, 7+ whoever needs one next.
+# 5-6 releases, 7 sign-in waits per door (live), 8+ whoever needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
         (
@@ -61,6 +62,7 @@ __all__ = [
     "JOIN_CODE_LENGTH",
     "MIGRATIONS",
     "NotFoundError",
+    "RoomMovedError",
     "SaveResult",
     "Store",
     "StoreError",

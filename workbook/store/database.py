@@ -24,6 +24,7 @@ import queue
 import re
 import secrets
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -104,8 +105,19 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+# A zero-width space separates words without showing a space: compared as a space.
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
 def name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """How two group names are compared: ignoring case, spaces around and between words, and
+    invisible format characters (zero-width joiners, bidi marks and controls, byte order
+    marks; a zero-width space counts as a space). Names themselves keep them as typed (an
+    emoji or a Persian name needs its joiners); only the comparison folds them, so
+    "b group", " B group " and "B\u200bgroup" all name the group "B group"."""
+    text = unicodedata.normalize("NFC", name).replace(_ZERO_WIDTH_SPACE, " ")
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return " ".join(text.casefold().split())
 
 
 # --- migrations -----------------------------------------------------------------------------

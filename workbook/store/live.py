@@ -38,12 +38,14 @@ from workbook.live import (
     natural_key,
     sign_in_delay,
     waiting_sentence,
+    workshop_door,
     wrong_key_sentence,
 )
 from workbook.store.database import (
     Database,
     Migration,
     NotFoundError,
+    StoreError,
     WrongJoinCodeError,
     utc_now,
 )
@@ -108,6 +110,25 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        7,
+        "sign-in waits per door",
+        """
+        -- Wrong keys in a row and until when the next try waits, per door: a workshop's
+        -- console ('workshop:<id>') or the funder view ('funders'). Replaces the
+        -- facilitator-only table, whose rows move over.
+        CREATE TABLE sign_in_waits (
+            door VARCHAR PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failure_at TIMESTAMP NOT NULL,
+            blocked_until TIMESTAMP NOT NULL
+        );
+        INSERT INTO sign_in_waits
+            SELECT 'workshop:' || workshop_id, failures, last_failure_at, blocked_until
+            FROM facilitator_sign_ins;
+        DROP TABLE facilitator_sign_ins;
+        """,
+    ),
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -120,6 +141,24 @@ ROOM_SIGNAL_MAX_AGE = 1.0
 
 # The round each group is on now: the live room shows the answers of that round.
 _CURRENT_ROUND = "JOIN groups g ON g.id = {table}.group_id AND {table}.round = g.current_round"
+
+
+class RoomMovedError(StoreError):
+    """A change made from a console that showed an older step of the room: refused, because
+    another tab or device moved the room since (applying it would move the room backwards or
+    change a step nobody is on)."""
+
+    def __init__(self, current_step: int) -> None:
+        self.current_step = current_step
+        super().__init__(
+            f"The room had already moved to Step {current_step + 1} (from another tab or "
+            "device); nothing was changed."
+        )
+
+
+# A change made from a console carries the step that console showed (`at_step`); it applies
+# only while the room is still on that step, checked in the statement that makes it.
+_STILL_ON_STEP = "EXISTS (SELECT 1 FROM workshops w WHERE w.id = ? AND w.current_step = ?)"
 
 
 class _ItemStates:
@@ -256,29 +295,57 @@ class LiveQueries(Database):
         )
 
     def _update_room(
-        self, cur: duckdb.DuckDBPyConnection, workshop_id: int, assignments: str, params: list
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        workshop_id: int,
+        assignments: str,
+        params: list,
+        *,
+        at_step: int | None = None,
     ) -> None:
+        """Change the room's row; with `at_step`, only while the room is on that step (else
+        RoomMovedError, and nothing changed)."""
         cur.execute(
             "INSERT INTO live_rooms (workshop_id, screen, updated_at) VALUES (?, ?, ?)"
             " ON CONFLICT (workshop_id) DO NOTHING",
             [workshop_id, JOIN_SCREEN, utc_now()],
         )
-        cur.execute(
-            f"UPDATE live_rooms SET {assignments}, updated_at = ? WHERE workshop_id = ?",
-            [*params, utc_now(), workshop_id],
-        )
+        condition, condition_params = "", []
+        if at_step is not None:
+            condition, condition_params = f" AND {_STILL_ON_STEP}", [workshop_id, at_step]
+        changed = cur.execute(
+            f"UPDATE live_rooms SET {assignments}, updated_at = ? WHERE workshop_id = ?"
+            f"{condition} RETURNING workshop_id",
+            [*params, utc_now(), workshop_id, *condition_params],
+        ).fetchone()
+        if changed is None:
+            self._refuse_stale(cur, workshop_id)
 
-    def move_room(self, *, workshop_id: int, step: int) -> None:
+    @staticmethod
+    def _refuse_stale(cur: duckdb.DuckDBPyConnection, workshop_id: int) -> None:
+        """A conditional change found nothing to change: say why."""
+        row = cur.execute(
+            "SELECT current_step FROM workshops WHERE id = ?", [workshop_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError("This workshop no longer exists.")
+        raise RoomMovedError(int(row[0]))
+
+    def move_room(self, *, workshop_id: int, step: int, at_step: int | None = None) -> None:
         """Move the room to a step: participants who follow go there, the projector shows it,
-        and the previous step's timer and focus are cleared."""
+        and the previous step's timer and focus are cleared. With `at_step` (the step the
+        console showed), only if the room is still there: else RoomMovedError, nothing moved."""
 
         def work(cur: duckdb.DuckDBPyConnection) -> None:
+            condition, condition_params = "", []
+            if at_step is not None:
+                condition, condition_params = " AND current_step = ?", [at_step]
             found = cur.execute(
-                "UPDATE workshops SET current_step = ? WHERE id = ? RETURNING id",
-                [max(0, step), workshop_id],
+                f"UPDATE workshops SET current_step = ? WHERE id = ?{condition} RETURNING id",
+                [max(0, step), workshop_id, *condition_params],
             ).fetchone()
             if found is None:
-                raise NotFoundError("This workshop no longer exists.")
+                self._refuse_stale(cur, workshop_id)
             self._update_room(
                 cur,
                 workshop_id,
@@ -295,13 +362,14 @@ class LiveQueries(Database):
             raise ValueError(f"unknown projector screen {screen!r}")
         self._write(lambda cur: self._update_room(cur, workshop_id, "screen = ?", [screen]))
 
-    def set_focus(self, *, workshop_id: int, focus: Focus) -> None:
+    def set_focus(self, *, workshop_id: int, focus: Focus, at_step: int | None = None) -> None:
         self._write(
             lambda cur: self._update_room(
                 cur,
                 workshop_id,
                 "screen = ?, focus_kind = ?, focus_id = ?",
                 [STEP_SCREEN, focus.kind, focus.item_id],
+                at_step=at_step,
             )
         )
 
@@ -315,14 +383,16 @@ class LiveQueries(Database):
         )
         self._room_changed(workshop_id)
 
-    def set_timer(self, *, workshop_id: int, timer: Timer) -> None:
-        """Store a timer worked out by `workbook.live` (start, pause, resume, add time, stop)."""
+    def set_timer(self, *, workshop_id: int, timer: Timer, at_step: int | None = None) -> None:
+        """Store a timer worked out by `workbook.live` (start, pause, resume, add time, stop);
+        with `at_step`, only while the room is on that step (else RoomMovedError)."""
         self._write(
             lambda cur: self._update_room(
                 cur,
                 workshop_id,
                 "timer_seconds = ?, timer_started_at = ?, timer_paused_left = ?",
                 [timer.seconds, timer.started_at, timer.paused_left],
+                at_step=at_step,
             )
         )
 
@@ -365,8 +435,11 @@ class LiveQueries(Database):
         item_id: str,
         open: bool | None = None,
         revealed: bool | None = None,
+        at_step: int | None = None,
     ) -> ItemState:
-        """Open or close answers, reveal or hide results, for one prompt or statement."""
+        """Open or close answers, reveal or hide results, for one prompt or statement. With
+        `at_step` (the step the console showed), only while the room is on that step: else
+        RoomMovedError, and nothing changed."""
         if kind not in (PROMPT, RATING):
             raise ValueError(f"unknown item kind {kind!r}")
         now = utc_now()
@@ -382,13 +455,28 @@ class LiveQueries(Database):
                 before.open if open is None else open,
                 before.revealed if revealed is None else revealed,
             )
-            cur.execute(
-                "INSERT INTO live_items VALUES (?, ?, ?, ?, ?, ?, ?)"
+            condition, condition_params = "", []
+            if at_step is not None:
+                condition, condition_params = f" WHERE {_STILL_ON_STEP}", [workshop_id, at_step]
+            written = cur.execute(
+                "INSERT INTO live_items SELECT ?, ?, ?, ?, ?, ?, ?"
+                f"{condition}"
                 " ON CONFLICT (workshop_id, lesson_id, item_kind, item_id) DO UPDATE SET"
                 " answers_open = excluded.answers_open, revealed = excluded.revealed,"
-                " updated_at = excluded.updated_at",
-                [workshop_id, lesson_id, kind, item_id, after.open, after.revealed, now],
-            )
+                " updated_at = excluded.updated_at RETURNING workshop_id",
+                [
+                    workshop_id,
+                    lesson_id,
+                    kind,
+                    item_id,
+                    after.open,
+                    after.revealed,
+                    now,
+                    *condition_params,
+                ],
+            ).fetchone()
+            if written is None:
+                self._refuse_stale(cur, workshop_id)
             if after.open != before.open:
                 self._update_room(cur, workshop_id, "answers_version = answers_version + 1", [])
             return before, after
@@ -541,26 +629,25 @@ class LiveQueries(Database):
         row = self._one("SELECT count(*) FROM participants WHERE workshop_id = ?", [workshop_id])
         return int(row[0]) if row else 0
 
-    # -- facilitator sign-in: slowing down repeated wrong keys --
+    # -- signing in with a key: slowing down repeated wrong keys, per door --
+    # A door is what a key opens: a workshop's console (workbook.live.workshop_door) or the
+    # funder view (FUNDER_DOOR). Both sign-ins share this one mechanism.
 
-    def sign_in_wait(self, *, workshop_id: int, now: dt.datetime | None = None) -> int:
-        """Whole seconds before this workshop accepts another key (0: try now)."""
+    def door_wait(self, door: str, *, now: dt.datetime | None = None) -> int:
+        """Whole seconds before this door accepts another key (0: try now)."""
         now = now or utc_now()
-        row = self._one(
-            "SELECT blocked_until FROM facilitator_sign_ins WHERE workshop_id = ?", [workshop_id]
-        )
+        row = self._one("SELECT blocked_until FROM sign_in_waits WHERE door = ?", [door])
         if row is None or row[0] <= now:
             return 0
         return max(1, int((row[0] - now).total_seconds() + 0.999))
 
-    def record_sign_in_failure(self, *, workshop_id: int, now: dt.datetime | None = None) -> int:
-        """Count a wrong key; return the seconds the next try must wait."""
+    def record_wrong_key(self, door: str, *, now: dt.datetime | None = None) -> int:
+        """Count a wrong key at a door; return the seconds the next try must wait."""
         now = now or utc_now()
 
         def work(cur: duckdb.DuckDBPyConnection) -> int:
             row = cur.execute(
-                "SELECT failures, last_failure_at FROM facilitator_sign_ins WHERE workshop_id = ?",
-                [workshop_id],
+                "SELECT failures, last_failure_at FROM sign_in_waits WHERE door = ?", [door]
             ).fetchone()
             failures = 0
             if row is not None and now - row[1] <= SIGN_IN_FAILURE_WINDOW:
@@ -568,22 +655,27 @@ class LiveQueries(Database):
             failures += 1
             delay = sign_in_delay(failures)
             cur.execute(
-                "INSERT INTO facilitator_sign_ins VALUES (?, ?, ?, ?) ON CONFLICT (workshop_id)"
+                "INSERT INTO sign_in_waits VALUES (?, ?, ?, ?) ON CONFLICT (door)"
                 " DO UPDATE SET failures = excluded.failures,"
                 " last_failure_at = excluded.last_failure_at,"
                 " blocked_until = excluded.blocked_until",
-                [workshop_id, failures, now, now + dt.timedelta(seconds=delay)],
+                [door, failures, now, now + dt.timedelta(seconds=delay)],
             )
             return delay
 
         return self._write(work)
 
+    def clear_wrong_keys(self, door: str) -> None:
+        self._write(lambda cur: cur.execute("DELETE FROM sign_in_waits WHERE door = ?", [door]))
+
+    def sign_in_wait(self, *, workshop_id: int, now: dt.datetime | None = None) -> int:
+        return self.door_wait(workshop_door(workshop_id), now=now)
+
+    def record_sign_in_failure(self, *, workshop_id: int, now: dt.datetime | None = None) -> int:
+        return self.record_wrong_key(workshop_door(workshop_id), now=now)
+
     def clear_sign_in_failures(self, *, workshop_id: int) -> None:
-        self._write(
-            lambda cur: cur.execute(
-                "DELETE FROM facilitator_sign_ins WHERE workshop_id = ?", [workshop_id]
-            )
-        )
+        self.clear_wrong_keys(workshop_door(workshop_id))
 
     def facilitator_sign_in(
         self, *, join_code: str, key: str, now: dt.datetime | None = None

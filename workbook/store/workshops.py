@@ -274,6 +274,11 @@ class WorkshopQueries(Database):
         )
         return [Group(*row) for row in rows]
 
+    def group_named(self, *, workshop_id: int, name: str) -> Group | None:
+        """The workshop's group a typed name would join (see name_key), if there is one."""
+        key = name_key(name)
+        return next((g for g in self.groups(workshop_id) if name_key(g.name) == key), None)
+
     def group_by_id(self, group_id: int) -> Group | None:
         row = self._one(
             "SELECT g.id, g.workshop_id, g.name, g.current_round,"
@@ -284,7 +289,7 @@ class WorkshopQueries(Database):
         return Group(*row) if row else None
 
     def join(self, *, workshop_id: int, request: JoinRequest) -> tuple[Seat, str]:
-        """Seat a participant in a group (created if new; names match case-insensitively).
+        """Seat a participant in a group (created if new; names match as `name_key` compares).
 
         Returns the seat and the participant's resume token (kept in the URL, stored hashed).
         """
@@ -299,9 +304,19 @@ class WorkshopQueries(Database):
                 is None
             ):
                 raise NotFoundError("This workshop no longer exists.")
-            row = cur.execute(
-                "SELECT id FROM groups WHERE workshop_id = ? AND name_key = ?", [workshop_id, key]
-            ).fetchone()
+            # Compared by name_key in Python, not by the stored key: a group stored before
+            # name_key folded invisible characters still matches.
+            row = next(
+                (
+                    (group_id,)
+                    for group_id, name in cur.execute(
+                        "SELECT id, name FROM groups WHERE workshop_id = ? ORDER BY id",
+                        [workshop_id],
+                    ).fetchall()
+                    if name_key(name) == key
+                ),
+                None,
+            )
             if row is None:
                 row = cur.execute(
                     "INSERT INTO groups VALUES (nextval('group_ids'), ?, ?, ?, ?, ?) RETURNING id",

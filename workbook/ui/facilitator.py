@@ -36,10 +36,12 @@ from workbook.live import (
 from workbook.models import MAX_CODE_CHARS, MAX_KEY_CHARS
 from workbook.progress import clamp_step, step_label
 from workbook.records import Workshop
-from workbook.store import Store, StoreError
+from workbook.store import RoomMovedError, Store, StoreError
 from workbook.store.database import utc_now
 from workbook.ui import projector as links
+from workbook.ui import resources
 from workbook.ui.admission import admitted
+from workbook.ui.author_text import literal
 from workbook.ui.text import isolate, user_caption, user_heading, user_text
 
 SIGNED_IN = "facilitator_workshop_id"
@@ -49,6 +51,8 @@ _SCREEN = "facilitator_screen"
 _PACING = "facilitator_pacing"
 _TARGET = "facilitator_target"
 _TARGET_FOR = "facilitator_target_for_step"
+_REFUSED = "facilitator_refused_change"
+_DRAWN = "facilitator_drawn_room"
 CONSOLE_REFRESH_SECONDS = 2.0
 MODERATION_LIMIT = 30
 
@@ -117,6 +121,9 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
     total = len(lessons)
     step = clamp_step(room.current_step, total)
     lesson = lessons.lessons[step] if total else None
+    # What this console shows of the room, so its refreshing panel can tell when another tab
+    # or device changed the room and draw the whole console again (see live_panel).
+    st.session_state[_DRAWN] = room_seen(store, room, lesson)
 
     top, out = st.columns([5, 1], vertical_alignment="center")
     with top:
@@ -173,9 +180,16 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
     address = join_url(links.public_base_url(links.CONSOLE_PATH), workshop.join_code)
     if address and not reachable_from_phones(address):
         st.warning(
-            "Phones cannot open this computer's local address, which the QR code would show. "
-            "Set WORKBOOK_PUBLIC_URL to the address people use, or open the app by this "
-            "computer's network address.",
+            (
+                "Phones cannot open the local address WORKBOOK_PUBLIC_URL is set to, which the "
+                "QR code would show. Set it to the address people use."
+            )
+            if resources.settings().public_url.strip()
+            else (
+                "Phones cannot open this computer's local address, which the QR code would "
+                "show. Set WORKBOOK_PUBLIC_URL to the address people use, or open the app by "
+                "this computer's network address."
+            ),
             icon=":material/wifi_off:",
         )
     st.button(
@@ -216,7 +230,10 @@ def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step
         st.error("No lessons could be loaded, so there are no steps to move through.")
         return
     lesson = lessons.lessons[step]
-    st.markdown(f"**Room is on {step_label(step, total, lesson.title)}**")
+    refused = st.session_state.pop(_REFUSED, None)
+    if refused:
+        st.warning(refused, icon=":material/sync_problem:")
+    st.markdown(f"**Room is on {step_label(step, total, literal(lesson.title))}**")
     back, forward = st.columns(2)
     back.button(
         "Previous step",
@@ -224,7 +241,7 @@ def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step
         icon=":material/arrow_back:",
         disabled=step == 0,
         on_click=_move,
-        args=(store, workshop.id, step - 1, lessons),
+        args=(store, workshop.id, step, step - 1, lessons),
         width="stretch",
     )
     forward.button(
@@ -234,7 +251,7 @@ def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step
         type="primary",
         disabled=step >= total - 1,
         on_click=_move,
-        args=(store, workshop.id, step + 1, lessons),
+        args=(store, workshop.id, step, step + 1, lessons),
         width="stretch",
     )
     choose, go = st.columns([3, 1], vertical_alignment="bottom")
@@ -251,7 +268,7 @@ def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step
         "Move",
         key="facilitator_move",
         on_click=_move_to_chosen,
-        args=(store, workshop.id, _TARGET, lessons),
+        args=(store, workshop.id, step, _TARGET, lessons),
         width="stretch",
     )
 
@@ -262,19 +279,32 @@ def _set_pacing(store: Store, workshop_id: int) -> None:
     st.toast(f"Pacing: {PACING_LABELS[pacing]}.")
 
 
-def _move(store: Store, workshop_id: int, step: int, lessons: LessonSet) -> None:
+def _refused(error: RoomMovedError) -> None:
+    """Another tab or device moved the room after this console was drawn: say so once, above
+    the room's step; the run that follows draws the console as the room is now."""
+    st.session_state[_REFUSED] = str(error)
+
+
+def _move(store: Store, workshop_id: int, shown: int, step: int, lessons: LessonSet) -> None:
     step = clamp_step(step, len(lessons))
-    store.move_room(workshop_id=workshop_id, step=step)
-    st.toast(f"The room moved to step {step + 1}: {lessons.lessons[step].title}.")
+    try:
+        store.move_room(workshop_id=workshop_id, step=step, at_step=shown)
+    except RoomMovedError as error:
+        _refused(error)
+        return
+    st.toast(f"The room moved to step {step + 1}: {literal(lessons.lessons[step].title)}.")
 
 
-def _move_to_chosen(store: Store, workshop_id: int, key: str, lessons: LessonSet) -> None:
+def _move_to_chosen(
+    store: Store, workshop_id: int, shown: int, key: str, lessons: LessonSet
+) -> None:
     # Read the box now, not when the button was drawn: a just-chosen step counts.
-    _move(store, workshop_id, st.session_state[key], lessons)
+    _move(store, workshop_id, shown, st.session_state[key], lessons)
 
 
 def _timer(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None:
     st.subheader("Timer")
+    shown = room.current_step
     now = utc_now()
     timer = room.timer
     left = timer.left(now)
@@ -301,7 +331,7 @@ def _timer(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None
         key="facilitator_timer_start",
         icon=":material/timer:",
         on_click=_start_timer,
-        args=(store, workshop.id, f"facilitator_minutes_{lesson.id}"),
+        args=(store, workshop.id, shown, f"facilitator_minutes_{lesson.id}"),
         width="stretch",
     )
     if left is None:
@@ -312,7 +342,7 @@ def _timer(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None
             "Resume",
             key="facilitator_timer_resume",
             icon=":material/play_arrow:",
-            on_click=lambda: _save_timer(store, workshop.id, resume_timer(timer, utc_now())),
+            on_click=lambda: _save_timer(store, workshop.id, shown, resume_timer(timer, utc_now())),
             width="stretch",
         )
     else:
@@ -321,30 +351,33 @@ def _timer(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None
             key="facilitator_timer_pause",
             icon=":material/pause:",
             disabled=left == 0,
-            on_click=lambda: _save_timer(store, workshop.id, pause_timer(timer, utc_now())),
+            on_click=lambda: _save_timer(store, workshop.id, shown, pause_timer(timer, utc_now())),
             width="stretch",
         )
     more.button(
         "+1 minute",
         key="facilitator_timer_more",
-        on_click=lambda: _save_timer(store, workshop.id, add_time(timer, 60, utc_now())),
+        on_click=lambda: _save_timer(store, workshop.id, shown, add_time(timer, 60, utc_now())),
         width="stretch",
     )
     stop.button(
         "Stop timer",
         key="facilitator_timer_stop",
-        on_click=lambda: _save_timer(store, workshop.id, Timer()),
+        on_click=lambda: _save_timer(store, workshop.id, shown, Timer()),
         width="stretch",
     )
 
 
-def _save_timer(store: Store, workshop_id: int, timer: Timer) -> None:
-    store.set_timer(workshop_id=workshop_id, timer=timer)
+def _save_timer(store: Store, workshop_id: int, shown: int, timer: Timer) -> None:
+    try:
+        store.set_timer(workshop_id=workshop_id, timer=timer, at_step=shown)
+    except RoomMovedError as error:
+        _refused(error)
 
 
-def _start_timer(store: Store, workshop_id: int, minutes_key: str) -> None:
+def _start_timer(store: Store, workshop_id: int, shown: int, minutes_key: str) -> None:
     # Read the box now, not when the button was drawn: a just-typed value counts.
-    _save_timer(store, workshop_id, start_timer(st.session_state[minutes_key], utc_now()))
+    _save_timer(store, workshop_id, shown, start_timer(st.session_state[minutes_key], utc_now()))
 
 
 def _items(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None:
@@ -382,8 +415,8 @@ def _items(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None
                 key=f"facilitator_show_{key}",
                 icon=":material/tv:",
                 disabled=on_screen,
-                on_click=store.set_focus,
-                kwargs={"workshop_id": workshop.id, "focus": Focus(kind, item_id)},
+                on_click=_show,
+                args=(store, workshop.id, room.current_step, Focus(kind, item_id)),
                 width="stretch",
             )
             toggle_open.button(
@@ -391,7 +424,7 @@ def _items(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None
                 key=f"facilitator_open_{key}",
                 icon=":material/lock:" if is_open else ":material/lock_open:",
                 on_click=_set_item,
-                args=(store, workshop.id, lesson.id, kind, item_id),
+                args=(store, workshop.id, room.current_step, lesson.id, kind, item_id),
                 kwargs={"open": not is_open},
                 width="stretch",
             )
@@ -401,26 +434,42 @@ def _items(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None
                 icon=":material/visibility_off:" if revealed else ":material/visibility:",
                 type="secondary" if revealed else "primary",
                 on_click=_set_item,
-                args=(store, workshop.id, lesson.id, kind, item_id),
+                args=(store, workshop.id, room.current_step, lesson.id, kind, item_id),
                 kwargs={"revealed": not revealed},
                 width="stretch",
             )
 
 
+def _show(store: Store, workshop_id: int, shown: int, focus: Focus) -> None:
+    try:
+        store.set_focus(workshop_id=workshop_id, focus=focus, at_step=shown)
+    except RoomMovedError as error:
+        _refused(error)
+
+
 def _set_item(
     store: Store,
     workshop_id: int,
+    shown: int,
     lesson_id: str,
     kind: ItemKind,
     item_id: str,
     **change: bool,
 ) -> None:
-    store.set_item_state(
-        workshop_id=workshop_id, lesson_id=lesson_id, kind=kind, item_id=item_id, **change
-    )
-    # Revealing a question also puts it on the projector: that is what the facilitator meant.
-    if change.get("revealed"):
-        store.set_focus(workshop_id=workshop_id, focus=Focus(kind, item_id))
+    try:
+        store.set_item_state(
+            workshop_id=workshop_id,
+            lesson_id=lesson_id,
+            kind=kind,
+            item_id=item_id,
+            at_step=shown,
+            **change,
+        )
+        # Revealing a question also puts it on the projector: that is what was meant.
+        if change.get("revealed"):
+            store.set_focus(workshop_id=workshop_id, focus=Focus(kind, item_id), at_step=shown)
+    except RoomMovedError as error:
+        _refused(error)
 
 
 # --- what refreshes by itself: who joined, answers to moderate ------------------------------
@@ -431,6 +480,11 @@ def _set_item(
 def live_panel(store: Store, workshop_id: int, lesson: Lesson | None) -> None:
     groups = store.room_groups(workshop_id)
     room = store.room(workshop_id)
+    drawn = st.session_state.get(_DRAWN)
+    if drawn is not None and drawn != room_seen(store, room, lesson):
+        # Another tab or device changed the room: draw the whole console as it is now, so
+        # its buttons act on the room's real step (a stale one would be refused anyway).
+        st.rerun(scope="app")
     st.subheader("Who has joined")
     people = people_count(groups)
     on_step = sum(g.on_room_step for g in groups)
@@ -454,6 +508,17 @@ def live_panel(store: Store, workshop_id: int, lesson: Lesson | None) -> None:
     if lesson is None:
         return
     _moderation(store, workshop_id, lesson, room)
+
+
+def room_seen(store: Store, room: Room, lesson: Lesson | None) -> tuple[object, ...]:
+    """Everything of the room the console's controls show: the room itself (step, pacing,
+    projector screen, focus, timer) and its step's questions' states (kept in memory by the
+    store, so reading them every refresh costs nothing)."""
+    states = ()
+    if lesson is not None:
+        found = store.item_states(workshop_id=room.workshop_id, lesson_id=lesson.id)
+        states = tuple(sorted(found.items()))
+    return (room, states)
 
 
 def _moderation(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> None:

@@ -7,9 +7,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,15 +14,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from workbook.live import FUNDER_DOOR, waiting_sentence, wrong_key_sentence
 from workbook.models import MAX_KEY_CHARS
 from workbook.release import tables
+from workbook.store import Store
 from workbook.ui import resources
 
 SECRET_NAME = "funder_key"
 _SIGNED_IN = "funders_signed_in"
-# Wrong keys from every session together: past this many in a minute, sign-in pauses.
-_ATTEMPT_WINDOW_SECONDS = 60
-_ATTEMPTS_PER_WINDOW = 20
 
 
 # --- the key ----------------------------------------------------------------------------------
@@ -76,41 +72,19 @@ def configured_key() -> FunderKey:
     return parse_key(_from_secrets() or resources.settings().funder_key.get_secret_value())
 
 
-class _WrongKeys:
-    """Recent wrong keys across all sessions of this process."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._times: deque[float] = deque()
-
-    def _prune(self, now: float) -> None:
-        while self._times and now - self._times[0] > _ATTEMPT_WINDOW_SECONDS:
-            self._times.popleft()
-
-    def paused(self) -> bool:
-        with self._lock:
-            self._prune(time.monotonic())
-            return len(self._times) >= _ATTEMPTS_PER_WINDOW
-
-    def add(self) -> None:
-        with self._lock:
-            self._times.append(time.monotonic())
-
-
-@st.cache_resource(show_spinner=False)
-def _wrong_keys() -> _WrongKeys:
-    return _WrongKeys()
-
-
 def _marker(key: FunderKey) -> str:
     # What the session keeps once signed in; a new key on the server signs everyone out.
     assert key.digest is not None
     return hashlib.sha256(b"funder-view-signed-in:" + key.digest).hexdigest()
 
 
-def require_funder() -> bool:
+def require_funder(store: Store) -> bool:
     """True when this session may see the funder view. Otherwise draws only the sign-in box
-    (or says the view is closed) and returns False: the page then stops."""
+    (or says the view is closed) and returns False: the page then stops.
+
+    Wrong keys are slowed down exactly as a workshop's facilitator key is (the store's
+    sign-in waits, one door for the funder view shared by every session): three free tries,
+    then 2, 4, 8 ... seconds, up to a minute, during which even the right key waits."""
     key = configured_key()
     if key.digest is None:
         reason = f" ({key.problem})" if key.problem else ""
@@ -134,17 +108,18 @@ def require_funder() -> bool:
             "Open the funder view", type="primary", icon=":material/lock_open:"
         )
     if submitted:
-        wrong_keys = _wrong_keys()
-        if wrong_keys.paused():
-            st.error("Too many wrong keys were tried just now. Wait a minute, then try again.")
+        wait = store.door_wait(FUNDER_DOOR)
+        if wait:
+            st.error(waiting_sentence(wait, door=""), icon=":material/hourglass_top:")
         elif key_matches(typed, key):
+            store.clear_wrong_keys(FUNDER_DOOR)
             st.session_state[_SIGNED_IN] = _marker(key)
             st.session_state.pop("funders_key_typed", None)
             st.rerun()
         else:
-            wrong_keys.add()
+            wait = store.record_wrong_key(FUNDER_DOOR)
             st.error(
-                "That key does not open the funder view. Check it with whoever runs this server.",
+                wrong_key_sentence(wait, opens="the funder view", ask="whoever runs this server"),
                 icon=":material/key_off:",
             )
     return False

@@ -36,6 +36,7 @@ from workbook.release.view import (
 )
 from workbook.store import Store
 from workbook.ui import context, funder_access, resources
+from workbook.ui.author_text import literal
 from workbook.ui.text import user_text
 
 COMMAND = "python -m workbook.release make"
@@ -430,7 +431,7 @@ def _words_tab(
     phrases = view.phrases(selection, lesson_id)
     if phrases:
         funder_access.chart_with_table(
-            f"Most used phrases: {titles[lesson_id]}",
+            f"Most used phrases: {literal(titles[lesson_id])}",
             charts.counts_chart(
                 [Bar(p, e.value, e.margin) for p, e in phrases], axis_title="Groups using it"
             ),
@@ -509,7 +510,7 @@ def render() -> None:
     funder_access.wide_page()
     ctx = context.load()
     st.title("For funders")
-    if not funder_access.require_funder():
+    if not funder_access.require_funder(ctx.store):
         return
     view = current_view(ctx.store, ctx.lessons)
     if view.empty:

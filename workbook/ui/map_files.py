@@ -87,7 +87,6 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
         type=None,  # any file: a wrong one gets our sentence, not a bare refusal
         accept_multiple_files=True,
         key=f"{where}_upload_{group_id}_{uploads}",
-        max_upload_size=2,
         help="Columns: ref, name, kind, influence, band, target_band, tie, energy_hours, note, "
         "not_our_battle, must_invest. Only name, kind, influence and band are needed.",
     )
