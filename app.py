@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from workbook.ui import admission, context, script_threads, session, style, transport, warm
+from workbook.server import admission, script_threads, transport, warm
+from workbook.ui import context, session, style
 
 # Once per process: screen updates leave without waiting for the browser's acknowledgements,
 # and later runs go to threads kept waiting instead of a new thread each (see the modules).
 transport.send_at_once()
 script_threads.install(around=admission.run_starting)
 
-# The whole run draws in one of the process's slots (workbook/ui/admission.py); widget
+# The whole run draws in one of the process's slots (workbook/server/admission.py); widget
 # callbacks, such as a form's save, have already run by now and did not wait.
 with admission.run_slot():
     style.set_up_page()
@@ -80,5 +81,5 @@ with admission.run_slot():
         session.switch_to(wanted)
     current.run()
     # The first time each page has run here, what it imports is loaded: freeze it out of
-    # the garbage collector's walks (workbook/ui/warm.py).
+    # the garbage collector's walks (workbook/server/warm.py).
     warm.after_first_run(current.url_path)

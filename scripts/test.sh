@@ -43,3 +43,12 @@ export WORKBOOK_AXE
 ruff check .
 python -m workbook.lessons check >/dev/null
 python -m pytest "$@"
+
+# The live room's browser tests run once more with every change to how Streamlit runs
+# turned off (workbook/server/): slower is fine, wrong is not. Phones then follow the room by
+# polling, so they poll every second to keep the 3-second promise the tests check.
+if [ "$#" -eq 0 ]; then
+  echo "Live-room browser tests on stock Streamlit (WORKBOOK_STOCK_STREAMLIT=true)"
+  WORKBOOK_STOCK_STREAMLIT=true WORKBOOK_PARTICIPANT_POLL_SECONDS=1 \
+    python -m pytest -p no:randomly -q tests/test_projector_browser.py tests/test_server_gate.py
+fi

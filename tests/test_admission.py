@@ -1,4 +1,4 @@
-"""The drawing slots (workbook/ui/admission.py): never more runs at once than slots, a run
+"""The drawing slots (workbook/server/admission.py): never more runs at once than slots, a run
 inside a run does not wait for itself, and a run that fails gives its slot back."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from workbook.ui.admission import _Slots
+from workbook.server.admission import _Slots
 
 
 class _Occupancy:

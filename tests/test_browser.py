@@ -88,7 +88,7 @@ def test_start_join_answer_every_lesson_reload_and_find_it_all(
     phone.screenshot(path=str(SCREENSHOTS / "results-390.png"), full_page=True)
     assert "Traceback" not in server.log()
     # One person on an idle server: every run's output arrived, so the check that redraws a
-    # run Streamlit dropped (workbook.ui.room_push) never fired; it is on (no "is off" line).
+    # run Streamlit dropped (workbook.server.room_push) never fired; it is on (no "is off" line).
     assert "dropped a run's output" not in server.log()
     assert "Checking for dropped redraws is off" not in server.log()
 

@@ -1,12 +1,12 @@
-"""Waking a room's phones (workbook.ui.room_push) outside a server: nothing to wake, nothing
+"""Waking a room's phones (workbook.server.room_push) outside a server: nothing to wake, nothing
 breaks. On a real server and browser it is tested in test_projector_browser.py
 (test_phones_are_woken_by_the_facilitator_not_by_polling)."""
 
 from __future__ import annotations
 
 from workbook.models import WorkshopCreate
+from workbook.server.room_push import RoomPush
 from workbook.store import Store
-from workbook.ui.room_push import RoomPush
 
 
 def test_without_a_server_nobody_follows_and_a_room_change_still_commits(store: Store) -> None:

@@ -1,4 +1,4 @@
-"""Kept threads for script runs (workbook/ui/script_threads.py), with real threads."""
+"""Kept threads for script runs (workbook/server/script_threads.py), with real threads."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import time
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.runtime.scriptrunner_utils import script_run_context
 
-from workbook.ui import script_threads
-from workbook.ui.script_threads import ScriptThreads
+from workbook.server import script_threads
+from workbook.server.script_threads import ScriptThreads
 
 RUN_VALUE: contextvars.ContextVar[str] = contextvars.ContextVar("run_value", default="fresh")
 

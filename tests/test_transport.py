@@ -1,4 +1,4 @@
-"""TCP_NODELAY on the server's sockets (workbook/ui/transport.py), on real sockets."""
+"""TCP_NODELAY on the server's sockets (workbook/server/transport.py), on real sockets."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from workbook.ui import transport
+from workbook.server import transport
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="no descriptor folder")
 

@@ -1,10 +1,10 @@
-"""Freezing long-lived objects after each page's first run (workbook/ui/warm.py)."""
+"""Freezing long-lived objects after each page's first run (workbook/server/warm.py)."""
 
 from __future__ import annotations
 
 import gc
 
-from workbook.ui import warm
+from workbook.server import warm
 
 
 def test_each_page_freezes_once_and_frozen_objects_leave_the_collector_s_walks() -> None:

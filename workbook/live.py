@@ -24,7 +24,7 @@ PACINGS = (FOLLOW, SELF_PACED)
 PACING_LABELS = {FOLLOW: "Follow the facilitator", SELF_PACED: "Self-paced"}
 
 # How often the projector asks the database what changed: at most 2 s behind the answers.
-# (Participants' screens are woken when the room changes, see workbook.ui.room_push; their
+# (Participants' screens are woken when the room changes, see workbook.server.room_push; their
 # own slow poll is the setting WORKBOOK_PARTICIPANT_POLL_SECONDS.)
 PROJECTOR_REFRESH_SECONDS = 1.0
 

@@ -254,7 +254,7 @@ class LiveQueries(Database):
 
     def on_room_change(self, listener: Callable[[int], object]) -> None:
         """Call `listener(workshop_id)` after every change a room's screens must redraw for:
-        a move, a change of pacing, answers opened or closed (`workbook.ui.room_push` wakes
+        a move, a change of pacing, answers opened or closed (`workbook.server.room_push` wakes
         the phones with it)."""
         self._room_listeners.append(listener)
 

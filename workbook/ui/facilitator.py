@@ -36,11 +36,11 @@ from workbook.live import (
 from workbook.models import MAX_CODE_CHARS, MAX_KEY_CHARS
 from workbook.progress import clamp_step, step_label
 from workbook.records import Workshop
+from workbook.server.admission import admitted
 from workbook.store import RoomMovedError, Store, StoreError
 from workbook.store.database import utc_now
 from workbook.ui import projector as links
 from workbook.ui import resources
-from workbook.ui.admission import admitted
 from workbook.ui.author_text import literal
 from workbook.ui.text import isolate, user_caption, user_heading, user_text
 

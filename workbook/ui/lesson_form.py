@@ -25,8 +25,8 @@ from workbook.lessons import Lesson
 from workbook.live import PROMPT, RATING
 from workbook.models import MAX_REFLECTION_CHARS, RATING_MAX, RATING_MIN
 from workbook.records import SavedAnswers, Seat
+from workbook.server.admission import admitted
 from workbook.store import Store, StoreError
-from workbook.ui.admission import admitted
 from workbook.ui.text import user_text
 from workbook.ui.widgets import show_errors, up_to
 

@@ -20,10 +20,10 @@ from workbook.live import (
 )
 from workbook.progress import clamp_step
 from workbook.records import Seat
+from workbook.server.admission import admitted
+from workbook.server.room_push import ROOM_PUSH
 from workbook.store import Store
 from workbook.ui import lesson_form, resources
-from workbook.ui.admission import admitted
-from workbook.ui.room_push import ROOM_PUSH
 
 # A watchdog in the participant's browser, for a Streamlit race we cannot fix from here: under
 # load, a fragment's poll can arrive just as the full run that moved the page to the room's new
@@ -91,7 +91,7 @@ _WATCHDOG = """
 
 
 def poll_seconds() -> float:
-    """The safety-net poll (the room's changes wake the screen; see workbook.ui.room_push),
+    """The safety-net poll (the room's changes wake the screen; see workbook.server.room_push),
     read when a page first needs it, not on import (WORKBOOK_PARTICIPANT_POLL_SECONDS)."""
     return resources.settings().participant_poll_seconds
 
@@ -127,7 +127,7 @@ def step_now(store: Store, seat: Seat, total: int) -> int:
     if not follows_a_room(seat):
         ROOM_PUSH.unfollow()
         return own
-    # The facilitator's changes wake this screen (workbook.ui.room_push); the fragment below
+    # The facilitator's changes wake this screen (workbook.server.room_push); the fragment below
     # only polls, slowly, in case a wake-up was missed.
     ROOM_PUSH.follow(seat.workshop.id)
     signal = store.shared_room_signal(seat.workshop.id)
@@ -157,7 +157,7 @@ def step_now(store: Store, seat: Seat, total: int) -> int:
 
 
 def follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
-    """A slow poll, the safety net under the room's wake-ups (workbook.ui.room_push): one
+    """A slow poll, the safety net under the room's wake-ups (workbook.server.room_push): one
     shared read; the whole page reruns only when something it shows changed, or when a
     save's "Saved" was cut short by this very poll (lesson_form.confirmation_pending).
     The fragment is made here, not on import, so its interval is read when first used."""

@@ -38,11 +38,11 @@ from workbook.live import (
 )
 from workbook.progress import clamp_step
 from workbook.records import Workshop, format_join_code
+from workbook.server.admission import admitted
 from workbook.store import Store
 from workbook.store.database import utc_now
 from workbook.text_analysis import Term, frequent_terms
 from workbook.ui import resources
-from workbook.ui.admission import admitted
 
 TOKEN_PARAM = "p"
 CARDS_SHOWN = 8

@@ -15,8 +15,8 @@ from pydantic import ValidationError
 from workbook import backup
 from workbook.config import Settings, get_settings, setting_problems
 from workbook.lessons import LessonSet, load_lessons
+from workbook.server.room_push import ROOM_PUSH
 from workbook.store import Store, StoreError
-from workbook.ui.room_push import ROOM_PUSH
 
 
 @st.cache_resource(show_spinner=False)

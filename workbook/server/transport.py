@@ -22,6 +22,8 @@ import stat
 import threading
 from pathlib import Path
 
+from workbook.server import active
+
 _FD_FOLDERS = (Path("/proc/self/fd"), Path("/dev/fd"))
 _done = False
 _lock = threading.Lock()
@@ -68,7 +70,7 @@ def no_delay_on_process_sockets() -> int:
 def send_at_once() -> None:
     """Once per process (the first run): see the module docstring."""
     global _done
-    if _done:
+    if _done or not active("transport"):
         return
     with _lock:
         if not _done:

@@ -33,6 +33,8 @@ from contextlib import AbstractContextManager, nullcontext
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.runtime.scriptrunner_utils import script_run_context
 
+from workbook.server import active
+
 _LOGGER = logging.getLogger(__name__)
 
 SPARE = 8  # threads kept waiting for runs
@@ -199,9 +201,11 @@ def install(
     around: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> ScriptThreads | None:
     """Once per process (the first run): runs go to kept threads from now on, each inside
-    `around()` (the app's starting places, workbook/ui/admission.py). Returns the pool, or
+    `around()` (the app's starting places, workbook/server/admission.py). Returns the pool, or
     None where the installed Streamlit does not have what this relies on."""
     global _threads, _around
+    if not active("script_threads"):
+        return None
     with _install_lock:
         if _threads is None and _supported():
             _around = around

@@ -20,6 +20,8 @@ import atexit
 import gc
 import threading
 
+from workbook.server import active
+
 _seen: set[str] = set()
 _lock = threading.Lock()
 _unfreeze_at_exit = False
@@ -29,7 +31,7 @@ def after_first_run(page: str) -> bool:
     """Call when a run of `page` has ended; freezes on the first call per page. Returns
     whether it froze now."""
     global _unfreeze_at_exit
-    if page in _seen:
+    if page in _seen or not active("warm"):
         return False
     with _lock:
         if page in _seen:

@@ -31,13 +31,14 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import ParamSpec, TypeVar, overload
 
 from pydantic import ValidationError
 
 from workbook.config import Settings, get_settings
-from workbook.ui.room_push import redraw_if_dropped
+from workbook.server import active
+from workbook.server.room_push import redraw_if_dropped
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -134,7 +135,6 @@ class _Slots:
 _slots_made: _Slots | None = None
 _slots_lock = threading.Lock()
 SWITCH_INTERVAL_SECONDS = 0.001
-sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
 
 
 def _slots() -> _Slots:
@@ -149,18 +149,19 @@ def _slots() -> _Slots:
             except ValidationError:
                 size = Settings.model_fields["concurrent_runs"].default
             _slots_made = _Slots(size)
+            sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         return _slots_made
 
 
 def run_starting() -> AbstractContextManager[None]:
-    """`with run_starting():` around a whole script run (workbook/ui/script_threads.py): the
+    """`with run_starting():` around a whole script run (workbook/server/script_threads.py): the
     run counts as starting until its drawing begins."""
-    return _slots().starting()
+    return _slots().starting() if active("admission") else nullcontext()
 
 
 def run_slot() -> AbstractContextManager[None]:
     """`with run_slot():` holds one of the process's drawing slots for the block."""
-    return _slots().slot()
+    return _slots().slot() if active("admission") else nullcontext()
 
 
 @overload
@@ -176,6 +177,8 @@ def admitted(draw=None, /, *, first: bool = False):  # type: ignore[no-untyped-d
     def decorate(body: Callable[P, T]) -> Callable[P, T]:
         @functools.wraps(body)
         def wrapped(*args: P.args, **kwargs: P.kwargs) -> T:
+            if not active("admission"):
+                return body(*args, **kwargs)
             with _slots().slot(first=first):
                 return body(*args, **kwargs)
 

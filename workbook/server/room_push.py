@@ -37,6 +37,8 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from workbook.server import active
+
 _LOGGER = logging.getLogger(__name__)
 
 
@@ -78,7 +80,7 @@ class RoomPush:
     def wake(self, workshop_id: int) -> int:
         """Ask every session following `workshop_id` for a fresh run; the number asked.
         Sessions that have gone (tab closed) are forgotten."""
-        if self._broken or not Runtime.exists():
+        if self._broken or not active("room_push") or not Runtime.exists():
             return 0
         runtime = Runtime.instance()
         with self._lock:
@@ -144,10 +146,10 @@ _IDLE_RETRY_SECONDS = 0.1
 
 
 def redraw_if_dropped() -> None:
-    """Called by a run that finished drawing (workbook.ui.admission does, for every page run
+    """Called by a run that finished drawing (workbook.server.admission does, for every page run
     and fragment run): make sure its output reaches the browser, else redraw the page."""
     global _dropped_check_broken
-    if _dropped_check_broken or not Runtime.exists():
+    if _dropped_check_broken or not active("room_push") or not Runtime.exists():
         return
     ctx = get_script_run_ctx()
     if ctx is None:
