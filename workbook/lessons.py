@@ -107,12 +107,6 @@ class LessonSet:
     def by_id(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
 
-    def index_of(self, lesson_id: str) -> int | None:
-        for index, lesson in enumerate(self.lessons):
-            if lesson.id == lesson_id:
-                return index
-        return None
-
     def __len__(self) -> int:
         return len(self.lessons)
 

@@ -279,15 +279,6 @@ class WorkshopQueries(Database):
         key = name_key(name)
         return next((g for g in self.groups(workshop_id) if name_key(g.name) == key), None)
 
-    def group_by_id(self, group_id: int) -> Group | None:
-        row = self._one(
-            "SELECT g.id, g.workshop_id, g.name, g.current_round,"
-            " (SELECT count(*) FROM participants p WHERE p.group_id = g.id)"
-            " FROM groups g WHERE g.id = ?",
-            [group_id],
-        )
-        return Group(*row) if row else None
-
     def join(self, *, workshop_id: int, request: JoinRequest) -> tuple[Seat, str]:
         """Seat a participant in a group (created if new; names match as `name_key` compares).
 
@@ -583,14 +574,6 @@ class WorkshopQueries(Database):
             {item: text for kind, item, text, _ in rows if kind == "reflection"},
             {item: int(value) for kind, item, _, value in rows if kind == "rating"},
         )
-
-    def answered_lessons(self, *, participant_id: int, round: int) -> set[str]:
-        rows = self._all(
-            "SELECT lesson_id FROM reflections WHERE participant_id = ? AND round = ?"
-            " UNION SELECT lesson_id FROM ratings WHERE participant_id = ? AND round = ?",
-            [participant_id, round, participant_id, round],
-        )
-        return {row[0] for row in rows}
 
     def group_reflections(self, group_id: int) -> list[Reflection]:
         rows = self._all(
