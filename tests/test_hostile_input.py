@@ -1231,15 +1231,20 @@ def test_the_funder_view_shows_consented_quotes_as_typed(
     monkeypatch.setenv("WORKBOOK_FUNDER_KEY", "a long funder key for tests")
     get_settings.cache_clear()
     store = app_store(app_db)
-    workshop, _ = store.create_workshop(
-        workshop=WorkshopCreate(
-            title="<b>Shared</b>", cause=":blue-background[cause]", shares_with_funders=True
-        )
-    )
+    # A quote needs its cause and region to hold K groups from at least three workshops.
+    workshops = [
+        store.create_workshop(
+            workshop=WorkshopCreate(
+                title="<b>Shared</b>", cause=":blue-background[cause]", shares_with_funders=True
+            )
+        )[0]
+        for _ in range(3)
+    ]
     lesson = next(lesson for lesson in lessons.lessons if lesson.prompts)
-    for group, quote in zip(FUNDER_GROUPS, QUOTES, strict=True):
+    for index, (group, quote) in enumerate(zip(FUNDER_GROUPS, QUOTES, strict=True)):
         seat, _ = store.join(
-            workshop_id=workshop.id, request=JoinRequest(group_name=group, quote_consent=True)
+            workshop_id=workshops[index % 3].id,
+            request=JoinRequest(group_name=group, quote_consent=True),
         )
         store.save_answers(
             seat=seat,

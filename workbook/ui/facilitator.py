@@ -161,17 +161,20 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
         icon=":material/tv:",
         width="stretch",
     )
-    # Stable keys, set from the store on every run: the stored state (which the room, the
-    # other controls or another console may have changed) is what the control shows.
-    st.session_state[_SCREEN] = room.screen
+    # The stored screen (which a move, the other controls or another console may have
+    # changed) is what the control shows: its key names that screen, so a change in the store
+    # draws a fresh control, never one whose browser side still holds the old choice (a
+    # redraw of the whole console used to send that stale choice back as a change).
+    screen_key = f"{_SCREEN}_{room.screen}"
     right.segmented_control(
         "The projector shows",
         [JOIN_SCREEN, STEP_SCREEN],
+        default=room.screen,
         required=True,
         format_func=lambda s: {JOIN_SCREEN: "Join code", STEP_SCREEN: "The step"}[s],
-        key=_SCREEN,
+        key=screen_key,
         on_change=_set_screen,
-        args=(store, workshop.id),
+        args=(store, workshop.id, screen_key),
     )
     st.caption(
         "Drag the projector window to the big screen and press F11 for full screen. The link "
@@ -201,8 +204,8 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
     )
 
 
-def _set_screen(store: Store, workshop_id: int) -> None:
-    store.set_screen(workshop_id=workshop_id, screen=st.session_state[_SCREEN])
+def _set_screen(store: Store, workshop_id: int, key: str) -> None:
+    store.set_screen(workshop_id=workshop_id, screen=st.session_state[key])
 
 
 def _revoke(store: Store, workshop_id: int) -> None:

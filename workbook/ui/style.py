@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 APP_TITLE = "Movement Workbook"
@@ -25,10 +27,15 @@ h2.wb-heading { font-size: 1.6rem; }
 """
 
 
+ICON = Path(__file__).with_name("icon.png")
+
+
 def set_up_page() -> None:
     st.set_page_config(
         page_title=APP_TITLE,
-        page_icon=":material/diversity_3:",
+        # A file served by this server: a Material icon name would make every browser fetch
+        # the favicon from Google's font servers.
+        page_icon=str(ICON),
         layout="centered",
         initial_sidebar_state="auto",
         menu_items={"About": "Movement Workbook: a facilitation workbook for social movements."},
