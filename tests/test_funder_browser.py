@@ -165,20 +165,20 @@ def test_the_funder_page_opens_only_with_the_key_and_shows_margins(
     phone.get_by_role("tab", name="Change").click()
     settle(phone)
     full_height(phone, SHOTS / "funder-change-390-full.png")
-    # Choosing a filter keeps the open tab (it used to jump back to Ratings).
+    # Choosing a filter keeps the open tab (it jumped back to Ratings whenever the note that
+    # a cause is not listed in some year came or went above the tabs). Which causes a release
+    # lists depends on its noise, so walk through several: the tab must stay every time.
     phone.get_by_role("tab", name="In their words").click()
     settle(phone)
-    for name, everything in (("Cause or movement", "All causes"), ("Period", "All years")):
-        box = phone.get_by_role("combobox", name=name)
+    box = phone.get_by_role("combobox", name="Cause or movement")
+    for _ in range(6):
         box.click()
         phone.keyboard.press("ArrowDown")
         phone.keyboard.press("Enter")
-        expect(box).not_to_have_value(everything)
         settle(phone)
-    expect(phone.get_by_text("The chosen cause or region is not listed")).to_be_visible()
-    expect(phone.get_by_role("tab", name="In their words")).to_have_attribute(
-        "aria-selected", "true"
-    )
+        expect(phone.get_by_role("tab", name="In their words")).to_have_attribute(
+            "aria-selected", "true"
+        )
     assert "Traceback" not in demo_server.log()
 
 
