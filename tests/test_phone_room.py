@@ -184,9 +184,7 @@ def test_the_phone_shows_the_running_timer(app_db: Path) -> None:
     assert 6 * 60 <= left <= 7 * 60
 
 
-def test_save_and_go_to_the_next_step_keeps_the_answers(
-    app_db: Path, lessons: LessonSet
-) -> None:
+def test_save_and_go_to_the_next_step_keeps_the_answers(app_db: Path, lessons: LessonSet) -> None:
     store, workshop, phone, participant_id = setup(app_db)
     store.move_room(workshop_id=workshop.id, step=0)
     phone.run()
@@ -205,7 +203,7 @@ def test_save_and_go_to_the_next_step_keeps_the_answers(
 def test_save_and_go_stays_when_the_answer_cannot_be_saved(
     app_db: Path, lessons: LessonSet
 ) -> None:
-    store, workshop, phone, participant_id = setup(app_db)
+    store, _workshop, phone, participant_id = setup(app_db)
     lesson = lessons.lessons[0]
     prompt = lesson.prompts[0]
     prefix = f"answer_{lesson.id}_1"

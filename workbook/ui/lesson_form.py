@@ -80,8 +80,26 @@ _DRAFTS_JS = """
     return name ? "wb-draft:" + scope() + ":" + name.slice(7) : null;
   };
   const RATINGS = "[class*='" + PREFIX + "'][class*='_rating_']";
-  const active = (box) => box.querySelector("button[aria-checked='true']")?.textContent.trim() || "";
+  const CHOSEN = "button[aria-checked='true']";
+  const active = (box) => box.querySelector(CHOSEN)?.textContent.trim() || "";
+  // Ratings first: tapping one makes the form draw its boxes again, which would empty a box
+  // filled back in just before; the boxes follow a moment later.
   const restore = () => {
+    let tapped = false;
+    document.querySelectorAll(RATINGS).forEach((box) => {
+      const key = keyFor(box);
+      if (!key || box.dataset.wbDraftKey === key || !box.querySelector("button")) return;
+      box.dataset.wbDraftKey = key;
+      const draft = sessionStorage.getItem(key);
+      if (draft === null) return;
+      if (draft === active(box)) { sessionStorage.removeItem(key); return; }
+      if (box.querySelector("button:disabled")) return;
+      const buttons = Array.from(box.querySelectorAll("button"));
+      const target = draft === "" ? box.querySelector(CHOSEN)
+        : buttons.find((b) => b.textContent.trim() === draft);
+      if (target) { target.click(); tapped = true; }
+    });
+    if (tapped) { setTimeout(restore, 150); return; }
     document.querySelectorAll("[class*='" + PREFIX + "'] textarea").forEach((area) => {
       const key = keyFor(area);
       if (!key || area.dataset.wbDraftKey === key) return;
@@ -90,24 +108,19 @@ _DRAFTS_JS = """
       if (draft === null) return;
       if (draft === area.value) { sessionStorage.removeItem(key); return; }
       if (area.disabled) return;
-      const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
-      setter.call(area, draft);
-      area.dispatchEvent(new Event("input", { bubbles: true }));
+      fill(area, draft);
+      // A box reused from the last step may still be given its new (empty) value after
+      // this: look again, and fill it back in unless the person typed meanwhile.
+      [300, 1200].forEach((ms) => setTimeout(() => {
+        if (area.isConnected && keyFor(area) === key && area.value !== draft
+            && sessionStorage.getItem(key) === draft && !area.disabled) fill(area, draft);
+      }, ms));
     });
-    document.querySelectorAll(RATINGS).forEach((box) => {
-      const key = keyFor(box);
-      if (!key || box.dataset.wbDraftKey === key || !box.querySelector("button")) return;
-      box.dataset.wbDraftKey = key;
-      const draft = sessionStorage.getItem(key);
-      if (draft === null) return;
-      const now = active(box);
-      if (draft === now) { sessionStorage.removeItem(key); return; }
-      if (box.querySelector("button:disabled")) return;
-      const buttons = Array.from(box.querySelectorAll("button"));
-      const target = draft === "" ? box.querySelector("button[aria-checked='true']")
-        : buttons.find((b) => b.textContent.trim() === draft);
-      if (target) target.click();
-    });
+  };
+  const fill = (area, text) => {
+    const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
+    setter.call(area, text);
+    area.dispatchEvent(new Event("input", { bubbles: true }));
   };
   // Which lesson the form on the page belongs to, and whether it holds unsaved answers.
   const note = () => {

@@ -254,7 +254,6 @@ def _timer(store: Store, workshop_id: int) -> None:
         st.html(
             f'<div class="wb-phone-timer" role="timer" aria-label="Time left for this step"'
             f' data-left="{shown.left}" data-running="{1 if shown.running else 0}">'
-            f'<span class="wb-timer-icon" aria-hidden="true">⏱</span> '
             f'<span class="wb-clock">{escaped(shown.text)}</span></div>'
             "<style>.st-key-pacing_timer .wb-phone-timer { font-size: 1.5rem;"
             " font-weight: 700; font-variant-numeric: tabular-nums; }</style>" + _TIMER_JS,
