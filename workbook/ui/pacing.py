@@ -31,7 +31,7 @@ from workbook.server.room_push import ROOM_PUSH
 from workbook.store import Store
 from workbook.store.database import utc_now
 from workbook.ui import lesson_form, resources
-from workbook.ui.text import escaped, isolate, user_heading, user_html
+from workbook.ui.text import escaped, user_html
 
 # A watchdog in the participant's browser, for a Streamlit race we cannot fix from here: under
 # load, a fragment's poll can arrive just as the full run that moved the page to the room's new
@@ -204,13 +204,16 @@ def waiting_card(
     if waiting is None:
         return None
     with st.container(key="room_waiting", border=True):
+        # The workshop's and group's names: user text, escaped and isolated (text.user_html).
         st.html(
             f'<p class="wb-waiting" role="status">{escaped(waiting)}</p>'
+            f'<p class="wb-waiting-who"><span class="wb-waiting-workshop">'
+            f"{user_html(seat.workshop.title)}</span><br>"
+            f"Your group: {user_html(seat.group.name)}</p>"
             "<style>.st-key-room_waiting .wb-waiting { font-size: 1.35rem; font-weight: 600;"
-            " margin: 0; }</style>"
-        )
-        user_heading(
-            seat.workshop.title, level=3, caption=f"Your group: {isolate(seat.group.name)}"
+            " margin: 0 0 .5rem; } .st-key-room_waiting .wb-waiting-who { margin: 0;"
+            " font-size: 1.05rem; } .st-key-room_waiting .wb-waiting-workshop {"
+            " font-weight: 600; }</style>"
         )
         st.caption(
             "Nothing to do for now: this screen changes by itself when the facilitator "
