@@ -44,9 +44,13 @@ def step_buttons(where: str) -> None:
         go_to(step + 1)
 
 
-seat_header(seat)
-lesson_form.page_assets(seat)
 if pacing.follows_a_room(seat):
+    pacing.room_notice([each.title for each in lessons])
+seat_header(seat)
+lesson_form.page_assets(seat, lesson)
+lesson_form.carried_note()
+if pacing.follows_a_room(seat):
+    pacing.waiting_card(ctx.store, seat, step, len(lesson.prompts) + len(lesson.ratings), lesson.id)
     # In a block of its own, so whatever the polling fragment draws on its own runs, the
     # elements after it keep their places.
     with st.container(key="pacing_block"):
@@ -74,7 +78,7 @@ with st.expander("Where this comes from"):
     for source in lesson.sources:
         st.text(f"{source.title} ({source.file})")
 
-lesson_form.render(ctx.store, seat, lesson)
+lesson_form.render(ctx.store, seat, lesson, next_step=step + 1 if step < len(lessons) - 1 else None)
 
 exercises.render(ctx.store, seat, lesson)
 

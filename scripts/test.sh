@@ -50,5 +50,6 @@ python -m pytest "$@"
 if [ "$#" -eq 0 ]; then
   echo "Live-room browser tests on stock Streamlit (WORKBOOK_STOCK_STREAMLIT=true)"
   WORKBOOK_STOCK_STREAMLIT=true WORKBOOK_PARTICIPANT_POLL_SECONDS=1 \
-    python -m pytest -p no:randomly -q tests/test_projector_browser.py tests/test_server_gate.py
+    python -m pytest -p no:randomly -q tests/test_projector_browser.py \
+    tests/test_phone_room_browser.py tests/test_server_gate.py
 fi

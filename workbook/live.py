@@ -370,3 +370,77 @@ def people_count(groups: Sequence[RoomGroup]) -> int:
 
 def plural(n: int, noun: str, many: str | None = None) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {many or noun + 's'}"
+
+
+# --- the room on a participant's phone --------------------------------------------------------
+
+# What a phone says while there is nothing to do (workbook/ui/pacing.py shows it).
+WAITING_TO_START = "Waiting for the facilitator to start"
+WAITING_FOR_NEXT = "The facilitator will open the next activity"
+
+
+def room_started(room: Room) -> bool:
+    """Whether the facilitator has started the room. The store keeps no "started" flag: a room
+    starts when the projector first leaves the join code for a step (the facilitator moved
+    the room, put a question on the projector or switched the projector to "The step"), and
+    the projector's screen is exactly that (`Room.screen`). Back to the join code (late
+    arrivals) reads as not started, which is what the projector shows the room too."""
+    return room.screen != JOIN_SCREEN
+
+
+def waiting_for(room: Room, *, items: int, closed: int, follows: bool = True) -> str | None:
+    """What a following phone waits for, or None when there is something to do.
+
+    Before the room starts: WAITING_TO_START. Between activities: the room's step has
+    questions (`items`, prompts and rating statements) and the facilitator has closed every
+    one (`closed`), so nothing is open to answer: WAITING_FOR_NEXT. A step with nothing to
+    answer (reading, an exercise) is an activity of its own, not a wait. Self-paced rooms
+    never wait."""
+    if not follows or room.pacing != FOLLOW:
+        return None
+    if not room_started(room):
+        return WAITING_TO_START
+    if items and closed >= items:
+        return WAITING_FOR_NEXT
+    return None
+
+
+def moved_notice(room_step_title: str) -> str:
+    """The line a phone shows (and reads out) after the room moved it."""
+    return f"The facilitator moved to: {room_step_title}"
+
+
+def kept_as_draft(step_title: str) -> str:
+    """The line a phone shows when the room moved while answers were not saved yet."""
+    return f"Your unsaved answers to {step_title} were kept as a draft"
+
+
+def room_moved(*, pacing: str, room_step: int, seen_room_step: int | None) -> bool:
+    """Whether this run is the one that brings a following phone to a new room step (the
+    phone then scrolls to the top and says so). A phone that has not followed the room yet
+    (just joined) is brought there without a notice: nothing moved under it."""
+    return pacing == FOLLOW and seen_room_step is not None and room_step != seen_room_step
+
+
+@dataclass(frozen=True)
+class PhoneTimer:
+    """The room's timer as a phone shows it: seconds left now, and whether it runs (the
+    phone's own clock then counts down from `left` until the next poll)."""
+
+    left: int
+    running: bool
+
+    @property
+    def text(self) -> str:
+        if self.left == 0 and self.running:
+            return "Time is up"
+        return f"{clock(self.left)} left" + ("" if self.running else " (paused)")
+
+
+def phone_timer(timer: Timer, now: dt.datetime) -> PhoneTimer | None:
+    """None when no timer is set; else what the phone shows, from the same Timer the
+    projector counts down."""
+    left = timer.left(now)
+    if left is None:
+        return None
+    return PhoneTimer(left=left, running=not timer.is_paused)

@@ -22,12 +22,13 @@ import streamlit as st
 
 from workbook.answers import prepare_answers
 from workbook.lessons import Lesson
-from workbook.live import PROMPT, RATING
+from workbook.live import PROMPT, RATING, kept_as_draft
 from workbook.models import MAX_REFLECTION_CHARS, RATING_MAX, RATING_MIN
 from workbook.records import SavedAnswers, Seat
 from workbook.server.admission import admitted
 from workbook.store import Store, StoreError
-from workbook.ui.text import user_text
+from workbook.ui.author_text import literal
+from workbook.ui.text import escaped, isolate, user_text
 from workbook.ui.widgets import show_errors, up_to
 
 RATING_OPTIONS = list(range(RATING_MIN, RATING_MAX + 1))
@@ -56,23 +57,49 @@ CONFLICT = (
 OTHERS_SAVED = "Your other changes are saved."
 TOOK_STORED = "The stored answer is in the box now; nothing else was changed."
 
-# Our own constant script (no user text in it). It mirrors each answer box of the lesson form
-# into sessionStorage as it is typed, and fills an emptied-by-redraw box back in from there.
-# A draft equal to what the server shows is dropped: it was saved.
+# Our own constant script (no user text in it). It mirrors each answer box and rating of the
+# lesson form into sessionStorage as it is typed or tapped, and fills an emptied-by-redraw box
+# (or rating) back in from there. A draft equal to what the server shows is dropped: it was
+# saved. It also knows whether the form holds anything not saved yet: then Next saves first
+# (it presses the form's "Save and go to the next step"), and when the page moves to another
+# lesson anyway (the facilitator moved the room, or Previous), it says the answers were kept
+# as a draft, in the slot the page keeps at its top (workbook/ui/pacing.py room_notice).
 _DRAFTS_JS = """
-<div id="wb-drafts" data-scope="%(scope)s" hidden></div>
+<div id="wb-drafts" data-scope="%(scope)s" data-lesson="%(lesson)s" data-kept="%(kept)s"
+  hidden></div>
 <style>[data-testid="stElementContainer"]:has(#wb-drafts) { display: none; }</style>
 <script>
 (() => {
   const PREFIX = "st-key-answer_";
-  const scope = () => document.getElementById("wb-drafts")?.dataset.scope || "";
-  const keyFor = (area) => {
-    const box = area.closest("[class*='" + PREFIX + "']");
+  const marks = () => document.getElementById("wb-drafts")?.dataset || {};
+  const scope = () => marks().scope || "";
+  const keyFor = (element) => {
+    const box = element.closest("[class*='" + PREFIX + "']");
     if (!box || !scope()) return null;
     const name = Array.from(box.classList).find((c) => c.startsWith(PREFIX));
     return name ? "wb-draft:" + scope() + ":" + name.slice(7) : null;
   };
+  const RATINGS = "[class*='" + PREFIX + "'][class*='_rating_']";
+  const CHOSEN = "button[aria-checked='true']";
+  const active = (box) => box.querySelector(CHOSEN)?.textContent.trim() || "";
+  // Ratings first: tapping one makes the form draw its boxes again, which would empty a box
+  // filled back in just before; the boxes follow a moment later.
   const restore = () => {
+    let tapped = false;
+    document.querySelectorAll(RATINGS).forEach((box) => {
+      const key = keyFor(box);
+      if (!key || box.dataset.wbDraftKey === key || !box.querySelector("button")) return;
+      box.dataset.wbDraftKey = key;
+      const draft = sessionStorage.getItem(key);
+      if (draft === null) return;
+      if (draft === active(box)) { sessionStorage.removeItem(key); return; }
+      if (box.querySelector("button:disabled")) return;
+      const buttons = Array.from(box.querySelectorAll("button"));
+      const target = draft === "" ? box.querySelector(CHOSEN)
+        : buttons.find((b) => b.textContent.trim() === draft);
+      if (target) { target.click(); tapped = true; }
+    });
+    if (tapped) { setTimeout(restore, 150); return; }
     document.querySelectorAll("[class*='" + PREFIX + "'] textarea").forEach((area) => {
       const key = keyFor(area);
       if (!key || area.dataset.wbDraftKey === key) return;
@@ -81,11 +108,41 @@ _DRAFTS_JS = """
       if (draft === null) return;
       if (draft === area.value) { sessionStorage.removeItem(key); return; }
       if (area.disabled) return;
-      const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
-      setter.call(area, draft);
-      area.dispatchEvent(new Event("input", { bubbles: true }));
+      fill(area, draft);
+      // A box reused from the last step may still be given its new (empty) value after
+      // this: look again, and fill it back in unless the person typed meanwhile.
+      [300, 1200].forEach((ms) => setTimeout(() => {
+        if (area.isConnected && keyFor(area) === key && area.value !== draft
+            && sessionStorage.getItem(key) === draft && !area.disabled) fill(area, draft);
+      }, ms));
     });
   };
+  const fill = (area, text) => {
+    const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
+    setter.call(area, text);
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  // Which lesson the form on the page belongs to, and whether it holds unsaved answers.
+  const note = () => {
+    const m = marks();
+    const form = window.__wbForm;
+    if (m.lesson && (!form || form.lesson !== m.lesson)) {
+      if (form && form.dirty) window.__wbKept = form.kept;
+      window.__wbForm = { lesson: m.lesson, kept: m.kept, dirty: false };
+    }
+    const slot = document.querySelector(".st-key-room_notice .wb-draft-kept");
+    if (window.__wbKept && slot) {
+      slot.textContent = window.__wbKept;
+      slot.hidden = false;
+      const live = document.getElementById("wb-room-live");
+      if (live) {
+        setTimeout(() => { live.textContent = (live.textContent + " " + slot.textContent).trim(); },
+          400);
+      }
+      window.__wbKept = null;
+    }
+  };
+  const dirty = () => { if (window.__wbForm) window.__wbForm.dirty = true; };
   if (!window.__wbDrafts) {
     window.__wbDrafts = true;
     document.addEventListener("input", (event) => {
@@ -94,25 +151,58 @@ _DRAFTS_JS = """
       const key = keyFor(area);
       if (!key) return;
       area.dataset.wbDraftKey = key;
+      dirty();
       try { sessionStorage.setItem(key, area.value); } catch (error) { /* storage full */ }
     }, true);
-    new MutationObserver(() => requestAnimationFrame(restore))
+    document.addEventListener("click", (event) => {
+      const button = event.target instanceof Element ? event.target.closest("button") : null;
+      if (!button) return;
+      const box = button.closest(RATINGS);
+      if (box) {
+        const key = keyFor(box);
+        dirty();
+        requestAnimationFrame(() => {
+          try { if (key) sessionStorage.setItem(key, active(box)); } catch (error) { /* full */ }
+        });
+        return;
+      }
+      if (button.closest("[class*='_save_next'], [class*='_save_answers']")) {
+        if (window.__wbForm) window.__wbForm.dirty = false;
+        return;
+      }
+      const next = document.querySelector("[class*='" + PREFIX + "'][class*='_save_next'] button");
+      if (button.closest(".st-key-workbook_next_top, .st-key-workbook_next_bottom")
+          && window.__wbForm?.dirty && next && !next.disabled) {
+        // Next with unsaved answers: save them first, then go on (never drop them).
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        window.__wbForm.dirty = false;
+        next.click();
+      }
+    }, true);
+    new MutationObserver(() => requestAnimationFrame(() => { note(); restore(); }))
       .observe(document.body, { childList: true, subtree: true });
   }
+  note();
   restore();
 })();
 </script>
 """
 
 
-def page_assets(seat: Seat) -> None:
+def page_assets(seat: Seat, lesson: Lesson) -> None:
     """The form's phone styles and drafts script, drawn once per page run, outside the form's
     fragment: a save then redraws the form only, not these. A full page run also draws the
     form, so no outcome is waiting for a redraw any more (see _UNSHOWN)."""
     st.session_state.pop(_UNSHOWN, None)
     st.html(_PHONE_CSS)
     st.html(
-        _DRAFTS_JS % {"scope": f"w{seat.workshop.id}-p{seat.participant.id}"},
+        _DRAFTS_JS
+        % {
+            "scope": f"w{seat.workshop.id}-p{seat.participant.id}",
+            "lesson": escaped(f"{lesson.id}_{seat.group.current_round}"),
+            "kept": escaped(kept_as_draft(isolate(lesson.title)) + "."),
+        },
         unsafe_allow_javascript=True,
         width="content",
     )
@@ -155,9 +245,25 @@ def _unshown(prefix: str) -> bool:
     return st.session_state.get(_UNSHOWN) == prefix
 
 
+# "Save and go to the next step": the step to go to once the save went through, and the line
+# the next page shows about it.
+_GO_TO = "lesson_form_go_to"
+_CARRIED = "lesson_form_carried"
+
+
+def carried_note() -> None:
+    """On the page after "Save and go to the next step" (or Next, which presses it when the
+    form holds unsaved answers): what became of the answers left behind."""
+    # A full page run draws the step it moved to: the form need not ask for one any more.
+    st.session_state.pop(_GO_TO, None)
+    carried = st.session_state.pop(_CARRIED, None)
+    if carried:
+        st.success(carried, icon=":material/check_circle:")
+
+
 @st.fragment
 @admitted
-def render(store: Store, seat: Seat, lesson: Lesson) -> None:
+def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = None) -> None:
     """The form, as a fragment: "Save answers" reruns the form alone, not the whole page, so
     a room of 200 pressing it in the same second costs 200 small runs (bench/RESULTS.md).
     The save itself is the submit button's callback (`_save`), which Streamlit runs before
@@ -165,6 +271,9 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
     the session, so a redraw interrupted by the room moving still shows it afterwards."""
     if not lesson.prompts and not lesson.ratings:
         return
+    go_to = st.session_state.pop(_GO_TO, None)
+    if go_to is not None:
+        st.rerun(scope="app")  # saved: the whole page moves on (the step is stored already)
     round_ = seat.group.current_round
     prefix = f"answer_{lesson.id}_{round_}"
     outcome = st.session_state.get(_outcome_key(prefix))
@@ -226,9 +335,18 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
             "Save answers",
             type="primary",
             icon=":material/save:",
+            key=f"{prefix}_save_answers",
             on_click=_save,
             args=(store, seat, lesson, prefix, saved, closed),
         )
+        if next_step is not None:
+            st.form_submit_button(
+                "Save and go to the next step",
+                icon=":material/arrow_forward:",
+                key=f"{prefix}_save_next",
+                on_click=_save_and_go,
+                args=(store, seat, lesson, prefix, saved, closed, next_step),
+            )
     if saved.reflections or saved.ratings:
         st.caption("Your saved answers are shown above; change them and save again to update.")
     if outcome is None:
@@ -289,6 +407,27 @@ def _save(
     outcome = _commit(store, seat, lesson, round_, texts, ratings, saved, now_closed, notes)
     state[_outcome_key(prefix)] = outcome
     state[_UNSHOWN] = prefix
+
+
+def _save_and_go(
+    store: Store,
+    seat: Seat,
+    lesson: Lesson,
+    prefix: str,
+    saved: SavedAnswers,
+    closed: set[tuple[str, str]],
+    next_step: int,
+) -> None:
+    """Save, then go to the next step: only if nothing is left unsaved (a problem or a
+    conflict keeps the person on this step, with their text in the boxes and the reason)."""
+    _save(store, seat, lesson, prefix, saved, closed)
+    outcome = st.session_state[_outcome_key(prefix)]
+    if outcome.problems or outcome.conflicts:
+        return
+    store.set_participant_step(participant_id=seat.participant.id, step=next_step)
+    st.session_state[_GO_TO] = next_step
+    if outcome.saved:
+        st.session_state[_CARRIED] = f"Your answers to {literal(lesson.title)} are saved."
 
 
 def _commit(

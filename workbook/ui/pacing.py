@@ -14,16 +14,24 @@ import streamlit as st
 
 from workbook.live import (
     FOLLOW,
+    Room,
     RoomSignal,
+    moved_notice,
     must_redraw,
+    phone_timer,
+    room_moved,
+    room_started,
     step_to_show,
+    waiting_for,
 )
 from workbook.progress import clamp_step
 from workbook.records import Seat
 from workbook.server.admission import admitted
 from workbook.server.room_push import ROOM_PUSH
 from workbook.store import Store
+from workbook.store.database import utc_now
 from workbook.ui import lesson_form, resources
+from workbook.ui.text import escaped, user_html
 
 # A watchdog in the participant's browser, for a Streamlit race we cannot fix from here: under
 # load, a fragment's poll can arrive just as the full run that moved the page to the room's new
@@ -90,6 +98,172 @@ _WATCHDOG = """
 """
 
 
+# The move notice at the top of the page. Our own constant script: on the run that follows a
+# move it scrolls every scrolling box around the notice back to the top (the new step starts
+# at its beginning, not where the last one was left) and puts the notice in a live region of
+# its own, made once per tab outside Streamlit's tree, so a screen reader reads it out.
+_NOTICE_JS = """
+<script>
+(() => {
+  let live = document.getElementById("wb-room-live");
+  if (!live) {
+    live = document.createElement("div");
+    live.id = "wb-room-live";
+    live.setAttribute("role", "status");
+    live.setAttribute("aria-live", "polite");
+    live.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;"
+      + "clip:rect(0 0 0 0);white-space:nowrap;";
+    document.body.appendChild(live);
+  }
+  const notice = document.querySelector(".st-key-room_notice .wb-room-moved");
+  if (!notice || notice.dataset.done === notice.dataset.move) return;
+  notice.dataset.done = notice.dataset.move;
+  const top = () => {
+    for (let box = notice.parentElement; box; box = box.parentElement) {
+      if (box.scrollTop) box.scrollTop = 0;
+    }
+    window.scrollTo(0, 0);
+  };
+  top();
+  requestAnimationFrame(() => requestAnimationFrame(top));
+  setTimeout(top, 300);
+  live.textContent = "";
+  setTimeout(() => { live.textContent = notice.textContent; }, 150);
+})();
+</script>
+"""
+_MOVED = "pacing_moved"  # how many moves this session was brought along (a fresh mark each)
+_MOVED_TO = "pacing_moved_to"
+_NOTICE_CSS = """
+<style>
+  .st-key-room_notice .wb-room-moved { margin: 0; padding: .6rem .8rem; border-radius: .5rem;
+    background: rgba(28, 131, 225, .1); color: inherit; font-weight: 600; }
+  .st-key-room_notice .wb-draft-kept { margin: .4rem 0 0; padding: .6rem .8rem;
+    border-radius: .5rem; background: rgba(255, 189, 69, .18); }
+  .st-key-room_notice:not(:has(.wb-room-moved, .wb-draft-kept:not([hidden]))) { display: none; }
+</style>
+"""
+
+
+def room_notice(titles: list[str]) -> None:
+    """The top of the workbook page: "The facilitator moved to: ..." on the run that followed a
+    move (scrolled into view and read out, see _NOTICE_JS), and the slot where the lesson
+    form's drafts script says that unsaved answers were kept as a draft."""
+    moved = st.session_state.pop(_MOVED_TO, None)
+    with st.container(key="room_notice"):
+        body = _NOTICE_CSS
+        if moved is not None and 0 <= moved < len(titles):
+            mark = st.session_state.get(_MOVED, 0)
+            body += (
+                f'<p class="wb-room-moved" data-move="{mark}">'
+                f"{escaped(moved_notice(''))}{user_html(titles[moved])}</p>"
+            )
+        body += '<p class="wb-draft-kept" hidden></p>' + _NOTICE_JS
+        st.html(body, unsafe_allow_javascript=True)
+
+
+# One read of a room's full state per workshop per second, however many phones show its
+# timer or wait for it to start (the store's signal read has no timer nor screen).
+ROOM_MAX_AGE = 1.0
+_ROOMS: dict[tuple[int, int], tuple[float, Room]] = {}
+
+
+def shared_room(store: Store, workshop_id: int) -> Room:
+    key = (id(store), workshop_id)
+    now = time.monotonic()
+    cached = _ROOMS.get(key)
+    if cached is not None and now - cached[0] < ROOM_MAX_AGE:
+        return cached[1]
+    room = store.room(workshop_id)
+    _ROOMS[key] = (now, room)
+    return room
+
+
+_WAITING = "pacing_waiting_started"  # whether the room had started when the page was drawn
+
+
+def waiting_card(
+    store: Store, seat: Seat, step: int, lesson_items: int, lesson_id: str
+) -> str | None:
+    """The calm card a following phone shows while there is nothing to do: before the room
+    starts, and between activities (every question of the room's step closed). Says which
+    workshop and group this phone is in. Returns what it waits for, or None."""
+    if not follows_a_room(seat):
+        return None
+    room = shared_room(store, seat.workshop.id)
+    st.session_state[_WAITING] = room_started(room)
+    # Between activities only on the room's own step: an earlier step whose answers are
+    # closed, looked back at, is not a wait.
+    on_room_step = room.current_step == step
+    closed = (
+        len(store.closed_items(workshop_id=seat.workshop.id, lesson_id=lesson_id))
+        if lesson_items and on_room_step
+        else 0
+    )
+    waiting = waiting_for(room, items=lesson_items, closed=closed)
+    if waiting is None:
+        return None
+    with st.container(key="room_waiting", border=True):
+        # The workshop's and group's names: user text, escaped and isolated (text.user_html).
+        st.html(
+            f'<p class="wb-waiting" role="status">{escaped(waiting)}</p>'
+            f'<p class="wb-waiting-who"><span class="wb-waiting-workshop">'
+            f"{user_html(seat.workshop.title)}</span><br>"
+            f"Your group: {user_html(seat.group.name)}</p>"
+            "<style>.st-key-room_waiting .wb-waiting { font-size: 1.35rem; font-weight: 600;"
+            " margin: 0 0 .5rem; } .st-key-room_waiting .wb-waiting-who { margin: 0;"
+            " font-size: 1.05rem; } .st-key-room_waiting .wb-waiting-workshop {"
+            " font-weight: 600; }</style>"
+        )
+        st.caption(
+            "Nothing to do for now: this screen changes by itself when the facilitator "
+            "goes on. You may read the step below meanwhile."
+        )
+    return waiting
+
+
+# The running timer, counted down by the phone itself between the server's polls (our own
+# constant script; the numbers come from the server, refreshed by every poll).
+_TIMER_JS = """
+<script>
+(() => {
+  if (window.__wbPhoneTimer) return;
+  window.__wbPhoneTimer = true;
+  const clock = (s) => {
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    const mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(r).padStart(2, "0");
+  };
+  setInterval(() => {
+    document.querySelectorAll(".st-key-pacing_timer .wb-phone-timer").forEach((el) => {
+      if (el.dataset.running !== "1") return;
+      if (!el.dataset.seenAt) el.dataset.seenAt = String(performance.now());
+      const gone = Math.floor((performance.now() - Number(el.dataset.seenAt)) / 1000);
+      const left = Math.max(0, Number(el.dataset.left) - gone);
+      const out = el.querySelector(".wb-clock");
+      if (out) out.textContent = left ? clock(left) + " left" : "Time is up";
+    });
+  }, 1000);
+})();
+</script>
+"""
+
+
+def _timer(store: Store, workshop_id: int) -> None:
+    shown = phone_timer(shared_room(store, workshop_id).timer, utc_now())
+    if shown is None:
+        return
+    with st.container(key="pacing_timer"):
+        st.html(
+            f'<div class="wb-phone-timer" role="timer" aria-label="Time left for this step"'
+            f' data-left="{shown.left}" data-running="{1 if shown.running else 0}">'
+            f'<span class="wb-clock">{escaped(shown.text)}</span></div>'
+            "<style>.st-key-pacing_timer .wb-phone-timer { font-size: 1.5rem;"
+            " font-weight: 700; font-variant-numeric: tabular-nums; }</style>" + _TIMER_JS,
+            unsafe_allow_javascript=True,
+        )
+
+
 def poll_seconds() -> float:
     """The safety-net poll (the room's changes wake the screen; see workbook.server.room_push),
     read when a page first needs it, not on import (WORKBOOK_PARTICIPANT_POLL_SECONDS)."""
@@ -145,6 +319,10 @@ def step_now(store: Store, seat: Seat, total: int) -> int:
         total,
     )
     st.session_state[_signal_key(seat.workshop.id)] = signal
+    if room_moved(pacing=signal.pacing, room_step=signal.current_step, seen_room_step=seen):
+        # This run brings the phone to the room's new step: say so at the top (room_notice).
+        st.session_state[_MOVED] = st.session_state.get(_MOVED, 0) + 1
+        st.session_state[_MOVED_TO] = step
     if step != own:
         store.set_participant_step(participant_id=participant_id, step=step)
     if signal.pacing != FOLLOW:
@@ -171,6 +349,16 @@ def _follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
     previous: RoomSignal | None = st.session_state.get(_signal_key(workshop_id))
     if must_redraw(previous, signal) or lesson_form.confirmation_pending():
         st.rerun(scope="app")
+    # The room started (or went back to the join code) since the page was drawn: the store
+    # wakes no phone for that, so this poll brings the waiting card in or out.
+    drawn_started = st.session_state.get(_WAITING)
+    if (
+        drawn_started is not None
+        and signal is not None
+        and signal.pacing == FOLLOW
+        and room_started(shared_room(store, workshop_id)) != drawn_started
+    ):
+        st.rerun(scope="app")
     # The step the server drew on this page, and a heartbeat, for the browser's watchdog.
     st.html(
         f'<div class="wb-room-beat" data-step="{step}" data-beat="{time.monotonic_ns()}" hidden>'
@@ -180,6 +368,8 @@ def _follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
     if signal is None or signal.pacing != FOLLOW:
         return
     room_step = clamp_step(signal.current_step, total)
+    if room_step == step:
+        _timer(store, workshop_id)
     with st.container(key="pacing_status"):
         if room_step == step:
             st.caption(
