@@ -201,7 +201,7 @@ def test_the_projector_orders_by_support_and_shows_few_answers_instead_of_no_wor
     # Two answers share no words: the answers themselves, no empty "Said most often".
     assert "Said most often" not in page and "Words that several answers share" not in page
     assert page.index("Petition") < page.index("Rent strike")  # newest first
-    assert 'data-testid="wbp-support">+1<' in page
+    assert 'data-testid="wbp-support">1 supporter<' in page
 
     store.set_item_view(
         workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id,

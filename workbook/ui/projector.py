@@ -269,7 +269,8 @@ def bar_html(
 def _supports(card: AnswerCard) -> str:
     if not card.supports:
         return ""
-    return f'<span class="wbp-support" data-testid="wbp-support">+{card.supports}</span>'
+    supporters = plural(card.supports, "supporter")
+    return f'<span class="wbp-support" data-testid="wbp-support">{supporters}</span>'
 
 
 def cards_html(cards: list[AnswerCard], more: int) -> str:
