@@ -429,7 +429,7 @@ def test_exports_read_the_whole_workshop(store: Store) -> None:
     rate(store, bo, "s1", 2)
     reflections = store.export_reflections(workshop.id)
     assert reflections[0]["text"] == '=HYPERLINK("x")' and reflections[0]["author"] == "Ana"
-    assert reflections[0]["hidden_on_screen"] is False
+    assert reflections[0]["hidden_on_screen"] is False and reflections[0]["supporters"] == 0
     ratings = store.export_ratings(workshop.id)
     assert [(r["group_name"], r["participant"], r["value"]) for r in ratings] == [
         ("Table 1", 1, 4),
@@ -609,6 +609,9 @@ def test_support_is_once_per_person_can_be_undone_and_orders_the_answers(store: 
         support=False,
     ) == 1
     assert store.supported_answers(participant_id=cy.participant.id, reflection_ids=[door]) == set()
+    # The exports count who supports each answer.
+    exported = {r["text"]: r["supporters"] for r in store.export_reflections(workshop.id)}
+    assert exported == {"Knock on every door": 1, "Start a tenants' newsletter": 0}
 
 
 def test_support_is_refused_for_own_hidden_unrevealed_kept_off_or_foreign_answers(

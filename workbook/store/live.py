@@ -894,6 +894,7 @@ class LiveQueries(Database):
         return self._dicts(
             "SELECT g.name AS group_name, p.display_name AS author, r.lesson_id, r.prompt_id,"
             " r.round, r.text, h.reflection_id IS NOT NULL AS hidden_on_screen,"
+            " (SELECT count(*) FROM answer_supports s WHERE s.reflection_id = r.id) AS supporters,"
             " r.created_at, r.updated_at"
             " FROM reflections r JOIN groups g ON g.id = r.group_id"
             " JOIN participants p ON p.id = r.participant_id"
