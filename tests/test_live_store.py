@@ -32,7 +32,7 @@ from workbook.store import (
     SupportRefusedError,
 )
 from workbook.store.database import utc_now
-from workbook.store.live import ROOM_SIGNAL_MAX_AGE
+from workbook.store.live import ROOM_RESULTS_MAX_AGE, ROOM_SIGNAL_MAX_AGE
 
 LESSON = "early-actions"
 
@@ -581,16 +581,25 @@ def test_support_is_once_per_person_can_be_undone_and_orders_the_answers(store: 
         ben.participant.id,
     )
     door = older.id
-    assert store.support_answer(
-        workshop_id=workshop.id, participant_id=ben.participant.id, reflection_id=door
-    ) == 1
+    assert (
+        store.support_answer(
+            workshop_id=workshop.id, participant_id=ben.participant.id, reflection_id=door
+        )
+        == 1
+    )
     # Twice from the same person: still one.
-    assert store.support_answer(
-        workshop_id=workshop.id, participant_id=ben.participant.id, reflection_id=door
-    ) == 1
-    assert store.support_answer(
-        workshop_id=workshop.id, participant_id=cy.participant.id, reflection_id=door
-    ) == 2
+    assert (
+        store.support_answer(
+            workshop_id=workshop.id, participant_id=ben.participant.id, reflection_id=door
+        )
+        == 1
+    )
+    assert (
+        store.support_answer(
+            workshop_id=workshop.id, participant_id=cy.participant.id, reflection_id=door
+        )
+        == 2
+    )
     assert store.supported_answers(
         participant_id=cy.participant.id, reflection_ids=[door, newest.id]
     ) == {door}
@@ -602,12 +611,15 @@ def test_support_is_once_per_person_can_be_undone_and_orders_the_answers(store: 
         "Start a tenants' newsletter",
     ]
     # Undo.
-    assert store.support_answer(
-        workshop_id=workshop.id,
-        participant_id=cy.participant.id,
-        reflection_id=door,
-        support=False,
-    ) == 1
+    assert (
+        store.support_answer(
+            workshop_id=workshop.id,
+            participant_id=cy.participant.id,
+            reflection_id=door,
+            support=False,
+        )
+        == 1
+    )
     assert store.supported_answers(participant_id=cy.participant.id, reflection_ids=[door]) == set()
     # The exports count who supports each answer.
     exported = {r["text"]: r["supporters"] for r in store.export_reflections(workshop.id)}
@@ -649,6 +661,42 @@ def test_support_is_refused_for_own_hidden_unrevealed_kept_off_or_foreign_answer
         support(ben)
     # Hidden answers never reach phones: the cards phones read leave them out.
     assert store.answer_cards(workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1") == []
-    assert store.supported_answers(
-        participant_id=ben.participant.id, reflection_ids=[card.id]
-    ) == {card.id}
+    assert store.supported_answers(participant_id=ben.participant.id, reflection_ids=[card.id]) == {
+        card.id
+    }
+
+
+def test_phones_share_one_read_of_results_until_it_ages_or_a_support_or_hiding_drops_it(
+    store: Store,
+) -> None:
+    workshop = make_workshop(store)
+    ana, ben = seat(store, workshop, "Red"), seat(store, workshop, "Blue")
+    answer(store, ana, "p1", "First")
+    reveal(store, workshop)
+    first = store.shared_results(PROMPT, workshop.id, LESSON, "p1", now=100.0)
+    assert [c.text for c in first] == ["First"]
+    answer(store, ben, "p1", "Second")
+    # Within the age: the same read, for every phone.
+    assert store.shared_results(PROMPT, workshop.id, LESSON, "p1", now=101.0) == first
+    later = store.shared_results(
+        PROMPT, workshop.id, LESSON, "p1", now=100.0 + ROOM_RESULTS_MAX_AGE
+    )
+    assert [c.text for c in later] == ["Second", "First"]
+    # A support is seen at once by the one who gave it (and everyone's next refresh).
+    store.support_answer(
+        workshop_id=workshop.id, participant_id=ben.participant.id, reflection_id=first[0].id
+    )
+    supported = store.shared_results(
+        PROMPT, workshop.id, LESSON, "p1", now=100.0 + ROOM_RESULTS_MAX_AGE
+    )
+    assert [c.supports for c in supported] == [0, 1]
+    store.hide_answer(workshop_id=workshop.id, reflection_id=first[0].id)
+    shown = store.shared_results(
+        PROMPT, workshop.id, LESSON, "p1", now=100.0 + ROOM_RESULTS_MAX_AGE
+    )
+    assert [c.text for c in shown] == ["Second"]
+    rate(store, ana, "s1", 4)
+    distribution, means = store.shared_results(RATING, workshop.id, LESSON, "s1", now=0.0)
+    assert distribution.total == 1 and [m.group_name for m in means] == ["Blue", "Red"]
+    with pytest.raises(ValueError):
+        store.shared_results("x", workshop.id, LESSON, "s1")

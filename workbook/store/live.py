@@ -165,6 +165,11 @@ PROJECTOR_LINK_LIFETIME = dt.timedelta(hours=24)
 # once (they drop the workshop's cached signal); the age only bounds anything else.
 ROOM_SIGNAL_MAX_AGE = 1.0
 
+# How old the results a phone shows may be (seconds): every phone showing revealed results
+# refreshes them (workbook/ui/room_results.py), and they share one read per question per this
+# age. A support or a moderation through this store drops the workshop's shared results.
+ROOM_RESULTS_MAX_AGE = 2.0
+
 # The round each group is on now: the live room shows the answers of that round.
 _CURRENT_ROUND = "JOIN groups g ON g.id = {table}.group_id AND {table}.round = g.current_round"
 
@@ -595,6 +600,7 @@ class LiveQueries(Database):
             )
 
         self._write(work)
+        self._forget_shared(workshop_id)
 
     def restore_answer(self, *, workshop_id: int, reflection_id: int) -> None:
         self._write(
@@ -603,6 +609,7 @@ class LiveQueries(Database):
                 [reflection_id, workshop_id],
             )
         )
+        self._forget_shared(workshop_id)
 
     # -- what the room answered --
 
@@ -629,6 +636,56 @@ class LiveQueries(Database):
             )
             for row in rows
         ]
+
+    # -- results as phones read them: shared between the phones of a room --
+
+    def shared_results(
+        self, kind: str, workshop_id: int, lesson_id: str, item_id: str, *, now: float | None = None
+    ) -> Any:
+        """What every phone of a room shows for one revealed question, read at most once per
+        ROOM_RESULTS_MAX_AGE however many phones refresh: for a prompt its answer cards
+        (hidden ones never), for a rating statement (distribution, means per group). `now`:
+        seconds on `time.monotonic`'s clock (tests pass it, so they never wait or race)."""
+        now = time.monotonic() if now is None else now
+        key = (kind, workshop_id, lesson_id, item_id)
+        with self._shared_lock:
+            cached = self._shared.get(key)
+        if cached is not None and now - cached[0] < ROOM_RESULTS_MAX_AGE:
+            return cached[1]
+        if kind == PROMPT:
+            value: Any = self.answer_cards(
+                workshop_id=workshop_id, lesson_id=lesson_id, prompt_id=item_id
+            )
+        elif kind == RATING:
+            value = (
+                self.rating_distribution(
+                    workshop_id=workshop_id, lesson_id=lesson_id, statement_id=item_id
+                ),
+                self.group_means(
+                    workshop_id=workshop_id, lesson_id=lesson_id, statement_id=item_id
+                ),
+            )
+        else:
+            raise ValueError(f"unknown item kind {kind!r}")
+        with self._shared_lock:
+            if len(self._shared) >= 4096:
+                self._shared.clear()
+            self._shared[key] = (now, value)
+        return value
+
+    def _forget_shared(self, workshop_id: int) -> None:
+        with self._shared_lock:
+            for key in [key for key in self._shared if key[1] == workshop_id]:
+                self._shared.pop(key, None)
+
+    @property
+    def _shared(self) -> dict[tuple[str, int, str, str], tuple[float, Any]]:
+        # setdefault: one cache per store even if two threads ask at once.
+        return self.__dict__.setdefault("_shared_results", {})
+
+    @property
+    def _shared_lock(self) -> threading.Lock:
+        return self.__dict__.setdefault("_shared_results_lock", threading.Lock())
 
     # -- supporting answers, once revealed on phones --
 
@@ -693,7 +750,9 @@ class LiveQueries(Database):
             ).fetchone()
             return int(counted[0]) if counted else 0
 
-        return self._write(work)
+        counted = self._write(work)
+        self._forget_shared(workshop_id)
+        return counted
 
     def answer_counts(
         self, *, workshop_id: int, lesson_id: str, kind: ItemKind, item_id: str

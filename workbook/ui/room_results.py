@@ -11,6 +11,8 @@ self-support would add one to every answer and say nothing.
 
 The block is a fragment that refreshes itself every few seconds while anything is shown, so
 the counts move as others support; a tap redraws the block alone, never the lesson's form.
+The phones of a room share one read of each question's results (`Store.shared_results`); only
+which answers the person supports is read per phone.
 The page draws it with one call: `render(store, seat, lesson)`.
 """
 
@@ -104,15 +106,10 @@ def _results(store: Store, seat: Seat, lesson: Lesson) -> None:
 
 def _ratings(store: Store, seat: Seat, lesson: Lesson, statement: RatingStatement) -> None:
     workshop_id = seat.workshop.id
-    result = store.rating_distribution(
-        workshop_id=workshop_id, lesson_id=lesson.id, statement_id=statement.id
-    )
+    result, means = store.shared_results(RATING, workshop_id, lesson.id, statement.id)
     if not result.total:
         st.caption("No ratings yet.")
         return
-    means = store.group_means(
-        workshop_id=workshop_id, lesson_id=lesson.id, statement_id=statement.id
-    )
     top = max(result.counts) or 1
     rows = "".join(
         f'<li><span class="wb-rr-value">{value}</span>'
@@ -147,9 +144,7 @@ def _group_row(seat: Seat, group_id: int, name: str, mean: float | None, count: 
 
 
 def _answers(store: Store, seat: Seat, lesson: Lesson, prompt_id: str, state: ItemState) -> None:
-    cards = store.answer_cards(
-        workshop_id=seat.workshop.id, lesson_id=lesson.id, prompt_id=prompt_id
-    )
+    cards: list[AnswerCard] = store.shared_results(PROMPT, seat.workshop.id, lesson.id, prompt_id)
     if not cards:
         st.caption("No answers to show yet.")
         return
