@@ -6,6 +6,7 @@ import streamlit as st
 from workbook.progress import clamp_step, step_label
 from workbook.ui import context, exercises, lesson_form, pacing
 from workbook.ui.author_text import literal
+from workbook.ui.room_results import render as room_results
 from workbook.ui.widgets import seat_header
 
 ctx = context.load()
@@ -79,6 +80,7 @@ with st.expander("Where this comes from"):
         st.text(f"{source.title} ({source.file})")
 
 lesson_form.render(ctx.store, seat, lesson, next_step=step + 1 if step < len(lessons) - 1 else None)
+room_results(ctx.store, seat, lesson)  # once revealed: workbook/ui/room_results.py
 
 exercises.render(ctx.store, seat, lesson)
 

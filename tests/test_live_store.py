@@ -19,13 +19,20 @@ from workbook.live import (
     STEP_SCREEN,
     Focus,
     ItemState,
+    by_support,
     start_timer,
 )
 from workbook.models import JoinRequest, KeyFinding, RatingIn, ReflectionIn, WorkshopCreate
 from workbook.records import Seat, Workshop
-from workbook.store import MIGRATIONS, NotFoundError, RoomMovedError, Store
+from workbook.store import (
+    MIGRATIONS,
+    NotFoundError,
+    RoomMovedError,
+    Store,
+    SupportRefusedError,
+)
 from workbook.store.database import utc_now
-from workbook.store.live import ROOM_SIGNAL_MAX_AGE
+from workbook.store.live import ROOM_RESULTS_MAX_AGE, ROOM_SIGNAL_MAX_AGE
 
 LESSON = "early-actions"
 
@@ -104,7 +111,7 @@ def test_pacing_switches_between_follow_and_self(store: Store) -> None:
         store.set_pacing(workshop_id=workshop.id, pacing="anything")
 
 
-def test_items_are_open_and_hidden_until_changed_and_opening_bumps_the_version(
+def test_items_are_open_and_hidden_until_changed_and_every_change_bumps_the_version(
     store: Store,
 ) -> None:
     workshop = make_workshop(store)
@@ -115,11 +122,16 @@ def test_items_are_open_and_hidden_until_changed_and_opening_bumps_the_version(
     store.set_item_state(
         workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1", revealed=True
     )
-    assert store.room_signal(workshop.id).answers_version == version  # reveal: nobody redraws
+    # Reveal: phones redraw, they show the results (workbook/ui/room_results.py).
+    assert store.room_signal(workshop.id).answers_version == version + 1
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1", revealed=True
+    )
+    assert store.room_signal(workshop.id).answers_version == version + 1  # no change: none
     store.set_item_state(
         workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1", open=False
     )
-    assert store.room_signal(workshop.id).answers_version == version + 1
+    assert store.room_signal(workshop.id).answers_version == version + 2
     assert store.item_state(
         workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1"
     ) == ItemState(open=False, revealed=True)
@@ -396,14 +408,15 @@ def test_every_change_a_room_must_redraw_for_is_announced_once_committed(
         workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1", open=False
     )
     assert [wid for wid, _ in heard] == [workshop.id] * 3
-    # What no phone redraws for (revealing results on the projector, its focus and timer)
-    # wakes nobody.
+    # Revealing results: phones show them (workbook/ui/room_results.py).
     store.set_item_state(
         workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1", revealed=True
     )
+    assert len(heard) == 4
+    # What no phone redraws for (the projector's focus and timer) wakes nobody.
     store.set_focus(workshop_id=workshop.id, focus=Focus(PROMPT, "p1"))
     store.set_timer(workshop_id=workshop.id, timer=start_timer(1, utc_now()))
-    assert len(heard) == 3
+    assert len(heard) == 4
     assert store.room_signal(workshop.id).current_step == 2
 
 
@@ -416,7 +429,7 @@ def test_exports_read_the_whole_workshop(store: Store) -> None:
     rate(store, bo, "s1", 2)
     reflections = store.export_reflections(workshop.id)
     assert reflections[0]["text"] == '=HYPERLINK("x")' and reflections[0]["author"] == "Ana"
-    assert reflections[0]["hidden_on_screen"] is False
+    assert reflections[0]["hidden_on_screen"] is False and reflections[0]["supporters"] == 0
     ratings = store.export_ratings(workshop.id)
     assert [(r["group_name"], r["participant"], r["value"]) for r in ratings] == [
         ("Table 1", 1, 4),
@@ -509,3 +522,181 @@ def test_a_change_from_a_console_showing_an_older_step_is_refused(store: Store) 
     ).revealed
     with pytest.raises(NotFoundError):
         store.move_room(workshop_id=9999, step=1, at_step=0)
+
+
+# --- results on phones, support for answers -------------------------------------------------
+
+
+def reveal(store: Store, workshop: Workshop, prompt: str = "p1") -> None:
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id=prompt, revealed=True
+    )
+
+
+def test_an_item_shows_on_phones_after_reveal_unless_kept_off_and_that_redraws_phones(
+    store: Store,
+) -> None:
+    workshop = make_workshop(store)
+    state = store.item_state(workshop_id=workshop.id, lesson_id=LESSON, kind=RATING, item_id="s1")
+    assert state.on_phones and not state.by_support and not state.on_phones_now
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=RATING, item_id="s1", revealed=True
+    )
+    assert store.item_state(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=RATING, item_id="s1"
+    ).on_phones_now
+    version = store.room_signal(workshop.id).answers_version
+    kept_off = store.set_item_view(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=RATING, item_id="s1", on_phones=False
+    )
+    assert kept_off == ItemState(open=True, revealed=True, on_phones=False)
+    assert not kept_off.on_phones_now
+    assert store.room_signal(workshop.id).answers_version == version + 1
+    # The order of answers is the projector's and console's business: phones do not redraw.
+    ordered = store.set_item_view(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=RATING, item_id="s1", by_support=True
+    )
+    assert ordered.by_support and not ordered.on_phones and ordered.revealed
+    assert store.room_signal(workshop.id).answers_version == version + 1
+    # A view set before any open/reveal change still reads as open and hidden.
+    alone = store.set_item_view(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p9", on_phones=False
+    )
+    assert alone == ItemState(open=True, revealed=False, on_phones=False)
+    with pytest.raises(ValueError):
+        store.set_item_view(workshop_id=workshop.id, lesson_id=LESSON, kind="x", item_id="p1")
+
+
+def test_support_is_once_per_person_can_be_undone_and_orders_the_answers(store: Store) -> None:
+    workshop = make_workshop(store)
+    ana, ben, cy = (seat(store, workshop, group) for group in ("Red", "Blue", "Blue"))
+    answer(store, ana, "p1", "Knock on every door")
+    answer(store, ben, "p1", "Start a tenants' newsletter")
+    reveal(store, workshop)
+    cards = store.answer_cards(workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1")
+    newest, older = cards
+    assert (newest.text, newest.supports, newest.participant_id) == (
+        "Start a tenants' newsletter",
+        0,
+        ben.participant.id,
+    )
+    door = older.id
+    assert (
+        store.support_answer(
+            workshop_id=workshop.id, participant_id=ben.participant.id, reflection_id=door
+        )
+        == 1
+    )
+    # Twice from the same person: still one.
+    assert (
+        store.support_answer(
+            workshop_id=workshop.id, participant_id=ben.participant.id, reflection_id=door
+        )
+        == 1
+    )
+    assert (
+        store.support_answer(
+            workshop_id=workshop.id, participant_id=cy.participant.id, reflection_id=door
+        )
+        == 2
+    )
+    assert store.supported_answers(
+        participant_id=cy.participant.id, reflection_ids=[door, newest.id]
+    ) == {door}
+    assert store.supported_answers(participant_id=cy.participant.id, reflection_ids=[]) == set()
+    cards = store.answer_cards(workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1")
+    assert [c.supports for c in cards] == [0, 2]
+    assert [c.text for c in by_support(cards)] == [
+        "Knock on every door",
+        "Start a tenants' newsletter",
+    ]
+    # Undo.
+    assert (
+        store.support_answer(
+            workshop_id=workshop.id,
+            participant_id=cy.participant.id,
+            reflection_id=door,
+            support=False,
+        )
+        == 1
+    )
+    assert store.supported_answers(participant_id=cy.participant.id, reflection_ids=[door]) == set()
+    # The exports count who supports each answer.
+    exported = {r["text"]: r["supporters"] for r in store.export_reflections(workshop.id)}
+    assert exported == {"Knock on every door": 1, "Start a tenants' newsletter": 0}
+
+
+def test_support_is_refused_for_own_hidden_unrevealed_kept_off_or_foreign_answers(
+    store: Store,
+) -> None:
+    workshop = make_workshop(store)
+    other = make_workshop(store, "Elsewhere")
+    ana, ben = seat(store, workshop, "Red"), seat(store, workshop, "Blue")
+    answer(store, ana, "p1", "Knock on every door")
+    card = store.answer_cards(workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1")[0]
+
+    def support(who: Seat, *, workshop_id: int = workshop.id) -> int:
+        return store.support_answer(
+            workshop_id=workshop_id, participant_id=who.participant.id, reflection_id=card.id
+        )
+
+    with pytest.raises(SupportRefusedError, match="not shown this question"):
+        support(ben)  # not revealed yet
+    reveal(store, workshop)
+    with pytest.raises(SupportRefusedError, match="own answer"):
+        support(ana)
+    with pytest.raises(SupportRefusedError, match="no longer shown"):
+        support(ben, workshop_id=other.id)
+    store.set_item_view(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1", on_phones=False
+    )
+    with pytest.raises(SupportRefusedError, match="not shown this question"):
+        support(ben)
+    store.set_item_view(
+        workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1", on_phones=True
+    )
+    assert support(ben) == 1
+    store.hide_answer(workshop_id=workshop.id, reflection_id=card.id)
+    with pytest.raises(SupportRefusedError, match="no longer shown"):
+        support(ben)
+    # Hidden answers never reach phones: the cards phones read leave them out.
+    assert store.answer_cards(workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1") == []
+    assert store.supported_answers(participant_id=ben.participant.id, reflection_ids=[card.id]) == {
+        card.id
+    }
+
+
+def test_phones_share_one_read_of_results_until_it_ages_or_a_support_or_hiding_drops_it(
+    store: Store,
+) -> None:
+    workshop = make_workshop(store)
+    ana, ben = seat(store, workshop, "Red"), seat(store, workshop, "Blue")
+    answer(store, ana, "p1", "First")
+    reveal(store, workshop)
+    first = store.shared_results(PROMPT, workshop.id, LESSON, "p1", now=100.0)
+    assert [c.text for c in first] == ["First"]
+    answer(store, ben, "p1", "Second")
+    # Within the age: the same read, for every phone.
+    assert store.shared_results(PROMPT, workshop.id, LESSON, "p1", now=101.0) == first
+    later = store.shared_results(
+        PROMPT, workshop.id, LESSON, "p1", now=100.0 + ROOM_RESULTS_MAX_AGE
+    )
+    assert [c.text for c in later] == ["Second", "First"]
+    # A support is seen at once by the one who gave it (and everyone's next refresh).
+    store.support_answer(
+        workshop_id=workshop.id, participant_id=ben.participant.id, reflection_id=first[0].id
+    )
+    supported = store.shared_results(
+        PROMPT, workshop.id, LESSON, "p1", now=100.0 + ROOM_RESULTS_MAX_AGE
+    )
+    assert [c.supports for c in supported] == [0, 1]
+    store.hide_answer(workshop_id=workshop.id, reflection_id=first[0].id)
+    shown = store.shared_results(
+        PROMPT, workshop.id, LESSON, "p1", now=100.0 + ROOM_RESULTS_MAX_AGE
+    )
+    assert [c.text for c in shown] == ["Second"]
+    rate(store, ana, "s1", 4)
+    distribution, means = store.shared_results(RATING, workshop.id, LESSON, "s1", now=0.0)
+    assert distribution.total == 1 and [m.group_name for m in means] == ["Blue", "Red"]
+    with pytest.raises(ValueError):
+        store.shared_results("x", workshop.id, LESSON, "s1")

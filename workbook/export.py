@@ -115,6 +115,7 @@ def collect(
             "Round",
             "Answer",
             "Hidden on screen",
+            "Supporters",
             "Written (UTC)",
             "Last changed (UTC)",
         ),
@@ -127,6 +128,7 @@ def collect(
                 round_label(r["round"]),
                 r["text"],
                 "yes" if r["hidden_on_screen"] else "no",
+                int(r.get("supporters") or 0),
                 _stamp(r["created_at"]),
                 _stamp(r["updated_at"]),
             )

@@ -80,6 +80,15 @@ class ItemState:
 
     open: bool = True
     revealed: bool = False
+    # Whether phones show the results once revealed ("show after reveal", the default) or
+    # never, and whether the projector and console order answers by support, not newest first.
+    on_phones: bool = True
+    by_support: bool = False
+
+    @property
+    def on_phones_now(self) -> bool:
+        """Phones show this item's results: revealed, and not kept off phones."""
+        return self.revealed and self.on_phones
 
 
 @dataclass(frozen=True)
@@ -216,6 +225,8 @@ class AnswerCard:
     text: str
     updated_at: dt.datetime
     hidden: bool = False
+    supports: int = 0  # how many others support it (workbook.store.live.support_answer)
+    participant_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -267,6 +278,11 @@ def cards_to_show(cards: Sequence[AnswerCard], limit: int) -> tuple[list[AnswerC
     visible = [card for card in cards if not card.hidden]
     shown = visible[: max(0, limit)]
     return shown, len(visible) - len(shown)
+
+
+def by_support(cards: Sequence[AnswerCard]) -> list[AnswerCard]:
+    """Most supported first; equal support keeps the given (newest first) order."""
+    return sorted(cards, key=lambda card: -card.supports)
 
 
 def clip(text: str, limit: int) -> str:

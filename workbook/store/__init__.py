@@ -25,11 +25,12 @@ from workbook.store.database import (
     WriteFailedError,
     WrongJoinCodeError,
 )
-from workbook.store.live import RoomMovedError
+from workbook.store.live import RoomMovedError, SupportRefusedError
 from workbook.store.workshops import SaveResult
 
 # Versions: 1 workshops, 2 maps, 3 live room, 4 none (bulk loading has no schema of its own),
-# 5-6 releases, 7 sign-in waits per door (live), 8+ whoever needs one next.
+# 5-6 releases, 7 sign-in waits per door (live), 8 results on phones and support for
+# answers (live), 9+ whoever needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
         (
@@ -68,6 +69,7 @@ __all__ = [
     "StoreError",
     "StoreLockedError",
     "StoreUnavailableError",
+    "SupportRefusedError",
     "WriteFailedError",
     "WrongJoinCodeError",
     "hash_key",

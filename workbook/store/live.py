@@ -129,6 +129,32 @@ MIGRATIONS: tuple[Migration, ...] = (
         DROP TABLE facilitator_sign_ins;
         """,
     ),
+    Migration(
+        8,
+        "results on phones and support for answers",
+        """
+        -- Per prompt or rating statement, how its results are shown; no row means on phones
+        -- once revealed, answers newest first.
+        CREATE TABLE live_item_views (
+            workshop_id INTEGER NOT NULL,
+            lesson_id VARCHAR NOT NULL,
+            item_kind VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            on_phones BOOLEAN NOT NULL,
+            by_support BOOLEAN NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (workshop_id, lesson_id, item_kind, item_id)
+        );
+        -- One row per person supporting an answer (a second tap deletes it).
+        CREATE TABLE answer_supports (
+            reflection_id BIGINT NOT NULL,
+            participant_id INTEGER NOT NULL,
+            workshop_id INTEGER NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (reflection_id, participant_id)
+        );
+        """,
+    ),
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -139,8 +165,17 @@ PROJECTOR_LINK_LIFETIME = dt.timedelta(hours=24)
 # once (they drop the workshop's cached signal); the age only bounds anything else.
 ROOM_SIGNAL_MAX_AGE = 1.0
 
+# How old the results a phone shows may be (seconds): every phone showing revealed results
+# refreshes them (workbook/ui/room_results.py), and they share one read per question per this
+# age. A support or a moderation through this store drops the workshop's shared results.
+ROOM_RESULTS_MAX_AGE = 2.0
+
 # The round each group is on now: the live room shows the answers of that round.
 _CURRENT_ROUND = "JOIN groups g ON g.id = {table}.group_id AND {table}.round = g.current_round"
+
+
+class SupportRefusedError(StoreError):
+    """A support that cannot be given or taken back: the sentence says why."""
 
 
 class RoomMovedError(StoreError):
@@ -406,11 +441,18 @@ class LiveQueries(Database):
         generation, states = cache.get((workshop_id, lesson_id))
         if states is None:
             rows = self._all(
-                "SELECT item_kind, item_id, answers_open, revealed FROM live_items"
-                " WHERE workshop_id = ? AND lesson_id = ?",
-                [workshop_id, lesson_id],
+                "SELECT coalesce(i.item_kind, v.item_kind), coalesce(i.item_id, v.item_id),"
+                " coalesce(i.answers_open, true), coalesce(i.revealed, false),"
+                " coalesce(v.on_phones, true), coalesce(v.by_support, false)"
+                " FROM (SELECT * FROM live_items WHERE workshop_id = ? AND lesson_id = ?) i"
+                " FULL JOIN (SELECT * FROM live_item_views WHERE workshop_id = ?"
+                "   AND lesson_id = ?) v ON v.item_kind = i.item_kind AND v.item_id = i.item_id",
+                [workshop_id, lesson_id, workshop_id, lesson_id],
             )
-            states = {(kind, item): ItemState(bool(o), bool(r)) for kind, item, o, r in rows}
+            states = {
+                (kind, item): ItemState(bool(o), bool(r), bool(phones), bool(support))
+                for kind, item, o, r, phones, support in rows
+            }
             cache.put((workshop_id, lesson_id), generation, states)
         return dict(states)
 
@@ -477,15 +519,60 @@ class LiveQueries(Database):
             ).fetchone()
             if written is None:
                 self._refuse_stale(cur, workshop_id)
-            if after.open != before.open:
+            if after != before:  # opened, closed, revealed or hidden: phones show it
                 self._update_room(cur, workshop_id, "answers_version = answers_version + 1", [])
             return before, after
 
         before, after = self._write(work)
         self._item_states_cache.changed((workshop_id, lesson_id))
-        if after.open != before.open:  # phones redraw for answers opening or closing only
+        if after != before:  # phones redraw: their form (open/closed) or results changed
             self._room_changed(workshop_id)
-        return after
+        return self.item_state(
+            workshop_id=workshop_id, lesson_id=lesson_id, kind=kind, item_id=item_id
+        )
+
+    def set_item_view(
+        self,
+        *,
+        workshop_id: int,
+        lesson_id: str,
+        kind: ItemKind,
+        item_id: str,
+        on_phones: bool | None = None,
+        by_support: bool | None = None,
+    ) -> ItemState:
+        """Whether phones show an item's results once revealed, and whether the projector and
+        console order its answers by support. Phones redraw when `on_phones` changes."""
+        if kind not in (PROMPT, RATING):
+            raise ValueError(f"unknown item kind {kind!r}")
+
+        def work(cur: duckdb.DuckDBPyConnection) -> bool:
+            row = cur.execute(
+                "SELECT on_phones, by_support FROM live_item_views WHERE workshop_id = ?"
+                " AND lesson_id = ? AND item_kind = ? AND item_id = ?",
+                [workshop_id, lesson_id, kind, item_id],
+            ).fetchone()
+            phones_before, support_before = (bool(row[0]), bool(row[1])) if row else (True, False)
+            phones = phones_before if on_phones is None else on_phones
+            support = support_before if by_support is None else by_support
+            cur.execute(
+                "INSERT INTO live_item_views VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (workshop_id, lesson_id, item_kind, item_id) DO UPDATE SET"
+                " on_phones = excluded.on_phones, by_support = excluded.by_support,"
+                " updated_at = excluded.updated_at",
+                [workshop_id, lesson_id, kind, item_id, phones, support, utc_now()],
+            )
+            if phones != phones_before:
+                self._update_room(cur, workshop_id, "answers_version = answers_version + 1", [])
+            return phones != phones_before
+
+        phones_changed = self._write(work)
+        self._item_states_cache.changed((workshop_id, lesson_id))
+        if phones_changed:
+            self._room_changed(workshop_id)
+        return self.item_state(
+            workshop_id=workshop_id, lesson_id=lesson_id, kind=kind, item_id=item_id
+        )
 
     def closed_items(self, *, workshop_id: int, lesson_id: str) -> set[tuple[str, str]]:
         return {
@@ -513,6 +600,7 @@ class LiveQueries(Database):
             )
 
         self._write(work)
+        self._forget_shared(workshop_id)
 
     def restore_answer(self, *, workshop_id: int, reflection_id: int) -> None:
         self._write(
@@ -521,6 +609,7 @@ class LiveQueries(Database):
                 [reflection_id, workshop_id],
             )
         )
+        self._forget_shared(workshop_id)
 
     # -- what the room answered --
 
@@ -530,7 +619,9 @@ class LiveQueries(Database):
         """Answers to one prompt in each group's current round, newest first."""
         rows = self._all(
             "SELECT r.id, r.group_id, g.name, p.display_name, r.text, r.updated_at,"
-            " h.reflection_id IS NOT NULL AS hidden"
+            " h.reflection_id IS NOT NULL AS hidden,"
+            " (SELECT count(*) FROM answer_supports s WHERE s.reflection_id = r.id),"
+            " r.participant_id"
             f" FROM reflections r {_CURRENT_ROUND.format(table='r')}"
             " JOIN participants p ON p.id = r.participant_id"
             " LEFT JOIN hidden_answers h ON h.reflection_id = r.id"
@@ -539,7 +630,129 @@ class LiveQueries(Database):
             + " ORDER BY r.updated_at DESC, r.id DESC",
             [workshop_id, lesson_id, prompt_id],
         )
-        return [AnswerCard(*row[:6], hidden=bool(row[6])) for row in rows]
+        return [
+            AnswerCard(
+                *row[:6], hidden=bool(row[6]), supports=int(row[7]), participant_id=int(row[8])
+            )
+            for row in rows
+        ]
+
+    # -- results as phones read them: shared between the phones of a room --
+
+    def shared_results(
+        self, kind: str, workshop_id: int, lesson_id: str, item_id: str, *, now: float | None = None
+    ) -> Any:
+        """What every phone of a room shows for one revealed question, read at most once per
+        ROOM_RESULTS_MAX_AGE however many phones refresh: for a prompt its answer cards
+        (hidden ones never), for a rating statement (distribution, means per group). `now`:
+        seconds on `time.monotonic`'s clock (tests pass it, so they never wait or race)."""
+        now = time.monotonic() if now is None else now
+        key = (kind, workshop_id, lesson_id, item_id)
+        with self._shared_lock:
+            cached = self._shared.get(key)
+        if cached is not None and now - cached[0] < ROOM_RESULTS_MAX_AGE:
+            return cached[1]
+        if kind == PROMPT:
+            value: Any = self.answer_cards(
+                workshop_id=workshop_id, lesson_id=lesson_id, prompt_id=item_id
+            )
+        elif kind == RATING:
+            value = (
+                self.rating_distribution(
+                    workshop_id=workshop_id, lesson_id=lesson_id, statement_id=item_id
+                ),
+                self.group_means(
+                    workshop_id=workshop_id, lesson_id=lesson_id, statement_id=item_id
+                ),
+            )
+        else:
+            raise ValueError(f"unknown item kind {kind!r}")
+        with self._shared_lock:
+            if len(self._shared) >= 4096:
+                self._shared.clear()
+            self._shared[key] = (now, value)
+        return value
+
+    def _forget_shared(self, workshop_id: int) -> None:
+        with self._shared_lock:
+            for key in [key for key in self._shared if key[1] == workshop_id]:
+                self._shared.pop(key, None)
+
+    @property
+    def _shared(self) -> dict[tuple[str, int, str, str], tuple[float, Any]]:
+        # setdefault: one cache per store even if two threads ask at once.
+        return self.__dict__.setdefault("_shared_results", {})
+
+    @property
+    def _shared_lock(self) -> threading.Lock:
+        return self.__dict__.setdefault("_shared_results_lock", threading.Lock())
+
+    # -- supporting answers, once revealed on phones --
+
+    def supported_answers(self, *, participant_id: int, reflection_ids: Sequence[int]) -> set[int]:
+        """Which of these answers this person supports."""
+        if not reflection_ids:
+            return set()
+        marks = ", ".join("?" for _ in reflection_ids)
+        rows = self._all(
+            "SELECT reflection_id FROM answer_supports WHERE participant_id = ?"
+            f" AND reflection_id IN ({marks})",
+            [participant_id, *reflection_ids],
+        )
+        return {int(row[0]) for row in rows}
+
+    def support_answer(
+        self, *, workshop_id: int, participant_id: int, reflection_id: int, support: bool = True
+    ) -> int:
+        """Support an answer (or, with support=False, take the support back); return how many
+        support it now. Once per person per answer. Refused, with a sentence saying why, for
+        an answer that is not this workshop's, is hidden, is the person's own, or whose
+        question's results are not shown on phones now (not revealed, or kept off phones)."""
+        now = utc_now()
+
+        def work(cur: duckdb.DuckDBPyConnection) -> int:
+            row = cur.execute(
+                "SELECT r.participant_id, r.lesson_id, r.prompt_id,"
+                " h.reflection_id IS NOT NULL, r.round = g.current_round"
+                " FROM reflections r JOIN groups g ON g.id = r.group_id"
+                " LEFT JOIN hidden_answers h ON h.reflection_id = r.id"
+                " WHERE r.id = ? AND r.workshop_id = ?",
+                [reflection_id, workshop_id],
+            ).fetchone()
+            if row is None or bool(row[3]) or not bool(row[4]):
+                raise SupportRefusedError("That answer is no longer shown.")
+            if int(row[0]) == participant_id:
+                raise SupportRefusedError("Your own answer counts already: support others'.")
+            state = cur.execute(
+                "SELECT coalesce(i.revealed, false), coalesce(v.on_phones, true)"
+                " FROM (SELECT 1) LEFT JOIN live_items i ON i.workshop_id = ?"
+                "   AND i.lesson_id = ? AND i.item_kind = ? AND i.item_id = ?"
+                " LEFT JOIN live_item_views v ON v.workshop_id = ? AND v.lesson_id = ?"
+                "   AND v.item_kind = ? AND v.item_id = ?",
+                [workshop_id, row[1], PROMPT, row[2]] * 2,
+            ).fetchone()
+            if state is None or not (bool(state[0]) and bool(state[1])):
+                raise SupportRefusedError(
+                    "The facilitator has not shown this question's answers on phones now."
+                )
+            if support:
+                cur.execute(
+                    "INSERT INTO answer_supports VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [reflection_id, participant_id, workshop_id, now],
+                )
+            else:
+                cur.execute(
+                    "DELETE FROM answer_supports WHERE reflection_id = ? AND participant_id = ?",
+                    [reflection_id, participant_id],
+                )
+            counted = cur.execute(
+                "SELECT count(*) FROM answer_supports WHERE reflection_id = ?", [reflection_id]
+            ).fetchone()
+            return int(counted[0]) if counted else 0
+
+        counted = self._write(work)
+        self._forget_shared(workshop_id)
+        return counted
 
     def answer_counts(
         self, *, workshop_id: int, lesson_id: str, kind: ItemKind, item_id: str
@@ -740,6 +953,7 @@ class LiveQueries(Database):
         return self._dicts(
             "SELECT g.name AS group_name, p.display_name AS author, r.lesson_id, r.prompt_id,"
             " r.round, r.text, h.reflection_id IS NOT NULL AS hidden_on_screen,"
+            " (SELECT count(*) FROM answer_supports s WHERE s.reflection_id = r.id) AS supporters,"
             " r.created_at, r.updated_at"
             " FROM reflections r JOIN groups g ON g.id = r.group_id"
             " JOIN participants p ON p.id = r.participant_id"

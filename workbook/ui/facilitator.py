@@ -20,9 +20,11 @@ from workbook.live import (
     STEP_SCREEN,
     Focus,
     ItemKind,
+    ItemState,
     Room,
     Timer,
     add_time,
+    by_support,
     clock,
     join_url,
     pause_timer,
@@ -441,6 +443,85 @@ def _items(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None
                 kwargs={"revealed": not revealed},
                 width="stretch",
             )
+            _item_view(store, workshop.id, lesson.id, kind, item_id, state or ItemState())
+
+
+_ON_PHONES = {True: "After reveal", False: "Never"}
+_ORDER = {False: "Newest first", True: "Most supported first"}
+
+
+def _item_view(
+    store: Store, workshop_id: int, lesson_id: str, kind: ItemKind, item_id: str, state: ItemState
+) -> None:
+    """Per question: whether phones show its results once revealed, and (for a question with
+    open answers) the order of its answers on the projector and here."""
+    key = f"{kind}_{item_id}"
+    phones, order = st.columns(2) if kind == PROMPT else (st.container(), None)
+    # Set from the store on every run, like the projector's screen: what is stored shows.
+    st.session_state[f"facilitator_phones_{key}"] = state.on_phones
+    phones.segmented_control(
+        "Results on phones",
+        [True, False],
+        required=True,
+        format_func=_ON_PHONES.get,
+        key=f"facilitator_phones_{key}",
+        on_change=_set_view,
+        args=(
+            store,
+            workshop_id,
+            lesson_id,
+            kind,
+            item_id,
+            "on_phones",
+            f"facilitator_phones_{key}",
+        ),
+        help="After reveal: once you reveal the results, phones show them too (hidden answers "
+        "never). Never: they stay on the projector.",
+    )
+    if order is None:
+        return
+    st.session_state[f"facilitator_by_support_{key}"] = state.by_support
+    order.segmented_control(
+        "Order of answers",
+        [False, True],
+        required=True,
+        format_func=_ORDER.get,
+        key=f"facilitator_by_support_{key}",
+        on_change=_set_view,
+        args=(
+            store,
+            workshop_id,
+            lesson_id,
+            kind,
+            item_id,
+            "by_support",
+            f"facilitator_by_support_{key}",
+        ),
+        help="On the projector and in the answers here. People support answers on their "
+        "phones once the results are revealed.",
+    )
+
+
+def _set_view(
+    store: Store,
+    workshop_id: int,
+    lesson_id: str,
+    kind: ItemKind,
+    item_id: str,
+    what: str,
+    widget: str,
+) -> None:
+    value = st.session_state[widget]
+    try:
+        store.set_item_view(
+            workshop_id=workshop_id,
+            lesson_id=lesson_id,
+            kind=kind,
+            item_id=item_id,
+            **{what: bool(value)},
+        )
+    except StoreError as error:
+        st.toast(str(error))
 
 
 def _show(store: Store, workshop_id: int, shown: int, focus: Focus) -> None:
@@ -536,9 +617,15 @@ def _moderation(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> N
     cards = store.answer_cards(
         workshop_id=workshop_id, lesson_id=lesson.id, prompt_id=focus.item_id, include_hidden=True
     )
+    ordered = store.item_state(
+        workshop_id=workshop_id, lesson_id=lesson.id, kind=PROMPT, item_id=focus.item_id
+    ).by_support
+    if ordered:
+        cards = by_support(cards)
     hidden = sum(card.hidden for card in cards)
     st.caption(
         f"{plural(len(cards), 'answer')}"
+        + (" (most supported first)" if ordered else "")
         + (f", {hidden} hidden from the screen" if hidden else "")
         + ". Hidden answers stay stored and are left out of the summary; restore any time."
     )
@@ -551,7 +638,9 @@ def _moderation(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> N
             # Group and participant names are user text: escaped, never Markdown (a name
             # that is an image link would load a remote image on this screen).
             user_caption(
-                isolate(card.group_name) + (f" · {isolate(card.author)}" if card.author else "")
+                isolate(card.group_name)
+                + (f" · {isolate(card.author)}" if card.author else "")
+                + f" · {plural(card.supports, 'support')}"
             )
             if card.hidden:
                 st.button(

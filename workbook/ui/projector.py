@@ -29,6 +29,7 @@ from workbook.live import (
     GroupCount,
     ItemState,
     Room,
+    by_support,
     cards_to_show,
     clip,
     clock,
@@ -92,6 +93,7 @@ _CSS = """
 /* Few answers: bigger cards, so one answer on its own still fills the screen with purpose. */
 .wbp-few .wbp-card { font-size: clamp(24px, 2.3vw, 56px); padding: 1vw 1.3vw; }
 .wbp-few .wbp-card .wbp-who { font-size: clamp(18px, 1.6vw, 38px); }
+.wbp-support { font-weight: 800; color: #00467F; margin-left: 0.6em; white-space: nowrap; }
 .wbp-more { font-size: clamp(20px, 1.7vw, 40px); color: #222; margin-top: 0.8vw !important; }
 .wbp-terms { display: flex; flex-wrap: wrap; gap: 0.6vw 1.4vw; align-items: baseline; }
 .wbp-term { font-weight: 800; color: #00467F; overflow-wrap: anywhere; }
@@ -264,10 +266,17 @@ def bar_html(
     )
 
 
+def _supports(card: AnswerCard) -> str:
+    if not card.supports:
+        return ""
+    supporters = plural(card.supports, "supporter")
+    return f'<span class="wbp-support" data-testid="wbp-support">{supporters}</span>'
+
+
 def cards_html(cards: list[AnswerCard], more: int) -> str:
     items = "".join(
         f'<div class="wbp-card" data-testid="wbp-card">{bdi(clip(card.text, CARD_CHARS))}'
-        f'<span class="wbp-who">{bdi(clip(card.group_name, 40))}</span></div>'
+        f'<span class="wbp-who">{bdi(clip(card.group_name, 40))}{_supports(card)}</span></div>'
         for card in cards
     )
     tail = (
@@ -398,11 +407,19 @@ def _prompt(
             "they arrive.</p></div>"
         )
         return
+    if state.by_support:
+        cards = by_support(cards)
     shown, more = cards_to_show(cards, CARDS_SHOWN)
+    terms = frequent_terms([card.text for card in cards], limit=TERMS_SHOWN)
+    if not terms:
+        # Few answers share no words yet: the answers themselves, across the whole screen,
+        # instead of an empty list of words.
+        st.html(cards_html(shown, more))
+        return
     left, right = st.columns([3, 2], gap="large")
     left.html(cards_html(shown, more))
     right.html('<div class="wbp"><p class="wbp-h">Said most often</p></div>')
-    right.html(terms_html(frequent_terms([card.text for card in cards], limit=TERMS_SHOWN)))
+    right.html(terms_html(terms))
 
 
 def _statement(

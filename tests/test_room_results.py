@@ -1,0 +1,216 @@
+"""Results on phones after reveal, support for open answers, and the projector's and console's
+order by support (workbook/ui/room_results.py, facilitator.py, projector.py), as page flows
+in AppTest on a real DuckDB file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.test_facilitator_pages import (
+    app_store,
+    html_of,
+    new_workshop,
+    participant,
+    projector_page,
+    signed_in,
+)
+from workbook.lessons import LessonSet
+from workbook.live import PROMPT, RATING, Focus
+from workbook.models import JoinRequest, KeyFinding, RatingIn, ReflectionIn
+from workbook.records import Seat, Workshop
+from workbook.store import Store
+
+HIDDEN = "Hidden <b>unkind</b> words"
+
+
+def join(store: Store, workshop: Workshop, group: str) -> Seat:
+    seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=group))
+    return seat
+
+
+def write(store: Store, seat: Seat, lesson_id: str, prompt_id: str, text: str) -> int:
+    store.save_answers(
+        seat=seat,
+        lesson_id=lesson_id,
+        round=seat.group.current_round,
+        reflections=[ReflectionIn(lesson_id=lesson_id, prompt_id=prompt_id, text=text)],
+    )
+    cards = store.answer_cards(
+        workshop_id=seat.workshop.id, lesson_id=lesson_id, prompt_id=prompt_id
+    )
+    return next(card.id for card in cards if card.text == text)
+
+
+def cards_of(store: Store, workshop: Workshop, lesson_id: str, prompt_id: str) -> list:
+    return store.answer_cards(workshop_id=workshop.id, lesson_id=lesson_id, prompt_id=prompt_id)
+
+
+def texts(at: AppTest) -> list[str]:
+    return [t.value for t in at.text]
+
+
+def test_phones_show_ratings_after_reveal_with_their_group_marked_unless_kept_off(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    store = app_store(app_db)
+    workshop, _ = new_workshop(store)
+    lesson = lessons.lessons[0]
+    statement = lesson.ratings[0]
+    phone, participant_id = participant(store, workshop, "Red table")
+    other = join(store, workshop, "Blue table")
+    for seat, value in ((other, 2), (other, 2)):
+        store.save_answers(
+            seat=seat,
+            lesson_id=lesson.id,
+            round=1,
+            ratings=[
+                RatingIn(
+                    lesson_id=lesson.id,
+                    statement_id=statement.id,
+                    key_finding=KeyFinding.early_actions,
+                    value=value,
+                )
+            ],
+        )
+    assert "Results from the room" not in [h.value for h in phone.subheader]
+
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=RATING, item_id=statement.id,
+        revealed=True,
+    )  # fmt: skip
+    phone.run()
+    assert not phone.exception, phone.exception
+    assert "Results from the room" in [h.value for h in phone.subheader]
+    page = html_of(phone)
+    assert "1 rating, average <b>2.0</b> of 5" in page
+    # Both groups listed, only the person's own marked.
+    own = page.split('class="wb-rr-group wb-rr-own"')
+    assert len(own) == 2 and own[1].split("</p>")[0].count("Red table") == 1
+    assert "your group" in own[1].split("</p>")[0] and "no ratings yet" in own[1]
+    assert 'class="wb-rr-group"><span><bdi>Blue table</bdi></span><span>2.0 (1 rating)' in page
+
+    store.set_item_view(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=RATING, item_id=statement.id,
+        on_phones=False,
+    )  # fmt: skip
+    phone.run()
+    assert "Results from the room" not in [h.value for h in phone.subheader]
+    assert participant_id not in {other.participant.id}
+
+
+def test_a_phone_supports_an_answer_once_and_takes_it_back_never_its_own_or_hidden_ones(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    store = app_store(app_db)
+    workshop, _ = new_workshop(store)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    phone, participant_id = participant(store, workshop, "Red table")
+    other = join(store, workshop, "Blue table")
+    theirs = write(store, other, lesson.id, prompt.id, "Knock on every door")
+    hidden = write(store, join(store, workshop, "Blue table"), lesson.id, prompt.id, HIDDEN)
+    store.hide_answer(workshop_id=workshop.id, reflection_id=hidden)
+    phone.text_area[0].input("My own idea")
+    next(b for b in phone.button if b.label == "Save answers").click()
+    phone.run()
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id,
+        revealed=True,
+    )  # fmt: skip
+    phone.run()
+    assert not phone.exception, phone.exception
+    shown = texts(phone)
+    assert "Knock on every door" in shown and "My own idea" in shown
+    assert HIDDEN not in shown and HIDDEN not in html_of(phone)  # never reaches a phone
+    assert phone.button(key=f"room_support_{theirs}").label == "Support · 0"
+    own = next(
+        c.id for c in cards_of(store, workshop, lesson.id, prompt.id) if c.text == "My own idea"
+    )
+    assert f"room_support_{own}" not in [b.key for b in phone.button]
+    assert any(c.value == "Your answer · 0 supports" for c in phone.caption)
+
+    phone.button(key=f"room_support_{theirs}").click().run()
+    assert phone.button(key=f"room_support_{theirs}").label == "Supported · 1"
+    card = next(c for c in cards_of(store, workshop, lesson.id, prompt.id) if c.id == theirs)
+    assert card.supports == 1
+    phone.button(key=f"room_support_{theirs}").click().run()  # undo
+    assert phone.button(key=f"room_support_{theirs}").label == "Support · 0"
+    assert store.supported_answers(participant_id=participant_id, reflection_ids=[theirs]) == set()
+
+
+def test_the_console_keeps_results_off_phones_and_orders_answers_by_support(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    at, store, workshop = signed_in(app_db)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    ana, ben, cy = (join(store, workshop, g) for g in ("Red", "Blue", "Green"))
+    write(store, ana, lesson.id, prompt.id, "Older, liked")
+    write(store, ben, lesson.id, prompt.id, "Newest, not liked")
+    liked = next(
+        c.id for c in cards_of(store, workshop, lesson.id, prompt.id) if c.text == "Older, liked"
+    )
+    at.button(key=f"facilitator_reveal_prompt_{prompt.id}").click().run()
+    for who in (ben, cy):
+        store.support_answer(
+            workshop_id=workshop.id, participant_id=who.participant.id, reflection_id=liked
+        )
+    at.run()
+    answers = [t for t in texts(at) if t in ("Older, liked", "Newest, not liked")]
+    assert answers == ["Newest, not liked", "Older, liked"]  # newest first by default
+
+    at.segmented_control(key=f"facilitator_by_support_prompt_{prompt.id}").set_value(True).run()
+    assert not at.exception, at.exception
+    assert store.item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id
+    ).by_support
+    answers = [t for t in texts(at) if t in ("Older, liked", "Newest, not liked")]
+    assert answers == ["Older, liked", "Newest, not liked"]
+    assert any("most supported first" in c.value for c in at.caption)
+
+    at.segmented_control(key=f"facilitator_phones_prompt_{prompt.id}").set_value(False).run()
+    state = store.item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id
+    )
+    assert state.revealed and not state.on_phones and not state.on_phones_now
+
+
+def test_the_projector_orders_by_support_and_shows_few_answers_instead_of_no_words(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    store = app_store(app_db)
+    workshop, _ = new_workshop(store)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    token = store.new_projector_link(workshop_id=workshop.id)
+    ana, ben = join(store, workshop, "Red"), join(store, workshop, "Blue")
+    liked = write(store, ana, lesson.id, prompt.id, "Rent strike")
+    write(store, ben, lesson.id, prompt.id, "Petition")
+    store.move_room(workshop_id=workshop.id, step=0)
+    store.set_focus(workshop_id=workshop.id, focus=Focus(PROMPT, prompt.id))
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id,
+        revealed=True,
+    )  # fmt: skip
+    store.support_answer(
+        workshop_id=workshop.id, participant_id=ben.participant.id, reflection_id=liked
+    )
+    page = html_of(projector_page(token))
+    # Two answers share no words: the answers themselves, no empty "Said most often".
+    assert "Said most often" not in page and "Words that several answers share" not in page
+    assert page.index("Petition") < page.index("Rent strike")  # newest first
+    assert 'data-testid="wbp-support">1 supporter<' in page
+
+    store.set_item_view(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id,
+        by_support=True,
+    )  # fmt: skip
+    page = html_of(projector_page(token))
+    assert page.index("Rent strike") < page.index("Petition")
+
+    # Once answers share words, the words come back beside them.
+    write(store, join(store, workshop, "Green"), lesson.id, prompt.id, "Rent strike now")
+    page = html_of(projector_page(token))
+    assert "Said most often" in page and 'data-testid="wbp-terms"' in page
