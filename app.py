@@ -87,7 +87,8 @@ with admission.run_slot():
     if wanted is not None and wanted.title != current.title:
         session.switch_to(wanted)
     current.run()
-    if seated and current.url_path in ("workbook", "results", "map"):
+    # (By title: the default page's url_path is "".)
+    if seated and current.title in {page.title for page in group_pages.values()}:
         navigation.leave_link(pages)
     # The first time each page has run here, what it imports is loaded: freeze it out of
     # the garbage collector's walks (workbook/server/warm.py).
