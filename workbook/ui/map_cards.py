@@ -274,7 +274,10 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
                     )
         st.subheader("Add a stakeholder")
         _required_note()
-        with st.form(f"{where}_add_person_{version}", enter_to_submit=False):
+        with (
+            st.container(key=f"{where}_add_person"),
+            st.form(f"{where}_add_person_{version}", enter_to_submit=False),
+        ):
             row = _stakeholder_fields(f"{where}_new_{version}", None)
             added = st.form_submit_button(
                 "Add this stakeholder", type="primary", icon=":material/person_add:"
@@ -465,7 +468,10 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
                     )
         st.subheader("Add a tie")
         _required_note()
-        with st.form(f"{where}_add_tie_{version}", enter_to_submit=False):
+        with (
+            st.container(key=f"{where}_add_tie"),
+            st.form(f"{where}_add_tie_{version}", enter_to_submit=False),
+        ):
             row = _tie_fields(f"{where}_newtie_{version}", options, labels, None)
             added = st.form_submit_button("Add this tie", type="primary", icon=":material/link:")
         if added:
