@@ -189,3 +189,119 @@ def test_a_stakeholder_and_a_tie_added_and_edited_on_a_phone(
     no_sideways_scroll(page)
     shoot(page, "map-ties.png", full=True)
     assert "Traceback" not in server.log()
+
+
+# --- charts at 390 px ---------------------------------------------------------------------------
+
+CHART_TEXT = """(chart) => {
+  // Every piece of text plotly drew in this chart: its size and its box on the screen.
+  const frame = chart.getBoundingClientRect();
+  const texts = [];
+  for (const t of chart.querySelectorAll('text')) {
+    const content = t.textContent.trim();
+    const box = t.getBoundingClientRect();
+    const style = getComputedStyle(t);
+    if (!content || box.width === 0 || style.display === 'none' || style.visibility === 'hidden'
+        || parseFloat(style.opacity || '1') === 0) continue;
+    if (t.closest('.modebar, .hoverlayer')) continue;
+    texts.push({text: content.slice(0, 40), size: parseFloat(style.fontSize),
+                l: box.left, r: box.right, t: box.top, b: box.bottom});
+  }
+  return {frame: {l: frame.left, r: frame.right, t: frame.top, b: frame.bottom}, texts};
+}"""
+
+
+def chart_problems(page: Page, title: str) -> list[str]:
+    """Text under 14 px, text cut at the chart's edge, and texts drawn over each other."""
+    chart = page.locator(".js-plotly-plot:visible").filter(has_text=title).first
+    expect(chart).to_be_visible()
+    chart.evaluate("el => { el.style.scrollMarginTop = '70px'; el.scrollIntoView(); }")
+    page.wait_for_timeout(300)  # plotly's resize after a tab switch
+    drawn = chart.evaluate(CHART_TEXT)
+    frame, texts = drawn["frame"], drawn["texts"]
+    problems = [f"{t['text']!r} is {t['size']} px" for t in texts if t["size"] < 14]
+    problems += [
+        f"{t['text']!r} is cut at the chart's edge"
+        for t in texts
+        if t["l"] < frame["l"] - 1
+        or t["r"] > frame["r"] + 1
+        or t["t"] < frame["t"] - 1
+        or t["b"] > frame["b"] + 1
+    ]
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            width = min(a["r"], b["r"]) - max(a["l"], b["l"])
+            height = min(a["b"], b["b"]) - max(a["t"], b["t"])
+            if width > 2 and height > 2:
+                problems.append(f"{a['text']!r} overlaps {b['text']!r}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def rated_room(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """A server on a database holding one group's ratings in every lesson and a full map (the
+    housing map of tests/test_map_browser.py), written before the server opens it."""
+    import random
+
+    from workbook.lessons import load_lessons
+    from workbook.models import JoinRequest, RatingIn, StakeholderIn, TieStrength, WorkshopCreate
+    from workbook.store import Store
+
+    from .conftest import free_port
+    from .test_map_browser import MAP
+
+    db = tmp_path_factory.mktemp("phone_charts") / "workbook.duckdb"
+    store = Store(db)
+    workshop, _ = store.create_workshop(
+        workshop=WorkshopCreate(title="Charts on a phone", cause="Housing", self_guided=True)
+    )
+    seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Core"))
+    chosen = random.Random(16)
+    for lesson in load_lessons(PROJECT_ROOT / "lessons").lessons:
+        ratings = [
+            RatingIn(
+                lesson_id=lesson.id,
+                statement_id=statement.id,
+                key_finding=lesson.finding_of(statement),
+                value=chosen.randint(1, 5),
+            )
+            for statement in lesson.ratings
+        ]
+        if ratings:
+            store.save_answers(seat=seat, lesson_id=lesson.id, round=1, ratings=ratings)
+    people = [
+        StakeholderIn(**{k: v for k, v in row.items() if k != "ref"}) for row in MAP["stakeholders"]
+    ]
+    ties = [(t["source"] - 1, t["target"] - 1, TieStrength(t["strength"])) for t in MAP["ties"]]
+    store.import_map(group_id=seat.group.id, stakeholders=people, ties=ties, replace=True)
+    store.close()
+    running = Server(db, free_port())
+    yield running, f"w={workshop.join_code}&t={token}"
+    running.stop()
+
+
+def test_results_and_map_charts_read_on_a_phone(browser: Browser, rated_room: object) -> None:
+    server, query = rated_room  # type: ignore[misc]
+    page = phone(browser)
+    page.goto(f"{server.url}/results?{query}")
+    expect(page.get_by_role("heading", name="Our results")).to_be_visible()
+    settle(page)
+    assert not chart_problems(page, "Our ratings by key finding")
+    shoot(page, "results-chart.png")
+
+    page.locator(".st-key-role_nav").get_by_role("link", name="Map").tap()
+    expect(page.get_by_role("heading", name="Our stakeholder map")).to_be_visible()
+    settle(page)
+    for tab, title, shot in (
+        ("Views", "Who matters, and where they stand", "chart-grid.png"),
+        ("Spectrum of allies", "Spectrum of allies", "chart-spectrum.png"),
+        ("Network", "Who is connected to whom", "chart-network.png"),
+        ("Measures", "Which voices are on our map", "chart-voices.png"),
+        ("Trade-off", "Effort and gain", "chart-effort.png"),
+    ):
+        page.get_by_role("tab", name=tab, exact=True).tap()
+        problems = chart_problems(page, title)
+        assert not problems, (title, problems)
+        shoot(page, shot)
+    no_sideways_scroll(page)
+    assert "Traceback" not in server.log()
