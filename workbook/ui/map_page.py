@@ -60,7 +60,7 @@ def render(store: Store, seat: Seat) -> None:
     sheet, ties, views, measures, trade_off, over_time, files = st.tabs(list(SECTIONS))
     with sheet:
         st.markdown(
-            "One row per person or organisation that matters to your cause: who they are, how "
+            "One entry per person or organisation that matters to your cause: who they are, how "
             "much influence they have, where they stand and how close you are."
         )
         if as_list:
