@@ -3,7 +3,7 @@
 import streamlit as st
 
 from workbook.server import admission, script_threads, transport, warm
-from workbook.ui import context, session, style
+from workbook.ui import context, navigation, session, style
 
 # Once per process: screen updates leave without waiting for the browser's acknowledgements,
 # and later runs go to threads kept waiting instead of a new thread each (see the modules).
@@ -59,12 +59,19 @@ with admission.run_slot():
         "projector": projector,
         "funders": funders,
     }
-    sections = {
-        "Our group": [*(group_pages.values() if seated else []), start],
-        "Facilitators": [facilitator, projector],
-        "Funders": [funders],
-    }
-    current = st.navigation(sections, position="sidebar")
+    if seated:
+        # A participant: their own pages as big tabs at the top (workbook/ui/navigation.py);
+        # every page stays registered, so the others open by their address.
+        current = st.navigation(list(pages.values()), position="hidden")
+        if current.url_path != "projector":  # the projector is the room's screen
+            navigation.participant_tabs(pages)
+    else:
+        sections = {
+            "Our group": [start],
+            "Facilitators": [facilitator, projector],
+            "Funders": [funders],
+        }
+        current = st.navigation(sections, position="sidebar")
     if ctx.lessons.problems:
         # Each broken file by name, as plain text: open on the facilitator's console, folded
         # away elsewhere. The other lessons run as usual.
@@ -80,6 +87,9 @@ with admission.run_slot():
     if wanted is not None and wanted.title != current.title:
         session.switch_to(wanted)
     current.run()
+    # (By title: the default page's url_path is "".)
+    if seated and current.title in {page.title for page in group_pages.values()}:
+        navigation.leave_link(pages)
     # The first time each page has run here, what it imports is loaded: freeze it out of
     # the garbage collector's walks (workbook/server/warm.py).
     warm.after_first_run(current.url_path)

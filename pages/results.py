@@ -25,7 +25,13 @@ seat_header(seat)
 st.title("Our results")
 
 scores = results.finding_scores(ratings)
-st.plotly_chart(findings_chart(scores), width="stretch", theme=None, config={"displaylogo": False})
+# No tool bar: on a phone it sat on the title (the chart is still in the exports).
+st.plotly_chart(
+    findings_chart(scores),
+    width="stretch",
+    theme=None,
+    config={"displaylogo": False, "displayModeBar": False},
+)
 changes = results.finding_changes(scores)
 if not changes.empty:
     st.subheader("Change since the first look")

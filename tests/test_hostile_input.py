@@ -951,7 +951,8 @@ def hostile_room(app_db: Path, lessons: LessonSet) -> Iterator[dict[str, Any]]:
     assert [s.value for s in first.success] == ["Commitment added."]
 
     # A map with hostile names and notes (the worksheet, as the browser sends its edits),
-    # two ties, and a snapshot with a hostile name.
+    # two ties, and a snapshot with a hostile name. The worksheets: "Table view".
+    first.session_state["map_view"] = "Table view"
     first.switch_page("pages/map.py")
     ran(first)
     map_names = [

@@ -147,6 +147,12 @@ def _tab(page: Page, name: str) -> None:
     page.get_by_role("tab", name=name, exact=True).click()
 
 
+def _table_view(page: Page) -> None:
+    """The worksheets (grids) instead of the list of cards the map opens with."""
+    page.locator(".st-key-map_view_choice").get_by_role("radio", name="Table view").click()
+    expect(page.locator(".stDataFrameGlideDataEditor").first).to_be_visible()
+
+
 def _shoot(page: Page, name: str, *, chart_title: str) -> None:
     """Bring the chart with this title to the top of the screen and photograph the screen."""
     chart = page.locator(".js-plotly-plot:visible").filter(has_text=chart_title).first
@@ -181,6 +187,7 @@ def test_map_views_in_a_real_browser(browser: Browser, server: Server, tmp_path:
     expect(page.get_by_text("Replaced the map with 12 stakeholders and 9 ties.")).to_be_visible()
 
     _tab(page, "Worksheet")
+    _table_view(page)
     expect(page.get_by_text("12 stakeholders, 9 ties between them")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "map-worksheet-1920.png"))
 
@@ -232,6 +239,7 @@ def test_the_worksheet_in_a_real_browser_never_cuts_or_ignores_a_name(
     page.get_by_role("button", name="Replace our map with them").click()
     expect(page.get_by_text("Replaced the map with 2 stakeholders.")).to_be_visible()
     _tab(page, "Worksheet")
+    _table_view(page)
     settle(page)  # a run still drawing the page would redraw the grid under the edits
 
     long_name = (

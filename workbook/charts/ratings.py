@@ -8,6 +8,8 @@ import plotly.graph_objects as go
 from workbook.charts.theme import SEQUENCE, styled
 from workbook.models import KeyFinding
 
+BAR_GAP = 0.55
+
 
 def findings_chart(scores: pd.DataFrame, *, title: str = "Our ratings by key finding") -> go.Figure:
     """Bars of the mean 1-5 rating per key finding; one colour per round (first look, follow-ups).
@@ -18,17 +20,18 @@ def findings_chart(scores: pd.DataFrame, *, title: str = "Our ratings by key fin
     labels = [finding.label for finding in KeyFinding]
     if scores.empty:
         fig.add_annotation(
-            text="No ratings yet: rate yourselves in the lessons and they appear here.",
+            # Short lines: on a 390 px phone one long line ran off both edges.
+            text="No ratings yet:<br>rate yourselves in the lessons<br>and they appear here.",
             showarrow=False,
             x=0.5,
             y=0.5,
             xref="paper",
             yref="paper",
-            font={"size": 22},
+            font={"size": 18},
         )
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
-        return styled(fig, title=title, height=420)
+        return _clear_title(styled(fig, title=title, height=420))
     # Horizontal bars: the findings' names stay readable on a phone and from the back of a room.
     rounds = list(scores.groupby("round", sort=True))
     for index, (_, part) in enumerate(rounds):
@@ -57,6 +60,7 @@ def findings_chart(scores: pd.DataFrame, *, title: str = "Our ratings by key fin
     # Each finding's name sits above its bars, so long names never squeeze a phone chart.
     fig.update_yaxes(autorange="reversed", showticklabels=False, ticks="")
     rated = set(scores["finding"])
+    per_finding = 60 + 30 * len(rounds)  # pixels a finding's bars and name take
     for label in labels:
         fig.add_annotation(
             x=0,
@@ -64,9 +68,20 @@ def findings_chart(scores: pd.DataFrame, *, title: str = "Our ratings by key fin
             text=label if label in rated else f"{label} · not rated yet",
             xanchor="left",
             yanchor="bottom",
-            yshift=14 * max(1, len(rounds)),
+            # Clear of its bars: half their thickness (1 - bargap of the finding's row) and a
+            # little air, so the name never sits on a bar on a phone.
+            yshift=round(per_finding * (1 - BAR_GAP) / 2) + 4,
             showarrow=False,
             font={"size": 17},
         )
-    fig.update_layout(bargap=0.55, margin={"l": 8, "r": 8})
-    return styled(fig, title=title, height=180 + len(labels) * (60 + 30 * len(rounds)))
+    fig.update_layout(bargap=BAR_GAP, margin={"l": 8, "r": 8})
+    return _clear_title(styled(fig, title=title, height=180 + len(labels) * per_finding))
+
+
+def _clear_title(fig: go.Figure) -> go.Figure:
+    """A title that fits a 390 px phone (20 px, from the left edge), with room under it."""
+    fig.update_layout(
+        title={"font": {"size": 20}, "x": 0.01, "xanchor": "left", "y": 0.99, "yanchor": "top"},
+        margin={"t": 72},
+    )
+    return fig

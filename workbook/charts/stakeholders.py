@@ -81,7 +81,7 @@ _LOOKS: Final = {
         26, LABEL_FONT_SIZE + 1, 20, 18, 1400, {"l": 40, "r": 24, "t": 64, "b": 40}
     ),
     Screen.laptop: _Sizes(21, 15, 16, 15, 480, {"l": 32, "r": 16, "t": 56, "b": 32}),
-    Screen.phone: _Sizes(17, 12, 13, 13, 330, {"l": 8, "r": 8, "t": 48, "b": 8}),
+    Screen.phone: _Sizes(18, 14, 14, 14, 330, {"l": 8, "r": 8, "t": 48, "b": 8}),
 }
 
 
@@ -240,12 +240,15 @@ def _place_labels(
     font: int,
     bounds: tuple[float, float],
     obstacles: Sequence[tuple[float, float, float]] = (),
+    crowded: list[int] | None = None,
 ) -> list[str]:
     """A text position for each label, chosen one by one so labels overlap the fewest points
     and earlier labels (a greedy choice: good enough to read, not a perfect packing).
 
     `points` and `radii` are in pixels (y up), as are `obstacles` (x, y, radius: points that
     carry no label but must not be covered); `bounds` is the plot's width and height.
+    `crowded`, when given, receives the index of every label that found no free place (a
+    phone leaves those unwritten: the page names them in text) and keeps no room for it.
     """
     marks: list[tuple[float, ...]] = [
         (x - r, y - r, x + r, y + r) for (x, y), r in zip(points, radii, strict=True)
@@ -274,7 +277,10 @@ def _place_labels(
                 best, best_cost = place, cost
             if cost <= rank:  # free and in bounds: the most preferred such place wins
                 break
-        taken.append(_label_box(x, y, radius, width, height, best))
+        if crowded is not None and best_cost > len(preferred):
+            crowded.append(len(places))
+        else:
+            taken.append(_label_box(x, y, radius, width, height, best))
         places.append(best)
     return places
 
@@ -366,7 +372,7 @@ def influence_position_grid(
                 "yanchor": "top" if at_top else "bottom",
                 "showarrow": False,
                 "font": {
-                    "size": 13 if compact else 18 if screen is Screen.laptop else 22,
+                    "size": 14 if compact else 18 if screen is Screen.laptop else 22,
                     "color": "#222222",
                 },
             }
@@ -438,7 +444,7 @@ def influence_position_grid(
             mode="markers+text",
             text=["<b>Us</b>" if compact else f"<b>{GROUP_LABEL}</b>"],
             textposition="bottom center",
-            textfont={"size": 12 if compact else 20},
+            textfont={"size": 14 if compact else 20},
             marker={"symbol": "star", "size": 22 if compact else 38, "color": PALETTE["black"]},
             hovertemplate=f"{GROUP_LABEL}: the group making this map<extra></extra>",
             showlegend=False,
@@ -460,6 +466,8 @@ def influence_position_grid(
         zeroline=False,
         fixedrange=compact,  # a phone scrolls the page, not the chart
         title={"text": "Position on the spectrum of allies", "font": {"size": look.axis}},
+        # Level names: at 14 px on a phone plotly would turn them on their side.
+        tickangle=0,
         **_BAND_TICKS,
     )
     fig.update_yaxes(
@@ -823,7 +831,7 @@ def network(
             mode="markers+text",
             text=["<b>Us</b>" if compact else f"<b>{GROUP_LABEL}</b>"],
             textposition=_clearest_side(directions),
-            textfont={"size": 12 if compact else 20, "shadow": HALO},
+            textfont={"size": 14 if compact else 20, "shadow": HALO},
             marker={
                 "symbol": "star",
                 "size": 26 if compact else 48,
@@ -952,6 +960,9 @@ def effort_vs_influence(
     labelled = [s for name, members in groups if name in named for s in members]
     unlabelled = [s for s in people if s not in labelled]
     texts = {s.id: _wrapped(s.name, _EFFORT_WIDTH[screen], lines=1) for s in people}
+    # On a phone a name with no free place is left off the chart rather than written over
+    # another (the page gives every proposal in a sentence under the chart).
+    crowded: list[int] | None = [] if compact else None
     places = dict(
         zip(
             [s.id for s in labelled],
@@ -963,10 +974,13 @@ def effort_vs_influence(
                 font=label + 2,
                 bounds=(plot_w, plot_h),
                 obstacles=[(*pixels(s), 9) for s in unlabelled],
+                crowded=crowded,
             ),
             strict=True,
         )
     )
+    for index in crowded or []:
+        texts[labelled[index].id] = ""
     for name, members in groups:
         if not members:
             continue
@@ -997,7 +1011,7 @@ def effort_vs_influence(
             line={"color": PALETTE["black"], "width": 2, "dash": "dash"},
             annotation={
                 "text": f"Budget: {energy_budget:g} hours",
-                "font": {"size": 13 if compact else 18},
+                "font": {"size": 14 if compact else 18},
                 "bgcolor": "rgba(255,255,255,0.85)",
             },
             # Written on the side of the line with more room, so it is never cut at the edge.
@@ -1054,7 +1068,7 @@ def kinds_of_stakeholder(
             marker={"color": PALETTE["blue"]},
             text=[str(v) if v else "" for v in values],
             textposition="outside",
-            textfont={"size": 13 if compact else LABEL_FONT_SIZE + 2},
+            textfont={"size": 14 if compact else LABEL_FONT_SIZE + 2},
             cliponaxis=False,
             hovertemplate="%{y}: %{x}<extra></extra>",
             showlegend=False,
@@ -1073,7 +1087,7 @@ def kinds_of_stakeholder(
                 "xanchor": "left",
                 "showarrow": False,
                 "font": {
-                    "size": 13 if compact else LABEL_FONT_SIZE + 2,
+                    "size": 14 if compact else LABEL_FONT_SIZE + 2,
                     "color": PALETTE["vermillion"],
                 },
             }
@@ -1089,10 +1103,11 @@ def kinds_of_stakeholder(
     )
     fig.update_yaxes(
         autorange="reversed",
-        tickfont={"size": {Screen.phone: 12, Screen.laptop: 15}.get(screen, 18)},
+        tickfont={"size": {Screen.phone: 14, Screen.laptop: 15}.get(screen, 18)},
     )
     if compact:
-        fig.update_xaxes(fixedrange=True, title={"font": {"size": 13}})
+        # The bars' plot is narrow beside the kinds' names: a short axis title fits it.
+        fig.update_xaxes(fixedrange=True, title={"text": "Stakeholders", "font": {"size": 14}})
         fig.update_yaxes(fixedrange=True)
     return _finish(
         fig,

@@ -84,6 +84,12 @@ def _version(group_id: int) -> int:
     return int(st.session_state.setdefault(_VERSION.format(group=group_id), 0))
 
 
+def editing_version(group_id: int) -> int:
+    """How many times this browser has opened the map afresh: part of every form's key, so a
+    reload empties them."""
+    return _version(group_id)
+
+
 def base_map(
     store: Store, group_id: int, *, current: StakeholderMap | None = None
 ) -> StakeholderMap:

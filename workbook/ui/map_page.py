@@ -10,7 +10,7 @@ from workbook.charts.stakeholders import Screen, influence_position_grid
 from workbook.records import Seat
 from workbook.stakeholders import StakeholderMap, kind_diversity
 from workbook.store import Store
-from workbook.ui import map_editor, map_files, map_snapshots, map_views
+from workbook.ui import map_cards, map_editor, map_files, map_snapshots, map_views
 
 MAP_PAGE: Final = "pages/map.py"
 SECTIONS: Final = (
@@ -56,15 +56,22 @@ def render(store: Store, seat: Seat) -> None:
     current = store.stakeholder_map(group_id=seat.group.id)
     st.caption(summary(current))
     map_editor.stale_notice(store, seat, current, where=where)
+    as_list = map_cards.list_view_chosen(where=where)
     sheet, ties, views, measures, trade_off, over_time, files = st.tabs(list(SECTIONS))
     with sheet:
         st.markdown(
-            "One row per person or organisation that matters to your cause: who they are, how "
+            "One entry per person or organisation that matters to your cause: who they are, how "
             "much influence they have, where they stand and how close you are."
         )
-        map_editor.stakeholder_sheet(store, seat, where=where)
+        if as_list:
+            map_cards.stakeholder_list(store, seat, where=where)
+        else:
+            map_editor.stakeholder_sheet(store, seat, where=where)
     with ties:
-        map_editor.ties_sheet(store, seat, where=where)
+        if as_list:
+            map_cards.tie_list(store, seat, where=where)
+        else:
+            map_editor.ties_sheet(store, seat, where=where)
     with views:
         map_views.views(current, where=where)
     with measures:
@@ -98,7 +105,10 @@ def stakeholder_map_exercise(store: Store, seat: Seat) -> None:
     )
     current = store.stakeholder_map(group_id=seat.group.id)
     map_editor.stale_notice(store, seat, current, where=where)
-    map_editor.stakeholder_sheet(store, seat, where=where, compact=True)
+    if map_cards.list_view_chosen(where=where):
+        map_cards.stakeholder_list(store, seat, where=where)
+    else:
+        map_editor.stakeholder_sheet(store, seat, where=where, compact=True)
     if not current.is_empty:
         people = current.stakeholders
         map_views.figure(

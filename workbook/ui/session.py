@@ -101,8 +101,12 @@ def pending_page() -> str | None:
     return st.session_state.pop(_GO_TO, None)
 
 
+def seat_params() -> dict[str, str] | None:
+    """This visitor's workshop code and token as URL parameters (None when not seated)."""
+    code, token = st.session_state.get(_CODE), st.session_state.get(_TOKEN)
+    return {CODE_PARAM: code, TOKEN_PARAM: token} if code and token else None
+
+
 def switch_to(page: object) -> None:
     """Go to another page, keeping this visitor's workshop code and token in the URL."""
-    code, token = st.session_state.get(_CODE), st.session_state.get(_TOKEN)
-    params = {CODE_PARAM: code, TOKEN_PARAM: token} if code and token else None
-    st.switch_page(page, query_params=params)  # type: ignore[arg-type]
+    st.switch_page(page, query_params=seat_params())  # type: ignore[arg-type]

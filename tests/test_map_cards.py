@@ -1,0 +1,262 @@
+"""The map's list view (workbook/ui/map_cards.py) through the real app with AppTest: every
+stakeholder field and every tie added, edited and removed one card at a time, with the
+worksheets' own checks; an incomplete form says what is missing and keeps what was typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from workbook.config import PROJECT_ROOT
+from workbook.models import SpectrumBand, TieStrength
+from workbook.ui import resources
+
+APP = str(PROJECT_ROOT / "app.py")
+DECISION = "Institution or decision-maker"
+
+
+def _button(at: AppTest, label: str) -> Any:
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _on_map(group: str = "Phone table") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    for label, value in (
+        ("Workshop title", "Phone day"),
+        ("Cause or movement", "Housing justice"),
+        ("Your group's name (self-guided only)", group),
+    ):
+        [box] = [t for t in at.text_input if t.label == label]
+        box.input(value)
+    at.radio[0].set_value("Self-guided: our group works through it alone")
+    _button(at, "Create workshop").click()
+    _run(at)
+    at.switch_page("pages/map.py")
+    return _run(at)
+
+
+def _widget(at: AppTest, kind: str, prefix: str, field: str) -> Any:
+    found = [w for w in getattr(at, kind) if w.key and w.key.startswith(prefix)]
+    found = [w for w in found if w.key.endswith(f"_{field}")]
+    assert found, f"no {kind} {prefix}..._{field}"
+    return found[0]
+
+
+def _fill_person(at: AppTest, prefix: str, **values: Any) -> None:
+    kinds = {
+        "name": "text_input",
+        "kind": "selectbox",
+        "influence": "segmented_control",
+        "band": "selectbox",
+        "target": "selectbox",
+        "tie": "segmented_control",
+        "hours": "number_input",
+        "note": "text_area",
+        "nob": "checkbox",
+        "must": "checkbox",
+    }
+    for field, value in values.items():
+        widget = _widget(at, kinds[field], prefix, field)
+        if kinds[field] == "checkbox":
+            widget.check() if value else widget.uncheck()
+        elif kinds[field] in ("text_input", "text_area"):
+            widget.input(value)
+        else:
+            widget.set_value(value)
+
+
+def _errors(at: AppTest) -> str:
+    return "\n".join(e.value for e in at.error)
+
+
+def _group_map(at: AppTest, app_db: Path) -> Any:
+    """The group's map as stored, read through the app's own store (this process holds the
+    file)."""
+    store = resources.store()
+    assert store.path == app_db
+    seat = store.seat(at.session_state["session_participant_id"])
+    assert seat is not None
+    return store.stakeholder_map(group_id=seat.group.id)
+
+
+def test_the_map_opens_as_a_list_with_a_table_view_one_tap_away(app_db: Path) -> None:
+    at = _on_map()
+    [choice] = [s for s in at.segmented_control if s.key == "map_view"]
+    assert choice.value == "List view"
+    assert not at.data_editor  # no grid in the list view
+    assert any(s.value == "Add a stakeholder" for s in at.subheader)
+    labels = [t.label for t in at.text_input]
+    assert "Name (required)" in labels
+    choice.set_value("Table view")
+    _run(at)
+    assert at.data_editor, "the table view shows the worksheets"
+
+
+def test_an_incomplete_stakeholder_is_refused_with_what_is_missing_and_kept(
+    app_db: Path,
+) -> None:
+    at = _on_map()
+    _fill_person(at, "map_new_", name="Council")
+    _button(at, "Add this stakeholder").click()
+    _run(at)
+    errors = _errors(at)
+    assert "Kind is required" in errors
+    assert "Influence is required" in errors
+    assert "Position on the spectrum of allies is required" in errors
+    assert _widget(at, "text_input", "map_new_", "name").value == "Council"  # kept
+    assert _group_map(at, app_db).is_empty
+
+    # Nothing at all filled in: said so, never dropped without a word.
+    at2 = _on_map("Empty table")
+    _fill_person(at2, "map_new_", name="")
+    _button(at2, "Add this stakeholder").click()
+    _run(at2)
+    assert "Nothing was filled in" in _errors(at2)
+
+
+def test_a_stakeholder_added_edited_in_every_field_and_removed(app_db: Path) -> None:
+    at = _on_map()
+    _fill_person(
+        at,
+        "map_new_",
+        name="City council",
+        kind=DECISION,
+        influence=5,
+        band=SpectrumBand.passive_opposition,
+    )
+    _button(at, "Add this stakeholder").click()
+    _run(at)
+    assert [s.value for s in at.success] == ["Saved. Added 1 stakeholder."]
+    [person] = _group_map(at, app_db).stakeholders
+    assert (person.name, person.kind, person.influence, person.band, person.energy_hours) == (
+        "City council",
+        DECISION,
+        5,
+        SpectrumBand.passive_opposition,
+        1.0,
+    )
+    assert any(t.value == f"City council (#{person.id})" for t in at.text)
+
+    _button(at, f"Edit #{person.id}").click()
+    _run(at)
+    prefix = f"map_p{person.id}_"
+    _fill_person(
+        at,
+        prefix,
+        name="Mayor's office",
+        kind="Media",
+        influence=2,
+        band=SpectrumBand.neutral,
+        target=SpectrumBand.passive_ally,
+        tie=TieStrength.strong,
+        hours=2.5,
+        note="Met in May",
+        nob=True,
+        must=True,
+    )
+    _button(at, "Save changes").click()
+    _run(at)
+    assert [s.value for s in at.success] == ["Saved. Changed 1 stakeholder."]
+    [edited] = _group_map(at, app_db).stakeholders
+    assert edited.model_dump() == {
+        "id": person.id,
+        "name": "Mayor's office",
+        "kind": "Media",
+        "influence": 2,
+        "band": SpectrumBand.neutral,
+        "target_band": SpectrumBand.passive_ally,
+        "tie": TieStrength.strong,
+        "energy_hours": 2.5,
+        "note": "Met in May",
+        "not_our_battle": True,
+        "must_invest": True,
+    }
+
+    # A bad edit (hours past the limit, name emptied) is refused and changes nothing.
+    _button(at, f"Edit #{person.id}").click()
+    _run(at)
+    _fill_person(at, f"map_p{person.id}_", name="", hours=900.0)
+    _button(at, "Save changes").click()
+    _run(at)
+    assert "A stakeholder needs a name." in _errors(at)
+    assert "too high" in _errors(at)
+    assert _group_map(at, app_db).stakeholders == (edited,)
+
+    _button(at, "Remove…").click()
+    _run(at)
+    assert any("Remove this stakeholder" in w.value for w in at.warning)
+    _button(at, "Yes, remove").click()
+    _run(at)
+    assert [s.value for s in at.success] == ["Saved. Deleted 1 stakeholder."]
+    assert _group_map(at, app_db).is_empty
+
+
+def test_ties_added_edited_refused_when_incomplete_or_twice_and_removed(app_db: Path) -> None:
+    at = _on_map()
+    for name in ("Ana", "Bo", "Cy"):
+        _fill_person(
+            at, "map_new_", name=name, kind="Media", influence=3, band=SpectrumBand.neutral
+        )
+        _button(at, "Add this stakeholder").click()
+        _run(at)
+    ana, bo, cy = _group_map(at, app_db).stakeholders
+    assert [p.name for p in (ana, bo, cy)] == ["Ana", "Bo", "Cy"]
+
+    _widget(at, "selectbox", "map_newtie_", "source").set_value(ana.id)
+    _button(at, "Add this tie").click()
+    _run(at)
+    assert "Choose who the tie is to." in _errors(at)
+    assert not _group_map(at, app_db).ties
+
+    _widget(at, "selectbox", "map_newtie_", "target").set_value(ana.id)
+    _button(at, "Add this tie").click()
+    _run(at)
+    assert "A tie needs two different stakeholders." in _errors(at)
+
+    _widget(at, "selectbox", "map_newtie_", "target").set_value(bo.id)
+    _button(at, "Add this tie").click()
+    _run(at)
+    assert "Added the tie." in [s.value for s in at.success]
+    [tie] = _group_map(at, app_db).ties
+    assert (tie.source_id, tie.target_id, tie.strength) == (ana.id, bo.id, TieStrength.weak)
+
+    # The same two again: refused, naming why.
+    _widget(at, "selectbox", "map_newtie_", "source").set_value(bo.id)
+    _widget(at, "selectbox", "map_newtie_", "target").set_value(ana.id)
+    _button(at, "Add this tie").click()
+    _run(at)
+    assert "already tied" in _errors(at)
+
+    _button(at, f"Edit tie #{ana.id}–#{bo.id}").click()
+    _run(at)
+    prefix = f"map_t{ana.id}_{bo.id}_"
+    _widget(at, "selectbox", prefix, "target").set_value(cy.id)
+    _widget(at, "segmented_control", prefix, "strength").set_value(TieStrength.strong)
+    _button(at, "Save changes").click()
+    _run(at)
+    assert "Saved the tie." in [s.value for s in at.success]
+    [moved] = _group_map(at, app_db).ties
+    assert (moved.source_id, moved.target_id, moved.strength) == (
+        ana.id,
+        cy.id,
+        TieStrength.strong,
+    )
+
+    _button(at, f"Edit tie #{ana.id}–#{cy.id}").click()
+    _run(at)
+    _button(at, "Remove…").click()
+    _run(at)
+    _button(at, "Yes, remove").click()
+    _run(at)
+    assert "Removed the tie." in [s.value for s in at.success]
+    assert not _group_map(at, app_db).ties
