@@ -139,7 +139,7 @@ def test_phones_show_revealed_results_with_their_group_and_count_supports(
     cards = projector.get_by_test_id("wbp-card")
     expect(cards.first).to_contain_text(theirs)
     expect(cards.filter(has_text=liked)).to_contain_text("2 supporters")
-    console.locator(f".st-key-facilitator_by_support_prompt_{prompt.id}").get_by_role(
+    console.locator(f"[class*='st-key-facilitator_by_support_prompt_{prompt.id}_']").get_by_role(
         "radio", name="Most supported first"
     ).click()
     expect(cards.first).to_contain_text(liked)
@@ -153,7 +153,7 @@ def test_phones_show_revealed_results_with_their_group_and_count_supports(
     expect(card(red, liked)).to_be_visible()
 
     # "Never": this question's results leave the phones, and stay on the projector.
-    console.locator(f".st-key-facilitator_phones_prompt_{prompt.id}").get_by_role(
+    console.locator(f"[class*='st-key-facilitator_phones_prompt_{prompt.id}_']").get_by_role(
         "radio", name="Never"
     ).click()
     expect(card(red, liked)).to_have_count(0)

@@ -161,7 +161,7 @@ def test_the_console_keeps_results_off_phones_and_orders_answers_by_support(
     answers = [t for t in texts(at) if t in ("Older, liked", "Newest, not liked")]
     assert answers == ["Newest, not liked", "Older, liked"]  # newest first by default
 
-    at.segmented_control(key=f"facilitator_by_support_prompt_{prompt.id}").set_value(True).run()
+    at.segmented_control(key=f"facilitator_by_support_prompt_{prompt.id}_False").set_value(True).run()
     assert not at.exception, at.exception
     assert store.item_state(
         workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id
@@ -170,7 +170,7 @@ def test_the_console_keeps_results_off_phones_and_orders_answers_by_support(
     assert answers == ["Older, liked", "Newest, not liked"]
     assert any("most supported first" in c.value for c in at.caption)
 
-    at.segmented_control(key=f"facilitator_phones_prompt_{prompt.id}").set_value(False).run()
+    at.segmented_control(key=f"facilitator_phones_prompt_{prompt.id}_True").set_value(False).run()
     state = store.item_state(
         workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id
     )

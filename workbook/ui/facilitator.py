@@ -457,14 +457,17 @@ def _item_view(
     open answers) the order of its answers on the projector and here."""
     key = f"{kind}_{item_id}"
     phones, order = st.columns(2) if kind == PROMPT else (st.container(), None)
-    # Set from the store on every run, like the projector's screen: what is stored shows.
-    st.session_state[f"facilitator_phones_{key}"] = state.on_phones
+    # What is stored shows: each control's key names the stored value, so a change in the
+    # store draws a fresh control (never one set through session state on every run, which
+    # disturbed the console's other widgets, such as the timer's minutes).
+    phones_key = f"facilitator_phones_{key}_{state.on_phones}"
     phones.segmented_control(
         "Results on phones",
         [True, False],
+        default=state.on_phones,
         required=True,
         format_func=_ON_PHONES.get,
-        key=f"facilitator_phones_{key}",
+        key=phones_key,
         on_change=_set_view,
         args=(
             store,
@@ -473,20 +476,21 @@ def _item_view(
             kind,
             item_id,
             "on_phones",
-            f"facilitator_phones_{key}",
+            phones_key,
         ),
         help="After reveal: once you reveal the results, phones show them too (hidden answers "
         "never). Never: they stay on the projector.",
     )
     if order is None:
         return
-    st.session_state[f"facilitator_by_support_{key}"] = state.by_support
+    order_key = f"facilitator_by_support_{key}_{state.by_support}"
     order.segmented_control(
         "Order of answers",
         [False, True],
+        default=state.by_support,
         required=True,
         format_func=_ORDER.get,
-        key=f"facilitator_by_support_{key}",
+        key=order_key,
         on_change=_set_view,
         args=(
             store,
@@ -495,7 +499,7 @@ def _item_view(
             kind,
             item_id,
             "by_support",
-            f"facilitator_by_support_{key}",
+            order_key,
         ),
         help="On the projector and in the answers here. People support answers on their "
         "phones once the results are revealed.",
