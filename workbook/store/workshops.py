@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -186,6 +187,26 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
     ),
 )
+
+
+def _rating_upsert(
+    base: tuple[object, ...], round: int, ratings: Sequence[RatingIn], now: dt.datetime
+) -> RowUpsert:
+    """A form's ratings as one row change (`base`: workshop, group, participant, lesson); an
+    existing rating is updated only when its value changed."""
+    return RowUpsert(
+        table="ratings",
+        key=RATING_KEY,
+        columns=RATING_COLUMNS,
+        rows=tuple(
+            (*base, r.statement_id, r.key_finding.value, round, r.value, now, now)
+            for r in ratings
+        ),
+        update=("value", "updated_at"),
+        changed_when=("value",),
+        id_column="id",
+        id_sequence="answer_ids",
+    )
 
 
 class WorkshopQueries(Database):
@@ -440,19 +461,7 @@ class WorkshopQueries(Database):
                 id_column="id",
                 id_sequence="answer_ids",
             ),
-            RowUpsert(
-                table="ratings",
-                key=RATING_KEY,
-                columns=RATING_COLUMNS,
-                rows=tuple(
-                    (*base, r.statement_id, r.key_finding.value, round, r.value, now, now)
-                    for r in ratings
-                ),
-                update=("value", "updated_at"),
-                changed_when=("value",),
-                id_column="id",
-                id_sequence="answer_ids",
-            ),
+            _rating_upsert(base, round, ratings, now),
             RowDelete(
                 table="reflections",
                 key=REFLECTION_KEY,
@@ -539,19 +548,7 @@ class WorkshopQueries(Database):
         return self._submit(
             work,
             (
-                RowUpsert(
-                    table="ratings",
-                    key=RATING_KEY,
-                    columns=RATING_COLUMNS,
-                    rows=tuple(
-                        (*base, r.statement_id, r.key_finding.value, round, r.value, now, now)
-                        for r in ratings
-                    ),
-                    update=("value", "updated_at"),
-                    changed_when=("value",),
-                    id_column="id",
-                    id_sequence="answer_ids",
-                ),
+                _rating_upsert(base, round, ratings, now),
                 RowDelete(
                     table="ratings",
                     key=RATING_KEY,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from workbook import export
 from workbook.lessons import Lesson, LessonSet
@@ -163,20 +165,14 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
         icon=":material/tv:",
         width="stretch",
     )
-    # The stored screen (which a move, the other controls or another console may have
-    # changed) is what the control shows: its key names that screen, so a change in the store
-    # draws a fresh control, never one whose browser side still holds the old choice (a
-    # redraw of the whole console used to send that stale choice back as a change).
-    screen_key = f"{_SCREEN}_{room.screen}"
-    right.segmented_control(
+    _stored_choice(
+        right,
         "The projector shows",
         [JOIN_SCREEN, STEP_SCREEN],
-        default=room.screen,
-        required=True,
-        format_func=lambda s: {JOIN_SCREEN: "Join code", STEP_SCREEN: "The step"}[s],
-        key=screen_key,
-        on_change=_set_screen,
-        args=(store, workshop.id, screen_key),
+        room.screen,
+        name=_SCREEN,
+        format_func={JOIN_SCREEN: "Join code", STEP_SCREEN: "The step"}.get,
+        on_change=lambda screen: store.set_screen(workshop_id=workshop.id, screen=screen),
     )
     st.caption(
         "Drag the projector window to the big screen and press F11 for full screen. The link "
@@ -204,10 +200,6 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
         args=(store, workshop.id),
         help="Any open projector window stops showing the room. A new link appears here.",
     )
-
-
-def _set_screen(store: Store, workshop_id: int, key: str) -> None:
-    store.set_screen(workshop_id=workshop_id, screen=st.session_state[key])
 
 
 def _revoke(store: Store, workshop_id: int) -> None:
@@ -457,52 +449,58 @@ def _item_view(
     open answers) the order of its answers on the projector and here."""
     key = f"{kind}_{item_id}"
     phones, order = st.columns(2) if kind == PROMPT else (st.container(), None)
-    # What is stored shows: each control's key names the stored value, so a change in the
-    # store draws a fresh control (never one set through session state on every run, which
-    # disturbed the console's other widgets, such as the timer's minutes).
-    phones_key = f"facilitator_phones_{key}_{state.on_phones}"
-    phones.segmented_control(
+    view = (store, workshop_id, lesson_id, kind, item_id)
+    _stored_choice(
+        phones,
         "Results on phones",
         [True, False],
-        default=state.on_phones,
-        required=True,
+        state.on_phones,
+        name=f"facilitator_phones_{key}",
         format_func=_ON_PHONES.get,
-        key=phones_key,
-        on_change=_set_view,
-        args=(
-            store,
-            workshop_id,
-            lesson_id,
-            kind,
-            item_id,
-            "on_phones",
-            phones_key,
-        ),
+        on_change=lambda chosen: _set_view(*view, "on_phones", chosen),
         help="After reveal: once you reveal the results, phones show them too (hidden answers "
         "never). Never: they stay on the projector.",
     )
     if order is None:
         return
-    order_key = f"facilitator_by_support_{key}_{state.by_support}"
-    order.segmented_control(
+    _stored_choice(
+        order,
         "Order of answers",
         [False, True],
-        default=state.by_support,
-        required=True,
+        state.by_support,
+        name=f"facilitator_by_support_{key}",
         format_func=_ORDER.get,
-        key=order_key,
-        on_change=_set_view,
-        args=(
-            store,
-            workshop_id,
-            lesson_id,
-            kind,
-            item_id,
-            "by_support",
-            order_key,
-        ),
+        on_change=lambda chosen: _set_view(*view, "by_support", chosen),
         help="On the projector and in the answers here. People support answers on their "
         "phones once the results are revealed.",
+    )
+
+
+def _stored_choice(
+    where: DeltaGenerator,
+    label: str,
+    options: list[Any],
+    stored: Any,
+    *,
+    name: str,
+    format_func: Callable[[Any], str | None],
+    on_change: Callable[[Any], None],
+    help: str | None = None,
+) -> None:
+    """A segmented control showing a value kept in the store. Its key names the stored value,
+    so a change in the store (a move, another console) draws a fresh control; a control set
+    through session state on every run instead sent stale choices back on a full redraw and
+    disturbed the console's other widgets (the projector left the step; typed minutes reset)."""
+    key = f"{name}_{stored}"
+    where.segmented_control(
+        label,
+        options,
+        default=stored,
+        required=True,
+        format_func=format_func,
+        key=key,
+        on_change=lambda: on_change(st.session_state[key]),
+        help=help,
     )
 
 
@@ -513,9 +511,8 @@ def _set_view(
     kind: ItemKind,
     item_id: str,
     what: str,
-    widget: str,
+    value: object,
 ) -> None:
-    value = st.session_state[widget]
     try:
         store.set_item_view(
             workshop_id=workshop_id,
