@@ -148,8 +148,16 @@ def test_unsaved_answers_survive_a_move_and_a_next(
     answer = "Our tenants' association already meets on Thursdays"
     phone.get_by_role("textbox", name=prompt.text).fill(answer)
     rating = phone.locator(f".st-key-{prefix}_rating_{statement.id}")
-    rating.get_by_role("radio", name="4", exact=True).tap()
-    expect(rating.locator("button[aria-checked='true']")).to_have_text("4")
+    chosen = rating.locator("button[aria-checked='true']")
+    settle(phone)
+    # On a loaded machine a tap can land while the page redraws and not register (noted for
+    # the next session); a person taps again, and so does the test, at most three times.
+    for _ in range(3):
+        rating.get_by_role("radio", name="4", exact=True).tap()
+        settle(phone)
+        if chosen.count() and chosen.inner_text() == "4":
+            break
+    expect(chosen).to_have_text("4")
 
     # The room moves on before they saved.
     console.get_by_role("button", name="Next step").click()
