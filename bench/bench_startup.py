@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import CHROMIUM_ARGS, free_port  # noqa: E402
+from harness.server import CHROMIUM_ARGS, free_port  # noqa: E402
 
 
 def one_start(browser: object | None) -> tuple[float, float | None]:

@@ -30,8 +30,8 @@ if str(ROOT) not in sys.path:
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from bench.common import machine, spread  # noqa: E402
-from tests.conftest import CHROMIUM_ARGS, Server, free_port, settle  # noqa: E402
-from tests.test_projector_browser import sign_in, start_workshop  # noqa: E402
+from harness.browser import settle, sign_in, start_workshop  # noqa: E402
+from harness.server import CHROMIUM_ARGS, Server, free_port  # noqa: E402
 from workbook.lessons import load_lessons  # noqa: E402
 
 FOLLOW_SECONDS = 60.0

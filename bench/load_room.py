@@ -63,7 +63,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 from bench.common import cpu_times, machine, spread, steal_share  # noqa: E402
-from tests.conftest import Server  # noqa: E402
+from harness.server import Server  # noqa: E402
 
 FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
 SAVED_PREFIX = "Saved "

@@ -9,10 +9,11 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from harness.browser import SCREENSHOTS, settle
+from harness.server import Server, free_port
 from workbook.models import MAX_REFLECTION_CHARS, WorkshopCreate
 from workbook.store import Store
 
-from .conftest import SCREENSHOTS, Server, free_port, settle
 from .hostile_strings import by_text
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import SCREENSHOTS, Server, settle
+from harness.browser import SCREENSHOTS, settle
+from harness.server import Server
 
 pytestmark = pytest.mark.browser
 

@@ -17,9 +17,10 @@ import pytest
 from pydantic import ValidationError
 from streamlit.testing.v1 import AppTest
 
+from harness.server import Server
 from workbook.config import PROJECT_ROOT, Settings, get_settings, setting_problems
 
-from .conftest import Server, load_room_client
+from .conftest import load_room_client
 
 APP = str(PROJECT_ROOT / "app.py")
 T = TypeVar("T")

@@ -21,6 +21,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from harness.server import Server
 from workbook import backup
 from workbook.config import PROJECT_ROOT
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
@@ -33,7 +34,7 @@ from workbook.store.workshops import (
     REFLECTION_KEY,
 )
 
-from .conftest import Server, load_room_client
+from .conftest import load_room_client
 
 load_room = load_room_client()
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from harness.browser import settle
+from harness.server import Server, free_port
 from workbook import demo
 from workbook.lessons import LessonSet
 from workbook.release.budget import Budget
 from workbook.release.make import make_release
 from workbook.store import Store
-
-from .conftest import Server, free_port, settle
 
 pytestmark = pytest.mark.browser
 

@@ -1308,7 +1308,7 @@ class _Room:
 def hostile_server(tmp_path_factory: pytest.TempPathFactory, lessons: LessonSet) -> Iterator[_Room]:
     """A server on a database holding a workshop whose every name and answer is hostile,
     with the first prompt on the projector and its answers revealed."""
-    from .conftest import Server, free_port
+    from harness.server import Server, free_port
 
     db = tmp_path_factory.mktemp("hostile") / "workbook.duckdb"
     store = Store(db)
@@ -1381,7 +1381,7 @@ def test_a_real_browser_shows_the_nastiest_names_as_text_and_fetches_nothing_els
 ) -> None:
     from playwright.sync_api import Page, expect
 
-    from .conftest import settle
+    from harness.browser import settle
 
     room = hostile_server
     server = room.server

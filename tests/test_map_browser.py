@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import SCREENSHOTS, Server, settle
+from harness.browser import SCREENSHOTS, settle
+from harness.server import Server
 
 pytestmark = pytest.mark.browser
 

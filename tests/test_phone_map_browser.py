@@ -10,26 +10,19 @@ import re
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from .conftest import PROJECT_ROOT, Server, settle
-from .test_projector_browser import axe_findings
+from harness.browser import TIMEOUT, TOUCH, axe_findings, mobile, settle
+from harness.server import Server
+
+from .conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT = 20_000
 expect.set_options(timeout=TIMEOUT)
 PHONE_SHOTS = PROJECT_ROOT / "tests" / "screenshots" / "phone"
-TOUCH = 44  # px, WCAG 2.5.5
 
 
 def phone(browser: Browser) -> Page:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
-    context.set_default_timeout(TIMEOUT)
-    return context.new_page()
+    return mobile(browser).new_page()
 
 
 def shoot(page: Page, name: str, *, full: bool = False) -> None:
@@ -243,11 +236,11 @@ def rated_room(tmp_path_factory: pytest.TempPathFactory) -> object:
     housing map of tests/test_map_browser.py), written before the server opens it."""
     import random
 
+    from harness.server import free_port
     from workbook.lessons import load_lessons
     from workbook.models import JoinRequest, RatingIn, StakeholderIn, TieStrength, WorkshopCreate
     from workbook.store import Store
 
-    from .conftest import free_port
     from .test_map_browser import MAP
 
     db = tmp_path_factory.mktemp("phone_charts") / "workbook.duckdb"

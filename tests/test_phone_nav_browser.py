@@ -11,25 +11,21 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import Server, settle
-from .test_phone_map_browser import TOUCH, no_sideways_scroll, phone, shoot
-from .test_projector_browser import axe_findings, start_workshop
+from harness.browser import TIMEOUT, TOUCH, axe_findings, settle, start_workshop
+from harness.browser import join as harness_join
+from harness.server import Server
+
+from .test_phone_map_browser import no_sideways_scroll, phone, shoot
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT = 20_000
 expect.set_options(timeout=TIMEOUT)
 TABS = ("Workbook", "Results", "Map")
 NOT_FOR_PARTICIPANTS = ("Facilitator console", "Projector screen", "For funders", "Join or start")
 
 
 def join(page: Page, server: Server, code: str, group: str) -> None:
-    page.goto(f"{server.url}/?w={code.replace('-', '')}")
-    page.get_by_role("button", name="Find workshop").tap()
-    page.get_by_role("textbox", name="New group's name").fill(group)
-    page.get_by_role("button", name="Join", exact=True).tap()
-    expect(page.get_by_text(re.compile(r"^Step 1 of"))).to_be_visible()
-    settle(page)
+    harness_join(page, server, code, group, touch=True)
 
 
 def only_the_participants_tabs(page: Page) -> None:

@@ -16,37 +16,21 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
+from harness.browser import (
+    axe_findings,
+    context,
+    join_on_phone,
+    sign_in,
+    start_workshop,
+)
+from harness.server import Server
 from workbook.lessons import LessonSet
-
-from .conftest import Server
-from .test_projector_browser import TIMEOUT, axe_findings, context, sign_in, start_workshop
 
 pytestmark = pytest.mark.browser
 
 PHONE_SHOTS = Path(__file__).parent / "screenshots" / "phone"
-
-
-def mobile(browser: Browser) -> BrowserContext:
-    made = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
-    made.set_default_timeout(TIMEOUT)
-    return made
-
-
-def join_on_phone(browser: Browser, server: Server, code: str, group: str) -> Page:
-    phone = mobile(browser).new_page()
-    phone.goto(f"{server.url}/?w={code.replace('-', '')}")
-    phone.get_by_role("button", name="Find workshop").tap()
-    phone.get_by_role("textbox", name="New group's name").fill(group)
-    phone.get_by_role("button", name="Join", exact=True).tap()
-    expect(phone.get_by_text(re.compile(r"^Step 1 of"))).to_be_visible()
-    return phone
 
 
 def answer(phone: Page, prompt: str, statement: str, text: str, rating: str) -> None:

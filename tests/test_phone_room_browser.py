@@ -15,46 +15,25 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from workbook.lessons import LessonSet
-from workbook.live import WAITING_FOR_NEXT, WAITING_TO_START
-
-from .conftest import Server, settle
-from .test_projector_browser import (
+from harness.browser import (
     TIMEOUT,
     axe_findings,
     context,
+    join_on_phone,
+    settle,
     sign_in,
     start_workshop,
 )
+from harness.server import Server
+from workbook.lessons import LessonSet
+from workbook.live import WAITING_FOR_NEXT, WAITING_TO_START
 
 pytestmark = pytest.mark.browser
 
 PHONE_SHOTS = Path(__file__).parent / "screenshots" / "phone"
 expect.set_options(timeout=TIMEOUT)
-
-
-def mobile(browser: Browser) -> BrowserContext:
-    made = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    made.set_default_timeout(TIMEOUT)
-    return made
-
-
-def join_on_phone(browser: Browser, server: Server, code: str, group: str) -> Page:
-    phone = mobile(browser).new_page()
-    phone.goto(f"{server.url}/?w={code.replace('-', '')}")
-    phone.get_by_role("button", name="Find workshop").tap()
-    phone.get_by_role("textbox", name="New group's name").fill(group)
-    phone.get_by_role("button", name="Join", exact=True).tap()
-    expect(phone.get_by_text(re.compile(r"^Step 1 of"))).to_be_visible()
-    settle(phone)
-    return phone
 
 
 def shot(page: Page, name: str) -> None:

@@ -10,7 +10,6 @@ or critical problem on the projector or the phone. Screenshots go to screenshots
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -20,30 +19,28 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from harness.browser import (
+    SCREENSHOTS,
+    TIMEOUT,
+    axe_findings,
+    context,
+    join,
+    settle,
+    sign_in,
+    start_workshop,
+)
+from harness.server import Server, free_port
 from workbook import server
-from workbook.config import PROJECT_ROOT
 from workbook.lessons import LessonSet
 from workbook.live import PROMPT, RATING, Focus
 from workbook.models import JoinRequest, RatingIn, ReflectionIn, WorkshopCreate
 from workbook.store import Store
 
-from .conftest import SCREENSHOTS, Server, free_port, settle
-
 pytestmark = pytest.mark.browser
 
-TIMEOUT = 20_000
 LIVE = 3_000  # the promise: live changes show within 3 seconds
 expect.set_options(timeout=TIMEOUT)
 
-AXE = Path(
-    os.environ.get("WORKBOOK_AXE")
-    or PROJECT_ROOT / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-)
-# Streamlit's own sectioned sidebar navigation (st.navigation with sections, built in app.py)
-# puts section <div>s directly inside its <ul>: axe's "list"/"listitem" findings there are
-# Streamlit's markup, not ours. They are recorded in the JSON report and listed in the README;
-# every other serious or critical finding fails the test.
-STREAMLIT_NAV = "[data-testid='stSidebarNavItems']"
 TIMINGS: dict[str, float] = {}
 
 
@@ -59,75 +56,14 @@ def record_timings() -> Iterator[None]:
 STOCK_SKIP = pytest.mark.skipif(server.stock(), reason="room wake-ups are off in stock mode")
 
 
-def context(browser: Browser, width: int, height: int) -> BrowserContext:
-    made = browser.new_context(viewport={"width": width, "height": height})
-    made.set_default_timeout(TIMEOUT)
-    return made
-
-
 def phone_context(browser: Browser) -> BrowserContext:
     made = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
     made.set_default_timeout(TIMEOUT)
     return made
 
 
-def axe_findings(page: Page, where: str) -> list[dict]:
-    """Serious and critical axe-core violations on the page (a test fails without axe)."""
-    if not AXE.is_file():
-        pytest.fail(
-            f"axe-core is missing ({AXE}). Run `bash scripts/test.sh`, which installs it with "
-            "npm, or: npm install --no-save --prefix .venv/axe axe-core@4.14.1"
-        )
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async (nav) => (await axe.run(document, {resultTypes: ['violations']})).violations
-        .map(v => ({id: v.id, impact: v.impact, help: v.help,
-          nodes: v.nodes.map(n => ({target: n.target.join(' '),
-            inStreamlitNav: !!document.querySelector(n.target[0])?.closest(nav)}))}))""",
-        STREAMLIT_NAV,
-    )
-    SCREENSHOTS.mkdir(exist_ok=True)
-    (SCREENSHOTS / f"axe-{where}.json").write_text(json.dumps(result, indent=2) + "\n")
-    return [
-        v
-        for v in result
-        if v["impact"] in ("serious", "critical")
-        and not all(node["inStreamlitNav"] for node in v["nodes"])
-    ]
-
-
 def join_as(browser: Browser, server: Server, code: str, group: str) -> Page:
-    phone = phone_context(browser).new_page()
-    phone.goto(f"{server.url}/?w={code.replace('-', '')}")
-    phone.get_by_role("button", name="Find workshop").click()
-    phone.get_by_role("textbox", name="New group's name").fill(group)
-    phone.get_by_role("button", name="Join", exact=True).click()
-    expect(phone.get_by_text(re.compile(r"^Step 1 of"))).to_be_visible()
-    return phone
-
-
-def start_workshop(console: Page, server: Server, title: str, cause: str) -> tuple[str, str]:
-    """Start a facilitated workshop on the start page; its join code and facilitator key."""
-    console.goto(server.url + "/")
-    console.get_by_role("tab", name="Start a workshop").click()
-    console.get_by_role("textbox", name="Workshop title").fill(title)
-    console.get_by_role("textbox", name="Cause or movement").fill(cause)
-    console.get_by_role("button", name="Create workshop").click()
-    code = console.locator(".wb-code").inner_text()
-    key = console.locator("[data-testid='stCode'] code").first.inner_text()
-    return code, key
-
-
-def sign_in(console: Page, server: Server, code: str, key: str) -> str:
-    console.goto(server.url + "/facilitator")
-    console.get_by_role("textbox", name="Workshop code").fill(code)
-    console.get_by_label("Facilitator key").fill(key)
-    console.get_by_role("button", name="Sign in").click()
-    link = console.get_by_role("link", name=re.compile("Open the projector screen"))
-    expect(link).to_be_visible()
-    href = link.get_attribute("href")
-    assert href and "/projector?p=" in href and key not in href
-    return href
+    return join(phone_context(browser).new_page(), server, code, group)
 
 
 def test_the_live_room_moves_reveals_and_moderates_within_seconds(

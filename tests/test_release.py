@@ -143,9 +143,7 @@ def test_one_group_moves_each_measurement_no_more_than_its_declared_sensitivity(
         figures = []
         for path in (with_path, without_path):
             opened = Store(path)
-            made = make_release(
-                opened, lessons, period=period, budget=budget, noise=ExactNoise()
-            )
+            made = make_release(opened, lessons, period=period, budget=budget, noise=ExactNoise())
             figures.append(_published(opened, made.release_id))
             parameters = opened.release_records()[-1].parameters
             opened.close()

@@ -161,7 +161,9 @@ def test_the_console_keeps_results_off_phones_and_orders_answers_by_support(
     answers = [t for t in texts(at) if t in ("Older, liked", "Newest, not liked")]
     assert answers == ["Newest, not liked", "Older, liked"]  # newest first by default
 
-    at.segmented_control(key=f"facilitator_by_support_prompt_{prompt.id}_False").set_value(True).run()
+    at.segmented_control(key=f"facilitator_by_support_prompt_{prompt.id}_False").set_value(
+        True
+    ).run()
     assert not at.exception, at.exception
     assert store.item_state(
         workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id

@@ -103,7 +103,6 @@ def test_terms_never_span_punctuation() -> None:
     assert all(t.text != "allies answer" for t in terms)
 
 
-
 def test_frequent_terms_use_the_merged_stop_words_and_numbers_are_no_terms() -> None:
     texts = ["I feel someone should fund 2025", "We feel someone must fund 2025"]
     assert frequent_terms(texts) == [Term("fund", 2)]
