@@ -40,19 +40,17 @@ from workbook.models import (  # noqa: E402
     Tie,
     WorkshopCreate,
 )
-from workbook.stakeholders import (  # noqa: E402
-    StakeholderChanges,
-    StakeholderMap,
-    StakeholderUpdate,
+from workbook.stakeholders.graph import build_graph  # noqa: E402
+from workbook.stakeholders.measures import (  # noqa: E402
     bridging_vs_bonding,
     brokers,
-    build_graph,
-    diff_snapshots,
     kind_diversity,
     measure_map,
-    propose_investments,
     single_points_of_failure,
 )
+from workbook.stakeholders.portfolio import propose_investments  # noqa: E402
+from workbook.stakeholders.saved import StakeholderChanges, StakeholderMap, StakeholderUpdate  # noqa: E402
+from workbook.stakeholders.snapshots import diff_snapshots  # noqa: E402
 
 SEED = 2024
 STAKEHOLDERS = 60

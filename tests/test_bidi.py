@@ -24,7 +24,7 @@ from workbook.models import (
     StakeholderIn,
     WorkshopCreate,
 )
-from workbook.stakeholders import diff_snapshots
+from workbook.stakeholders.snapshots import diff_snapshots
 from workbook.store import Store
 from workbook.ui.resources import _open_store
 

@@ -26,7 +26,7 @@ from workbook.map_import import read_map_files
 from workbook.map_json import map_json
 from workbook.models import STAKEHOLDER_KINDS, Stakeholder, Tie
 from workbook.spreadsheet import FORMULA_START, cell_text, safe_cell, text_cell
-from workbook.stakeholders import StakeholderMap
+from workbook.stakeholders.saved import StakeholderMap
 
 HEADER = ["name", "kind", "influence", "band", "note"]
 # (name, kind, influence, band, note): what the valid files below hold, and must give back.

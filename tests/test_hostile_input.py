@@ -62,7 +62,7 @@ from workbook.models import (
 from workbook.release.budget import Budget
 from workbook.release.make import make_release
 from workbook.spreadsheet import cell_text
-from workbook.stakeholders import StakeholderMap
+from workbook.stakeholders.saved import StakeholderMap
 from workbook.store import Store
 from workbook.ui import lesson_form, projector
 from workbook.ui.resources import _open_store

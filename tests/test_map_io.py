@@ -20,7 +20,7 @@ from workbook.models import (
     TieStrength,
     refused_character,
 )
-from workbook.stakeholders import StakeholderMap
+from workbook.stakeholders.saved import StakeholderMap
 
 COMMUNITY = "Community group"
 TRICKY = "<b>Mayor</b> **x** 👋🏽 שלום"

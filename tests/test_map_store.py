@@ -17,13 +17,13 @@ from workbook.models import (
     WorkshopCreate,
 )
 from workbook.records import Seat
-from workbook.stakeholders import (
-    DECISION_MAKER_KIND,
+from workbook.stakeholders.graph import DECISION_MAKER_KIND
+from workbook.stakeholders.measures import summarise_map
+from workbook.stakeholders.saved import (
     DEFAULT_ENERGY_BUDGET,
     StakeholderChanges,
     StakeholderUpdate,
     TieChanges,
-    summarise_map,
 )
 from workbook.store import NotFoundError, Store, StoreError, WriteFailedError
 from workbook.store import maps as store_maps

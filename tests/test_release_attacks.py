@@ -45,7 +45,7 @@ from workbook.release.make import make_release, statement_ids
 from workbook.release.marginals import ALL
 from workbook.release.mechanisms import ExactNoise, Noise
 from workbook.release.view import FunderView, Selection, load_view
-from workbook.stakeholders import StakeholderChanges
+from workbook.stakeholders.saved import StakeholderChanges
 from workbook.store import Store
 from workbook.store.releases import PublishedRelease
 

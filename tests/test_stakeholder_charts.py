@@ -27,7 +27,8 @@ from workbook.charts.stakeholders import (
 )
 from workbook.charts.theme import SPECTRUM_COLOURS
 from workbook.models import STAKEHOLDER_KINDS, SpectrumBand, Stakeholder, Tie
-from workbook.stakeholders import GROUP_LABEL, propose_investments
+from workbook.stakeholders.graph import GROUP_LABEL
+from workbook.stakeholders.portfolio import propose_investments
 
 TRICKY = "<b>Mayor</b> & co"
 ESCAPED = "&lt;b&gt;Mayor&lt;/b&gt; &amp; co"

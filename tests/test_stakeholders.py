@@ -11,29 +11,29 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbook.models import STAKEHOLDER_KINDS, SpectrumBand, Stakeholder, StakeholderIn, Tie
-from workbook.stakeholders import (
-    DECISION_MAKER_KIND,
-    GROUP_NODE,
-    SCORE_EXPLANATION,
+from workbook.stakeholders.graph import DECISION_MAKER_KIND, GROUP_NODE, build_graph
+from workbook.stakeholders.measures import (
     Quadrant,
-    Reason,
-    bands_to_move,
     bridging_vs_bonding,
     brokers,
-    budget_quarter_hours,
-    build_graph,
-    diff_snapshots,
     grid_quadrant,
     kind_diversity,
     measure_map,
     out_of_reach,
-    propose_investments,
-    quarter_hours,
-    score_investments,
     single_points_of_failure,
     summarise_map,
 )
-from workbook.stakeholders import _knapsack as knapsack
+from workbook.stakeholders.portfolio import (
+    SCORE_EXPLANATION,
+    Reason,
+    bands_to_move,
+    budget_quarter_hours,
+    propose_investments,
+    quarter_hours,
+    score_investments,
+)
+from workbook.stakeholders.portfolio import _knapsack as knapsack
+from workbook.stakeholders.snapshots import diff_snapshots
 
 COMMUNITY = "Community group"
 MEDIA = "Media"

@@ -29,7 +29,7 @@ from workbook.config import PROJECT_ROOT
 from workbook.keys import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, hash_key
 from workbook.lessons import LessonSet, load_lessons
 from workbook.models import STAKEHOLDER_KINDS, KeyFinding, SpectrumBand, Stakeholder, Tie
-from workbook.stakeholders import summarise_map
+from workbook.stakeholders.measures import summarise_map
 from workbook.store.bulk import BulkTable
 
 if TYPE_CHECKING:

@@ -35,7 +35,7 @@ from workbook.map_file import (
 )
 from workbook.map_rows import FIELDS, MAX_STAKEHOLDER_ROWS, MAX_TIE_ROWS
 from workbook.spreadsheet import cell_text, safe_cell
-from workbook.stakeholders import StakeholderMap
+from workbook.stakeholders.saved import StakeholderMap
 
 DELIMITERS: Final = {",": "commas", ";": "semicolons", "\t": "tabs"}
 _ONE: Final = {",": "a comma", ";": "a semicolon", "\t": "a tab"}

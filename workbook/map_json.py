@@ -30,7 +30,7 @@ from workbook.map_file import (
     unused_columns,
 )
 from workbook.map_rows import MAX_STAKEHOLDER_ROWS, MAX_TIE_ROWS
-from workbook.stakeholders import MAX_ENERGY_BUDGET, StakeholderMap
+from workbook.stakeholders.saved import MAX_ENERGY_BUDGET, StakeholderMap
 
 _HINT: Final = "download the map from the app again (Files, Whole map (JSON))"
 FILE_FORMAT: Final = "movement-workbook/stakeholder-map"

@@ -23,7 +23,7 @@ from workbook.map_rows import (
     strength,
 )
 from workbook.models import Stakeholder, StakeholderIn, Tie, TieStrength
-from workbook.stakeholders import StakeholderChanges, StakeholderUpdate, TieChanges
+from workbook.stakeholders.saved import StakeholderChanges, StakeholderUpdate, TieChanges
 
 
 def too_many_rows(rows: int, *, ties: bool = False) -> str | None:

@@ -20,16 +20,14 @@ import plotly.graph_objects as go
 
 from workbook.charts.theme import PALETTE, SPECTRUM_COLOURS, plain_text, styled
 from workbook.models import SpectrumBand, Stakeholder, Tie, TieStrength
-from workbook.stakeholders import (
+from workbook.stakeholders.graph import (
     GROUP_LABEL,
     GROUP_NODE,
-    HIGH_INFLUENCE,
     Node,
-    Quadrant,
     build_graph,
-    grid_quadrant,
     unique_stakeholders,
 )
+from workbook.stakeholders.measures import HIGH_INFLUENCE, Quadrant, grid_quadrant
 
 EMPTY_STATE: Final = "empty-state"  # the `name` of the annotation an empty figure carries
 

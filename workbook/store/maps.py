@@ -17,17 +17,16 @@ from workbook.models import (
     Tie,
     TieStrength,
 )
-from workbook.stakeholders import (
+from workbook.stakeholders.measures import MapSummary, summarise_map
+from workbook.stakeholders.saved import (
     DEFAULT_ENERGY_BUDGET,
     MAX_ENERGY_BUDGET,
     MapSnapshot,
     MapSnapshotInfo,
-    MapSummary,
     SavedChanges,
     StakeholderChanges,
     StakeholderMap,
     TieChanges,
-    summarise_map,
 )
 from workbook.store.database import Database, Migration, NotFoundError, StoreError, utc_now
 

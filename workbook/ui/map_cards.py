@@ -35,7 +35,7 @@ from workbook.models import (
     TieStrength,
 )
 from workbook.records import Seat
-from workbook.stakeholders import (
+from workbook.stakeholders.saved import (
     StakeholderChanges,
     StakeholderMap,
     StakeholderUpdate,

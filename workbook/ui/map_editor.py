@@ -38,8 +38,8 @@ from workbook.models import (
     plain_errors,
 )
 from workbook.records import Seat
-from workbook.stakeholders import (
-    Portfolio,
+from workbook.stakeholders.portfolio import Portfolio
+from workbook.stakeholders.saved import (
     SavedChanges,
     StakeholderChanges,
     StakeholderMap,

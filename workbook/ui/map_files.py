@@ -12,7 +12,7 @@ from workbook.map_file import MapFile, export_name
 from workbook.map_import import read_map_files
 from workbook.map_json import map_json
 from workbook.records import Seat
-from workbook.stakeholders import StakeholderMap
+from workbook.stakeholders.saved import StakeholderMap
 from workbook.store import Store, StoreError
 from workbook.ui import map_editor
 from workbook.ui.text import user_text

@@ -8,7 +8,8 @@ import streamlit as st
 
 from workbook.charts.stakeholders import Screen, influence_position_grid
 from workbook.records import Seat
-from workbook.stakeholders import StakeholderMap, kind_diversity
+from workbook.stakeholders.measures import kind_diversity
+from workbook.stakeholders.saved import StakeholderMap
 from workbook.store import Store
 from workbook.ui import map_cards, map_editor, map_files, map_snapshots, map_views
 

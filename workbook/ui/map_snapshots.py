@@ -10,7 +10,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from workbook.models import MAX_NAME_CHARS, Name, plain_errors
 from workbook.records import Seat
-from workbook.stakeholders import MapSnapshotInfo, StakeholderMap, diff_snapshots
+from workbook.stakeholders.saved import MapSnapshotInfo, StakeholderMap
+from workbook.stakeholders.snapshots import diff_snapshots
 from workbook.store import Store, StoreError
 from workbook.ui import map_editor
 from workbook.ui.text import isolate, user_text

@@ -18,24 +18,21 @@ from workbook.charts.stakeholders import (
 )
 from workbook.models import SpectrumBand
 from workbook.records import Seat
-from workbook.stakeholders import (
+from workbook.stakeholders.measures import (
     BRIDGING_BONDING_EXPLANATION,
     BROKER_EXPLANATION,
     DIVERSITY_EXPLANATION,
     GRID_EXPLANATION,
-    MAX_ENERGY_BUDGET,
     OUT_OF_REACH_EXPLANATION,
     QUADRANT_ADVICE,
-    SCORE_EXPLANATION,
     SINGLE_POINT_EXPLANATION,
-    Portfolio,
     Quadrant,
-    StakeholderMap,
     grid_quadrant,
     kind_diversity,
     measure_map,
-    propose_investments,
 )
+from workbook.stakeholders.portfolio import SCORE_EXPLANATION, Portfolio, propose_investments
+from workbook.stakeholders.saved import MAX_ENERGY_BUDGET, StakeholderMap
 from workbook.store import Store, StoreError
 from workbook.ui import map_editor
 from workbook.ui.text import isolate, user_text

@@ -1,0 +1,194 @@
+"""What changed between two snapshots of a map: who joined, left, was renamed, moved along
+the spectrum, changed influence, and which ties changed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from workbook.bidi import isolate
+from workbook.models import (
+    StakeholderIn,
+    TieStrength,
+)
+from workbook.stakeholders.graph import join_names, plural
+
+# --- snapshots over time --------------------------------------------------------------------
+
+
+def _name_key(name: str) -> str:
+    # Case-insensitive and whitespace-normalised, so "City  council" matches "city council".
+    return " ".join(name.casefold().split())
+
+
+@dataclass(frozen=True)
+class BandMove:
+    before: StakeholderIn
+    after: StakeholderIn
+    towards_allies: bool
+    sentence: str
+
+
+@dataclass(frozen=True)
+class TieChange:
+    before: StakeholderIn
+    after: StakeholderIn
+    grew: bool
+    sentence: str
+
+
+@dataclass(frozen=True)
+class InfluenceChange:
+    before: StakeholderIn
+    after: StakeholderIn
+    rose: bool
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Rename:
+    before: StakeholderIn
+    after: StakeholderIn
+    sentence: str
+
+
+@dataclass(frozen=True)
+class MapChanges:
+    new: tuple[StakeholderIn, ...]
+    gone: tuple[StakeholderIn, ...]
+    renamed: tuple[Rename, ...]
+    moved: tuple[BandMove, ...]
+    ties: tuple[TieChange, ...]
+    influence: tuple[InfluenceChange, ...]
+
+    @property
+    def unchanged(self) -> bool:
+        return not (
+            self.new or self.gone or self.renamed or self.moved or self.ties or self.influence
+        )
+
+    @property
+    def sentences(self) -> list[str]:
+        """What changed, one plain sentence each: new, gone, renamed, moved, ties, influence."""
+        if self.unchanged:
+            return ["Nothing changed between the two snapshots."]
+        lines = []
+        if self.new:
+            lines.append(f"New on the map: {join_names([s.name for s in self.new], limit=12)}.")
+        if self.gone:
+            lines.append(
+                f"No longer on the map: {join_names([s.name for s in self.gone], limit=12)}."
+            )
+        lines += [r.sentence for r in self.renamed]
+        lines += [m.sentence for m in self.moved]
+        lines += [t.sentence for t in self.ties]
+        lines += [i.sentence for i in self.influence]
+        return lines
+
+
+_TIE_WORDS: Final = {
+    TieStrength.none: "no tie",
+    TieStrength.weak: "weak",
+    TieStrength.strong: "strong",
+}
+
+
+def _match(
+    before: Sequence[StakeholderIn], after: Sequence[StakeholderIn]
+) -> tuple[list[tuple[StakeholderIn, StakeholderIn]], list[int], list[int]]:
+    """Pairs (before, after), then the unmatched positions in before and in after."""
+    pairs: dict[int, int] = {}  # position in before -> position in after
+    after_by_id: dict[int, int] = {}
+    for j, s in enumerate(after):
+        sid = getattr(s, "id", None)
+        if sid is not None:
+            after_by_id.setdefault(sid, j)
+    taken: set[int] = set()
+    for i, s in enumerate(before):
+        sid = getattr(s, "id", None)
+        j = after_by_id.get(sid) if sid is not None else None
+        if j is not None and j not in taken:
+            pairs[i] = j
+            taken.add(j)
+    # Whatever the ids could not pair (an export without ids, or a stakeholder deleted and
+    # added again) pairs by name, first with first when a name repeats.
+    waiting: dict[str, list[int]] = {}
+    for j, s in enumerate(after):
+        if j not in taken:
+            waiting.setdefault(_name_key(s.name), []).append(j)
+    for i, s in enumerate(before):
+        if i in pairs:
+            continue
+        queue = waiting.get(_name_key(s.name))
+        if queue:
+            j = queue.pop(0)
+            pairs[i] = j
+            taken.add(j)
+    matched = [(before[i], after[j]) for i, j in sorted(pairs.items())]
+    gone = [i for i in range(len(before)) if i not in pairs]
+    new = [j for j in range(len(after)) if j not in taken]
+    return matched, gone, new
+
+
+def diff_snapshots(before: Sequence[StakeholderIn], after: Sequence[StakeholderIn]) -> MapChanges:
+    """What changed between two versions of a map: who is new or gone, and who moved.
+
+    Stakeholders are matched by id where both versions carry one, then, among the rest, by
+    name compared case-insensitively with runs of spaces squeezed. Changes are listed in the
+    order of the earlier version.
+    """
+    matched, gone, new = _match(before, after)
+    renamed, moved, tie_changes, influence = [], [], [], []
+    for old, now in matched:
+        name = now.name
+        if old.name != now.name:
+            renamed.append(
+                Rename(old, now, f"{isolate(old.name)} is now called {isolate(now.name)}.")
+            )
+        if old.band != now.band:
+            steps = now.band.score - old.band.score
+            towards = steps > 0
+            direction = "closer to being an ally" if towards else "further from being an ally"
+            moved.append(
+                BandMove(
+                    old,
+                    now,
+                    towards,
+                    f"{isolate(name)} moved from {old.band.label.lower()} to "
+                    f"{now.band.label.lower()}: "
+                    f"{plural(abs(steps), 'band')} {direction}.",
+                )
+            )
+        if old.tie != now.tie:
+            grew = now.tie.weight > old.tie.weight
+            verb = "grew" if grew else "weakened"
+            tie_changes.append(
+                TieChange(
+                    old,
+                    now,
+                    grew,
+                    f"Our tie with {isolate(name)} {verb}: from {_TIE_WORDS[old.tie]} to "
+                    f"{_TIE_WORDS[now.tie]}.",
+                )
+            )
+        if old.influence != now.influence:
+            rose = now.influence > old.influence
+            influence.append(
+                InfluenceChange(
+                    old,
+                    now,
+                    rose,
+                    f"{isolate(name)}'s influence {'rose' if rose else 'fell'} from "
+                    f"{old.influence} to "
+                    f"{now.influence}.",
+                )
+            )
+    return MapChanges(
+        new=tuple(after[j] for j in new),
+        gone=tuple(before[i] for i in gone),
+        renamed=tuple(renamed),
+        moved=tuple(moved),
+        ties=tuple(tie_changes),
+        influence=tuple(influence),
+    )
