@@ -23,14 +23,11 @@ import networkx  # noqa: E402
 import plotly  # noqa: E402
 
 from workbook import map_json, map_worksheet  # noqa: E402
-from workbook.charts.stakeholders import (  # noqa: E402
-    Screen,
-    _layout,
-    effort_vs_influence,
-    influence_position_grid,
-    network,
-    spectrum_of_allies,
-)
+from workbook.charts.stakeholders.effort import effort_vs_influence  # noqa: E402
+from workbook.charts.stakeholders.grid import influence_position_grid  # noqa: E402
+from workbook.charts.stakeholders.look import Screen  # noqa: E402
+from workbook.charts.stakeholders.network import _layout, network  # noqa: E402
+from workbook.charts.stakeholders.spectrum import spectrum_of_allies  # noqa: E402
 from workbook.models import (  # noqa: E402
     STAKEHOLDER_KINDS,
     JoinRequest,

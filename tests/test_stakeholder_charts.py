@@ -8,24 +8,23 @@ import random
 import plotly.graph_objects as go
 import pytest
 
-from workbook.charts.stakeholders import (
-    _PLACES,
+from workbook.charts.stakeholders.effort import effort_vs_influence
+from workbook.charts.stakeholders.grid import influence_position_grid
+from workbook.charts.stakeholders.kinds import kinds_of_stakeholder
+from workbook.charts.stakeholders.labels import PLACES as _PLACES
+from workbook.charts.stakeholders.labels import place_labels as _place_labels
+from workbook.charts.stakeholders.look import (
     EFFORT_EMPTY_TEXT,
     EMPTY_STATE,
     GRID_EMPTY_TEXT,
     NETWORK_EMPTY_TEXT,
     SPECTRUM_EMPTY_TEXT,
     Screen,
-    _place_labels,
-    _wrapped,
-    effort_vs_influence,
-    influence_position_grid,
-    kinds_of_stakeholder,
-    network,
-    plain_text,
-    spectrum_of_allies,
 )
-from workbook.charts.theme import SPECTRUM_COLOURS
+from workbook.charts.stakeholders.look import wrapped as _wrapped
+from workbook.charts.stakeholders.network import network
+from workbook.charts.stakeholders.spectrum import spectrum_of_allies
+from workbook.charts.theme import SPECTRUM_COLOURS, plain_text
 from workbook.models import STAKEHOLDER_KINDS, SpectrumBand, Stakeholder, Tie
 from workbook.stakeholders.graph import GROUP_LABEL
 from workbook.stakeholders.portfolio import propose_investments

@@ -6,7 +6,8 @@ from typing import Final
 
 import streamlit as st
 
-from workbook.charts.stakeholders import Screen, influence_position_grid
+from workbook.charts.stakeholders.grid import influence_position_grid
+from workbook.charts.stakeholders.look import Screen
 from workbook.records import Seat
 from workbook.stakeholders.measures import kind_diversity
 from workbook.stakeholders.saved import StakeholderMap

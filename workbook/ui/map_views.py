@@ -8,14 +8,12 @@ from typing import Any, Final
 import plotly.graph_objects as go
 import streamlit as st
 
-from workbook.charts.stakeholders import (
-    Screen,
-    effort_vs_influence,
-    influence_position_grid,
-    kinds_of_stakeholder,
-    network,
-    spectrum_of_allies,
-)
+from workbook.charts.stakeholders.effort import effort_vs_influence
+from workbook.charts.stakeholders.grid import influence_position_grid
+from workbook.charts.stakeholders.kinds import kinds_of_stakeholder
+from workbook.charts.stakeholders.look import Screen
+from workbook.charts.stakeholders.network import network
+from workbook.charts.stakeholders.spectrum import spectrum_of_allies
 from workbook.models import SpectrumBand
 from workbook.records import Seat
 from workbook.stakeholders.measures import (

@@ -1,0 +1,212 @@
+"""Effort versus influence: the hours each relationship takes against what it could gain,
+and which the energy portfolio picks."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+import plotly.graph_objects as go
+
+from workbook.charts.stakeholders.labels import PLACES, place_labels
+from workbook.charts.stakeholders.look import (
+    EFFORT_EMPTY_TEXT,
+    HALO,
+    Screen,
+    empty_state,
+    finish,
+    hide_axes,
+    sizes_for,
+    wrapped,
+)
+from workbook.charts.theme import PALETTE, plain_text
+from workbook.models import Stakeholder
+from workbook.stakeholders.graph import (
+    unique_stakeholders,
+)
+
+# --- effort versus influence ----------------------------------------------------------------
+
+
+_EFFORT_WIDTH: Final = {Screen.projector: 24, Screen.laptop: 18, Screen.phone: 12}
+
+
+def effort_vs_influence(
+    stakeholders: Iterable[Stakeholder],
+    chosen_ids: Iterable[int],
+    *,
+    gains: Mapping[int, float] | None = None,
+    energy_budget: float | None = None,
+    height: int | None = None,
+    screen: Screen = Screen.projector,
+) -> go.Figure:
+    """Energy each relationship takes (across) against what it gains (up), proposal highlighted.
+
+    With `gains` (e.g. Portfolio.gains) the vertical axis is the score's gain; without, it is
+    influence. With `energy_budget`, a line marks the budget: anything right of it cannot fit.
+    The proposed and the "not our battle" points are named on the chart; the rest are named
+    on hover (and the page explains each of them in a sentence).
+    """
+    compact = screen is Screen.phone
+    people = unique_stakeholders(stakeholders)
+    chosen = set(chosen_ids)
+    look = sizes_for(screen)
+    height = height if height is not None else (440 if compact else 720)
+    fig = go.Figure()
+    if not people:
+        empty_state(fig, EFFORT_EMPTY_TEXT, compact=compact)
+        hide_axes(fig)
+        return finish(fig, title="Effort and gain", height=height, screen=screen)
+
+    def value(s: Stakeholder) -> float:
+        return gains.get(s.id, 0.0) if gains is not None else float(s.influence)
+
+    # Stakeholders at the same point are spread a little up and down so each stays visible;
+    # the hover gives the exact numbers.
+    top = max(max(value(s) for s in people), 1.0)
+    spread = top * 0.035
+    at_point: dict[tuple[float, float], list[Stakeholder]] = defaultdict(list)
+    for s in people:
+        at_point[(s.energy_hours, value(s))].append(s)
+    shown_y: dict[int, float] = {}
+    for (_, y), together in at_point.items():
+        for index, s in enumerate(together):
+            shown_y[s.id] = y + (index - (len(together) - 1) / 2) * spread
+    widest = max([s.energy_hours for s in people] + [energy_budget or 0.0])
+    x_range = (-0.05 * max(widest, 1), max(widest, 1) * 1.25)
+    y_range = (-0.08 * top, top * 1.12)
+
+    groups = [
+        ("Proposed", [s for s in people if s.id in chosen]),
+        (
+            "Not proposed",
+            [s for s in people if s.id not in chosen and not s.not_our_battle],
+        ),
+        ("Not our battle", [s for s in people if s.id not in chosen and s.not_our_battle]),
+    ]
+    label = look.label
+    styles = {
+        "Proposed": {
+            "marker": {
+                "size": 16 if compact else 24,
+                "symbol": "diamond",
+                "color": PALETTE["blue"],
+                "line": {"color": PALETTE["black"], "width": 2},
+            },
+            "textfont": {"size": label + 2, "color": PALETTE["black"], "shadow": HALO},
+        },
+        "Not proposed": {
+            "marker": {
+                "size": 11 if compact else 16,
+                "color": "rgba(255,255,255,0)",
+                "line": {"color": PALETTE["grey"], "width": 2.5},
+            },
+            "textfont": {"size": label, "color": PALETTE["grey"], "shadow": HALO},
+        },
+        "Not our battle": {
+            "marker": {
+                "size": 11 if compact else 16,
+                "symbol": "x-thin",
+                "line": {"color": PALETTE["vermillion"], "width": 3},
+            },
+            "textfont": {"size": label, "color": PALETTE["vermillion"], "shadow": HALO},
+        },
+    }
+    named = {"Proposed"} if compact else {"Proposed", "Not our battle"}
+    plot_w = look.plot_width
+    plot_h = height - look.margin["t"] - look.margin["b"] - 130
+
+    def pixels(s: Stakeholder) -> tuple[float, float]:
+        return (
+            (s.energy_hours - x_range[0]) / (x_range[1] - x_range[0]) * plot_w,
+            (shown_y[s.id] - y_range[0]) / (y_range[1] - y_range[0]) * plot_h,
+        )
+
+    labelled = [s for name, members in groups if name in named for s in members]
+    unlabelled = [s for s in people if s not in labelled]
+    texts = {s.id: wrapped(s.name, _EFFORT_WIDTH[screen], lines=1) for s in people}
+    # On a phone a name with no free place is left off the chart rather than written over
+    # another (the page gives every proposal in a sentence under the chart).
+    crowded: list[int] | None = [] if compact else None
+    places = dict(
+        zip(
+            [s.id for s in labelled],
+            place_labels(
+                [pixels(s) for s in labelled],
+                [12 for _ in labelled],
+                [texts[s.id] for s in labelled],
+                [list(PLACES) for _ in labelled],
+                font=label + 2,
+                bounds=(plot_w, plot_h),
+                obstacles=[(*pixels(s), 9) for s in unlabelled],
+                crowded=crowded,
+            ),
+            strict=True,
+        )
+    )
+    for index in crowded or []:
+        texts[labelled[index].id] = ""
+    for name, members in groups:
+        if not members:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                name=name,
+                x=[s.energy_hours for s in members],
+                y=[shown_y[s.id] for s in members],
+                mode="markers+text" if name in named else "markers",
+                text=[texts[s.id] for s in members],
+                textposition=[places.get(s.id, "middle right") for s in members],
+                customdata=[
+                    [plain_text(s.name), s.energy_hours, value(s), s.influence] for s in members
+                ],
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>%{customdata[1]} hours a month"
+                    + ("<br>gain %{customdata[2]}" if gains is not None else "")
+                    + "<br>influence %{customdata[3]}<extra>"
+                    + name
+                    + "</extra>"
+                ),
+                **styles[name],
+            )
+        )
+    if energy_budget is not None and math.isfinite(energy_budget):
+        fig.add_vline(
+            x=energy_budget,
+            line={"color": PALETTE["black"], "width": 2, "dash": "dash"},
+            annotation={
+                "text": f"Budget: {energy_budget:g} hours",
+                "font": {"size": 14 if compact else 18},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            },
+            # Written on the side of the line with more room, so it is never cut at the edge.
+            annotation_position="top left"
+            if energy_budget > x_range[0] + 0.6 * (x_range[1] - x_range[0])
+            else "top right",
+        )
+    fig.update_xaxes(
+        title={"text": "Energy it takes (hours a month)", "font": {"size": look.axis}},
+        range=list(x_range),
+        fixedrange=compact,
+    )
+    fig.update_yaxes(
+        title={
+            "text": "Gain (the score)" if gains is not None else "Influence",
+            "font": {"size": look.axis},
+        },
+        range=list(y_range),
+        fixedrange=compact,
+    )
+    fig.update_layout(
+        # The key under the chart, where it cannot run into the title on a narrower screen.
+        legend={"orientation": "h", "y": -0.14, "yanchor": "top", "x": 0.5, "xanchor": "center"}
+    )
+    return finish(
+        fig,
+        title="Effort and gain: the proposed investments",
+        height=height,
+        screen=screen,
+        phone_title="Effort and gain",
+    )

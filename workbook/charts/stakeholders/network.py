@@ -1,0 +1,253 @@
+"""The network: the group, its stakeholders and the ties between them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Final
+
+import networkx as nx
+import plotly.graph_objects as go
+
+from workbook.charts.stakeholders.labels import place_labels
+from workbook.charts.stakeholders.look import (
+    BANDS,
+    HALO,
+    LAYOUT_SEED,
+    NETWORK_EMPTY_TEXT,
+    OUTLINE,
+    Screen,
+    band_colour,
+    empty_state,
+    finish,
+    hide_axes,
+    sizes_for,
+    wrapped,
+)
+from workbook.charts.theme import PALETTE, plain_text
+from workbook.models import Stakeholder, Tie, TieStrength
+from workbook.stakeholders.graph import (
+    GROUP_LABEL,
+    GROUP_NODE,
+    Node,
+    build_graph,
+)
+
+# --- network --------------------------------------------------------------------------------
+
+_EDGE_STYLE: Final = {
+    TieStrength.weak: {"width": 2, "color": "#9A9A9A", "name": "Weak tie"},
+    TieStrength.strong: {"width": 6, "color": "#4D4D4D", "name": "Strong tie"},
+}
+_NETWORK_RANGE: Final = ((-1.3, 1.3), (-1.3, 1.3))
+
+
+@lru_cache(maxsize=64)
+def _layout(
+    nodes: tuple[Node, ...], edges: tuple[tuple[Node, Node, float], ...]
+) -> dict[Node, tuple[float, float]]:
+    """The seeded spring layout of a graph, kept for maps seen recently (it is the slow part)."""
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    graph.add_weighted_edges_from(edges, weight="strength")
+    # Twice the default spacing leaves room for the labels.
+    spacing = 2 / math.sqrt(graph.number_of_nodes())
+    found = nx.spring_layout(graph, seed=LAYOUT_SEED, weight="strength", k=spacing, iterations=100)
+    return {node: (float(x), float(y)) for node, (x, y) in found.items()}
+
+
+def _outward(angle: float) -> list[str]:
+    """Text positions for a node at this angle from the group, the outward one first."""
+    degrees = math.degrees(angle) % 360
+    if degrees < 45 or degrees >= 315:
+        sides = ["middle right", "top center", "bottom center", "middle left"]
+    elif degrees < 135:
+        sides = ["top center", "middle right", "middle left", "bottom center"]
+    elif degrees < 225:
+        sides = ["middle left", "top center", "bottom center", "middle right"]
+    else:
+        sides = ["bottom center", "middle right", "middle left", "top center"]
+    return [*sides, "top right", "bottom right", "top left", "bottom left"]
+
+
+_SIDES: Final = {
+    "bottom center": -90.0,
+    "middle right": 0.0,
+    "top center": 90.0,
+    "middle left": 180.0,
+}
+
+
+def _clearest_side(directions: Sequence[float]) -> str:
+    """The side of a node (below, right, above, left) furthest from any of its ties, whose
+    directions are angles in radians; below when nothing is in the way."""
+
+    def gap(side: float) -> float:
+        return min(
+            (abs((math.degrees(d) - side + 180) % 360 - 180) for d in directions), default=180.0
+        )
+
+    return max(_SIDES, key=lambda side: (gap(_SIDES[side]), side == "bottom center"))
+
+
+def network(
+    stakeholders: Iterable[Stakeholder],
+    ties: Iterable[Tie],
+    *,
+    height: int | None = None,
+    screen: Screen = Screen.projector,
+) -> go.Figure:
+    """The group, its stakeholders and the ties between them, laid out by strength of tie.
+
+    Node size is influence, colour is the band on the spectrum of allies, edge width is tie
+    strength. The layout is seeded, so the same map always looks the same; each name sits on
+    the side of its node facing away from the group, where it crosses the fewest others.
+    """
+    compact = screen is Screen.phone
+    graph = build_graph(stakeholders, ties)
+    look = sizes_for(screen)
+    height = height if height is not None else (440 if compact else 820)
+    fig = go.Figure()
+    if graph.number_of_nodes() == 1:
+        position = {GROUP_NODE: (0.0, 0.0)}
+    else:
+        position = _layout(
+            tuple(graph.nodes),
+            tuple((a, b, float(w)) for a, b, w in graph.edges(data="strength")),
+        )
+    for strength, style in _EDGE_STYLE.items():
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for a, b, tie in graph.edges(data="tie"):
+            if tie == strength:
+                xs += [position[a][0], position[b][0], None]
+                ys += [position[a][1], position[b][1], None]
+        if xs:
+            fig.add_trace(
+                go.Scatter(
+                    name=style["name"],
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={
+                        "width": style["width"] / (2 if compact else 1),
+                        "color": style["color"],
+                    },
+                    hoverinfo="skip",
+                )
+            )
+    nodes = [node for node in graph.nodes if node != GROUP_NODE]
+    (x0, x1), (y0, y1) = _NETWORK_RANGE
+    if nodes:
+        people = [graph.nodes[node]["stakeholder"] for node in nodes]
+        sizes = [(7 + 4 * s.influence) if compact else (12 + 7 * s.influence) for s in people]
+        texts = [wrapped(s.name, 16) for s in people]
+        plot_w = look.plot_width
+        plot_h = height - look.margin["t"] - look.margin["b"] - 60
+        group_x, group_y = position[GROUP_NODE]
+
+        def pixels(node: Node) -> tuple[float, float]:
+            x, y = position[node]
+            return (x - x0) / (x1 - x0) * plot_w, (y - y0) / (y1 - y0) * plot_h
+
+        places = place_labels(
+            [pixels(node) for node in nodes],
+            [size / 2 for size in sizes],
+            texts,
+            [
+                _outward(math.atan2(position[n][1] - group_y, position[n][0] - group_x))
+                for n in nodes
+            ],
+            font=look.label,
+            bounds=(plot_w, plot_h),
+        )
+        fig.add_trace(
+            go.Scatter(
+                name="Stakeholders",
+                x=[position[node][0] for node in nodes],
+                y=[position[node][1] for node in nodes],
+                mode="markers" if compact else "markers+text",
+                text=texts,
+                textposition=places,
+                textfont={"size": look.label, "shadow": HALO},
+                marker={
+                    "size": sizes,
+                    "color": [band_colour(s.band) for s in people],
+                    "line": {"color": OUTLINE, "width": 1.5},
+                    "opacity": 1,
+                },
+                customdata=[
+                    [
+                        plain_text(s.name),
+                        plain_text(s.kind),
+                        s.influence,
+                        s.band.label,
+                        s.tie.value if s.tie.weight else "no",
+                    ]
+                    for s in people
+                ],
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>%{customdata[1]}, influence %{customdata[2]}"
+                    "<br>%{customdata[3]}<br>%{customdata[4]} tie with us<extra></extra>"
+                ),
+                showlegend=False,
+            )
+        )
+        # Colour key: one legend entry per band on the map (the points carry no legend).
+        for band in BANDS:
+            if any(s.band == band for s in people):
+                fig.add_trace(
+                    go.Scatter(
+                        name=band.label,
+                        x=[None],
+                        y=[None],
+                        mode="markers",
+                        marker={
+                            "size": 12 if compact else 18,
+                            "color": band_colour(band),
+                            "line": {"color": OUTLINE, "width": 1.5},
+                        },
+                        hoverinfo="skip",
+                    )
+                )
+    group_x, group_y = position[GROUP_NODE]
+    directions = [
+        math.atan2(position[other][1] - group_y, position[other][0] - group_x)
+        for other in graph.neighbors(GROUP_NODE)
+    ]
+    fig.add_trace(
+        go.Scatter(
+            name=GROUP_LABEL,
+            x=[group_x],
+            y=[group_y],
+            mode="markers+text",
+            text=["<b>Us</b>" if compact else f"<b>{GROUP_LABEL}</b>"],
+            textposition=_clearest_side(directions),
+            textfont={"size": 14 if compact else 20, "shadow": HALO},
+            marker={
+                "symbol": "star",
+                "size": 26 if compact else 48,
+                "color": PALETTE["black"],
+                "line": {"color": "#FFFFFF", "width": 2},
+            },
+            hovertemplate=f"{GROUP_LABEL}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    hide_axes(fig)
+    if compact:
+        fig.update_xaxes(fixedrange=True)
+        fig.update_yaxes(fixedrange=True)
+    if not nodes:
+        empty_state(fig, NETWORK_EMPTY_TEXT, y=0.2, compact=compact)
+        fig.update_xaxes(range=[-1, 1])
+        fig.update_yaxes(range=[-1, 1])
+    else:
+        # Room around the layout (which spans -1..1) for labels and the largest nodes.
+        fig.update_xaxes(range=[x0, x1])
+        fig.update_yaxes(range=[y0, y1])
+    fig.update_layout(
+        legend={"orientation": "h", "y": 0, "yanchor": "top", "x": 0.5, "xanchor": "center"}
+    )
+    return finish(fig, title="Who is connected to whom", height=height, screen=screen)

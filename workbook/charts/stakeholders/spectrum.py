@@ -1,0 +1,183 @@
+"""The spectrum of allies: each stakeholder in the band where they stand today, and where
+the group wants to move them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+import plotly.graph_objects as go
+
+from workbook.charts.stakeholders.look import (
+    BAND_TICKS,
+    BANDS,
+    HALO,
+    LABEL_FONT_SIZE,
+    OUTLINE,
+    SHORT_BANDS,
+    SPECTRUM_EMPTY_TEXT,
+    TWO_LINE_BANDS,
+    Screen,
+    band_colour,
+    empty_state,
+    finish,
+    wrapped,
+)
+from workbook.charts.theme import plain_text
+from workbook.models import SpectrumBand, Stakeholder
+from workbook.stakeholders.graph import (
+    unique_stakeholders,
+)
+
+# --- spectrum of allies ---------------------------------------------------------------------
+
+_MARKER_DX: Final = -0.42  # markers sit at the left of their band; names run to the right
+_SPECTRUM_WIDTH: Final = 16  # characters a name's line may take in a band
+
+
+def _band_tint(band: SpectrumBand) -> str:
+    hex_colour = band_colour(band).lstrip("#")
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({red},{green},{blue},0.16)"
+
+
+def spectrum_of_allies(
+    stakeholders: Iterable[Stakeholder],
+    *,
+    height: int | None = None,
+    screen: Screen = Screen.projector,
+) -> go.Figure:
+    """Five bands, opposition to ally, each listing its stakeholders; arrows to target bands."""
+    compact = screen is Screen.phone
+    people = unique_stakeholders(stakeholders)
+    columns: dict[SpectrumBand, list[Stakeholder]] = {band: [] for band in BANDS}
+    for s in people:
+        columns[s.band].append(s)
+    for members in columns.values():
+        members.sort(key=lambda s: (-s.influence, s.name.casefold(), s.id))
+    rows = max((len(m) for m in columns.values()), default=0)
+    bottom = -max(rows - 1, 2) - 0.8  # at least three rows tall, so an empty map has columns
+    laptop = screen is Screen.laptop
+    line_width = 11 if laptop else _SPECTRUM_WIDTH
+    name_lines = 1
+    if not compact and any(len(s.name) > line_width for s in people):
+        name_lines = 3 if laptop else 2
+    # On a phone the points sit in the middle of their band (there are no names beside them).
+    marker_dx = 0.0 if compact else _MARKER_DX
+
+    fig = go.Figure()
+    band_backgrounds = [
+        {
+            "type": "rect",
+            "x0": band.score - 0.48,
+            "x1": band.score + 0.48,
+            "y0": bottom,
+            "y1": 0.8,
+            "layer": "below",
+            "line": {"width": 0},
+            "fillcolor": _band_tint(band),
+        }
+        for band in BANDS
+    ]
+    # Collected and set once: adding annotations one by one costs plotly ~3 ms each.
+    moves: list[dict[str, object]] = []
+    xs, ys, texts, colours, sizes, custom = [], [], [], [], [], []
+    for band, members in columns.items():
+        for row, s in enumerate(members):
+            x, y = band.score + marker_dx, -row
+            xs.append(x)
+            ys.append(y)
+            texts.append(wrapped(s.name, line_width, lines=name_lines))
+            colours.append(band_colour(band))
+            sizes.append((6 + 2 * s.influence) if compact else (10 + 3 * s.influence))
+            target = s.target_band
+            custom.append(
+                [
+                    plain_text(s.name),
+                    plain_text(s.kind),
+                    s.influence,
+                    band.label,
+                    target.label if target is not None else "no target set",
+                ]
+            )
+            if target is None or target == band:
+                continue
+            # Arrows run just under the names, at a height that differs by band, so two
+            # arrows from different bands never lie on top of each other.
+            arrow_y = y - {1: 0.3, 2: 0.42, 3: 0.5}[name_lines] - 0.05 * (band.score + 2)
+            moves.append(
+                {
+                    "name": f"move:{s.id}",
+                    "x": target.score + marker_dx,
+                    "y": arrow_y,
+                    "ax": x,
+                    "ay": arrow_y,
+                    "xref": "x",
+                    "yref": "y",
+                    "axref": "x",
+                    "ayref": "y",
+                    "text": "",
+                    "showarrow": True,
+                    "arrowhead": 2,
+                    "arrowsize": 1.0 if compact else 1.4,
+                    "arrowwidth": 1.5 if compact else 2.5,
+                    "arrowcolor": "#222222",
+                }
+            )
+    fig.update_layout(shapes=band_backgrounds, annotations=moves)
+    if people:
+        fig.add_trace(
+            go.Scatter(
+                name="Stakeholders",
+                x=xs,
+                y=ys,
+                mode="markers" if compact else "markers+text",
+                text=texts,
+                textposition="middle right",
+                textfont={
+                    "size": LABEL_FONT_SIZE - 1 if laptop else LABEL_FONT_SIZE + 2,
+                    "shadow": HALO,
+                },
+                marker={"size": sizes, "color": colours, "line": {"color": OUTLINE, "width": 1.5}},
+                customdata=custom,
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>%{customdata[1]}, influence %{customdata[2]}"
+                    "<br>Now: %{customdata[3]}<br>Aim: %{customdata[4]}<extra></extra>"
+                ),
+                showlegend=False,
+            )
+        )
+    else:
+        empty_state(fig, SPECTRUM_EMPTY_TEXT, y=0.45, compact=compact)
+    if compact:
+        ticktext = [f"{SHORT_BANDS[b]}<br>({len(columns[b])})" for b in BANDS]
+    elif laptop:
+        ticktext = [f"<b>{TWO_LINE_BANDS[b]}</b><br>({len(columns[b])})" for b in BANDS]
+    else:
+        ticktext = [f"<b>{b.label}</b> ({len(columns[b])})" for b in BANDS]
+    fig.update_xaxes(
+        range=[-2.5, 2.5],
+        ticktext=ticktext,
+        side="bottom" if compact else "top",  # on a phone the title needs the top
+        tickangle=0,  # band names stay level (plotly would tilt them onto the title)
+        tickfont={"size": 16} if laptop else {},
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,
+        **BAND_TICKS,
+    )
+    fig.update_yaxes(range=[bottom, 0.8], visible=False, fixedrange=True)
+    fig.update_layout(margin={"t": 150 if laptop else 120})
+    if height is None:
+        if compact:
+            height = max(300, 150 + 26 * rows)
+        else:
+            height = max(560, 170 + {1: 46, 2: 64, 3: 84}[name_lines] * rows)
+    return finish(
+        fig,
+        title="Spectrum of allies: arrows point to where we want them",
+        height=height,
+        screen=screen,
+        phone_margin={"b": 64},
+        phone_title="Spectrum of allies",
+    )
