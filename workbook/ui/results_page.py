@@ -1,0 +1,156 @@
+"""The results page: the group's ratings by key finding (and change since the first look),
+reflections, commitments, what is still unanswered, and starting a follow-up round."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbook import results
+from workbook.charts.ratings import findings_chart
+from workbook.lessons import LessonSet
+from workbook.progress import round_label
+from workbook.records import Commitment, Rating, Reflection, Seat
+from workbook.store import Store
+from workbook.ui import context, session
+from workbook.ui.author_text import literal
+from workbook.ui.text import isolate, user_text
+from workbook.ui.widgets import seat_header
+
+
+def render() -> None:
+    """The whole page, for the group seated at this browser."""
+    ctx = context.load()
+    seat = ctx.seat
+    if seat is None:
+        st.switch_page("pages/start.py")
+        return
+    store, lessons = ctx.store, ctx.lessons
+    ratings = store.group_ratings(seat.group.id)
+    reflections = store.group_reflections(seat.group.id)
+
+    seat_header(seat)
+    st.title("Our results")
+    _findings(ratings, lessons)
+    _reflections(reflections, ratings, lessons)
+    _commitments(store.commitments(seat.group.id))
+    _unanswered(lessons, reflections, ratings, seat.group.current_round)
+    _follow_up(store, seat)
+
+
+def _findings(ratings: list[Rating], lessons: LessonSet) -> None:
+    scores = results.finding_scores(ratings)
+    # No tool bar: on a phone it sat on the title (the chart is still in the exports).
+    st.plotly_chart(
+        findings_chart(scores),
+        width="stretch",
+        theme=None,
+        config={"displaylogo": False, "displayModeBar": False},
+    )
+    changes = results.finding_changes(scores)
+    if not changes.empty:
+        st.subheader("Change since the first look")
+        st.dataframe(
+            changes.rename(
+                columns={
+                    "finding": "Key finding",
+                    "first_look": "First look",
+                    "latest": "Latest",
+                    "change": "Change",
+                }
+            ),
+            hide_index=True,
+            column_config={
+                "First look": st.column_config.NumberColumn(format="%.1f"),
+                "Latest": st.column_config.NumberColumn(format="%.1f"),
+                "Change": st.column_config.NumberColumn(format="%+.1f"),
+            },
+        )
+    if ratings:
+        with st.expander("Every rating statement"):
+            st.dataframe(results.statement_table(ratings, lessons), hide_index=True)
+
+
+def _reflections(reflections: list[Reflection], ratings: list[Rating], lessons: LessonSet) -> None:
+    st.subheader("Our reflections")
+    if not reflections:
+        st.caption("No written answers yet.")
+    for lesson in lessons.lessons:
+        answers = [r for r in reflections if r.lesson_id == lesson.id]
+        if not answers:
+            continue
+        with st.expander(f"{literal(lesson.title)} ({len(answers)})", expanded=False):
+            _answers(answers, [(p.id, p.text) for p in lesson.prompts])
+    # Answers kept for a lesson that is not loaded now (its file missing or broken).
+    missing_ids = results.missing_lessons(
+        lessons,
+        [(r.lesson_id, r.prompt_id) for r in reflections]
+        + [(r.lesson_id, r.statement_id) for r in ratings],
+    )
+    for lesson_id in missing_ids:
+        answers = [r for r in reflections if r.lesson_id == lesson_id]
+        if not answers:
+            continue  # ratings only: they are in "Every rating statement" above, by id
+        with st.expander(f"Lesson {lesson_id} ({len(answers)})", expanded=False):
+            _answers(answers, [])
+    if missing_ids:
+        st.caption(
+            " ".join(results.missing_lesson_sentence(lesson_id) for lesson_id in missing_ids),
+        )
+
+
+def _answers(answers: list[Reflection], prompts: list[tuple[str, str]]) -> None:
+    """Answers under each prompt (id, text); prompts answered but not listed, by their ids."""
+    listed = {prompt_id for prompt_id, _ in prompts}
+    extra = sorted({r.prompt_id for r in answers if r.prompt_id not in listed})
+    for prompt_id, text in [*prompts, *((p, p) for p in extra)]:
+        mine = [r for r in answers if r.prompt_id == prompt_id]
+        if not mine:
+            continue
+        st.markdown(f"**{text}**")
+        for reflection in mine:
+            author = isolate(reflection.author) if reflection.author else "Anonymous"
+            st.text(f"{round_label(reflection.round)} · {author}")  # a name is user text
+            user_text(reflection.text)
+
+
+def _commitments(commitments: list[Commitment]) -> None:
+    st.subheader("Our commitments")
+    if not commitments:
+        st.caption("No commitments yet: add them in the action plan, the last lesson.")
+    for commitment in commitments:
+        with st.container(border=True):
+            user_text(commitment.what)
+            status = commitment.status.label if commitment.status else "Not reviewed yet"
+            who = f"{isolate(commitment.who)} · " if commitment.who else ""
+            when = f"by {commitment.by_when:%d %b %Y} · " if commitment.by_when else ""
+            st.text(f"{who}{when}{commitment.key_finding.label} · {status}")
+
+
+def _unanswered(
+    lessons: LessonSet, reflections: list[Reflection], ratings: list[Rating], round_: int
+) -> None:
+    missing = results.unanswered(lessons, reflections, ratings, round_=round_)
+    st.subheader("Not answered yet" + ("" if round_ == 1 else f" ({round_label(round_)})"))
+    if not missing:
+        st.success("Your group has answered every prompt and statement in this round.")
+    for item in missing:
+        st.markdown(
+            f"**{literal(item.lesson_title)}**: {len(item.prompts)} question(s), "
+            f"{len(item.statements)} rating(s) open"
+        )
+
+
+def _follow_up(store: Store, seat: Seat) -> None:
+    st.divider()
+    st.subheader("Coming back later?")
+    st.markdown(
+        "A few weeks on, start a follow-up round: rate yourselves again and mark which "
+        "commitments you kept. Your first-look answers are kept and compared, never overwritten."
+    )
+    confirm = st.checkbox(
+        "Yes, our group is ready for a follow-up round", key="results_confirm_round"
+    )
+    if st.button("Start a follow-up round", disabled=not confirm, key="results_new_round"):
+        store.start_follow_up(group_id=seat.group.id)
+        store.set_participant_step(participant_id=seat.participant.id, step=0)
+        session.switch_to("pages/workbook.py")

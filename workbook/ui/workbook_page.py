@@ -1,0 +1,102 @@
+"""The workbook page: the walk-through, one lesson at a time, with its text, prompts, ratings
+and exercise. In a facilitated workshop that follows the facilitator, the step moves with the
+room."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbook.lessons import Lesson
+from workbook.progress import clamp_step, step_label
+from workbook.records import Seat
+from workbook.store import Store
+from workbook.ui import context, exercises, lesson_form, pacing
+from workbook.ui.author_text import literal
+from workbook.ui.room_results import render as room_results
+from workbook.ui.widgets import seat_header
+
+
+def render() -> None:
+    """The whole page: the step this person is on, its lesson, questions, results and exercise."""
+    ctx = context.load()
+    seat = ctx.seat
+    lessons = ctx.lessons.lessons
+    if seat is None:  # navigation offers this page to seated visitors only; a stale tab lands here
+        st.switch_page("pages/start.py")
+        return
+    if not lessons:
+        st.error(
+            "No lessons could be loaded. Ask whoever runs the app to check the lessons folder."
+        )
+        st.stop()
+    store = ctx.store
+    step = pacing.step_now(store, seat, len(lessons))
+    lesson = lessons[step]
+    total = len(lessons)
+
+    if pacing.follows_a_room(seat):
+        pacing.room_notice([each.title for each in lessons])
+    seat_header(seat)
+    lesson_form.page_assets(seat, lesson)
+    lesson_form.carried_note()
+    if pacing.follows_a_room(seat):
+        pacing.waiting_card(store, seat, step, len(lesson.prompts) + len(lesson.ratings), lesson.id)
+        # In a block of its own, so whatever the polling fragment draws on its own runs, the
+        # elements after it keep their places.
+        with st.container(key="pacing_block"):
+            pacing.watchdog(step)
+            pacing.follow_the_room(store, seat, step, total)
+    st.progress((step + 1) / total, text=step_label(step, total, literal(lesson.title)))
+    with st.sidebar:
+        jump = st.selectbox(
+            "Jump to a lesson",
+            range(total),
+            index=step,
+            format_func=lambda i: f"{i + 1}. {lessons[i].title}",
+            key=f"workbook_jump_{step}",
+        )
+        if jump != step:
+            _go_to(store, seat, jump, total)
+    _step_buttons(store, seat, step, total, "top")
+
+    _lesson_text(lesson)
+    lesson_form.render(store, seat, lesson, next_step=step + 1 if step < total - 1 else None)
+    room_results(store, seat, lesson)  # once revealed: workbook/ui/room_results.py
+    exercises.render(store, seat, lesson)
+
+    st.divider()
+    _step_buttons(store, seat, step, total, "bottom")
+    if step == total - 1:
+        st.page_link("pages/results.py", label="See our results", icon=":material/insights:")
+
+
+def _lesson_text(lesson: Lesson) -> None:
+    st.title(literal(lesson.title))  # plain text: workbook/ui/author_text.py
+    st.caption(
+        f"Key finding: {lesson.key_finding.label} · suggested time {lesson.timer_minutes} minutes"
+    )
+    st.markdown(lesson.body)
+    with st.expander("Where this comes from"):
+        for source in lesson.sources:
+            st.text(f"{source.title} ({source.file})")
+
+
+def _go_to(store: Store, seat: Seat, new_step: int, total: int) -> None:
+    store.set_participant_step(participant_id=seat.participant.id, step=clamp_step(new_step, total))
+    st.rerun()
+
+
+def _step_buttons(store: Store, seat: Seat, step: int, total: int, where: str) -> None:
+    back, _, forward = st.columns([1, 2, 1])
+    if step > 0 and back.button(
+        "Previous", key=f"workbook_prev_{where}", icon=":material/arrow_back:", width="stretch"
+    ):
+        _go_to(store, seat, step - 1, total)
+    if step < total - 1 and forward.button(
+        "Next",
+        key=f"workbook_next_{where}",
+        icon=":material/arrow_forward:",
+        type="primary",
+        width="stretch",
+    ):
+        _go_to(store, seat, step + 1, total)
