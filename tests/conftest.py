@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -81,17 +78,3 @@ def navigation_mode(monkeypatch: pytest.MonkeyPatch) -> None:
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
-
-
-def load_room_client() -> ModuleType:
-    """The protocol-level client of bench/load_room.py (bench/ is not a package), loaded once."""
-    if "load_room" in sys.modules:
-        return sys.modules["load_room"]
-    spec = importlib.util.spec_from_file_location(
-        "load_room", PROJECT_ROOT / "bench" / "load_room.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["load_room"] = module
-    spec.loader.exec_module(module)
-    return module

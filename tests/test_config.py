@@ -17,10 +17,9 @@ import pytest
 from pydantic import ValidationError
 from streamlit.testing.v1 import AppTest
 
+from harness import room_client as load_room
 from harness.server import Server
 from workbook.config import PROJECT_ROOT, Settings, get_settings, setting_problems
-
-from .conftest import load_room_client
 
 APP = str(PROJECT_ROOT / "app.py")
 T = TypeVar("T")
@@ -355,7 +354,6 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def test_the_server_starts_and_every_page_shows_the_sentence(tmp_path: Path) -> None:
-    load_room = load_room_client()
     server = Server(
         tmp_path / "workbook.duckdb",
         env={variable: value for variable, value, _ in WRONG},

@@ -21,6 +21,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from harness import room_client as load_room
 from harness.server import Server
 from workbook import backup
 from workbook.config import PROJECT_ROOT
@@ -33,10 +34,6 @@ from workbook.store.workshops import (
     REFLECTION_COLUMNS,
     REFLECTION_KEY,
 )
-
-from .conftest import load_room_client
-
-load_room = load_room_client()
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
