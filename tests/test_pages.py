@@ -396,3 +396,18 @@ def test_a_new_group_named_like_an_existing_one_asks_before_joining_it(app_db: P
     at.run()
     assert not at.warning and at.query_params.get("t")
     assert sorted(g.name for g in store.groups(workshop.id)) == ["B group", "C group"]
+
+
+def test_a_participant_cannot_start_a_follow_up_while_the_room_runs(app_db: Path) -> None:
+    """Two taps on one phone mid-session took a whole table's answers out of the room."""
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
+    store.move_room(workshop_id=workshop.id, step=0)  # the facilitator has started the room
+    at = fresh().run()
+    join(at, workshop.join_code, group="Table 2")
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    assert any("still running with a facilitator" in info.value for info in at.info)
+    assert not [b for b in at.button if b.label == "Start a follow-up round"]
+    [group] = store.groups(workshop.id)
+    assert group.current_round == 1

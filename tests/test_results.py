@@ -8,6 +8,7 @@ from workbook import results
 from workbook.charts.ratings import findings_chart
 from workbook.lessons import LessonSet
 from workbook.models import KeyFinding
+from workbook.progress import ROOM_QUIET_BEFORE_FOLLOW_UP, follow_up_refusal
 from workbook.records import Rating, Reflection
 
 
@@ -96,4 +97,20 @@ def test_chart_has_one_bar_trace_per_round_and_an_empty_state() -> None:
     assert [trace.name for trace in two_rounds.data] == ["First look", "Follow-up 1"]
     labels = [a.text for a in two_rounds.layout.annotations]
     assert "Learning from other movements" in labels
-    assert "Early actions · not rated yet" in labels
+    # An unrated finding keeps its name on one line and says so where its bars would be: on
+    # a 390 px phone "Trade-offs in relationships · not rated yet" ran off the edge.
+    assert "Early actions" in labels
+    assert labels.count("not rated yet") == len(KeyFinding) - 1
+
+
+def test_a_group_starts_a_follow_up_round_only_once_the_room_is_quiet() -> None:
+    now = dt.datetime(2026, 12, 4, 15, 0)
+    running = follow_up_refusal(
+        self_guided=False, room_changed_at=now - dt.timedelta(minutes=5), now=now
+    )
+    assert running is not None and "still running with a facilitator" in running
+    quiet = now - ROOM_QUIET_BEFORE_FOLLOW_UP
+    assert follow_up_refusal(self_guided=False, room_changed_at=quiet, now=now) is None
+    # A room never touched, or a group on its own, has nothing to disturb.
+    assert follow_up_refusal(self_guided=False, room_changed_at=None, now=now) is None
+    assert follow_up_refusal(self_guided=True, room_changed_at=now, now=now) is None

@@ -1,6 +1,13 @@
-"""Where a group is in the walk-through: step numbers and how they read."""
+"""Where a group is in the walk-through: step numbers, rounds, and how they read."""
 
 from __future__ import annotations
+
+import datetime as dt
+
+# A follow-up round is for weeks later. In a facilitated workshop whose room changed within
+# this long, the room is taken to be running, and a group cannot start one from a phone: its
+# answers in the room would switch to the new round halfway through the session.
+ROOM_QUIET_BEFORE_FOLLOW_UP = dt.timedelta(hours=12)
 
 
 def clamp_step(step: int, total: int) -> int:
@@ -16,3 +23,19 @@ def step_label(step: int, total: int, title: str) -> str:
 
 def round_label(round_: int) -> str:
     return "First look" if round_ <= 1 else f"Follow-up {round_ - 1}"
+
+
+def follow_up_refusal(
+    *, self_guided: bool, room_changed_at: dt.datetime | None, now: dt.datetime
+) -> str | None:
+    """Why a group may not start a follow-up round now, or None when it may."""
+    if self_guided or room_changed_at is None:
+        return None
+    if now - room_changed_at >= ROOM_QUIET_BEFORE_FOLLOW_UP:
+        return None
+    return (
+        "Your workshop's room is still running with a facilitator. A follow-up round is for "
+        "when your group comes back to it weeks from now: starting one during the session "
+        "would take your table's answers out of the room's results. This opens 12 hours after "
+        "the room's last change."
+    )

@@ -62,10 +62,20 @@ def findings_chart(scores: pd.DataFrame, *, title: str = "Our ratings by key fin
     rated = set(scores["finding"])
     per_finding = 60 + 30 * len(rounds)  # pixels a finding's bars and name take
     for label in labels:
+        if label not in rated:  # where its bars would be: a phone cannot fit it after the name
+            fig.add_annotation(
+                x=0,
+                y=label,
+                text="not rated yet",
+                xanchor="left",
+                yanchor="middle",
+                showarrow=False,
+                font={"size": 16, "color": "#595959"},
+            )
         fig.add_annotation(
             x=0,
             y=label,
-            text=label if label in rated else f"{label} · not rated yet",
+            text=label,
             xanchor="left",
             yanchor="bottom",
             # Clear of its bars: half their thickness (1 - bargap of the finding's row) and a

@@ -258,6 +258,14 @@ class LiveQueries(Database):
             answers_version=int(row[8]),
         )
 
+    def room_changed_at(self, workshop_id: int) -> dt.datetime | None:
+        """When the facilitator last changed the room (a move, a screen, a timer, a question
+        opened or revealed); None if never."""
+        row = self._one(
+            "SELECT updated_at FROM live_rooms WHERE workshop_id = ?", [workshop_id]
+        )
+        return row[0] if row else None
+
     def room_signal(self, workshop_id: int) -> RoomSignal | None:
         """The one tiny read a participant's screen polls: pacing, step, answers version."""
         row = self._one(

@@ -8,9 +8,11 @@ import streamlit as st
 from workbook import results
 from workbook.charts.ratings import findings_chart
 from workbook.lessons import LessonSet
-from workbook.progress import round_label
+from workbook.live import plural
+from workbook.progress import follow_up_refusal, round_label
 from workbook.records import Commitment, Rating, Reflection, Seat
 from workbook.store import Store
+from workbook.store.database import utc_now
 from workbook.ui import context, session
 from workbook.ui.author_text import literal
 from workbook.ui.text import isolate, user_text
@@ -49,25 +51,22 @@ def _findings(ratings: list[Rating], lessons: LessonSet) -> None:
     changes = results.finding_changes(scores)
     if not changes.empty:
         st.subheader("Change since the first look")
-        st.dataframe(
-            changes.rename(
-                columns={
-                    "finding": "Key finding",
-                    "first_look": "First look",
-                    "latest": "Latest",
-                    "change": "Change",
-                }
-            ),
-            hide_index=True,
-            column_config={
-                "First look": st.column_config.NumberColumn(format="%.1f"),
-                "Latest": st.column_config.NumberColumn(format="%.1f"),
-                "Change": st.column_config.NumberColumn(format="%+.1f"),
-            },
-        )
+        # One line per finding, not a table: on a phone a table's last column, the change
+        # itself, was cut off.
+        for row in changes.itertuples(index=False):
+            st.markdown(
+                f"**{row.finding}**: first look {row.first_look:.1f}, latest {row.latest:.1f} "
+                f"({_signed(row.change)})"
+            )
     if ratings:
         with st.expander("Every rating statement"):
             st.dataframe(results.statement_table(ratings, lessons), hide_index=True)
+
+
+def _signed(change: float) -> str:
+    if round(change, 1) == 0:
+        return "no change"
+    return f"{change:+.1f}".replace("-", "\u2212")
 
 
 def _reflections(reflections: list[Reflection], ratings: list[Rating], lessons: LessonSet) -> None:
@@ -134,10 +133,12 @@ def _unanswered(
     if not missing:
         st.success("Your group has answered every prompt and statement in this round.")
     for item in missing:
-        st.markdown(
-            f"**{literal(item.lesson_title)}**: {len(item.prompts)} question(s), "
-            f"{len(item.statements)} rating(s) open"
-        )
+        open_items = [
+            plural(count, noun)
+            for count, noun in ((len(item.prompts), "question"), (len(item.statements), "rating"))
+            if count
+        ]
+        st.markdown(f"**{literal(item.lesson_title)}**: {' and '.join(open_items)} open")
 
 
 def _follow_up(store: Store, seat: Seat) -> None:
@@ -147,6 +148,14 @@ def _follow_up(store: Store, seat: Seat) -> None:
         "A few weeks on, start a follow-up round: rate yourselves again and mark which "
         "commitments you kept. Your first-look answers are kept and compared, never overwritten."
     )
+    refusal = follow_up_refusal(
+        self_guided=seat.workshop.self_guided,
+        room_changed_at=store.room_changed_at(seat.workshop.id),
+        now=utc_now(),
+    )
+    if refusal:
+        st.info(refusal, icon=":material/schedule:")
+        return
     confirm = st.checkbox(
         "Yes, our group is ready for a follow-up round", key="results_confirm_round"
     )
