@@ -193,6 +193,25 @@ def test_the_room_timer_counts_down_on_the_phone(browser: Browser, server: Serve
     expect(clock).to_have_text(re.compile(r"^\d{1,2}:\d\d left$"))
     assert phone.evaluate("() => window.__samePage") is True  # no reload
     expect(phone.locator(".st-key-pacing_timer [role='timer']")).to_be_visible()
+    # It stays in sight at the form and the end of the step, where people are while it runs
+    # (at the top of the step it scrolled away), and covers nothing there.
+    phone.evaluate(
+        """() => { for (const box of [document.scrollingElement,
+            document.querySelector("[data-testid='stMain']"),
+            document.querySelector("[data-testid='stAppViewContainer']")]) {
+          if (box) box.scrollTop = box.scrollHeight; } }"""
+    )
+    phone.wait_for_timeout(300)  # let the scroll land before measuring, not a check
+    expect(phone.locator(".st-key-workbook_next_bottom")).to_be_in_viewport()
+    expect(clock).to_be_in_viewport()
+    timer_box = phone.locator(".st-key-pacing_timer").bounding_box()
+    next_box = phone.locator(".st-key-workbook_next_bottom").bounding_box()
+    assert timer_box and next_box
+    assert next_box["y"] + next_box["height"] <= timer_box["y"] or (
+        timer_box["y"] + timer_box["height"] <= next_box["y"]
+    ), (timer_box, next_box)
+    shot(phone, "timer_at_the_end")
+    phone.evaluate("() => window.scrollTo(0, 0)")
     shot(phone, "timer")
     clean(phone, "timer")
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 from workbook.live import (
     FOLLOW,
+    WAITING_TO_START,
     Room,
     RoomSignal,
     moved_notice,
@@ -216,8 +217,11 @@ def waiting_card(
             " font-weight: 600; }</style>"
         )
         st.caption(
-            "Nothing to do for now: this screen changes by itself when the facilitator "
-            "goes on. You may read the step below meanwhile."
+            "This screen changes by itself when the facilitator starts. Meanwhile you may "
+            "read the step below, and answer it if you like."
+            if waiting == WAITING_TO_START
+            else "This step's questions are closed: this screen changes by itself when the "
+            "facilitator opens the next activity. You may read the step again meanwhile."
         )
     return waiting
 
@@ -249,6 +253,19 @@ _TIMER_JS = """
 """
 
 
+# The clock floats at the bottom of the screen, so it stays in sight while a person scrolls to
+# the form or the results (at the top of the step it scrolled away); the page gets room below
+# its last element so the clock never covers it.
+_TIMER_STYLE = """<style>
+.st-key-pacing_timer { position: fixed; bottom: 12px; left: 50%; transform: translateX(-50%);
+  z-index: 999990; width: auto; background: #ffffff; border: 2px solid #1f2937;
+  border-radius: 999px; padding: 6px 18px; box-shadow: 0 2px 10px rgba(0,0,0,.25); }
+.st-key-pacing_timer .wb-phone-timer { font-size: 1.5rem; font-weight: 700;
+  font-variant-numeric: tabular-nums; white-space: nowrap; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-bottom: 6rem; }
+</style>"""
+
+
 def _timer(store: Store, workshop_id: int) -> None:
     shown = phone_timer(shared_room(store, workshop_id).timer, utc_now())
     if shown is None:
@@ -258,8 +275,8 @@ def _timer(store: Store, workshop_id: int) -> None:
             f'<div class="wb-phone-timer" role="timer" aria-label="Time left for this step"'
             f' data-left="{shown.left}" data-running="{1 if shown.running else 0}">'
             f'<span class="wb-clock">{escaped(shown.text)}</span></div>'
-            "<style>.st-key-pacing_timer .wb-phone-timer { font-size: 1.5rem;"
-            " font-weight: 700; font-variant-numeric: tabular-nums; }</style>" + _TIMER_JS,
+            + _TIMER_STYLE
+            + _TIMER_JS,
             unsafe_allow_javascript=True,
         )
 
