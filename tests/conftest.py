@@ -78,3 +78,12 @@ def navigation_mode(monkeypatch: pytest.MonkeyPatch) -> None:
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def jump_box(at: object) -> object:
+    """The workbook page's "Jump to a step" box, in an AppTest run."""
+    from workbook.ui.workbook_page import JUMP_LABEL
+
+    found = [box for box in at.selectbox if box.label == JUMP_LABEL]  # type: ignore[attr-defined]
+    assert found, "no 'Jump to a step' box on this page"
+    return found[0]

@@ -19,7 +19,7 @@ from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import LessonSet, load_lessons, main
 from workbook.models import ExerciseKind
 
-from .conftest import SEEDS
+from .conftest import SEEDS, jump_box
 
 GOOD = """---
 id: extra-lesson
@@ -497,7 +497,7 @@ def test_the_app_keeps_serving_with_every_kind_of_broken_lesson(
         assert not at.exception
         assert at.title[0].value == "Learning from other movements"
         shipped = len(list((PROJECT_ROOT / "lessons").glob("*.md")))
-        assert len(at.sidebar.selectbox[0].options) == shipped
+        assert len(jump_box(at).options) == shipped
         for page in ("pages/results.py", "pages/map.py", "pages/projector.py"):
             at.switch_page(page).run()
             assert not at.exception, page

@@ -9,6 +9,7 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import jump_box
 from workbook.config import PROJECT_ROOT
 from workbook.models import STAKEHOLDER_KINDS
 
@@ -360,7 +361,7 @@ def test_downloads_offer_csv_and_json(app_db: Path) -> None:
 
 def _open_lesson(at: AppTest, title: str) -> AppTest:
     at.switch_page("pages/workbook.py").run()
-    box = at.sidebar.selectbox[0]
+    box = jump_box(at)
     index = next(i for i, label in enumerate(box.options) if label.endswith(title))
     box.set_value(index).run()
     assert not at.exception, at.exception

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import jump_box
 from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import LessonSet
 from workbook.models import MAX_REFLECTION_CHARS, CommitmentStatus, JoinRequest, WorkshopCreate
@@ -242,8 +243,8 @@ def test_action_plan_adds_once_and_follow_up_marks_it_kept(app_db: Path) -> None
     create_workshop(at, self_guided=True)
     button(at, "Open the workbook").click()
     at.run()
-    last = len(at.sidebar.selectbox[0].options) - 1
-    at.sidebar.selectbox[0].set_value(last).run()
+    last = len(jump_box(at).options) - 1
+    jump_box(at).set_value(last).run()
     assert at.title[0].value == "Action plan"
     at.text_area(key="action_plan_what").input("Meet the tenants' union")
     at.text_input(key="action_plan_who").input("Sam")
@@ -272,7 +273,7 @@ def test_action_plan_adds_once_and_follow_up_marks_it_kept(app_db: Path) -> None
     assert not at.exception
     assert at.title[0].value == "Learning from other movements"  # back to step 1
     at.switch_page("pages/workbook.py").run()  # AppTest keeps its own page choice; follow the app
-    at.sidebar.selectbox[0].set_value(last).run()
+    jump_box(at).set_value(last).run()
     [status] = [g for g in at.get("button_group") if g.label == "How did it go?"]
     status.set_value(CommitmentStatus.kept).run()
     assert not at.exception

@@ -15,6 +15,8 @@ from workbook.ui.author_text import literal
 from workbook.ui.room_results import render as room_results
 from workbook.ui.widgets import seat_header
 
+JUMP_LABEL = "Jump to a step"
+
 
 def render() -> None:
     """The whole page: the step this person is on, its lesson, questions, results and exercise."""
@@ -47,16 +49,6 @@ def render() -> None:
             pacing.watchdog(step)
             pacing.follow_the_room(store, seat, step, total)
     st.progress((step + 1) / total, text=step_label(step, total, literal(lesson.title)))
-    with st.sidebar:
-        jump = st.selectbox(
-            "Jump to a lesson",
-            range(total),
-            index=step,
-            format_func=lambda i: f"{i + 1}. {lessons[i].title}",
-            key=f"workbook_jump_{step}",
-        )
-        if jump != step:
-            _go_to(store, seat, jump, total)
     _step_buttons(store, seat, step, total, "top")
 
     _lesson_text(lesson)
@@ -66,6 +58,7 @@ def render() -> None:
 
     st.divider()
     _step_buttons(store, seat, step, total, "bottom")
+    _jump(store, seat, step, [each.title for each in lessons])
     if step == total - 1:
         st.page_link("pages/results.py", label="See our results", icon=":material/insights:")
 
@@ -79,6 +72,20 @@ def _lesson_text(lesson: Lesson) -> None:
     with st.expander("Where this comes from"):
         for source in lesson.sources:
             st.text(f"{source.title} ({source.file})")
+
+
+def _jump(store: Store, seat: Seat, step: int, titles: list[str]) -> None:
+    """Any step, from the end of the page (participants have no sidebar: on a phone it was a
+    menu behind a 32 px icon)."""
+    jump = st.selectbox(
+        JUMP_LABEL,
+        range(len(titles)),
+        index=step,
+        format_func=lambda i: f"{i + 1}. {titles[i]}",  # options are shown as text
+        key=f"workbook_jump_{step}",
+    )
+    if jump != step:
+        _go_to(store, seat, jump, len(titles))
 
 
 def _go_to(store: Store, seat: Seat, new_step: int, total: int) -> None:
