@@ -87,3 +87,16 @@ def page_key(step: int, kind: str, item_id: str) -> str:
 def current_page(stored_page: int, stored_key: str | None, key: str) -> int:
     """The page to show: the stored one if it was turned on this screen, else the first."""
     return stored_page if stored_key == key else 0
+
+
+# How many fit on one screen at each text size: bigger text, fewer to a page.
+_ANSWERS = {"smaller": 8, "normal": ANSWERS_PER_PAGE, "larger": 4, "largest": 4}
+_BARS = {"smaller": BARS_PER_PAGE, "normal": BARS_PER_PAGE, "larger": 6, "largest": 5}
+
+
+def answers_per_page(size: str) -> int:
+    return _ANSWERS.get(size, ANSWERS_PER_PAGE)
+
+
+def bars_per_page(size: str) -> int:
+    return _BARS.get(size, BARS_PER_PAGE)
