@@ -401,7 +401,7 @@ def test_projector_html_escapes_everything_people_typed() -> None:
     page = projector.join_html(workshop, "https://example.org/?w=ABC234", 3)
     assert "<b>Day</b>" not in page and "&lt;b&gt;Day&lt;/b&gt;" in page
     assert "ABC-234" in page and "example.org" in page and "data:image/svg+xml" in page
-    cards = projector.cards_html([_card(1)], 0)
+    cards = projector.cards_html([_card(1)])
     assert "<script>" not in cards and "&lt;script&gt;" in cards and "&lt;i&gt;Table" in cards
     terms = projector.terms_html([Term("<img src=x>", 3)])
     assert "<img" not in terms and "&lt;img src=x&gt;" in terms
@@ -409,16 +409,16 @@ def test_projector_html_escapes_everything_people_typed() -> None:
 
 @pytest.mark.parametrize("count", [0, 1, 8, 300])
 def test_cards_look_intentional_from_none_to_hundreds(count: int) -> None:
-    from workbook.live import cards_to_show
+    from workbook.projector_pages import ANSWERS_PER_PAGE, page_of
 
     cards = [_card(i, "word " * 200) for i in range(count)]
-    shown, more = cards_to_show(cards, projector.CARDS_SHOWN)
-    page = projector.cards_html(shown, more)
-    assert page.count('data-testid="wbp-card"') == min(count, projector.CARDS_SHOWN)
-    if count > projector.CARDS_SHOWN:
-        assert f"and {count - projector.CARDS_SHOWN} more answers" in page
+    at = page_of(count, ANSWERS_PER_PAGE, 0)
+    page = projector.cards_html(cards[at.start : at.end], at)
+    assert page.count('data-testid="wbp-card"') == min(count, ANSWERS_PER_PAGE)
+    if count > ANSWERS_PER_PAGE:
+        assert f"Answers 1-{ANSWERS_PER_PAGE} of {count}</b>" in page
     else:
-        assert "more answer" not in page
+        assert "Answers 1-" not in page
     assert all(len(c) < 2000 for c in page.split("wbp-card"))  # long answers are clipped
 
 

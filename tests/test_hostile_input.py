@@ -59,6 +59,7 @@ from workbook.models import (
     WorkshopCreate,
     plain_errors,
 )
+from workbook.projector_pages import ANSWERS_PER_PAGE
 from workbook.release.budget import Budget
 from workbook.release.make import make_release
 from workbook.spreadsheet import cell_text
@@ -1201,11 +1202,11 @@ def test_every_page_shows_hostile_text_as_typed_and_never_as_markup(
     ran(screen_at)
     shown_cards = store.answer_cards(
         workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id
-    )[: projector.CARDS_SHOWN]
+    )[:ANSWERS_PER_PAGE]
     assert_shown_as_text(
         screen(screen_at),
         expected=[clip(card.text, projector.CARD_CHARS) for card in shown_cards]
-        + [clip(card.group_name, 40) for card in shown_cards],
+        + [clip(card.group_name, projector.GROUP_CHARS) for card in shown_cards],
         typed=typed,
         where="projector step",
     )

@@ -1,9 +1,11 @@
-"""Projector figures (workbook.charts.live): plain data in, readable figure out."""
+"""The live room as figures and bars: the summary's figure (workbook.charts.live) and the
+projector's HTML bars (workbook.ui.projector_bars): plain data in, readable output out."""
 
 from __future__ import annotations
 
 from workbook.charts import live as charts
-from workbook.live import Distribution, GroupCount, GroupMean
+from workbook.live import Distribution, GroupMean
+from workbook.ui import projector_bars as bars
 
 
 def test_rating_distribution_has_one_bar_per_rating_and_marks_the_average() -> None:
@@ -24,11 +26,21 @@ def test_an_empty_distribution_says_so() -> None:
     assert not fig.data and fig.layout.annotations[0].text == "No ratings yet"
 
 
-def test_group_bars_escape_names_and_show_groups_without_ratings() -> None:
+def test_projector_bars_keep_names_apart_from_numbers_and_escape_them() -> None:
     means = [GroupMean(1, "<i>Table</i> 1", 3.25, 4), GroupMean(2, "Table 2", None, 0)]
-    fig = charts.group_means(means)
-    assert list(fig.data[0].y) == ["&lt;i&gt;Table&lt;/i&gt; 1", "Table 2"]
-    assert list(fig.data[0].text) == ["3.2", "not yet"]
-    counts = charts.answers_per_group([GroupCount(1, "A" * 80, 3), GroupCount(2, "B", 0)])
-    assert list(counts.data[0].x) == [3, 0] and len(counts.data[0].y[0]) <= 22
-    assert charts.group_means([]).layout.annotations[0].text == "No groups yet"
+    page = bars.bars_html(bars.mean_bars([(m.group_name, m.mean) for m in means]), label="x")
+    assert "<i>Table" not in page and "&lt;i&gt;Table&lt;/i&gt; 1" in page
+    # The name, its bar and its number are separate elements: never "Table 1 3.2" run together.
+    assert 'data-testid="wbp-bar-name" title="&lt;i&gt;Table&lt;/i&gt; 1"' in page
+    assert '<span class="wbp-value" data-testid="wbp-bar-value">3.2</span>' in page
+    assert '<span class="wbp-value wbp-none" data-testid="wbp-bar-value">not yet</span>' in page
+    counts = bars.bars_html(bars.count_bars([("A" * 80, 3), ("B", 0)], top=3), label="x")
+    assert 'title="' + "A" * 80 + '"' in counts  # the whole name, for a long one cut by CSS
+    assert "width:100.0%" in counts and "width:0.0%" in counts
+
+
+def test_the_projector_distribution_marks_the_average_in_a_row_of_its_own() -> None:
+    page = bars.distribution_html(Distribution((0, 1, 2, 1, 0)), low="<b>No</b>", high="Yes")
+    assert page.count('data-testid="wbp-dist-value"') == 5
+    assert "average 3.0" in page and "left:50.0%" in page
+    assert "<b>No</b>" not in page and "&lt;b&gt;No&lt;/b&gt;" in page

@@ -58,7 +58,7 @@ MIN_PHRASE_WORD_LETTERS = 2
 
 _APOSTROPHES = "'’‘ʼ"
 # The ASCII characters that end a clause; the rest of ASCII punctuation does not.
-_ASCII_BREAKS = ".,;:!?()[]{}\"/\\|"
+_ASCII_BREAKS = '.,;:!?()[]{}"/\\|'
 _SENTENCE_ENDS = frozenset(".!?…‼⁇⁈⁉。！？｡؟۔।॥።\n\r\v\f\x85\u2028\u2029")
 
 

@@ -1,31 +1,24 @@
-"""Projector figures of the live room: a statement's rating distribution and average, and one
-bar per group (mean rating, or answers given). Built to be read from the back of a room."""
+"""A statement's rating distribution and average as a figure, for the one-file summary
+(workbook/export.py). The projector draws its bars in HTML (workbook/ui/projector_bars.py),
+sized by the screen and the facilitator's text size."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
 from workbook.charts.theme import FONT_FAMILY, PALETTE, plain_text, styled
-from workbook.live import Distribution, GroupCount, GroupMean, clip
+from workbook.live import Distribution, clip
 from workbook.models import RATING_MAX, RATING_MIN
 
 # Sizes in pixels for a 1920x1080 screen read from 10 m away.
 TICK_FONT = 30
 VALUE_FONT = 36
-GROUP_LABEL_CHARS = 22
 BAR = PALETTE["blue"]
 MEAN = PALETTE["vermillion"]
 EMPTY_BAR = "#BBBBBB"
 INK = "#111111"
 # The page's own typeface (Streamlit serves Source Sans), so charts and text match.
 PROJECTOR_FONT = f"'Source Sans', 'Source Sans Pro', {FONT_FAMILY}"
-
-
-def _group_label(name: str) -> str:
-    # Cut before escaping, so an escape sequence is never cut in half.
-    return plain_text(clip(name, GROUP_LABEL_CHARS))
 
 
 def _empty(fig: go.Figure, text: str) -> go.Figure:
@@ -108,55 +101,3 @@ def rating_distribution(
     )
     fig.update_yaxes(visible=False, range=[0, top * 1.55])
     return _big(fig, height)
-
-
-def group_means(means: Sequence[GroupMean], *, height: int | None = None) -> go.Figure:
-    """One bar per group: its average rating (1-5); groups that have not rated say so."""
-    fig = go.Figure()
-    if not means:
-        return _big(_empty(fig, "No groups yet"), height or 320)
-    names = [_group_label(m.group_name) for m in means]
-    fig.add_trace(
-        go.Bar(
-            y=names,
-            x=[m.mean if m.mean is not None else 0 for m in means],
-            orientation="h",
-            marker_color=BAR,
-            text=[f"{m.mean:.1f}" if m.mean is not None else "not yet" for m in means],
-            textposition="outside",
-            textfont={"size": VALUE_FONT, "color": INK},
-            cliponaxis=False,
-            name="group means",
-        )
-    )
-    fig.update_xaxes(range=[0, RATING_MAX + 1.2], tickvals=list(range(1, RATING_MAX + 1)))
-    fig.update_yaxes(autorange="reversed", tickfont={"size": TICK_FONT})
-    return _big(fig, height or _bars_height(len(means)))
-
-
-def answers_per_group(counts: Sequence[GroupCount], *, height: int | None = None) -> go.Figure:
-    """One bar per group: how many answers it has given so far (zero shown as an empty row)."""
-    fig = go.Figure()
-    if not counts:
-        return _big(_empty(fig, "No groups yet"), height or 320)
-    top = max((c.count for c in counts), default=0)
-    fig.add_trace(
-        go.Bar(
-            y=[_group_label(c.group_name) for c in counts],
-            x=[c.count for c in counts],
-            orientation="h",
-            marker_color=BAR,
-            text=[str(c.count) for c in counts],
-            textposition="outside",
-            textfont={"size": VALUE_FONT, "color": INK},
-            cliponaxis=False,
-            name="answers per group",
-        )
-    )
-    fig.update_xaxes(visible=False, range=[0, max(1, top) * 1.25])
-    fig.update_yaxes(autorange="reversed", tickfont={"size": TICK_FONT})
-    return _big(fig, height or _bars_height(len(counts)))
-
-
-def _bars_height(rows: int) -> int:
-    return max(240, min(620, 70 * rows + 60))

@@ -91,9 +91,7 @@ def _years(years: Sequence[int]) -> str:
 def list_releases(store: Store) -> Outcome:
     records = store.release_records()
     if not records:
-        return Outcome(
-            ("No releases yet. Make them with: python -m workbook.release make",)
-        )
+        return Outcome(("No releases yet. Make them with: python -m workbook.release make",))
     lines = ["release\tyear\tmade (UTC)\trho\tgroups"]
     for record in records:
         lines.append(

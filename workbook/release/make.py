@@ -440,8 +440,7 @@ def _quote_sample(
     filed under its group's published cause and region."""
     low, high = QUOTE_LENGTH
     pool = reflections[
-        reflections["lesson_id"].isin(lesson_ids)
-        & reflections["text"].str.len().between(low, high)
+        reflections["lesson_id"].isin(lesson_ids) & reflections["text"].str.len().between(low, high)
     ]
     if pool.empty:
         return pd.DataFrame(columns=["lesson_id", "position", "cause", "region", "text"])

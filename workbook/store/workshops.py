@@ -199,8 +199,7 @@ def _rating_upsert(
         key=RATING_KEY,
         columns=RATING_COLUMNS,
         rows=tuple(
-            (*base, r.statement_id, r.key_finding.value, round, r.value, now, now)
-            for r in ratings
+            (*base, r.statement_id, r.key_finding.value, round, r.value, now, now) for r in ratings
         ),
         update=("value", "updated_at"),
         changed_when=("value",),

@@ -39,12 +39,13 @@ from workbook.live import (
 )
 from workbook.models import MAX_CODE_CHARS, MAX_KEY_CHARS
 from workbook.progress import clamp_step, step_label
+from workbook.projector_pages import TEXT_SIZES
 from workbook.records import Workshop
 from workbook.server.admission import admitted
 from workbook.store import RoomMovedError, Store, StoreError
 from workbook.store.database import utc_now
 from workbook.ui import projector as links
-from workbook.ui import resources
+from workbook.ui import projector_console, resources
 from workbook.ui.author_text import literal
 from workbook.ui.text import isolate, user_caption, user_heading, user_text
 
@@ -141,6 +142,8 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
     controls, live = st.columns([3, 2], gap="large")
     with controls:
         _projector(store, workshop, room)
+        if lesson is not None:
+            projector_console.pages(store, workshop.id, room, step, lesson)
         _room(store, lessons, workshop, room, step)
         if lesson is not None:
             _timer(store, workshop, room, lesson)
@@ -173,6 +176,16 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
         name=_SCREEN,
         format_func={JOIN_SCREEN: "Join code", STEP_SCREEN: "The step"}.get,
         on_change=lambda screen: store.set_screen(workshop_id=workshop.id, screen=screen),
+    )
+    _stored_choice(
+        st.container(),
+        "Text size on the projector",
+        list(TEXT_SIZES),
+        projector_console.text_size(store, workshop.id),
+        name="facilitator_text_size",
+        format_func=projector_console.text_size_label,
+        on_change=lambda size: store.set_projector_text_size(workshop_id=workshop.id, size=size),
+        help=projector_console.TEXT_SIZE_HELP,
     )
     st.caption(
         "Drag the projector window to the big screen and press F11 for full screen. The link "

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import html
 
-import plotly.graph_objects as go
 import segno
 import streamlit as st
 
 from workbook.bidi import bdi
-from workbook.charts import live as live_charts
 from workbook.lessons import Lesson, LessonSet
 from workbook.live import (
     JOIN_SCREEN,
@@ -38,17 +36,28 @@ from workbook.live import (
     valid_focus,
 )
 from workbook.progress import clamp_step
+from workbook.projector_pages import (
+    Page,
+    answers_per_page,
+    bars_per_page,
+    current_page,
+    page_key,
+    page_of,
+    page_text,
+    text_scale,
+)
 from workbook.records import Workshop, format_join_code
 from workbook.server.admission import admitted
 from workbook.store import Store
 from workbook.store.database import utc_now
+from workbook.store.projector_view import ProjectorView
 from workbook.text_analysis import Term, frequent_terms
-from workbook.ui import resources
+from workbook.ui import projector_bars, resources
+from workbook.ui.projector_bars import count_bars, mean_bars
 
 TOKEN_PARAM = "p"
-CARDS_SHOWN = 8
-CARD_CHARS = 150
-TERMS_SHOWN = 14
+CARD_CHARS = 120
+GROUP_CHARS = 40
 TIMER_WARNING_SECONDS = 60
 
 _CSS = """
@@ -64,55 +73,76 @@ _CSS = """
 }
 /* A refresh must not dim or flash anything. */
 [data-stale="true"], [data-stale="true"] * { opacity: 1 !important; transition: none !important; }
-.wbp { color: #111; line-height: 1.15; }
+.wbp { color: #111; line-height: 1.25; }
 .wbp p, .wbp h1 { margin: 0; padding: 0; }
 .wbp-bar { display: flex; justify-content: space-between; align-items: center; gap: 2vw;
            border-bottom: 0.25vw solid #0059A3; padding-bottom: 0.6vw; }
-.wbp-step { font-size: clamp(20px, 1.9vw, 44px); font-weight: 700; color: #222; }
-.wbp-join-small { font-size: clamp(20px, 1.9vw, 44px); color: #222; white-space: nowrap; }
+.wbp-step { font-weight: 700; color: #222;
+            font-size: calc(var(--wbp-scale, 1) * clamp(14px, 1.9vw, 44px));
+            min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.wbp-join-small { color: #222; white-space: nowrap;
+                  font-size: calc(var(--wbp-scale, 1) * clamp(20px, 1.9vw, 44px)); }
 .wbp-join-small b { letter-spacing: 0.08em; color: #111; }
-.wbp-timer { font-size: clamp(40px, 4.6vw, 110px); font-weight: 800; white-space: nowrap;
+.wbp-timer { font-weight: 800; white-space: nowrap;
+             font-size: calc(var(--wbp-scale, 1) * clamp(40px, 4.6vw, 110px));
              font-variant-numeric: tabular-nums; color: #111; }
 .wbp-timer.wbp-low { color: #A33B00; }
 .wbp-timer.wbp-paused { color: #444; }
-.wbp-prompt { font-size: clamp(30px, 3vw, 72px); font-weight: 800; margin: 1vw 0 0.4vw !important;
+.wbp-prompt { font-weight: 800; margin: 1vw 0 0.4vw !important; line-height: 1.2;
+              font-size: calc(var(--wbp-scale, 1) * clamp(30px, 3vw, 72px));
               overflow-wrap: anywhere; }
-.wbp-status { font-size: clamp(20px, 1.9vw, 44px); color: #222; }
+.wbp-status { font-size: calc(var(--wbp-scale, 1) * clamp(20px, 1.9vw, 44px)); color: #222; }
 .wbp-status b { color: #111; }
-.wbp-count { font-size: clamp(90px, 11vw, 260px); font-weight: 900; line-height: 1;
+.wbp-count { font-weight: 900; line-height: 1;
+             font-size: calc(var(--wbp-scale, 1) * clamp(90px, 11vw, 260px));
              font-variant-numeric: tabular-nums; }
-.wbp-count-label { font-size: clamp(26px, 2.5vw, 60px); font-weight: 700; }
-.wbp-hint { font-size: clamp(20px, 1.7vw, 40px); color: #333; margin-top: 1.5vw !important; }
-.wbp-h { font-size: clamp(22px, 2vw, 48px); font-weight: 800; margin: 0.6vw 0 !important; }
+.wbp-count-label { font-weight: 700;
+                   font-size: calc(var(--wbp-scale, 1) * clamp(26px, 2.5vw, 60px)); }
+.wbp-hint { color: #333; margin-top: 1.5vw !important;
+            font-size: calc(var(--wbp-scale, 1) * clamp(20px, 1.7vw, 40px)); }
+.wbp-h { font-weight: 800; margin: 0.6vw 0 !important;
+         font-size: calc(var(--wbp-scale, 1) * clamp(16px, 2.6vw, 100px)); }
 .wbp-cards { display: grid; grid-template-columns: 1fr 1fr; gap: 1vw; }
 .wbp-card { background: #F1F3F6; border-left: 0.55vw solid #0059A3; border-radius: 0.5vw;
-            padding: 0.7vw 1vw; font-size: clamp(18px, 1.65vw, 40px); line-height: 1.2;
-            overflow-wrap: anywhere; }
-.wbp-card .wbp-who { display: block; margin-top: 0.4vw; font-size: clamp(16px, 1.35vw, 32px);
-                     color: #333; font-weight: 700; }
+            padding: 0.6vw 1vw; line-height: 1.2; overflow-wrap: anywhere;
+            font-size: calc(var(--wbp-scale, 1) * clamp(14px, 1.6vw, 64px)); }
+.wbp-card .wbp-who { display: flex; gap: 0.8em; margin-top: 0.3vw; color: #333; font-weight: 700;
+                     font-size: calc(var(--wbp-scale, 1) * clamp(14px, 1.5vw, 60px)); }
+.wbp-who .wbp-group { min-width: 0; white-space: nowrap; overflow: hidden;
+                      text-overflow: ellipsis; }
 /* Few answers: bigger cards, so one answer on its own still fills the screen with purpose. */
-.wbp-few .wbp-card { font-size: clamp(24px, 2.3vw, 56px); padding: 1vw 1.3vw; }
-.wbp-few .wbp-card .wbp-who { font-size: clamp(18px, 1.6vw, 38px); }
-.wbp-support { font-weight: 800; color: #00467F; margin-left: 0.6em; white-space: nowrap; }
-.wbp-more { font-size: clamp(20px, 1.7vw, 40px); color: #222; margin-top: 0.8vw !important; }
+.wbp-few .wbp-card { font-size: calc(var(--wbp-scale, 1) * clamp(16px, 2.3vw, 90px));
+                      padding: 1vw 1.3vw; }
+.wbp-few .wbp-card .wbp-who { font-size: calc(var(--wbp-scale, 1) * clamp(14px, 1.7vw, 66px)); }
+.wbp-support { font-weight: 800; color: #00467F; white-space: nowrap; }
+.wbp-page { display: flex; gap: 1.2em; align-items: baseline; margin-top: 0.8vw !important;
+            font-size: calc(var(--wbp-scale, 1) * clamp(14px, 1.6vw, 64px)); color: #222; }
+.wbp-page b { font-weight: 800; color: #111; }
 .wbp-terms { display: flex; flex-wrap: wrap; gap: 0.6vw 1.4vw; align-items: baseline; }
 .wbp-term { font-weight: 800; color: #00467F; overflow-wrap: anywhere; }
-.wbp-term small { font-size: 0.55em; color: #333; font-weight: 700; margin-left: 0.2em; }
-.wbp-mean { font-size: clamp(60px, 7vw, 170px); font-weight: 900; line-height: 1; color: #A33B00; }
+.wbp-term small { font-size: calc(var(--wbp-scale, 1) * clamp(14px, 1.5vw, 60px)); color: #333;
+                  font-weight: 700; margin-left: 0.3em; }
+.wbp-mean { font-weight: 900; line-height: 1; color: #A33B00;
+            font-size: calc(var(--wbp-scale, 1) * clamp(60px, 7vw, 170px)); }
 .wbp-join { display: flex; gap: 3vw; align-items: center; justify-content: space-between;
             min-height: 88vh; }
-.wbp-title { font-size: clamp(30px, 3.2vw, 76px); font-weight: 800; overflow-wrap: anywhere;
+.wbp-title { font-weight: 800; overflow-wrap: anywhere;
+             font-size: calc(var(--wbp-scale, 1) * clamp(30px, 3.2vw, 76px));
               white-space: pre-wrap; }
-.wbp-label { font-size: clamp(24px, 2.4vw, 56px); color: #222; margin-top: 1.4vw !important; }
-.wbp-url { font-size: clamp(28px, 3vw, 70px); font-weight: 800; overflow-wrap: anywhere; }
-.wbp-code { font-size: clamp(80px, 9.6vw, 240px); font-weight: 900; letter-spacing: 0.04em;
+.wbp-label { color: #222; margin-top: 1.4vw !important;
+             font-size: calc(var(--wbp-scale, 1) * clamp(24px, 2.4vw, 56px)); }
+.wbp-url { font-weight: 800; overflow-wrap: anywhere;
+           font-size: calc(var(--wbp-scale, 1) * clamp(28px, 3vw, 70px)); }
+.wbp-code { font-weight: 900; letter-spacing: 0.04em;
+            font-size: calc(var(--wbp-scale, 1) * clamp(80px, 9.6vw, 240px));
             line-height: 1.05; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .wbp-join-text { flex: 1 1 auto; min-width: 0; }
-.wbp-joined { font-size: clamp(28px, 3vw, 70px); margin-top: 1.6vw !important; }
+.wbp-joined { margin-top: 1.6vw !important;
+              font-size: calc(var(--wbp-scale, 1) * clamp(28px, 3vw, 70px)); }
 .wbp-joined b { font-size: 1.3em; }
 .wbp-qr { flex: 0 0 auto; width: min(40vw, 76vh); text-align: center; }
 .wbp-qr img { width: 100%; height: auto; display: block; image-rendering: pixelated; }
-.wbp-qr p { font-size: clamp(22px, 2vw, 48px); font-weight: 700; }
+.wbp-qr p { font-size: calc(var(--wbp-scale, 1) * clamp(22px, 2vw, 48px)); font-weight: 700; }
 .wbp-centre { text-align: center; margin-top: 12vh !important; }
 </style>
 """
@@ -164,6 +194,7 @@ def projector_workshop(store: Store, signed_in: int | None) -> int | None:
 def set_up() -> None:
     st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
     st.html(_CSS)
+    st.html(projector_bars.CSS)
 
 
 def no_access(had_token: bool) -> None:
@@ -192,10 +223,13 @@ def live_screen(
         no_access(True)
         return
     room = store.room(workshop_id)
+    view = store.projector_view(workshop_id)
+    # The facilitator's text size for the room: every size on the screen is multiplied by it.
+    st.html(f"<style>:root {{ --wbp-scale: {text_scale(view.text_size):.2f}; }}</style>")
     if room.screen == JOIN_SCREEN or not len(lessons):
         _join_screen(store, workshop, base_url)
     else:
-        _step_screen(store, lessons, workshop, room)
+        _step_screen(store, lessons, workshop, room, view)
 
 
 # --- joining --------------------------------------------------------------------------------
@@ -258,9 +292,10 @@ def bar_html(
         if timer_text
         else ""
     )
+    where = f"Step {step + 1} of {total} · {lesson_title}"
     return (
         '<div class="wbp wbp-bar">'
-        f'<span class="wbp-step">Step {step + 1} of {total} · {esc(lesson_title)}</span>{timer}'
+        f'<span class="wbp-step" title="{esc(where)}">{esc(where)}</span>{timer}'
         f'<span class="wbp-join-small">Join: <b>{esc(format_join_code(join_code))}</b>'
         f" · {plural(joined, 'person', 'people')}</span></div>"
     )
@@ -273,18 +308,33 @@ def _supports(card: AnswerCard) -> str:
     return f'<span class="wbp-support" data-testid="wbp-support">{supporters}</span>'
 
 
-def cards_html(cards: list[AnswerCard], more: int) -> str:
-    items = "".join(
-        f'<div class="wbp-card" data-testid="wbp-card">{bdi(clip(card.text, CARD_CHARS))}'
-        f'<span class="wbp-who">{bdi(clip(card.group_name, 40))}{_supports(card)}</span></div>'
-        for card in cards
+def _card_html(card: AnswerCard) -> str:
+    text = clip(card.text, CARD_CHARS)
+    # A clipped answer or name keeps its whole text in a title: the console shows it in full.
+    whole = f' title="{html.escape(card.text, quote=True)}"' if text != card.text else ""
+    return (
+        f'<div class="wbp-card" data-testid="wbp-card"{whole}>{bdi(text)}'
+        f'<span class="wbp-who"><span class="wbp-group" title="{html.escape(card.group_name)}">'
+        f"{bdi(clip(card.group_name, GROUP_CHARS))}</span>{_supports(card)}</span></div>"
     )
-    tail = (
-        f'<p class="wbp-more" data-testid="wbp-more">and {plural(more, "more answer")}</p>'
-        if more
-        else ""
+
+
+def page_html(page: Page, noun: str) -> str:
+    """Which part of a longer list is on the screen, and that the facilitator turns pages."""
+    text = page_text(page, noun)
+    if not text:
+        return ""
+    return (
+        f'<p class="wbp-page"><b data-testid="wbp-page">{html.escape(text)}</b>'
+        f"<span>page {page.number + 1} of {page.pages}</span></p>"
     )
-    size = " wbp-few" if len(cards) <= 4 else ""
+
+
+def cards_html(cards: list[AnswerCard], page: Page | None = None) -> str:
+    """One page of answer cards, and (when there are more) which answers these are."""
+    items = "".join(_card_html(card) for card in cards)
+    tail = page_html(page, "Answers") if page is not None else ""
+    size = " wbp-few" if len(cards) <= 4 and (page is None or page.pages == 1) else ""
     return f'<div class="wbp{size}"><div class="wbp-cards">{items}</div>{tail}</div>'
 
 
@@ -300,7 +350,8 @@ def terms_html(terms: list[Term]) -> str:
         # 1.6vw for the rarest up to 3.6vw for the most shared: readable at every size.
         size = 1.6 + 2.0 * (term.count / top)
         chips.append(
-            f'<span class="wbp-term" style="font-size: {size:.2f}vw">{bdi(term.text)}'
+            f'<span class="wbp-term" style="font-size: calc(var(--wbp-scale, 1) * {size:.2f}vw)">'
+            f"{bdi(term.text)}"
             f"<small>×{term.count}</small></span>"
         )
     joined = "".join(chips)
@@ -318,7 +369,9 @@ def _timer_text(room: Room) -> tuple[str, str]:
     return clock(left), "wbp-low" if left <= TIMER_WARNING_SECONDS else ""
 
 
-def _step_screen(store: Store, lessons: LessonSet, workshop: Workshop, room: Room) -> None:
+def _step_screen(
+    store: Store, lessons: LessonSet, workshop: Workshop, room: Room, view: ProjectorView
+) -> None:
     total = len(lessons)
     step = clamp_step(room.current_step, total)
     lesson = lessons.lessons[step]
@@ -345,10 +398,45 @@ def _step_screen(store: Store, lessons: LessonSet, workshop: Workshop, room: Roo
     state = store.item_state(
         workshop_id=workshop.id, lesson_id=lesson.id, kind=focus.kind, item_id=focus.item_id
     )
+    pages = _Pages(
+        current_page(view.page, view.page_of, page_key(step, focus.kind, focus.item_id)),
+        view.text_size,
+    )
     if focus.kind == PROMPT:
-        _prompt(store, workshop, lesson, focus, state)
+        _prompt(store, workshop, lesson, focus, state, pages)
     else:
-        _statement(store, workshop, lesson, focus, state)
+        _statement(store, workshop, lesson, focus, state, pages)
+
+
+class _Pages:
+    """The page the facilitator turned to, and how many answers or bars fit at the room's
+    text size (workbook/projector_pages.py)."""
+
+    def __init__(self, wanted: int, text_size: str) -> None:
+        self.wanted = wanted
+        self.answers = answers_per_page(text_size)
+        self.bars = bars_per_page(text_size)
+
+
+def screen_list(
+    store: Store, workshop_id: int, lesson: Lesson, focus: Focus, state: ItemState, text_size: str
+) -> tuple[str, int, int]:
+    """The list the projector pages through for a question, as it shows it: its name ("Answers"
+    or "Groups"), its length and how many go on one page. The console's page buttons use it."""
+    if focus.kind == PROMPT and state.revealed:
+        cards = store.answer_cards(
+            workshop_id=workshop_id, lesson_id=lesson.id, prompt_id=focus.item_id
+        )
+        return "Answers", sum(1 for card in cards if not card.hidden), answers_per_page(text_size)
+    if state.revealed:
+        means = store.group_means(
+            workshop_id=workshop_id, lesson_id=lesson.id, statement_id=focus.item_id
+        )
+        return "Groups", len(means) if len(means) >= 2 else 0, bars_per_page(text_size)
+    counts = store.answer_counts(
+        workshop_id=workshop_id, lesson_id=lesson.id, kind=focus.kind, item_id=focus.item_id
+    )
+    return "Groups", len(counts), bars_per_page(text_size)
 
 
 def _item_header(text: str, status: str) -> None:
@@ -368,7 +456,16 @@ def _status(given: int, groups: int, noun: str, state: ItemState) -> str:
     return " ".join(parts)
 
 
-def _waiting(counts: list[GroupCount], given: int, noun: str) -> None:
+def group_bars_html(heading: str, bars: list[projector_bars.Bar], page: Page) -> str:
+    """A heading, one page of a group's bars, and which groups these are."""
+    return (
+        f'<div class="wbp"><p class="wbp-h">{html.escape(heading)}</p>'
+        f"{projector_bars.bars_html(bars[page.start : page.end], label=heading)}"
+        f"{page_html(page, 'Groups')}</div>"
+    )
+
+
+def _waiting(counts: list[GroupCount], given: int, noun: str, pages: _Pages) -> None:
     """Before results are revealed: how many have answered and which tables, nothing more."""
     left, right = st.columns([2, 3], gap="large")
     left.html(
@@ -378,16 +475,19 @@ def _waiting(counts: list[GroupCount], given: int, noun: str) -> None:
         "</div>"
     )
     if counts:
-        with right:
-            st.html('<div class="wbp"><p class="wbp-h">Answers per group</p></div>')
-            _chart(
-                live_charts.answers_per_group(counts, height=_chart_height(len(counts))),
-                "projector_chart_groups",
-            )
+        top = max(c.count for c in counts)
+        bars = count_bars([(c.group_name, c.count) for c in counts], top=top)
+        page = page_of(len(bars), pages.bars, pages.wanted)
+        right.html(group_bars_html("Answers per group", bars, page))
 
 
 def _prompt(
-    store: Store, workshop: Workshop, lesson: Lesson, focus: Focus, state: ItemState
+    store: Store,
+    workshop: Workshop,
+    lesson: Lesson,
+    focus: Focus,
+    state: ItemState,
+    pages: _Pages,
 ) -> None:
     prompt = lesson.prompt(focus.item_id)
     assert prompt is not None
@@ -399,7 +499,7 @@ def _prompt(
     groups = sum(1 for c in counts if c.count)
     _item_header(prompt.text, _status(given, groups, "answer", state))
     if not state.revealed:
-        _waiting(counts, given, "answer")
+        _waiting(counts, given, "answer", pages)
         return
     if not cards:
         st.html(
@@ -409,21 +509,29 @@ def _prompt(
         return
     if state.by_support:
         cards = by_support(cards)
-    shown, more = cards_to_show(cards, CARDS_SHOWN)
-    terms = frequent_terms([card.text for card in cards], limit=TERMS_SHOWN)
+    visible, _ = cards_to_show(cards, len(cards))
+    page = page_of(len(visible), pages.answers, pages.wanted)
+    shown = visible[page.start : page.end]
+    # As many shared words as bars fit beside the answers: one to a line at the room's size.
+    terms = frequent_terms([card.text for card in cards], limit=pages.bars)
     if not terms:
         # Few answers share no words yet: the answers themselves, across the whole screen,
         # instead of an empty list of words.
-        st.html(cards_html(shown, more))
+        st.html(cards_html(shown, page))
         return
-    left, right = st.columns([3, 2], gap="large")
-    left.html(cards_html(shown, more))
+    left, right = st.columns([2, 1], gap="large")
+    left.html(cards_html(shown, page))
     right.html('<div class="wbp"><p class="wbp-h">Said most often</p></div>')
     right.html(terms_html(terms))
 
 
 def _statement(
-    store: Store, workshop: Workshop, lesson: Lesson, focus: Focus, state: ItemState
+    store: Store,
+    workshop: Workshop,
+    lesson: Lesson,
+    focus: Focus,
+    state: ItemState,
+    pages: _Pages,
 ) -> None:
     statement = lesson.statement(focus.item_id)
     assert statement is not None
@@ -439,43 +547,23 @@ def _statement(
         status += f" · average <b>{result.mean:.1f}</b> of 5"
     _item_header(statement.text, status)
     if not state.revealed:
-        _waiting(counts, result.total, "rating")
+        _waiting(counts, result.total, "rating", pages)
         return
     means = store.group_means(
         workshop_id=workshop.id, lesson_id=lesson.id, statement_id=statement.id
     )
     left, right = st.columns([3, 2], gap="large")
-    with left:
-        _chart(
-            live_charts.rating_distribution(
-                result, low=statement.low, high=statement.high, height=600
-            ),
-            "projector_chart_distribution",
+    if not result.total:
+        left.html('<div class="wbp"><p class="wbp-hint">No ratings yet.</p></div>')
+    else:
+        left.html(projector_bars.distribution_html(result, low=statement.low, high=statement.high))
+    if len(means) >= 2:
+        bars = mean_bars([(m.group_name, m.mean) for m in means])
+        page = page_of(len(bars), pages.bars, pages.wanted)
+        right.html(group_bars_html("Average by group", bars, page))
+    elif result.mean is not None:
+        right.html(
+            '<div class="wbp"><p class="wbp-h">Average</p>'
+            f'<p class="wbp-mean">{result.mean:.1f}</p>'
+            f'<p class="wbp-status">of 5, from {plural(result.total, "rating")}</p></div>'
         )
-    with right:
-        if len(means) >= 2:
-            st.html('<div class="wbp"><p class="wbp-h">Average by group</p></div>')
-            _chart(
-                live_charts.group_means(means, height=_chart_height(len(means))),
-                "projector_chart_means",
-            )
-        elif result.mean is not None:
-            st.html(
-                '<div class="wbp"><p class="wbp-h">Average</p>'
-                f'<p class="wbp-mean">{result.mean:.1f}</p>'
-                f'<p class="wbp-status">of 5, from {plural(result.total, "rating")}</p></div>'
-            )
-
-
-def _chart_height(rows: int) -> int:
-    return max(260, min(560, 80 * rows + 40))
-
-
-def _chart(fig: go.Figure, key: str) -> None:
-    st.plotly_chart(
-        fig,
-        key=key,
-        theme=None,
-        width="stretch",
-        config={"staticPlot": True, "displayModeBar": False, "responsive": True},
-    )
