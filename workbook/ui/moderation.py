@@ -92,9 +92,9 @@ def _queue(
     store: Store, workshop_id: int, lesson_id: str, prompt_id: str, waiting: Sequence[AnswerCard]
 ) -> None:
     """Answers waiting for approval, newest first, with Approve all."""
-    top, button = st.columns([3, 2], vertical_alignment="center")
-    top.markdown(f"**Waiting for you: {len(waiting)}** (newest first)")
-    button.button(
+    # One line each: the console's live column is narrow, and the button's words must fit.
+    st.markdown(f"**Waiting for you: {len(waiting)}** (newest first)")
+    st.button(
         "Approve all",
         key="facilitator_approve_all",
         icon=":material/done_all:",
