@@ -103,7 +103,7 @@ def test_collect_reads_every_table_with_lesson_texts(
     first = data.reflections.rows[0]
     assert first[0] == "A <table>" and first[1] == "Ana" and first[2] == lesson.title
     assert first[3] == lesson.prompts[0].text and first[5] == TRICKY
-    assert sorted(r[6] for r in data.reflections.rows) == ["no", "no", "yes"]
+    assert sorted(r[6] for r in data.reflections.rows) == ["hidden", "shown", "shown"]
     assert [r[6] for r in data.ratings.rows] == [4, 2]
     assert data.ratings.rows[0][1] == "P1" and "Ana" not in data.ratings.rows[0]
     assert [r[1] for r in data.stakeholders.rows] == ["City <council>", "Tenants union"]

@@ -432,3 +432,86 @@ def test_a_public_url_set_to_a_local_address_is_named_as_the_problem(
         "Phones cannot open the local address WORKBOOK_PUBLIC_URL is set to, which the QR code "
         "would show. Set it to the address people use."
     ]
+
+
+# --- approving answers before the room sees them --------------------------------------------
+
+
+def _answers_sentence(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if " answer" in m.value and m.value.startswith("**"))
+
+
+def test_with_approval_on_new_answers_wait_on_the_console_until_approved(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    at, store, workshop = signed_in(app_db)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    [choice] = [
+        s
+        for s in at.segmented_control
+        if s.key.startswith(f"facilitator_approve_first_prompt_{prompt.id}")
+    ]
+    assert choice.label == "New answers" and choice.value is False  # as they come, by default
+    choice.set_value(True).run()
+    assert not at.exception, at.exception
+    assert store.item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id
+    ).approve_first
+    # The control is drawn again showing the stored choice.
+    [choice] = [
+        s
+        for s in at.segmented_control
+        if s.key.startswith(f"facilitator_approve_first_prompt_{prompt.id}")
+    ]
+    assert choice.value is True
+    assert any("you approve answers first" in c.value for c in at.caption)
+
+    texts = ["First answer", "Second answer", "Third answer"]
+    for n, text in enumerate(texts):
+        seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=f"T{n}"))
+        store.save_answers(
+            seat=seat,
+            lesson_id=lesson.id,
+            round=1,
+            reflections=[ReflectionIn(lesson_id=lesson.id, prompt_id=prompt.id, text=text)],
+        )
+    at.button(key=f"facilitator_reveal_prompt_{prompt.id}").click().run()
+    assert (
+        store.answer_cards(workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id) == []
+    )
+    assert _answers_sentence(at) == "**3 answers: 0 shown, 3 waiting for you**"
+    assert "**Waiting for you: 3** (newest first)" in [m.value for m in at.markdown]
+    # The queue, newest first, each answer as text.
+    waiting_texts = [t.value for t in at.text if t.value in texts]
+    assert waiting_texts == ["Third answer", "Second answer", "First answer"]
+    cards = store.answer_cards(
+        workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id, include_waiting=True
+    )
+    newest, middle = cards[0], cards[1]
+
+    at.button(key=f"facilitator_approve_{newest.id}").click().run()
+    assert [
+        c.text
+        for c in store.answer_cards(
+            workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id
+        )
+    ] == ["Third answer"]
+    assert _answers_sentence(at) == "**3 answers: 1 shown, 2 waiting for you**"
+
+    at.button(key=f"facilitator_hide_{middle.id}").click().run()
+    assert _answers_sentence(at) == "**3 answers: 1 shown, 1 waiting for you, 1 hidden**"
+
+    at.button(key="facilitator_approve_all").click().run()
+    assert _answers_sentence(at) == "**3 answers: 2 shown, 1 hidden**"
+    assert "facilitator_approve_all" not in [b.key for b in at.button]
+
+    at.button(key=f"facilitator_restore_{middle.id}").click().run()
+    # Restored, never approved: it waits again.
+    assert _answers_sentence(at) == "**3 answers: 2 shown, 1 waiting for you**"
+
+    # The projector counts what it shows and says how many wait.
+    token = store.new_projector_link(workshop_id=workshop.id)
+    page = html_of(projector_page(token))
+    assert "<b>2 answers</b>" in page and "1 more waiting for the facilitator" in page
+    assert "Second answer" not in page and "Third answer" in page

@@ -32,7 +32,8 @@ from workbook.store import (
     SupportRefusedError,
 )
 from workbook.store.database import utc_now
-from workbook.store.live import ROOM_RESULTS_MAX_AGE, ROOM_SIGNAL_MAX_AGE
+from workbook.store.live import ROOM_SIGNAL_MAX_AGE
+from workbook.store.moderation import ROOM_RESULTS_MAX_AGE
 
 LESSON = "early-actions"
 

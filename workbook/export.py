@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from workbook.bidi import bdi, isolate
 from workbook.charts.live import rating_distribution
 from workbook.lessons import Lesson, LessonSet
-from workbook.live import distribution, plural
+from workbook.live import HIDDEN, SHOWN, WAITING, distribution, plural
 from workbook.models import KeyFinding
 from workbook.progress import round_label
 from workbook.records import Commitment, Group, Workshop
@@ -114,7 +114,7 @@ def collect(
             "Question",
             "Round",
             "Answer",
-            "Hidden on screen",
+            "On screen",
             "Supporters",
             "Written (UTC)",
             "Last changed (UTC)",
@@ -127,7 +127,7 @@ def collect(
                 prompt_text(r["lesson_id"], r["prompt_id"]),
                 round_label(r["round"]),
                 r["text"],
-                "yes" if r["hidden_on_screen"] else "no",
+                _on_screen(r),
                 int(r.get("supporters") or 0),
                 _stamp(r["created_at"]),
                 _stamp(r["updated_at"]),
@@ -238,6 +238,14 @@ def collect(
         reflection_keys=tuple((r["lesson_id"], r["prompt_id"]) for r in reflection_records),
         rating_keys=tuple((r["lesson_id"], r["statement_id"]) for r in rating_records),
     )
+
+
+def _on_screen(record: dict[str, Any]) -> str:
+    """How the room saw an answer: shown, waiting (for the facilitator's approval) or hidden."""
+    status = record.get("on_screen")
+    if status in (SHOWN, WAITING, HIDDEN):
+        return str(status)
+    return HIDDEN if record.get("hidden_on_screen") else SHOWN
 
 
 def _stamp(value: dt.datetime | None) -> str:
@@ -393,12 +401,14 @@ def html_summary(export: WorkshopExport) -> str:
     rating_keys = export.rating_keys or tuple(
         (r[rcol["Lesson"]], r[rcol["Statement"]]) for r in ratings.rows
     )
-    hidden_total = 0
+    left_out = {HIDDEN: 0, WAITING: 0}
 
     def answer_list(given: Sequence[tuple[Any, ...]]) -> None:
-        nonlocal hidden_total
-        shown = [r for r in given if r[col["Hidden on screen"]] == "no"]
-        hidden_total += len(given) - len(shown)
+        # Only what the room was shown: hidden and waiting answers are counted, not listed.
+        shown = [r for r in given if r[col["On screen"]] == SHOWN]
+        for row in given:
+            if row[col["On screen"]] in left_out:
+                left_out[row[col["On screen"]]] += 1
         parts.append('<ul class="answers">')
         for row in shown:
             who = bdi(row[col["Group"]])
@@ -462,11 +472,18 @@ def html_summary(export: WorkshopExport) -> str:
         parts.append("</section>")
     if not reflections.rows and not ratings.rows:
         parts.append('<p class="note">No answers or ratings were given in this workshop yet.</p>')
-    if hidden_total:
+    if left_out[HIDDEN]:
         parts.append(
-            f'<p class="note">{plural(hidden_total, "answer")} hidden from the screen by the '
+            f'<p class="note">{plural(left_out[HIDDEN], "answer")} hidden from the screen by the '
             "facilitator "
-            + ("is" if hidden_total == 1 else "are")
+            + ("is" if left_out[HIDDEN] == 1 else "are")
+            + " not included here (the full exports have them).</p>"
+        )
+    if left_out[WAITING]:
+        parts.append(
+            f'<p class="note">{plural(left_out[WAITING], "answer")} waiting for the '
+            "facilitator's approval "
+            + ("is" if left_out[WAITING] == 1 else "are")
             + " not included here (the full exports have them).</p>"
         )
     parts.extend(_table_section("Stakeholder maps", export.stakeholders))

@@ -84,6 +84,9 @@ class ItemState:
     # never, and whether the projector and console order answers by support, not newest first.
     on_phones: bool = True
     by_support: bool = False
+    # For an open-answer prompt: answers reach the room as they come (the default) or only
+    # once the facilitator approves each (workbook/store/moderation.py).
+    approve_first: bool = False
 
     @property
     def on_phones_now(self) -> bool:
@@ -225,8 +228,48 @@ class AnswerCard:
     text: str
     updated_at: dt.datetime
     hidden: bool = False
-    supports: int = 0  # how many others support it (workbook.store.live.support_answer)
+    supports: int = 0  # how many others support it (workbook.store.moderation.support_answer)
     participant_id: int = 0
+    # Waiting for the facilitator's approval (approval on for its prompt): not shown yet.
+    waiting: bool = False
+
+    @property
+    def shown(self) -> bool:
+        """The room may see it: neither hidden nor waiting for approval."""
+        return not (self.hidden or self.waiting)
+
+
+# How the room sees one answer (the exports' column says it in these words).
+SHOWN, WAITING, HIDDEN = "shown", "waiting", "hidden"
+
+
+@dataclass(frozen=True)
+class AnswerTally:
+    """Answers to one prompt in the current rounds: shown to the room, waiting for the
+    facilitator's approval, hidden by the facilitator."""
+
+    shown: int = 0
+    waiting: int = 0
+    hidden: int = 0
+
+    @property
+    def given(self) -> int:
+        return self.shown + self.waiting + self.hidden
+
+    def console_sentence(self) -> str:
+        """For the facilitator, e.g. "12 answers: 9 shown, 2 waiting for you, 1 hidden"."""
+        parts = [f"{self.shown} shown"]
+        if self.waiting:
+            parts.append(f"{self.waiting} waiting for you")
+        if self.hidden:
+            parts.append(f"{self.hidden} hidden")
+        return f"{plural(self.given, 'answer')}: " + ", ".join(parts)
+
+    def waiting_note(self) -> str:
+        """For the room's screens: how many answers wait, or nothing."""
+        if not self.waiting:
+            return ""
+        return f"{self.waiting} more waiting for the facilitator"
 
 
 @dataclass(frozen=True)
@@ -274,8 +317,8 @@ def distribution(value_counts: Iterable[tuple[int, int]]) -> Distribution:
 
 
 def cards_to_show(cards: Sequence[AnswerCard], limit: int) -> tuple[list[AnswerCard], int]:
-    """The visible cards (moderated ones never), at most `limit`, and how many more there are."""
-    visible = [card for card in cards if not card.hidden]
+    """The visible cards (hidden or waiting ones never), at most `limit`, and how many more."""
+    visible = [card for card in cards if card.shown]
     shown = visible[: max(0, limit)]
     return shown, len(visible) - len(shown)
 

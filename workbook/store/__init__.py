@@ -1,8 +1,8 @@
 """The store: every read and write the app makes, on one DuckDB file. All SQL lives here.
 
-One module per concept (workshops, ...), each adding its queries and migrations; `Store`
-combines them. This package is the seam where another database could be put behind the same
-functions.
+One module per concept (workshops, maps, the live room, moderation of answers, ...), each
+adding its queries and migrations; `Store` combines them. This package is the seam where
+another database could be put behind the same functions.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from workbook.keys import (
     key_matches,
     normalise_join_code,
 )
-from workbook.store import bulk, live, maps, projector_view, releases, workshops
+from workbook.store import bulk, live, maps, moderation, projector_view, releases, workshops
 from workbook.store.database import (
     Database,
     Migration,
@@ -25,19 +25,21 @@ from workbook.store.database import (
     WriteFailedError,
     WrongJoinCodeError,
 )
-from workbook.store.live import RoomMovedError, SupportRefusedError
+from workbook.store.live import RoomMovedError
+from workbook.store.moderation import SupportRefusedError
 from workbook.store.workshops import SaveResult
 
 # Versions: 1 workshops, 2 maps, 3 live room, 4 none (bulk loading has no schema of its own),
 # 5-6 releases, 7 sign-in waits per door (live), 8 results on phones and support for
-# answers (live), 10 the projector's text size and pages (projector_view), 11+ whoever needs
-# one next.
+# answers (live), 9 approving answers before the room sees them (moderation), 10 the
+# projector's text size and pages (projector_view), 11+ whoever needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
         (
             *workshops.MIGRATIONS,
             *maps.MIGRATIONS,
             *live.MIGRATIONS,
+            *moderation.MIGRATIONS,
             *bulk.MIGRATIONS,
             *releases.MIGRATIONS,
             *projector_view.MIGRATIONS,
@@ -51,6 +53,7 @@ class Store(
     workshops.WorkshopQueries,
     maps.MapQueries,
     live.LiveQueries,
+    moderation.ModerationQueries,
     bulk.BulkQueries,
     releases.ReleaseQueries,
     projector_view.ProjectorViewQueries,

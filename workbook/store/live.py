@@ -1,5 +1,7 @@
-"""The live room: pacing, prompt states, moderation, timers, facilitator sign-in attempts,
-projector links, and the workshop-wide reads the console, projector and exports need."""
+"""The live room: pacing, prompt states, timers, facilitator sign-in attempts, projector
+links, and the workshop-wide reads the console, projector and exports need. Moderation of
+answers (hiding, approving, supporting, the room's reads of answers) is in
+workbook/store/moderation.py."""
 
 from __future__ import annotations
 
@@ -22,7 +24,6 @@ from workbook.live import (
     RATING,
     SIGN_IN_FAILURE_WINDOW,
     STEP_SCREEN,
-    AnswerCard,
     Distribution,
     Focus,
     GroupCount,
@@ -49,6 +50,7 @@ from workbook.store.database import (
     WrongJoinCodeError,
     utc_now,
 )
+from workbook.store.moderation import ANSWER_STATUS, MODERATION_JOINS
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -165,17 +167,8 @@ PROJECTOR_LINK_LIFETIME = dt.timedelta(hours=24)
 # once (they drop the workshop's cached signal); the age only bounds anything else.
 ROOM_SIGNAL_MAX_AGE = 1.0
 
-# How old the results a phone shows may be (seconds): every phone showing revealed results
-# refreshes them (workbook/ui/room_results.py), and they share one read per question per this
-# age. A support or a moderation through this store drops the workshop's shared results.
-ROOM_RESULTS_MAX_AGE = 2.0
-
 # The round each group is on now: the live room shows the answers of that round.
 _CURRENT_ROUND = "JOIN groups g ON g.id = {table}.group_id AND {table}.round = g.current_round"
-
-
-class SupportRefusedError(StoreError):
-    """A support that cannot be given or taken back: the sentence says why."""
 
 
 class RoomMovedError(StoreError):
@@ -451,15 +444,16 @@ class LiveQueries(Database):
             rows = self._all(
                 "SELECT coalesce(i.item_kind, v.item_kind), coalesce(i.item_id, v.item_id),"
                 " coalesce(i.answers_open, true), coalesce(i.revealed, false),"
-                " coalesce(v.on_phones, true), coalesce(v.by_support, false)"
+                " coalesce(v.on_phones, true), coalesce(v.by_support, false),"
+                " coalesce(v.approve_first, false)"
                 " FROM (SELECT * FROM live_items WHERE workshop_id = ? AND lesson_id = ?) i"
                 " FULL JOIN (SELECT * FROM live_item_views WHERE workshop_id = ?"
                 "   AND lesson_id = ?) v ON v.item_kind = i.item_kind AND v.item_id = i.item_id",
                 [workshop_id, lesson_id, workshop_id, lesson_id],
             )
             states = {
-                (kind, item): ItemState(bool(o), bool(r), bool(phones), bool(support))
-                for kind, item, o, r, phones, support in rows
+                (kind, item): ItemState(bool(o), bool(r), bool(phones), bool(support), bool(first))
+                for kind, item, o, r, phones, support, first in rows
             }
             cache.put((workshop_id, lesson_id), generation, states)
         return dict(states)
@@ -548,35 +542,43 @@ class LiveQueries(Database):
         item_id: str,
         on_phones: bool | None = None,
         by_support: bool | None = None,
+        approve_first: bool | None = None,
     ) -> ItemState:
-        """Whether phones show an item's results once revealed, and whether the projector and
-        console order its answers by support. Phones redraw when `on_phones` changes."""
+        """Whether phones show an item's results once revealed, whether the projector and
+        console order its answers by support, and whether its answers wait for approval (see
+        `set_approve_first` in workbook/store/moderation.py, which keeps answers the room has
+        seen shown). Phones redraw when what they may show changes."""
         if kind not in (PROMPT, RATING):
             raise ValueError(f"unknown item kind {kind!r}")
 
         def work(cur: duckdb.DuckDBPyConnection) -> bool:
             row = cur.execute(
-                "SELECT on_phones, by_support FROM live_item_views WHERE workshop_id = ?"
-                " AND lesson_id = ? AND item_kind = ? AND item_id = ?",
+                "SELECT on_phones, by_support, approve_first FROM live_item_views"
+                " WHERE workshop_id = ? AND lesson_id = ? AND item_kind = ? AND item_id = ?",
                 [workshop_id, lesson_id, kind, item_id],
             ).fetchone()
-            phones_before, support_before = (bool(row[0]), bool(row[1])) if row else (True, False)
-            phones = phones_before if on_phones is None else on_phones
-            support = support_before if by_support is None else by_support
+            before = (bool(row[0]), bool(row[1]), bool(row[2])) if row else (True, False, False)
+            after = tuple(
+                was if chosen is None else chosen
+                for was, chosen in zip(before, (on_phones, by_support, approve_first), strict=True)
+            )
             cur.execute(
-                "INSERT INTO live_item_views VALUES (?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO live_item_views (workshop_id, lesson_id, item_kind, item_id,"
+                " on_phones, by_support, approve_first, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (workshop_id, lesson_id, item_kind, item_id) DO UPDATE SET"
                 " on_phones = excluded.on_phones, by_support = excluded.by_support,"
-                " updated_at = excluded.updated_at",
-                [workshop_id, lesson_id, kind, item_id, phones, support, utc_now()],
+                " approve_first = excluded.approve_first, updated_at = excluded.updated_at",
+                [workshop_id, lesson_id, kind, item_id, *after, utc_now()],
             )
-            if phones != phones_before:
+            shown_changed = after[0] != before[0] or after[2] != before[2]
+            if shown_changed:
                 self._update_room(cur, workshop_id, "answers_version = answers_version + 1", [])
-            return phones != phones_before
+            return shown_changed
 
-        phones_changed = self._write(work)
+        shown_changed = self._write(work)
         self._item_states_cache.changed((workshop_id, lesson_id))
-        if phones_changed:
+        if shown_changed:
             self._room_changed(workshop_id)
         return self.item_state(
             workshop_id=workshop_id, lesson_id=lesson_id, kind=kind, item_id=item_id
@@ -588,179 +590,6 @@ class LiveQueries(Database):
             for key, state in self.item_states(workshop_id=workshop_id, lesson_id=lesson_id).items()
             if not state.open
         }
-
-    # -- moderation --
-
-    def hide_answer(self, *, workshop_id: int, reflection_id: int) -> None:
-        """Keep an answer off the projector. It stays stored; `restore_answer` brings it back."""
-        now = utc_now()
-
-        def work(cur: duckdb.DuckDBPyConnection) -> None:
-            owned = cur.execute(
-                "SELECT 1 FROM reflections WHERE id = ? AND workshop_id = ?",
-                [reflection_id, workshop_id],
-            ).fetchone()
-            if owned is None:
-                raise NotFoundError("That answer is not in this workshop.")
-            cur.execute(
-                "INSERT INTO hidden_answers VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                [reflection_id, workshop_id, now],
-            )
-
-        self._write(work)
-        self._forget_shared(workshop_id)
-
-    def restore_answer(self, *, workshop_id: int, reflection_id: int) -> None:
-        self._write(
-            lambda cur: cur.execute(
-                "DELETE FROM hidden_answers WHERE reflection_id = ? AND workshop_id = ?",
-                [reflection_id, workshop_id],
-            )
-        )
-        self._forget_shared(workshop_id)
-
-    # -- what the room answered --
-
-    def answer_cards(
-        self, *, workshop_id: int, lesson_id: str, prompt_id: str, include_hidden: bool = False
-    ) -> list[AnswerCard]:
-        """Answers to one prompt in each group's current round, newest first."""
-        rows = self._all(
-            "SELECT r.id, r.group_id, g.name, p.display_name, r.text, r.updated_at,"
-            " h.reflection_id IS NOT NULL AS hidden,"
-            " (SELECT count(*) FROM answer_supports s WHERE s.reflection_id = r.id),"
-            " r.participant_id"
-            f" FROM reflections r {_CURRENT_ROUND.format(table='r')}"
-            " JOIN participants p ON p.id = r.participant_id"
-            " LEFT JOIN hidden_answers h ON h.reflection_id = r.id"
-            " WHERE r.workshop_id = ? AND r.lesson_id = ? AND r.prompt_id = ?"
-            + ("" if include_hidden else " AND h.reflection_id IS NULL")
-            + " ORDER BY r.updated_at DESC, r.id DESC",
-            [workshop_id, lesson_id, prompt_id],
-        )
-        return [
-            AnswerCard(
-                *row[:6], hidden=bool(row[6]), supports=int(row[7]), participant_id=int(row[8])
-            )
-            for row in rows
-        ]
-
-    # -- results as phones read them: shared between the phones of a room --
-
-    def shared_results(
-        self, kind: str, workshop_id: int, lesson_id: str, item_id: str, *, now: float | None = None
-    ) -> Any:
-        """What every phone of a room shows for one revealed question, read at most once per
-        ROOM_RESULTS_MAX_AGE however many phones refresh: for a prompt its answer cards
-        (hidden ones never), for a rating statement (distribution, means per group). `now`:
-        seconds on `time.monotonic`'s clock (tests pass it, so they never wait or race)."""
-        now = time.monotonic() if now is None else now
-        key = (kind, workshop_id, lesson_id, item_id)
-        with self._shared_lock:
-            cached = self._shared.get(key)
-        if cached is not None and now - cached[0] < ROOM_RESULTS_MAX_AGE:
-            return cached[1]
-        if kind == PROMPT:
-            value: Any = self.answer_cards(
-                workshop_id=workshop_id, lesson_id=lesson_id, prompt_id=item_id
-            )
-        elif kind == RATING:
-            value = (
-                self.rating_distribution(
-                    workshop_id=workshop_id, lesson_id=lesson_id, statement_id=item_id
-                ),
-                self.group_means(
-                    workshop_id=workshop_id, lesson_id=lesson_id, statement_id=item_id
-                ),
-            )
-        else:
-            raise ValueError(f"unknown item kind {kind!r}")
-        with self._shared_lock:
-            if len(self._shared) >= 4096:
-                self._shared.clear()
-            self._shared[key] = (now, value)
-        return value
-
-    def _forget_shared(self, workshop_id: int) -> None:
-        with self._shared_lock:
-            for key in [key for key in self._shared if key[1] == workshop_id]:
-                self._shared.pop(key, None)
-
-    @property
-    def _shared(self) -> dict[tuple[str, int, str, str], tuple[float, Any]]:
-        # setdefault: one cache per store even if two threads ask at once.
-        return self.__dict__.setdefault("_shared_results", {})
-
-    @property
-    def _shared_lock(self) -> threading.Lock:
-        return self.__dict__.setdefault("_shared_results_lock", threading.Lock())
-
-    # -- supporting answers, once revealed on phones --
-
-    def supported_answers(self, *, participant_id: int, reflection_ids: Sequence[int]) -> set[int]:
-        """Which of these answers this person supports."""
-        if not reflection_ids:
-            return set()
-        marks = ", ".join("?" for _ in reflection_ids)
-        rows = self._all(
-            "SELECT reflection_id FROM answer_supports WHERE participant_id = ?"
-            f" AND reflection_id IN ({marks})",
-            [participant_id, *reflection_ids],
-        )
-        return {int(row[0]) for row in rows}
-
-    def support_answer(
-        self, *, workshop_id: int, participant_id: int, reflection_id: int, support: bool = True
-    ) -> int:
-        """Support an answer (or, with support=False, take the support back); return how many
-        support it now. Once per person per answer. Refused, with a sentence saying why, for
-        an answer that is not this workshop's, is hidden, is the person's own, or whose
-        question's results are not shown on phones now (not revealed, or kept off phones)."""
-        now = utc_now()
-
-        def work(cur: duckdb.DuckDBPyConnection) -> int:
-            row = cur.execute(
-                "SELECT r.participant_id, r.lesson_id, r.prompt_id,"
-                " h.reflection_id IS NOT NULL, r.round = g.current_round"
-                " FROM reflections r JOIN groups g ON g.id = r.group_id"
-                " LEFT JOIN hidden_answers h ON h.reflection_id = r.id"
-                " WHERE r.id = ? AND r.workshop_id = ?",
-                [reflection_id, workshop_id],
-            ).fetchone()
-            if row is None or bool(row[3]) or not bool(row[4]):
-                raise SupportRefusedError("That answer is no longer shown.")
-            if int(row[0]) == participant_id:
-                raise SupportRefusedError("Your own answer counts already: support others'.")
-            state = cur.execute(
-                "SELECT coalesce(i.revealed, false), coalesce(v.on_phones, true)"
-                " FROM (SELECT 1) LEFT JOIN live_items i ON i.workshop_id = ?"
-                "   AND i.lesson_id = ? AND i.item_kind = ? AND i.item_id = ?"
-                " LEFT JOIN live_item_views v ON v.workshop_id = ? AND v.lesson_id = ?"
-                "   AND v.item_kind = ? AND v.item_id = ?",
-                [workshop_id, row[1], PROMPT, row[2]] * 2,
-            ).fetchone()
-            if state is None or not (bool(state[0]) and bool(state[1])):
-                raise SupportRefusedError(
-                    "The facilitator has not shown this question's answers on phones now."
-                )
-            if support:
-                cur.execute(
-                    "INSERT INTO answer_supports VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    [reflection_id, participant_id, workshop_id, now],
-                )
-            else:
-                cur.execute(
-                    "DELETE FROM answer_supports WHERE reflection_id = ? AND participant_id = ?",
-                    [reflection_id, participant_id],
-                )
-            counted = cur.execute(
-                "SELECT count(*) FROM answer_supports WHERE reflection_id = ?", [reflection_id]
-            ).fetchone()
-            return int(counted[0]) if counted else 0
-
-        counted = self._write(work)
-        self._forget_shared(workshop_id)
-        return counted
 
     def answer_counts(
         self, *, workshop_id: int, lesson_id: str, kind: ItemKind, item_id: str
@@ -961,11 +790,12 @@ class LiveQueries(Database):
         return self._dicts(
             "SELECT g.name AS group_name, p.display_name AS author, r.lesson_id, r.prompt_id,"
             " r.round, r.text, h.reflection_id IS NOT NULL AS hidden_on_screen,"
+            f" {ANSWER_STATUS} AS on_screen,"
             " (SELECT count(*) FROM answer_supports s WHERE s.reflection_id = r.id) AS supporters,"
             " r.created_at, r.updated_at"
             " FROM reflections r JOIN groups g ON g.id = r.group_id"
             " JOIN participants p ON p.id = r.participant_id"
-            " LEFT JOIN hidden_answers h ON h.reflection_id = r.id"
+            f"{MODERATION_JOINS}"
             " WHERE r.workshop_id = ? ORDER BY g.name_key, r.round, r.lesson_id, r.prompt_id,"
             " r.created_at, r.id",
             [workshop_id],

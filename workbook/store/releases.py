@@ -16,7 +16,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from workbook.live import SHOWN
 from workbook.store.database import Database, Migration, utc_now
+from workbook.store.moderation import ANSWER_STATUS, MODERATION_JOINS
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -201,14 +203,16 @@ class ReleaseQueries(Database):
         return self._frame(sql, {"period": period})
 
     def release_reflections(self, *, period: int) -> pd.DataFrame:
-        """Consented answers of the period's groups that no facilitator hid."""
+        """Consented answers of the period's groups that the room was shown: none a facilitator
+        hid, none still waiting for the facilitator's approval (workbook/store/moderation.py)."""
         sql = f"""
         WITH {_PERIOD_GROUPS}
         SELECT r.id, r.group_id, r.lesson_id, r.text
         FROM reflections r
         JOIN participants x ON x.id = r.participant_id
+        {MODERATION_JOINS}
         WHERE x.quote_consent AND r.group_id IN (SELECT group_id FROM period_groups)
-            AND r.id NOT IN (SELECT reflection_id FROM hidden_answers)
+            AND {ANSWER_STATUS} = '{SHOWN}'
         ORDER BY r.group_id, r.id
         """
         return self._frame(sql, {"period": period})

@@ -26,7 +26,6 @@ from workbook.live import (
     Room,
     Timer,
     add_time,
-    by_support,
     clock,
     join_url,
     pause_timer,
@@ -44,14 +43,13 @@ from workbook.records import Workshop
 from workbook.server.admission import admitted
 from workbook.store import RoomMovedError, Store, StoreError
 from workbook.store.database import utc_now
+from workbook.ui import moderation, projector_console, resources
 from workbook.ui import projector as links
-from workbook.ui import projector_console, resources
 from workbook.ui.author_text import literal
-from workbook.ui.text import isolate, user_caption, user_heading, user_text
+from workbook.ui.text import isolate, user_heading, user_text
 
 SIGNED_IN = "facilitator_workshop_id"
 _PROJECTOR_TOKEN = "facilitator_projector_token"
-_SHOW_ALL = "facilitator_show_all_answers"
 _SCREEN = "facilitator_screen"
 _PACING = "facilitator_pacing"
 _TARGET = "facilitator_target"
@@ -59,7 +57,6 @@ _TARGET_FOR = "facilitator_target_for_step"
 _REFUSED = "facilitator_refused_change"
 _DRAWN = "facilitator_drawn_room"
 CONSOLE_REFRESH_SECONDS = 2.0
-MODERATION_LIMIT = 30
 
 
 # --- signing in -----------------------------------------------------------------------------
@@ -415,6 +412,8 @@ def _items(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None
             label = "Question" if kind == PROMPT else "Rating statement"
             badges = [label, "answers open" if is_open else "answers closed"]
             badges.append("results shown" if revealed else "results hidden")
+            if state is not None and state.approve_first:
+                badges.append("you approve answers first")
             if on_screen:
                 badges.insert(0, "ON THE PROJECTOR")
             st.caption(" · ".join(badges))
@@ -453,13 +452,15 @@ def _items(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None
 
 _ON_PHONES = {True: "After reveal", False: "Never"}
 _ORDER = {False: "Newest first", True: "Most supported first"}
+_APPROVE_FIRST = {False: "Show answers as they come", True: "I approve answers first"}
 
 
 def _item_view(
     store: Store, workshop_id: int, lesson_id: str, kind: ItemKind, item_id: str, state: ItemState
 ) -> None:
     """Per question: whether phones show its results once revealed, and (for a question with
-    open answers) the order of its answers on the projector and here."""
+    open answers) whether its answers wait for approval and their order on the projector and
+    here."""
     key = f"{kind}_{item_id}"
     phones, order = st.columns(2) if kind == PROMPT else (st.container(), None)
     view = (store, workshop_id, lesson_id, kind, item_id)
@@ -476,6 +477,18 @@ def _item_view(
     )
     if order is None:
         return
+    _stored_choice(
+        st.container(),
+        "New answers",
+        [False, True],
+        state.approve_first,
+        name=f"facilitator_approve_first_{key}",
+        format_func=_APPROVE_FIRST.get,
+        on_change=lambda chosen: _set_approve_first(store, workshop_id, lesson_id, item_id, chosen),
+        help="Show answers as they come: the room sees each answer once results are revealed. "
+        "I approve answers first: new answers wait on this console until you approve them; "
+        "the room sees none before.",
+    )
     _stored_choice(
         order,
         "Order of answers",
@@ -533,6 +546,20 @@ def _set_view(
             kind=kind,
             item_id=item_id,
             **{what: bool(value)},
+        )
+    except StoreError as error:
+        st.toast(str(error))
+
+
+def _set_approve_first(
+    store: Store, workshop_id: int, lesson_id: str, prompt_id: str, value: object
+) -> None:
+    try:
+        store.set_approve_first(
+            workshop_id=workshop_id,
+            lesson_id=lesson_id,
+            prompt_id=prompt_id,
+            approve_first=bool(value),
         )
     except StoreError as error:
         st.toast(str(error))
@@ -605,7 +632,7 @@ def live_panel(store: Store, workshop_id: int, lesson: Lesson | None) -> None:
         )
     if lesson is None:
         return
-    _moderation(store, workshop_id, lesson, room)
+    moderation.panel(store, workshop_id, lesson, room)
 
 
 def room_seen(store: Store, room: Room, lesson: Lesson | None) -> tuple[object, ...]:
@@ -617,76 +644,6 @@ def room_seen(store: Store, room: Room, lesson: Lesson | None) -> tuple[object, 
         found = store.item_states(workshop_id=room.workshop_id, lesson_id=lesson.id)
         states = tuple(sorted(found.items()))
     return (room, states)
-
-
-def _moderation(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> None:
-    st.subheader("Answers on the projector")
-    focus = valid_focus(room.focus, [p.id for p in lesson.prompts], [s.id for s in lesson.ratings])
-    if focus is None or focus.kind != PROMPT:
-        st.caption(
-            "Put a question on the projector to see its answers here, newest first, and hide "
-            "any that should not be shown."
-        )
-        return
-    cards = store.answer_cards(
-        workshop_id=workshop_id, lesson_id=lesson.id, prompt_id=focus.item_id, include_hidden=True
-    )
-    ordered = store.item_state(
-        workshop_id=workshop_id, lesson_id=lesson.id, kind=PROMPT, item_id=focus.item_id
-    ).by_support
-    if ordered:
-        cards = by_support(cards)
-    hidden = sum(card.hidden for card in cards)
-    st.caption(
-        f"{plural(len(cards), 'answer')}"
-        + (" (most supported first)" if ordered else "")
-        + (f", {hidden} hidden from the screen" if hidden else "")
-        + ". Hidden answers stay stored and are left out of the summary; restore any time."
-    )
-    show_all = st.session_state.get(_SHOW_ALL, False)
-    for card in cards if show_all else cards[:MODERATION_LIMIT]:
-        with st.container(border=True, key=f"facilitator_answer_{card.id}"):
-            user_text(card.text)
-            if card.hidden:
-                st.caption("HIDDEN from the screen")
-            # Group and participant names are user text: escaped, never Markdown (a name
-            # that is an image link would load a remote image on this screen).
-            user_caption(
-                isolate(card.group_name)
-                + (f" · {isolate(card.author)}" if card.author else "")
-                + f" · {plural(card.supports, 'support')}"
-            )
-            if card.hidden:
-                st.button(
-                    "Restore",
-                    key=f"facilitator_restore_{card.id}",
-                    icon=":material/undo:",
-                    on_click=_moderate(store.restore_answer, workshop_id, card.id),
-                )
-            else:
-                st.button(
-                    "Hide",
-                    key=f"facilitator_hide_{card.id}",
-                    icon=":material/visibility_off:",
-                    on_click=_moderate(store.hide_answer, workshop_id, card.id),
-                )
-    if len(cards) > MODERATION_LIMIT:
-        st.toggle(
-            f"Show all {len(cards)} answers (the newest {MODERATION_LIMIT} are shown)",
-            key=_SHOW_ALL,
-        )
-
-
-def _moderate(
-    action: Callable[..., None], workshop_id: int, reflection_id: int
-) -> Callable[[], None]:
-    def run() -> None:
-        try:
-            action(workshop_id=workshop_id, reflection_id=reflection_id)
-        except StoreError as error:
-            st.toast(str(error))
-
-    return run
 
 
 # --- exports --------------------------------------------------------------------------------

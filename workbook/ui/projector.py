@@ -491,20 +491,27 @@ def _prompt(
 ) -> None:
     prompt = lesson.prompt(focus.item_id)
     assert prompt is not None
+    # Counts count what the room sees (no hidden answer, none waiting for approval), and
+    # say how many wait.
     cards = store.answer_cards(workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id)
-    counts = store.answer_counts(
-        workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id
+    counts = store.shown_answer_counts(
+        workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id
     )
+    tally = store.answer_tally(workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id)
     given = sum(c.count for c in counts)
     groups = sum(1 for c in counts if c.count)
-    _item_header(prompt.text, _status(given, groups, "answer", state))
+    status = _status(given, groups, "answer", state)
+    if tally.waiting:
+        status += f" · {tally.waiting_note()}"
+    _item_header(prompt.text, status)
     if not state.revealed:
         _waiting(counts, given, "answer", pages)
         return
     if not cards:
         st.html(
-            '<div class="wbp"><p class="wbp-hint">No answers to show yet. They appear here as '
-            "they arrive.</p></div>"
+            '<div class="wbp"><p class="wbp-hint">No answers to show yet. They appear here '
+            + ("once the facilitator approves them." if state.approve_first else "as they arrive.")
+            + "</p></div>"
         )
         return
     if state.by_support:

@@ -5,7 +5,8 @@ the average per group) and the open answers that are not hidden, with the person
 marked. Each answer can be supported with one tap, once per person, and the support taken
 back with another.
 
-Hidden answers never reach this screen: the store's answer cards leave them out. A person
+Hidden answers, and answers waiting for the facilitator's approval, never reach this screen:
+the store's answer cards leave them out (the count says how many wait). A person
 cannot support their own answer (the store refuses it): a support says "others agree", and a
 self-support would add one to every answer and say nothing.
 
@@ -145,8 +146,11 @@ def _group_row(seat: Seat, group_id: int, name: str, mean: float | None, count: 
 
 def _answers(store: Store, seat: Seat, lesson: Lesson, prompt_id: str, state: ItemState) -> None:
     cards: list[AnswerCard] = store.shared_results(PROMPT, seat.workshop.id, lesson.id, prompt_id)
+    waiting = ""
+    if state.approve_first:  # how many wait for the facilitator, said with the count
+        waiting = store.shared_tally(seat.workshop.id, lesson.id, prompt_id).waiting_note()
     if not cards:
-        st.caption("No answers to show yet.")
+        st.caption("No answers to show yet." + (f" {waiting}." if waiting else ""))
         return
     if state.by_support:
         cards = by_support(cards)
@@ -156,6 +160,7 @@ def _answers(store: Store, seat: Seat, lesson: Lesson, prompt_id: str, state: It
     )
     st.caption(
         plural(len(cards), "answer")
+        + (f" ({waiting})" if waiting else "")
         + (" · most supported first" if state.by_support else " · newest first")
         + ". Tap Support on the ones you agree with."
     )

@@ -1,0 +1,177 @@
+"""The console's moderation panel: the answers to the question on the projector, with how
+many the room sees, how many wait for the facilitator and how many are hidden.
+
+With "I approve answers first" on for the question (the console's per-question control), new
+answers wait in a queue here, newest first, each with Approve and Hide, and "Approve all"
+for the lot; the room sees none of them until approved (workbook/store/moderation.py). Every
+answer the room sees can be hidden, and every hidden one restored. Answers are user text:
+shown through workbook/ui/text.py, never as Markdown.
+
+The facilitator console draws it inside its refreshing panel: `panel(store, workshop_id,
+lesson, room)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from workbook.lessons import Lesson
+from workbook.live import (
+    PROMPT,
+    AnswerCard,
+    AnswerTally,
+    Room,
+    by_support,
+    plural,
+    valid_focus,
+)
+from workbook.store import Store, StoreError
+from workbook.ui.text import isolate, user_caption, user_text
+
+MODERATION_LIMIT = 30
+_SHOW_ALL = "facilitator_show_all_answers"
+
+
+def panel(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> None:
+    st.subheader("Answers on the projector")
+    focus = valid_focus(room.focus, [p.id for p in lesson.prompts], [s.id for s in lesson.ratings])
+    if focus is None or focus.kind != PROMPT:
+        st.caption(
+            "Put a question on the projector to see its answers here, newest first, and hide "
+            "any that should not be shown."
+        )
+        return
+    cards = store.answer_cards(
+        workshop_id=workshop_id,
+        lesson_id=lesson.id,
+        prompt_id=focus.item_id,
+        include_hidden=True,
+        include_waiting=True,
+    )
+    state = store.item_state(
+        workshop_id=workshop_id, lesson_id=lesson.id, kind=PROMPT, item_id=focus.item_id
+    )
+    # Counted from the cards drawn below, so the sentence and the cards always agree.
+    waiting = [card for card in cards if card.waiting]
+    tally = AnswerTally(
+        shown=sum(card.shown for card in cards),
+        waiting=len(waiting),
+        hidden=sum(card.hidden for card in cards),
+    )
+    with st.container(key="facilitator_answer_counts"):
+        st.markdown(f"**{tally.console_sentence()}**")
+    st.caption(
+        ("Order: most supported first. " if state.by_support else "Order: newest first. ")
+        + (
+            "You approve answers first: the room sees none until you approve it. "
+            if state.approve_first
+            else ""
+        )
+        + "Hidden answers stay stored and are left out of the summary; restore any time."
+    )
+    if waiting:
+        _queue(store, workshop_id, lesson.id, focus.item_id, waiting)
+    rest = [card for card in cards if not card.waiting]
+    if state.by_support:
+        rest = by_support(rest)
+    if waiting and rest:
+        st.markdown("**Shown or hidden**")
+    show_all = st.session_state.get(_SHOW_ALL, False)
+    for card in rest if show_all else rest[:MODERATION_LIMIT]:
+        _card(store, workshop_id, card)
+    if len(rest) > MODERATION_LIMIT:
+        st.toggle(
+            f"Show all {len(rest)} answers (the newest {MODERATION_LIMIT} are shown)",
+            key=_SHOW_ALL,
+        )
+
+
+def _queue(
+    store: Store, workshop_id: int, lesson_id: str, prompt_id: str, waiting: Sequence[AnswerCard]
+) -> None:
+    """Answers waiting for approval, newest first, with Approve all."""
+    # One line each: the console's live column is narrow, and the button's words must fit.
+    st.markdown(f"**Waiting for you: {len(waiting)}** (newest first)")
+    st.button(
+        "Approve all",
+        key="facilitator_approve_all",
+        icon=":material/done_all:",
+        type="primary",
+        on_click=_approve_all,
+        args=(store, workshop_id, lesson_id, prompt_id),
+        width="stretch",
+    )
+    for card in waiting[:MODERATION_LIMIT]:
+        _card(store, workshop_id, card)
+    if len(waiting) > MODERATION_LIMIT:
+        st.caption(
+            f"and {plural(len(waiting) - MODERATION_LIMIT, 'older answer')} waiting: approve "
+            "or hide these first."
+        )
+
+
+def _card(store: Store, workshop_id: int, card: AnswerCard) -> None:
+    with st.container(border=True, key=f"facilitator_answer_{card.id}"):
+        user_text(card.text)
+        if card.hidden:
+            st.caption("HIDDEN from the screen")
+        elif card.waiting:
+            st.caption("WAITING for your approval: not shown yet")
+        # Group and participant names are user text: escaped, never Markdown (a name that
+        # is an image link would load a remote image on this screen).
+        user_caption(
+            isolate(card.group_name)
+            + (f" · {isolate(card.author)}" if card.author else "")
+            + f" · {plural(card.supports, 'support')}"
+        )
+        if card.hidden:
+            st.button(
+                "Restore",
+                key=f"facilitator_restore_{card.id}",
+                icon=":material/undo:",
+                on_click=_moderate(store.restore_answer, workshop_id, card.id),
+            )
+            return
+        approve = hide = st
+        if card.waiting:
+            approve, hide = st.columns(2)
+            approve.button(
+                "Approve",
+                key=f"facilitator_approve_{card.id}",
+                icon=":material/check:",
+                type="primary",
+                on_click=_moderate(store.approve_answer, workshop_id, card.id),
+                width="stretch",
+            )
+        hide.button(
+            "Hide",
+            key=f"facilitator_hide_{card.id}",
+            icon=":material/visibility_off:",
+            on_click=_moderate(store.hide_answer, workshop_id, card.id),
+            width="stretch" if card.waiting else "content",
+        )
+
+
+def _approve_all(store: Store, workshop_id: int, lesson_id: str, prompt_id: str) -> None:
+    try:
+        approved = store.approve_all(
+            workshop_id=workshop_id, lesson_id=lesson_id, prompt_id=prompt_id
+        )
+    except StoreError as error:
+        st.toast(str(error))
+        return
+    st.toast(f"{plural(approved, 'answer')} approved: the room sees them now.")
+
+
+def _moderate(
+    action: Callable[..., None], workshop_id: int, reflection_id: int
+) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            action(workshop_id=workshop_id, reflection_id=reflection_id)
+        except StoreError as error:
+            st.toast(str(error))
+
+    return run
