@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from workbook.ui import context, facilitator
+from workbook.ui import context, facilitator, style
 
 ctx = context.load()
-st.set_page_config(layout="wide")
+style.wide_page("1600px")  # two columns of controls and the live panel
 st.title("Facilitator console")
 workshop = facilitator.signed_in_workshop(ctx.store)
 if workshop is None:

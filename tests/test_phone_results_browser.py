@@ -124,7 +124,7 @@ def test_phones_show_revealed_results_with_their_group_and_count_supports(
     expect(cards.first).to_contain_text(theirs)
     expect(cards.filter(has_text=liked)).to_contain_text("2 supporters")
     console.locator(f"[class*='st-key-facilitator_by_support_prompt_{prompt.id}_']").get_by_role(
-        "radio", name="Most supported first"
+        "radio", name="Most supported"
     ).click()
     expect(cards.first).to_contain_text(liked)
     expect(cards.nth(1)).not_to_contain_text(liked)

@@ -451,7 +451,7 @@ def _items(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None
 
 
 _ON_PHONES = {True: "After reveal", False: "Never"}
-_ORDER = {False: "Newest first", True: "Most supported first"}
+_ORDER = {False: "Newest first", True: "Most supported"}
 _APPROVE_FIRST = {False: "Show answers as they come", True: "I approve answers first"}
 
 

@@ -129,16 +129,6 @@ def sign_out() -> None:
     st.session_state.pop(_SIGNED_IN, None)
 
 
-def wide_page() -> None:
-    """Funder charts and tables need the width of a desk screen. A style rule on this page
-    only: a second st.set_page_config(layout=...) after app.py's raced with it in the
-    browser, showing the page wide on one run and narrow on the next."""
-    st.html(
-        "<style>[data-testid='stMainBlockContainer']"
-        "{max-width: min(1400px, 100%) !important;}</style>"
-    )
-
-
 # --- a chart with its table a click away --------------------------------------------------------
 
 

@@ -35,7 +35,7 @@ from workbook.release.view import (
     load_view,
 )
 from workbook.store import Store
-from workbook.ui import context, funder_access, resources
+from workbook.ui import context, funder_access, resources, style
 from workbook.ui.author_text import literal
 from workbook.ui.text import user_text
 
@@ -507,7 +507,7 @@ def _sign_out() -> None:
 
 def render() -> None:
     """The whole funder screen: sign-in, then the figures of the releases."""
-    funder_access.wide_page()
+    style.wide_page()
     ctx = context.load()
     st.title("For funders")
     if not funder_access.require_funder(ctx.store):

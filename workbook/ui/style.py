@@ -18,8 +18,13 @@ h2.wb-heading { font-size: 1.6rem; }
 .wb-caption { margin: 0; color: #444; font-size: 1rem; }
 .wb-code { font-size: 3rem; font-weight: 800; letter-spacing: 0.12em; margin: 0.2rem 0; }
 /* Big, thumb-friendly targets on phones. */
+/* A lesson's own headings stay below its title (the body's first "##" was as large). */
+.st-key-lesson_body h2 { font-size: 1.6rem; }
+.st-key-lesson_body h3 { font-size: 1.3rem; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; }
+  .st-key-lesson_body h2 { font-size: 1.35rem; }
+  .st-key-lesson_body h3 { font-size: 1.15rem; }
   .stButton button, .stFormSubmitButton button { min-height: 3rem; width: 100%; }
   h1.wb-heading { font-size: 1.6rem; }
 }
@@ -41,3 +46,13 @@ def set_up_page() -> None:
         menu_items={"About": "Movement Workbook: a facilitation workbook for social movements."},
     )
     st.html(_CSS)
+
+
+def wide_page(max_width: str = "1400px") -> None:
+    """A page that needs the width of a desk screen (the console, the funders' charts). A
+    style rule on this page only: a second st.set_page_config(layout=...) after app.py's
+    raced with it in the browser, showing the page wide on one run and narrow on the next."""
+    st.html(
+        "<style>[data-testid='stMainBlockContainer']"
+        f"{{max-width: min({max_width}, 100%) !important;}}</style>"
+    )

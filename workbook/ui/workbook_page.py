@@ -68,7 +68,8 @@ def _lesson_text(lesson: Lesson) -> None:
     st.caption(
         f"Key finding: {lesson.key_finding.label} · suggested time {lesson.timer_minutes} minutes"
     )
-    st.markdown(lesson.body)
+    with st.container(key="lesson_body"):
+        st.markdown(lesson.body)
     with st.expander("Where this comes from"):
         for source in lesson.sources:
             st.text(f"{source.title} ({source.file})")
