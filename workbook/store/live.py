@@ -640,17 +640,26 @@ class LiveQueries(Database):
     # -- results as phones read them: shared between the phones of a room --
 
     def shared_results(
-        self, kind: str, workshop_id: int, lesson_id: str, item_id: str, *, now: float | None = None
+        self,
+        kind: str,
+        workshop_id: int,
+        lesson_id: str,
+        item_id: str,
+        *,
+        now: float | None = None,
+        fresh: bool = False,
     ) -> Any:
         """What every phone of a room shows for one revealed question, read at most once per
         ROOM_RESULTS_MAX_AGE however many phones refresh: for a prompt its answer cards
         (hidden ones never), for a rating statement (distribution, means per group). `now`:
-        seconds on `time.monotonic`'s clock (tests pass it, so they never wait or race)."""
+        seconds on `time.monotonic`'s clock (tests pass it, so they never wait or race).
+        `fresh`: read now whatever the shared read's age (the phone that has just saved sees
+        its own save), and share this newer read with the others."""
         now = time.monotonic() if now is None else now
         key = (kind, workshop_id, lesson_id, item_id)
         with self._shared_lock:
             cached = self._shared.get(key)
-        if cached is not None and now - cached[0] < ROOM_RESULTS_MAX_AGE:
+        if not fresh and cached is not None and now - cached[0] < ROOM_RESULTS_MAX_AGE:
             return cached[1]
         if kind == PROMPT:
             value: Any = self.answer_cards(
@@ -686,6 +695,20 @@ class LiveQueries(Database):
     @property
     def _shared_lock(self) -> threading.Lock:
         return self.__dict__.setdefault("_shared_results_lock", threading.Lock())
+
+    # -- an author's own answers kept off the shared screen --
+
+    def own_hidden_answers(self, *, participant_id: int, lesson_id: str) -> set[str]:
+        """The prompts of one lesson whose answer by this person, in their group's current
+        round, the facilitator hid: their phone says so where the answer would be."""
+        rows = self._all(
+            "SELECT r.prompt_id FROM reflections r"
+            f" {_CURRENT_ROUND.format(table='r')}"
+            " JOIN hidden_answers h ON h.reflection_id = r.id"
+            " WHERE r.participant_id = ? AND r.lesson_id = ?",
+            [participant_id, lesson_id],
+        )
+        return {str(row[0]) for row in rows}
 
     # -- supporting answers, once revealed on phones --
 
