@@ -150,8 +150,8 @@ _NOTICE_CSS = """
     border-radius: .5rem; background: rgba(255, 189, 69, .18); }
   .st-key-room_notice .wb-results-shown { margin: .4rem 0 0; padding: .6rem .8rem;
     border-radius: .5rem; background: rgba(33, 195, 84, .12); font-weight: 600; }
-  .st-key-room_notice .wb-results-shown a { display: inline-block; min-height: 44px;
-    line-height: 44px; margin-left: .3rem; color: #0059A3; text-decoration: underline; }
+  .st-key-room_notice .wb-results-shown a { display: block; min-height: 44px;
+    line-height: 44px; color: #0059A3; text-decoration: underline; }
   .st-key-room_notice:not(:has(.wb-room-moved, .wb-results-shown,
     .wb-draft-kept:not([hidden]))) { display: none; }
 </style>
