@@ -523,6 +523,9 @@ def button(at: AppTest, label: str) -> Any:
     return matches[0]
 
 
+_LIMIT = re.compile(r"[Uu]p to ([\d,]+) characters")
+
+
 def box(at: AppTest, label: str) -> Any:
     matches = [t for t in [*at.text_input, *at.text_area] if t.label == label]
     assert matches, f"no box {label!r}"
@@ -531,13 +534,14 @@ def box(at: AppTest, label: str) -> Any:
 
 def ran(at: AppTest) -> AppTest:
     """Run the page: no exception, and every text box on it shows its limit: a box for
-    people's own words in its help ("Up to 5,000 characters."), with no max_chars, so a longer
+    people's own words in its help ("Up to 5,000 characters.") or, for a lesson's answer
+    boxes, in its placeholder ("... (up to 5,000 characters)"), with no max_chars, so a longer
     paste stays in the box (the browser drops it whole past max_chars); a code or key box by
     its max_chars."""
     at.run()
     assert not at.exception, at.exception
     for widget in [*at.text_input, *at.text_area]:
-        limit = re.search(r"Up to ([\d,]+) characters\.", widget.help or "")
+        limit = _LIMIT.search(f"{widget.help or ''} {widget.placeholder or ''}")
         assert widget.max_chars or limit, f"{widget.label!r} shows no limit"
         if limit:
             assert not widget.max_chars, f"{widget.label!r} would drop a long paste"
@@ -556,8 +560,9 @@ def type_into(widget: Any, text: str) -> bool:
 
 
 def says_limit(widget: Any) -> int:
-    """The limit a box for people's words names in its help; it has no max_chars."""
-    found = re.search(r"Up to ([\d,]+) characters\.", widget.help or "")
+    """The limit a box for people's words names in its help or placeholder; it has no
+    max_chars."""
+    found = _LIMIT.search(f"{widget.help or ''} {widget.placeholder or ''}")
     assert found and not widget.max_chars, widget.label
     return int(found.group(1).replace(",", ""))
 

@@ -160,10 +160,12 @@ def test_too_long_answer_is_refused_and_kept_in_the_box(app_db: Path, lessons: L
     create_workshop(at, self_guided=True)
     button(at, "Open the workbook").click()
     at.run()
-    # The box names its limit in its help and has no max_chars: with one, the browser drops
-    # a longer paste whole and silently. The paste stays; saving refuses it in one sentence.
+    # The box names its limit in its placeholder (no help icon: a small target that only
+    # repeated it) and has no max_chars: with one, the browser drops a longer paste whole
+    # and silently. The paste stays; saving refuses it in one sentence.
     box = at.text_area[0]
-    assert not box.max_chars and "Up to 5,000 characters." in box.help
+    assert not box.max_chars and "(up to 5,000 characters)" in box.placeholder
+    assert not box.help  # no "?" beside an answer box
     pasted = "x" * 5_200
     box.input(pasted)
     assert at.text_area[0].value == pasted

@@ -5,8 +5,10 @@ with touch (workbook/ui/room_results.py).
 Proves: once the facilitator reveals a question, the phones show its answers and a revealed
 rating's results, with the person's own group marked; supports tapped on two phones change
 the counts on both, and a second tap takes one back; the projector orders the answers by
-support when the console says so; an answer hidden by the facilitator leaves the phones; axe
-finds no serious or critical problem on the phone's results. Screenshots go to
+support when the console says so; a reveal is said at the phone's top (read out) with a link
+that scrolls to the results; an answer hidden by the facilitator leaves the phones and its
+author alone is told so; a phone that changes its rating sees the change in the results on
+that same redraw; axe finds no serious or critical problem on the phone's results. Screenshots go to
 tests/screenshots/phone/.
 """
 
@@ -22,11 +24,14 @@ from harness.browser import (
     axe_findings,
     context,
     join_on_phone,
+    settle,
     sign_in,
     start_workshop,
 )
 from harness.server import Server
 from workbook.lessons import LessonSet
+from workbook.ui.pacing import RESULTS_REVEALED
+from workbook.ui.room_results import HIDDEN_OWN
 
 pytestmark = pytest.mark.browser
 
@@ -87,10 +92,20 @@ def test_phones_show_revealed_results_with_their_group_and_count_supports(
     answer(blue, prompt.text, statement.text, theirs, "2")
     assert red.locator(".st-key-room_results").count() == 0  # nothing before the reveal
 
-    # Reveal the question: every phone shows the answers, with its own group marked.
+    # Reveal the question: every phone shows the answers, with its own group marked, and
+    # says so at its top (read out), with a link down to them.
     console.locator(f".st-key-facilitator_reveal_prompt_{prompt.id} button").click()
     results = red.locator(".st-key-room_results")
     expect(results).to_be_visible()
+    told = red.locator(".st-key-room_notice .wb-results-shown")
+    expect(told).to_contain_text(RESULTS_REVEALED)
+    expect(red.locator("#wb-room-live")).to_contain_text(RESULTS_REVEALED)
+    told.scroll_into_view_if_needed()
+    shoot(red, "results-revealed-notice-390.png", told)
+    heading = red.get_by_role("heading", name="Results from the room")
+    expect(heading).not_to_be_in_viewport()
+    told.get_by_role("link", name="See the results").tap()
+    expect(heading).to_be_in_viewport()
     expect(card(red, liked)).to_be_visible()
     expect(card(red, theirs)).to_be_visible()
     own = card(red, mine)
@@ -135,6 +150,13 @@ def test_phones_show_revealed_results_with_their_group_and_count_supports(
     hide.get_by_role("button", name="Hide").click()
     expect(card(red, theirs)).to_have_count(0)
     expect(card(red, liked)).to_be_visible()
+    # Its author is told, calmly, where it was; nobody else sees anything of it.
+    kept_off = blue.locator(f".st-key-room_hidden_own_{prompt.id}")
+    expect(kept_off).to_contain_text(HIDDEN_OWN)
+    expect(card(blue, theirs)).to_have_count(0)
+    shoot(blue, "results-own-answer-hidden-390.png", kept_off)
+    expect(red.get_by_text(HIDDEN_OWN)).to_have_count(0)
+    expect(green.get_by_text(HIDDEN_OWN)).to_have_count(0)
 
     # "Never": this question's results leave the phones, and stay on the projector.
     console.locator(f"[class*='st-key-facilitator_phones_prompt_{prompt.id}_']").get_by_role(
@@ -153,6 +175,17 @@ def test_phones_show_revealed_results_with_their_group_and_count_supports(
     expect(rating.locator(".wb-rr-own")).to_contain_text("4.0 (1 rating)")
     shoot(red, "results-rating-390.png", rating)
     assert not axe_findings(red, "phone-results-rating")
+    # The phone that changes its rating sees it in the results on that same redraw (the
+    # room's shared read may be a few seconds older; the saver reads its own).
+    form = red.get_by_test_id("stForm")
+    form.get_by_role("radiogroup", name=statement.text).get_by_role(
+        "radio", name="1", exact=True
+    ).tap()
+    form.get_by_role("button", name="Save answers").tap()
+    expect(red.get_by_text(re.compile(r"^Saved 1 rating"))).to_be_visible()
+    settle(red)
+    assert "3 ratings, average 2.7 of 5" in rating.inner_text()  # no wait: already there
+    assert "1.0 (1 rating)" in rating.locator(".wb-rr-own").inner_text()
     # Nothing on the phone is wider than the phone.
     assert red.evaluate("() => document.documentElement.scrollWidth") <= 390
     assert "Traceback" not in server.log()

@@ -4,8 +4,9 @@ emulated as phones (390x844, mobile, touch), a facilitator's console beside them
 Proves: before the start and between activities the phone waits calmly, naming the workshop
 and the group; each move of the room lands the phone at the top of the new step with
 "The facilitator moved to: ..." shown and read out (a live region); answers not saved when
-the room moves are kept as a draft and the person is told, and Next with unsaved answers
-saves them; the room's timer counts down on the phone without a reload. axe-core finds no
+the room moves are kept as a draft and the person is told, come back marked as drafts (not
+saved yet) at the form's top and under each one, and Next with unsaved answers saves them;
+the room's timer counts down on the phone without a reload. axe-core finds no
 serious or critical problem on these screens. Screenshots go to tests/screenshots/phone/.
 """
 
@@ -29,6 +30,7 @@ from harness.browser import (
 from harness.server import Server
 from workbook.lessons import LessonSet
 from workbook.live import WAITING_FOR_NEXT, WAITING_TO_START
+from workbook.ui.lesson_form import DRAFT_FIELD, DRAFT_TOP, SAVED_BUT_DRAFTS
 
 pytestmark = pytest.mark.browser
 
@@ -124,7 +126,7 @@ def test_unsaved_answers_survive_a_move_and_a_next(
     prompt = first.prompts[0]
     statement = first.ratings[0]
     prefix = f"answer_{first.id}_1"
-    answer = "Our tenants' association already meets on Thursdays"
+    answer = "Our tenants' association, déjà vu: we meet on Thursdays ✊"
     phone.get_by_role("textbox", name=prompt.text).fill(answer)
     rating = phone.locator(f".st-key-{prefix}_rating_{statement.id}")
     chosen = rating.locator("button[aria-checked='true']")
@@ -157,6 +159,19 @@ def test_unsaved_answers_survive_a_move_and_a_next(
     expect(phone.get_by_role("textbox", name=prompt.text)).to_have_value(answer)
     rating = phone.locator(f".st-key-{prefix}_rating_{statement.id}")
     expect(rating.locator("button[aria-checked='true']")).to_have_text("4")
+    # ... and marked as drafts, not saved yet: at the form's top and under each one.
+    notes = phone.locator(".wb-draft-note:visible")
+    expect(phone.locator(".wb-draft-top")).to_have_text(DRAFT_TOP)
+    expect(notes).to_have_count(2)
+    expect(phone.locator(f".wb-draft-note[data-field='{prefix}_prompt_{prompt.id}']")).to_have_text(
+        DRAFT_FIELD
+    )
+    expect(
+        phone.locator(f".wb-draft-note[data-field='{prefix}_rating_{statement.id}']")
+    ).to_be_visible()
+    phone.locator(".wb-draft-top").scroll_into_view_if_needed()
+    shot(phone, "draft-marked")
+    clean(phone, "draft-marked")
 
     # Next with unsaved answers saves them before going on; nothing is dropped.
     phone.locator(".st-key-workbook_next_top button").tap()
@@ -169,6 +184,23 @@ def test_unsaved_answers_survive_a_move_and_a_next(
     expect(phone.get_by_text("Your saved answers are shown above")).to_be_visible()
     expect(phone.get_by_role("textbox", name=prompt.text)).to_have_value(answer)
     expect(rating.locator("button[aria-checked='true']")).to_have_text("4")
+    # Saved: no longer marked as drafts.
+    expect(notes).to_have_count(0)
+    expect(phone.locator(".wb-draft-top")).to_be_hidden()
+    # A change not saved yet is a draft again, and the sentence under the form no longer
+    # says that everything shown is saved.
+    for _ in range(3):  # a tap during a redraw may not register (see above)
+        rating.get_by_role("radio", name="2", exact=True).tap()
+        settle(phone)
+        if chosen.count() and chosen.inner_text() == "2":
+            break
+    expect(
+        phone.locator(f".wb-draft-note[data-field='{prefix}_rating_{statement.id}']")
+    ).to_be_visible()
+    expect(notes).to_have_count(1)
+    expect(phone.get_by_text(SAVED_BUT_DRAFTS)).to_be_visible()
+    expect(phone.get_by_text("Your saved answers are shown above")).to_be_hidden()
+    shot(phone, "draft-after-saved")
     assert "Traceback" not in server.log()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.test_facilitator_pages import (
@@ -21,6 +22,10 @@ from workbook.live import PROMPT, RATING, Focus
 from workbook.models import JoinRequest, KeyFinding, RatingIn, ReflectionIn
 from workbook.records import Seat, Workshop
 from workbook.store import Store
+from workbook.store import moderation as shared_store
+from workbook.ui.pacing import RESULTS_REVEALED
+from workbook.ui.room_results import ANCHOR, HIDDEN_OWN
+from workbook.ui.text import escaped
 
 HIDDEN = "Hidden <b>unkind</b> words"
 
@@ -216,3 +221,123 @@ def test_the_projector_orders_by_support_and_shows_few_answers_instead_of_no_wor
     write(store, join(store, workshop, "Green"), lesson.id, prompt.id, "Rent strike now")
     page = html_of(projector_page(token))
     assert "Said most often" in page and 'data-testid="wbp-terms"' in page
+
+
+def rate(store: Store, seat: Seat, lesson_id: str, statement_id: str, value: int) -> None:
+    store.save_answers(
+        seat=seat,
+        lesson_id=lesson_id,
+        round=seat.group.current_round,
+        ratings=[
+            RatingIn(
+                lesson_id=lesson_id,
+                statement_id=statement_id,
+                key_finding=KeyFinding.early_actions,
+                value=value,
+            )
+        ],
+    )
+
+
+def test_the_phone_that_saves_sees_its_own_save_in_the_results_on_that_redraw(
+    app_db: Path, lessons: LessonSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The room's shared read never goes stale by itself in this test: only the saver's own
+    # read can bring its save into the results.
+    monkeypatch.setattr(shared_store, "ROOM_RESULTS_MAX_AGE", 3600.0)
+    store = app_store(app_db)
+    workshop, _ = new_workshop(store)
+    lesson = lessons.lessons[0]
+    statement = lesson.ratings[0]
+    phone, participant_id = participant(store, workshop, "Red table")
+    rate(store, join(store, workshop, "Blue table"), lesson.id, statement.id, 3)
+    rate(store, store.seat(participant_id), lesson.id, statement.id, 3)
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=RATING, item_id=statement.id,
+        revealed=True,
+    )  # fmt: skip
+    other, _ = participant(store, workshop, "Green table")
+    phone.run()
+    assert "2 ratings, average <b>3.0</b> of 5" in html_of(phone)
+
+    prefix = f"answer_{lesson.id}_1"
+    phone.segmented_control(key=f"{prefix}_rating_{statement.id}").set_value(1)
+    phone.button(key=f"{prefix}_save_answers").click().run()
+    assert not phone.exception, phone.exception
+    assert any(s.value.startswith("Saved 1 rating") for s in phone.success)
+    page = html_of(phone)
+    assert "2 ratings, average <b>2.0</b> of 5" in page, "the saver's own change is shown"
+    assert "3.0 (2 ratings)" not in page
+    # A save does not drop the room's shared read: it is replaced by the saver's newer one.
+    other.run()
+    assert "2 ratings, average <b>2.0</b> of 5" in html_of(other)
+
+
+def test_a_reveal_is_announced_at_the_top_once_with_a_link_to_the_results(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    store = app_store(app_db)
+    workshop, _ = new_workshop(store)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    phone, _ = participant(store, workshop, "Red table")
+    write(store, join(store, workshop, "Blue table"), lesson.id, prompt.id, "Door to door")
+    phone.run()
+    assert 'class="wb-results-shown"' not in html_of(phone)
+
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id,
+        revealed=True,
+    )  # fmt: skip
+    phone.run()
+    assert not phone.exception, phone.exception
+    page = html_of(phone)
+    top = page.index('class="wb-results-shown"')
+    assert escaped(RESULTS_REVEALED) in page[top:]
+    assert f'href="#{ANCHOR}"' in page[top:] and "See the results" in page[top:]
+    assert f'id="{ANCHOR}"' in page  # where the link leads: the results block
+    assert top < page.index(f'id="{ANCHOR}"')
+    # A redraw right after keeps it (read out once only: the same mark).
+    mark = page[top:].split('data-reveal="')[1].split('"')[0]
+    phone.run()
+    assert f'class="wb-results-shown" data-reveal="{mark}"' in html_of(phone)
+    # Coming back to a step whose results are already shown is not news.
+    phone.button(key="workbook_next_top").click().run()
+    phone.button(key="workbook_prev_top").click().run()
+    assert not phone.exception, phone.exception
+    assert phone.title[0].value == lesson.title
+    assert 'class="wb-results-shown"' not in html_of(phone)
+
+
+def test_an_author_is_told_calmly_that_their_answer_was_kept_off_the_shared_screen(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    store = app_store(app_db)
+    workshop, _ = new_workshop(store)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    phone, participant_id = participant(store, workshop, "Red table")
+    other, _ = participant(store, workshop, "Blue table")
+    mine = write(store, store.seat(participant_id), lesson.id, prompt.id, "My blunt idea")
+    write(store, join(store, workshop, "Green table"), lesson.id, prompt.id, "Door to door")
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id,
+        revealed=True,
+    )  # fmt: skip
+    store.hide_answer(workshop_id=workshop.id, reflection_id=mine)
+    phone.run()
+    other.run()
+    assert not phone.exception, phone.exception
+    told = [i.value for i in phone.info]
+    assert HIDDEN_OWN in told
+    assert phone.container(key=f"room_hidden_own_{prompt.id}") is not None
+    assert "My blunt idea" not in [t.value for t in phone.text]  # off the results, still
+    assert "Door to door" in texts(phone)
+    # Nobody else sees anything of it.
+    assert HIDDEN_OWN not in [i.value for i in other.info]
+    assert "My blunt idea" not in texts(other)
+    # Restored: the sentence goes, the answer is back.
+    store.restore_answer(workshop_id=workshop.id, reflection_id=mine)
+    phone.run()
+    assert HIDDEN_OWN not in [i.value for i in phone.info]
+    assert "My blunt idea" in texts(phone)

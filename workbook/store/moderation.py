@@ -273,12 +273,21 @@ class ModerationQueries(Database):
     # -- results as phones read them: shared between the phones of a room --
 
     def shared_results(
-        self, kind: str, workshop_id: int, lesson_id: str, item_id: str, *, now: float | None = None
+        self,
+        kind: str,
+        workshop_id: int,
+        lesson_id: str,
+        item_id: str,
+        *,
+        now: float | None = None,
+        fresh: bool = False,
     ) -> Any:
         """What every phone of a room shows for one revealed question, read at most once per
         ROOM_RESULTS_MAX_AGE however many phones refresh: for a prompt its answer cards
         (shown ones only), for a rating statement (distribution, means per group). `now`:
-        seconds on `time.monotonic`'s clock (tests pass it, so they never wait or race)."""
+        seconds on `time.monotonic`'s clock (tests pass it, so they never wait or race).
+        `fresh`: read now whatever the shared read's age (the phone that has just saved sees
+        its own save), and share this newer read with the others."""
         if kind == PROMPT:
             read: Callable[[], Any] = lambda: self.answer_cards(  # noqa: E731
                 workshop_id=workshop_id, lesson_id=lesson_id, prompt_id=item_id
@@ -294,7 +303,7 @@ class ModerationQueries(Database):
             )
         else:
             raise ValueError(f"unknown item kind {kind!r}")
-        return self._shared_read((kind, workshop_id, lesson_id, item_id), read, now)
+        return self._shared_read((kind, workshop_id, lesson_id, item_id), read, now, fresh=fresh)
 
     def shared_tally(
         self, workshop_id: int, lesson_id: str, prompt_id: str, *, now: float | None = None
@@ -309,12 +318,17 @@ class ModerationQueries(Database):
         )
 
     def _shared_read(
-        self, key: tuple[str, int, str, str], read: Callable[[], Any], now: float | None
+        self,
+        key: tuple[str, int, str, str],
+        read: Callable[[], Any],
+        now: float | None,
+        *,
+        fresh: bool = False,
     ) -> Any:
         now = time.monotonic() if now is None else now
         with self._shared_lock:
             cached = self._shared.get(key)
-        if cached is not None and now - cached[0] < ROOM_RESULTS_MAX_AGE:
+        if not fresh and cached is not None and now - cached[0] < ROOM_RESULTS_MAX_AGE:
             return cached[1]
         value = read()
         with self._shared_lock:
@@ -336,6 +350,19 @@ class ModerationQueries(Database):
     @property
     def _shared_lock(self) -> threading.Lock:
         return self.__dict__.setdefault("_shared_results_lock", threading.Lock())
+
+    # -- an author's own answers kept off the shared screen --
+
+    def own_hidden_answers(self, *, participant_id: int, lesson_id: str) -> set[str]:
+        """The prompts of one lesson whose answer by this person, in their group's current
+        round, the facilitator hid: their phone says so where the answer would be."""
+        rows = self._all(
+            f"SELECT r.prompt_id FROM reflections r{_CURRENT_ROUND}"
+            " JOIN hidden_answers h ON h.reflection_id = r.id"
+            " WHERE r.participant_id = ? AND r.lesson_id = ?",
+            [participant_id, lesson_id],
+        )
+        return {str(row[0]) for row in rows}
 
     # -- supporting answers, once revealed on phones --
 

@@ -11,11 +11,18 @@ Their other answers are saved.
 Drafts: what a participant types is also kept in this browser tab (sessionStorage), keyed
 by workshop, participant, lesson, round and prompt, so a half-typed answer survives the
 room moving on, a reload or a phone waking from sleep, and comes back when they return.
+A box or rating holding something other than what is saved (a draft brought back, or a
+change not saved yet) is marked so, at the top of the form and under the answer itself:
+the form carries what is saved for each (a rating's value; a short hash of an answer's
+text, `saved_mark`) and the drafts script compares it with what the box shows.
+After a save while this step's results are shown on the phone, the whole page is drawn
+again with the results read at once (room_results.read_fresh), so they hold this save.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 import streamlit as st
@@ -27,9 +34,10 @@ from workbook.models import MAX_REFLECTION_CHARS, RATING_MAX, RATING_MIN
 from workbook.records import SavedAnswers, Seat
 from workbook.server.admission import admitted
 from workbook.store import Store, StoreError
+from workbook.ui import room_results
 from workbook.ui.author_text import literal
 from workbook.ui.text import escaped, isolate, user_text
-from workbook.ui.widgets import show_errors, up_to
+from workbook.ui.widgets import show_errors
 
 RATING_OPTIONS = list(range(RATING_MIN, RATING_MAX + 1))
 
@@ -55,6 +63,15 @@ CONFLICT = (
     "yours is not saved yet: the stored one is shown beside yours, choose which to keep."
 )
 OTHERS_SAVED = "Your other changes are saved."
+DRAFT_TOP = (
+    "Not saved yet: the answers marked Draft below are only on this phone. "
+    "Tap Save answers to keep them."
+)
+DRAFT_FIELD = "Draft, not saved yet: tap Save answers to keep it."
+SAVED_NOTE = "Your saved answers are shown above; change them and save again to update."
+SAVED_BUT_DRAFTS = (
+    "The answers marked Draft are not saved yet; the others shown above are your saved answers."
+)
 TOOK_STORED = "The stored answer is in the box now; nothing else was changed."
 
 # Our own constant script (no user text in it). It mirrors each answer box and rating of the
@@ -67,7 +84,16 @@ TOOK_STORED = "The stored answer is in the box now; nothing else was changed."
 _DRAFTS_JS = """
 <div id="wb-drafts" data-scope="%(scope)s" data-lesson="%(lesson)s" data-kept="%(kept)s"
   hidden></div>
-<style>[data-testid="stElementContainer"]:has(#wb-drafts) { display: none; }</style>
+<style>
+  [data-testid="stElementContainer"]:has(#wb-drafts),
+  [data-testid="stElementContainer"]:has(.wb-draft-note[hidden]),
+  [data-testid="stElementContainer"]:has(.wb-draft-top[hidden]) { display: none; }
+  .wb-draft-note, .wb-draft-top { margin: 0; padding: .45rem .7rem; border-radius: .5rem;
+    background: rgba(255, 189, 69, .22); border-left: 4px solid #8a5300; color: #3d2a00;
+    font-size: 1rem; }
+  .wb-draft-top { font-weight: 600; }
+  .wb-saved-note { margin: 0; font-size: .875rem; color: rgba(49, 51, 63, .75); }
+</style>
 <script>
 (() => {
   const PREFIX = "st-key-answer_";
@@ -117,6 +143,38 @@ _DRAFTS_JS = """
       }, ms));
     });
   };
+  // Whether each answer shows something other than what is saved: a draft, marked as one.
+  // The form carries a rating's saved value, and a hash of an answer's saved text made the
+  // way the server makes it (lesson_form.saved_mark: NFC, outer spaces off, FNV-1a of UTF-8).
+  const mark = (text) => {
+    let h = 0x811c9dc5;
+    for (const byte of new TextEncoder().encode(text.normalize("NFC").trim())) {
+      h = Math.imul(h ^ byte, 0x01000193);
+    }
+    return (h >>> 0).toString(16).padStart(8, "0");
+  };
+  const markDrafts = () => {
+    let any = false;
+    document.querySelectorAll(".wb-draft-note").forEach((note) => {
+      const box = document.querySelector(".st-key-" + note.dataset.field);
+      let draft = false;
+      if (box && note.dataset.kind === "rating") {
+        draft = !box.querySelector("button:disabled") && !!box.querySelector("button")
+          && active(box) !== note.dataset.saved;
+      } else if (box) {
+        const area = box.querySelector("textarea");
+        draft = !!area && !area.disabled && mark(area.value) !== note.dataset.saved;
+      }
+      if (note.hidden === draft) note.hidden = !draft;
+      any = any || draft;
+    });
+    document.querySelectorAll(".wb-draft-top, .wb-saved-some").forEach((el) => {
+      if (el.hidden === any) el.hidden = !any;
+    });
+    document.querySelectorAll(".wb-saved-all").forEach((el) => {
+      if (el.hidden !== any) el.hidden = any;
+    });
+  };
   const fill = (area, text) => {
     const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
     setter.call(area, text);
@@ -153,6 +211,7 @@ _DRAFTS_JS = """
       area.dataset.wbDraftKey = key;
       dirty();
       try { sessionStorage.setItem(key, area.value); } catch (error) { /* storage full */ }
+      markDrafts();
     }, true);
     document.addEventListener("click", (event) => {
       const button = event.target instanceof Element ? event.target.closest("button") : null;
@@ -163,6 +222,7 @@ _DRAFTS_JS = """
         dirty();
         requestAnimationFrame(() => {
           try { if (key) sessionStorage.setItem(key, active(box)); } catch (error) { /* full */ }
+          markDrafts();
         });
         return;
       }
@@ -180,11 +240,12 @@ _DRAFTS_JS = """
         next.click();
       }
     }, true);
-    new MutationObserver(() => requestAnimationFrame(() => { note(); restore(); }))
+    new MutationObserver(() => requestAnimationFrame(() => { note(); restore(); markDrafts(); }))
       .observe(document.body, { childList: true, subtree: true });
   }
   note();
   restore();
+  markDrafts();
 })();
 </script>
 """
@@ -295,21 +356,33 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
         if round_ > 1
         else None
     )
+    if outcome is not None and outcome.saved and _unshown(prefix) and room_results.fresh_pending():
+        # This step's results are on the page below this form's fragment: draw the page
+        # again, so they hold this save now, not a few seconds later.
+        st.rerun(scope="app")
     with st.form(f"{prefix}_form", enter_to_submit=False):
+        # Shown by the drafts script while any answer below is a draft (not saved yet).
+        st.html(f'<p class="wb-draft-top" hidden>{escaped(DRAFT_TOP)}</p>')
         if lesson.prompts:
             st.subheader("Talk it through, then write it down")
         for prompt in lesson.prompts:
             is_closed = (PROMPT, prompt.id) in closed
+            key = f"{prefix}_prompt_{prompt.id}"
+            stored = saved.reflections.get(prompt.id, "")
+            # No help icon: a small target whose tip only repeated the placeholder. The
+            # limit is in the placeholder, a lesson's hint for the question under the box.
             st.text_area(
                 prompt.text,
-                value=saved.reflections.get(prompt.id, ""),
-                key=f"{prefix}_prompt_{prompt.id}",
-                help=up_to(MAX_REFLECTION_CHARS, prompt.help or None),
+                value=stored,
+                key=key,
                 height=140,
                 placeholder=f"Your answer, in your own words (up to {MAX_REFLECTION_CHARS:,} "
                 "characters)",
                 disabled=is_closed,
             )
+            _draft_note(key, "prompt", saved_mark(stored))
+            if prompt.help:
+                st.caption(literal(prompt.help))
             if is_closed:
                 st.caption(CLOSED_NOTE)
         if lesson.ratings:
@@ -331,6 +404,10 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
             if is_closed:
                 scale += " · " + CLOSED_NOTE
             st.caption(scale)
+            value = saved.ratings.get(statement.id)
+            _draft_note(
+                f"{prefix}_rating_{statement.id}", "rating", "" if value is None else str(value)
+            )
         st.form_submit_button(
             "Save answers",
             type="primary",
@@ -348,7 +425,11 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
                 args=(store, seat, lesson, prefix, saved, closed, next_step),
             )
     if saved.reflections or saved.ratings:
-        st.caption("Your saved answers are shown above; change them and save again to update.")
+        # Never "saved" about a draft: the drafts script swaps the sentence while one shows.
+        st.html(
+            f'<p class="wb-saved-note"><span class="wb-saved-all">{escaped(SAVED_NOTE)}</span>'
+            f'<span class="wb-saved-some" hidden>{escaped(SAVED_BUT_DRAFTS)}</span></p>'
+        )
     if outcome is None:
         return
     for note in outcome.notes:
@@ -367,6 +448,24 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
     # Only now: Streamlit may end a run at any element it draws (a newer request arrived),
     # and an outcome cut off before its message must stay pending for the poll to redraw.
     st.session_state.pop(_UNSHOWN, None)
+
+
+def saved_mark(text: str) -> str:
+    """What the form carries of an answer's saved text, for the drafts script to tell whether
+    the box shows something else: FNV-1a (32 bits) of its UTF-8, NFC, outer spaces off, as
+    saving stores it (models.LongText). Not a secret: it only saves sending the text twice."""
+    h = 0x811C9DC5
+    for byte in unicodedata.normalize("NFC", text).strip().encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return f"{h:08x}"
+
+
+def _draft_note(field: str, kind: str, saved: str) -> None:
+    """The line under one answer, shown by the drafts script while it holds a draft."""
+    st.html(
+        f'<p class="wb-draft-note" data-field="{escaped(field)}" data-kind="{kind}"'
+        f' data-saved="{escaped(saved)}" hidden>{escaped(DRAFT_FIELD)}</p>'
+    )
 
 
 def _save(
@@ -407,6 +506,8 @@ def _save(
     outcome = _commit(store, seat, lesson, round_, texts, ratings, saved, now_closed, notes)
     state[_outcome_key(prefix)] = outcome
     state[_UNSHOWN] = prefix
+    if outcome.saved and room_results.shown_here(store, seat, lesson):
+        room_results.read_fresh()
 
 
 def _save_and_go(
@@ -571,6 +672,8 @@ def _keep_mine(
                     saved=True,
                     conflicts=others,
                 )
+                if room_results.shown_here(store, seat, lesson):
+                    room_results.read_fresh()
     state[_outcome_key(prefix)] = outcome
     state[_UNSHOWN] = prefix
 

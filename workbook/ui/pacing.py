@@ -32,6 +32,7 @@ from workbook.server.room_push import ROOM_PUSH
 from workbook.store import Store
 from workbook.store.database import utc_now
 from workbook.ui import lesson_form, resources
+from workbook.ui.room_results import ANCHOR as ROOM_RESULTS
 from workbook.ui.text import escaped, user_html
 
 # A watchdog in the participant's browser, for a Streamlit race we cannot fix from here: under
@@ -116,6 +117,13 @@ _NOTICE_JS = """
       + "clip:rect(0 0 0 0);white-space:nowrap;";
     document.body.appendChild(live);
   }
+  // Results just revealed on this step: read out once (the link below it scrolls there).
+  const shown = document.querySelector(".st-key-room_notice .wb-results-shown");
+  if (shown && window.__wbRevealSaid !== shown.dataset.reveal) {
+    window.__wbRevealSaid = shown.dataset.reveal;
+    const said = shown.querySelector(".wb-results-said")?.textContent || "";
+    setTimeout(() => { live.textContent = (live.textContent + " " + said).trim(); }, 300);
+  }
   const notice = document.querySelector(".st-key-room_notice .wb-room-moved");
   if (!notice || notice.dataset.done === notice.dataset.move) return;
   notice.dataset.done = notice.dataset.move;
@@ -141,15 +149,23 @@ _NOTICE_CSS = """
     background: rgba(28, 131, 225, .1); color: inherit; font-weight: 600; }
   .st-key-room_notice .wb-draft-kept { margin: .4rem 0 0; padding: .6rem .8rem;
     border-radius: .5rem; background: rgba(255, 189, 69, .18); }
-  .st-key-room_notice:not(:has(.wb-room-moved, .wb-draft-kept:not([hidden]))) { display: none; }
+  .st-key-room_notice .wb-results-shown { margin: .4rem 0 0; padding: .6rem .8rem;
+    border-radius: .5rem; background: rgba(33, 195, 84, .12); font-weight: 600; }
+  .st-key-room_notice .wb-results-shown a { display: block; min-height: 44px;
+    line-height: 44px; color: #0059A3; text-decoration: underline; }
+  .st-key-room_notice:not(:has(.wb-room-moved, .wb-results-shown,
+    .wb-draft-kept:not([hidden]))) { display: none; }
 </style>
 """
 
 
-def room_notice(titles: list[str]) -> None:
+def room_notice(titles: list[str], *, results_revealed: int | None = None) -> None:
     """The top of the workbook page: "The facilitator moved to: ..." on the run that followed a
-    move (scrolled into view and read out, see _NOTICE_JS), and the slot where the lesson
-    form's drafts script says that unsaved answers were kept as a draft."""
+    move (scrolled into view and read out, see _NOTICE_JS); once this step's results were
+    revealed on phones while the phone was on it (`results_revealed`, a mark that grows with
+    each reveal: room_results.reveal_news), a line saying so with a link down to them (read
+    out once per reveal, not scrolled: the person may be writing); and the slot where the
+    lesson form's drafts script says that unsaved answers were kept as a draft."""
     moved = st.session_state.pop(_MOVED_TO, None)
     with st.container(key="room_notice"):
         body = _NOTICE_CSS
@@ -159,9 +175,17 @@ def room_notice(titles: list[str]) -> None:
                 f'<p class="wb-room-moved" data-move="{mark}">'
                 f"{escaped(moved_notice(''))}{user_html(titles[moved])}</p>"
             )
+        if results_revealed is not None:
+            body += (
+                f'<p class="wb-results-shown" data-reveal="{results_revealed}">'
+                f'<span class="wb-results-said">{escaped(RESULTS_REVEALED)}</span>'
+                f'<a href="#{ROOM_RESULTS}">See the results</a></p>'
+            )
         body += '<p class="wb-draft-kept" hidden></p>' + _NOTICE_JS
         st.html(body, unsafe_allow_javascript=True)
 
+
+RESULTS_REVEALED = "The facilitator shared the room's results for this step."
 
 # One read of a room's full state per workshop per second, however many phones show its
 # timer or wait for it to start (the store's signal read has no timer nor screen).

@@ -13,7 +13,7 @@ from workbook.progress import follow_up_refusal, round_label
 from workbook.records import Commitment, Rating, Reflection, Seat
 from workbook.store import Store
 from workbook.store.database import utc_now
-from workbook.ui import context, session
+from workbook.ui import context, room_results, session
 from workbook.ui.author_text import literal
 from workbook.ui.text import isolate, user_text
 from workbook.ui.widgets import seat_header
@@ -162,4 +162,5 @@ def _follow_up(store: Store, seat: Seat) -> None:
     if st.button("Start a follow-up round", disabled=not confirm, key="results_new_round"):
         store.start_follow_up(group_id=seat.group.id)
         store.set_participant_step(participant_id=seat.participant.id, step=0)
+        room_results.read_fresh()  # the room's results, if shown, of the new round at once
         session.switch_to("pages/workbook.py")

@@ -13,13 +13,21 @@ self-support would add one to every answer and say nothing.
 The block is a fragment that refreshes itself every few seconds while anything is shown, so
 the counts move as others support; a tap redraws the block alone, never the lesson's form.
 The phones of a room share one read of each question's results (`Store.shared_results`); only
-which answers the person supports is read per phone.
-The page draws it with one call: `render(store, seat, lesson)`.
+which answers the person supports, and which of their own answers the facilitator hid, is read
+per phone. The phone that has just saved answers to this step (or started a round) reads the
+results itself once (`read_fresh`), so its own save is in them on that same redraw; the others
+see it within the shared read's age.
+
+An author whose answer the facilitator hid is told so, calmly, where it would be; nobody else
+sees anything of it. When the facilitator reveals a question of the step on the phone, the top
+of the page says so with a link down to the results (`reveal_news`, pacing.room_notice).
+The page draws the block with one call: `render(store, seat, lesson)`.
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -39,6 +47,13 @@ from workbook.ui.text import user_html, user_text
 
 REFRESH_SECONDS = 5.0
 ANSWERS_SHOWN = 40
+HIDDEN_OWN = (
+    "The facilitator did not put your answer on the shared screen. "
+    "It is still saved with your group's answers."
+)
+ANCHOR = "wb-room-results"  # where the reveal notice at the top links to (pacing.room_notice)
+_FRESH = "room_results_fresh"  # read the results themselves on the next draw (read_fresh)
+_SEEN = "room_results_seen"  # what the phone showed of the step's results (_Seen)
 
 _CSS = """
 <style>
@@ -59,16 +74,65 @@ _CSS = """
 .wb-rr-who { margin: 0; color: #333; font-size: 1rem; overflow-wrap: anywhere; }
 [class*="st-key-room_answer_"]:has(.wb-rr-mine-group) { border-left: 4px solid #A33B00; }
 [class*="st-key-room_support_"] button { min-height: 44px; }
+.wb-rr-anchor { scroll-margin-top: 4.5rem; height: 0; }
 </style>
 """
 
 
 def render(store: Store, seat: Seat, lesson: Lesson) -> None:
     """Draw this step's revealed results, if any (nothing at all otherwise)."""
-    if not _shown_items(store, seat, lesson):
+    if not shown_here(store, seat, lesson):
+        st.session_state.pop(_FRESH, None)  # nothing to read: no fresh read left waiting
         return
     st.html(_CSS)
     st.fragment(run_every=REFRESH_SECONDS)(_results)(store, seat, lesson)
+
+
+def shown_here(store: Store, seat: Seat, lesson: Lesson) -> bool:
+    """Whether this phone shows results for any question of this lesson now."""
+    return bool(_shown_items(store, seat, lesson))
+
+
+def read_fresh() -> None:
+    """This person has just saved answers (or started a round): on the next draw, read the
+    results rather than take the room's shared read, which may be older than their save."""
+    st.session_state[_FRESH] = True
+
+
+def fresh_pending() -> bool:
+    """Whether the next draw of the results is to read them itself (see read_fresh)."""
+    return bool(st.session_state.get(_FRESH))
+
+
+def reveal_news(store: Store, seat: Seat, lesson: Lesson) -> int | None:
+    """Whether results of this step appeared on the phone while it was on the step (the
+    facilitator revealed a question, or put its results back on phones): then a number that
+    grows with each such reveal (the page reads a new one out once), else None. Called once
+    per page run, before the top of the page is drawn. The notice stays while the phone is
+    on the step, so a redraw right after the reveal does not take it away; arriving on a
+    step whose results are already shown is not news (the move notice speaks for that)."""
+    shown = frozenset((kind, item_id) for kind, item_id, _ in _shown_items(store, seat, lesson))
+    where = (lesson.id, seat.group.current_round)
+    before = st.session_state.get(_SEEN)
+    if not isinstance(before, _Seen) or before.where != where:
+        # The mark carries on across steps, so a reveal on the next step is new to the page.
+        mark = before.mark if isinstance(before, _Seen) else 0
+        st.session_state[_SEEN] = _Seen(where, shown, shown, mark)
+        return None
+    mark = before.mark + 1 if shown - before.last else before.mark
+    st.session_state[_SEEN] = _Seen(where, before.arrived, shown, mark)
+    return mark if shown - before.arrived else None
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What this phone showed of a step's results: on arrival, at the last draw, and how
+    many reveals it has been told of in this session."""
+
+    where: tuple[str, int]
+    arrived: frozenset[tuple[str, str]]
+    last: frozenset[tuple[str, str]]
+    mark: int
 
 
 def _shown_items(store: Store, seat: Seat, lesson: Lesson) -> list[tuple[str, str, ItemState]]:
@@ -86,7 +150,16 @@ def _results(store: Store, seat: Seat, lesson: Lesson) -> None:
     shown = _shown_items(store, seat, lesson)
     if not shown:  # hidden again since the page was drawn
         return
+    fresh = bool(st.session_state.get(_FRESH))
+    # The person's own answers the facilitator hid: one small read, only if answers are shown.
+    hidden_own = (
+        store.own_hidden_answers(participant_id=seat.participant.id, lesson_id=lesson.id)
+        if any(kind == PROMPT for kind, _, _ in shown)
+        else set()
+    )
     with st.container(key="room_results"):
+        # The target of the reveal notice's link: the block's top, clear of the header bar.
+        st.html(f'<div id="{ANCHOR}" class="wb-rr-anchor"></div>')
         st.subheader("Results from the room", anchor=False)
         for kind, item_id, state in shown:
             with st.container(border=True, key=f"room_results_{kind}_{item_id}"):
@@ -94,20 +167,25 @@ def _results(store: Store, seat: Seat, lesson: Lesson) -> None:
                     prompt = lesson.prompt(item_id)
                     if prompt is not None:
                         st.text(prompt.text)
-                        _answers(store, seat, lesson, item_id, state)
+                        own = item_id in hidden_own
+                        _answers(store, seat, lesson, item_id, state, fresh=fresh, hidden_own=own)
                 else:
                     statement = lesson.statement(item_id)
                     if statement is not None:
                         st.text(statement.text)
-                        _ratings(store, seat, lesson, statement)
+                        _ratings(store, seat, lesson, statement, fresh=fresh)
+    # Only now: a run Streamlit ended early leaves the fresh read for the next one.
+    st.session_state.pop(_FRESH, None)
 
 
 # --- ratings --------------------------------------------------------------------------------
 
 
-def _ratings(store: Store, seat: Seat, lesson: Lesson, statement: RatingStatement) -> None:
+def _ratings(
+    store: Store, seat: Seat, lesson: Lesson, statement: RatingStatement, *, fresh: bool
+) -> None:
     workshop_id = seat.workshop.id
-    result, means = store.shared_results(RATING, workshop_id, lesson.id, statement.id)
+    result, means = store.shared_results(RATING, workshop_id, lesson.id, statement.id, fresh=fresh)
     if not result.total:
         st.caption("No ratings yet.")
         return
@@ -144,11 +222,25 @@ def _group_row(seat: Seat, group_id: int, name: str, mean: float | None, count: 
 # --- open answers ---------------------------------------------------------------------------
 
 
-def _answers(store: Store, seat: Seat, lesson: Lesson, prompt_id: str, state: ItemState) -> None:
-    cards: list[AnswerCard] = store.shared_results(PROMPT, seat.workshop.id, lesson.id, prompt_id)
+def _answers(
+    store: Store,
+    seat: Seat,
+    lesson: Lesson,
+    prompt_id: str,
+    state: ItemState,
+    *,
+    fresh: bool,
+    hidden_own: bool,
+) -> None:
+    cards: list[AnswerCard] = store.shared_results(
+        PROMPT, seat.workshop.id, lesson.id, prompt_id, fresh=fresh
+    )
     waiting = ""
     if state.approve_first:  # how many wait for the facilitator, said with the count
         waiting = store.shared_tally(seat.workshop.id, lesson.id, prompt_id).waiting_note()
+    if hidden_own:  # where their answer would be: the shared cards never hold a hidden one
+        with st.container(key=f"room_hidden_own_{prompt_id}"):
+            st.info(HIDDEN_OWN, icon=":material/visibility_off:")
     if not cards:
         st.caption("No answers to show yet." + (f" {waiting}." if waiting else ""))
         return

@@ -10,9 +10,8 @@ from workbook.lessons import Lesson
 from workbook.progress import clamp_step, step_label
 from workbook.records import Seat
 from workbook.store import Store
-from workbook.ui import context, exercises, lesson_form, pacing
+from workbook.ui import context, exercises, lesson_form, pacing, room_results
 from workbook.ui.author_text import literal
-from workbook.ui.room_results import render as room_results
 from workbook.ui.widgets import seat_header
 
 JUMP_LABEL = "Jump to a step"
@@ -37,7 +36,8 @@ def render() -> None:
     total = len(lessons)
 
     if pacing.follows_a_room(seat):
-        pacing.room_notice([each.title for each in lessons])
+        revealed = room_results.reveal_news(store, seat, lesson)
+        pacing.room_notice([each.title for each in lessons], results_revealed=revealed)
     seat_header(seat)
     lesson_form.page_assets(seat, lesson)
     lesson_form.carried_note()
@@ -53,7 +53,7 @@ def render() -> None:
 
     _lesson_text(lesson)
     lesson_form.render(store, seat, lesson, next_step=step + 1 if step < total - 1 else None)
-    room_results(store, seat, lesson)  # once revealed: workbook/ui/room_results.py
+    room_results.render(store, seat, lesson)  # once revealed: workbook/ui/room_results.py
     exercises.render(store, seat, lesson)
 
     st.divider()
