@@ -14,7 +14,7 @@ from workbook.keys import (
     key_matches,
     normalise_join_code,
 )
-from workbook.store import bulk, live, maps, releases, workshops
+from workbook.store import bulk, live, maps, releases, resume, workshops
 from workbook.store.database import (
     Database,
     Migration,
@@ -30,7 +30,8 @@ from workbook.store.workshops import SaveResult
 
 # Versions: 1 workshops, 2 maps, 3 live room, 4 none (bulk loading has no schema of its own),
 # 5-6 releases, 7 sign-in waits per door (live), 8 results on phones and support for
-# answers (live), 9+ whoever needs one next.
+# answers (live), 11 facilitators' resume links (resume), 9-10 and 12+ whoever needs
+# one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
         (
@@ -39,6 +40,7 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
             *live.MIGRATIONS,
             *bulk.MIGRATIONS,
             *releases.MIGRATIONS,
+            *resume.MIGRATIONS,
         ),
         key=lambda m: m.version,
     )
@@ -51,6 +53,7 @@ class Store(
     live.LiveQueries,
     bulk.BulkQueries,
     releases.ReleaseQueries,
+    resume.ResumeQueries,
     Database,
 ):
     """The app's store: open once per process (see `workbook.ui.resources`)."""
