@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from workbook import export
+from workbook import export, summary_html
 from workbook.lessons import Lesson, LessonSet
 from workbook.live import (
     FOLLOW,
@@ -730,7 +730,7 @@ _DOWNLOADS = (
     ),
     (
         "Summary to send (HTML)",
-        export.html_summary,
+        summary_html.html_summary,
         "-summary.html",
         "text/html",
         "html",
