@@ -1,14 +1,7 @@
-"""Facilitator console: sign in with the workshop's key; pace, moderate, time and export."""
+"""Facilitator console: sign in with the workshop's key or resume link; pace, moderate, time
+and export (workbook/ui/facilitator.py)."""
 
-import streamlit as st
-
-from workbook.ui import context, facilitator, style
+from workbook.ui import context, facilitator
 
 ctx = context.load()
-style.wide_page("1600px")  # two columns of controls and the live panel
-st.title("Facilitator console")
-workshop = facilitator.signed_in_workshop(ctx.store)
-if workshop is None:
-    facilitator.sign_in_form(ctx.store)
-else:
-    facilitator.console(ctx.store, ctx.lessons, workshop)
+facilitator.page(ctx.store, ctx.lessons)

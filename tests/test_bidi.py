@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbook import export
+from workbook import export, summary_html
 from workbook.bidi import FSI, PDI, bdi, isolate
 from workbook.charts.theme import plain_text
 from workbook.config import PROJECT_ROOT
@@ -108,7 +108,9 @@ def test_the_html_summary_isolates_every_who_line_and_title(
         round=1,
         reflections=[ReflectionIn(lesson_id=lesson.id, prompt_id=prompt.id, text=RLO)],
     )
-    page = export.html_summary(export.collect(store, workshop_id=workshop.id, lessons=lessons))
+    page = summary_html.html_summary(
+        export.collect(store, workshop_id=workshop.id, lessons=lessons)
+    )
     assert f'<span class="who">{bdi(WALK_GROUP)} · {bdi(STRAY_POP)}</span>' in page
     assert f"<li>{bdi(RLO)}<span" in page
     assert f"<h1>{bdi(RLO + ' day')}</h1>" in page

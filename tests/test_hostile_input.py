@@ -33,7 +33,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
-from workbook import export
+from workbook import export, summary_html
 from workbook.bidi import isolate
 from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import LessonSet
@@ -257,7 +257,7 @@ def test_the_store_keeps_every_accepted_string_exactly(store: Store, lessons: Le
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
                     in_xlsx.add(cell.value)
-    shown_in_summary = _html_text(export.html_summary(collected))
+    shown_in_summary = _html_text(summary_html.html_summary(collected))
     for text in wanted - {""}:
         assert text in in_csv, text
         # XML reads a carriage return in a cell as a line feed: the cell shows the same line

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbook import export
+from workbook import export, summary_html
 from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import load_lessons
 from workbook.models import JoinRequest, KeyFinding, RatingIn, ReflectionIn, WorkshopCreate
@@ -89,7 +89,7 @@ def test_the_summary_keeps_the_answers_of_a_lesson_whose_file_broke(
     lessons = load_lessons(lesson_folder)
     assert lessons.by_id(LESSON_ID) is None and lessons.problems
     collected = export.collect(store, workshop_id=seat.workshop.id, lessons=lessons)
-    page = export.html_summary(collected)
+    page = summary_html.html_summary(collected)
     assert ANSWER in page and OTHER_ANSWER in page
     assert f"<h2>Lesson {LESSON_ID}</h2>" in page
     assert SENTENCE in page
@@ -97,7 +97,7 @@ def test_the_summary_keeps_the_answers_of_a_lesson_whose_file_broke(
     # The lessons that load are unchanged: titled and numbered as before, no sentence.
     assert page.count(SENTENCE) == 1
     # With every lesson loading, no sentence and no id heading.
-    whole = export.html_summary(
+    whole = summary_html.html_summary(
         export.collect(
             store, workshop_id=seat.workshop.id, lessons=load_lessons(PROJECT_ROOT / "lessons")
         )

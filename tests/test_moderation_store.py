@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbook import export
+from workbook import export, summary_html
 from workbook.lessons import LessonSet
 from workbook.live import PROMPT, AnswerTally
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
@@ -252,7 +252,7 @@ def test_exports_say_shown_waiting_or_hidden_and_the_summary_leaves_out_the_rest
         "Waiting answer": "waiting",
         "Hidden answer": "hidden",
     }
-    summary = export.html_summary(collected)
+    summary = summary_html.html_summary(collected)
     assert "Approved answer" in summary
     assert "Waiting answer" not in summary and "Hidden answer" not in summary
     assert "1 answer waiting for the facilitator" in summary

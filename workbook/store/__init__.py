@@ -14,7 +14,16 @@ from workbook.keys import (
     key_matches,
     normalise_join_code,
 )
-from workbook.store import bulk, live, maps, moderation, projector_view, releases, workshops
+from workbook.store import (
+    bulk,
+    live,
+    maps,
+    moderation,
+    projector_view,
+    releases,
+    resume,
+    workshops,
+)
 from workbook.store.database import (
     Database,
     Migration,
@@ -32,7 +41,8 @@ from workbook.store.workshops import SaveResult
 # Versions: 1 workshops, 2 maps, 3 live room, 4 none (bulk loading has no schema of its own),
 # 5-6 releases, 7 sign-in waits per door (live), 8 results on phones and support for
 # answers (live), 9 approving answers before the room sees them (moderation), 10 the
-# projector's text size and pages (projector_view), 11+ whoever needs one next.
+# projector's text size and pages (projector_view), 11 facilitators' resume links
+# (resume), 12+ whoever needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
         (
@@ -43,6 +53,7 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
             *bulk.MIGRATIONS,
             *releases.MIGRATIONS,
             *projector_view.MIGRATIONS,
+            *resume.MIGRATIONS,
         ),
         key=lambda m: m.version,
     )
@@ -57,6 +68,7 @@ class Store(
     bulk.BulkQueries,
     releases.ReleaseQueries,
     projector_view.ProjectorViewQueries,
+    resume.ResumeQueries,
     Database,
 ):
     """The app's store: open once per process (see `workbook.ui.resources`)."""

@@ -11,6 +11,7 @@ from workbook.lessons import LessonSet
 from workbook.records import Seat
 from workbook.store import Store
 from workbook.ui import resources, session
+from workbook.ui.style import APP_TITLE
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,10 @@ def _run_through_app() -> None:
     a run calls `st.navigation` (public API; it switches the process to app.py's navigation
     for good) and runs again, now through app.py, on the same page: the stand-in pages carry
     the url paths of the page files, so the page being visited keeps its identity."""
-    stand_ins = [st.Page(_nothing, title="Movement Workbook", default=True)] + [
-        st.Page(_nothing, title=page.stem, url_path=page.stem)
+    stand_ins = [st.Page(_nothing, title=APP_TITLE, default=True)] + [
+        # Titled like the app, never by file name: the browser tab shows this title until
+        # the run through app.py (which follows at once) sets the page's own.
+        st.Page(_nothing, title=APP_TITLE, url_path=page.stem)
         for page in sorted((PROJECT_ROOT / "pages").glob("*.py"))
     ]
     st.navigation(stand_ins, position="hidden")

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from workbook import export
+from workbook import export, summary_html
 from workbook.lessons import Lesson, LessonSet
 from workbook.live import (
     FOLLOW,
@@ -43,7 +43,7 @@ from workbook.records import Workshop
 from workbook.server.admission import admitted
 from workbook.store import RoomMovedError, Store, StoreError
 from workbook.store.database import utc_now
-from workbook.ui import moderation, projector_console, resources
+from workbook.ui import facilitator_resume, moderation, projector_console, resources, style
 from workbook.ui import projector as links
 from workbook.ui.author_text import literal
 from workbook.ui.text import isolate, user_heading, user_text
@@ -76,6 +76,31 @@ def signed_in_workshop(store: Store) -> Workshop | None:
 def sign_out() -> None:
     for key in (SIGNED_IN, _PROJECTOR_TOKEN):
         st.session_state.pop(key, None)
+    facilitator_resume.forget()
+
+
+def sign_in_as(workshop_id: int) -> None:
+    """Sign this browser session in to a workshop's console (its key or resume link checked)."""
+    if st.session_state.get(SIGNED_IN) != workshop_id:
+        sign_out()
+    st.session_state[SIGNED_IN] = workshop_id
+
+
+def page(store: Store, lessons: LessonSet) -> None:
+    """The facilitator page: opened by a resume link, signed in, or the sign-in form."""
+    style.wide_page("1600px")  # two columns of controls and the live panel
+    st.title("Facilitator console")
+    opened, token, refused = facilitator_resume.workshop_from_link(store)
+    if opened is not None:
+        sign_in_as(opened)
+        facilitator_resume.remember(token)
+    workshop = signed_in_workshop(store)
+    if workshop is None:
+        if refused:
+            st.error(refused, icon=":material/link_off:")
+        sign_in_form(store)
+    else:
+        console(store, lessons, workshop)
 
 
 def sign_in_form(store: Store) -> None:
@@ -110,8 +135,7 @@ def sign_in_form(store: Store) -> None:
         if outcome.typed_code and outcome.typed_code.strip():
             user_text(f"You typed: {isolate(outcome.typed_code)}")
         return
-    st.session_state[SIGNED_IN] = outcome.workshop_id
-    st.session_state.pop(_PROJECTOR_TOKEN, None)
+    sign_in_as(outcome.workshop_id)
     st.rerun()
 
 
@@ -141,6 +165,7 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
         _projector(store, workshop, room)
         if lesson is not None:
             projector_console.pages(store, workshop.id, room, step, lesson)
+        facilitator_resume.panel(store, workshop.id)
         _room(store, lessons, workshop, room, step)
         if lesson is not None:
             _timer(store, workshop, room, lesson)
@@ -675,7 +700,7 @@ _DOWNLOADS = (
     ),
     (
         "Summary to send (HTML)",
-        export.html_summary,
+        summary_html.html_summary,
         "-summary.html",
         "text/html",
         "html",

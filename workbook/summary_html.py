@@ -1,0 +1,256 @@
+"""The one-file HTML summary of a workshop, to send to the group afterwards: every lesson's
+ratings (as bar charts drawn in HTML and CSS, each a table a screen reader reads as one) and
+answers, then the stakeholder maps and commitments.
+
+No JavaScript and nothing fetched: it opens offline, prints as it shows, and a 30-person
+workshop's summary is a few hundred kilobytes (with plotly.js inlined it was 4.8 MB; see
+bench/RESULTS.md). Everything people typed is escaped (and isolated for mixed-direction
+text, workbook/bidi.py); answers the facilitator hid from the screen are left out and counted.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from workbook.bidi import bdi, isolate
+from workbook.export import Table, WorkshopExport, _stamp
+from workbook.lessons import Lesson
+from workbook.live import HIDDEN, SHOWN, WAITING, Distribution, distribution, plural
+from workbook.models import RATING_MIN
+from workbook.progress import round_label
+from workbook.results import missing_lesson_sentence, missing_lessons
+
+_STYLE = """
+body { font-family: Inter, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif; color: #111;
+       background: #fff; margin: 0; line-height: 1.5; font-size: 17px; }
+main { max-width: 60rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+h1 { font-size: 2rem; margin: 0 0 .25rem; overflow-wrap: anywhere; }
+h2 { font-size: 1.5rem; margin: 2.5rem 0 .5rem; border-bottom: 2px solid #0059A3; }
+h3 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+.meta, .note { color: #444; }
+th[scope="col"] { overflow-wrap: normal; }
+ul.answers { list-style: none; padding: 0; }
+ul.answers li { border-left: 4px solid #0059A3; background: #F1F3F6; margin: .5rem 0;
+                padding: .5rem .75rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+.who { display: block; color: #444; font-size: .9rem; white-space: normal; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+th, td { text-align: left; border-bottom: 1px solid #ccc; padding: .3rem .5rem;
+         vertical-align: top; overflow-wrap: anywhere; }
+figure.bars { margin: .25rem 0 1.25rem; max-width: 48rem; }
+figure.bars table { margin: 0; }
+figure.bars caption { text-align: left; color: #444; font-size: .95rem; padding-bottom: .25rem; }
+figure.bars th, figure.bars td { padding: .15rem .5rem; border-bottom-color: #e3e3e3; }
+figure.bars th[scope="row"] { width: 35%; font-weight: normal; }
+figure.bars th[scope="row"] b { display: inline-block; min-width: 1.2em; }
+.barline { display: flex; align-items: center; gap: .5rem; }
+.bar { flex: 0 0 auto; height: 1.05rem; background: #0059A3; }
+.bar.mean-row { background: #A33B00; }
+.count { font-variant-numeric: tabular-nums; white-space: nowrap; }
+* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+@media print {
+  body { font-size: 12pt; }
+  main { max-width: none; padding: 0; }
+  figure.bars, ul.answers li, tr { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+}
+"""
+
+
+def html_summary(export: WorkshopExport) -> str:
+    """A single self-contained HTML page, without scripts: open it anywhere, offline.
+
+    Everything people typed is escaped. Answers the facilitator hid from the screen are left
+    out and counted."""
+    w = export.workshop
+    esc = html.escape
+    parts: list[str] = []
+    people = sum(g.members for g in export.groups)
+    parts.append(f"<h1>{bdi(w.title)}</h1>")
+    meta = " · ".join([*(bdi(x) for x in (w.cause, w.region) if x), f"code {w.display_code}"])
+    parts.append(
+        f'<p class="meta">{meta}<br>{plural(people, "person", "people")} in '
+        f"{plural(len(export.groups), 'group')} · summary made {_stamp(export.made_at)} UTC</p>"
+    )
+    reflections = export.reflections
+    ratings = export.ratings
+    col = {name: i for i, name in enumerate(reflections.columns)}
+    rcol = {name: i for i, name in enumerate(ratings.columns)}
+    answer_keys = export.reflection_keys or tuple(
+        (r[col["Lesson"]], r[col["Question"]]) for r in reflections.rows
+    )
+    rating_keys = export.rating_keys or tuple(
+        (r[rcol["Lesson"]], r[rcol["Statement"]]) for r in ratings.rows
+    )
+    left_out = {HIDDEN: 0, WAITING: 0}
+
+    def answer_list(given: Sequence[tuple[Any, ...]]) -> None:
+        # Only what the room was shown: hidden and waiting answers are counted, not listed.
+        shown = [r for r in given if r[col["On screen"]] == SHOWN]
+        for row in given:
+            if row[col["On screen"]] in left_out:
+                left_out[row[col["On screen"]]] += 1
+        parts.append('<ul class="answers">')
+        for row in shown:
+            who = bdi(row[col["Group"]])
+            if row[col["Name"]]:
+                who = f"{who} · {bdi(row[col['Name']])}"
+            if row[col["Round"]] != round_label(1):
+                who = f"{who} · {esc(row[col['Round']])}"
+            parts.append(f'<li>{bdi(row[col["Answer"]])}<span class="who">{who}</span></li>')
+        parts.append("</ul>")
+
+    def answers_to(lesson_id: str, prompt_id: str) -> list[tuple[Any, ...]]:
+        return [
+            row
+            for row, key in zip(reflections.rows, answer_keys, strict=True)
+            if key == (lesson_id, prompt_id)
+        ]
+
+    def unknown_prompts(lesson_id: str, known: set[str]) -> list[str]:
+        """Prompt ids answered in a lesson that the lesson (as loaded now) does not have."""
+        found = {p for lid, p in answer_keys if lid == lesson_id and p not in known}
+        return sorted(found)
+
+    for number, lesson in enumerate(export.lessons.lessons, start=1):
+        answered = any(key[0] == lesson.id for key in answer_keys)
+        rated = [r for r, key in zip(ratings.rows, rating_keys, strict=True) if key[0] == lesson.id]
+        if not answered and not rated:
+            continue
+        parts.append(f"<section><h2>Step {number}: {esc(lesson.title)}</h2>")
+        parts.extend(_statement_sections(lesson, rated, rcol))
+        prompt_ids = [p.id for p in lesson.prompts]
+        texts = {p.id: p.text for p in lesson.prompts}
+        for prompt_id in prompt_ids + unknown_prompts(lesson.id, set(prompt_ids)):
+            given = answers_to(lesson.id, prompt_id)
+            if not given:
+                continue
+            parts.append(f"<h3>{esc(texts.get(prompt_id, prompt_id))}</h3>")
+            answer_list(given)
+        parts.append("</section>")
+    # Answers kept for a lesson that is not loaded now (its file missing or broken): still
+    # here, under the lesson's id, its questions by their ids.
+    for lesson_id in missing_lessons(export.lessons, [*answer_keys, *rating_keys]):
+        parts.append(f"<section><h2>Lesson {esc(lesson_id)}</h2>")
+        parts.append(f'<p class="note">{esc(missing_lesson_sentence(lesson_id))}</p>')
+        statement_ids = sorted({s for lid, s in rating_keys if lid == lesson_id})
+        for statement_id in statement_ids:
+            values = [
+                (int(r[rcol["Rating (1-5)"]]), r[rcol["Round"]])
+                for r, key in zip(ratings.rows, rating_keys, strict=True)
+                if key == (lesson_id, statement_id)
+            ]
+            for label in sorted({v[1] for v in values}, key=lambda x: (x != round_label(1), x)):
+                result = distribution((v, 1) for v, r in values if r == label)
+                parts.append(f"<h3>{esc(statement_id)} ({esc(label)})</h3>")
+                parts.append(
+                    f'<p class="note">Average {result.mean or 0:.1f} from '
+                    f"{plural(result.total, 'rating')} (1 to 5).</p>"
+                )
+                parts.append(rating_bars(result, low="", high=""))
+        for prompt_id in unknown_prompts(lesson_id, set()):
+            parts.append(f"<h3>{esc(prompt_id)}</h3>")
+            answer_list(answers_to(lesson_id, prompt_id))
+        parts.append("</section>")
+    if not reflections.rows and not ratings.rows:
+        parts.append('<p class="note">No answers or ratings were given in this workshop yet.</p>')
+    if left_out[HIDDEN]:
+        parts.append(
+            f'<p class="note">{plural(left_out[HIDDEN], "answer")} hidden from the screen by the '
+            "facilitator "
+            + ("is" if left_out[HIDDEN] == 1 else "are")
+            + " not included here (the full exports have them).</p>"
+        )
+    if left_out[WAITING]:
+        parts.append(
+            f'<p class="note">{plural(left_out[WAITING], "answer")} waiting for the '
+            "facilitator's approval "
+            + ("is" if left_out[WAITING] == 1 else "are")
+            + " not included here (the full exports have them).</p>"
+        )
+    parts.extend(_table_section("Stakeholder maps", export.stakeholders))
+    parts.extend(_table_section("Ties between stakeholders", export.ties))
+    parts.extend(_table_section("Commitments", export.commitments))
+    body = "\n".join(parts)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(isolate(w.title))}: workshop summary</title><style>{_STYLE}</style></head>"
+        f"<body><main>\n{body}\n</main></body></html>\n"
+    )
+
+
+def _statement_sections(
+    lesson: Lesson,
+    rated: Sequence[tuple[Any, ...]],
+    rcol: dict[str, int],
+) -> list[str]:
+    parts: list[str] = []
+    for statement in lesson.ratings:
+        rows = [r for r in rated if r[rcol["Statement"]] == statement.text]
+        rounds = sorted(
+            {r[rcol["Round"]] for r in rows}, key=lambda label: (label != "First look", label)
+        )
+        for label in rounds:
+            values = [int(r[rcol["Rating (1-5)"]]) for r in rows if r[rcol["Round"]] == label]
+            result = distribution((v, 1) for v in values)
+            heading = statement.text + (f" ({label})" if len(rounds) > 1 else "")
+            parts.append(f"<h3>{html.escape(heading)}</h3>")
+            mean = result.mean or 0
+            parts.append(
+                f'<p class="note">Average {mean:.1f} from '
+                f"{plural(result.total, 'rating')} (1 = {html.escape(statement.low)}, "
+                f"5 = {html.escape(statement.high)}).</p>"
+            )
+            parts.append(rating_bars(result, low=statement.low, high=statement.high))
+    return parts
+
+
+def rating_bars(result: Distribution, *, low: str, high: str) -> str:
+    """How many gave 1, 2, 3, 4 and 5, as a table with a bar in each row: readable with any
+    screen reader (it is a table), printable, drawn without any script. The row of the
+    rounded average is marked."""
+    esc = html.escape
+    top = max(result.counts, default=0) or 1
+    mean = result.mean
+    mean_row = round(mean) if mean is not None else None
+    rows = []
+    for offset, count in enumerate(result.counts):
+        value = RATING_MIN + offset
+        end = low if offset == 0 else high if offset == len(result.counts) - 1 else ""
+        label = f"<b>{value}</b>" + (f" {esc(end)}" if end else "")
+        share = f"{100 * count / result.total:.0f}%" if result.total else "0%"
+        marked = value == mean_row
+        bar_class = "bar mean-row" if marked else "bar"
+        rows.append(
+            f'<tr><th scope="row">{label}</th><td><span class="barline">'
+            f'<span class="{bar_class}" style="width:{60 * count / top:.1f}%"></span>'
+            f'<span class="count">{plural(count, "person", "people")} ({share})'
+            + (" · nearest the average" if marked else "")
+            + "</span></span></td></tr>"
+        )
+    average = f"average {mean:.1f}" if mean is not None else "no ratings yet"
+    return (
+        '<figure class="bars"><table>'
+        f"<caption>How many gave each rating, 1 to 5 ({plural(result.total, 'rating')}, "
+        f"{average})</caption>"
+        '<thead><tr><th scope="col">Rating</th><th scope="col">How many</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></figure>"
+    )
+
+
+def _table_section(title: str, table: Table, *, drop: Sequence[str] = ()) -> list[str]:
+    if not table.rows:
+        return []
+    keep = [i for i, name in enumerate(table.columns) if name not in drop]
+    esc = html.escape
+    head = "".join(f'<th scope="col">{esc(table.columns[i])}</th>' for i in keep)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{bdi(str(row[i]))}</td>" for i in keep) + "</tr>"
+        for row in table.rows
+    )
+    return [
+        f"<section><h2>{esc(title)}</h2><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table></section>"
+    ]

@@ -1,0 +1,107 @@
+"""The facilitator's resume link: reopens one workshop's console, signed in, on another visit
+or device, without the facilitator key.
+
+The link carries a random token of its own (workbook/store/resume.py: stored hashed, one per
+workshop, replaced or stopped from the console, 30 days at most), never the key. The console
+shows it only in the browser session that made it or opened it: the store keeps no copy it
+could show again. Opening it takes the token out of the address bar at once.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbook.store import Store
+from workbook.store.resume import MAX_TOKEN_CHARS, RESUME_LINK_LIFETIME
+from workbook.ui import projector as links
+
+RESUME_PARAM = "r"
+_TOKEN = "facilitator_resume_token"
+WARNING = "Keep this link private: anyone with it can run this workshop."
+REFUSED = (
+    "This resume link does not open a console: it was replaced or stopped from the console, "
+    f"is older than {RESUME_LINK_LIFETIME.days} days, or was not made here. Sign in with the "
+    "workshop's code and facilitator key below."
+)
+
+
+def resume_link(token: str) -> str:
+    base = links.app_base_url(links.CONSOLE_PATH)
+    path = f"{links.CONSOLE_PATH}?{RESUME_PARAM}={token}"
+    return f"{base}/{path}" if base else path
+
+
+def workshop_from_link(store: Store) -> tuple[int | None, str, str]:
+    """The workshop this visit's resume link opens and its token (for the console to show
+    again), or why it opens none ("" when the address had no resume link)."""
+    if RESUME_PARAM not in st.query_params:
+        return None, "", ""
+    token = st.query_params.get(RESUME_PARAM, "")
+    del st.query_params[RESUME_PARAM]  # never left in the address bar or the history
+    token = token if isinstance(token, str) and len(token) <= MAX_TOKEN_CHARS else ""
+    workshop_id = store.resume_workshop(token) if token else None
+    if workshop_id is None:
+        return None, "", REFUSED
+    return workshop_id, token, ""
+
+
+def remember(token: str) -> None:
+    st.session_state[_TOKEN] = token
+
+
+def forget() -> None:
+    st.session_state.pop(_TOKEN, None)
+
+
+def panel(store: Store, workshop_id: int) -> None:
+    """The console's resume link, with its warning and its controls."""
+    st.subheader("Resume link")
+    token = st.session_state.get(_TOKEN)
+    if token is not None and store.resume_workshop(token) != workshop_id:
+        forget()  # stopped or replaced from another console
+        token = None
+    if token is None:
+        st.caption(
+            "A link that reopens this console, signed in, on another visit or device. It is "
+            "shown only where it is made; making one stops any earlier one."
+        )
+    else:
+        st.caption("Opens this console, signed in, on another visit or device:")
+        st.code(resume_link(token), language=None, wrap_lines=True)
+        st.warning(WARNING, icon=":material/lock:")
+    with st.container(horizontal=True):
+        if token is None:
+            st.button(
+                "Make a resume link",
+                key="facilitator_resume_make",
+                icon=":material/link:",
+                on_click=_replace,
+                args=(store, workshop_id),
+            )
+        else:
+            st.button(
+                "Replace the resume link",
+                key="facilitator_resume_replace",
+                icon=":material/autorenew:",
+                on_click=_replace,
+                args=(store, workshop_id),
+                help="The link above stops working; a new one appears here.",
+            )
+        st.button(
+            "Stop the resume link",
+            key="facilitator_resume_stop",
+            icon=":material/link_off:",
+            on_click=_stop,
+            args=(store, workshop_id),
+            help="Nobody can open this console by a link any more; the key still works.",
+        )
+
+
+def _replace(store: Store, workshop_id: int) -> None:
+    remember(store.new_resume_link(workshop_id=workshop_id))
+
+
+def _stop(store: Store, workshop_id: int) -> None:
+    store.revoke_resume_links(workshop_id=workshop_id)
+    forget()
+    st.toast("The resume link is stopped. The facilitator key still opens the console.")

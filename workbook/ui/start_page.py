@@ -1,0 +1,292 @@
+"""The "Join or start" page: join a workshop with its code, or start one (facilitated or
+self-guided). Starting a facilitated workshop shows its join code and facilitator key once,
+then opens its console, signed in, with a resume link made for this facilitator."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import streamlit as st
+from pydantic import ValidationError
+
+from workbook.models import (
+    MAX_CODE_CHARS,
+    MAX_NAME_CHARS,
+    MAX_TITLE_CHARS,
+    JoinRequest,
+    WorkshopCreate,
+    plain_errors,
+)
+from workbook.records import Group, Seat
+from workbook.store import Store, StoreError, WrongJoinCodeError
+from workbook.store.database import name_key
+from workbook.ui import context, facilitator, facilitator_resume, session
+from workbook.ui.text import isolate, user_heading, user_text
+from workbook.ui.widgets import show_errors, up_to
+
+NEW_GROUP = "➕ A new group…"
+_SAME_GROUP = "start_same_group"  # (workshop, group, typed name's key) the person was asked about
+
+
+def same_group_unconfirmed(store: Store, workshop_id: int, typed: str) -> Group | None:
+    """The existing group a typed new-group name matches but is spelled differently from
+    (case, spaces between words, invisible characters), unless the person was already told
+    about exactly this match and pressed Join again (then None: they join it). A name typed
+    exactly as the group's (outer spaces aside, which every name loses) joins it at once:
+    in a room, everyone at "Table 1" types "Table 1"."""
+    group = store.group_named(workshop_id=workshop_id, name=typed)
+    if group is None or group.name == typed:
+        st.session_state.pop(_SAME_GROUP, None)
+        return None
+    asked = (workshop_id, group.id, name_key(typed))
+    if st.session_state.get(_SAME_GROUP) == asked:
+        return None
+    st.session_state[_SAME_GROUP] = asked
+    return group
+
+
+_CREATED = "start_created"
+
+
+def render() -> None:
+    ctx = context.load()
+    store = ctx.store
+
+    st.title("Movement Workbook")
+    st.markdown(
+        "Work through what movements can learn from each other (HIV/AIDS, global mental "
+        "health, rare disease and disability rights), rate yourselves, map your relationships "
+        "and make a plan."
+    )
+    notice = session.take_notice()
+    if notice:
+        st.warning(notice, icon=":material/link_off:")
+
+    created = st.session_state.get(_CREATED)
+    if created:
+        _created(store, ctx.seat, created)
+    elif ctx.seat is not None:
+        _seated(ctx.seat)
+    join_tab, start_tab = st.tabs(["Join a workshop", "Start a workshop"])
+    with join_tab:
+        _join(store)
+    with start_tab:
+        _start(store)
+    st.caption("Nobody needs an account or an e-mail address to take part.")
+
+
+def _created(store: Store, seat: Seat | None, created: dict[str, Any]) -> None:
+    """The new workshop's join code and facilitator key, shown this once, and the way on:
+    its console (this session is already signed in to it) or, self-guided, the workbook."""
+    with st.container(border=True, key="start_created_panel"):
+        st.success("Your workshop is ready.", icon=":material/check_circle:")
+        st.markdown("**Join code** (participants type this, or scan the QR code on the projector):")
+        st.html(f'<p class="wb-code">{html.escape(created["code"])}</p>')
+        st.markdown(
+            "**Facilitator key.** Copy it now and keep it safe: it is shown only this once "
+            "and unlocks pacing, moderation and exports for this workshop."
+        )
+        st.code(created["key"], language=None)
+        if created.get("console"):
+            st.caption(
+                "The console shows the projector link and a resume link that reopens it on "
+                "another visit or device."
+            )
+            if st.button(
+                "Open the console",
+                key="start_open_console",
+                type="primary",
+                icon=":material/co_present:",
+            ):
+                st.session_state.pop(_CREATED, None)
+                session.switch_to("pages/facilitator.py")
+        if seat is not None and st.button(
+            "Open the workbook", key="start_open_workbook", type="primary"
+        ):
+            st.session_state.pop(_CREATED, None)
+            session.switch_to("pages/workbook.py")
+        if st.button("I have saved the key", key="start_key_saved"):
+            st.session_state.pop(_CREATED, None)
+            st.rerun()
+
+
+def _seated(seat: Seat) -> None:
+    with st.container(border=True):
+        st.markdown("**You are seated in this workshop on this device:**")
+        user_heading(seat.workshop.title, level=3, caption=f"Group: {isolate(seat.group.name)}")
+        if st.button("Leave this workshop on this device", key="start_leave"):
+            session.forget()
+            st.rerun()
+
+
+def _join(store: Store) -> None:
+    found = st.session_state.get("start_found_workshop")
+    with st.form("start_find", border=False):
+        code = st.text_input(
+            "Workshop code",
+            value=session.code_from_url(),
+            placeholder="ABC-234",
+            max_chars=MAX_CODE_CHARS,
+            help="Six letters and digits, shown on the facilitator's screen.",
+        )
+        if st.form_submit_button("Find workshop", type="primary" if found is None else "secondary"):
+            try:
+                found = store.find_workshop(code).id
+                st.session_state["start_found_workshop"] = found
+            except StoreError as error:
+                st.session_state.pop("start_found_workshop", None)
+                found = None
+                st.error(str(error), icon=":material/search_off:")
+                if isinstance(error, WrongJoinCodeError) and error.typed.strip():
+                    user_text(f"You typed: {isolate(error.typed)}")
+
+    workshop = store.workshop_by_id(found) if found is not None else None
+    if workshop is not None:
+        with st.container(border=True):
+            user_heading(
+                workshop.title,
+                level=3,
+                caption=f"{isolate(workshop.cause)} · code {workshop.display_code}",
+            )
+            if workshop.shares_with_funders:
+                st.info(
+                    "This workshop shares answers with its funders **in aggregate only**: "
+                    "funders see figures over many groups, with random noise added so that no "
+                    "group's answers can be worked out, and your words are quoted only if you "
+                    "tick the box below, never with your name or group.",
+                    icon=":material/visibility:",
+                )
+            else:
+                st.caption("This workshop does not share anything with funders.")
+            groups = store.groups(workshop.id)
+            with st.form("start_join"):
+                # By position: a group may be named anything, even like the new-group choice.
+                # Selectbox options are plain text, so the names are shown as typed.
+                options = [*range(len(groups)), NEW_GROUP]
+                choice = st.selectbox(
+                    "Your group (your table or team)",
+                    options,
+                    index=len(options) - 1,
+                    format_func=lambda o: o if o == NEW_GROUP else groups[o].name,
+                )
+                new_group = st.text_input(
+                    "New group's name",
+                    help=up_to(
+                        MAX_NAME_CHARS,
+                        "Only if you chose a new group, e.g. Table 3 or your team's name.",
+                    ),
+                )
+                display_name = st.text_input(
+                    "Your name (optional)",
+                    help=up_to(MAX_NAME_CHARS, "Leave empty to take part anonymously."),
+                )
+                consent = st.checkbox(
+                    "You may quote me anonymously",
+                    help="Lets your written answers appear, without any name, in reports across "
+                    "many workshops. You can take part fully without it.",
+                )
+                if st.form_submit_button("Join", type="primary"):
+                    group_name = new_group if choice == NEW_GROUP else groups[choice].name
+                    try:
+                        request = JoinRequest(
+                            group_name=group_name, display_name=display_name, quote_consent=consent
+                        )
+                    except ValidationError as error:
+                        show_errors(plain_errors(error, JoinRequest), kept=True)
+                        request = None
+                    else:
+                        same = None
+                        if choice == NEW_GROUP:
+                            same = same_group_unconfirmed(store, workshop.id, request.group_name)
+                        if same is not None:
+                            # A "new" group named like one already here (any case, spaces or
+                            # invisible characters): ask, never join it silently.
+                            st.warning(
+                                "A group with this name is already in this workshop, spelled "
+                                "as below: press Join again to join it, or choose it in the "
+                                "list.",
+                                icon=":material/group:",
+                            )
+                            user_text(same.name)
+                            request = None
+                    if request is not None:
+                        try:
+                            seat, token = store.join(workshop_id=workshop.id, request=request)
+                        except StoreError as error:
+                            st.error(str(error))
+                        else:
+                            session.remember(seat, token)
+                            st.session_state.pop("start_found_workshop", None)
+                            st.session_state.pop(_SAME_GROUP, None)
+                            session.go_after_rerun("workbook")
+
+
+def _start(store: Store) -> None:
+    with st.form("start_create"):
+        title = st.text_input(
+            "Workshop title", placeholder="Spring organisers' day", help=up_to(MAX_TITLE_CHARS)
+        )
+        cause = st.text_input(
+            "Cause or movement",
+            placeholder="e.g. housing justice, rare disease",
+            help=up_to(MAX_TITLE_CHARS),
+        )
+        region = st.text_input("Region (optional)", help=up_to(MAX_NAME_CHARS))
+        mode = st.radio(
+            "How will you work?",
+            [
+                "With a facilitator running the room",
+                "Self-guided: our group works through it alone",
+            ],
+        )
+        own_group = st.text_input(
+            "Your group's name (self-guided only)",
+            placeholder="e.g. Core team",
+            help=up_to(MAX_NAME_CHARS),
+        )
+        shares = st.checkbox(
+            "Share answers with funders, in aggregate only",
+            help="Off by default. Participants see this setting when they join.",
+        )
+        if st.form_submit_button("Create workshop", type="primary"):
+            self_guided = mode.startswith("Self-guided")
+            problems: list[str] = []
+            request = join_request = None
+            try:
+                request = WorkshopCreate(
+                    title=title,
+                    cause=cause,
+                    region=region,
+                    self_guided=self_guided,
+                    shares_with_funders=shares,
+                )
+            except ValidationError as error:
+                problems += plain_errors(error, WorkshopCreate)
+            if self_guided:
+                try:
+                    join_request = JoinRequest(group_name=own_group)
+                except ValidationError as error:
+                    problems += plain_errors(error, JoinRequest)
+            if problems or request is None:
+                show_errors(problems, kept=True)
+            else:
+                try:
+                    workshop, key = store.create_workshop(workshop=request)
+                    st.session_state[_CREATED] = {
+                        "code": workshop.display_code,
+                        "key": key,
+                        "console": join_request is None,
+                    }
+                    if join_request is not None:
+                        seat, token = store.join(workshop_id=workshop.id, request=join_request)
+                        session.remember(seat, token)
+                    else:
+                        # Whoever made it runs it: this session may open its console at once,
+                        # and gets a resume link to come back by.
+                        facilitator.sign_in_as(workshop.id)
+                        facilitator_resume.remember(store.new_resume_link(workshop_id=workshop.id))
+                    # The start page (not the workbook, now the default) shows the key once.
+                    session.go_after_rerun("start")
+                except StoreError as error:
+                    st.error(str(error))
