@@ -414,3 +414,24 @@ def test_a_participant_cannot_start_a_follow_up_while_the_room_runs(app_db: Path
     assert not [b for b in at.button if b.label == "Start a follow-up round"]
     [group] = store.groups(workshop.id)
     assert group.current_round == 1
+
+
+def test_a_join_link_finds_its_workshop_without_another_tap(app_db: Path) -> None:
+    """The QR code and join link carry the code: the group form shows at once."""
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
+    at = fresh()
+    at.query_params["w"] = workshop.join_code
+    at.run()
+    assert not at.exception
+    text_input(at, "New group's name").input("Table 9")
+    button(at, "Join").click()
+    at.run()
+    assert at.title[0].value == "Learning from other movements"
+    # A wrong code in a link finds nothing and the page does not shout: the form says why
+    # once "Find workshop" is pressed.
+    wrong = fresh()
+    wrong.query_params["w"] = "ZZZZZZ"
+    wrong.run()
+    assert not wrong.exception and not wrong.error
+    assert not [t for t in wrong.text_input if t.label == "New group's name"]

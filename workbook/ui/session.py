@@ -19,6 +19,9 @@ _TOKEN = "session_token"
 _CODE = "session_join_code"
 _NOTICE = "session_notice"
 _GO_TO = "session_go_to"
+# Set once this session's seat or resume link has failed or been left: its code in the URL
+# is then no invitation to show the workshop again.
+_LEFT = "session_left_a_seat"
 
 
 def current_seat(store: Store) -> Seat | None:
@@ -37,6 +40,7 @@ def current_seat(store: Store) -> Seat | None:
         seat = store.resume(join_code=code, token=token)
         if seat is None:
             _drop_params(TOKEN_PARAM)
+            st.session_state[_LEFT] = True
             st.session_state[_NOTICE] = (
                 "This link does not open a seat in that workshop: it may be out of date or "
                 "mistyped. Join with the workshop code instead."
@@ -58,6 +62,7 @@ def forget(notice: str | None = None) -> None:
     for key in (_SEAT, _TOKEN, _CODE):
         st.session_state.pop(key, None)
     _drop_params(TOKEN_PARAM)
+    st.session_state[_LEFT] = True
     if notice:
         st.session_state[_NOTICE] = notice
 
@@ -69,6 +74,12 @@ def take_notice() -> str | None:
 
 def code_from_url() -> str:
     return _param(CODE_PARAM)
+
+
+def is_join_link() -> bool:
+    """A join link or QR code: a workshop code and no resume token (a link with a token that
+    did not resume, or a seat just left, is no invitation)."""
+    return bool(_param(CODE_PARAM)) and not _param(TOKEN_PARAM) and _LEFT not in st.session_state
 
 
 def _keep_in_url() -> None:

@@ -120,8 +120,21 @@ def _seated(seat: Seat) -> None:
             st.rerun()
 
 
+_LINK_TRIED = "start_link_code_tried"
+
+
 def _join(store: Store) -> None:
     found = st.session_state.get("start_found_workshop")
+    from_link = session.code_from_url()
+    if found is None and session.is_join_link() and st.session_state.get(_LINK_TRIED) != from_link:
+        # A join link or QR code carries the code: find the workshop at once (once per code),
+        # so the person sees where to join without another tap.
+        st.session_state[_LINK_TRIED] = from_link
+        try:
+            found = store.find_workshop(from_link).id
+            st.session_state["start_found_workshop"] = found
+        except StoreError:
+            found = None  # the form below says why when "Find workshop" is pressed
     with st.form("start_find", border=False):
         code = st.text_input(
             "Workshop code",
