@@ -15,7 +15,7 @@ again once made. The add forms keep their own key, changed only when they add so
 saving another card never empties what is half typed in them; and every save runs in its
 button's callback, before the page is drawn, so no save stops a run half way (a rerun from
 the middle of the page forgets what was typed in the forms below it). What a save or a
-refusal says shows beside the form that was used (and as a toast), where a phone's screen is.
+refusal says shows just above the button that was tapped, where a phone's screen is.
 
 Which view opens: Streamlit does not tell the server how wide the window is (st.context has
 no width), so the list opens for everyone, and "Table view" switches to the worksheets; the
@@ -109,10 +109,14 @@ def _required_note() -> None:
 
 
 def in_form_words(sentence: str) -> str:
-    """A worksheet sentence with each field named as the card form labels it."""
+    """A worksheet sentence with each field named as the card form labels it; a missing
+    choice without the table's list of options (the form's control shows them)."""
     for title, label in _FORM_LABELS.items():
         if sentence.startswith(title):
-            return label + sentence[len(title) :]
+            sentence = label + sentence[len(title) :]
+            break
+    if " is required: " in sentence:
+        sentence = sentence.split(": ", 1)[0] + "."
     return sentence
 
 
@@ -133,17 +137,17 @@ def _unchanged(where: str, place: str) -> None:
 
 
 def _outcome(where: str, place: str) -> None:
-    """What the last tap at this place said (a refusal, or the save), once, with a toast: a
-    phone shows a small part of a long list, so it goes where the person is."""
+    """What the last tap at this place said (a refusal, or the save), once, just above the
+    button tapped: a phone shows a small part of a long list, so it goes where the person is.
+    (Not a toast: Streamlit's toast is a dialog without a name, which axe-core refuses.)"""
     said = st.session_state.pop(_said(where, place), None)
     if said is not None:
         kind, sentences = said
         if kind == "error":
             show_errors(sentences, kept=True)
-            st.toast("Not saved yet: what to fix is above the button.", icon=":material/error:")
         else:
             st.info(" ".join(sentences), icon=":material/check:")
-    map_editor.show_flash(f"{where}_{place}", toast=True)
+    map_editor.show_flash(f"{where}_{place}")
 
 
 def _added_round(where: str, what: str) -> int:
@@ -156,10 +160,13 @@ def _next_round(where: str, what: str) -> None:
     st.session_state[key] = int(st.session_state.get(key, 0)) + 1
 
 
-def _done(seat: Seat, message: str, *, where: str, place: str) -> None:
+def _done(seat: Seat, message: str, *, where: str, place: str, close: bool) -> None:
+    """After a save: its message for `place`, the map read afresh. `close`: the open card
+    goes (it was removed, or moved); an edited card stays open, showing what was saved and
+    the message above its button, so the page does not jump away from the person's thumb."""
     map_editor.flash(f"{where}_{place}", message)
-    st.session_state.pop(_EDITING.format(where=where), None)
-    st.session_state.pop(_REMOVING.format(where=where), None)
+    if close:
+        _close(where)
     map_editor.reload(seat.group.id)
 
 
@@ -181,7 +188,13 @@ def _ask_remove(where: str, what: object) -> None:
 
 
 def _save_stakeholders(
-    store: Store, seat: Seat, changes: StakeholderChanges, *, where: str, place: str
+    store: Store,
+    seat: Seat,
+    changes: StakeholderChanges,
+    *,
+    where: str,
+    place: str,
+    close: bool = False,
 ) -> bool:
     try:
         saved = store.save_stakeholder_changes(group_id=seat.group.id, changes=changes)
@@ -191,7 +204,7 @@ def _save_stakeholders(
     message = f"Saved. {changes.sentence}"
     if saved.restored:
         message += " It had been deleted on another device, so it was added back."
-    _done(seat, message, where=where, place=place)
+    _done(seat, message, where=where, place=place, close=close)
     return True
 
 
@@ -422,6 +435,7 @@ def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str) -> None
             StakeholderChanges(deleted_ids=(what[1],)),
             where=where,
             place="cards_people",
+            close=True,
         )
     else:
         _save_ties(
@@ -431,6 +445,7 @@ def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str) -> None
             "Removed the tie.",
             where=where,
             place="cards_ties",
+            close=True,
         )
 
 
@@ -470,7 +485,14 @@ def _pair(tie: Tie) -> tuple[int, int]:
 
 
 def _save_ties(
-    store: Store, seat: Seat, changes: TieChanges, message: str, *, where: str, place: str
+    store: Store,
+    seat: Seat,
+    changes: TieChanges,
+    message: str,
+    *,
+    where: str,
+    place: str,
+    close: bool = False,
 ) -> bool:
     try:
         saved = store.save_tie_changes(group_id=seat.group.id, changes=changes)
@@ -479,7 +501,7 @@ def _save_ties(
         return False
     if saved.ties_dropped:
         message += " It was left out: a stakeholder in it had been deleted on another device."
-    _done(seat, message, where=where, place=place)
+    _done(seat, message, where=where, place=place, close=close)
     return True
 
 
@@ -593,6 +615,7 @@ def _update_tie(
         "Saved the tie.",
         where=where,
         place=f"cards_tie_{after[0]}_{after[1]}",
+        close=after != pair,
     )
 
 

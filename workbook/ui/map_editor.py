@@ -131,14 +131,10 @@ def flash(where: str, message: str) -> None:
     st.session_state[_FLASH.format(where=where)] = message
 
 
-def show_flash(where: str, *, toast: bool = False) -> None:
-    """The message `flash` left for this place, once. `toast`: also a toast, in view wherever
-    the page is scrolled (a phone shows little of a long list)."""
+def show_flash(where: str) -> None:
     message = st.session_state.pop(_FLASH.format(where=where), None)
     if message:
         st.success(message, icon=":material/check_circle:")
-        if toast:
-            st.toast(message, icon=":material/check_circle:")
 
 
 def show_row_problems(problems: Sequence[RowProblem]) -> None:
