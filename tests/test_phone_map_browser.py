@@ -231,6 +231,27 @@ def chart_problems(page: Page, title: str) -> list[str]:
     return problems
 
 
+def network_reads_on_a_phone(page: Page) -> None:
+    """The network uses the phone's width (it drew a blob 60 px wide), and under it a text
+    list says who is tied to whom, as the other views list their names."""
+    chart = page.locator(".js-plotly-plot:visible").filter(has_text="Who is connected to whom")
+    spread = chart.evaluate(
+        """(el) => {
+          const boxes = [...el.querySelectorAll('.scatterlayer .point')]
+            .map(p => p.getBoundingClientRect()).filter(b => b.width > 0);
+          return {width: Math.max(...boxes.map(b => b.right)) - Math.min(...boxes.map(b => b.left)),
+                  plot: el.getBoundingClientRect().width};
+        }"""
+    )
+    assert spread["width"] > 0.6 * spread["plot"], spread
+    notes = page.locator("[class*='st-key-vw_phone_map_network']")
+    expect(notes.get_by_text("Who is tied to whom")).to_be_visible()
+    expect(notes.get_by_text("Tenants' union", exact=False).first).to_be_visible()
+    expect(notes.get_by_text(re.compile(r"(strong|weak) tie with"))).not_to_have_count(0)
+    notes.get_by_text("Who is tied to whom").scroll_into_view_if_needed()
+    shoot(page, "chart-network-list.png")
+
+
 @pytest.fixture(scope="module")
 def rated_room(tmp_path_factory: pytest.TempPathFactory) -> object:
     """A server on a database holding one group's ratings in every lesson and a full map (the
@@ -297,6 +318,8 @@ def test_results_and_map_charts_read_on_a_phone(browser: Browser, rated_room: ob
         problems = chart_problems(page, title)
         assert not problems, (title, problems)
         shoot(page, shot)
+        if tab == "Network":
+            network_reads_on_a_phone(page)
     no_sideways_scroll(page)
     assert "Traceback" not in server.log()
 

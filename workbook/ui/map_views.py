@@ -16,6 +16,7 @@ from workbook.charts.stakeholders.network import network
 from workbook.charts.stakeholders.spectrum import spectrum_of_allies
 from workbook.models import SpectrumBand
 from workbook.records import Seat
+from workbook.stakeholders.graph import who_is_tied
 from workbook.stakeholders.measures import (
     BRIDGING_BONDING_EXPLANATION,
     BROKER_EXPLANATION,
@@ -135,6 +136,7 @@ def views(current: StakeholderMap, *, where: str) -> None:
         figure(
             lambda screen: network(people, current.ties, screen=screen),
             key=f"{where}_network",
+            phone_notes=lambda: by_tie(current),
         )
         st.caption(
             "The star is our group. Bigger circles have more influence; colour is where they "
@@ -150,6 +152,15 @@ def by_quadrant(current: StakeholderMap) -> None:
         names = [isolate(s.name) for s in people if grid_quadrant(s) == quadrant]
         if names:
             user_text(f"{quadrant.value}: {', '.join(names)}")
+
+
+def by_tie(current: StakeholderMap) -> None:
+    """The network as lines of text: who each stakeholder is tied to, strong and weak."""
+    if current.is_empty:
+        return
+    st.markdown("**Who is tied to whom**")
+    for line in who_is_tied(current.stakeholders, current.ties):
+        user_text(line)
 
 
 def by_band(current: StakeholderMap) -> None:
