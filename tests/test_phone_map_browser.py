@@ -320,6 +320,14 @@ def test_results_and_map_charts_read_on_a_phone(browser: Browser, rated_room: ob
         shoot(page, shot)
         if tab == "Network":
             network_reads_on_a_phone(page)
+    # The overrides: a row per stakeholder with two checkboxes, not a grid to swipe.
+    expect(page.locator(".st-key-overrides_wide_map")).to_be_hidden()
+    rows = page.locator(".st-key-overrides_narrow_map")
+    must = rows.get_by_role("checkbox", name="Must invest: always include").first
+    expect(must).to_be_visible()
+    must.scroll_into_view_if_needed()
+    assert not too_small(rows), too_small(rows)
+    shoot(page, "trade-off-overrides.png")
     no_sideways_scroll(page)
     assert "Traceback" not in server.log()
 

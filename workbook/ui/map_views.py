@@ -33,7 +33,7 @@ from workbook.stakeholders.measures import (
 from workbook.stakeholders.portfolio import SCORE_EXPLANATION, Portfolio, propose_investments
 from workbook.stakeholders.saved import MAX_ENERGY_BUDGET, StakeholderMap
 from workbook.store import Store, StoreError
-from workbook.ui import map_editor
+from workbook.ui import map_overrides
 from workbook.ui.text import isolate, user_text
 
 # No plotly logo; keep the camera button, so a group can save a view for a report.
@@ -309,7 +309,7 @@ def trade_off(
         'Tick "Must invest" for a relationship you will keep whatever the score, or "Not '
         'our battle" for one you choose to leave; the proposal respects both.'
     )
-    map_editor.overrides_sheet(store, seat, portfolio, where=where)
+    map_overrides.overrides(store, seat, portfolio, where=where)
 
 
 # --- diverse voices ---------------------------------------------------------------------------
