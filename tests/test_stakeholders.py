@@ -586,6 +586,14 @@ def test_every_pick_and_notable_omission_is_explained() -> None:
     assert any("already an active ally with a strong tie" in s for s in sentences)
     assert any(s.startswith("Minister is left out: 40 hours a month is more") for s in sentences)
     assert not any("Neighbour" in s for s in sentences)  # outscored by everything picked
+    # Why not the others: all four left out are named, the less notable in one line.
+    assert [d.name for d in result.left_out] == ["Old friend", "Minister", "Critic", "Neighbour"]
+    why_not = result.why_not
+    assert len(why_not) == 4
+    assert why_not[-1] == (
+        "Also left out, gaining less than the smallest pick for the hours: Neighbour."
+    )
+    assert all(any(d.name in line for line in why_not) for d in result.left_out)
     assert result.sentence.startswith("Proposed: 2 relationships, taking 6 hours a month")
 
 

@@ -295,13 +295,12 @@ def trade_off(
         in_column=in_column,
     )
     picks = sorted((d for d in portfolio.decisions if d.chosen), key=lambda d: -d.gain)
-    left_out = [d for d in portfolio.decisions if not d.chosen and d.notable]
     if picks:
         st.subheader("Why these")
         _bullets([d.sentence for d in picks])
-    if left_out:
-        with st.expander(f"Why not the others ({len(left_out)})"):
-            _bullets([d.sentence for d in left_out])
+    if portfolio.left_out:  # the count is of everyone left out, and all are named
+        with st.expander(f"Why not the others ({len(portfolio.left_out)})"):
+            _bullets(portfolio.why_not)
     with st.expander("How the score works (and how to disagree with it)"):
         st.markdown(SCORE_EXPLANATION)
     st.subheader("Change the hours, or overrule the proposal")
