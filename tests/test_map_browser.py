@@ -209,6 +209,22 @@ def test_map_views_in_a_real_browser(browser: Browser, server: Server, tmp_path:
     expect(phone.get_by_role("heading", name="Our stakeholder map")).to_be_visible()
     _tab(phone, "Views")
     _shoot(phone, "map-grid-390.png", chart_title="Who matters, and where they stand")
+
+    # The same file again: the import says who is already on the map before adding anyone.
+    _tab(page, "Files")
+    page.locator("input[type=file]").set_input_files(str(upload))
+    expect(
+        page.get_by_text("12 of these have the same name as stakeholders already on the map:")
+    ).to_be_visible()
+    expect(page.get_by_role("radio", name="Skip the 12 already on the map")).to_be_checked()
+    page.get_by_role("button", name="Add them to our map").click()
+    expect(
+        page.get_by_text("Nothing was added: every stakeholder in the file is already on the map.")
+    ).to_be_visible()
+    page.get_by_text("Add them anyway, as well").click()
+    page.get_by_role("button", name="Add them to our map").click()
+    expect(page.get_by_text("Added 12 stakeholders and 9 ties.")).to_be_visible()
+    expect(page.get_by_text("24 stakeholders, 18 ties between them")).to_be_visible()
     assert "Traceback" not in server.log()
 
 

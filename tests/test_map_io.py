@@ -10,12 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbook import map_csv, map_json, map_rows, map_worksheet
+from workbook.bidi import isolate
 from workbook.map_file import FileTie, MapFile, export_name
 from workbook.map_import import read_map_files
+from workbook.map_repeats import already_on_map, sentence, without
 from workbook.models import (
     STAKEHOLDER_KINDS,
     SpectrumBand,
     Stakeholder,
+    StakeholderIn,
     Tie,
     TieStrength,
     refused_character,
@@ -531,3 +534,34 @@ def test_any_map_survives_both_formats(people: list[tuple], data: st.DataObject)
         ),
         original,
     )
+
+
+# --- the same names again -----------------------------------------------------------------------
+
+
+def test_an_import_finds_names_already_on_the_map_as_group_names_are_compared() -> None:
+    def new(name: str) -> StakeholderIn:
+        return StakeholderIn(name=name, kind="Media", influence=3, band="neutral")
+
+    incoming = [new("City  Council"), new("Press"), new("tenants' union"), new("Ana")]
+    on_map = ["city council", "Tenants' Union\u200b", "Bo"]
+    repeats = already_on_map(incoming, on_map)
+    assert repeats == [0, 2]
+    assert sentence(incoming, repeats) == (
+        "2 of these have the same name as stakeholders already on the map: "
+        + isolate("City  Council")
+        + " and "
+        + isolate("tenants' union")
+        + "."
+    )
+    assert sentence(incoming, [1]).startswith("1 of these has the same name")
+
+    ties = (
+        FileTie(0, 1, TieStrength.weak),
+        FileTie(1, 3, TieStrength.strong),
+        FileTie(2, 3, TieStrength.weak),
+    )
+    trimmed, dropped = without(MapFile(stakeholders=tuple(incoming), ties=ties), repeats)
+    assert [s.name for s in trimmed.stakeholders] == ["Press", "Ana"]
+    assert trimmed.ties == (FileTie(0, 1, TieStrength.strong),)  # positions follow the kept
+    assert dropped == 2

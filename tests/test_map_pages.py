@@ -287,6 +287,43 @@ def test_trade_off_budget_overrides_and_reasons(app_db: Path) -> None:
     )
 
 
+def test_on_a_narrow_screen_the_overrides_are_rows_of_checkboxes(app_db: Path) -> None:
+    """The overrides grid is ~790 px wide; a phone gets one row per stakeholder instead, its
+    name and the two ticks (the browser shows the one that fits: both are drawn)."""
+    at = seated_on_map()
+    edit(
+        at,
+        "map_sheet_",
+        added=[
+            person("Council", kind=DECISION, influence=5, energy_hours=4),
+            person("Church", influence=4, energy_hours=3),
+        ],
+    )
+    rows = [c for c in at.checkbox if c.key and c.key.startswith("map_overrides_row_")]
+    assert [c.label for c in rows] == [
+        "Must invest: always include in the proposal",
+        "Not our battle: never propose investing here",
+    ] * 2
+    assert any(t.startswith("Council (#") for t in texts(at))
+    rows[0].check()  # Council: must invest
+    rows[3].check()  # Church: not our battle
+    [save] = [
+        b
+        for b in at.button
+        if b.label == "Save and update the proposal" and "overrides_rows" in b.form_id
+    ]
+    save.click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "Saved. Changed 2 stakeholders. The proposal is updated." in successes(at)
+    shown = texts(at)
+    assert '• Church is left out: you marked them "not our battle".' in shown
+    assert any(t.startswith("• Council is in because you chose to invest there") for t in shown)
+    # The rows show what is stored now.
+    rows = [c for c in at.checkbox if c.key and c.key.startswith("map_overrides_row_")]
+    assert [c.value for c in rows] == [True, False, False, True]
+
+
 def test_snapshots_show_what_changed(app_db: Path) -> None:
     at = seated_on_map()
     edit(at, "map_sheet_", added=[person("Council", band="neutral"), person("Press")])

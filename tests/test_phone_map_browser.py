@@ -118,7 +118,7 @@ def test_a_stakeholder_and_a_tie_added_and_edited_on_a_phone(
     pick(add, "5")
     choose(add, page, "Where they stand (required)", "Passive opposition")
     tap(add, "Add this stakeholder")
-    expect(page.get_by_text("Saved. Added 1 stakeholder.")).to_be_visible()
+    expect(add.get_by_text("Saved. Added 1 stakeholder.")).to_be_visible()
     settle(page)
     card = people.locator("[class*='st-key-map_person_']").filter(has_text="City council")
     expect(card).to_have_count(1)
@@ -129,7 +129,7 @@ def test_a_stakeholder_and_a_tie_added_and_edited_on_a_phone(
     pick(add, "3")
     choose(add, page, "Where they stand (required)", "Active ally")
     tap(add, "Add this stakeholder")
-    expect(page.get_by_text("Saved. Added 1 stakeholder.")).to_be_visible()
+    expect(add.get_by_text("Saved. Added 1 stakeholder.")).to_be_visible()
     settle(page)
 
     # Edit the first: its name and where they stand.
@@ -146,11 +146,12 @@ def test_a_stakeholder_and_a_tie_added_and_edited_on_a_phone(
     assert not too_small(people), too_small(people)
     assert not axe_findings(page, "phone-map-edit-card")
     tap(form, "Save changes")
-    expect(page.get_by_text("Saved. Changed 1 stakeholder.")).to_be_visible()
+    expect(people.get_by_text("Saved. Changed 1 stakeholder.")).to_be_visible()
     settle(page)
     edited = people.locator("[class*='st-key-map_person_']").filter(has_text="Mayor's office")
     expect(edited.get_by_text("· Neutral ·", exact=False)).to_be_visible()
-    expect(edited.get_by_text("must invest", exact=False)).to_be_visible()
+    expect(edited.get_by_text("· must invest", exact=False)).to_be_visible()
+    tap(edited, "Close")  # the card stayed open after the save, showing what was saved
     no_sideways_scroll(page)
     shoot(page, "map-list.png", full=True)
 
@@ -165,7 +166,7 @@ def test_a_stakeholder_and_a_tie_added_and_edited_on_a_phone(
     shoot(page, "map-tie-incomplete.png")
     choose(add_tie, page, "To (required)", re.compile("Tenants' union"))
     tap(add_tie, "Add this tie")
-    expect(page.get_by_text("Added the tie.")).to_be_visible()
+    expect(add_tie.get_by_text("Added the tie.")).to_be_visible()
     settle(page)
     tie_card = ties.locator("[class*='st-key-map_tie_']")
     expect(tie_card).to_have_count(1)
@@ -176,7 +177,7 @@ def test_a_stakeholder_and_a_tie_added_and_edited_on_a_phone(
     shoot(page, "map-tie-edit.png")
     assert not axe_findings(page, "phone-map-tie-edit")
     tap(tie_card, "Save changes")
-    expect(page.get_by_text("Saved the tie.")).to_be_visible()
+    expect(ties.get_by_text("Saved the tie.")).to_be_visible()
     settle(page)
     expect(ties.locator("[class*='st-key-map_tie_']").get_by_text("Strong tie")).to_be_visible()
     no_sideways_scroll(page)
@@ -228,6 +229,27 @@ def chart_problems(page: Page, title: str) -> list[str]:
             if width > 2 and height > 2:
                 problems.append(f"{a['text']!r} overlaps {b['text']!r}")
     return problems
+
+
+def network_reads_on_a_phone(page: Page) -> None:
+    """The network uses the phone's width (it drew a blob 60 px wide), and under it a text
+    list says who is tied to whom, as the other views list their names."""
+    chart = page.locator(".js-plotly-plot:visible").filter(has_text="Who is connected to whom")
+    spread = chart.evaluate(
+        """(el) => {
+          const boxes = [...el.querySelectorAll('.scatterlayer .point')]
+            .map(p => p.getBoundingClientRect()).filter(b => b.width > 0);
+          return {width: Math.max(...boxes.map(b => b.right)) - Math.min(...boxes.map(b => b.left)),
+                  plot: el.getBoundingClientRect().width};
+        }"""
+    )
+    assert spread["width"] > 0.6 * spread["plot"], spread
+    notes = page.locator("[class*='st-key-vw_phone_map_network']")
+    expect(notes.get_by_text("Who is tied to whom")).to_be_visible()
+    expect(notes.get_by_text("Tenants' union", exact=False).first).to_be_visible()
+    expect(notes.get_by_text(re.compile(r"(strong|weak) tie with"))).not_to_have_count(0)
+    notes.get_by_text("Who is tied to whom").scroll_into_view_if_needed()
+    shoot(page, "chart-network-list.png")
 
 
 @pytest.fixture(scope="module")
@@ -296,5 +318,85 @@ def test_results_and_map_charts_read_on_a_phone(browser: Browser, rated_room: ob
         problems = chart_problems(page, title)
         assert not problems, (title, problems)
         shoot(page, shot)
+        if tab == "Network":
+            network_reads_on_a_phone(page)
+    # The overrides: a row per stakeholder with two checkboxes, not a grid to swipe.
+    expect(page.locator(".st-key-overrides_wide_map")).to_be_hidden()
+    rows = page.locator(".st-key-overrides_narrow_map")
+    must = rows.get_by_role("checkbox", name="Must invest: always include").first
+    expect(must).to_be_visible()
+    must.scroll_into_view_if_needed()
+    assert not too_small(rows), too_small(rows)
+    shoot(page, "trade-off-overrides.png")
     no_sideways_scroll(page)
+    assert "Traceback" not in server.log()
+
+
+def test_phone_forms_keep_what_is_typed_and_say_it_where_the_thumb_is(
+    browser: Browser, server: Server
+) -> None:
+    """Issue 16's walk-through: a chosen strength stays chosen when tapped again, half-typed
+    text in "Add a stakeholder" survives saving another card, and what a tap said is on the
+    screen (beside the button), not far above or below it."""
+    page = phone(browser)
+    seated_self_guided(page, server, "Phone thumbs")
+    page.locator(".st-key-role_nav").get_by_role("link", name="Map").tap()
+    expect(page.get_by_role("heading", name="Our stakeholder map")).to_be_visible()
+    settle(page)
+    people = page.locator(".st-key-mapcards_map_people")
+    add = page.locator(".st-key-map_add_person")
+    name = add.get_by_role("textbox", name="Name (required)")
+
+    name.fill("Ana")
+    tap(add, "Add this stakeholder")
+    problem = add.get_by_text("Where they stand is required", exact=False)
+    expect(problem).to_be_in_viewport()  # above the button just tapped
+    expect(name).to_have_value("Ana")
+    shoot(page, "map-add-refused-in-view.png")
+    choose(add, page, "Kind (required)", "Media")
+    pick(add, "3")
+    pick(add, "3")  # a second tap keeps the choice
+    expect(add.get_by_role("radio", name="3", exact=True)).to_be_checked()
+    choose(add, page, "Where they stand (required)", "Neutral")
+    tap(add, "Add this stakeholder")
+    expect(add.get_by_text("Saved. Added 1 stakeholder.")).to_be_in_viewport()
+    shoot(page, "map-added-in-view.png")
+    settle(page)
+    expect(name).to_have_value("")
+    name.fill("Bo")
+    choose(add, page, "Kind (required)", "Media")
+    pick(add, "2")
+    choose(add, page, "Where they stand (required)", "Active ally")
+    tap(add, "Add this stakeholder")
+    expect(add.get_by_text("Saved. Added 1 stakeholder.")).to_be_visible()
+    settle(page)
+
+    # Half typed in the add form, then another card edited and saved: the typing stays.
+    name.fill("Half typed")
+    add.get_by_role("textbox", name="Note").fill("Call back on Monday")
+    card = people.locator("[class*='st-key-map_person_']").filter(has_text="Ana")
+    card.get_by_role("button", name=re.compile(r"^Edit #\d+$")).tap()
+    settle(page)
+    expect(name).to_have_value("Half typed")
+    pick(card, "5")
+    tap(card, "Save changes")
+    expect(card.get_by_text("Saved. Changed 1 stakeholder.")).to_be_in_viewport()
+    settle(page)
+    expect(name).to_have_value("Half typed")
+    expect(add.get_by_role("textbox", name="Note")).to_have_value("Call back on Monday")
+    shoot(page, "map-add-kept-after-other-save.png")
+
+    # A tie's strength: "Weak" is chosen, and tapping it again keeps it chosen.
+    page.get_by_role("tab", name="Ties", exact=True).tap()
+    add_tie = page.locator(".st-key-map_add_tie")
+    choose(add_tie, page, "From (required)", re.compile("Ana"))
+    choose(add_tie, page, "To (required)", re.compile("Bo"))
+    weak = add_tie.get_by_role("radio", name="Weak", exact=True)
+    expect(weak).to_be_checked()
+    pick(add_tie, "Weak")
+    expect(weak).to_be_checked()
+    shoot(page, "map-tie-weak-tapped-again.png")
+    tap(add_tie, "Add this tie")
+    expect(add_tie.get_by_text("Added the tie.")).to_be_in_viewport()
+    expect(page.get_by_text("delete its row", exact=False)).to_have_count(0)
     assert "Traceback" not in server.log()

@@ -366,6 +366,26 @@ def test_network_layout_is_the_same_every_time() -> None:
     assert trace(first, "Stakeholders").y == trace(second, "Stakeholders").y
 
 
+def test_network_on_a_phone_fills_the_plot_with_the_connected_stakeholders() -> None:
+    """Issue 16: eleven connected stakeholders and one out of reach drew a blob 60 px wide
+    around the star. On a phone the group's part of the network spans the plot, those out of
+    reach sit in a row below, and the points and lines are big enough to see and tap."""
+    connected = [person(i, f"P{i}", tie="strong" if i < 4 else "none") for i in range(1, 12)]
+    loner = person(12, "Loner")
+    ties = [Tie(source_id=i, target_id=i + 3, strength="weak") for i in range(1, 9)]
+    fig = network([*connected, loner], ties, screen=Screen.phone)
+    nodes = trace(fig, "Stakeholders")
+    spots = dict(zip(nodes.text, zip(nodes.x, nodes.y, strict=True), strict=True))
+    xs = [x for name, (x, _) in spots.items() if name != "Loner"]
+    ys = [y for name, (_, y) in spots.items() if name != "Loner"]
+    assert max(xs) - min(xs) > 1.6 and max(ys) - min(ys) > 1.6  # of the plot's 2.6
+    _, loner_y = spots["Loner"]
+    assert loner_y < min(ys)
+    assert fig.layout.yaxis.range[0] < loner_y
+    assert min(nodes.marker.size) >= 14
+    assert trace(fig, "Weak tie").line.width >= 2
+
+
 def test_network_of_only_the_group_still_shows_the_group() -> None:
     fig = network([], [])
     assert [t.name for t in fig.data] == [GROUP_LABEL]

@@ -10,8 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbook.bidi import isolate
 from workbook.models import STAKEHOLDER_KINDS, SpectrumBand, Stakeholder, StakeholderIn, Tie
-from workbook.stakeholders.graph import DECISION_MAKER_KIND, GROUP_NODE, build_graph
+from workbook.stakeholders.graph import (
+    DECISION_MAKER_KIND,
+    GROUP_NODE,
+    build_graph,
+    who_is_tied,
+)
 from workbook.stakeholders.measures import (
     Quadrant,
     bridging_vs_bonding,
@@ -110,6 +116,25 @@ def test_graph_keeps_the_strongest_of_duplicate_ties_in_either_direction() -> No
     graph = build_graph(people, [tie(1, 2, "weak"), tie(2, 1, "strong"), tie(1, 2, "weak")])
     assert graph.number_of_edges() == 1
     assert graph.edges[1, 2]["strength"] == 2
+
+
+def test_who_is_tied_lists_each_stakeholders_ties_by_strength() -> None:
+    """The network's text list on a phone: every stakeholder once, most influential first,
+    its strong ties then its weak ones ("us" for the group), and those with none said so."""
+    people = [
+        person(1, "Ana", influence=3, tie="strong"),
+        person(2, "Bo", influence=5),
+        person(3, "Cy", influence=1),
+        person(4, "مجموعة", influence=2),
+    ]
+    lines = who_is_tied(people, [tie(1, 2, "strong"), tie(3, 1), tie(4, 4, "strong")])
+    bo, ana, other, cy = (isolate(n) for n in ("Bo", "Ana", "مجموعة", "Cy"))
+    assert lines == [
+        f"{bo}: strong tie with {ana}.",
+        f"{ana}: strong tie with us and {bo}; weak tie with {cy}.",
+        f"{other}: no ties.",  # a tie to oneself is no tie
+        f"{cy}: weak tie with {ana}.",
+    ]
 
 
 def test_duplicate_names_are_different_stakeholders() -> None:
@@ -561,6 +586,14 @@ def test_every_pick_and_notable_omission_is_explained() -> None:
     assert any("already an active ally with a strong tie" in s for s in sentences)
     assert any(s.startswith("Minister is left out: 40 hours a month is more") for s in sentences)
     assert not any("Neighbour" in s for s in sentences)  # outscored by everything picked
+    # Why not the others: all four left out are named, the less notable in one line.
+    assert [d.name for d in result.left_out] == ["Old friend", "Minister", "Critic", "Neighbour"]
+    why_not = result.why_not
+    assert len(why_not) == 4
+    assert why_not[-1] == (
+        "Also left out, gaining less than the smallest pick for the hours: Neighbour."
+    )
+    assert all(any(d.name in line for line in why_not) for d in result.left_out)
     assert result.sentence.startswith("Proposed: 2 relationships, taking 6 hours a month")
 
 

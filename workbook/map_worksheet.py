@@ -95,8 +95,12 @@ def parse_tie_rows(
     names: Mapping[int, str],
     where: str = "Row {n}",
     first: int = 1,
+    no_strength: str = "Strength must be weak or strong (to remove a tie, delete its row).",
 ) -> ParsedTies:
-    """The ties table: `source` and `target` are stakeholder ids among `names` (id -> name)."""
+    """The ties table: `source` and `target` are stakeholder ids among `names` (id -> name).
+
+    `no_strength`: the sentence for a tie with no strength, in the words of the form it came
+    from (the table's names its row; a card form has none)."""
     ties: list[Tie] = []
     problems: list[RowProblem] = []
     seen: dict[tuple[int, int], str] = {}
@@ -120,7 +124,7 @@ def parse_tie_rows(
         raw_strength = row.get("strength")
         tie_strength = None if missing(raw_strength) else strength(raw_strength)
         if tie_strength is None or tie_strength == TieStrength.none:
-            sentences.append("Strength must be weak or strong (to remove a tie, delete its row).")
+            sentences.append(no_strength)
         if source is not None and source == target:
             sentences.append("A tie needs two different stakeholders.")
         shown = " → ".join(isolate(names[i]) if i in names else "?" for i in (source, target))

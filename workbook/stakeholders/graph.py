@@ -123,3 +123,35 @@ def short_number(value: float) -> str:
 
 def in_hours(value: float) -> str:
     return f"{short_number(value)} {'hour' if value == 1 else 'hours'}"
+
+
+def who_is_tied(stakeholders: Iterable[Stakeholder], ties: Iterable[Tie]) -> list[str]:
+    """The network as sentences, one per stakeholder (most influential first): "Ana: strong
+    tie with us and Bo; weak tie with Cy." or "Ed: no ties." Names are isolated (user text);
+    every tie shows twice, once under each of its two stakeholders."""
+    by_id = stakeholders_by_id(stakeholders)
+    graph = build_graph(by_id.values(), ties)
+    lines = []
+    for person in sorted(by_id.values(), key=lambda s: (-s.influence, s.name.casefold(), s.id)):
+        parts = []
+        for strength in (TieStrength.strong, TieStrength.weak):
+            others = [
+                other
+                for other in graph.neighbors(person.id)
+                if graph.edges[person.id, other]["tie"] == strength
+            ]
+            names = ["us"] if GROUP_NODE in others else []
+            names += [
+                isolate(node_name(graph, other))
+                for other in sorted(
+                    (o for o in others if o != GROUP_NODE),
+                    key=lambda o: (node_name(graph, o).casefold(), o),
+                )
+            ]
+            if names:
+                listed = (
+                    names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+                )
+                parts.append(f"{strength.value} tie with {listed}")
+        lines.append(f"{isolate(person.name)}: {'; '.join(parts) if parts else 'no ties'}.")
+    return lines

@@ -207,6 +207,27 @@ class Portfolio:
         omissions = [d for d in self.decisions if not d.chosen and d.notable]
         return [d.sentence for d in picks + omissions]
 
+    @property
+    def left_out(self) -> tuple[InvestmentDecision, ...]:
+        """Every stakeholder not in the proposal, in map order."""
+        return tuple(d for d in self.decisions if not d.chosen)
+
+    @property
+    def why_not(self) -> list[str]:
+        """Why each left-out stakeholder is out: a sentence per notable one, then one line for
+        the rest (each gains less than the smallest pick), so every one of `left_out` is
+        named and a count of them matches what is listed."""
+        left_out = self.left_out
+        sentences = [d.sentence for d in left_out if d.notable]
+        rest = [d.name for d in left_out if not d.notable]
+        if rest:
+            each = "each gaining" if len(rest) > 1 else "gaining"
+            sentences.append(
+                f"Also left out, {each} less than the smallest pick for the hours: "
+                f"{join_names(rest, limit=len(rest))}."
+            )
+        return sentences
+
 
 def _why(score: InvestmentScore, s: Stakeholder) -> str:
     parts = [f"influence {s.influence}"]

@@ -6,8 +6,16 @@ The checks are the worksheets' own: a card's fields go through the same row pars
 (`map_worksheet.parse_worksheet`, `parse_tie_rows`) and the same store calls
 (`save_stakeholder_changes`, `save_tie_changes`), so a card refuses exactly what a grid row
 would, in the same sentences. A form left incomplete says what is missing and keeps what was
-typed; nothing is dropped without a word. Cards edit the map as this browser opened it
+typed; nothing is dropped without a word. The sentences name each field as the form labels
+it (`in_form_words`), never a table's row. Cards edit the map as this browser opened it
 (`map_editor.base_map`), so someone saving on another device does not reset a form.
+
+A choice that must be made (influence, our tie, a tie's strength) cannot be tapped empty
+again once made. The add forms keep their own key, changed only when they add something, so
+saving another card never empties what is half typed in them; and every save runs in its
+button's callback, before the page is drawn, so no save stops a run half way (a rerun from
+the middle of the page forgets what was typed in the forms below it). What a save or a
+refusal says shows just above the button that was tapped, where a phone's screen is.
 
 Which view opens: Streamlit does not tell the server how wide the window is (st.context has
 no width), so the list opens for everyone, and "Table view" switches to the worksheets; the
@@ -22,6 +30,7 @@ from typing import Any, Final
 import streamlit as st
 
 from workbook import map_worksheet
+from workbook.map_rows import field_title
 from workbook.models import (
     INFLUENCE_MAX,
     INFLUENCE_MIN,
@@ -51,6 +60,8 @@ LIST_VIEW: Final = "List view"
 TABLE_VIEW: Final = "Table view"
 REQUIRED: Final = " (required)"
 _EDITING: Final = "map_cards_editing_{where}"
+_SAID: Final = "map_cards_said_{where}_{place}"  # a refusal, shown beside its form
+_ADDED: Final = "map_cards_added_{where}_{what}"  # how many this browser added: the add form's key
 _REMOVING: Final = "map_cards_removing_{where}"
 _NEW_HOURS: Final = 1.0  # what the worksheet's new row starts with
 _TIE_WORDS: Final = {
@@ -58,6 +69,12 @@ _TIE_WORDS: Final = {
     TieStrength.weak: "Weak",
     TieStrength.strong: "Strong",
 }
+# The worksheets' and files' field names, as the card forms label those fields.
+_FORM_LABELS: Final = {
+    field_title("band"): "Where they stand",
+    field_title("energy_hours"): "Hours a month",
+}
+NO_STRENGTH: Final = "Choose a strength: weak or strong."
 
 # Every control in the cards at least 44 px tall (WCAG 2.5.5), checkboxes' whole rows too.
 _CSS: Final = """
@@ -91,27 +108,66 @@ def _required_note() -> None:
     st.caption("Fields marked (required) must be filled in.")
 
 
-def _save_stakeholders(
-    store: Store, seat: Seat, changes: StakeholderChanges, *, where: str
-) -> bool:
-    try:
-        saved = store.save_stakeholder_changes(group_id=seat.group.id, changes=changes)
-    except StoreError as error:
-        st.error(str(error), icon=":material/error:")
-        return False
-    message = f"Saved. {changes.sentence}"
-    if saved.restored:
-        message += " It had been deleted on another device, so it was added back."
-    _done(seat, message, where=where, flash="cards_people")
-    return True
+def in_form_words(sentence: str) -> str:
+    """A worksheet sentence with each field named as the card form labels it; a missing
+    choice without the table's list of options (the form's control shows them)."""
+    for title, label in _FORM_LABELS.items():
+        if sentence.startswith(title):
+            sentence = label + sentence[len(title) :]
+            break
+    if " is required: " in sentence:
+        sentence = sentence.split(": ", 1)[0] + "."
+    return sentence
 
 
-def _done(seat: Seat, message: str, *, where: str, flash: str) -> None:
-    map_editor.flash(f"{where}_{flash}", message)
-    st.session_state.pop(_EDITING.format(where=where), None)
-    st.session_state.pop(_REMOVING.format(where=where), None)
+# --- what a form's button said, shown beside the form ------------------------------------------
+
+
+def _said(where: str, place: str) -> str:
+    return _SAID.format(where=where, place=place)
+
+
+def _refuse(where: str, place: str, sentences: list[str]) -> None:
+    """Kept for the run: what to fix, said above the form's button."""
+    st.session_state[_said(where, place)] = ("error", [in_form_words(s) for s in sentences])
+
+
+def _unchanged(where: str, place: str) -> None:
+    st.session_state[_said(where, place)] = ("info", ["Nothing has changed since you last saved."])
+
+
+def _outcome(where: str, place: str) -> None:
+    """What the last tap at this place said (a refusal, or the save), once, just above the
+    button tapped: a phone shows a small part of a long list, so it goes where the person is.
+    (Not a toast: Streamlit's toast is a dialog without a name, which axe-core refuses.)"""
+    said = st.session_state.pop(_said(where, place), None)
+    if said is not None:
+        kind, sentences = said
+        if kind == "error":
+            show_errors(sentences, kept=True)
+        else:
+            st.info(" ".join(sentences), icon=":material/check:")
+    map_editor.show_flash(f"{where}_{place}")
+
+
+def _added_round(where: str, what: str) -> int:
+    return int(st.session_state.get(_ADDED.format(where=where, what=what), 0))
+
+
+def _next_round(where: str, what: str) -> None:
+    """Empty the add form (after it added something): its key moves on."""
+    key = _ADDED.format(where=where, what=what)
+    st.session_state[key] = int(st.session_state.get(key, 0)) + 1
+
+
+def _done(seat: Seat, message: str, *, where: str, place: str, close: bool) -> None:
+    """After a save: its message for `place`, the map read afresh. `close`: the open card
+    goes (it was removed, or moved); an edited card stays open, showing what was saved and
+    the message above its button, so the page does not jump away from the person's thumb."""
+    map_editor.flash(f"{where}_{place}", message)
+    if close:
+        _close(where)
     map_editor.reload(seat.group.id)
-    st.rerun()
 
 
 def _open(where: str, what: object) -> None:
@@ -131,6 +187,27 @@ def _ask_remove(where: str, what: object) -> None:
 # --- stakeholders -------------------------------------------------------------------------------
 
 
+def _save_stakeholders(
+    store: Store,
+    seat: Seat,
+    changes: StakeholderChanges,
+    *,
+    where: str,
+    place: str,
+    close: bool = False,
+) -> bool:
+    try:
+        saved = store.save_stakeholder_changes(group_id=seat.group.id, changes=changes)
+    except StoreError as error:
+        _refuse(where, place, [str(error)])
+        return False
+    message = f"Saved. {changes.sentence}"
+    if saved.restored:
+        message += " It had been deleted on another device, so it was added back."
+    _done(seat, message, where=where, place=place, close=close)
+    return True
+
+
 def _summary(person: Stakeholder) -> str:
     parts = [person.kind, f"influence {person.influence}", person.band.label]
     if person.target_band is not None and person.target_band != person.band:
@@ -144,30 +221,31 @@ def _summary(person: Stakeholder) -> str:
     return " · ".join(parts)
 
 
-def _stakeholder_fields(prefix: str, start: Stakeholder | None) -> dict[str, Any]:
-    """Every field of a stakeholder, as a worksheet row (a dict keyed like its columns)."""
+def _stakeholder_fields(prefix: str, start: Stakeholder | None) -> None:
+    """Every field of a stakeholder; `_person_row(prefix)` reads them as a worksheet row."""
     kinds = list(STAKEHOLDER_KINDS)
     bands = list(SpectrumBand)
-    name = st.text_input(
+    st.text_input(
         "Name" + REQUIRED,
         value=start.name if start else "",
         key=f"{prefix}_name",
         help=up_to(MAX_NAME_CHARS, "Who they are: a person or an organisation."),
     )
-    kind = st.selectbox(
+    st.selectbox(
         "Kind" + REQUIRED,
         kinds,
         index=kinds.index(start.kind) if start and start.kind in kinds else None,
         placeholder="Choose a kind",
         key=f"{prefix}_kind",
     )
-    influence = st.segmented_control(
+    st.segmented_control(
         f"Influence, {INFLUENCE_MIN} a little to {INFLUENCE_MAX} a great deal" + REQUIRED,
         list(range(INFLUENCE_MIN, INFLUENCE_MAX + 1)),
         default=start.influence if start else None,
+        required=True,  # once chosen, a second tap keeps it (it cannot be emptied by mistake)
         key=f"{prefix}_influence",
     )
-    band = st.selectbox(
+    st.selectbox(
         "Where they stand" + REQUIRED,
         bands,
         index=bands.index(start.band) if start else None,
@@ -177,7 +255,7 @@ def _stakeholder_fields(prefix: str, start: Stakeholder | None) -> dict[str, Any
         help="The spectrum of allies: from active opposition to active ally.",
     )
     targets: list[SpectrumBand | None] = [None, *bands]
-    target_band = st.selectbox(
+    st.selectbox(
         "Where we want them",
         targets,
         index=targets.index(start.target_band) if start else 0,
@@ -185,14 +263,15 @@ def _stakeholder_fields(prefix: str, start: Stakeholder | None) -> dict[str, Any
         key=f"{prefix}_target",
         help="Optional: the band you aim to move them to.",
     )
-    tie = st.segmented_control(
+    st.segmented_control(
         "Our tie with them" + REQUIRED,
         list(TieStrength),
         default=start.tie if start else TieStrength.none,
+        required=True,
         format_func=lambda t: _TIE_WORDS[t],
         key=f"{prefix}_tie",
     )
-    hours = st.number_input(
+    st.number_input(
         "Hours a month" + REQUIRED,
         value=float(start.energy_hours) if start else _NEW_HOURS,
         step=0.25,
@@ -200,52 +279,89 @@ def _stakeholder_fields(prefix: str, start: Stakeholder | None) -> dict[str, Any
         key=f"{prefix}_hours",
         help=f"The energy this relationship would take: 0 to {MAX_ENERGY_HOURS} hours a month.",
     )
-    note = st.text_area(
+    st.text_area(
         "Note",
         value=start.note if start else "",
         key=f"{prefix}_note",
         help=up_to(MAX_NOTE_CHARS, "Anything to remember."),
     )
-    not_our_battle = st.checkbox(
+    st.checkbox(
         "Not our battle: never propose investing here",
         value=start.not_our_battle if start else False,
         key=f"{prefix}_nob",
     )
-    must_invest = st.checkbox(
+    st.checkbox(
         "Must invest: always include in the proposal",
         value=start.must_invest if start else False,
         key=f"{prefix}_must",
     )
+
+
+def _person_row(prefix: str) -> dict[str, Any]:
+    """The stakeholder form's fields as a worksheet row (a dict keyed like its columns)."""
+
+    def value(field: str) -> Any:
+        return st.session_state.get(f"{prefix}_{field}")
+
+    band, target, tie = value("band"), value("target"), value("tie")
     return {
-        "name": name,
-        "kind": kind,
-        "influence": influence,
+        "name": value("name"),
+        "kind": value("kind"),
+        "influence": value("influence"),
         "band": band.value if band is not None else None,
-        "target_band": target_band.value if target_band is not None else None,
-        "tie": tie.value if tie is not None else None,
-        "energy_hours": hours,
-        "note": note,
-        "not_our_battle": not_our_battle,
-        "must_invest": must_invest,
+        "target_band": target.value if target is not None else None,
+        "tie": (tie or TieStrength.none).value,  # a required choice: never empty
+        "energy_hours": value("hours"),
+        "note": value("note"),
+        "not_our_battle": bool(value("nob")),
+        "must_invest": bool(value("must")),
     }
 
 
-def _checked(row: Mapping[str, object]) -> Any | None:
-    """The row as a stakeholder (the worksheet's own checks), or None after saying why."""
+def _checked(row: Mapping[str, object], *, where: str, place: str) -> Any | None:
+    """The form as a stakeholder (the worksheet's own checks), or None after saying why."""
     parsed = map_worksheet.parse_worksheet([row], defaults={})
     if parsed.problems:
-        show_errors(list(parsed.problems[0].problems), kept=True)
+        _refuse(where, place, list(parsed.problems[0].problems))
         return None
     if not parsed.rows:  # every field left empty: say so, never drop it silently
-        show_errors(
+        _refuse(
+            where,
+            place,
             [
                 "Nothing was filled in: a stakeholder needs a name, a kind, an influence and "
                 "where they stand."
             ],
-            kept=True,
         )
         return None
     return parsed.rows[0].stakeholder
+
+
+def _add_person(store: Store, seat: Seat, prefix: str, where: str) -> None:
+    """The add form's button (a callback: the save happens before the page is drawn)."""
+    place = "cards_add_person"
+    stakeholder = _checked(_person_row(prefix), where=where, place=place)
+    if stakeholder is not None and _save_stakeholders(
+        store, seat, StakeholderChanges(added=(stakeholder,)), where=where, place=place
+    ):
+        _next_round(where, "person")
+
+
+def _update_person(store: Store, seat: Seat, person: Stakeholder, prefix: str, where: str) -> None:
+    place = f"cards_person_{person.id}"
+    stakeholder = _checked(_person_row(prefix), where=where, place=place)
+    if stakeholder is None:
+        return
+    fields = {
+        key: getattr(stakeholder, key)
+        for key in map_worksheet.FIELDS
+        if getattr(stakeholder, key) != getattr(person, key)
+    }
+    if not fields:
+        _unchanged(where, place)
+        return
+    update = StakeholderUpdate(person.id, fields, stakeholder)
+    _save_stakeholders(store, seat, StakeholderChanges(updated=(update,)), where=where, place=place)
 
 
 def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
@@ -253,7 +369,7 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
     group_id = seat.group.id
     base = map_editor.base_map(store, group_id)
     version = map_editor.editing_version(group_id)
-    map_editor.show_flash(f"{where}_cards_people")
+    _outcome(where, "cards_people")
     editing = st.session_state.get(_EDITING.format(where=where))
     with st.container(key=f"mapcards_{where}_people"):
         if base.is_empty:
@@ -265,6 +381,7 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
                 if editing == ("person", person.id):
                     _edit_stakeholder(store, seat, person, where=where, version=version)
                 else:
+                    _outcome(where, f"cards_person_{person.id}")
                     st.button(
                         f"Edit #{person.id}",
                         key=f"{where}_edit_person_{person.id}",
@@ -274,43 +391,62 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
                     )
         st.subheader("Add a stakeholder")
         _required_note()
+        # Keyed by what this browser added, not by the map's version: saving another card
+        # must not empty what is half typed here.
+        prefix = f"{where}_new_{_added_round(where, 'person')}"
         with (
             st.container(key=f"{where}_add_person"),
-            st.form(f"{where}_add_person_{version}", enter_to_submit=False),
+            st.form(f"{prefix}_form", enter_to_submit=False),
         ):
-            row = _stakeholder_fields(f"{where}_new_{version}", None)
-            added = st.form_submit_button(
-                "Add this stakeholder", type="primary", icon=":material/person_add:"
+            _stakeholder_fields(prefix, None)
+            _outcome(where, "cards_add_person")
+            st.form_submit_button(
+                "Add this stakeholder",
+                type="primary",
+                icon=":material/person_add:",
+                on_click=_add_person,
+                args=(store, seat, prefix, where),
             )
-        if added:
-            stakeholder = _checked(row)
-            if stakeholder is not None:
-                _save_stakeholders(
-                    store, seat, StakeholderChanges(added=(stakeholder,)), where=where
-                )
 
 
 def _edit_stakeholder(
     store: Store, seat: Seat, person: Stakeholder, *, where: str, version: int
 ) -> None:
     _required_note()
+    prefix = f"{where}_p{person.id}_{version}"
     with st.form(f"{where}_person_form_{person.id}_{version}", enter_to_submit=False):
-        row = _stakeholder_fields(f"{where}_p{person.id}_{version}", person)
-        saved = st.form_submit_button("Save changes", type="primary", icon=":material/save:")
-    if saved:
-        stakeholder = _checked(row)
-        if stakeholder is not None:
-            fields = {
-                key: getattr(stakeholder, key)
-                for key in map_worksheet.FIELDS
-                if getattr(stakeholder, key) != getattr(person, key)
-            }
-            if not fields:
-                st.info("Nothing has changed since you last saved.", icon=":material/check:")
-            else:
-                update = StakeholderUpdate(person.id, fields, stakeholder)
-                _save_stakeholders(store, seat, StakeholderChanges(updated=(update,)), where=where)
+        _stakeholder_fields(prefix, person)
+        _outcome(where, f"cards_person_{person.id}")
+        st.form_submit_button(
+            "Save changes",
+            type="primary",
+            icon=":material/save:",
+            on_click=_update_person,
+            args=(store, seat, person, prefix, where),
+        )
     _card_actions(store, seat, ("person", person.id), where=where)
+
+
+def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str) -> None:
+    if what[0] == "person":
+        _save_stakeholders(
+            store,
+            seat,
+            StakeholderChanges(deleted_ids=(what[1],)),
+            where=where,
+            place="cards_people",
+            close=True,
+        )
+    else:
+        _save_ties(
+            store,
+            seat,
+            TieChanges(removed=(what[1],)),
+            "Removed the tie.",
+            where=where,
+            place="cards_ties",
+            close=True,
+        )
 
 
 def _card_actions(store: Store, seat: Seat, what: tuple[Any, ...], *, where: str) -> None:
@@ -319,15 +455,13 @@ def _card_actions(store: Store, seat: Seat, what: tuple[Any, ...], *, where: str
     if st.session_state.get(_REMOVING.format(where=where)) == what:
         st.warning(f"Remove this {thing} from the map?", icon=":material/delete:")
         with st.container(horizontal=True):
-            if st.button("Yes, remove", key=f"{where}_remove_yes", type="primary"):
-                if what[0] == "person":
-                    _save_stakeholders(
-                        store, seat, StakeholderChanges(deleted_ids=(what[1],)), where=where
-                    )
-                else:
-                    _save_ties(
-                        store, seat, TieChanges(removed=(what[1],)), "Removed the tie.", where=where
-                    )
+            st.button(
+                "Yes, remove",
+                key=f"{where}_remove_yes",
+                type="primary",
+                on_click=_remove,
+                args=(store, seat, what, where),
+            )
             st.button("Keep it", key=f"{where}_remove_no", on_click=_open, args=(where, what))
         return
     with st.container(horizontal=True):
@@ -350,21 +484,31 @@ def _pair(tie: Tie) -> tuple[int, int]:
     return min(tie.source_id, tie.target_id), max(tie.source_id, tie.target_id)
 
 
-def _save_ties(store: Store, seat: Seat, changes: TieChanges, message: str, *, where: str) -> None:
+def _save_ties(
+    store: Store,
+    seat: Seat,
+    changes: TieChanges,
+    message: str,
+    *,
+    where: str,
+    place: str,
+    close: bool = False,
+) -> bool:
     try:
         saved = store.save_tie_changes(group_id=seat.group.id, changes=changes)
     except StoreError as error:
-        st.error(str(error), icon=":material/error:")
-        return
+        _refuse(where, place, [str(error)])
+        return False
     if saved.ties_dropped:
         message += " It was left out: a stakeholder in it had been deleted on another device."
-    _done(seat, message, where=where, flash="cards_ties")
+    _done(seat, message, where=where, place=place, close=close)
+    return True
 
 
 def _tie_fields(
     prefix: str, options: list[int], labels: Mapping[int, str], start: Tie | None
 ) -> dict[str, Any]:
-    source = st.selectbox(
+    st.selectbox(
         "From" + REQUIRED,
         options,
         index=options.index(start.source_id) if start and start.source_id in options else None,
@@ -372,7 +516,7 @@ def _tie_fields(
         placeholder="Choose a stakeholder",
         key=f"{prefix}_source",
     )
-    target = st.selectbox(
+    st.selectbox(
         "To" + REQUIRED,
         options,
         index=options.index(start.target_id) if start and start.target_id in options else None,
@@ -380,15 +524,25 @@ def _tie_fields(
         placeholder="Choose a stakeholder",
         key=f"{prefix}_target",
     )
-    strength = st.segmented_control(
+    st.segmented_control(
         "Strength" + REQUIRED,
         [TieStrength.weak, TieStrength.strong],
         default=start.strength if start else TieStrength.weak,
+        required=True,  # a second tap on the chosen strength keeps it chosen
         format_func=lambda t: _TIE_WORDS[t],
         key=f"{prefix}_strength",
         help="Strong means trust, weak means contact.",
     )
-    return {"source": source, "target": target, "strength": strength.value if strength else None}
+
+
+def _tie_row(prefix: str) -> dict[str, Any]:
+    """The tie form's fields as a row of the ties table."""
+    strength = st.session_state.get(f"{prefix}_strength")
+    return {
+        "source": st.session_state.get(f"{prefix}_source"),
+        "target": st.session_state.get(f"{prefix}_target"),
+        "strength": strength.value if strength is not None else None,
+    }
 
 
 def _checked_tie(
@@ -396,25 +550,73 @@ def _checked_tie(
     labels: Mapping[int, str],
     row: Mapping[str, object],
     old: tuple[int, int] | None,
+    *,
+    where: str,
+    place: str,
 ) -> TieChanges | None:
     """The tie table's own checks on one tie, and no second tie between the same two."""
-    parsed = map_worksheet.parse_tie_rows([row], names=labels, where="This tie")
+    parsed = map_worksheet.parse_tie_rows(
+        [row], names=labels, where="This tie", no_strength=NO_STRENGTH
+    )
     if parsed.problems:
-        show_errors(list(parsed.problems[0].problems), kept=True)
+        _refuse(where, place, list(parsed.problems[0].problems))
         return None
     if not parsed.ties:
-        show_errors(["Choose who the tie is from and who it is to."], kept=True)
+        _refuse(where, place, ["Choose who the tie is from and who it is to."])
         return None
     tie = parsed.ties[0]
     others = [t for t in base.ties if _pair(t) != old]
     if any(_pair(t) == _pair(tie) for t in others):
-        show_errors(["These two stakeholders are already tied: edit that tie instead."], kept=True)
+        _refuse(where, place, ["These two stakeholders are already tied: edit that tie instead."])
         return None
     changes = map_worksheet.tie_changes(base.ties, [*others, tie])
     if changes.empty:
-        st.info("Nothing has changed since you last saved.", icon=":material/check:")
+        _unchanged(where, place)
         return None
     return changes
+
+
+def _add_tie(
+    store: Store,
+    seat: Seat,
+    base: StakeholderMap,
+    labels: Mapping[int, str],
+    prefix: str,
+    where: str,
+) -> None:
+    place = "cards_add_tie"
+    changes = _checked_tie(base, labels, _tie_row(prefix), None, where=where, place=place)
+    if changes is not None and _save_ties(
+        store, seat, changes, "Added the tie.", where=where, place=place
+    ):
+        _next_round(where, "tie")
+
+
+def _update_tie(
+    store: Store,
+    seat: Seat,
+    base: StakeholderMap,
+    labels: Mapping[int, str],
+    pair: tuple[int, int],
+    prefix: str,
+    where: str,
+) -> None:
+    place = f"cards_tie_{pair[0]}_{pair[1]}"
+    changes = _checked_tie(base, labels, _tie_row(prefix), pair, where=where, place=place)
+    if changes is None:
+        return
+    # A tie moved to another pair has that pair's card: the message goes there.
+    moved = [t for t in changes.upserted if _pair(t) != pair]
+    after = _pair(moved[0]) if moved else pair
+    _save_ties(
+        store,
+        seat,
+        changes,
+        "Saved the tie.",
+        where=where,
+        place=f"cards_tie_{after[0]}_{after[1]}",
+        close=after != pair,
+    )
 
 
 def tie_list(store: Store, seat: Seat, *, where: str) -> None:
@@ -422,7 +624,7 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
     group_id = seat.group.id
     base = map_editor.base_map(store, group_id)
     version = map_editor.editing_version(group_id)
-    map_editor.show_flash(f"{where}_cards_ties")
+    _outcome(where, "cards_ties")
     if len(base.stakeholders) < 2:
         st.caption("Add at least two stakeholders to record ties between them.")
         return
@@ -444,21 +646,22 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
                 st.text(f"{_TIE_WORDS[tie.strength]} tie")
                 if editing == ("tie", pair):
                     _required_note()
+                    prefix = f"{where}_t{pair[0]}_{pair[1]}_{version}"
                     with st.form(
                         f"{where}_tie_form_{pair[0]}_{pair[1]}_{version}", enter_to_submit=False
                     ):
-                        row = _tie_fields(
-                            f"{where}_t{pair[0]}_{pair[1]}_{version}", options, labels, tie
+                        _tie_fields(prefix, options, labels, tie)
+                        _outcome(where, f"cards_tie_{pair[0]}_{pair[1]}")
+                        st.form_submit_button(
+                            "Save changes",
+                            type="primary",
+                            icon=":material/save:",
+                            on_click=_update_tie,
+                            args=(store, seat, base, labels, pair, prefix, where),
                         )
-                        saved = st.form_submit_button(
-                            "Save changes", type="primary", icon=":material/save:"
-                        )
-                    if saved:
-                        changes = _checked_tie(base, labels, row, pair)
-                        if changes is not None:
-                            _save_ties(store, seat, changes, "Saved the tie.", where=where)
                     _card_actions(store, seat, ("tie", pair), where=where)
                 else:
+                    _outcome(where, f"cards_tie_{pair[0]}_{pair[1]}")
                     st.button(
                         f"Edit tie #{pair[0]}–#{pair[1]}",
                         key=f"{where}_edit_tie_{pair[0]}_{pair[1]}",
@@ -468,13 +671,17 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
                     )
         st.subheader("Add a tie")
         _required_note()
+        prefix = f"{where}_newtie_{_added_round(where, 'tie')}"  # see stakeholder_list
         with (
             st.container(key=f"{where}_add_tie"),
-            st.form(f"{where}_add_tie_{version}", enter_to_submit=False),
+            st.form(f"{prefix}_form", enter_to_submit=False),
         ):
-            row = _tie_fields(f"{where}_newtie_{version}", options, labels, None)
-            added = st.form_submit_button("Add this tie", type="primary", icon=":material/link:")
-        if added:
-            changes = _checked_tie(base, labels, row, None)
-            if changes is not None:
-                _save_ties(store, seat, changes, "Added the tie.", where=where)
+            _tie_fields(prefix, options, labels, None)
+            _outcome(where, "cards_add_tie")
+            st.form_submit_button(
+                "Add this tie",
+                type="primary",
+                icon=":material/link:",
+                on_click=_add_tie,
+                args=(store, seat, base, labels, prefix, where),
+            )

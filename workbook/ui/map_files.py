@@ -7,6 +7,7 @@ from typing import Final
 
 import streamlit as st
 
+from workbook import map_repeats
 from workbook.map_csv import stakeholders_csv, ties_csv
 from workbook.map_file import MapFile, export_name
 from workbook.map_import import read_map_files
@@ -18,6 +19,8 @@ from workbook.ui import map_editor
 from workbook.ui.text import user_text
 
 _UPLOADS: Final = "map_uploads_{group}"  # bumped after an import, so the uploader empties
+_SKIP: Final = "skip"
+_ANYWAY: Final = "anyway"
 
 
 def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
@@ -99,6 +102,35 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
     st.info(f"Ready to import {result.sentence}.", icon=":material/upload_file:")
     for note in result.notes:
         user_text(note)
+    # Added to a map that has them already, they would be there twice: say so first.
+    repeats = map_repeats.already_on_map(
+        result.stakeholders, (s.name for s in current.stakeholders)
+    )
+    skip = False
+    if repeats:
+        st.warning(
+            "Some of these are already on your map (the same name). Adding them would list "
+            "them twice.",
+            icon=":material/content_copy:",
+        )
+        user_text(map_repeats.sentence(result.stakeholders, repeats))
+        everyone = len(repeats) == len(result.stakeholders)
+        skip = (
+            st.radio(
+                "When adding them to our map",
+                [_SKIP, _ANYWAY],
+                format_func=lambda choice: (
+                    f"Skip the {len(repeats)} already on the map"
+                    if choice == _SKIP
+                    else "Add them anyway, as well"
+                ),
+                key=f"{where}_import_repeats_{group_id}_{uploads}",
+                help="Replacing the map is not affected: it takes the place of everyone.",
+            )
+            == _SKIP
+        )
+        if skip and everyone:
+            st.caption("Every stakeholder in the file is already on the map: nothing to add.")
     add, replace = st.columns(2)
     adding = add.button(
         "Add them to our map", key=f"{where}_import_add", icon=":material/add:", width="stretch"
@@ -117,12 +149,22 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
         )
     if not (adding or replacing):
         return
+    skipped_ties = 0
+    added = result
+    if adding and skip:
+        added, skipped_ties = map_repeats.without(result, repeats)
+        if not added.stakeholders:
+            st.info(
+                "Nothing was added: every stakeholder in the file is already on the map.",
+                icon=":material/check:",
+            )
+            return
     label = f"Before import, {dt.datetime.now():%d %b %Y %H:%M}"
     try:
         store.import_map(
             group_id=group_id,
-            stakeholders=result.stakeholders,
-            ties=[(t.source, t.target, t.strength) for t in result.ties],
+            stakeholders=added.stakeholders,
+            ties=[(t.source, t.target, t.strength) for t in added.ties],
             replace=replacing,
             energy_budget=result.energy_budget if replacing else None,
             snapshot_label=label if replacing else None,
@@ -130,8 +172,19 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
     except StoreError as error:
         st.error(str(error), icon=":material/error:")
         return
-    verb = "Replaced the map with" if replacing else "Added"
-    map_editor.flash(f"{where}_import", f"{verb} {result.sentence}.")
+    if replacing:
+        message = f"Replaced the map with {result.sentence}."
+    else:
+        message = f"Added {added.sentence}."
+        if adding and skip:
+            message += f" Skipped {len(repeats)} already on the map"
+            message += (
+                f", and {skipped_ties} {'tie' if skipped_ties == 1 else 'ties'} of theirs in "
+                "the file."
+                if skipped_ties
+                else "."
+            )
+    map_editor.flash(f"{where}_import", message)
     st.session_state[uploads_key] = uploads + 1
     map_editor.reload(group_id)
     st.rerun()

@@ -16,6 +16,7 @@ from workbook.charts.stakeholders.network import network
 from workbook.charts.stakeholders.spectrum import spectrum_of_allies
 from workbook.models import SpectrumBand
 from workbook.records import Seat
+from workbook.stakeholders.graph import who_is_tied
 from workbook.stakeholders.measures import (
     BRIDGING_BONDING_EXPLANATION,
     BROKER_EXPLANATION,
@@ -32,7 +33,7 @@ from workbook.stakeholders.measures import (
 from workbook.stakeholders.portfolio import SCORE_EXPLANATION, Portfolio, propose_investments
 from workbook.stakeholders.saved import MAX_ENERGY_BUDGET, StakeholderMap
 from workbook.store import Store, StoreError
-from workbook.ui import map_editor
+from workbook.ui import map_overrides
 from workbook.ui.text import isolate, user_text
 
 # No plotly logo; keep the camera button, so a group can save a view for a report.
@@ -135,6 +136,7 @@ def views(current: StakeholderMap, *, where: str) -> None:
         figure(
             lambda screen: network(people, current.ties, screen=screen),
             key=f"{where}_network",
+            phone_notes=lambda: by_tie(current),
         )
         st.caption(
             "The star is our group. Bigger circles have more influence; colour is where they "
@@ -150,6 +152,15 @@ def by_quadrant(current: StakeholderMap) -> None:
         names = [isolate(s.name) for s in people if grid_quadrant(s) == quadrant]
         if names:
             user_text(f"{quadrant.value}: {', '.join(names)}")
+
+
+def by_tie(current: StakeholderMap) -> None:
+    """The network as lines of text: who each stakeholder is tied to, strong and weak."""
+    if current.is_empty:
+        return
+    st.markdown("**Who is tied to whom**")
+    for line in who_is_tied(current.stakeholders, current.ties):
+        user_text(line)
 
 
 def by_band(current: StakeholderMap) -> None:
@@ -284,13 +295,12 @@ def trade_off(
         in_column=in_column,
     )
     picks = sorted((d for d in portfolio.decisions if d.chosen), key=lambda d: -d.gain)
-    left_out = [d for d in portfolio.decisions if not d.chosen and d.notable]
     if picks:
         st.subheader("Why these")
         _bullets([d.sentence for d in picks])
-    if left_out:
-        with st.expander(f"Why not the others ({len(left_out)})"):
-            _bullets([d.sentence for d in left_out])
+    if portfolio.left_out:  # the count is of everyone left out, and all are named
+        with st.expander(f"Why not the others ({len(portfolio.left_out)})"):
+            _bullets(portfolio.why_not)
     with st.expander("How the score works (and how to disagree with it)"):
         st.markdown(SCORE_EXPLANATION)
     st.subheader("Change the hours, or overrule the proposal")
@@ -298,7 +308,7 @@ def trade_off(
         'Tick "Must invest" for a relationship you will keep whatever the score, or "Not '
         'our battle" for one you choose to leave; the proposal respects both.'
     )
-    map_editor.overrides_sheet(store, seat, portfolio, where=where)
+    map_overrides.overrides(store, seat, portfolio, where=where)
 
 
 # --- diverse voices ---------------------------------------------------------------------------

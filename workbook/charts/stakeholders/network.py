@@ -41,6 +41,9 @@ _EDGE_STYLE: Final = {
     TieStrength.strong: {"width": 6, "color": "#4D4D4D", "name": "Strong tie"},
 }
 _NETWORK_RANGE: Final = ((-1.3, 1.3), (-1.3, 1.3))
+_APART_Y: Final = -1.45  # on a phone, the row of stakeholders with no route to the group
+# On a phone: lines a thumb's width apart can be told apart, and points big enough to tap.
+_COMPACT_WIDTH: Final = {TieStrength.weak: 2, TieStrength.strong: 4.5}
 
 
 @lru_cache(maxsize=64)
@@ -55,6 +58,30 @@ def _layout(
     spacing = 2 / math.sqrt(graph.number_of_nodes())
     found = nx.spring_layout(graph, seed=LAYOUT_SEED, weight="strength", k=spacing, iterations=100)
     return {node: (float(x), float(y)) for node, (x, y) in found.items()}
+
+
+def _filling(
+    graph: nx.Graph, position: dict[Node, tuple[float, float]]
+) -> dict[Node, tuple[float, float]]:
+    """The layout stretched to fill a phone's plot: the group's part of the network spans the
+    whole box (one far-off stakeholder squeezed everyone else into a blob 60 px wide), and
+    stakeholders with no route to the group sit in a row below it."""
+    main = nx.node_connected_component(graph, GROUP_NODE)
+    xs = [position[n][0] for n in main]
+    ys = [position[n][1] for n in main]
+
+    def stretch(value: float, low: float, high: float) -> float:
+        return 0.0 if high - low < 1e-9 else -1 + 2 * (value - low) / (high - low)
+
+    filled = {
+        n: (stretch(position[n][0], min(xs), max(xs)), stretch(position[n][1], min(ys), max(ys)))
+        for n in main
+    }
+    apart = sorted((n for n in graph.nodes if n not in main), key=str)
+    for i, node in enumerate(apart):
+        x = 0.0 if len(apart) == 1 else -1 + 2 * i / (len(apart) - 1)
+        filled[node] = (x, _APART_Y)
+    return filled
 
 
 def _outward(angle: float) -> list[str]:
@@ -116,6 +143,8 @@ def network(
             tuple(graph.nodes),
             tuple((a, b, float(w)) for a, b, w in graph.edges(data="strength")),
         )
+        if compact:
+            position = _filling(graph, position)
     for strength, style in _EDGE_STYLE.items():
         xs: list[float | None] = []
         ys: list[float | None] = []
@@ -131,7 +160,7 @@ def network(
                     y=ys,
                     mode="lines",
                     line={
-                        "width": style["width"] / (2 if compact else 1),
+                        "width": _COMPACT_WIDTH[strength] if compact else style["width"],
                         "color": style["color"],
                     },
                     hoverinfo="skip",
@@ -139,9 +168,11 @@ def network(
             )
     nodes = [node for node in graph.nodes if node != GROUP_NODE]
     (x0, x1), (y0, y1) = _NETWORK_RANGE
+    if compact and any(y == _APART_Y for _, y in position.values()):
+        y0 = _APART_Y - 0.3
     if nodes:
         people = [graph.nodes[node]["stakeholder"] for node in nodes]
-        sizes = [(7 + 4 * s.influence) if compact else (12 + 7 * s.influence) for s in people]
+        sizes = [(10 + 4 * s.influence) if compact else (12 + 7 * s.influence) for s in people]
         texts = [wrapped(s.name, 16) for s in people]
         plot_w = look.plot_width
         plot_h = height - look.margin["t"] - look.margin["b"] - 60
