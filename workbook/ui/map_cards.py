@@ -40,16 +40,13 @@ from workbook.models import (
     STAKEHOLDER_KINDS,
     SpectrumBand,
     Stakeholder,
-    Tie,
     TieStrength,
 )
 from workbook.records import Seat
 from workbook.stakeholders.saved import (
     StakeholderChanges,
-    StakeholderMap,
     StakeholderUpdate,
     TieChanges,
-    choice_label,
 )
 from workbook.store import Store, StoreError
 from workbook.ui import map_editor
@@ -59,12 +56,12 @@ from workbook.ui.widgets import show_errors, up_to
 LIST_VIEW: Final = "List view"
 TABLE_VIEW: Final = "Table view"
 REQUIRED: Final = " (required)"
-_EDITING: Final = "map_cards_editing_{where}"
+EDITING: Final = "map_cards_editing_{where}"
 _SAID: Final = "map_cards_said_{where}_{place}"  # a refusal, shown beside its form
 _ADDED: Final = "map_cards_added_{where}_{what}"  # how many this browser added: the add form's key
 _REMOVING: Final = "map_cards_removing_{where}"
 _NEW_HOURS: Final = 1.0  # what the worksheet's new row starts with
-_TIE_WORDS: Final = {
+TIE_WORDS: Final = {
     TieStrength.none: "No tie",
     TieStrength.weak: "Weak",
     TieStrength.strong: "Strong",
@@ -104,7 +101,7 @@ def list_view_chosen(*, where: str) -> bool:
     return choice != TABLE_VIEW
 
 
-def _required_note() -> None:
+def required_note() -> None:
     st.caption("Fields marked (required) must be filled in.")
 
 
@@ -127,16 +124,16 @@ def _said(where: str, place: str) -> str:
     return _SAID.format(where=where, place=place)
 
 
-def _refuse(where: str, place: str, sentences: list[str]) -> None:
+def refuse(where: str, place: str, sentences: list[str]) -> None:
     """Kept for the run: what to fix, said above the form's button."""
     st.session_state[_said(where, place)] = ("error", [in_form_words(s) for s in sentences])
 
 
-def _unchanged(where: str, place: str) -> None:
+def unchanged(where: str, place: str) -> None:
     st.session_state[_said(where, place)] = ("info", ["Nothing has changed since you last saved."])
 
 
-def _outcome(where: str, place: str) -> None:
+def outcome(where: str, place: str) -> None:
     """What the last tap at this place said (a refusal, or the save), once, just above the
     button tapped: a phone shows a small part of a long list, so it goes where the person is.
     (Not a toast: Streamlit's toast is a dialog without a name, which axe-core refuses.)"""
@@ -150,17 +147,17 @@ def _outcome(where: str, place: str) -> None:
     map_editor.show_flash(f"{where}_{place}")
 
 
-def _added_round(where: str, what: str) -> int:
+def added_round(where: str, what: str) -> int:
     return int(st.session_state.get(_ADDED.format(where=where, what=what), 0))
 
 
-def _next_round(where: str, what: str) -> None:
+def next_round(where: str, what: str) -> None:
     """Empty the add form (after it added something): its key moves on."""
     key = _ADDED.format(where=where, what=what)
     st.session_state[key] = int(st.session_state.get(key, 0)) + 1
 
 
-def _done(seat: Seat, message: str, *, where: str, place: str, close: bool) -> None:
+def done(seat: Seat, message: str, *, where: str, place: str, close: bool) -> None:
     """After a save: its message for `place`, the map read afresh. `close`: the open card
     goes (it was removed, or moved); an edited card stays open, showing what was saved and
     the message above its button, so the page does not jump away from the person's thumb."""
@@ -170,13 +167,13 @@ def _done(seat: Seat, message: str, *, where: str, place: str, close: bool) -> N
     map_editor.reload(seat.group.id)
 
 
-def _open(where: str, what: object) -> None:
-    st.session_state[_EDITING.format(where=where)] = what
+def open_card(where: str, what: object) -> None:
+    st.session_state[EDITING.format(where=where)] = what
     st.session_state.pop(_REMOVING.format(where=where), None)
 
 
 def _close(where: str) -> None:
-    st.session_state.pop(_EDITING.format(where=where), None)
+    st.session_state.pop(EDITING.format(where=where), None)
     st.session_state.pop(_REMOVING.format(where=where), None)
 
 
@@ -199,12 +196,12 @@ def _save_stakeholders(
     try:
         saved = store.save_stakeholder_changes(group_id=seat.group.id, changes=changes)
     except StoreError as error:
-        _refuse(where, place, [str(error)])
+        refuse(where, place, [str(error)])
         return False
     message = f"Saved. {changes.sentence}"
     if saved.restored:
         message += " It had been deleted on another device, so it was added back."
-    _done(seat, message, where=where, place=place, close=close)
+    done(seat, message, where=where, place=place, close=close)
     return True
 
 
@@ -212,7 +209,7 @@ def _summary(person: Stakeholder) -> str:
     parts = [person.kind, f"influence {person.influence}", person.band.label]
     if person.target_band is not None and person.target_band != person.band:
         parts.append(f"aim: {person.target_band.label.lower()}")
-    parts.append(f"our tie: {_TIE_WORDS[person.tie].lower()}")
+    parts.append(f"our tie: {TIE_WORDS[person.tie].lower()}")
     parts.append(f"{person.energy_hours:g} h a month")
     if person.must_invest:
         parts.append("must invest")
@@ -268,7 +265,7 @@ def _stakeholder_fields(prefix: str, start: Stakeholder | None) -> None:
         list(TieStrength),
         default=start.tie if start else TieStrength.none,
         required=True,
-        format_func=lambda t: _TIE_WORDS[t],
+        format_func=lambda t: TIE_WORDS[t],
         key=f"{prefix}_tie",
     )
     st.number_input(
@@ -322,10 +319,10 @@ def _checked(row: Mapping[str, object], *, where: str, place: str) -> Any | None
     """The form as a stakeholder (the worksheet's own checks), or None after saying why."""
     parsed = map_worksheet.parse_worksheet([row], defaults={})
     if parsed.problems:
-        _refuse(where, place, list(parsed.problems[0].problems))
+        refuse(where, place, list(parsed.problems[0].problems))
         return None
     if not parsed.rows:  # every field left empty: say so, never drop it silently
-        _refuse(
+        refuse(
             where,
             place,
             [
@@ -344,7 +341,7 @@ def _add_person(store: Store, seat: Seat, prefix: str, where: str) -> None:
     if stakeholder is not None and _save_stakeholders(
         store, seat, StakeholderChanges(added=(stakeholder,)), where=where, place=place
     ):
-        _next_round(where, "person")
+        next_round(where, "person")
 
 
 def _update_person(store: Store, seat: Seat, person: Stakeholder, prefix: str, where: str) -> None:
@@ -358,7 +355,7 @@ def _update_person(store: Store, seat: Seat, person: Stakeholder, prefix: str, w
         if getattr(stakeholder, key) != getattr(person, key)
     }
     if not fields:
-        _unchanged(where, place)
+        unchanged(where, place)
         return
     update = StakeholderUpdate(person.id, fields, stakeholder)
     _save_stakeholders(store, seat, StakeholderChanges(updated=(update,)), where=where, place=place)
@@ -369,8 +366,8 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
     group_id = seat.group.id
     base = map_editor.base_map(store, group_id)
     version = map_editor.editing_version(group_id)
-    _outcome(where, "cards_people")
-    editing = st.session_state.get(_EDITING.format(where=where))
+    outcome(where, "cards_people")
+    editing = st.session_state.get(EDITING.format(where=where))
     with st.container(key=f"mapcards_{where}_people"):
         if base.is_empty:
             st.caption("No stakeholders yet: add the first one below.")
@@ -381,25 +378,25 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
                 if editing == ("person", person.id):
                     _edit_stakeholder(store, seat, person, where=where, version=version)
                 else:
-                    _outcome(where, f"cards_person_{person.id}")
+                    outcome(where, f"cards_person_{person.id}")
                     st.button(
                         f"Edit #{person.id}",
                         key=f"{where}_edit_person_{person.id}",
                         icon=":material/edit:",
-                        on_click=_open,
+                        on_click=open_card,
                         args=(where, ("person", person.id)),
                     )
         st.subheader("Add a stakeholder")
-        _required_note()
+        required_note()
         # Keyed by what this browser added, not by the map's version: saving another card
         # must not empty what is half typed here.
-        prefix = f"{where}_new_{_added_round(where, 'person')}"
+        prefix = f"{where}_new_{added_round(where, 'person')}"
         with (
             st.container(key=f"{where}_add_person"),
             st.form(f"{prefix}_form", enter_to_submit=False),
         ):
             _stakeholder_fields(prefix, None)
-            _outcome(where, "cards_add_person")
+            outcome(where, "cards_add_person")
             st.form_submit_button(
                 "Add this stakeholder",
                 type="primary",
@@ -412,11 +409,11 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
 def _edit_stakeholder(
     store: Store, seat: Seat, person: Stakeholder, *, where: str, version: int
 ) -> None:
-    _required_note()
+    required_note()
     prefix = f"{where}_p{person.id}_{version}"
     with st.form(f"{where}_person_form_{person.id}_{version}", enter_to_submit=False):
         _stakeholder_fields(prefix, person)
-        _outcome(where, f"cards_person_{person.id}")
+        outcome(where, f"cards_person_{person.id}")
         st.form_submit_button(
             "Save changes",
             type="primary",
@@ -424,7 +421,7 @@ def _edit_stakeholder(
             on_click=_update_person,
             args=(store, seat, person, prefix, where),
         )
-    _card_actions(store, seat, ("person", person.id), where=where)
+    card_actions(store, seat, ("person", person.id), where=where)
 
 
 def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str) -> None:
@@ -438,7 +435,7 @@ def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str) -> None
             close=True,
         )
     else:
-        _save_ties(
+        save_ties(
             store,
             seat,
             TieChanges(removed=(what[1],)),
@@ -449,7 +446,7 @@ def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str) -> None
         )
 
 
-def _card_actions(store: Store, seat: Seat, what: tuple[Any, ...], *, where: str) -> None:
+def card_actions(store: Store, seat: Seat, what: tuple[Any, ...], *, where: str) -> None:
     """Close the card, or remove what it holds (asked once more first)."""
     thing = "stakeholder and its ties" if what[0] == "person" else "tie"
     if st.session_state.get(_REMOVING.format(where=where)) == what:
@@ -462,7 +459,7 @@ def _card_actions(store: Store, seat: Seat, what: tuple[Any, ...], *, where: str
                 on_click=_remove,
                 args=(store, seat, what, where),
             )
-            st.button("Keep it", key=f"{where}_remove_no", on_click=_open, args=(where, what))
+            st.button("Keep it", key=f"{where}_remove_no", on_click=open_card, args=(where, what))
         return
     with st.container(horizontal=True):
         st.button(
@@ -477,14 +474,7 @@ def _card_actions(store: Store, seat: Seat, what: tuple[Any, ...], *, where: str
         )
 
 
-# --- ties ---------------------------------------------------------------------------------------
-
-
-def _pair(tie: Tie) -> tuple[int, int]:
-    return min(tie.source_id, tie.target_id), max(tie.source_id, tie.target_id)
-
-
-def _save_ties(
+def save_ties(
     store: Store,
     seat: Seat,
     changes: TieChanges,
@@ -497,191 +487,9 @@ def _save_ties(
     try:
         saved = store.save_tie_changes(group_id=seat.group.id, changes=changes)
     except StoreError as error:
-        _refuse(where, place, [str(error)])
+        refuse(where, place, [str(error)])
         return False
     if saved.ties_dropped:
         message += " It was left out: a stakeholder in it had been deleted on another device."
-    _done(seat, message, where=where, place=place, close=close)
+    done(seat, message, where=where, place=place, close=close)
     return True
-
-
-def _tie_fields(
-    prefix: str, options: list[int], labels: Mapping[int, str], start: Tie | None
-) -> dict[str, Any]:
-    st.selectbox(
-        "From" + REQUIRED,
-        options,
-        index=options.index(start.source_id) if start and start.source_id in options else None,
-        format_func=lambda i: labels[i],
-        placeholder="Choose a stakeholder",
-        key=f"{prefix}_source",
-    )
-    st.selectbox(
-        "To" + REQUIRED,
-        options,
-        index=options.index(start.target_id) if start and start.target_id in options else None,
-        format_func=lambda i: labels[i],
-        placeholder="Choose a stakeholder",
-        key=f"{prefix}_target",
-    )
-    st.segmented_control(
-        "Strength" + REQUIRED,
-        [TieStrength.weak, TieStrength.strong],
-        default=start.strength if start else TieStrength.weak,
-        required=True,  # a second tap on the chosen strength keeps it chosen
-        format_func=lambda t: _TIE_WORDS[t],
-        key=f"{prefix}_strength",
-        help="Strong means trust, weak means contact.",
-    )
-
-
-def _tie_row(prefix: str) -> dict[str, Any]:
-    """The tie form's fields as a row of the ties table."""
-    strength = st.session_state.get(f"{prefix}_strength")
-    return {
-        "source": st.session_state.get(f"{prefix}_source"),
-        "target": st.session_state.get(f"{prefix}_target"),
-        "strength": strength.value if strength is not None else None,
-    }
-
-
-def _checked_tie(
-    base: StakeholderMap,
-    labels: Mapping[int, str],
-    row: Mapping[str, object],
-    old: tuple[int, int] | None,
-    *,
-    where: str,
-    place: str,
-) -> TieChanges | None:
-    """The tie table's own checks on one tie, and no second tie between the same two."""
-    parsed = map_worksheet.parse_tie_rows(
-        [row], names=labels, where="This tie", no_strength=NO_STRENGTH
-    )
-    if parsed.problems:
-        _refuse(where, place, list(parsed.problems[0].problems))
-        return None
-    if not parsed.ties:
-        _refuse(where, place, ["Choose who the tie is from and who it is to."])
-        return None
-    tie = parsed.ties[0]
-    others = [t for t in base.ties if _pair(t) != old]
-    if any(_pair(t) == _pair(tie) for t in others):
-        _refuse(where, place, ["These two stakeholders are already tied: edit that tie instead."])
-        return None
-    changes = map_worksheet.tie_changes(base.ties, [*others, tie])
-    if changes.empty:
-        _unchanged(where, place)
-        return None
-    return changes
-
-
-def _add_tie(
-    store: Store,
-    seat: Seat,
-    base: StakeholderMap,
-    labels: Mapping[int, str],
-    prefix: str,
-    where: str,
-) -> None:
-    place = "cards_add_tie"
-    changes = _checked_tie(base, labels, _tie_row(prefix), None, where=where, place=place)
-    if changes is not None and _save_ties(
-        store, seat, changes, "Added the tie.", where=where, place=place
-    ):
-        _next_round(where, "tie")
-
-
-def _update_tie(
-    store: Store,
-    seat: Seat,
-    base: StakeholderMap,
-    labels: Mapping[int, str],
-    pair: tuple[int, int],
-    prefix: str,
-    where: str,
-) -> None:
-    place = f"cards_tie_{pair[0]}_{pair[1]}"
-    changes = _checked_tie(base, labels, _tie_row(prefix), pair, where=where, place=place)
-    if changes is None:
-        return
-    # A tie moved to another pair has that pair's card: the message goes there.
-    moved = [t for t in changes.upserted if _pair(t) != pair]
-    after = _pair(moved[0]) if moved else pair
-    _save_ties(
-        store,
-        seat,
-        changes,
-        "Saved the tie.",
-        where=where,
-        place=f"cards_tie_{after[0]}_{after[1]}",
-        close=after != pair,
-    )
-
-
-def tie_list(store: Store, seat: Seat, *, where: str) -> None:
-    """One card per tie (with its edit form when opened), then the form to add one."""
-    group_id = seat.group.id
-    base = map_editor.base_map(store, group_id)
-    version = map_editor.editing_version(group_id)
-    _outcome(where, "cards_ties")
-    if len(base.stakeholders) < 2:
-        st.caption("Add at least two stakeholders to record ties between them.")
-        return
-    labels = {s.id: choice_label(s) for s in base.stakeholders}
-    options = list(labels)
-    editing = st.session_state.get(_EDITING.format(where=where))
-    ties = [t for t in base.ties if t.source_id in labels and t.target_id in labels]
-    with st.container(key=f"mapcards_{where}_ties"):
-        st.caption(
-            "A tie says two stakeholders know or influence each other; strong means trust, "
-            "weak means contact. Our group's own tie with each is on their card."
-        )
-        if not ties:
-            st.caption("No ties yet: add the first one below.")
-        for tie in ties:
-            pair = _pair(tie)
-            with st.container(border=True, key=f"{where}_tie_{pair[0]}_{pair[1]}"):
-                user_text(f"{labels[tie.source_id]} ↔ {labels[tie.target_id]}")
-                st.text(f"{_TIE_WORDS[tie.strength]} tie")
-                if editing == ("tie", pair):
-                    _required_note()
-                    prefix = f"{where}_t{pair[0]}_{pair[1]}_{version}"
-                    with st.form(
-                        f"{where}_tie_form_{pair[0]}_{pair[1]}_{version}", enter_to_submit=False
-                    ):
-                        _tie_fields(prefix, options, labels, tie)
-                        _outcome(where, f"cards_tie_{pair[0]}_{pair[1]}")
-                        st.form_submit_button(
-                            "Save changes",
-                            type="primary",
-                            icon=":material/save:",
-                            on_click=_update_tie,
-                            args=(store, seat, base, labels, pair, prefix, where),
-                        )
-                    _card_actions(store, seat, ("tie", pair), where=where)
-                else:
-                    _outcome(where, f"cards_tie_{pair[0]}_{pair[1]}")
-                    st.button(
-                        f"Edit tie #{pair[0]}–#{pair[1]}",
-                        key=f"{where}_edit_tie_{pair[0]}_{pair[1]}",
-                        icon=":material/edit:",
-                        on_click=_open,
-                        args=(where, ("tie", pair)),
-                    )
-        st.subheader("Add a tie")
-        _required_note()
-        prefix = f"{where}_newtie_{_added_round(where, 'tie')}"  # see stakeholder_list
-        with (
-            st.container(key=f"{where}_add_tie"),
-            st.form(f"{prefix}_form", enter_to_submit=False),
-        ):
-            _tie_fields(prefix, options, labels, None)
-            _outcome(where, "cards_add_tie")
-            st.form_submit_button(
-                "Add this tie",
-                type="primary",
-                icon=":material/link:",
-                on_click=_add_tie,
-                args=(store, seat, base, labels, prefix, where),
-            )

@@ -12,7 +12,14 @@ from workbook.records import Seat
 from workbook.stakeholders.measures import kind_diversity
 from workbook.stakeholders.saved import StakeholderMap
 from workbook.store import Store
-from workbook.ui import map_cards, map_editor, map_files, map_snapshots, map_views
+from workbook.ui import (
+    map_cards,
+    map_editor,
+    map_files,
+    map_snapshots,
+    map_tie_cards,
+    map_views,
+)
 
 MAP_PAGE: Final = "pages/map.py"
 SECTIONS: Final = (
@@ -71,7 +78,7 @@ def render(store: Store, seat: Seat) -> None:
             map_editor.stakeholder_sheet(store, seat, where=where)
     with ties:
         if as_list:
-            map_cards.tie_list(store, seat, where=where)
+            map_tie_cards.tie_list(store, seat, where=where)
         else:
             map_editor.ties_sheet(store, seat, where=where)
     with views:
