@@ -431,3 +431,15 @@ def test_effort_spreads_stakeholders_at_the_same_point() -> None:
     ys = list(trace(fig, "Not proposed").y)
     assert len(set(ys)) == 3
     assert sum(ys) / 3 == pytest.approx(3)  # spread around the true value
+
+
+def test_effort_on_a_phone_keeps_its_key_clear_of_the_axis_title() -> None:
+    """At 390 px the key ("Proposed / Not proposed") sat on "Energy it takes"."""
+    people = [person(1, "Pick", influence=5, energy_hours=3), person(2, "Skip", energy_hours=9)]
+    portfolio = propose_investments(people, [], energy_budget=5)
+    phone = effort_vs_influence(
+        people, portfolio.chosen_ids, gains=portfolio.gains, energy_budget=5, screen=Screen.phone
+    )
+    wide = effort_vs_influence(people, portfolio.chosen_ids, gains=portfolio.gains, energy_budget=5)
+    assert phone.layout.legend.y <= -0.25 < wide.layout.legend.y
+    assert phone.layout.margin.b >= 120

@@ -200,13 +200,21 @@ def effort_vs_influence(
         fixedrange=compact,
     )
     fig.update_layout(
-        # The key under the chart, where it cannot run into the title on a narrower screen.
-        legend={"orientation": "h", "y": -0.14, "yanchor": "top", "x": 0.5, "xanchor": "center"}
+        # The key under the chart, where it cannot run into the title on a narrower screen;
+        # on a phone further down, clear of the axis title (they overlapped at 390 px).
+        legend={
+            "orientation": "h",
+            "y": -0.26 if compact else -0.14,
+            "yanchor": "top",
+            "x": 0.5,
+            "xanchor": "center",
+        }
     )
     return finish(
         fig,
         title="Effort and gain: the proposed investments",
-        height=height,
+        height=height + (40 if compact else 0),
         screen=screen,
         phone_title="Effort and gain",
+        phone_margin={"b": 120},
     )
