@@ -1,0 +1,108 @@
+"""The console's exports: the workshop's answers, ratings and maps as CSV files, an Excel
+workbook and a one-file HTML summary to send to the group, made when the facilitator asks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from workbook import export, summary_html
+from workbook.lessons import LessonSet
+from workbook.records import Workshop
+from workbook.store import Store, StoreError
+
+# --- exports --------------------------------------------------------------------------------
+
+
+# Export files are made when the facilitator presses "Prepare the exports", then offered as
+# ordinary downloads. (Not Streamlit's deferred downloads, made at the click: Streamlit keeps
+# such a file unreferenced, and the clean-up at the end of any two runs in the process, by
+# any session, deletes it; in a live room that often happened before the browser fetched
+# it, and the download was cancelled. Seen in tests/test_projector_browser.py.)
+_PREPARED = "facilitator_exports_prepared"
+_DOWNLOADS = (
+    # label, builder, file name suffix, MIME type, key, icon
+    (
+        "CSV files (zip)",
+        export.csv_zip,
+        "-csv.zip",
+        "application/zip",
+        "csv",
+        ":material/folder_zip:",
+    ),
+    (
+        "Excel workbook (.xlsx)",
+        export.xlsx,
+        ".xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+        ":material/table:",
+    ),
+    (
+        "Summary to send (HTML)",
+        summary_html.html_summary,
+        "-summary.html",
+        "text/html",
+        "html",
+        ":material/summarize:",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    workshop_id: int
+    made_at: dt.datetime
+    files: dict[str, bytes | str]
+
+
+def _prepare(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
+    try:
+        collected = export.collect(store, workshop_id=workshop.id, lessons=lessons)
+    except StoreError as error:
+        st.toast(str(error))
+        return
+    st.session_state[_PREPARED] = _Prepared(
+        workshop.id,
+        dt.datetime.now(),
+        {key: build(collected) for _, build, _, _, key, _ in _DOWNLOADS},
+    )
+
+
+def panel(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
+    st.subheader("Exports")
+    st.caption(
+        "Everything this workshop's groups gave so far: reflections, ratings, stakeholder maps "
+        "and commitments. The summary is one web page with the charts, to send to the group "
+        "(answers you hid are left out of it)."
+    )
+    prepared = st.session_state.get(_PREPARED)
+    if not isinstance(prepared, _Prepared) or prepared.workshop_id != workshop.id:
+        prepared = None
+    st.button(
+        "Prepare the exports" if prepared is None else "Prepare them again",
+        key="facilitator_export_prepare",
+        icon=":material/sync:",
+        on_click=_prepare,
+        args=(store, lessons, workshop),
+    )
+    if prepared is None:
+        st.caption("They are made from what the groups have given up to when you press it.")
+        return
+    st.caption(f"Made at {prepared.made_at:%H:%M}; prepare them again for answers given since.")
+    stem = f"workshop-{workshop.join_code}"
+    for column, (label, _, suffix, mime, key, icon) in zip(
+        st.columns(len(_DOWNLOADS)), _DOWNLOADS, strict=True
+    ):
+        column.download_button(
+            label,
+            data=prepared.files[key],
+            file_name=stem + suffix,
+            mime=mime,
+            key=f"facilitator_export_{key}",
+            on_click="ignore",
+            icon=icon,
+            width="stretch",
+        )
