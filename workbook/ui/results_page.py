@@ -3,6 +3,7 @@ reflections, commitments, what is still unanswered, and starting a follow-up rou
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from workbook import results
@@ -60,7 +61,24 @@ def _findings(ratings: list[Rating], lessons: LessonSet) -> None:
             )
     if ratings:
         with st.expander("Every rating statement"):
-            st.dataframe(results.statement_table(ratings, lessons), hide_index=True)
+            _statements(results.statement_table(ratings, lessons))
+
+
+def _statements(table: pd.DataFrame) -> None:
+    """Each rated statement under its lesson, with the group's mean per round on a line of its
+    own: as a table, the statements and the ratings ran off a phone's screen."""
+    rounds = [column for column in table.columns if column not in ("Lesson", "Statement")]
+    for lesson_title, rows in table.groupby("Lesson", sort=False):
+        st.markdown(f"**{literal(str(lesson_title))}**")
+        for _, row in rows.iterrows():
+            st.text(str(row["Statement"]))
+            st.caption(
+                " · ".join(
+                    f"{name} {f'{row[name]:.1f}'.removesuffix('.0')}"
+                    for name in rounds
+                    if pd.notna(row[name])
+                )
+            )
 
 
 def _signed(change: float) -> str:
