@@ -74,7 +74,7 @@ def test_creating_a_workshop_opens_its_console_with_code_projector_and_resume_li
     assert not at.code or key not in [c.value for c in at.code]  # the key is not shown again
 
 
-def test_the_resume_link_signs_in_on_a_fresh_session_and_leaves_the_address(
+def test_the_resume_link_signs_in_on_a_fresh_session_and_a_reload_stays_signed_in(
     app_db: Path,
 ) -> None:
     at = create_facilitated()
@@ -84,9 +84,16 @@ def test_the_resume_link_signs_in_on_a_fresh_session_and_leaves_the_address(
     again = open_by_link(token)
     assert "Sign out" in labels(again)
     assert again.session_state[facilitator.SIGNED_IN] == workshop.id
-    assert facilitator_resume.RESUME_PARAM not in again.query_params  # out of the address bar
     assert resume_links(again) and token_of(resume_links(again)[0]) == token  # shown again
     assert not again.error
+    # The console that made it keeps it in its address bar: a reload (a new session with the
+    # same address) comes back signed in, where it used to show the sign-in form.
+    assert at.query_params[facilitator_resume.RESUME_PARAM] == token
+    reloaded = open_by_link(at.query_params[facilitator_resume.RESUME_PARAM])
+    assert "Sign out" in labels(reloaded) and not reloaded.error
+    # Signing out takes it out of the address bar.
+    at.button(key="facilitator_sign_out").click().run()
+    assert facilitator_resume.RESUME_PARAM not in at.query_params
 
 
 def test_a_replaced_stopped_or_forged_resume_link_is_refused_plainly(app_db: Path) -> None:

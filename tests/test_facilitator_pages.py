@@ -515,3 +515,33 @@ def test_with_approval_on_new_answers_wait_on_the_console_until_approved(
     page = html_of(projector_page(token))
     assert "<b>2 answers</b>" in page and "1 more waiting for the facilitator" in page
     assert "Second answer" not in page and "Third answer" in page
+
+
+def test_answers_waiting_on_a_question_off_the_projector_are_said_on_the_console(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    """A question not on the projector kept its waiting answers out of sight: the facilitator
+    could not know they were there."""
+    at, store, workshop = signed_in(app_db)
+    lesson = lessons.lessons[0]
+    assert len(lesson.prompts) >= 2
+    other = lesson.prompts[1]  # the projector shows the first question
+    [choice] = [
+        s
+        for s in at.segmented_control
+        if s.key.startswith(f"facilitator_approve_first_prompt_{other.id}")
+    ]
+    choice.set_value(True).run()
+    for n in range(2):
+        seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=f"T{n}"))
+        store.save_answers(
+            seat=seat,
+            lesson_id=lesson.id,
+            round=1,
+            reflections=[ReflectionIn(lesson_id=lesson.id, prompt_id=other.id, text=f"A{n}")],
+        )
+    at.run()
+    assert not at.exception, at.exception
+    said = [w.value for w in at.warning if "waiting for you" in w.value]
+    assert len(said) == 1 and "2 answers waiting for you" in said[0]
+    assert "Show that question on the projector" in said[0]

@@ -104,6 +104,7 @@ def page(store: Store, lessons: LessonSet) -> None:
             st.error(refused, icon=":material/link_off:")
         sign_in_form(store)
     else:
+        facilitator_resume.keep_in_url(store, workshop.id)
         console(store, lessons, workshop)
 
 
@@ -129,8 +130,9 @@ def sign_in_form(store: Store) -> None:
         submitted = st.form_submit_button("Sign in", type="primary", icon=":material/key:")
     if not submitted:
         st.caption(
-            "Lost the key? It cannot be recovered (it is stored only as a hash): start a new "
-            "workshop from the Join or start page."
+            "Have the console's resume link? Open it to come back without the key. Lost both? "
+            "The key cannot be recovered (it is stored only as a hash): start a new workshop "
+            "from the Join or start page."
         )
         return
     outcome = store.facilitator_sign_in(join_code=code, key=key)

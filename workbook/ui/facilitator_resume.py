@@ -4,7 +4,10 @@ or device, without the facilitator key.
 The link carries a random token of its own (workbook/store/resume.py: stored hashed, one per
 workshop, replaced or stopped from the console, 30 days at most), never the key. The console
 shows it only in the browser session that made it or opened it: the store keeps no copy it
-could show again. Opening it takes the token out of the address bar at once.
+could show again. While the console is signed in and holds a link, the link stays in its
+address bar, so a reload or a crashed browser comes back signed in (as a participant's seat
+link does); the projector has its own link and never shows this one. Signing out takes it
+out of the address bar.
 """
 
 from __future__ import annotations
@@ -37,12 +40,23 @@ def workshop_from_link(store: Store) -> tuple[int | None, str, str]:
     if RESUME_PARAM not in st.query_params:
         return None, "", ""
     token = st.query_params.get(RESUME_PARAM, "")
-    del st.query_params[RESUME_PARAM]  # never left in the address bar or the history
     token = token if isinstance(token, str) and len(token) <= MAX_TOKEN_CHARS else ""
     workshop_id = store.resume_workshop(token) if token else None
     if workshop_id is None:
+        del st.query_params[RESUME_PARAM]  # a dead link is not kept in the address bar
         return None, "", REFUSED
     return workshop_id, token, ""
+
+
+def keep_in_url(store: Store, workshop_id: int) -> None:
+    """Keep this console's resume link in its address bar, so a reload stays signed in."""
+    token = st.session_state.get(_TOKEN)
+    if token is None or store.resume_workshop(token) != workshop_id:
+        if RESUME_PARAM in st.query_params:
+            del st.query_params[RESUME_PARAM]
+        return
+    if st.query_params.get(RESUME_PARAM) != token:
+        st.query_params[RESUME_PARAM] = token
 
 
 def remember(token: str) -> None:
@@ -51,6 +65,8 @@ def remember(token: str) -> None:
 
 def forget() -> None:
     st.session_state.pop(_TOKEN, None)
+    if RESUME_PARAM in st.query_params:
+        del st.query_params[RESUME_PARAM]
 
 
 def panel(store: Store, workshop_id: int) -> None:

@@ -22,12 +22,14 @@ from workbook.live import (
     PROMPT,
     AnswerCard,
     AnswerTally,
+    Focus,
     Room,
     by_support,
     plural,
     valid_focus,
 )
 from workbook.store import Store, StoreError
+from workbook.ui.author_text import literal
 from workbook.ui.text import isolate, user_caption, user_text
 
 MODERATION_LIMIT = 30
@@ -37,6 +39,7 @@ _SHOW_ALL = "facilitator_show_all_answers"
 def panel(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> None:
     st.subheader("Answers on the projector")
     focus = valid_focus(room.focus, [p.id for p in lesson.prompts], [s.id for s in lesson.ratings])
+    _waiting_elsewhere(store, workshop_id, lesson, focus)
     if focus is None or focus.kind != PROMPT:
         st.caption(
             "Put a question on the projector to see its answers here, newest first, and hide "
@@ -86,6 +89,32 @@ def panel(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> None:
             f"Show all {len(rest)} answers (the newest {MODERATION_LIMIT} are shown)",
             key=_SHOW_ALL,
         )
+
+
+def _waiting_elsewhere(store: Store, workshop_id: int, lesson: Lesson, focus: Focus | None) -> None:
+    """Answers waiting for approval on this step's other questions: said here, where the
+    facilitator looks, with how to review them (only approved answers reach the projector,
+    so putting the question there shows none of them)."""
+    states = store.item_states(workshop_id=workshop_id, lesson_id=lesson.id)
+    lines = []
+    for prompt in lesson.prompts:
+        state = states.get((PROMPT, prompt.id))
+        if state is None or not state.approve_first or focus == Focus(PROMPT, prompt.id):
+            continue
+        tally = store.answer_tally(
+            workshop_id=workshop_id, lesson_id=lesson.id, prompt_id=prompt.id
+        )
+        if tally.waiting:
+            short = prompt.text if len(prompt.text) <= 70 else prompt.text[:69].rstrip() + "…"
+            lines.append(f"“{literal(short)}”: {plural(tally.waiting, 'answer')} waiting for you")
+    if lines:
+        with st.container(key="facilitator_waiting_elsewhere"):
+            st.warning(
+                "; ".join(lines)
+                + ". Show that question on the projector to review them here: the room sees "
+                "none of them until you approve it.",
+                icon=":material/pending:",
+            )
 
 
 def _queue(
