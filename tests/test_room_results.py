@@ -24,7 +24,7 @@ from workbook.records import Seat, Workshop
 from workbook.store import Store
 from workbook.store import moderation as shared_store
 from workbook.ui.pacing import RESULTS_REVEALED
-from workbook.ui.room_results import ANCHOR, HIDDEN_OWN
+from workbook.ui.room_results import ANCHOR, HIDDEN_OWN, WAITING_OWN
 from workbook.ui.text import escaped
 
 HIDDEN = "Hidden <b>unkind</b> words"
@@ -341,3 +341,34 @@ def test_an_author_is_told_calmly_that_their_answer_was_kept_off_the_shared_scre
     phone.run()
     assert HIDDEN_OWN not in [i.value for i in phone.info]
     assert "My blunt idea" in texts(phone)
+
+
+def test_an_author_is_told_their_answer_waits_for_approval(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    """With approval on, the author's phone said "1 answer" with no word of their own."""
+    store = app_store(app_db)
+    workshop, _ = new_workshop(store)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    phone, participant_id = participant(store, workshop, "Red table")
+    other, _ = participant(store, workshop, "Blue table")
+    mine = write(store, store.seat(participant_id), lesson.id, prompt.id, "My waiting idea")
+    # Turned on before the reveal: every answer given so far waits.
+    store.set_approve_first(
+        workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id, approve_first=True
+    )
+    store.set_item_state(
+        workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id,
+        revealed=True,
+    )  # fmt: skip
+    phone.run()
+    other.run()
+    assert not phone.exception, phone.exception
+    assert WAITING_OWN in [i.value for i in phone.info]
+    assert WAITING_OWN not in [i.value for i in other.info]
+    assert "My waiting idea" not in texts(other)
+    store.approve_answer(workshop_id=workshop.id, reflection_id=mine)
+    phone.run()
+    assert WAITING_OWN not in [i.value for i in phone.info]
+    assert "My waiting idea" in texts(phone)

@@ -356,13 +356,18 @@ class ModerationQueries(Database):
     def own_hidden_answers(self, *, participant_id: int, lesson_id: str) -> set[str]:
         """The prompts of one lesson whose answer by this person, in their group's current
         round, the facilitator hid: their phone says so where the answer would be."""
+        statuses = self.own_answer_statuses(participant_id=participant_id, lesson_id=lesson_id)
+        return {prompt_id for prompt_id, status in statuses.items() if status == HIDDEN}
+
+    def own_answer_statuses(self, *, participant_id: int, lesson_id: str) -> dict[str, str]:
+        """How the room sees each of this person's answers to one lesson (current round), by
+        prompt: shown, waiting for the facilitator's approval, or hidden."""
         rows = self._all(
-            f"SELECT r.prompt_id FROM reflections r{_CURRENT_ROUND}"
-            " JOIN hidden_answers h ON h.reflection_id = r.id"
-            " WHERE r.participant_id = ? AND r.lesson_id = ?",
+            f"SELECT r.prompt_id, {ANSWER_STATUS} FROM reflections r{_CURRENT_ROUND}"
+            f"{MODERATION_JOINS} WHERE r.participant_id = ? AND r.lesson_id = ?",
             [participant_id, lesson_id],
         )
-        return {str(row[0]) for row in rows}
+        return {str(row[0]): str(row[1]) for row in rows}
 
     # -- supporting answers, once revealed on phones --
 

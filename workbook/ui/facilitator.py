@@ -449,26 +449,27 @@ def _items(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None
                 badges.insert(0, "ON THE PROJECTOR")
             st.caption(" · ".join(badges))
             st.text(text)
-            show, toggle_open, toggle_reveal = st.columns(3)
-            show.button(
+            # Side by side, wrapping on a narrower window, so no label is ever cut short.
+            buttons = st.container(horizontal=True, key=f"facilitator_item_buttons_{key}")
+            buttons.button(
                 "On the projector" if on_screen else "Show on projector",
                 key=f"facilitator_show_{key}",
                 icon=":material/tv:",
                 disabled=on_screen,
                 on_click=_show,
                 args=(store, workshop.id, room.current_step, Focus(kind, item_id)),
-                width="stretch",
+                width="content",
             )
-            toggle_open.button(
+            buttons.button(
                 "Close answers" if is_open else "Open answers",
                 key=f"facilitator_open_{key}",
                 icon=":material/lock:" if is_open else ":material/lock_open:",
                 on_click=_set_item,
                 args=(store, workshop.id, room.current_step, lesson.id, kind, item_id),
                 kwargs={"open": not is_open},
-                width="stretch",
+                width="content",
             )
-            toggle_reveal.button(
+            buttons.button(
                 "Hide results" if revealed else "Reveal results",
                 key=f"facilitator_reveal_{key}",
                 icon=":material/visibility_off:" if revealed else ":material/visibility:",
@@ -476,7 +477,7 @@ def _items(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None
                 on_click=_set_item,
                 args=(store, workshop.id, room.current_step, lesson.id, kind, item_id),
                 kwargs={"revealed": not revealed},
-                width="stretch",
+                width="content",
             )
             _item_view(store, workshop.id, lesson.id, kind, item_id, state or ItemState())
 
@@ -493,7 +494,9 @@ def _item_view(
     open answers) whether its answers wait for approval and their order on the projector and
     here."""
     key = f"{kind}_{item_id}"
-    phones, order = st.columns(2) if kind == PROMPT else (st.container(), None)
+    # Side by side, wrapping on a narrower window (in columns their labels were cut).
+    row = st.container(horizontal=True, key=f"facilitator_item_view_{kind}_{item_id}")
+    phones, order = (row, row) if kind == PROMPT else (row, None)
     view = (store, workshop_id, lesson_id, kind, item_id)
     _stored_choice(
         phones,

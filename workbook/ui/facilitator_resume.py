@@ -114,7 +114,10 @@ def panel(store: Store, workshop_id: int) -> None:
 
 
 def _replace(store: Store, workshop_id: int) -> None:
+    had_one = st.session_state.get(_TOKEN) is not None
     remember(store.new_resume_link(workshop_id=workshop_id))
+    if had_one:
+        st.toast("A new resume link is made; the old one no longer opens this console.")
 
 
 def _stop(store: Store, workshop_id: int) -> None:

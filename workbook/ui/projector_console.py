@@ -27,7 +27,8 @@ from workbook.ui import projector
 
 TEXT_SIZE_HELP = (
     "How big the projector's text is. Normal is readable from about 6 m on a 1920x1080 "
-    "screen; larger sizes show fewer answers or groups to a page."
+    "screen; Smaller is below that (for a small room, or to fit more on a page); larger "
+    "sizes show fewer answers or groups to a page."
 )
 
 

@@ -33,8 +33,10 @@ import streamlit as st
 
 from workbook.lessons import Lesson, RatingStatement
 from workbook.live import (
+    HIDDEN,
     PROMPT,
     RATING,
+    WAITING,
     AnswerCard,
     ItemState,
     by_support,
@@ -50,6 +52,9 @@ ANSWERS_SHOWN = 40
 HIDDEN_OWN = (
     "The facilitator did not put your answer on the shared screen. "
     "It is still saved with your group's answers."
+)
+WAITING_OWN = (
+    "Your answer waits for the facilitator's approval: the room sees it once it is approved."
 )
 ANCHOR = "wb-room-results"  # where the reveal notice at the top links to (pacing.room_notice)
 _FRESH = "room_results_fresh"  # read the results themselves on the next draw (read_fresh)
@@ -152,10 +157,10 @@ def _results(store: Store, seat: Seat, lesson: Lesson) -> None:
         return
     fresh = bool(st.session_state.get(_FRESH))
     # The person's own answers the facilitator hid: one small read, only if answers are shown.
-    hidden_own = (
-        store.own_hidden_answers(participant_id=seat.participant.id, lesson_id=lesson.id)
+    own_statuses = (
+        store.own_answer_statuses(participant_id=seat.participant.id, lesson_id=lesson.id)
         if any(kind == PROMPT for kind, _, _ in shown)
-        else set()
+        else {}
     )
     with st.container(key="room_results"):
         # The target of the reveal notice's link: the block's top, clear of the header bar.
@@ -167,8 +172,17 @@ def _results(store: Store, seat: Seat, lesson: Lesson) -> None:
                     prompt = lesson.prompt(item_id)
                     if prompt is not None:
                         st.text(prompt.text)
-                        own = item_id in hidden_own
-                        _answers(store, seat, lesson, item_id, state, fresh=fresh, hidden_own=own)
+                        own = own_statuses.get(item_id)
+                        _answers(
+                            store,
+                            seat,
+                            lesson,
+                            item_id,
+                            state,
+                            fresh=fresh,
+                            hidden_own=own == HIDDEN,
+                            waiting_own=own == WAITING,
+                        )
                 else:
                     statement = lesson.statement(item_id)
                     if statement is not None:
@@ -231,6 +245,7 @@ def _answers(
     *,
     fresh: bool,
     hidden_own: bool,
+    waiting_own: bool = False,
 ) -> None:
     cards: list[AnswerCard] = store.shared_results(
         PROMPT, seat.workshop.id, lesson.id, prompt_id, fresh=fresh
@@ -241,6 +256,9 @@ def _answers(
     if hidden_own:  # where their answer would be: the shared cards never hold a hidden one
         with st.container(key=f"room_hidden_own_{prompt_id}"):
             st.info(HIDDEN_OWN, icon=":material/visibility_off:")
+    if waiting_own:  # nor a waiting one: the person is told it waits, not left guessing
+        with st.container(key=f"room_waiting_own_{prompt_id}"):
+            st.info(WAITING_OWN, icon=":material/pending:")
     if not cards:
         st.caption("No answers to show yet." + (f" {waiting}." if waiting else ""))
         return

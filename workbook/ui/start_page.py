@@ -25,7 +25,7 @@ from workbook.ui import context, facilitator, facilitator_resume, session
 from workbook.ui.text import isolate, user_heading, user_text
 from workbook.ui.widgets import show_errors, up_to
 
-NEW_GROUP = "➕ A new group…"
+NEW_GROUP = "A new group…"  # plain text: an emoji showed as a box where no emoji font is
 _SAME_GROUP = "start_same_group"  # (workshop, group, typed name's key) the person was asked about
 
 
