@@ -21,16 +21,10 @@ from workbook.live import (
     ItemKind,
     ItemState,
     Room,
-    Timer,
-    add_time,
-    clock,
     join_url,
-    pause_timer,
     people_count,
     plural,
     reachable_from_phones,
-    resume_timer,
-    start_timer,
     valid_focus,
 )
 from workbook.models import MAX_CODE_CHARS, MAX_KEY_CHARS
@@ -39,9 +33,9 @@ from workbook.projector_pages import TEXT_SIZES
 from workbook.records import Workshop
 from workbook.server.admission import admitted
 from workbook.store import RoomMovedError, Store, StoreError
-from workbook.store.database import utc_now
 from workbook.ui import (
     console_exports,
+    console_timer,
     facilitator_resume,
     moderation,
     projector_console,
@@ -174,7 +168,7 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
         facilitator_resume.panel(store, workshop.id)
         _room(store, lessons, workshop, room, step)
         if lesson is not None:
-            _timer(store, workshop, room, lesson)
+            console_timer.render(store, workshop, room, lesson, on_refused=_refused)
             _items(store, workshop, room, lesson)
     with live:
         live_panel(store, workshop.id, lesson)
@@ -338,84 +332,6 @@ def _move_to_chosen(
 ) -> None:
     # Read the box now, not when the button was drawn: a just-chosen step counts.
     _move(store, workshop_id, shown, st.session_state[key], lessons)
-
-
-def _timer(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None:
-    st.subheader("Timer")
-    shown = room.current_step
-    now = utc_now()
-    timer = room.timer
-    left = timer.left(now)
-    if left is None:
-        st.caption("No timer running. It shows on the projector once started.")
-    elif timer.is_paused:
-        st.markdown(f"**Paused at {clock(left)}**")
-    elif left == 0:
-        st.markdown("**Time is up** (the projector says so).")
-    else:
-        st.markdown(f"**Running: {clock(left)} left** when this page was drawn")
-    minutes_col, start_col = st.columns([1, 1], vertical_alignment="bottom")
-    minutes_col.number_input(
-        "Minutes for this step",
-        min_value=1,
-        max_value=120,
-        value=lesson.timer_minutes,
-        step=1,
-        key=f"facilitator_minutes_{lesson.id}",
-        help="The lesson suggests " + plural(lesson.timer_minutes, "minute") + ".",
-    )
-    start_col.button(
-        "Start timer" if left is None else "Restart timer",
-        key="facilitator_timer_start",
-        icon=":material/timer:",
-        on_click=_start_timer,
-        args=(store, workshop.id, shown, f"facilitator_minutes_{lesson.id}"),
-        width="stretch",
-    )
-    if left is None:
-        return
-    pause, more, stop = st.columns(3)
-    if timer.is_paused:
-        pause.button(
-            "Resume",
-            key="facilitator_timer_resume",
-            icon=":material/play_arrow:",
-            on_click=lambda: _save_timer(store, workshop.id, shown, resume_timer(timer, utc_now())),
-            width="stretch",
-        )
-    else:
-        pause.button(
-            "Pause",
-            key="facilitator_timer_pause",
-            icon=":material/pause:",
-            disabled=left == 0,
-            on_click=lambda: _save_timer(store, workshop.id, shown, pause_timer(timer, utc_now())),
-            width="stretch",
-        )
-    more.button(
-        "+1 minute",
-        key="facilitator_timer_more",
-        on_click=lambda: _save_timer(store, workshop.id, shown, add_time(timer, 60, utc_now())),
-        width="stretch",
-    )
-    stop.button(
-        "Stop timer",
-        key="facilitator_timer_stop",
-        on_click=lambda: _save_timer(store, workshop.id, shown, Timer()),
-        width="stretch",
-    )
-
-
-def _save_timer(store: Store, workshop_id: int, shown: int, timer: Timer) -> None:
-    try:
-        store.set_timer(workshop_id=workshop_id, timer=timer, at_step=shown)
-    except RoomMovedError as error:
-        _refused(error)
-
-
-def _start_timer(store: Store, workshop_id: int, shown: int, minutes_key: str) -> None:
-    # Read the box now, not when the button was drawn: a just-typed value counts.
-    _save_timer(store, workshop_id, shown, start_timer(st.session_state[minutes_key], utc_now()))
 
 
 def _items(store: Store, workshop: Workshop, room: Room, lesson: Lesson) -> None:
