@@ -1,10 +1,16 @@
 """A filled workshop made through the store as people make it: groups of people who each
 answer every prompt and rate every statement of every lesson, and one commitment per group.
-Used by the summary's tests and bench/summary_size.py."""
+Used by the summary's tests and bench/summary_size.py; `revealed_room` fills a live room for
+the projector's browser tests."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 from workbook.lessons import LessonSet
+from workbook.live import PROMPT, RATING, Focus
 from workbook.models import (
     CommitmentIn,
     JoinRequest,
@@ -76,3 +82,67 @@ def filled_workshop(store: Store, lessons: LessonSet, *, groups: int, people: in
                     round=1,
                 )
     return workshop
+
+
+def revealed_room(
+    db: Path,
+    lessons: LessonSet,
+    *,
+    people: int,
+    group_of: Callable[[int], str],
+    answer_of: Callable[[int], str],
+    rating_of: Callable[[int], int],
+    name_of: Callable[[int], str | None] = lambda i: None,
+    lesson_index: int = 2,
+    at_once: bool = False,
+) -> tuple[str, str, str]:
+    """A room in a fresh file, before a server opens it: `people` people join (person i at
+    `group_of(i)`), each answers the lesson's first prompt and rates its first statement; the
+    room is on that lesson with both revealed and the prompt on the projector. `at_once`:
+    they arrive from 16 threads, as in a real room (the writer commits them in batches).
+    Returns the projector's token, the join code and the facilitator key."""
+    store = Store(db)
+    try:
+        workshop, key = store.create_workshop(
+            workshop=WorkshopCreate(title="Regional assembly", cause="Disability rights")
+        )
+        lesson = lessons.lessons[lesson_index]
+        prompt, statement = lesson.prompts[0], lesson.ratings[0]
+
+        def arrive(i: int) -> None:
+            seat, _ = store.join(
+                workshop_id=workshop.id,
+                request=JoinRequest(group_name=group_of(i), display_name=name_of(i)),
+            )
+            store.save_answers(
+                seat=seat,
+                lesson_id=lesson.id,
+                round=1,
+                reflections=[
+                    ReflectionIn(lesson_id=lesson.id, prompt_id=prompt.id, text=answer_of(i))
+                ],
+                ratings=[
+                    RatingIn(
+                        lesson_id=lesson.id,
+                        statement_id=statement.id,
+                        key_finding=lesson.finding_of(statement),
+                        value=rating_of(i),
+                    )
+                ],
+            )
+
+        if at_once:
+            with ThreadPoolExecutor(max_workers=16) as pool:
+                list(pool.map(arrive, range(people)))
+        else:
+            for i in range(people):
+                arrive(i)
+        store.move_room(workshop_id=workshop.id, step=lesson_index)
+        for kind, item in ((PROMPT, prompt.id), (RATING, statement.id)):
+            store.set_item_state(
+                workshop_id=workshop.id, lesson_id=lesson.id, kind=kind, item_id=item, revealed=True
+            )
+        store.set_focus(workshop_id=workshop.id, focus=Focus(PROMPT, prompt.id))
+        return store.new_projector_link(workshop_id=workshop.id), workshop.join_code, key
+    finally:
+        store.close()

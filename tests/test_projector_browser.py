@@ -13,7 +13,6 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -30,11 +29,9 @@ from harness.browser import (
     start_workshop,
 )
 from harness.server import Server, free_port
+from harness.workshop import revealed_room
 from workbook import server
 from workbook.lessons import LessonSet
-from workbook.live import PROMPT, RATING, Focus
-from workbook.models import JoinRequest, RatingIn, ReflectionIn, WorkshopCreate
-from workbook.store import Store
 
 pytestmark = pytest.mark.browser
 
@@ -189,12 +186,6 @@ def crowded(
 ) -> Iterator[tuple[Server, str, str, str]]:
     """A second server on a database filled before it starts: 300 answers from 10 groups."""
     db = tmp_path_factory.mktemp("crowded") / "workbook.duckdb"
-    store = Store(db)
-    workshop, key = store.create_workshop(
-        workshop=WorkshopCreate(title="Regional assembly", cause="Disability rights")
-    )
-    lesson = lessons.lessons[2]
-    prompt, statement = lesson.prompts[0], lesson.ratings[0]
     actions = [
         "Ask tenants to sign the rent petition at the Saturday market",
         "Invite young people to run the next open meeting",
@@ -207,51 +198,17 @@ def crowded(
         "Ask every member to bring one friend to the march",
     ]
     when = ["this week", "by Friday", "next month", "before the council vote"]
-
-    def arrive(i: int) -> None:
-        seat, _ = store.join(
-            workshop_id=workshop.id, request=JoinRequest(group_name=f"Table {i % 10 + 1}")
-        )
-        store.save_answers(
-            seat=seat,
-            lesson_id=lesson.id,
-            round=1,
-            reflections=[
-                ReflectionIn(
-                    lesson_id=lesson.id,
-                    prompt_id=prompt.id,
-                    text=f"{actions[i % 9]} {when[i % 4]}",
-                )
-            ],
-            ratings=[
-                RatingIn(
-                    lesson_id=lesson.id,
-                    statement_id=statement.id,
-                    key_finding=lesson.finding_of(statement),
-                    value=1 + (i * i) % 5 if i % 10 < 5 else 3 + i % 3,
-                )
-            ],
-        )
-
-    # Many arrivals at once, as in a real room: the store's writer commits them in batches.
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        list(pool.map(arrive, range(300)))
-    store.move_room(workshop_id=workshop.id, step=2)
-    store.set_item_state(
-        workshop_id=workshop.id, lesson_id=lesson.id, kind=PROMPT, item_id=prompt.id, revealed=True
+    token, code, key = revealed_room(
+        db,
+        lessons,
+        people=300,
+        group_of=lambda i: f"Table {i % 10 + 1}",
+        answer_of=lambda i: f"{actions[i % 9]} {when[i % 4]}",
+        rating_of=lambda i: 1 + (i * i) % 5 if i % 10 < 5 else 3 + i % 3,
+        at_once=True,  # many arrivals at once, as in a real room
     )
-    store.set_item_state(
-        workshop_id=workshop.id,
-        lesson_id=lesson.id,
-        kind=RATING,
-        item_id=statement.id,
-        revealed=True,
-    )
-    store.set_focus(workshop_id=workshop.id, focus=Focus(PROMPT, prompt.id))
-    token = store.new_projector_link(workshop_id=workshop.id)
-    store.close()
     running = Server(db, free_port())
-    yield running, token, workshop.join_code, key
+    yield running, token, code, key
     running.stop()
 
 

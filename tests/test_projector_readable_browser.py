@@ -23,10 +23,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from harness.browser import TIMEOUT, context, settle, sign_in
 from harness.server import Server, free_port
+from harness.workshop import revealed_room
 from workbook.lessons import LessonSet
-from workbook.live import PROMPT, RATING, Focus
-from workbook.models import JoinRequest, RatingIn, ReflectionIn, WorkshopCreate
-from workbook.store import Store
 
 pytestmark = pytest.mark.browser
 
@@ -131,12 +129,6 @@ def packed(
 ) -> Iterator[tuple[Server, str, str, str]]:
     """A server on a database filled before it starts: 40 answers and ratings, 14 groups."""
     db = tmp_path_factory.mktemp("packed") / "workbook.duckdb"
-    store = Store(db)
-    workshop, key = store.create_workshop(
-        workshop=WorkshopCreate(title="Regional assembly", cause="Disability rights")
-    )
-    lesson = lessons.lessons[2]
-    prompt, statement = lesson.prompts[0], lesson.ratings[0]
     actions = [
         "Ask tenants to sign the rent petition at the Saturday market",
         "Invite young people to run the next open meeting and ask them what they need from us",
@@ -144,39 +136,17 @@ def packed(
         "Get people with lived experience on local radio",
         "Run a stall at the community centre with a simple pledge card, and follow up",
     ]
-    for i in range(ANSWERS):
-        seat, _ = store.join(
-            workshop_id=workshop.id,
-            request=JoinRequest(group_name=GROUPS[i % len(GROUPS)], display_name=f"P{i}"),
-        )
-        store.save_answers(
-            seat=seat,
-            lesson_id=lesson.id,
-            round=1,
-            reflections=[
-                ReflectionIn(
-                    lesson_id=lesson.id, prompt_id=prompt.id, text=f"{actions[i % 5]} ({i + 1})"
-                )
-            ],
-            ratings=[
-                RatingIn(
-                    lesson_id=lesson.id,
-                    statement_id=statement.id,
-                    key_finding=lesson.finding_of(statement),
-                    value=1 + (i * 7) % 5,
-                )
-            ],
-        )
-    store.move_room(workshop_id=workshop.id, step=2)
-    for kind, item in ((PROMPT, prompt.id), (RATING, statement.id)):
-        store.set_item_state(
-            workshop_id=workshop.id, lesson_id=lesson.id, kind=kind, item_id=item, revealed=True
-        )
-    store.set_focus(workshop_id=workshop.id, focus=Focus(PROMPT, prompt.id))
-    token = store.new_projector_link(workshop_id=workshop.id)
-    store.close()
+    token, code, key = revealed_room(
+        db,
+        lessons,
+        people=ANSWERS,
+        group_of=lambda i: GROUPS[i % len(GROUPS)],
+        name_of=lambda i: f"P{i}",
+        answer_of=lambda i: f"{actions[i % 5]} ({i + 1})",
+        rating_of=lambda i: 1 + (i * 7) % 5,
+    )
     running = Server(db, free_port())
-    yield running, token, workshop.join_code, key
+    yield running, token, code, key
     running.stop()
 
 
