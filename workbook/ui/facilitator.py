@@ -412,10 +412,9 @@ def _item_view(
     key = f"{kind}_{item_id}"
     # Side by side, wrapping on a narrower window (in columns their labels were cut).
     row = st.container(horizontal=True, key=f"facilitator_item_view_{kind}_{item_id}")
-    phones, order = (row, row) if kind == PROMPT else (row, None)
     view = (store, workshop_id, lesson_id, kind, item_id)
     _stored_choice(
-        phones,
+        row,
         "Results on phones",
         [True, False],
         state.on_phones,
@@ -425,7 +424,7 @@ def _item_view(
         help="After reveal: once you reveal the results, phones show them too (hidden answers "
         "never). Never: they stay on the projector.",
     )
-    if order is None:
+    if kind != PROMPT:
         return
     _stored_choice(
         st.container(),
@@ -440,7 +439,7 @@ def _item_view(
         "the room sees none before.",
     )
     _stored_choice(
-        order,
+        row,
         "Order of answers",
         [False, True],
         state.by_support,
