@@ -546,6 +546,15 @@ def test_a_valid_file_in_any_dialect_and_encoding_is_never_changed(
     except UnicodeEncodeError:
         assume(False)
         return
+    if encoding == "cp1252":
+        # Windows-1252 bytes that also read as UTF-8 ("Â¡" is C2 A1, UTF-8 for "¡") are the
+        # same file in two encodings: no reader can tell them apart, and UTF-8 comes first.
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            assume(data.isascii())
     assume(original.stakeholders)
     result = read_map_files([("any.csv", data)])
     expected = [(s.name, s.kind, s.influence, s.band.value, s.note) for s in original.stakeholders]
