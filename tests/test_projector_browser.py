@@ -122,6 +122,11 @@ def test_the_live_room_moves_reveals_and_moderates_within_seconds(
     expect(timer).to_have_text(re.compile(rf"^{lesson.timer_minutes - 1}:5\d$"), timeout=LIVE)
     first_reading = timer.inner_text()
     expect(timer).not_to_have_text(first_reading, timeout=LIVE)
+    # The console counts down too, between its own redraws.
+    running = console.get_by_text(re.compile(r"^Running: \d+:\d\d left$"))
+    expect(running).to_be_visible(timeout=LIVE)
+    console_reading = running.inner_text()
+    expect(running).not_to_have_text(console_reading, timeout=LIVE)
     assert projector.get_by_text(answer).count() == 0  # hidden until revealed
     projector.screenshot(path=str(SCREENSHOTS / "projector-2-answering-1920.png"))
     # One thumb: every rating button and the save button is at least 44 px tall.
