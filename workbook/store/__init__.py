@@ -24,9 +24,8 @@ from workbook.store import (
     resume,
     workshops,
 )
-from workbook.store.database import (
-    Database,
-    Migration,
+from workbook.store.database import Database, Migration
+from workbook.store.errors import (
     NotFoundError,
     StoreError,
     StoreLockedError,

@@ -34,7 +34,8 @@ from workbook.live import (
     GroupCount,
     natural_key,
 )
-from workbook.store.database import Database, Migration, NotFoundError, StoreError, utc_now
+from workbook.store.database import Database, Migration, utc_now
+from workbook.store.errors import NotFoundError, StoreError
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
