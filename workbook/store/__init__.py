@@ -16,12 +16,17 @@ from workbook.keys import (
 )
 from workbook.store import (
     bulk,
+    exports,
     live,
+    live_counts,
+    live_items,
     maps,
     moderation,
+    projector_links,
     projector_view,
     releases,
     resume,
+    sign_ins,
     workshops,
 )
 from workbook.store.database import Database, Migration
@@ -62,7 +67,12 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
 class Store(
     workshops.WorkshopQueries,
     maps.MapQueries,
+    live_items.ItemQueries,
     live.LiveQueries,
+    live_counts.CountQueries,
+    sign_ins.SignInQueries,
+    projector_links.ProjectorLinkQueries,
+    exports.ExportQueries,
     moderation.ModerationQueries,
     bulk.BulkQueries,
     releases.ReleaseQueries,
