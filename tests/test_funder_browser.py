@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from harness.browser import settle
 from harness.server import Server, free_port
-from workbook import demo
+from workbook.demo.generator import generate
 from workbook.lessons import LessonSet
 from workbook.release.budget import Budget
 from workbook.release.make import make_release
@@ -47,7 +47,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory, lessons: LessonSet) ->
     db = tmp_path_factory.mktemp("funders") / "demo.duckdb"
     filled = Store(db)
     try:
-        filled.bulk_load(demo.generate(200, seed=1, lessons=lessons).tables)
+        filled.bulk_load(generate(200, seed=1, lessons=lessons).tables)
         for period, _ in filled.release_periods():
             make_release(filled, lessons, period=period, budget=Budget())
     finally:
@@ -64,7 +64,7 @@ def unreleased_server(
     db = tmp_path_factory.mktemp("unreleased") / "demo.duckdb"
     filled = Store(db)
     try:
-        filled.bulk_load(demo.generate(30, seed=2, lessons=lessons).tables)
+        filled.bulk_load(generate(30, seed=2, lessons=lessons).tables)
     finally:
         filled.close()
     running = start(db)
