@@ -89,7 +89,7 @@ def start_workshop(console: Page, server: Server, title: str, cause: str) -> tup
     console.get_by_role("textbox", name="Cause or movement").fill(cause)
     console.get_by_role("button", name="Create workshop").click()
     code = console.locator(".wb-code").inner_text()
-    key = console.locator("[data-testid='stCode'] code").first.inner_text()
+    key = console.locator("pre code").first.inner_text()  # the key, shown as code
     return code, key
 
 

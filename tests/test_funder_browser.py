@@ -102,7 +102,7 @@ def full_height(page: Page, path: Path) -> None:
 
 
 def charts_drawn(page: Page) -> None:
-    expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     page.wait_for_timeout(1000)  # let plotly finish drawing
 
 
@@ -188,10 +188,8 @@ def test_before_any_release_the_page_gives_the_command(
     desk = open_funders(browser, unreleased_server, width=1920, height=1080)
     sign_in(desk, KEY)
     expect(desk.get_by_text("makes a release")).to_be_visible()
-    expect(desk.locator("[data-testid='stCode']")).to_contain_text(
-        ".venv/bin/python -m workbook.release make"
-    )
+    expect(desk.locator("pre code")).to_contain_text(".venv/bin/python -m workbook.release make")
     expect(desk.locator("[data-testid='stMetric']")).to_have_count(0)
-    expect(desk.locator("[data-testid='stPlotlyChart']")).to_have_count(0)
+    expect(desk.locator(".js-plotly-plot")).to_have_count(0)
     desk.screenshot(path=str(SHOTS / "funder-no-release-1920.png"))
     assert "Traceback" not in unreleased_server.log()

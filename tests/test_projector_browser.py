@@ -125,9 +125,12 @@ def test_the_live_room_moves_reveals_and_moderates_within_seconds(
     assert projector.get_by_text(answer).count() == 0  # hidden until revealed
     projector.screenshot(path=str(SCREENSHOTS / "projector-2-answering-1920.png"))
     # One thumb: every rating button and the save button is at least 44 px tall.
-    heights = phone.locator(
-        "[data-testid='stButtonGroup'] button, [data-testid='stFormSubmitButton'] button"
-    ).evaluate_all("nodes => nodes.map(n => n.getBoundingClientRect().height)")
+    heights = (
+        phone.get_by_role("radiogroup")
+        .get_by_role("radio")
+        .or_(phone.get_by_role("button", name="Save answers"))
+        .evaluate_all("nodes => nodes.map(n => n.getBoundingClientRect().height)")
+    )
     assert heights and min(heights) >= 44, heights
     phone.get_by_text(re.compile(r"^Step 2 of")).scroll_into_view_if_needed()
     phone.screenshot(path=str(SCREENSHOTS / "phone-following-390.png"))
