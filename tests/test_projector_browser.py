@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from harness.browser import (
     SCREENSHOTS,
+    SCROLL_SIZE_JS,
     TIMEOUT,
     axe_findings,
     context,
@@ -225,7 +226,7 @@ def test_hundreds_of_answers_and_a_rating_read_well_on_the_projector(
     expect(projector.get_by_test_id("wbp-page")).to_have_text("Answers 1-6 of 300")
     expect(projector.get_by_test_id("wbp-status")).to_contain_text("300 answers")
     # Everything fits on the screen: nothing to scroll on a projector.
-    height = projector.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    height = projector.locator(".wbp").first.evaluate(SCROLL_SIZE_JS)[1]
     assert height <= 1080, f"the projector needs scrolling ({height}px)"
     projector.screenshot(path=str(SCREENSHOTS / "projector-4-many-answers-1920.png"))
 
