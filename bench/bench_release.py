@@ -58,8 +58,8 @@ from bench.common import (  # noqa: E402
     percentile,
     steal_share,
 )
-from workbook import demo  # noqa: E402
 from workbook.config import PROJECT_ROOT, get_settings  # noqa: E402
+from workbook.demo.generator import generate  # noqa: E402
 from workbook.lessons import LessonSet, load_lessons  # noqa: E402
 from workbook.release import tables  # noqa: E402
 from workbook.release import view as view_module  # noqa: E402
@@ -611,7 +611,7 @@ def apptest_page(db: Path, view: FunderView) -> list[str]:
 
 def build_demo(path: Path, workshops: int, lessons: LessonSet) -> str:
     started = time.perf_counter()
-    data = demo.generate(workshops, seed=SEED, lessons=lessons)
+    data = generate(workshops, seed=SEED, lessons=lessons)
     store = Store(path)
     try:
         store.bulk_load(data.tables)

@@ -27,7 +27,8 @@ from workbook import backup
 from workbook.config import PROJECT_ROOT
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
 from workbook.store import Store, StoreUnavailableError, WriteFailedError
-from workbook.store.database import RowDelete, RowUpsert, utc_now
+from workbook.store.database import utc_now
+from workbook.store.row_changes import RowDelete, RowUpsert
 from workbook.store.workshops import (
     RATING_COLUMNS,
     RATING_KEY,

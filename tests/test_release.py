@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbook import backup, demo
+from workbook import backup
+from workbook.demo.generator import generate
 from workbook.lessons import LessonSet
 from workbook.release import command
 from workbook.release.budget import Budget
@@ -29,7 +30,7 @@ GROUP_TABLES = ("ratings", "reflections", "participants", "map_measures", "stake
 
 def demo_store(path: Path, workshops: int = 40, seed: int = 3) -> Store:
     store = Store(path)
-    store.bulk_load(demo.generate(workshops, seed=seed).tables)
+    store.bulk_load(generate(workshops, seed=seed).tables)
     return store
 
 

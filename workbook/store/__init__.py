@@ -16,17 +16,21 @@ from workbook.keys import (
 )
 from workbook.store import (
     bulk,
+    exports,
     live,
+    live_counts,
+    live_items,
     maps,
     moderation,
+    projector_links,
     projector_view,
     releases,
     resume,
+    sign_ins,
     workshops,
 )
-from workbook.store.database import (
-    Database,
-    Migration,
+from workbook.store.database import Database, Migration
+from workbook.store.errors import (
     NotFoundError,
     StoreError,
     StoreLockedError,
@@ -63,7 +67,12 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
 class Store(
     workshops.WorkshopQueries,
     maps.MapQueries,
+    live_items.ItemQueries,
     live.LiveQueries,
+    live_counts.CountQueries,
+    sign_ins.SignInQueries,
+    projector_links.ProjectorLinkQueries,
+    exports.ExportQueries,
     moderation.ModerationQueries,
     bulk.BulkQueries,
     releases.ReleaseQueries,
