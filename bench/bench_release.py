@@ -263,7 +263,7 @@ def shown_value(view: FunderView, selection: Selection) -> str:
 def utility(view: FunderView) -> list[str]:
     lines = []
     header = (
-        f"  {'filters':<15}{'selections':>11}{'statements shown':>18}{'min over values':>17}"
+        f"  {'filters':<22}{'selections':>11}{'statements shown':>18}{'min over values':>17}"
         f"{'findings shown':>16}{'min over values':>17}  unlisted"
     )
     lines.append(header)
@@ -297,7 +297,7 @@ def utility(view: FunderView) -> list[str]:
         s_all, s_min = share(per_statement)
         f_all, f_min = share(per_finding)
         lines.append(
-            f"  {family:<15}{len(chosen):>11}{s_all:>18.1%}{s_min:>17.1%}"
+            f"  {family:<22}{len(chosen):>11}{s_all:>18.1%}{s_min:>17.1%}"
             f"{f_all:>16.1%}{f_min:>17.1%}  {unlisted}"
         )
     lines.append(
