@@ -8,6 +8,7 @@ screen, else English. Two people on the same server in two languages each see th
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Callable
 
 import streamlit as st
@@ -45,6 +46,11 @@ def translator(code: str | None = None) -> Callable[[str], str]:
     """The `_` of this session (or of `code`: the projector speaks the workshop's language
     whatever the browser it runs in chose)."""
     return i18n.gettext_for(code if code is not None else language())
+
+
+def translations() -> gettext.NullTranslations:
+    """This session's catalog, for plurals (`translations().ngettext`)."""
+    return i18n.translations(language())
 
 
 def choose(code: str) -> None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from workbook.answers import prepare_answers
+from workbook.i18n import N_, format_decimal
 from workbook.lessons import Lesson
 from workbook.live import PROMPT, RATING
 from workbook.models import MAX_REFLECTION_CHARS, RATING_MAX, RATING_MIN
@@ -36,32 +37,35 @@ from workbook.server.admission import admitted
 from workbook.store import Store, StoreError
 from workbook.ui import lesson_drafts, room_results
 from workbook.ui.author_text import literal
+from workbook.ui.i18n import language, translations, translator
 from workbook.ui.lesson_drafts import saved_mark
 from workbook.ui.text import escaped, user_text
 from workbook.ui.widgets import show_errors
 
 RATING_OPTIONS = list(range(RATING_MIN, RATING_MAX + 1))
 
-CLOSED_NOTE = "The facilitator has closed answers to this one for now."
-NOTHING_TYPED = "Nothing to save yet: write an answer or choose a rating first."
-NOTHING_CHANGED = "Nothing has changed since you last saved."
-ONLY_BLANKS = "Nothing was saved: an answer made only of spaces or blank lines is empty."
-BLANK_NOTE = "A box holding only spaces or blank lines was left empty."
-CONFLICT = (
+CLOSED_NOTE = N_("The facilitator has closed answers to this one for now.")
+NOTHING_TYPED = N_("Nothing to save yet: write an answer or choose a rating first.")
+NOTHING_CHANGED = N_("Nothing has changed since you last saved.")
+ONLY_BLANKS = N_("Nothing was saved: an answer made only of spaces or blank lines is empty.")
+BLANK_NOTE = N_("A box holding only spaces or blank lines was left empty.")
+CONFLICT = N_(
     "This answer was changed in another tab or on another device since you opened it, so "
     "yours is not saved yet: the stored one is shown beside yours, choose which to keep."
 )
-OTHERS_SAVED = "Your other changes are saved."
-DRAFT_TOP = (
+OTHERS_SAVED = N_("Your other changes are saved.")
+DRAFT_TOP = N_(
     "Not saved yet: the answers marked Draft below are only on this phone. "
     "Tap Save answers to keep them."
 )
-DRAFT_FIELD = "Draft, not saved yet: tap Save answers to keep it."
-SAVED_NOTE = "Your saved answers are shown above; change them and save again to update."
-SAVED_BUT_DRAFTS = (
+DRAFT_FIELD = N_("Draft, not saved yet: tap Save answers to keep it.")
+SAVED_NOTE = N_("Your saved answers are shown above; change them and save again to update.")
+SAVED_BUT_DRAFTS = N_(
     "The answers marked Draft are not saved yet; the others shown above are your saved answers."
 )
-TOOK_STORED = "The stored answer is in the box now; nothing else was changed."
+NOT_SAVED_YET = N_("Nothing was saved yet. Your text is still in the boxes above.")
+STILL_IN_BOXES = N_("Your text is still in the boxes above.")
+TOOK_STORED = N_("The stored answer is in the box now; nothing else was changed.")
 
 
 def page_assets(seat: Seat, lesson: Lesson) -> None:
@@ -135,6 +139,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
     the session, so a redraw interrupted by the room moving still shows it afterwards."""
     if not lesson.prompts and not lesson.ratings:
         return
+    _ = translator()
     go_to = st.session_state.pop(_GO_TO, None)
     if go_to is not None:
         st.rerun(scope="app")  # saved: the whole page moves on (the step is stored already)
@@ -165,9 +170,9 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
         st.rerun(scope="app")
     with st.form(f"{prefix}_form", enter_to_submit=False):
         # Shown by the drafts script while any answer below is a draft (not saved yet).
-        st.html(f'<p class="wb-draft-top" hidden>{escaped(DRAFT_TOP)}</p>')
+        st.html(f'<p class="wb-draft-top" hidden>{escaped(_(DRAFT_TOP))}</p>')
         if lesson.prompts:
-            st.subheader("Talk it through, then write it down")
+            st.subheader(_("Talk it through, then write it down"))
         for prompt in lesson.prompts:
             is_closed = (PROMPT, prompt.id) in closed
             key = f"{prefix}_prompt_{prompt.id}"
@@ -179,18 +184,19 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
                 value=stored,
                 key=key,
                 height=140,
-                placeholder=f"Your answer, in your own words (up to {MAX_REFLECTION_CHARS:,} "
-                "characters)",
+                placeholder=_("Your answer, in your own words (up to {limit} characters)").format(
+                    limit=format_decimal(MAX_REFLECTION_CHARS, language(), digits=0)
+                ),
                 disabled=is_closed,
             )
             _draft_note(key, "prompt", saved_mark(stored))
             if prompt.help:
                 st.caption(literal(prompt.help))
             if is_closed:
-                st.caption(CLOSED_NOTE)
+                st.caption(_(CLOSED_NOTE))
         if lesson.ratings:
-            st.subheader("Rate yourselves")
-            st.caption("Tap a number from 1 to 5; tap it again to clear. Leave it if unsure.")
+            st.subheader(_("Rate yourselves"))
+            st.caption(_("Tap a number from 1 to 5; tap it again to clear. Leave it if unsure."))
         for statement in lesson.ratings:
             is_closed = (RATING, statement.id) in closed
             st.segmented_control(
@@ -203,16 +209,18 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
             )
             scale = f"1 = {statement.low} · 5 = {statement.high}"
             if earlier and statement.id in earlier.ratings:
-                scale += f" · in your first look: {earlier.ratings[statement.id]}"
+                scale += " · " + _("in your first look: {rating}").format(
+                    rating=earlier.ratings[statement.id]
+                )
             if is_closed:
-                scale += " · " + CLOSED_NOTE
+                scale += " · " + _(CLOSED_NOTE)
             st.caption(scale)
             value = saved.ratings.get(statement.id)
             _draft_note(
                 f"{prefix}_rating_{statement.id}", "rating", "" if value is None else str(value)
             )
         st.form_submit_button(
-            "Save answers",
+            _("Save answers"),
             type="primary",
             icon=":material/save:",
             key=f"{prefix}_save_answers",
@@ -221,7 +229,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
         )
         if next_step is not None:
             st.form_submit_button(
-                "Save and go to the next step",
+                _("Save and go to the next step"),
                 icon=":material/arrow_forward:",
                 key=f"{prefix}_save_next",
                 on_click=_save_and_go,
@@ -230,8 +238,8 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
     if saved.reflections or saved.ratings:
         # Never "saved" about a draft: the drafts script swaps the sentence while one shows.
         st.html(
-            f'<p class="wb-saved-note"><span class="wb-saved-all">{escaped(SAVED_NOTE)}</span>'
-            f'<span class="wb-saved-some" hidden>{escaped(SAVED_BUT_DRAFTS)}</span></p>'
+            f'<p class="wb-saved-note"><span class="wb-saved-all">{escaped(_(SAVED_NOTE))}</span>'
+            f'<span class="wb-saved-some" hidden>{escaped(_(SAVED_BUT_DRAFTS))}</span></p>'
         )
     if outcome is None:
         return
@@ -257,7 +265,7 @@ def _draft_note(field: str, kind: str, saved: str) -> None:
     """The line under one answer, shown by the drafts script while it holds a draft."""
     st.html(
         f'<p class="wb-draft-note" data-field="{escaped(field)}" data-kind="{kind}"'
-        f' data-saved="{escaped(saved)}" hidden>{escaped(DRAFT_FIELD)}</p>'
+        f' data-saved="{escaped(saved)}" hidden>{escaped(translator()(DRAFT_FIELD))}</p>'
     )
 
 
@@ -293,8 +301,10 @@ def _save(
     notes: tuple[str, ...] = ()
     if closed:
         notes = (
-            "The facilitator has closed some answers, so those keep what was saved before. "
-            "Your other answers are saved as usual.",
+            translator()(
+                "The facilitator has closed some answers, so those keep what was saved before. "
+                "Your other answers are saved as usual."
+            ),
         )
     outcome = _commit(store, seat, lesson, round_, texts, ratings, saved, now_closed, notes)
     state[_outcome_key(prefix)] = outcome
@@ -321,7 +331,9 @@ def _save_and_go(
     store.set_participant_step(participant_id=seat.participant.id, step=next_step)
     st.session_state[_GO_TO] = next_step
     if outcome.saved:
-        st.session_state[_CARRIED] = f"Your answers to {literal(lesson.title)} are saved."
+        st.session_state[_CARRIED] = translator()("Your answers to {title} are saved.").format(
+            title=literal(lesson.title)
+        )
 
 
 def _commit(
@@ -335,23 +347,24 @@ def _commit(
     closed: set[tuple[str, str]],
     notes: tuple[str, ...],
 ) -> _Outcome:
+    _ = translator()
     prepared = prepare_answers(lesson=lesson, texts=texts, ratings=ratings, saved=saved)
     if not prepared.ok:
         return _Outcome(
-            "Nothing was saved yet. Your text is still in the boxes above.",
+            _(NOT_SAVED_YET),
             problems=tuple(s for sentences in prepared.errors.values() for s in sentences),
         )
     # Never "nothing has changed" for a form that holds nothing, or only blanks, as if
     # something had been kept: say what happened.
-    blank = f" {BLANK_NOTE}" if prepared.blank_prompts else ""
+    blank = f" {_(BLANK_NOTE)}" if prepared.blank_prompts else ""
     if prepared.changes == 0:
         rated = any(value is not None for value in ratings.values())
         if not rated and not any(texts.values()):
-            message = NOTHING_TYPED
+            message = _(NOTHING_TYPED)
         elif not rated and not any((text or "").strip() for text in texts.values()):
-            message = ONLY_BLANKS
+            message = _(ONLY_BLANKS)
         else:
-            message = NOTHING_CHANGED + blank
+            message = _(NOTHING_CHANGED) + blank
         return _Outcome(message, notes=notes, drawn_from=(saved, closed))
     written = [r.prompt_id for r in prepared.reflections] + prepared.cleared_prompts
     try:
@@ -366,17 +379,17 @@ def _commit(
             seen={prompt_id: saved.reflections.get(prompt_id) for prompt_id in written},
         )
     except StoreError as error:
-        return _Outcome("Your text is still in the boxes above.", problems=(str(error),))
+        return _Outcome(_(STILL_IN_BOXES), problems=(str(error),))
     if result.conflicts:
         others = prepared.changes > len(result.conflicts)
         return _Outcome(
-            OTHERS_SAVED if others else "",
+            _(OTHERS_SAVED) if others else "",
             saved=others,
             notes=notes,
             conflicts=tuple(result.conflicts.items()),
         )
     return _Outcome(
-        f"{prepared.confirmation()}{blank} ({dt.datetime.now():%H:%M})",
+        f"{prepared.confirmation(translations())}{blank} ({dt.datetime.now():%H:%M})",
         saved=True,
         notes=notes,
         drawn_from=(prepared.applied_to(saved), closed),
@@ -387,7 +400,8 @@ def _show_conflicts(
     store: Store, seat: Seat, lesson: Lesson, prefix: str, outcome: _Outcome
 ) -> None:
     """Each answer changed elsewhere: the stored one beside theirs, and the two choices."""
-    st.warning(CONFLICT, icon=":material/sync_problem:")
+    _ = translator()
+    st.warning(_(CONFLICT), icon=":material/sync_problem:")
     prompts = {prompt.id: prompt for prompt in lesson.prompts}
     for prompt_id, stored in outcome.conflicts:
         prompt = prompts.get(prompt_id)
@@ -397,23 +411,23 @@ def _show_conflicts(
             st.text(prompt.text)
             left, right = st.columns(2)
             with left:
-                st.caption("Stored now")
+                st.caption(_("Stored now"))
                 if stored is None:
-                    st.text("(No answer: it was removed.)")
+                    st.text(_("(No answer: it was removed.)"))
                 else:
                     user_text(stored)
             with right:
-                st.caption("Yours, still in the box above")
+                st.caption(_("Yours, still in the box above"))
                 user_text(st.session_state.get(f"{prefix}_prompt_{prompt_id}") or "")
             mine, theirs = st.columns(2)
             mine.button(
-                "Save mine anyway",
+                _("Save mine anyway"),
                 key=f"{prefix}_keep_mine_{prompt_id}",
                 on_click=_keep_mine,
                 args=(store, seat, lesson, prefix, prompt_id, stored),
             )
             theirs.button(
-                "Take the stored one",
+                _("Take the stored one"),
                 key=f"{prefix}_take_stored_{prompt_id}",
                 on_click=_take_stored,
                 args=(prefix, prompt_id, stored),
@@ -438,9 +452,10 @@ def _keep_mine(
     seen = SavedAnswers({prompt_id: stored} if stored is not None else {}, {})
     prepared = prepare_answers(lesson=lesson, texts={prompt_id: text}, ratings={}, saved=seen)
     others = _others(prefix, prompt_id)
+    _ = translator()
     if not prepared.ok:
         outcome = _Outcome(
-            "Nothing was saved yet. Your text is still in the boxes above.",
+            _(NOT_SAVED_YET),
             problems=tuple(s for sentences in prepared.errors.values() for s in sentences),
             conflicts=others,
         )
@@ -455,13 +470,13 @@ def _keep_mine(
                 seen={prompt_id: stored},
             )
         except StoreError as error:
-            outcome = _Outcome("Your text is still in the boxes above.", problems=(str(error),))
+            outcome = _Outcome(_(STILL_IN_BOXES), problems=(str(error),))
         else:
             if result.conflicts:
                 outcome = _Outcome("", conflicts=(*result.conflicts.items(), *others))
             else:
                 outcome = _Outcome(
-                    f"{prepared.confirmation()} ({dt.datetime.now():%H:%M})",
+                    f"{prepared.confirmation(translations())} ({dt.datetime.now():%H:%M})",
                     saved=True,
                     conflicts=others,
                 )
@@ -475,7 +490,8 @@ def _take_stored(prefix: str, prompt_id: str, stored: str | None) -> None:
     """Put the stored answer in the box (it is already saved: nothing is written)."""
     state = st.session_state
     state[f"{prefix}_prompt_{prompt_id}"] = stored or ""
-    state[_outcome_key(prefix)] = _Outcome(TOOK_STORED, conflicts=_others(prefix, prompt_id))
+    took = translator()(TOOK_STORED)
+    state[_outcome_key(prefix)] = _Outcome(took, conflicts=_others(prefix, prompt_id))
     state[_UNSHOWN] = prefix
 
 
