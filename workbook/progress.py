@@ -18,11 +18,9 @@ def clamp_step(step: int, total: int) -> int:
     return max(0, min(int(step), total - 1))
 
 
-def step_label(step: int, total: int, title: str, translate: Callable[[str], str] = str) -> str:
+def step_label(step: int, total: int, title: str, _: Callable[[str], str] = str) -> str:
     """ "Step 2 of 9: Title", in the language of `translate` (a session's `_`)."""
-    return translate("Step {number} of {total}: {title}").format(
-        number=step + 1, total=total, title=title
-    )
+    return _("Step {number} of {total}: {title}").format(number=step + 1, total=total, title=title)
 
 
 def round_label(round_: int) -> str:

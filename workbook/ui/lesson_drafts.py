@@ -11,6 +11,7 @@ import streamlit as st
 from workbook.lessons import Lesson
 from workbook.live import kept_as_draft
 from workbook.records import Seat
+from workbook.ui.i18n import translator
 from workbook.ui.text import escaped, isolate
 
 # One-thumb use on a phone: rating buttons and the save button at least 48 px tall, and the
@@ -210,7 +211,7 @@ def assets(seat: Seat, lesson: Lesson) -> None:
         % {
             "scope": f"w{seat.workshop.id}-p{seat.participant.id}",
             "lesson": escaped(f"{lesson.id}_{seat.group.current_round}"),
-            "kept": escaped(kept_as_draft(isolate(lesson.title)) + "."),
+            "kept": escaped(kept_as_draft(isolate(lesson.title), translator()) + "."),
         },
         unsafe_allow_javascript=True,
         width="content",
