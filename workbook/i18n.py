@@ -103,8 +103,9 @@ def format_datetime(value: datetime, code: str, format: str = "short") -> str:
 
 
 def format_decimal(value: float, code: str, digits: int = 1) -> str:
-    """A number with the language's separators: 1,234.5 in English, 1.234,5 in Danish."""
-    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    """A number with the language's separators and `digits` decimals: 1,234.5 in English,
+    1.234,5 in Danish."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return _babel_decimal(value, format=pattern, locale=_locale(code))
 
 

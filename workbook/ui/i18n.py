@@ -53,6 +53,11 @@ def translations() -> gettext.NullTranslations:
     return i18n.translations(language())
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """ "{n} answer" or "{n} answers" in this session's language, with n filled in."""
+    return translations().ngettext(singular, plural, n).format(n=n)
+
+
 def choose(code: str) -> None:
     st.session_state[_CHOSEN] = i18n.supported(code)
 
