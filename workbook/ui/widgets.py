@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from workbook.records import Seat
+from workbook.ui.i18n import translator
 from workbook.ui.text import isolate, user_heading
 
 
@@ -32,16 +33,14 @@ def show_errors(sentences: Sequence[str], *, kept: bool = False) -> None:
 
 def seat_header(seat: Seat) -> None:
     """Which workshop and group this screen belongs to (user text, shown as text)."""
+    _ = translator()
     who = isolate(seat.group.name)
     if seat.participant.display_name:
         who = f"{who} · {isolate(seat.participant.display_name)}"
     round_note = (
         ""
         if seat.group.current_round == 1
-        else f" · follow-up round {seat.group.current_round - 1}"
+        else " · " + _("follow-up round {n}").format(n=seat.group.current_round - 1)
     )
-    user_heading(
-        seat.workshop.title,
-        level=2,
-        caption=f"{who}{round_note} · code {seat.workshop.display_code}",
-    )
+    code = _("code {code}").format(code=seat.workshop.display_code)
+    user_heading(seat.workshop.title, level=2, caption=f"{who}{round_note} · {code}")
