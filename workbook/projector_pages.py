@@ -10,6 +10,7 @@ Plain data in, plain data out; the projector (workbook/ui/projector.py) draws it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Cards of up to CARD_CHARS characters at 28 px or more: three rows of two fit under the
@@ -69,14 +70,14 @@ def page_of(total: int, per_page: int, wanted: int) -> Page:
     )
 
 
-def page_text(page: Page, noun: str) -> str:
+def page_text(page: Page, noun: str, _: Callable[[str], str] = str) -> str:
     """What the screen says about its page, e.g. "Answers 1-6 of 34"; nothing when everything
     fits on one page. `noun`: the plural, capitalised ("Answers", "Groups")."""
     if page.pages <= 1:
         return ""
     first, last = page.start + 1, page.end
     shown = f"{first}" if first == last else f"{first}-{last}"
-    return f"{noun} {shown} of {page.total}"
+    return _("{noun} {shown} of {total}").format(noun=noun, shown=shown, total=page.total)
 
 
 def page_key(step: int, kind: str, item_id: str) -> str:

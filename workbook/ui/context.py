@@ -68,6 +68,12 @@ def _nothing() -> None:
     return None
 
 
+def lessons_for(store: Store, workshop_id: int) -> LessonSet:
+    """The lessons of one workshop in its own language: the projector speaks the room's
+    language, whatever the browser it runs in chose for itself."""
+    return resources.lessons(language=store.workshop_language(workshop_id))
+
+
 def _read() -> Context:
     store = resources.store()
     seat = session.current_seat(store)

@@ -308,9 +308,8 @@ def _answer(store: Store, seat: Seat, card: AnswerCard, supported: bool) -> None
     own = card.participant_id == seat.participant.id
     with st.container(border=True, key=f"room_answer_{card.id}"):
         user_text(card.text)
-        badge = (
-            f'<span class="wb-rr-badge">{html.escape(_("your group"))}</span>' if own_group else ""
-        )
+        ours = html.escape(_("your group"))
+        badge = f'<span class="wb-rr-badge">{ours}</span>' if own_group else ""
         st.html(
             f'<p class="wb-rr-who{" wb-rr-mine-group" if own_group else ""}">'
             f"{user_html(card.group_name)}{badge}</p>"
