@@ -10,10 +10,12 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from workbook.i18n import N_
 from workbook.lessons import Lesson
 from workbook.live import PROMPT, RATING, STEP_SCREEN, Focus, ItemKind, ItemState, Room, valid_focus
 from workbook.records import Workshop
 from workbook.store import RoomMovedError, Store, StoreError
+from workbook.ui.i18n import translator
 
 
 def render(
@@ -25,16 +27,19 @@ def render(
     on_refused: Callable[[RoomMovedError], None],
 ) -> None:
     """This step's questions, each with its controls (the console's left column)."""
-    st.subheader("This step's questions")
+    _ = translator()
+    st.subheader(_("This step's questions"))
     prompt_ids = [p.id for p in lesson.prompts]
     statement_ids = [s.id for s in lesson.ratings]
     focus = valid_focus(room.focus, prompt_ids, statement_ids)
     if focus is None:
-        st.caption("This step has an exercise only: nothing to collect on the projector.")
+        st.caption(_("This step has an exercise only: nothing to collect on the projector."))
         return
     st.caption(
-        "Answers are open and results hidden until you change them, so early answers do not "
-        "steer the rest. Reveal when the room is ready."
+        _(
+            "Answers are open and results hidden until you change them, so early answers do "
+            "not steer the rest. Reveal when the room is ready."
+        )
     )
     states = store.item_states(workshop_id=workshop.id, lesson_id=lesson.id)
     items: list[tuple[ItemKind, str, str]] = [(PROMPT, p.id, p.text) for p in lesson.prompts]
@@ -46,19 +51,19 @@ def render(
         on_screen = focus == Focus(kind, item_id) and room.screen == STEP_SCREEN
         key = f"{kind}_{item_id}"
         with st.container(border=True, key=f"facilitator_item_{key}"):
-            label = "Question" if kind == PROMPT else "Rating statement"
-            badges = [label, "answers open" if is_open else "answers closed"]
-            badges.append("results shown" if revealed else "results hidden")
+            label = _("Question") if kind == PROMPT else _("Rating statement")
+            badges = [label, _("answers open") if is_open else _("answers closed")]
+            badges.append(_("results shown") if revealed else _("results hidden"))
             if state is not None and state.approve_first:
-                badges.append("you approve answers first")
+                badges.append(_("you approve answers first"))
             if on_screen:
-                badges.insert(0, "ON THE PROJECTOR")
+                badges.insert(0, _("ON THE PROJECTOR"))
             st.caption(" · ".join(badges))
             st.text(text)
             # Side by side, wrapping on a narrower window, so no label is ever cut short.
             buttons = st.container(horizontal=True, key=f"facilitator_item_buttons_{key}")
             buttons.button(
-                "On the projector" if on_screen else "Show on projector",
+                _("On the projector") if on_screen else _("Show on projector"),
                 key=f"facilitator_show_{key}",
                 icon=":material/tv:",
                 disabled=on_screen,
@@ -67,7 +72,7 @@ def render(
                 width="content",
             )
             buttons.button(
-                "Close answers" if is_open else "Open answers",
+                _("Close answers") if is_open else _("Open answers"),
                 key=f"facilitator_open_{key}",
                 icon=":material/lock:" if is_open else ":material/lock_open:",
                 on_click=_set_item,
@@ -76,7 +81,7 @@ def render(
                 width="content",
             )
             buttons.button(
-                "Hide results" if revealed else "Reveal results",
+                _("Hide results") if revealed else _("Reveal results"),
                 key=f"facilitator_reveal_{key}",
                 icon=":material/visibility_off:" if revealed else ":material/visibility:",
                 type="secondary" if revealed else "primary",
@@ -88,9 +93,9 @@ def render(
             _item_view(store, workshop.id, lesson.id, kind, item_id, state or ItemState())
 
 
-_ON_PHONES = {True: "After reveal", False: "Never"}
-_ORDER = {False: "Newest first", True: "Most supported"}
-_APPROVE_FIRST = {False: "Show answers as they come", True: "I approve answers first"}
+_ON_PHONES = {True: N_("After reveal"), False: N_("Never")}
+_ORDER = {False: N_("Newest first"), True: N_("Most supported")}
+_APPROVE_FIRST = {False: N_("Show answers as they come"), True: N_("I approve answers first")}
 
 
 def _item_view(
@@ -99,45 +104,52 @@ def _item_view(
     """Per question: whether phones show its results once revealed, and (for a question with
     open answers) whether its answers wait for approval and their order on the projector and
     here."""
+    _ = translator()
     key = f"{kind}_{item_id}"
     # Side by side, wrapping on a narrower window (in columns their labels were cut).
     row = st.container(horizontal=True, key=f"facilitator_item_view_{kind}_{item_id}")
     view = (store, workshop_id, lesson_id, kind, item_id)
     stored_choice(
         row,
-        "Results on phones",
+        _("Results on phones"),
         [True, False],
         state.on_phones,
         name=f"facilitator_phones_{key}",
-        format_func=_ON_PHONES.get,
+        format_func=lambda chosen: _(_ON_PHONES[chosen]),
         on_change=lambda chosen: _set_view(*view, "on_phones", chosen),
-        help="After reveal: once you reveal the results, phones show them too (hidden answers "
-        "never). Never: they stay on the projector.",
+        help=_(
+            "After reveal: once you reveal the results, phones show them too (hidden answers "
+            "never). Never: they stay on the projector."
+        ),
     )
     if kind != PROMPT:
         return
     stored_choice(
         st.container(),
-        "New answers",
+        _("New answers"),
         [False, True],
         state.approve_first,
         name=f"facilitator_approve_first_{key}",
-        format_func=_APPROVE_FIRST.get,
+        format_func=lambda chosen: _(_APPROVE_FIRST[chosen]),
         on_change=lambda chosen: _set_approve_first(store, workshop_id, lesson_id, item_id, chosen),
-        help="Show answers as they come: the room sees each answer once results are revealed. "
-        "I approve answers first: new answers wait on this console until you approve them; "
-        "the room sees none before.",
+        help=_(
+            "Show answers as they come: the room sees each answer once results are revealed. "
+            "I approve answers first: new answers wait on this console until you approve them; "
+            "the room sees none before."
+        ),
     )
     stored_choice(
         row,
-        "Order of answers",
+        _("Order of answers"),
         [False, True],
         state.by_support,
         name=f"facilitator_by_support_{key}",
-        format_func=_ORDER.get,
+        format_func=lambda chosen: _(_ORDER[chosen]),
         on_change=lambda chosen: _set_view(*view, "by_support", chosen),
-        help="On the projector and in the answers here. People support answers on their "
-        "phones once the results are revealed.",
+        help=_(
+            "On the projector and in the answers here. People support answers on their "
+            "phones once the results are revealed."
+        ),
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbook.i18n import CODES as LANGUAGE_CODES
+from workbook.i18n import name_of
 from workbook.lessons import Lesson, LessonSet
 from workbook.live import (
     FOLLOW,
@@ -27,7 +29,9 @@ from workbook.ui import (
     console_exports,
     console_items,
     console_timer,
+    context,
     facilitator_resume,
+    i18n,
     moderation,
     projector_console,
     resources,
@@ -78,12 +82,15 @@ def sign_in_as(workshop_id: int) -> None:
 def page(store: Store, lessons: LessonSet) -> None:
     """The facilitator page: opened by a resume link, signed in, or the sign-in form."""
     style.wide_page("1600px")  # two columns of controls and the live panel
-    st.title("Facilitator console")
     opened, token, refused = facilitator_resume.workshop_from_link(store)
     if opened is not None:
         sign_in_as(opened)
         facilitator_resume.remember(token)
     workshop = signed_in_workshop(store)
+    if workshop is not None:  # the console speaks the workshop's language unless one was chosen
+        i18n.use_workshop_language(store.workshop_language(workshop.id))
+        lessons = context.lessons_for(store, workshop.id)
+    st.title(i18n.translator()("Facilitator console"))
     if workshop is None:
         if refused:
             st.error(refused, icon=":material/link_off:")
@@ -94,37 +101,44 @@ def page(store: Store, lessons: LessonSet) -> None:
 
 
 def sign_in_form(store: Store) -> None:
+    _ = i18n.translator()
+    i18n.picker()
     st.markdown(
-        "Sign in with your workshop's code and the **facilitator key** you were shown when "
-        "you created it. The key stays on this device's session only: it is checked, never kept."
+        _(
+            "Sign in with your workshop's code and the **facilitator key** you were shown when "
+            "you created it. The key stays on this device's session only: it is checked, "
+            "never kept."
+        )
     )
     with st.form("facilitator_sign_in", enter_to_submit=True):
         code = st.text_input(
-            "Workshop code",
+            _("Workshop code"),
             placeholder="ABC-234",
             max_chars=MAX_CODE_CHARS,
             key="facilitator_code",
         )
         key = st.text_input(
-            "Facilitator key",
+            _("Facilitator key"),
             type="password",
             placeholder="XXXX-XXXX-XXXX-XXXX",
             max_chars=MAX_KEY_CHARS,
             key="facilitator_key",
         )
-        submitted = st.form_submit_button("Sign in", type="primary", icon=":material/key:")
+        submitted = st.form_submit_button(_("Sign in"), type="primary", icon=":material/key:")
     if not submitted:
         st.caption(
-            "Have the console's resume link? Open it to come back without the key. Lost both? "
-            "The key cannot be recovered (it is stored only as a hash): start a new workshop "
-            "from the Join or start page."
+            _(
+                "Have the console's resume link? Open it to come back without the key. Lost "
+                "both? The key cannot be recovered (it is stored only as a hash): start a new "
+                "workshop from the Join or start page."
+            )
         )
         return
     outcome = store.facilitator_sign_in(join_code=code, key=key)
     if outcome.workshop_id is None:
         st.error(outcome.problem, icon=":material/lock:")
         if outcome.typed_code and outcome.typed_code.strip():
-            user_text(f"You typed: {isolate(outcome.typed_code)}")
+            user_text(_("You typed: {text}").format(text=isolate(outcome.typed_code)))
         return
     sign_in_as(outcome.workshop_id)
     st.rerun()
@@ -142,14 +156,13 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
     # or device changed the room and draw the whole console again (see live_panel).
     st.session_state[_DRAWN] = room_seen(store, room, lesson)
 
+    _ = i18n.translator()
     top, out = st.columns([5, 1], vertical_alignment="center")
     with top:
-        user_heading(
-            workshop.title,
-            level=2,
-            caption=f"{isolate(workshop.cause)} · join code {workshop.display_code}",
-        )
-    out.button("Sign out", key="facilitator_sign_out", on_click=sign_out, width="stretch")
+        caption = _("{cause} · join code {code}")
+        caption = caption.format(cause=isolate(workshop.cause), code=workshop.display_code)
+        user_heading(workshop.title, level=2, caption=caption)
+    out.button(_("Sign out"), key="facilitator_sign_out", on_click=sign_out, width="stretch")
 
     controls, live = st.columns([3, 2], gap="large")
     with controls:
@@ -168,14 +181,15 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
 
 
 def _projector(store: Store, workshop: Workshop, room: Room) -> None:
-    st.subheader("Projector")
+    _ = i18n.translator()
+    st.subheader(_("Projector"))
     token = st.session_state.get(_PROJECTOR_TOKEN)
     if token is None:
         token = store.new_projector_link(workshop_id=workshop.id)
         st.session_state[_PROJECTOR_TOKEN] = token
     left, right = st.columns([1, 1], vertical_alignment="center")
     left.link_button(
-        "Open the projector screen",
+        _("Open the projector screen"),
         links.projector_link(token),
         type="primary",
         icon=":material/tv:",
@@ -183,16 +197,16 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
     )
     console_items.stored_choice(
         right,
-        "The projector shows",
+        _("The projector shows"),
         [JOIN_SCREEN, STEP_SCREEN],
         room.screen,
         name=_SCREEN,
-        format_func={JOIN_SCREEN: "Join code", STEP_SCREEN: "The step"}.get,
+        format_func={JOIN_SCREEN: _("Join code"), STEP_SCREEN: _("The step")}.get,
         on_change=lambda screen: store.set_screen(workshop_id=workshop.id, screen=screen),
     )
     console_items.stored_choice(
         st.container(),
-        "Text size on the projector",
+        _("Text size on the projector"),
         list(TEXT_SIZES),
         projector_console.text_size(store, workshop.id),
         name="facilitator_text_size",
@@ -200,9 +214,22 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
         on_change=lambda size: store.set_projector_text_size(workshop_id=workshop.id, size=size),
         help=projector_console.TEXT_SIZE_HELP,
     )
+    console_items.stored_choice(
+        st.container(),
+        _("The workshop's language"),
+        list(LANGUAGE_CODES),
+        store.workshop_language(workshop.id),
+        name="facilitator_language",
+        format_func=name_of,
+        on_change=lambda code: store.set_workshop_language(workshop_id=workshop.id, language=code),
+        help=_("The projector and the lessons use it; each participant may switch their phone."),
+    )
     st.caption(
-        "Drag the projector window to the big screen and press F11 for full screen. The link "
-        "shows only what the room sees (no controls), works for 24 hours, and is not your key."
+        _(
+            "Drag the projector window to the big screen and press F11 for full screen. The "
+            "link shows only what the room sees (no controls), works for 24 hours, and is not "
+            "your key."
+        )
     )
     address = join_url(links.public_base_url(links.CONSOLE_PATH), workshop.join_code)
     if address and not reachable_from_phones(address):
@@ -220,46 +247,50 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
             icon=":material/wifi_off:",
         )
     st.button(
-        "Stop every projector link",
+        _("Stop every projector link"),
         key="facilitator_revoke",
         on_click=_revoke,
         args=(store, workshop.id),
-        help="Any open projector window stops showing the room. A new link appears here.",
+        help=_("Any open projector window stops showing the room. A new link appears here."),
     )
 
 
 def _revoke(store: Store, workshop_id: int) -> None:
     store.revoke_projector_links(workshop_id=workshop_id)
     st.session_state.pop(_PROJECTOR_TOKEN, None)
-    st.toast("Projector links stopped. Open the new one to show the room again.")
+    st.toast(i18n.translator()("Projector links stopped. Open the new one to show the room again."))
 
 
 def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step: int) -> None:
-    st.subheader("The room")
+    _ = i18n.translator()
+    st.subheader(_("The room"))
     st.session_state[_PACING] = room.pacing if room.pacing in PACINGS else PACINGS[0]
     st.radio(
-        "Pacing",
+        _("Pacing"),
         PACINGS,
-        format_func=PACING_LABELS.get,
+        format_func=lambda pacing: _(PACING_LABELS[pacing]),
         horizontal=True,
         key=_PACING,
         on_change=_set_pacing,
         args=(store, workshop.id),
-        help="Follow: every participant's screen moves to the room's step within seconds. "
-        "Self-paced: everyone moves through the lessons on their own.",
+        help=_(
+            "Follow: every participant's screen moves to the room's step within seconds. "
+            "Self-paced: everyone moves through the lessons on their own."
+        ),
     )
     total = len(lessons)
     if not total:
-        st.error("No lessons could be loaded, so there are no steps to move through.")
+        st.error(_("No lessons could be loaded, so there are no steps to move through."))
         return
     lesson = lessons.lessons[step]
     refused = st.session_state.pop(_REFUSED, None)
     if refused:
         st.warning(refused, icon=":material/sync_problem:")
-    st.markdown(f"**Room is on {step_label(step, total, literal(lesson.title))}**")
+    where = step_label(step, total, literal(lesson.title), _)
+    st.markdown("**" + _("Room is on {step}").format(step=where) + "**")
     back, forward = st.columns(2)
     back.button(
-        "Previous step",
+        _("Previous step"),
         key="facilitator_previous",
         icon=":material/arrow_back:",
         disabled=step == 0,
@@ -268,7 +299,7 @@ def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step
         width="stretch",
     )
     forward.button(
-        "Next step",
+        _("Next step"),
         key="facilitator_next",
         icon=":material/arrow_forward:",
         type="primary",
@@ -282,13 +313,13 @@ def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step
         st.session_state[_TARGET] = step
         st.session_state[_TARGET_FOR] = step
     choose.selectbox(
-        "Move the room to any step",
+        _("Move the room to any step"),
         range(total),
         format_func=lambda i: f"{i + 1}. {lessons.lessons[i].title}",
         key=_TARGET,
     )
     go.button(
-        "Move",
+        _("Move"),
         key="facilitator_move",
         on_click=_move_to_chosen,
         args=(store, workshop.id, step, _TARGET, lessons),
@@ -299,7 +330,8 @@ def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step
 def _set_pacing(store: Store, workshop_id: int) -> None:
     pacing = st.session_state[_PACING]
     store.set_pacing(workshop_id=workshop_id, pacing=pacing)
-    st.toast(f"Pacing: {PACING_LABELS[pacing]}.")
+    _ = i18n.translator()
+    st.toast(_("Pacing: {pacing}.").format(pacing=_(PACING_LABELS[pacing])))
 
 
 def _refused(error: RoomMovedError) -> None:
@@ -315,7 +347,8 @@ def _move(store: Store, workshop_id: int, shown: int, step: int, lessons: Lesson
     except RoomMovedError as error:
         _refused(error)
         return
-    st.toast(f"The room moved to step {step + 1}: {literal(lessons.lessons[step].title)}.")
+    moved = i18n.translator()("The room moved to step {number}: {title}.")
+    st.toast(moved.format(number=step + 1, title=literal(lessons.lessons[step].title)))
 
 
 def _move_to_chosen(
