@@ -94,7 +94,7 @@ def _locale(code: str) -> Locale:
 
 
 def format_date(value: date | datetime, code: str, format: str = "medium") -> str:
-    """A date as the language writes it: "4 Dec 2026" in English, "4. dec. 2026" in Danish."""
+    """A date as the language writes it: "Dec 4, 2026" in English, "4. dec. 2026" in Danish."""
     return _babel_date(value, format=format, locale=_locale(code))
 
 
