@@ -4,6 +4,7 @@ checked against their originals by `python -m workbook.lessons check`."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import io
 import re
@@ -276,3 +277,53 @@ def test_a_lesson_missing_in_a_language_is_shown_in_english_with_a_note(
     code, errors = _check(lesson_copy, capsys)
     assert "40-diverse-voices" not in errors and "30-early-actions.md: body" in errors
     assert code == 1
+
+
+def _modules() -> list[tuple[str, ast.Module]]:
+    paths = [PROJECT_ROOT / "app.py", *sorted((PROJECT_ROOT / "workbook").rglob("*.py"))]
+    return [
+        (str(p.relative_to(PROJECT_ROOT)), ast.parse(p.read_text(encoding="utf-8"))) for p in paths
+    ]
+
+
+def test_no_language_is_ever_process_wide() -> None:
+    """One translator per session: no module binds `_` at its top level (import, assignment)
+    and nothing installs gettext into builtins; screens bind `_ = translator()` locally."""
+    found = []
+    for path, tree in _modules():
+        for node in tree.body:
+            targets = []
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                targets = [ast.Name(alias.asname or alias.name) for alias in node.names]
+            found += [path for t in targets if isinstance(t, ast.Name) and t.id == "_"]
+        for node in ast.walk(tree):
+            installs = isinstance(node, ast.Attribute) and node.attr == "install"
+            if installs and isinstance(node.value, ast.Name) and node.value.id == "gettext":
+                found.append(path)
+    assert found == []
+
+
+def test_every_translated_call_is_one_pybabel_can_see() -> None:
+    """pybabel extracts `_("...")`, never `translator()("...")` nor text inside an f-string's
+    braces: such a string would silently stay in English."""
+    found = []
+    for path, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Call):
+                inner = node.func.func
+                name = inner.attr if isinstance(inner, ast.Attribute) else getattr(inner, "id", "")
+                if name == "translator" and node.args and isinstance(node.args[0], ast.Constant):
+                    found.append((path, node.lineno))
+            if isinstance(node, ast.JoinedStr):
+                for value in ast.walk(node):
+                    if (
+                        isinstance(value, ast.Call)
+                        and getattr(value.func, "id", getattr(value.func, "attr", ""))
+                        in {"_", "gettext"}
+                        and value.args
+                        and isinstance(value.args[0], ast.Constant)
+                    ):
+                        found.append((path, value.lineno))
+    assert found == []

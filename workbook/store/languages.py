@@ -15,9 +15,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         13,
         "workshop languages",
         """
-        -- One row per workshop whose language is not English (ISO 639-1: 'da').
+        -- One row per workshop whose language was set (ISO 639-1: 'da'); none: English.
+        -- No foreign key, like the other tables: DuckDB refuses updates of a referenced row.
         CREATE TABLE workshop_languages (
-            workshop_id INTEGER PRIMARY KEY REFERENCES workshops (id),
+            workshop_id INTEGER PRIMARY KEY,
             language VARCHAR NOT NULL
         );
         """,

@@ -90,7 +90,8 @@ def page(store: Store, lessons: LessonSet) -> None:
     if workshop is not None:  # the console speaks the workshop's language unless one was chosen
         i18n.use_workshop_language(store.workshop_language(workshop.id))
         lessons = context.lessons_for(store, workshop.id)
-    st.title(i18n.translator()("Facilitator console"))
+    _ = i18n.translator()
+    st.title(_("Facilitator console"))
     if workshop is None:
         if refused:
             st.error(refused, icon=":material/link_off:")
@@ -258,7 +259,8 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
 def _revoke(store: Store, workshop_id: int) -> None:
     store.revoke_projector_links(workshop_id=workshop_id)
     st.session_state.pop(_PROJECTOR_TOKEN, None)
-    st.toast(i18n.translator()("Projector links stopped. Open the new one to show the room again."))
+    _ = i18n.translator()
+    st.toast(_("Projector links stopped. Open the new one to show the room again."))
 
 
 def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step: int) -> None:
@@ -347,7 +349,8 @@ def _move(store: Store, workshop_id: int, shown: int, step: int, lessons: Lesson
     except RoomMovedError as error:
         _refused(error)
         return
-    moved = i18n.translator()("The room moved to step {number}: {title}.")
+    _ = i18n.translator()
+    moved = _("The room moved to step {number}: {title}.")
     st.toast(moved.format(number=step + 1, title=literal(lessons.lessons[step].title)))
 
 

@@ -298,10 +298,11 @@ def _save(
             ratings[statement.id] = saved.ratings.get(statement.id)
         else:
             ratings[statement.id] = state.get(f"{prefix}_rating_{statement.id}")
+    _ = translator()
     notes: tuple[str, ...] = ()
     if closed:
         notes = (
-            translator()(
+            _(
                 "The facilitator has closed some answers, so those keep what was saved before. "
                 "Your other answers are saved as usual."
             ),
@@ -331,7 +332,8 @@ def _save_and_go(
     store.set_participant_step(participant_id=seat.participant.id, step=next_step)
     st.session_state[_GO_TO] = next_step
     if outcome.saved:
-        st.session_state[_CARRIED] = translator()("Your answers to {title} are saved.").format(
+        _ = translator()
+        st.session_state[_CARRIED] = _("Your answers to {title} are saved.").format(
             title=literal(lesson.title)
         )
 

@@ -163,10 +163,11 @@ def _results(store: Store, seat: Seat, lesson: Lesson) -> None:
         if any(kind == PROMPT for kind, _, _ in shown)
         else {}
     )
+    _ = translator()
     with st.container(key="room_results"):
         # The target of the reveal notice's link: the block's top, clear of the header bar.
         st.html(f'<div id="{ANCHOR}" class="wb-rr-anchor"></div>')
-        st.subheader(translator()("Results from the room"), anchor=False)
+        st.subheader(_("Results from the room"), anchor=False)
         for kind, item_id, state in shown:
             with st.container(border=True, key=f"room_results_{kind}_{item_id}"):
                 if kind == PROMPT:
