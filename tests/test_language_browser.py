@@ -97,6 +97,10 @@ def test_one_room_two_phones_in_two_languages_and_the_projector_in_the_workshops
     expect(projector.get_by_test_id("wbp-status")).to_contain_text("resultater skjult")
     expect(english.get_by_text(re.compile(r"^Step 2 of 9"))).to_be_visible()
 
+    # The room has started: each phone's waiting card goes at its next poll.
+    expect(danish.locator(".st-key-room_waiting")).to_have_count(0)
+    expect(english.locator(".st-key-room_waiting")).to_have_count(0)
+    expect(console.get_by_role("heading", name="Genoptagelseslink")).to_be_visible()
     danish.evaluate("window.scrollTo(0, 0)")
     english.evaluate("window.scrollTo(0, 0)")
     shot(danish, "phone-danish-390")

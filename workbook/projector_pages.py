@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from workbook.i18n import N_
+
 # Cards of up to CARD_CHARS characters at 28 px or more: three rows of two fit under the
 # question at 1920x1080 beside the shared words (and at 1280x720, which scales the same).
 ANSWERS_PER_PAGE = 6
@@ -24,10 +26,10 @@ BARS_PER_PAGE = 8
 # 1920x1080; "smaller" is for a small room close to the screen.
 TEXT_SIZES: dict[str, float] = {"smaller": 0.85, "normal": 1.0, "larger": 1.2, "largest": 1.4}
 TEXT_SIZE_LABELS: dict[str, str] = {
-    "smaller": "Smaller",
-    "normal": "Normal",
-    "larger": "Larger",
-    "largest": "Largest",
+    "smaller": N_("Smaller"),
+    "normal": N_("Normal"),
+    "larger": N_("Larger"),
+    "largest": N_("Largest"),
 }
 NORMAL = "normal"
 

@@ -14,13 +14,13 @@ from workbook.live import (
     add_time,
     clock,
     pause_timer,
-    plural,
     resume_timer,
     start_timer,
 )
 from workbook.records import Workshop
 from workbook.store import RoomMovedError, Store
 from workbook.store.database import utc_now
+from workbook.ui.i18n import ngettext, translator
 
 
 def render(
@@ -33,31 +33,38 @@ def render(
 ) -> None:
     """The timer's state and controls for the room's step; `on_refused` says a change made
     after another tab or device moved the room."""
-    st.subheader("Timer")
+    _ = translator()
+    st.subheader(_("Timer"))
     shown = room.current_step
     now = utc_now()
     timer = room.timer
     left = timer.left(now)
     if left is None:
-        st.caption("No timer running. It shows on the projector once started.")
+        st.caption(_("No timer running. It shows on the projector once started."))
     elif timer.is_paused:
-        st.markdown(f"**Paused at {clock(left)}**")
+        st.markdown(_("**Paused at {clock}**").format(clock=clock(left)))
     elif left == 0:
-        st.markdown("**Time is up** (the projector says so).")
+        st.markdown(_("**Time is up** (the projector says so)."))
     else:
-        st.markdown(f"**Running: {clock(left)} left** when this page was drawn")
+        st.markdown(
+            _("**Running: {clock} left** when this page was drawn").format(clock=clock(left))
+        )
     minutes_col, start_col = st.columns([1, 1], vertical_alignment="bottom")
     minutes_col.number_input(
-        "Minutes for this step",
+        _("Minutes for this step"),
         min_value=1,
         max_value=120,
         value=lesson.timer_minutes,
         step=1,
         key=f"facilitator_minutes_{lesson.id}",
-        help="The lesson suggests " + plural(lesson.timer_minutes, "minute") + ".",
+        help=ngettext(
+            "The lesson suggests {n} minute.",
+            "The lesson suggests {n} minutes.",
+            lesson.timer_minutes,
+        ),
     )
     start_col.button(
-        "Start timer" if left is None else "Restart timer",
+        _("Start timer") if left is None else _("Restart timer"),
         key="facilitator_timer_start",
         icon=":material/timer:",
         on_click=_start_timer,
@@ -69,7 +76,7 @@ def render(
     pause, more, stop = st.columns(3)
     if timer.is_paused:
         pause.button(
-            "Resume",
+            _("Resume"),
             key="facilitator_timer_resume",
             icon=":material/play_arrow:",
             on_click=lambda: _save_timer(
@@ -79,7 +86,7 @@ def render(
         )
     else:
         pause.button(
-            "Pause",
+            _("Pause"),
             key="facilitator_timer_pause",
             icon=":material/pause:",
             disabled=left == 0,
@@ -89,7 +96,7 @@ def render(
             width="stretch",
         )
     more.button(
-        "+1 minute",
+        _("+1 minute"),
         key="facilitator_timer_more",
         on_click=lambda: _save_timer(
             store, workshop.id, shown, add_time(timer, 60, utc_now()), on_refused
@@ -97,7 +104,7 @@ def render(
         width="stretch",
     )
     stop.button(
-        "Stop timer",
+        _("Stop timer"),
         key="facilitator_timer_stop",
         on_click=lambda: _save_timer(store, workshop.id, shown, Timer(), on_refused),
         width="stretch",

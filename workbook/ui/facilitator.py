@@ -16,7 +16,6 @@ from workbook.live import (
     Room,
     join_url,
     people_count,
-    plural,
     reachable_from_phones,
 )
 from workbook.models import MAX_CODE_CHARS, MAX_KEY_CHARS
@@ -213,7 +212,7 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
         name="facilitator_text_size",
         format_func=projector_console.text_size_label,
         on_change=lambda size: store.set_projector_text_size(workshop_id=workshop.id, size=size),
-        help=projector_console.TEXT_SIZE_HELP,
+        help=_(projector_console.TEXT_SIZE_HELP),
     )
     console_items.stored_choice(
         st.container(),
@@ -374,22 +373,25 @@ def live_panel(store: Store, workshop_id: int, lesson: Lesson | None) -> None:
         # Another tab or device changed the room: draw the whole console as it is now, so
         # its buttons act on the room's real step (a stale one would be refused anyway).
         st.rerun(scope="app")
-    st.subheader("Who has joined")
+    _ = i18n.translator()
+    st.subheader(_("Who has joined"))
     people = people_count(groups)
     on_step = sum(g.on_room_step for g in groups)
     if not groups:
-        st.caption("Nobody yet. Show the join code on the projector.")
+        st.caption(_("Nobody yet. Show the join code on the projector."))
     else:
-        st.markdown(
-            f"**{plural(people, 'person', 'people')} in {plural(len(groups), 'group')}**"
-            + (f" · {on_step} on the room's step" if room.pacing == FOLLOW else "")
+        who = _("{people} in {groups}").format(
+            people=i18n.ngettext("{n} person", "{n} people", people),
+            groups=i18n.ngettext("{n} group", "{n} groups", len(groups)),
         )
+        on_room = " · " + _("{n} on the room's step").format(n=on_step)
+        st.markdown(f"**{who}**" + (on_room if room.pacing == FOLLOW else ""))
         st.dataframe(
             {
-                "Group": [g.name for g in groups],
-                "People": [g.members for g in groups],
-                "On the room's step": [g.on_room_step for g in groups],
-                "Names given": [", ".join(isolate(name) for name in g.names) for g in groups],
+                _("Group"): [g.name for g in groups],
+                _("People"): [g.members for g in groups],
+                _("On the room's step"): [g.on_room_step for g in groups],
+                _("Names given"): [", ".join(isolate(name) for name in g.names) for g in groups],
             },
             hide_index=True,
             width="stretch",

@@ -51,6 +51,26 @@ _CSS: Final = """
 """
 
 
+# The pages' names and the sidebar's sections (app.py), in this session's language.
+_PAGE_NAMES: Final = (
+    N_("Join or start"),
+    N_("Workbook"),
+    N_("Our results"),
+    N_("Stakeholder map"),
+    N_("Facilitator console"),
+    N_("Projector screen"),
+    N_("For funders"),
+    N_("Our group"),
+    N_("Facilitators"),
+    N_("Funders"),
+)
+
+
+def title(name: str) -> str:
+    """A page's or section's name (one of _PAGE_NAMES) in this session's language."""
+    return translator()(name)
+
+
 def participant_tabs(pages: Mapping[str, st.Page]) -> None:
     """The participant's pages as a row of big labelled tabs (`pages` by name, from app.py)."""
     _ = translator()
