@@ -9,6 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from workbook.config import PROJECT_ROOT
+from workbook.live import SELF_PACED
 from workbook.models import JoinRequest, WorkshopCreate
 from workbook.records import Workshop
 from workbook.store import Store
@@ -152,3 +153,23 @@ def test_the_facilitator_sets_the_language_on_the_create_form_and_the_console(
     assert not at.exception, at.exception
     assert store.workshop_language(workshop_id) == "en"
     assert "Next step" in [b.label for b in at.button]
+
+
+def test_dates_on_the_action_plan_are_written_the_danish_way(app_db: Path) -> None:
+    import datetime as dt
+
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    store.set_pacing(workshop_id=workshop.id, pacing=SELF_PACED)
+    at = phone(store, workshop, "Bord 1")
+    [jump] = [box for box in at.selectbox if box.label == "Gå til et trin"]
+    jump.set_value(8).run()
+    assert at.title[0].value == "Handlingsplan"
+    next(t for t in at.text_area if t.label == "Hvad vil vi gøre?").input("Ring til kommunen")
+    next(d for d in at.date_input if d.label == "Hvornår?").set_value(dt.date(2026, 12, 4))
+    next(b for b in at.button if b.label == "Tilføj aftale").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.success[-1].value == "Aftalen er tilføjet."
+    shown = [t.value for t in at.text]
+    assert "Fund: At lære af andre bevægelser · Senest 4. dec. 2026" in shown, shown

@@ -205,10 +205,10 @@ class CommitmentStatus(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "kept": "Kept",
-            "partly": "Partly kept",
-            "not_yet": "Not yet",
-            "dropped": "Dropped on purpose",
+            "kept": N_("Kept"),
+            "partly": N_("Partly kept"),
+            "not_yet": N_("Not yet"),
+            "dropped": N_("Dropped on purpose"),
         }[self.value]
 
 
