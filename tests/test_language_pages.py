@@ -86,6 +86,11 @@ def test_a_participant_switching_to_english_leaves_the_other_phone_in_danish(
     second.run()
     assert second.title[0].value == "At lære af andre bevægelser"
     assert "Gem svar" in words(second)
+    second.switch_page("pages/results.py").run()
+    assert not second.exception, second.exception
+    assert second.title[0].value == "Vores resultater"
+    assert "Ikke besvaret endnu" in words(second)
+    second.switch_page("pages/workbook.py").run()
     # The choice stays with the session through reruns and moves between pages.
     first.switch_page("pages/results.py").run()
     first.switch_page("pages/workbook.py").run()
