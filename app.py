@@ -19,35 +19,47 @@ with admission.run_slot():
     seated = ctx.seat is not None
     start = st.Page(
         "pages/start.py",
-        title="Join or start",
+        title=navigation.title("Join or start"),
         icon=":material/login:",
         url_path="start",
         default=not seated,
     )
     workbook = st.Page(
         "pages/workbook.py",
-        title="Workbook",
+        title=navigation.title("Workbook"),
         icon=":material/menu_book:",
         url_path="workbook",
         default=seated,
     )
     results = st.Page(
-        "pages/results.py", title="Our results", icon=":material/insights:", url_path="results"
+        "pages/results.py",
+        title=navigation.title("Our results"),
+        icon=":material/insights:",
+        url_path="results",
     )
     stakeholder_map = st.Page(
-        "pages/map.py", title="Stakeholder map", icon=":material/hub:", url_path="map"
+        "pages/map.py",
+        title=navigation.title("Stakeholder map"),
+        icon=":material/hub:",
+        url_path="map",
     )
     facilitator = st.Page(
         "pages/facilitator.py",
-        title="Facilitator console",
+        title=navigation.title("Facilitator console"),
         icon=":material/co_present:",
         url_path="facilitator",
     )
     projector = st.Page(
-        "pages/projector.py", title="Projector screen", icon=":material/tv:", url_path="projector"
+        "pages/projector.py",
+        title=navigation.title("Projector screen"),
+        icon=":material/tv:",
+        url_path="projector",
     )
     funders = st.Page(
-        "pages/funders.py", title="For funders", icon=":material/monitoring:", url_path="funders"
+        "pages/funders.py",
+        title=navigation.title("For funders"),
+        icon=":material/monitoring:",
+        url_path="funders",
     )
 
     # Pages by name (for session.go_after_rerun) and by section (for the sidebar).
@@ -67,9 +79,9 @@ with admission.run_slot():
             navigation.participant_tabs(pages)
     else:
         sections = {
-            "Our group": [start],
-            "Facilitators": [facilitator, projector],
-            "Funders": [funders],
+            navigation.title("Our group"): [start],
+            navigation.title("Facilitators"): [facilitator, projector],
+            navigation.title("Funders"): [funders],
         }
         current = st.navigation(sections, position="sidebar")
     if ctx.lessons.problems:

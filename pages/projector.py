@@ -13,7 +13,6 @@ if workshop_id is None:
     st.stop()
 projector.live_screen(
     ctx.store,
-    ctx.lessons,
     workshop_id,
     projector.public_base_url(projector.PROJECTOR_PATH),
     # Opened by its link: checked again at every refresh, so stopping the links blanks it.

@@ -87,3 +87,11 @@ def jump_box(at: object) -> object:
     found = [box for box in at.selectbox if box.label == JUMP_LABEL]  # type: ignore[attr-defined]
     assert found, "no 'Jump to a step' box on this page"
     return found[0]
+
+
+def first_rating(at: object) -> object:
+    """The first rating statement's buttons on the workbook page, in an AppTest run (the
+    language choice at the top is a button group too)."""
+    found = [g for g in at.get("button_group") if "_rating_" in (g.key or "")]  # type: ignore[attr-defined]
+    assert found, "no rating on this page"
+    return found[0]

@@ -58,7 +58,9 @@ def test_start_join_answer_every_lesson_reload_and_find_it_all(
         expect(save).to_be_visible()
         answer = f"Answer for step {step}: שלום <i>not italic</i> 👋🏽"
         phone.locator("textarea").first.fill(answer)
-        phone.get_by_role("radiogroup").first.get_by_role("radio", name="4", exact=True).click()
+        phone.get_by_test_id("stForm").get_by_role("radiogroup").first.get_by_role(
+            "radio", name="4", exact=True
+        ).click()
         save.click()
         expect(phone.get_by_text(re.compile(r"^Saved 1 answer and 1 rating"))).to_be_visible()
         answers.append(answer)

@@ -33,6 +33,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
+from tests.conftest import first_rating
 from workbook import export, summary_html
 from workbook.bidi import isolate
 from workbook.config import PROJECT_ROOT, get_settings
@@ -911,7 +912,7 @@ def _join(at: AppTest, code: str, group: str, name: str, *, before: Sequence[str
 
 def _answer_first_prompt(at: AppTest, text: str) -> None:
     assert type_into(at.text_area[0], text)
-    at.get("button_group")[0].set_value(4)
+    first_rating(at).set_value(4)
     button(at, "Save answers").click()
     ran(at)
     assert at.success and at.success[0].value.startswith("Saved 1 answer"), errors(at)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import jump_box
+from tests.conftest import first_rating, jump_box
 from workbook.config import PROJECT_ROOT, get_settings
 from workbook.lessons import LessonSet
 from workbook.models import MAX_REFLECTION_CHARS, CommitmentStatus, JoinRequest, WorkshopCreate
@@ -113,7 +113,7 @@ def test_answer_rate_reload_and_find_everything(app_db: Path) -> None:
     at.run()
     prompt = at.text_area[0]
     prompt.input(TRICKY)
-    at.get("button_group")[0].set_value(4)
+    first_rating(at).set_value(4)
     button(at, "Save answers").click()
     at.run()
     assert not at.exception
@@ -129,7 +129,7 @@ def test_answer_rate_reload_and_find_everything(app_db: Path) -> None:
     reloaded.run()
     assert not reloaded.exception
     assert reloaded.text_area[0].value == TRICKY
-    assert reloaded.get("button_group")[0].value == 4
+    assert first_rating(reloaded).value == 4
 
     # Saving again without changes writes nothing and says so.
     button(reloaded, "Save answers").click()
@@ -289,7 +289,7 @@ def test_results_page_shows_chart_and_unanswered(app_db: Path) -> None:
     create_workshop(at, self_guided=True)
     button(at, "Open the workbook").click()
     at.run()
-    at.get("button_group")[0].set_value(2)
+    first_rating(at).set_value(2)
     button(at, "Save answers").click()
     at.run()
     at.switch_page("pages/results.py").run()

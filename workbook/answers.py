@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -46,20 +47,27 @@ class PreparedAnswers:
         ratings.update((r.statement_id, r.value) for r in self.ratings)
         return SavedAnswers(reflections, ratings)
 
-    def confirmation(self) -> str:
+    def confirmation(self, t: gettext.NullTranslations | None = None) -> str:
+        """ "Saved 2 answers and 1 rating.", in the language of `t` (English without)."""
+        t = t or gettext.NullTranslations()
         parts = []
         if self.reflections:
-            parts.append(_count(len(self.reflections), "answer"))
+            n = len(self.reflections)
+            parts.append(t.ngettext("{n} answer", "{n} answers", n).format(n=n))
         if self.ratings:
-            parts.append(_count(len(self.ratings), "rating"))
-        saved = " and ".join(parts) if parts else "nothing new"
+            n = len(self.ratings)
+            parts.append(t.ngettext("{n} rating", "{n} ratings", n).format(n=n))
+        if len(parts) == 2:
+            saved = t.gettext("{first} and {second}").format(first=parts[0], second=parts[1])
+        else:
+            saved = parts[0] if parts else t.gettext("nothing new")
         removed = len(self.cleared_prompts) + len(self.cleared_statements)
-        tail = f"; removed {_count(removed, 'cleared answer')}" if removed else ""
-        return f"Saved {saved}{tail}."
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+        if removed:
+            cleared = t.ngettext("{n} cleared answer", "{n} cleared answers", removed)
+            return t.gettext("Saved {saved}; removed {removed}.").format(
+                saved=saved, removed=cleared.format(n=removed)
+            )
+        return t.gettext("Saved {saved}.").format(saved=saved)
 
 
 def prepare_answers(

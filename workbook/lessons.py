@@ -103,6 +103,10 @@ class LessonSet:
 
     lessons: tuple[Lesson, ...]
     problems: tuple[LessonProblem, ...] = field(default_factory=tuple)
+    # The language the lessons were asked in, and the ids of lessons shown in English
+    # because their translation is missing or departs from the original (lesson_languages).
+    language: str = "en"
+    untranslated: tuple[str, ...] = ()
 
     def by_id(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
@@ -404,8 +408,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not result.lessons and not result.problems:
         print(f"ERROR {folder}: no lesson files (*.md) found", file=sys.stderr)
         return 1
-    print(f"{len(result.lessons)} lessons ok, {len(result.problems)} problems")
-    return 1 if result.problems else 0
+    problems = len(result.problems)
+    # Each translation (lessons/<code>/) against its original, by file and id.
+    from workbook.lesson_languages import check_language, translated_languages
+
+    for language in translated_languages(folder):
+        translated, found = check_language(folder, language)
+        for lesson in translated.lessons:
+            if not any(p.file_name == f"{language}/{lesson.file_name}" for p in found):
+                print(f"ok    {language}/{lesson.file_name}: {lesson.id} ({lesson.title})")
+        for problem in found:
+            print(f"ERROR {problem}", file=sys.stderr)
+        problems += len(found)
+    print(f"{len(result.lessons)} lessons ok, {problems} problems")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

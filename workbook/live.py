@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urlsplit
 
+from workbook.i18n import N_
 from workbook.models import RATING_MAX, RATING_MIN
 
 # --- pacing ---------------------------------------------------------------------------------
@@ -21,7 +22,7 @@ from workbook.models import RATING_MAX, RATING_MIN
 FOLLOW = "follow"
 SELF_PACED = "self"
 PACINGS = (FOLLOW, SELF_PACED)
-PACING_LABELS = {FOLLOW: "Follow the facilitator", SELF_PACED: "Self-paced"}
+PACING_LABELS = {FOLLOW: N_("Follow the facilitator"), SELF_PACED: N_("Self-paced")}
 
 # How often the projector asks the database what changed: at most 2 s behind the answers.
 # (Participants' screens are woken when the room changes, see workbook.server.room_push; their
@@ -434,8 +435,8 @@ def plural(n: int, noun: str, many: str | None = None) -> str:
 # --- the room on a participant's phone --------------------------------------------------------
 
 # What a phone says while there is nothing to do (workbook/ui/pacing.py shows it).
-WAITING_TO_START = "Waiting for the facilitator to start"
-WAITING_FOR_NEXT = "The facilitator will open the next activity"
+WAITING_TO_START = N_("Waiting for the facilitator to start")
+WAITING_FOR_NEXT = N_("The facilitator will open the next activity")
 
 
 def room_started(room: Room) -> bool:
@@ -464,14 +465,14 @@ def waiting_for(room: Room, *, items: int, closed: int, follows: bool = True) ->
     return None
 
 
-def moved_notice(room_step_title: str) -> str:
+def moved_notice(room_step_title: str, _: Callable[[str], str] = str) -> str:
     """The line a phone shows (and reads out) after the room moved it."""
-    return f"The facilitator moved to: {room_step_title}"
+    return _("The facilitator moved to: {title}").format(title=room_step_title)
 
 
-def kept_as_draft(step_title: str) -> str:
+def kept_as_draft(step_title: str, _: Callable[[str], str] = str) -> str:
     """The line a phone shows when the room moved while answers were not saved yet."""
-    return f"Your unsaved answers to {step_title} were kept as a draft"
+    return _("Your unsaved answers to {title} were kept as a draft").format(title=step_title)
 
 
 def room_moved(*, pacing: str, room_step: int, seen_room_step: int | None) -> bool:
@@ -491,9 +492,15 @@ class PhoneTimer:
 
     @property
     def text(self) -> str:
+        return self.label()
+
+    def label(self, _: Callable[[str], str] = str) -> str:
+        """ "4:59 left", "Time is up", "4:59 left (paused)", in the language of `_`."""
         if self.left == 0 and self.running:
-            return "Time is up"
-        return f"{clock(self.left)} left" + ("" if self.running else " (paused)")
+            return _("Time is up")
+        if self.running:
+            return _("{clock} left").format(clock=clock(self.left))
+        return _("{clock} left (paused)").format(clock=clock(self.left))
 
 
 def phone_timer(timer: Timer, now: dt.datetime) -> PhoneTimer | None:

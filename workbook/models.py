@@ -17,6 +17,8 @@ from pydantic import (
     ValidationError,
 )
 
+from workbook.i18n import N_
+
 # Limits users see in messages, so they live in one place.
 MAX_REFLECTION_CHARS = 5_000
 MAX_NAME_CHARS = 80
@@ -45,11 +47,11 @@ class KeyFinding(StrEnum):
 
 
 KEY_FINDING_LABELS: dict[KeyFinding, str] = {
-    KeyFinding.learning: "Learning from other movements",
-    KeyFinding.right_people: "Right people, right places, right time",
-    KeyFinding.early_actions: "Early actions",
-    KeyFinding.diverse_voices: "Diverse voices",
-    KeyFinding.trade_offs: "Trade-offs in relationships",
+    KeyFinding.learning: N_("Learning from other movements"),
+    KeyFinding.right_people: N_("Right people, right places, right time"),
+    KeyFinding.early_actions: N_("Early actions"),
+    KeyFinding.diverse_voices: N_("Diverse voices"),
+    KeyFinding.trade_offs: N_("Trade-offs in relationships"),
 }
 
 
@@ -203,10 +205,10 @@ class CommitmentStatus(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "kept": "Kept",
-            "partly": "Partly kept",
-            "not_yet": "Not yet",
-            "dropped": "Dropped on purpose",
+            "kept": N_("Kept"),
+            "partly": N_("Partly kept"),
+            "not_yet": N_("Not yet"),
+            "dropped": N_("Dropped on purpose"),
         }[self.value]
 
 

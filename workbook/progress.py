@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 # A follow-up round is for weeks later. In a facilitated workshop whose room changed within
 # this long, the room is taken to be running, and a group cannot start one from a phone: its
@@ -17,8 +18,9 @@ def clamp_step(step: int, total: int) -> int:
     return max(0, min(int(step), total - 1))
 
 
-def step_label(step: int, total: int, title: str) -> str:
-    return f"Step {step + 1} of {total}: {title}"
+def step_label(step: int, total: int, title: str, _: Callable[[str], str] = str) -> str:
+    """ "Step 2 of 9: Title", in the language of `translate` (a session's `_`)."""
+    return _("Step {number} of {total}: {title}").format(number=step + 1, total=total, title=title)
 
 
 def round_label(round_: int) -> str:

@@ -10,7 +10,10 @@ Plain data in, plain data out; the projector (workbook/ui/projector.py) draws it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from workbook.i18n import N_
 
 # Cards of up to CARD_CHARS characters at 28 px or more: three rows of two fit under the
 # question at 1920x1080 beside the shared words (and at 1280x720, which scales the same).
@@ -23,10 +26,10 @@ BARS_PER_PAGE = 8
 # 1920x1080; "smaller" is for a small room close to the screen.
 TEXT_SIZES: dict[str, float] = {"smaller": 0.85, "normal": 1.0, "larger": 1.2, "largest": 1.4}
 TEXT_SIZE_LABELS: dict[str, str] = {
-    "smaller": "Smaller",
-    "normal": "Normal",
-    "larger": "Larger",
-    "largest": "Largest",
+    "smaller": N_("Smaller"),
+    "normal": N_("Normal"),
+    "larger": N_("Larger"),
+    "largest": N_("Largest"),
 }
 NORMAL = "normal"
 
@@ -69,14 +72,14 @@ def page_of(total: int, per_page: int, wanted: int) -> Page:
     )
 
 
-def page_text(page: Page, noun: str) -> str:
+def page_text(page: Page, noun: str, _: Callable[[str], str] = str) -> str:
     """What the screen says about its page, e.g. "Answers 1-6 of 34"; nothing when everything
     fits on one page. `noun`: the plural, capitalised ("Answers", "Groups")."""
     if page.pages <= 1:
         return ""
     first, last = page.start + 1, page.end
     shown = f"{first}" if first == last else f"{first}-{last}"
-    return f"{noun} {shown} of {page.total}"
+    return _("{noun} {shown} of {total}").format(noun=noun, shown=shown, total=page.total)
 
 
 def page_key(step: int, kind: str, item_id: str) -> str:

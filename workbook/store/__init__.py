@@ -17,6 +17,7 @@ from workbook.keys import (
 from workbook.store import (
     bulk,
     exports,
+    languages,
     live,
     live_counts,
     live_items,
@@ -46,7 +47,7 @@ from workbook.store.workshops import SaveResult
 # 5-6 releases, 7 sign-in waits per door (live), 8 results on phones and support for
 # answers (live), 9 approving answers before the room sees them (moderation), 10 the
 # projector's text size and pages (projector_view), 11 facilitators' resume links
-# (resume), 12+ whoever needs one next.
+# (resume), 12 plans, 13 workshop languages (languages), 14+ whoever needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
         (
@@ -58,6 +59,7 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
             *releases.MIGRATIONS,
             *projector_view.MIGRATIONS,
             *resume.MIGRATIONS,
+            *languages.MIGRATIONS,
         ),
         key=lambda m: m.version,
     )
@@ -78,6 +80,7 @@ class Store(
     releases.ReleaseQueries,
     projector_view.ProjectorViewQueries,
     resume.ResumeQueries,
+    languages.LanguageQueries,
     Database,
 ):
     """The app's store: open once per process (see `workbook.ui.resources`)."""

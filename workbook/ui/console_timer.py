@@ -14,13 +14,13 @@ from workbook.live import (
     add_time,
     clock,
     pause_timer,
-    plural,
     resume_timer,
     start_timer,
 )
 from workbook.records import Workshop
 from workbook.store import RoomMovedError, Store
 from workbook.store.database import utc_now
+from workbook.ui.i18n import ngettext, translator
 
 
 def render(
@@ -33,31 +33,36 @@ def render(
 ) -> None:
     """The timer's state and controls for the room's step; `on_refused` says a change made
     after another tab or device moved the room."""
-    st.subheader("Timer")
+    _ = translator()
+    st.subheader(_("Timer"))
     shown = room.current_step
     now = utc_now()
     timer = room.timer
     left = timer.left(now)
     if left is None:
-        st.caption("No timer running. It shows on the projector once started.")
+        st.caption(_("No timer running. It shows on the projector once started."))
     elif timer.is_paused:
-        st.markdown(f"**Paused at {clock(left)}**")
+        st.markdown(_("**Paused at {clock}**").format(clock=clock(left)))
     elif left == 0:
-        st.markdown("**Time is up** (the projector says so).")
+        st.markdown(_("**Time is up** (the projector says so)."))
     else:
         _running_line(timer)
     minutes_col, start_col = st.columns([1, 1], vertical_alignment="bottom")
     minutes_col.number_input(
-        "Minutes for this step",
+        _("Minutes for this step"),
         min_value=1,
         max_value=120,
         value=lesson.timer_minutes,
         step=1,
         key=f"facilitator_minutes_{lesson.id}",
-        help="The lesson suggests " + plural(lesson.timer_minutes, "minute") + ".",
+        help=ngettext(
+            "The lesson suggests {n} minute.",
+            "The lesson suggests {n} minutes.",
+            lesson.timer_minutes,
+        ),
     )
     start_col.button(
-        "Start timer" if left is None else "Restart timer",
+        _("Start timer") if left is None else _("Restart timer"),
         key="facilitator_timer_start",
         icon=":material/timer:",
         on_click=_start_timer,
@@ -69,7 +74,7 @@ def render(
     pause, more, stop = st.columns(3)
     if timer.is_paused:
         pause.button(
-            "Resume",
+            _("Resume"),
             key="facilitator_timer_resume",
             icon=":material/play_arrow:",
             on_click=lambda: _save_timer(
@@ -79,7 +84,7 @@ def render(
         )
     else:
         pause.button(
-            "Pause",
+            _("Pause"),
             key="facilitator_timer_pause",
             icon=":material/pause:",
             disabled=left == 0,
@@ -89,7 +94,7 @@ def render(
             width="stretch",
         )
     more.button(
-        "+1 minute",
+        _("+1 minute"),
         key="facilitator_timer_more",
         on_click=lambda: _save_timer(
             store, workshop.id, shown, add_time(timer, 60, utc_now()), on_refused
@@ -97,7 +102,7 @@ def render(
         width="stretch",
     )
     stop.button(
-        "Stop timer",
+        _("Stop timer"),
         key="facilitator_timer_stop",
         on_click=lambda: _save_timer(store, workshop.id, shown, Timer(), on_refused),
         width="stretch",
@@ -108,11 +113,12 @@ def render(
 def _running_line(timer: Timer) -> None:
     """The running timer's time left, counted down each second as on the projector (only
     this line is redrawn; a change to the timer redraws the whole console)."""
+    _ = translator()
     left = timer.left(utc_now())
     if left:
-        st.markdown(f"**Running: {clock(left)} left**")
+        st.markdown(_("**Running: {clock} left**").format(clock=clock(left)))
     else:
-        st.markdown("**Time is up** (the projector says so).")
+        st.markdown(_("**Time is up** (the projector says so)."))
 
 
 def _save_timer(

@@ -10,7 +10,7 @@ from workbook.config import PROJECT_ROOT
 from workbook.lessons import LessonSet
 from workbook.records import Seat
 from workbook.store import Store
-from workbook.ui import resources, session
+from workbook.ui import i18n, resources, session
 from workbook.ui.style import APP_TITLE
 
 
@@ -68,6 +68,15 @@ def _nothing() -> None:
     return None
 
 
+def lessons_for(store: Store, workshop_id: int) -> LessonSet:
+    """The lessons of one workshop in its own language: the projector speaks the room's
+    language, whatever the browser it runs in chose for itself."""
+    return resources.lessons(language=store.workshop_language(workshop_id))
+
+
 def _read() -> Context:
     store = resources.store()
-    return Context(store=store, lessons=resources.lessons(), seat=session.current_seat(store))
+    seat = session.current_seat(store)
+    # The workshop's language, unless this person chose their own (workbook/ui/i18n.py).
+    i18n.use_workshop_language(store.workshop_language(seat.workshop.id) if seat else None)
+    return Context(store=store, lessons=resources.lessons(language=i18n.language()), seat=seat)

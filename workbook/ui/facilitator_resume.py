@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbook.i18n import N_
 from workbook.store import Store
 from workbook.store.resume import MAX_TOKEN_CHARS, RESUME_LINK_LIFETIME
 from workbook.ui import projector as links
+from workbook.ui.i18n import translator
 
 RESUME_PARAM = "r"
 _TOKEN = "facilitator_resume_token"
-WARNING = "Keep this link private: anyone with it can run this workshop."
+WARNING = N_("Keep this link private: anyone with it can run this workshop.")
 REFUSED = (
     "This resume link does not open a console: it was replaced or stopped from the console, "
     f"is older than {RESUME_LINK_LIFETIME.days} days, or was not made here. Sign in with the "
@@ -71,24 +73,27 @@ def forget() -> None:
 
 def panel(store: Store, workshop_id: int) -> None:
     """The console's resume link, with its warning and its controls."""
-    st.subheader("Resume link")
+    _ = translator()
+    st.subheader(_("Resume link"))
     token = st.session_state.get(_TOKEN)
     if token is not None and store.resume_workshop(token) != workshop_id:
         forget()  # stopped or replaced from another console
         token = None
     if token is None:
         st.caption(
-            "A link that reopens this console, signed in, on another visit or device. It is "
-            "shown only where it is made; making one stops any earlier one."
+            _(
+                "A link that reopens this console, signed in, on another visit or device. It "
+                "is shown only where it is made; making one stops any earlier one."
+            )
         )
     else:
-        st.caption("Opens this console, signed in, on another visit or device:")
+        st.caption(_("Opens this console, signed in, on another visit or device:"))
         st.code(resume_link(token), language=None, wrap_lines=True)
-        st.warning(WARNING, icon=":material/lock:")
+        st.warning(_(WARNING), icon=":material/lock:")
     with st.container(horizontal=True):
         if token is None:
             st.button(
-                "Make a resume link",
+                _("Make a resume link"),
                 key="facilitator_resume_make",
                 icon=":material/link:",
                 on_click=_replace,
@@ -96,20 +101,20 @@ def panel(store: Store, workshop_id: int) -> None:
             )
         else:
             st.button(
-                "Replace the resume link",
+                _("Replace the resume link"),
                 key="facilitator_resume_replace",
                 icon=":material/autorenew:",
                 on_click=_replace,
                 args=(store, workshop_id),
-                help="The link above stops working; a new one appears here.",
+                help=_("The link above stops working; a new one appears here."),
             )
         st.button(
-            "Stop the resume link",
+            _("Stop the resume link"),
             key="facilitator_resume_stop",
             icon=":material/link_off:",
             on_click=_stop,
             args=(store, workshop_id),
-            help="Nobody can open this console by a link any more; the key still works.",
+            help=_("Nobody can open this console by a link any more; the key still works."),
         )
 
 
@@ -117,10 +122,12 @@ def _replace(store: Store, workshop_id: int) -> None:
     had_one = st.session_state.get(_TOKEN) is not None
     remember(store.new_resume_link(workshop_id=workshop_id))
     if had_one:
-        st.toast("A new resume link is made; the old one no longer opens this console.")
+        _ = translator()
+        st.toast(_("A new resume link is made; the old one no longer opens this console."))
 
 
 def _stop(store: Store, workshop_id: int) -> None:
     store.revoke_resume_links(workshop_id=workshop_id)
     forget()
-    st.toast("The resume link is stopped. The facilitator key still opens the console.")
+    _ = translator()
+    st.toast(_("The resume link is stopped. The facilitator key still opens the console."))

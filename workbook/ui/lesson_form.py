@@ -14,7 +14,8 @@ room moving on, a reload or a phone waking from sleep, and comes back when they 
 A box or rating holding something other than what is saved (a draft brought back, or a
 change not saved yet) is marked so, at the top of the form and under the answer itself:
 the form carries what is saved for each (a rating's value; a short hash of an answer's
-text, `saved_mark`) and the drafts script compares it with what the box shows.
+text, `saved_mark`) and the drafts script (workbook/ui/lesson_drafts.py) compares it
+with what the box shows.
 After a save while this step's results are shown on the phone, the whole page is drawn
 again with the results read at once (room_results.read_fresh), so they hold this save.
 """
@@ -22,233 +23,49 @@ again with the results read at once (room_results.read_fresh), so they hold this
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 
 import streamlit as st
 
 from workbook.answers import prepare_answers
+from workbook.i18n import N_, format_decimal
 from workbook.lessons import Lesson
-from workbook.live import PROMPT, RATING, kept_as_draft
+from workbook.live import PROMPT, RATING
 from workbook.models import MAX_REFLECTION_CHARS, RATING_MAX, RATING_MIN
 from workbook.records import SavedAnswers, Seat
 from workbook.server.admission import admitted
 from workbook.store import Store, StoreError
-from workbook.ui import room_results
+from workbook.ui import lesson_drafts, room_results
 from workbook.ui.author_text import literal
-from workbook.ui.text import escaped, isolate, user_text
+from workbook.ui.i18n import language, translations, translator
+from workbook.ui.lesson_drafts import saved_mark
+from workbook.ui.text import escaped, user_text
 from workbook.ui.widgets import show_errors
 
 RATING_OPTIONS = list(range(RATING_MIN, RATING_MAX + 1))
 
-# One-thumb use on a phone: rating buttons and the save button at least 48 px tall, and the
-# save button the full width, so they are easy to hit while holding the phone.
-_PHONE_CSS = """
-<style>
-@media (max-width: 640px) {
-  [data-testid="stForm"] [data-testid="stButtonGroup"] button { min-height: 3rem; }
-  [data-testid="stForm"] [data-testid="stFormSubmitButton"] button {
-    width: 100%; min-height: 3.2rem;
-  }
-}
-</style>
-"""
-CLOSED_NOTE = "The facilitator has closed answers to this one for now."
-NOTHING_TYPED = "Nothing to save yet: write an answer or choose a rating first."
-NOTHING_CHANGED = "Nothing has changed since you last saved."
-ONLY_BLANKS = "Nothing was saved: an answer made only of spaces or blank lines is empty."
-BLANK_NOTE = "A box holding only spaces or blank lines was left empty."
-CONFLICT = (
+CLOSED_NOTE = N_("The facilitator has closed answers to this one for now.")
+NOTHING_TYPED = N_("Nothing to save yet: write an answer or choose a rating first.")
+NOTHING_CHANGED = N_("Nothing has changed since you last saved.")
+ONLY_BLANKS = N_("Nothing was saved: an answer made only of spaces or blank lines is empty.")
+BLANK_NOTE = N_("A box holding only spaces or blank lines was left empty.")
+CONFLICT = N_(
     "This answer was changed in another tab or on another device since you opened it, so "
     "yours is not saved yet: the stored one is shown beside yours, choose which to keep."
 )
-OTHERS_SAVED = "Your other changes are saved."
-DRAFT_TOP = (
+OTHERS_SAVED = N_("Your other changes are saved.")
+DRAFT_TOP = N_(
     "Not saved yet: the answers marked Draft below are only on this phone. "
     "Tap Save answers to keep them."
 )
-DRAFT_FIELD = "Draft, not saved yet: tap Save answers to keep it."
-SAVED_NOTE = "Your saved answers are shown above; change them and save again to update."
-SAVED_BUT_DRAFTS = (
+DRAFT_FIELD = N_("Draft, not saved yet: tap Save answers to keep it.")
+SAVED_NOTE = N_("Your saved answers are shown above; change them and save again to update.")
+SAVED_BUT_DRAFTS = N_(
     "The answers marked Draft are not saved yet; the others shown above are your saved answers."
 )
-TOOK_STORED = "The stored answer is in the box now; nothing else was changed."
-
-# Our own constant script (no user text in it). It mirrors each answer box and rating of the
-# lesson form into sessionStorage as it is typed or tapped, and fills an emptied-by-redraw box
-# (or rating) back in from there. A draft equal to what the server shows is dropped: it was
-# saved. It also knows whether the form holds anything not saved yet: then Next saves first
-# (it presses the form's "Save and go to the next step"), and when the page moves to another
-# lesson anyway (the facilitator moved the room, or Previous), it says the answers were kept
-# as a draft, in the slot the page keeps at its top (workbook/ui/pacing.py room_notice).
-_DRAFTS_JS = """
-<div id="wb-drafts" data-scope="%(scope)s" data-lesson="%(lesson)s" data-kept="%(kept)s"
-  hidden></div>
-<style>
-  [data-testid="stElementContainer"]:has(#wb-drafts),
-  [data-testid="stElementContainer"]:has(.wb-draft-note[hidden]),
-  [data-testid="stElementContainer"]:has(.wb-draft-top[hidden]) { display: none; }
-  .wb-draft-note, .wb-draft-top { margin: 0; padding: .45rem .7rem; border-radius: .5rem;
-    background: rgba(255, 189, 69, .22); border-left: 4px solid #8a5300; color: #3d2a00;
-    font-size: 1rem; }
-  .wb-draft-top { font-weight: 600; }
-  .wb-saved-note { margin: 0; font-size: .875rem; color: rgba(49, 51, 63, .75); }
-</style>
-<script>
-(() => {
-  const PREFIX = "st-key-answer_";
-  const marks = () => document.getElementById("wb-drafts")?.dataset || {};
-  const scope = () => marks().scope || "";
-  const keyFor = (element) => {
-    const box = element.closest("[class*='" + PREFIX + "']");
-    if (!box || !scope()) return null;
-    const name = Array.from(box.classList).find((c) => c.startsWith(PREFIX));
-    return name ? "wb-draft:" + scope() + ":" + name.slice(7) : null;
-  };
-  const RATINGS = "[class*='" + PREFIX + "'][class*='_rating_']";
-  const CHOSEN = "button[aria-checked='true']";
-  const active = (box) => box.querySelector(CHOSEN)?.textContent.trim() || "";
-  // Ratings first: tapping one makes the form draw its boxes again, which would empty a box
-  // filled back in just before; the boxes follow a moment later.
-  const restore = () => {
-    let tapped = false;
-    document.querySelectorAll(RATINGS).forEach((box) => {
-      const key = keyFor(box);
-      if (!key || box.dataset.wbDraftKey === key || !box.querySelector("button")) return;
-      box.dataset.wbDraftKey = key;
-      const draft = sessionStorage.getItem(key);
-      if (draft === null) return;
-      if (draft === active(box)) { sessionStorage.removeItem(key); return; }
-      if (box.querySelector("button:disabled")) return;
-      const buttons = Array.from(box.querySelectorAll("button"));
-      const target = draft === "" ? box.querySelector(CHOSEN)
-        : buttons.find((b) => b.textContent.trim() === draft);
-      if (target) { target.click(); tapped = true; }
-    });
-    if (tapped) { setTimeout(restore, 150); return; }
-    document.querySelectorAll("[class*='" + PREFIX + "'] textarea").forEach((area) => {
-      const key = keyFor(area);
-      if (!key || area.dataset.wbDraftKey === key) return;
-      area.dataset.wbDraftKey = key;
-      const draft = sessionStorage.getItem(key);
-      if (draft === null) return;
-      if (draft === area.value) { sessionStorage.removeItem(key); return; }
-      if (area.disabled) return;
-      fill(area, draft);
-      // A box reused from the last step may still be given its new (empty) value after
-      // this: look again, and fill it back in unless the person typed meanwhile.
-      [300, 1200].forEach((ms) => setTimeout(() => {
-        if (area.isConnected && keyFor(area) === key && area.value !== draft
-            && sessionStorage.getItem(key) === draft && !area.disabled) fill(area, draft);
-      }, ms));
-    });
-  };
-  // Whether each answer shows something other than what is saved: a draft, marked as one.
-  // The form carries a rating's saved value, and a hash of an answer's saved text made the
-  // way the server makes it (lesson_form.saved_mark: NFC, outer spaces off, FNV-1a of UTF-8).
-  const mark = (text) => {
-    let h = 0x811c9dc5;
-    for (const byte of new TextEncoder().encode(text.normalize("NFC").trim())) {
-      h = Math.imul(h ^ byte, 0x01000193);
-    }
-    return (h >>> 0).toString(16).padStart(8, "0");
-  };
-  const markDrafts = () => {
-    let any = false;
-    document.querySelectorAll(".wb-draft-note").forEach((note) => {
-      const box = document.querySelector(".st-key-" + note.dataset.field);
-      let draft = false;
-      if (box && note.dataset.kind === "rating") {
-        draft = !box.querySelector("button:disabled") && !!box.querySelector("button")
-          && active(box) !== note.dataset.saved;
-      } else if (box) {
-        const area = box.querySelector("textarea");
-        draft = !!area && !area.disabled && mark(area.value) !== note.dataset.saved;
-      }
-      if (note.hidden === draft) note.hidden = !draft;
-      any = any || draft;
-    });
-    document.querySelectorAll(".wb-draft-top, .wb-saved-some").forEach((el) => {
-      if (el.hidden === any) el.hidden = !any;
-    });
-    document.querySelectorAll(".wb-saved-all").forEach((el) => {
-      if (el.hidden !== any) el.hidden = any;
-    });
-  };
-  const fill = (area, text) => {
-    const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
-    setter.call(area, text);
-    area.dispatchEvent(new Event("input", { bubbles: true }));
-  };
-  // Which lesson the form on the page belongs to, and whether it holds unsaved answers.
-  const note = () => {
-    const m = marks();
-    const form = window.__wbForm;
-    if (m.lesson && (!form || form.lesson !== m.lesson)) {
-      if (form && form.dirty) window.__wbKept = form.kept;
-      window.__wbForm = { lesson: m.lesson, kept: m.kept, dirty: false };
-    }
-    const slot = document.querySelector(".st-key-room_notice .wb-draft-kept");
-    if (window.__wbKept && slot) {
-      slot.textContent = window.__wbKept;
-      slot.hidden = false;
-      const live = document.getElementById("wb-room-live");
-      if (live) {
-        setTimeout(() => { live.textContent = (live.textContent + " " + slot.textContent).trim(); },
-          400);
-      }
-      window.__wbKept = null;
-    }
-  };
-  const dirty = () => { if (window.__wbForm) window.__wbForm.dirty = true; };
-  if (!window.__wbDrafts) {
-    window.__wbDrafts = true;
-    document.addEventListener("input", (event) => {
-      const area = event.target;
-      if (!(area instanceof HTMLTextAreaElement)) return;
-      const key = keyFor(area);
-      if (!key) return;
-      area.dataset.wbDraftKey = key;
-      dirty();
-      try { sessionStorage.setItem(key, area.value); } catch (error) { /* storage full */ }
-      markDrafts();
-    }, true);
-    document.addEventListener("click", (event) => {
-      const button = event.target instanceof Element ? event.target.closest("button") : null;
-      if (!button) return;
-      const box = button.closest(RATINGS);
-      if (box) {
-        const key = keyFor(box);
-        dirty();
-        requestAnimationFrame(() => {
-          try { if (key) sessionStorage.setItem(key, active(box)); } catch (error) { /* full */ }
-          markDrafts();
-        });
-        return;
-      }
-      if (button.closest("[class*='_save_next'], [class*='_save_answers']")) {
-        if (window.__wbForm) window.__wbForm.dirty = false;
-        return;
-      }
-      const next = document.querySelector("[class*='" + PREFIX + "'][class*='_save_next'] button");
-      if (button.closest(".st-key-workbook_next_top, .st-key-workbook_next_bottom")
-          && window.__wbForm?.dirty && next && !next.disabled) {
-        // Next with unsaved answers: save them first, then go on (never drop them).
-        event.preventDefault();
-        event.stopImmediatePropagation();
-        window.__wbForm.dirty = false;
-        next.click();
-      }
-    }, true);
-    new MutationObserver(() => requestAnimationFrame(() => { note(); restore(); markDrafts(); }))
-      .observe(document.body, { childList: true, subtree: true });
-  }
-  note();
-  restore();
-  markDrafts();
-})();
-</script>
-"""
+NOT_SAVED_YET = N_("Nothing was saved yet. Your text is still in the boxes above.")
+STILL_IN_BOXES = N_("Your text is still in the boxes above.")
+TOOK_STORED = N_("The stored answer is in the box now; nothing else was changed.")
 
 
 def page_assets(seat: Seat, lesson: Lesson) -> None:
@@ -256,17 +73,7 @@ def page_assets(seat: Seat, lesson: Lesson) -> None:
     fragment: a save then redraws the form only, not these. A full page run also draws the
     form, so no outcome is waiting for a redraw any more (see _UNSHOWN)."""
     st.session_state.pop(_UNSHOWN, None)
-    st.html(_PHONE_CSS)
-    st.html(
-        _DRAFTS_JS
-        % {
-            "scope": f"w{seat.workshop.id}-p{seat.participant.id}",
-            "lesson": escaped(f"{lesson.id}_{seat.group.current_round}"),
-            "kept": escaped(kept_as_draft(isolate(lesson.title)) + "."),
-        },
-        unsafe_allow_javascript=True,
-        width="content",
-    )
+    lesson_drafts.assets(seat, lesson)
 
 
 @dataclass(frozen=True)
@@ -332,6 +139,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
     the session, so a redraw interrupted by the room moving still shows it afterwards."""
     if not lesson.prompts and not lesson.ratings:
         return
+    _ = translator()
     go_to = st.session_state.pop(_GO_TO, None)
     if go_to is not None:
         st.rerun(scope="app")  # saved: the whole page moves on (the step is stored already)
@@ -362,9 +170,9 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
         st.rerun(scope="app")
     with st.form(f"{prefix}_form", enter_to_submit=False):
         # Shown by the drafts script while any answer below is a draft (not saved yet).
-        st.html(f'<p class="wb-draft-top" hidden>{escaped(DRAFT_TOP)}</p>')
+        st.html(f'<p class="wb-draft-top" hidden>{escaped(_(DRAFT_TOP))}</p>')
         if lesson.prompts:
-            st.subheader("Talk it through, then write it down")
+            st.subheader(_("Talk it through, then write it down"))
         for prompt in lesson.prompts:
             is_closed = (PROMPT, prompt.id) in closed
             key = f"{prefix}_prompt_{prompt.id}"
@@ -376,18 +184,19 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
                 value=stored,
                 key=key,
                 height=140,
-                placeholder=f"Your answer, in your own words (up to {MAX_REFLECTION_CHARS:,} "
-                "characters)",
+                placeholder=_("Your answer, in your own words (up to {limit} characters)").format(
+                    limit=format_decimal(MAX_REFLECTION_CHARS, language(), digits=0)
+                ),
                 disabled=is_closed,
             )
             _draft_note(key, "prompt", saved_mark(stored))
             if prompt.help:
                 st.caption(literal(prompt.help))
             if is_closed:
-                st.caption(CLOSED_NOTE)
+                st.caption(_(CLOSED_NOTE))
         if lesson.ratings:
-            st.subheader("Rate yourselves")
-            st.caption("Tap a number from 1 to 5; tap it again to clear. Leave it if unsure.")
+            st.subheader(_("Rate yourselves"))
+            st.caption(_("Tap a number from 1 to 5; tap it again to clear. Leave it if unsure."))
         for statement in lesson.ratings:
             is_closed = (RATING, statement.id) in closed
             st.segmented_control(
@@ -400,16 +209,18 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
             )
             scale = f"1 = {statement.low} · 5 = {statement.high}"
             if earlier and statement.id in earlier.ratings:
-                scale += f" · in your first look: {earlier.ratings[statement.id]}"
+                scale += " · " + _("in your first look: {rating}").format(
+                    rating=earlier.ratings[statement.id]
+                )
             if is_closed:
-                scale += " · " + CLOSED_NOTE
+                scale += " · " + _(CLOSED_NOTE)
             st.caption(scale)
             value = saved.ratings.get(statement.id)
             _draft_note(
                 f"{prefix}_rating_{statement.id}", "rating", "" if value is None else str(value)
             )
         st.form_submit_button(
-            "Save answers",
+            _("Save answers"),
             type="primary",
             icon=":material/save:",
             key=f"{prefix}_save_answers",
@@ -418,7 +229,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
         )
         if next_step is not None:
             st.form_submit_button(
-                "Save and go to the next step",
+                _("Save and go to the next step"),
                 icon=":material/arrow_forward:",
                 key=f"{prefix}_save_next",
                 on_click=_save_and_go,
@@ -427,8 +238,8 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
     if saved.reflections or saved.ratings:
         # Never "saved" about a draft: the drafts script swaps the sentence while one shows.
         st.html(
-            f'<p class="wb-saved-note"><span class="wb-saved-all">{escaped(SAVED_NOTE)}</span>'
-            f'<span class="wb-saved-some" hidden>{escaped(SAVED_BUT_DRAFTS)}</span></p>'
+            f'<p class="wb-saved-note"><span class="wb-saved-all">{escaped(_(SAVED_NOTE))}</span>'
+            f'<span class="wb-saved-some" hidden>{escaped(_(SAVED_BUT_DRAFTS))}</span></p>'
         )
     if outcome is None:
         return
@@ -450,21 +261,11 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
     st.session_state.pop(_UNSHOWN, None)
 
 
-def saved_mark(text: str) -> str:
-    """What the form carries of an answer's saved text, for the drafts script to tell whether
-    the box shows something else: FNV-1a (32 bits) of its UTF-8, NFC, outer spaces off, as
-    saving stores it (models.LongText). Not a secret: it only saves sending the text twice."""
-    h = 0x811C9DC5
-    for byte in unicodedata.normalize("NFC", text).strip().encode("utf-8"):
-        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return f"{h:08x}"
-
-
 def _draft_note(field: str, kind: str, saved: str) -> None:
     """The line under one answer, shown by the drafts script while it holds a draft."""
     st.html(
         f'<p class="wb-draft-note" data-field="{escaped(field)}" data-kind="{kind}"'
-        f' data-saved="{escaped(saved)}" hidden>{escaped(DRAFT_FIELD)}</p>'
+        f' data-saved="{escaped(saved)}" hidden>{escaped(translator()(DRAFT_FIELD))}</p>'
     )
 
 
@@ -497,11 +298,14 @@ def _save(
             ratings[statement.id] = saved.ratings.get(statement.id)
         else:
             ratings[statement.id] = state.get(f"{prefix}_rating_{statement.id}")
+    _ = translator()
     notes: tuple[str, ...] = ()
     if closed:
         notes = (
-            "The facilitator has closed some answers, so those keep what was saved before. "
-            "Your other answers are saved as usual.",
+            _(
+                "The facilitator has closed some answers, so those keep what was saved before. "
+                "Your other answers are saved as usual."
+            ),
         )
     outcome = _commit(store, seat, lesson, round_, texts, ratings, saved, now_closed, notes)
     state[_outcome_key(prefix)] = outcome
@@ -528,7 +332,10 @@ def _save_and_go(
     store.set_participant_step(participant_id=seat.participant.id, step=next_step)
     st.session_state[_GO_TO] = next_step
     if outcome.saved:
-        st.session_state[_CARRIED] = f"Your answers to {literal(lesson.title)} are saved."
+        _ = translator()
+        st.session_state[_CARRIED] = _("Your answers to {title} are saved.").format(
+            title=literal(lesson.title)
+        )
 
 
 def _commit(
@@ -542,23 +349,24 @@ def _commit(
     closed: set[tuple[str, str]],
     notes: tuple[str, ...],
 ) -> _Outcome:
+    _ = translator()
     prepared = prepare_answers(lesson=lesson, texts=texts, ratings=ratings, saved=saved)
     if not prepared.ok:
         return _Outcome(
-            "Nothing was saved yet. Your text is still in the boxes above.",
+            _(NOT_SAVED_YET),
             problems=tuple(s for sentences in prepared.errors.values() for s in sentences),
         )
     # Never "nothing has changed" for a form that holds nothing, or only blanks, as if
     # something had been kept: say what happened.
-    blank = f" {BLANK_NOTE}" if prepared.blank_prompts else ""
+    blank = f" {_(BLANK_NOTE)}" if prepared.blank_prompts else ""
     if prepared.changes == 0:
         rated = any(value is not None for value in ratings.values())
         if not rated and not any(texts.values()):
-            message = NOTHING_TYPED
+            message = _(NOTHING_TYPED)
         elif not rated and not any((text or "").strip() for text in texts.values()):
-            message = ONLY_BLANKS
+            message = _(ONLY_BLANKS)
         else:
-            message = NOTHING_CHANGED + blank
+            message = _(NOTHING_CHANGED) + blank
         return _Outcome(message, notes=notes, drawn_from=(saved, closed))
     written = [r.prompt_id for r in prepared.reflections] + prepared.cleared_prompts
     try:
@@ -573,17 +381,17 @@ def _commit(
             seen={prompt_id: saved.reflections.get(prompt_id) for prompt_id in written},
         )
     except StoreError as error:
-        return _Outcome("Your text is still in the boxes above.", problems=(str(error),))
+        return _Outcome(_(STILL_IN_BOXES), problems=(str(error),))
     if result.conflicts:
         others = prepared.changes > len(result.conflicts)
         return _Outcome(
-            OTHERS_SAVED if others else "",
+            _(OTHERS_SAVED) if others else "",
             saved=others,
             notes=notes,
             conflicts=tuple(result.conflicts.items()),
         )
     return _Outcome(
-        f"{prepared.confirmation()}{blank} ({dt.datetime.now():%H:%M})",
+        f"{prepared.confirmation(translations())}{blank} ({dt.datetime.now():%H:%M})",
         saved=True,
         notes=notes,
         drawn_from=(prepared.applied_to(saved), closed),
@@ -594,7 +402,8 @@ def _show_conflicts(
     store: Store, seat: Seat, lesson: Lesson, prefix: str, outcome: _Outcome
 ) -> None:
     """Each answer changed elsewhere: the stored one beside theirs, and the two choices."""
-    st.warning(CONFLICT, icon=":material/sync_problem:")
+    _ = translator()
+    st.warning(_(CONFLICT), icon=":material/sync_problem:")
     prompts = {prompt.id: prompt for prompt in lesson.prompts}
     for prompt_id, stored in outcome.conflicts:
         prompt = prompts.get(prompt_id)
@@ -604,23 +413,23 @@ def _show_conflicts(
             st.text(prompt.text)
             left, right = st.columns(2)
             with left:
-                st.caption("Stored now")
+                st.caption(_("Stored now"))
                 if stored is None:
-                    st.text("(No answer: it was removed.)")
+                    st.text(_("(No answer: it was removed.)"))
                 else:
                     user_text(stored)
             with right:
-                st.caption("Yours, still in the box above")
+                st.caption(_("Yours, still in the box above"))
                 user_text(st.session_state.get(f"{prefix}_prompt_{prompt_id}") or "")
             mine, theirs = st.columns(2)
             mine.button(
-                "Save mine anyway",
+                _("Save mine anyway"),
                 key=f"{prefix}_keep_mine_{prompt_id}",
                 on_click=_keep_mine,
                 args=(store, seat, lesson, prefix, prompt_id, stored),
             )
             theirs.button(
-                "Take the stored one",
+                _("Take the stored one"),
                 key=f"{prefix}_take_stored_{prompt_id}",
                 on_click=_take_stored,
                 args=(prefix, prompt_id, stored),
@@ -645,9 +454,10 @@ def _keep_mine(
     seen = SavedAnswers({prompt_id: stored} if stored is not None else {}, {})
     prepared = prepare_answers(lesson=lesson, texts={prompt_id: text}, ratings={}, saved=seen)
     others = _others(prefix, prompt_id)
+    _ = translator()
     if not prepared.ok:
         outcome = _Outcome(
-            "Nothing was saved yet. Your text is still in the boxes above.",
+            _(NOT_SAVED_YET),
             problems=tuple(s for sentences in prepared.errors.values() for s in sentences),
             conflicts=others,
         )
@@ -662,13 +472,13 @@ def _keep_mine(
                 seen={prompt_id: stored},
             )
         except StoreError as error:
-            outcome = _Outcome("Your text is still in the boxes above.", problems=(str(error),))
+            outcome = _Outcome(_(STILL_IN_BOXES), problems=(str(error),))
         else:
             if result.conflicts:
                 outcome = _Outcome("", conflicts=(*result.conflicts.items(), *others))
             else:
                 outcome = _Outcome(
-                    f"{prepared.confirmation()} ({dt.datetime.now():%H:%M})",
+                    f"{prepared.confirmation(translations())} ({dt.datetime.now():%H:%M})",
                     saved=True,
                     conflicts=others,
                 )
@@ -682,7 +492,8 @@ def _take_stored(prefix: str, prompt_id: str, stored: str | None) -> None:
     """Put the stored answer in the box (it is already saved: nothing is written)."""
     state = st.session_state
     state[f"{prefix}_prompt_{prompt_id}"] = stored or ""
-    state[_outcome_key(prefix)] = _Outcome(TOOK_STORED, conflicts=_others(prefix, prompt_id))
+    took = translator()(TOOK_STORED)
+    state[_outcome_key(prefix)] = _Outcome(took, conflicts=_others(prefix, prompt_id))
     state[_UNSHOWN] = prefix
 
 

@@ -17,7 +17,9 @@ from typing import Final
 
 import streamlit as st
 
+from workbook.i18n import N_
 from workbook.ui import session
+from workbook.ui.i18n import translator
 
 NAV_KEY: Final = "role_nav"
 # The facilitator console's session key (workbook/ui/facilitator.py SIGNED_IN), read only to
@@ -25,9 +27,9 @@ NAV_KEY: Final = "role_nav"
 _SIGNED_IN: Final = "facilitator_workshop_id"
 
 _TABS: Final = (
-    ("workbook", "Workbook", ":material/menu_book:"),
-    ("results", "Results", ":material/insights:"),
-    ("map", "Map", ":material/hub:"),
+    ("workbook", N_("Workbook"), ":material/menu_book:"),
+    ("results", N_("Results"), ":material/insights:"),
+    ("map", N_("Map"), ":material/hub:"),
 )
 
 # Tabs at least 48 px tall, side by side even on a 390 px phone (Streamlit's columns would
@@ -49,27 +51,54 @@ _CSS: Final = """
 """
 
 
+# The pages' names and the sidebar's sections (app.py), in this session's language.
+_PAGE_NAMES: Final = (
+    N_("Join or start"),
+    N_("Workbook"),
+    N_("Our results"),
+    N_("Stakeholder map"),
+    N_("Facilitator console"),
+    N_("Projector screen"),
+    N_("For funders"),
+    N_("Our group"),
+    N_("Facilitators"),
+    N_("Funders"),
+)
+
+
+def title(name: str) -> str:
+    """A page's or section's name (one of _PAGE_NAMES) in this session's language."""
+    return translator()(name)
+
+
 def participant_tabs(pages: Mapping[str, st.Page]) -> None:
     """The participant's pages as a row of big labelled tabs (`pages` by name, from app.py)."""
+    _ = translator()
     st.html(_CSS)
     with st.container(key=NAV_KEY, horizontal=True, gap=None):
         for name, label, icon in _TABS:
             st.page_link(
                 pages[name],
-                label=label,
+                label=_(label),
                 icon=icon,
                 width="stretch",
                 query_params=session.seat_params(),
             )
         if st.session_state.get(_SIGNED_IN) is not None and "facilitator" in pages:
             st.page_link(
-                pages["facilitator"], label="Console", icon=":material/co_present:", width="stretch"
+                pages["facilitator"],
+                label=_("Console"),
+                icon=":material/co_present:",
+                width="stretch",
             )
 
 
 def leave_link(pages: Mapping[str, st.Page]) -> None:
     """At the foot of a participant's page: the way to leave, or to join another workshop."""
+    _ = translator()
     with st.container(key="role_nav_leave"):
         st.page_link(
-            pages["start"], label="Leave this workshop or join another", icon=":material/logout:"
+            pages["start"],
+            label=_("Leave this workshop or join another"),
+            icon=":material/logout:",
         )

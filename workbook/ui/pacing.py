@@ -12,6 +12,7 @@ import time
 
 import streamlit as st
 
+from workbook.i18n import N_
 from workbook.live import (
     FOLLOW,
     WAITING_TO_START,
@@ -32,6 +33,7 @@ from workbook.server.room_push import ROOM_PUSH
 from workbook.store import Store
 from workbook.store.database import utc_now
 from workbook.ui import lesson_form, resources
+from workbook.ui.i18n import translator
 from workbook.ui.room_results import ANCHOR as ROOM_RESULTS
 from workbook.ui.text import escaped, user_html
 
@@ -169,6 +171,7 @@ def room_notice(titles: list[str], *, results_revealed: int | None = None) -> No
     each reveal: room_results.reveal_news), a line saying so with a link down to them (read
     out once per reveal, not scrolled: the person may be writing); and the slot where the
     lesson form's drafts script says that unsaved answers were kept as a draft."""
+    _ = translator()
     moved = st.session_state.pop(_MOVED_TO, None)
     with st.container(key="room_notice"):
         body = _NOTICE_CSS
@@ -176,19 +179,20 @@ def room_notice(titles: list[str], *, results_revealed: int | None = None) -> No
             mark = st.session_state.get(_MOVED, 0)
             body += (
                 f'<p class="wb-room-moved" data-move="{mark}">'
-                f"{escaped(moved_notice(''))}{user_html(titles[moved])}</p>"
+                f"{escaped(moved_notice('', _))}{user_html(titles[moved])}</p>"
             )
         if results_revealed is not None:
+            see_results = _("See the results")
             body += (
                 f'<p class="wb-results-shown" data-reveal="{results_revealed}">'
-                f'<span class="wb-results-said">{escaped(RESULTS_REVEALED)}</span>'
-                f'<a href="#{ROOM_RESULTS}">See the results</a></p>'
+                f'<span class="wb-results-said">{escaped(_(RESULTS_REVEALED))}</span>'
+                f'<a href="#{ROOM_RESULTS}">{escaped(see_results)}</a></p>'
             )
         body += '<p class="wb-draft-kept" hidden></p>' + _NOTICE_JS
         st.html(body, unsafe_allow_javascript=True)
 
 
-RESULTS_REVEALED = "The facilitator shared the room's results for this step."
+RESULTS_REVEALED = N_("The facilitator shared the room's results for this step.")
 
 # One read of a room's full state per workshop per second, however many phones show its
 # timer or wait for it to start (the store's signal read has no timer nor screen).
@@ -231,24 +235,30 @@ def waiting_card(
     waiting = waiting_for(room, items=lesson_items, closed=closed)
     if waiting is None:
         return None
+    _ = translator()
+    your_group = _("Your group:")
     with st.container(key="room_waiting", border=True):
         # The workshop's and group's names: user text, escaped and isolated (text.user_html).
         st.html(
-            f'<p class="wb-waiting" role="status">{escaped(waiting)}</p>'
+            f'<p class="wb-waiting" role="status">{escaped(_(waiting))}</p>'
             f'<p class="wb-waiting-who"><span class="wb-waiting-workshop">'
             f"{user_html(seat.workshop.title)}</span><br>"
-            f"Your group: {user_html(seat.group.name)}</p>"
+            f"{escaped(your_group)} {user_html(seat.group.name)}</p>"
             "<style>.st-key-room_waiting .wb-waiting { font-size: 1.35rem; font-weight: 600;"
             " margin: 0 0 .5rem; } .st-key-room_waiting .wb-waiting-who { margin: 0;"
             " font-size: 1.05rem; } .st-key-room_waiting .wb-waiting-workshop {"
             " font-weight: 600; }</style>"
         )
         st.caption(
-            "This screen changes by itself when the facilitator starts. Meanwhile you may "
-            "read the step below, and answer it if you like."
+            _(
+                "This screen changes by itself when the facilitator starts. Meanwhile you may "
+                "read the step below, and answer it if you like."
+            )
             if waiting == WAITING_TO_START
-            else "This step's questions are closed: this screen changes by itself when the "
-            "facilitator opens the next activity. You may read the step again meanwhile."
+            else _(
+                "This step's questions are closed: this screen changes by itself when the "
+                "facilitator opens the next activity. You may read the step again meanwhile."
+            )
         )
     return waiting
 
@@ -272,7 +282,8 @@ _TIMER_JS = """
       const gone = Math.floor((performance.now() - Number(el.dataset.seenAt)) / 1000);
       const left = Math.max(0, Number(el.dataset.left) - gone);
       const out = el.querySelector(".wb-clock");
-      if (out) out.textContent = left ? clock(left) + " left" : "Time is up";
+      if (out) out.textContent = left ? el.dataset.leftText.replace("{clock}", clock(left))
+        : el.dataset.upText;
     });
   }, 1000);
 })();
@@ -297,11 +308,14 @@ def _timer(store: Store, workshop_id: int) -> None:
     shown = phone_timer(shared_room(store, workshop_id).timer, utc_now())
     if shown is None:
         return
+    _ = translator()
+    words = (_("Time left for this step"), _("{clock} left"), _("Time is up"))
     with st.container(key="pacing_timer"):
         st.html(
-            f'<div class="wb-phone-timer" role="timer" aria-label="Time left for this step"'
-            f' data-left="{shown.left}" data-running="{1 if shown.running else 0}">'
-            f'<span class="wb-clock">{escaped(shown.text)}</span></div>'
+            f'<div class="wb-phone-timer" role="timer" aria-label="{escaped(words[0])}"'
+            f' data-left="{shown.left}" data-running="{1 if shown.running else 0}"'
+            f' data-left-text="{escaped(words[1])}" data-up-text="{escaped(words[2])}">'
+            f'<span class="wb-clock">{escaped(shown.label(_))}</span></div>'
             + _TIMER_STYLE
             + _TIMER_JS,
             unsafe_allow_javascript=True,
@@ -416,18 +430,23 @@ def _follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
     room_step = clamp_step(signal.current_step, total)
     if room_step == step:
         _timer(store, workshop_id)
+    _ = translator()
     with st.container(key="pacing_status"):
         if room_step == step:
             st.caption(
-                ":material/sync: Following the facilitator: this screen moves with the room."
+                ":material/sync: "
+                + _("Following the facilitator: this screen moves with the room.")
             )
         else:
             st.caption(
-                f":material/sync: The room is on step {room_step + 1}. You are looking at "
-                f"step {step + 1}; you will be brought back when the room moves."
+                ":material/sync: "
+                + _(
+                    "The room is on step {room}. You are looking at step {here}; you will be "
+                    "brought back when the room moves."
+                ).format(room=room_step + 1, here=step + 1)
             )
             if st.button(
-                f"Back to the room's step ({room_step + 1})",
+                _("Back to the room's step ({room})").format(room=room_step + 1),
                 key="pacing_back_to_room",
                 icon=":material/undo:",
             ):

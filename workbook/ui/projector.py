@@ -9,11 +9,14 @@ and a leaked projector link shows only what the room already sees.
 
 from __future__ import annotations
 
+import gettext
 import html
+from collections.abc import Callable
 
 import segno
 import streamlit as st
 
+from workbook import i18n
 from workbook.bidi import bdi
 from workbook.lessons import Lesson, LessonSet
 from workbook.live import (
@@ -32,7 +35,6 @@ from workbook.live import (
     clip,
     clock,
     join_url,
-    plural,
     valid_focus,
 )
 from workbook.progress import clamp_step
@@ -52,100 +54,13 @@ from workbook.store import Store
 from workbook.store.database import utc_now
 from workbook.store.projector_view import ProjectorView
 from workbook.text_analysis import Term, frequent_terms
-from workbook.ui import projector_bars, resources
+from workbook.ui import context, projector_bars, projector_css, resources
 from workbook.ui.projector_bars import count_bars, mean_bars
 
 TOKEN_PARAM = "p"
 CARD_CHARS = 120
 GROUP_CHARS = 40
 TIMER_WARNING_SECONDS = 60
-
-_CSS = """
-<style>
-/* Projector page only: no Streamlit chrome, no sidebar, the whole screen for the room. */
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="stHeader"], [data-testid="stToolbar"],
-[data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stBottom"] {
-  display: none !important;
-}
-[data-testid="stMainBlockContainer"] {
-  max-width: none !important; padding: 1.2vw 2.5vw 0.5vw !important;
-}
-/* A refresh must not dim or flash anything. */
-[data-stale="true"], [data-stale="true"] * { opacity: 1 !important; transition: none !important; }
-.wbp { color: #111; line-height: 1.25; }
-.wbp p, .wbp h1 { margin: 0; padding: 0; }
-.wbp-bar { display: flex; justify-content: space-between; align-items: center; gap: 2vw;
-           border-bottom: 0.25vw solid #0059A3; padding-bottom: 0.6vw; }
-.wbp-step { font-weight: 700; color: #222;
-            font-size: calc(var(--wbp-scale, 1) * clamp(14px, 1.9vw, 44px));
-            min-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.wbp-join-small { color: #222; white-space: nowrap;
-                  font-size: calc(var(--wbp-scale, 1) * clamp(20px, 1.9vw, 44px)); }
-.wbp-join-small b { letter-spacing: 0.08em; color: #111; }
-.wbp-timer { font-weight: 800; white-space: nowrap;
-             font-size: calc(var(--wbp-scale, 1) * clamp(40px, 4.6vw, 110px));
-             font-variant-numeric: tabular-nums; color: #111; }
-.wbp-timer.wbp-low { color: #A33B00; }
-.wbp-timer.wbp-paused { color: #444; }
-.wbp-prompt { font-weight: 800; margin: 1vw 0 0.4vw !important; line-height: 1.2;
-              font-size: calc(var(--wbp-scale, 1) * clamp(30px, 3vw, 72px));
-              overflow-wrap: anywhere; }
-.wbp-status { font-size: calc(var(--wbp-scale, 1) * clamp(20px, 1.9vw, 44px)); color: #222; }
-.wbp-status b { color: #111; }
-.wbp-count { font-weight: 900; line-height: 1;
-             font-size: calc(var(--wbp-scale, 1) * clamp(90px, 11vw, 260px));
-             font-variant-numeric: tabular-nums; }
-.wbp-count-label { font-weight: 700;
-                   font-size: calc(var(--wbp-scale, 1) * clamp(26px, 2.5vw, 60px)); }
-.wbp-hint { color: #333; margin-top: 1.5vw !important;
-            font-size: calc(var(--wbp-scale, 1) * clamp(20px, 1.7vw, 40px)); }
-.wbp-h { font-weight: 800; margin: 0.6vw 0 !important;
-         font-size: calc(var(--wbp-scale, 1) * clamp(16px, 2.6vw, 100px)); }
-.wbp-cards { display: grid; grid-template-columns: 1fr 1fr; gap: 1vw; }
-.wbp-card { background: #F1F3F6; border-left: 0.55vw solid #0059A3; border-radius: 0.5vw;
-            padding: 0.6vw 1vw; line-height: 1.2; overflow-wrap: anywhere;
-            font-size: calc(var(--wbp-scale, 1) * clamp(14px, 1.6vw, 64px)); }
-.wbp-card .wbp-who { display: flex; gap: 0.8em; margin-top: 0.3vw; color: #333; font-weight: 700;
-                     font-size: calc(var(--wbp-scale, 1) * clamp(14px, 1.5vw, 60px)); }
-.wbp-who .wbp-group { min-width: 0; white-space: nowrap; overflow: hidden;
-                      text-overflow: ellipsis; }
-/* Few answers: bigger cards, so one answer on its own still fills the screen with purpose. */
-.wbp-few .wbp-card { font-size: calc(var(--wbp-scale, 1) * clamp(16px, 2.3vw, 90px));
-                      padding: 1vw 1.3vw; }
-.wbp-few .wbp-card .wbp-who { font-size: calc(var(--wbp-scale, 1) * clamp(14px, 1.7vw, 66px)); }
-.wbp-support { font-weight: 800; color: #00467F; white-space: nowrap; }
-.wbp-page { display: flex; gap: 1.2em; align-items: baseline; margin-top: 0.8vw !important;
-            font-size: calc(var(--wbp-scale, 1) * clamp(14px, 1.6vw, 64px)); color: #222; }
-.wbp-page b { font-weight: 800; color: #111; }
-.wbp-terms { display: flex; flex-wrap: wrap; gap: 0.6vw 1.4vw; align-items: baseline; }
-.wbp-term { font-weight: 800; color: #00467F; overflow-wrap: anywhere; }
-.wbp-term small { font-size: calc(var(--wbp-scale, 1) * clamp(14px, 1.5vw, 60px)); color: #333;
-                  font-weight: 700; margin-left: 0.3em; }
-.wbp-mean { font-weight: 900; line-height: 1; color: #A33B00;
-            font-size: calc(var(--wbp-scale, 1) * clamp(60px, 7vw, 170px)); }
-.wbp-join { display: flex; gap: 3vw; align-items: center; justify-content: space-between;
-            min-height: 88vh; }
-.wbp-title { font-weight: 800; overflow-wrap: anywhere;
-             font-size: calc(var(--wbp-scale, 1) * clamp(30px, 3.2vw, 76px));
-              white-space: pre-wrap; }
-.wbp-label { color: #222; margin-top: 1.4vw !important;
-             font-size: calc(var(--wbp-scale, 1) * clamp(24px, 2.4vw, 56px)); }
-.wbp-url { font-weight: 800; overflow-wrap: anywhere;
-           font-size: calc(var(--wbp-scale, 1) * clamp(28px, 3vw, 70px)); }
-.wbp-code { font-weight: 900; letter-spacing: 0.04em;
-            font-size: calc(var(--wbp-scale, 1) * clamp(80px, 9.6vw, 240px));
-            line-height: 1.05; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.wbp-join-text { flex: 1 1 auto; min-width: 0; }
-.wbp-joined { margin-top: 1.6vw !important;
-              font-size: calc(var(--wbp-scale, 1) * clamp(28px, 3vw, 70px)); }
-.wbp-joined b { font-size: 1.3em; }
-.wbp-qr { flex: 0 0 auto; width: min(40vw, 76vh); text-align: center; }
-.wbp-qr img { width: 100%; height: auto; display: block; image-rendering: pixelated; }
-.wbp-qr p { font-size: calc(var(--wbp-scale, 1) * clamp(22px, 2vw, 48px)); font-weight: 700; }
-.wbp-centre { text-align: center; margin-top: 12vh !important; }
-</style>
-"""
 
 
 # --- addresses ------------------------------------------------------------------------------
@@ -193,35 +108,44 @@ def projector_workshop(store: Store, signed_in: int | None) -> int | None:
 
 def set_up() -> None:
     st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
-    st.html(_CSS)
+    st.html(projector_css.CSS)
     st.html(projector_bars.CSS)
 
 
 def no_access(had_token: bool) -> None:
+    _ = _room().gettext
     reason = (
-        "This projector link has expired or was stopped."
+        _("This projector link has expired or was stopped.")
         if had_token
-        else "The projector screen opens from the facilitator console."
+        else _("The projector screen opens from the facilitator console.")
     )
+    how = _("Sign in on the Facilitator console and press <b>Open the projector screen</b>.")
     st.html(
         '<div class="wbp wbp-centre">'
-        f'<h1 class="wbp-title">{html.escape(reason)}</h1>'
-        '<p class="wbp-label">Sign in on the Facilitator console and press '
-        "<b>Open the projector screen</b>.</p></div>"
+        f'<h1 class="wbp-title">{html.escape(reason)}</h1><p class="wbp-label">{how}</p></div>'
     )
+
+
+_LANGUAGE = "projector_language"  # the room's language, set at each refresh (live_screen)
+
+
+def _room() -> gettext.NullTranslations:
+    """The catalog of the workshop's language: the projector speaks the room's language,
+    whatever this browser chose for itself."""
+    return i18n.translations(st.session_state.get(_LANGUAGE, i18n.DEFAULT))
 
 
 @st.fragment(run_every=PROJECTOR_REFRESH_SECONDS)
 @admitted(first=True)
-def live_screen(
-    store: Store, lessons: LessonSet, workshop_id: int, base_url: str, token: str
-) -> None:
+def live_screen(store: Store, workshop_id: int, base_url: str, token: str) -> None:
     """Everything on the screen, redrawn in place every second from a few small reads.
     A stopped or expired link stops showing the room at the next refresh."""
     workshop = store.workshop_by_id(workshop_id)
     if workshop is None or (token and store.projector_workshop(token) != workshop_id):
         no_access(True)
         return
+    st.session_state[_LANGUAGE] = store.workshop_language(workshop_id)
+    lessons = context.lessons_for(store, workshop_id)  # in the room's language
     room = store.room(workshop_id)
     view = store.projector_view(workshop_id)
     # The facilitator's text size for the room: every size on the screen is multiplied by it.
@@ -246,30 +170,45 @@ def qr_image(url: str) -> str:
     )
 
 
-def join_html(workshop: Workshop, address: str, joined: int) -> str:
+def join_html(
+    workshop: Workshop, address: str, joined: int, t: gettext.NullTranslations | None = None
+) -> str:
     esc = html.escape
+    t = t or gettext.NullTranslations()
+    _ = t.gettext
     shown_address = address.split("://", 1)[-1].split("?", 1)[0].rstrip("/") if address else ""
-    where = (
-        f'<p class="wbp-label">Join on your phone at</p><p class="wbp-url">{esc(shown_address)}</p>'
-        '<p class="wbp-label">with the code</p>'
-        if address
-        else '<p class="wbp-label">Join with the code</p>'
+    on_phone, with_code, join_with = (
+        esc(_("Join on your phone at")),
+        esc(_("with the code")),
+        esc(_("Join with the code")),
     )
-    people = "nobody yet" if joined == 0 else plural(joined, "person", "people")
-    qr = f'<div class="wbp-qr">{qr_image(address)}<p>Scan to join</p></div>' if address else ""
+    where = (
+        f'<p class="wbp-label">{on_phone}</p><p class="wbp-url">{esc(shown_address)}</p>'
+        f'<p class="wbp-label">{with_code}</p>'
+        if address
+        else f'<p class="wbp-label">{join_with}</p>'
+    )
+    people = (
+        _("nobody yet")
+        if joined == 0
+        else t.ngettext("{n} person", "{n} people", joined).format(n=joined)
+    )
+    scan, joined_word = esc(_("Scan to join")), _("Joined:")
+    qr = f'<div class="wbp-qr">{qr_image(address)}<p>{scan}</p></div>' if address else ""
     return (
         '<div class="wbp wbp-join" data-testid="wbp-join">'
         '<div class="wbp-join-text">'
         f'<h1 class="wbp-title">{bdi(workshop.title)}</h1>{where}'
         f'<p class="wbp-code" data-testid="wbp-code">{esc(workshop.display_code)}</p>'
-        f'<p class="wbp-joined" data-testid="wbp-joined">Joined: <b>{esc(people)}</b></p>'
+        f'<p class="wbp-joined" data-testid="wbp-joined">{esc(joined_word)} '
+        f"<b>{esc(people)}</b></p>"
         f"</div>{qr}</div>"
     )
 
 
 def _join_screen(store: Store, workshop: Workshop, base_url: str) -> None:
     address = join_url(base_url, workshop.join_code)
-    st.html(join_html(workshop, address, store.people_joined(workshop.id)))
+    st.html(join_html(workshop, address, store.people_joined(workshop.id), _room()))
 
 
 # --- a step ---------------------------------------------------------------------------------
@@ -284,27 +223,34 @@ def bar_html(
     timer_class: str,
     join_code: str,
     joined: int,
+    t: gettext.NullTranslations | None = None,
 ) -> str:
     esc = html.escape
+    t = t or gettext.NullTranslations()
     timer = (
         f'<span class="wbp-timer {timer_class}" data-testid="wbp-timer" role="timer">'
         f"{esc(timer_text)}</span>"
         if timer_text
         else ""
     )
-    where = f"Step {step + 1} of {total} · {lesson_title}"
+    where = t.gettext("Step {number} of {total} · {title}").format(
+        number=step + 1, total=total, title=lesson_title
+    )
+    people = t.ngettext("{n} person", "{n} people", joined).format(n=joined)
+    join = t.gettext("Join:")
     return (
         '<div class="wbp wbp-bar">'
         f'<span class="wbp-step" title="{esc(where)}">{esc(where)}</span>{timer}'
-        f'<span class="wbp-join-small">Join: <b>{esc(format_join_code(join_code))}</b>'
-        f" · {plural(joined, 'person', 'people')}</span></div>"
+        f'<span class="wbp-join-small">{esc(join)} '
+        f"<b>{esc(format_join_code(join_code))}</b> · {esc(people)}</span></div>"
     )
 
 
 def _supports(card: AnswerCard) -> str:
     if not card.supports:
         return ""
-    supporters = plural(card.supports, "supporter")
+    supporters = _room().ngettext("{n} supporter", "{n} supporters", card.supports)
+    supporters = supporters.format(n=card.supports)
     return f'<span class="wbp-support" data-testid="wbp-support">{supporters}</span>'
 
 
@@ -319,31 +265,30 @@ def _card_html(card: AnswerCard) -> str:
     )
 
 
-def page_html(page: Page, noun: str) -> str:
+def page_html(page: Page, noun: str, _: Callable[[str], str] = str) -> str:
     """Which part of a longer list is on the screen, and that the facilitator turns pages."""
-    text = page_text(page, noun)
+    text = page_text(page, _(noun), _)
     if not text:
         return ""
+    which = _("page {number} of {pages}").format(number=page.number + 1, pages=page.pages)
     return (
         f'<p class="wbp-page"><b data-testid="wbp-page">{html.escape(text)}</b>'
-        f"<span>page {page.number + 1} of {page.pages}</span></p>"
+        f"<span>{html.escape(which)}</span></p>"
     )
 
 
 def cards_html(cards: list[AnswerCard], page: Page | None = None) -> str:
     """One page of answer cards, and (when there are more) which answers these are."""
     items = "".join(_card_html(card) for card in cards)
-    tail = page_html(page, "Answers") if page is not None else ""
+    tail = page_html(page, ANSWERS, _room().gettext) if page is not None else ""
     size = " wbp-few" if len(cards) <= 4 and (page is None or page.pages == 1) else ""
     return f'<div class="wbp{size}"><div class="wbp-cards">{items}</div>{tail}</div>'
 
 
 def terms_html(terms: list[Term]) -> str:
     if not terms:
-        return (
-            '<div class="wbp"><p class="wbp-hint">Words that several answers share '
-            "appear here.</p></div>"
-        )
+        hint = _room().gettext("Words that several answers share appear here.")
+        return f'<div class="wbp"><p class="wbp-hint">{html.escape(hint)}</p></div>'
     top = terms[0].count
     chips = []
     for term in terms:
@@ -359,13 +304,14 @@ def terms_html(terms: list[Term]) -> str:
 
 
 def _timer_text(room: Room) -> tuple[str, str]:
+    _ = _room().gettext
     left = room.timer.left(utc_now())
     if left is None:
         return "", ""
     if left == 0:
-        return "Time's up", "wbp-low"
+        return _("Time's up"), "wbp-low"
     if room.timer.is_paused:
-        return f"{clock(left)} paused", "wbp-paused"
+        return _("{clock} paused").format(clock=clock(left)), "wbp-paused"
     return clock(left), "wbp-low" if left <= TIMER_WARNING_SECONDS else ""
 
 
@@ -385,14 +331,16 @@ def _step_screen(
             timer_class=timer_class,
             join_code=workshop.join_code,
             joined=store.people_joined(workshop.id),
+            t=_room(),
         )
     )
     focus = valid_focus(room.focus, [p.id for p in lesson.prompts], [s.id for s in lesson.ratings])
     if focus is None:
+        hint = _room().gettext("Work on this step's exercise at your tables.")
         st.html(
             f'<div class="wbp"><p class="wbp-prompt">{html.escape(lesson.title)}</p>'
             f'<p class="wbp-status">{html.escape(lesson.summary)}</p>'
-            '<p class="wbp-hint">Work on this step\'s exercise at your tables.</p></div>'
+            f'<p class="wbp-hint">{html.escape(hint)}</p></div>'
         )
         return
     state = store.item_state(
@@ -447,38 +395,56 @@ def _item_header(text: str, status: str) -> None:
 
 
 def _status(given: int, groups: int, noun: str, state: ItemState) -> str:
-    parts = [f"<b>{plural(given, noun)}</b>"]
+    t = _room()
+    parts = [f"<b>{_count(t, given, noun)}</b>"]
     if given:
-        parts.append(f"from {plural(groups, 'group')}")
-    parts.append("· answers open" if state.open else "· answers closed")
+        parts.append(t.ngettext("from {n} group", "from {n} groups", groups).format(n=groups))
+    parts.append(t.gettext("· answers open") if state.open else t.gettext("· answers closed"))
     if not state.revealed:
-        parts.append("· results hidden for now")
+        parts.append(t.gettext("· results hidden for now"))
     return " ".join(parts)
+
+
+ANSWERS, GROUPS = i18n.N_("Answers"), i18n.N_("Groups")
+
+
+def _count(t: gettext.NullTranslations, n: int, noun: str) -> str:
+    """ "3 answers" or "1 rating" in the room's language (noun: "answer" or "rating")."""
+    if noun == "answer":
+        return t.ngettext("{n} answer", "{n} answers", n).format(n=n)
+    return t.ngettext("{n} rating", "{n} ratings", n).format(n=n)
 
 
 def group_bars_html(heading: str, bars: list[projector_bars.Bar], page: Page) -> str:
     """A heading, one page of a group's bars, and which groups these are."""
+    _ = _room().gettext
     return (
-        f'<div class="wbp"><p class="wbp-h">{html.escape(heading)}</p>'
-        f"{projector_bars.bars_html(bars[page.start : page.end], label=heading)}"
-        f"{page_html(page, 'Groups')}</div>"
+        f'<div class="wbp"><p class="wbp-h">{html.escape(_(heading))}</p>'
+        f"{projector_bars.bars_html(bars[page.start : page.end], label=_(heading))}"
+        f"{page_html(page, GROUPS, _)}</div>"
     )
 
 
 def _waiting(counts: list[GroupCount], given: int, noun: str, pages: _Pages) -> None:
     """Before results are revealed: how many have answered and which tables, nothing more."""
+    t = _room()
+    so_far = (
+        t.ngettext("answer so far", "answers so far", given)
+        if noun == "answer"
+        else t.ngettext("rating so far", "ratings so far", given)
+    )
+    hint = t.gettext("Results appear when the facilitator reveals them.")
     left, right = st.columns([2, 3], gap="large")
     left.html(
         f'<div class="wbp"><p class="wbp-count" data-testid="wbp-count">{given}</p>'
-        f'<p class="wbp-count-label">{noun if given == 1 else noun + "s"} so far</p>'
-        '<p class="wbp-hint">Results appear when the facilitator reveals them.</p>'
-        "</div>"
+        f'<p class="wbp-count-label">{html.escape(so_far)}</p>'
+        f'<p class="wbp-hint">{html.escape(hint)}</p></div>'
     )
     if counts:
         top = max(c.count for c in counts)
         bars = count_bars([(c.group_name, c.count) for c in counts], top=top)
         page = page_of(len(bars), pages.bars, pages.wanted)
-        right.html(group_bars_html("Answers per group", bars, page))
+        right.html(group_bars_html(i18n.N_("Answers per group"), bars, page))
 
 
 def _prompt(
@@ -508,15 +474,17 @@ def _prompt(
         _waiting(counts, given, "answer", pages)
         return
     if not cards:
-        st.html(
-            '<div class="wbp"><p class="wbp-hint">No answers to show yet. They appear here '
-            + ("once the facilitator approves them." if state.approve_first else "as they arrive.")
-            + "</p></div>"
+        _ = _room().gettext
+        hint = (
+            _("No answers to show yet. They appear here once the facilitator approves them.")
+            if state.approve_first
+            else _("No answers to show yet. They appear here as they arrive.")
         )
+        st.html(f'<div class="wbp"><p class="wbp-hint">{html.escape(hint)}</p></div>')
         return
     if state.by_support:
         cards = by_support(cards)
-    visible, _ = cards_to_show(cards, len(cards))
+    visible, _more = cards_to_show(cards, len(cards))
     page = page_of(len(visible), pages.answers, pages.wanted)
     shown = visible[page.start : page.end]
     # As many shared words as bars fit beside the answers: one to a line at the room's size.
@@ -528,7 +496,8 @@ def _prompt(
         return
     left, right = st.columns([2, 1], gap="large")
     left.html(cards_html(shown, page))
-    right.html('<div class="wbp"><p class="wbp-h">Said most often</p></div>')
+    said = html.escape(_room().gettext("Said most often"))
+    right.html(f'<div class="wbp"><p class="wbp-h">{said}</p></div>')
     right.html(terms_html(terms))
 
 
@@ -550,8 +519,10 @@ def _statement(
     )
     groups = sum(1 for c in counts if c.count)
     status = _status(result.total, groups, "rating", state)
+    t, code = _room(), st.session_state.get(_LANGUAGE, i18n.DEFAULT)
+    mean = i18n.format_decimal(result.mean, code) if result.mean is not None else ""
     if state.revealed and result.mean is not None:
-        status += f" · average <b>{result.mean:.1f}</b> of 5"
+        status += " · " + t.gettext("average <b>{mean}</b> of 5").format(mean=mean)
     _item_header(statement.text, status)
     if not state.revealed:
         _waiting(counts, result.total, "rating", pages)
@@ -561,16 +532,21 @@ def _statement(
     )
     left, right = st.columns([3, 2], gap="large")
     if not result.total:
-        left.html('<div class="wbp"><p class="wbp-hint">No ratings yet.</p></div>')
+        none_yet = t.gettext("No ratings yet.")
+        left.html(f'<div class="wbp"><p class="wbp-hint">{none_yet}</p></div>')
     else:
         left.html(projector_bars.distribution_html(result, low=statement.low, high=statement.high))
     if len(means) >= 2:
         bars = mean_bars([(m.group_name, m.mean) for m in means])
         page = page_of(len(bars), pages.bars, pages.wanted)
-        right.html(group_bars_html("Average by group", bars, page))
+        right.html(group_bars_html(i18n.N_("Average by group"), bars, page))
     elif result.mean is not None:
+        of_five = t.gettext("of 5, from {ratings}").format(
+            ratings=_count(t, result.total, "rating")
+        )
+        average = t.gettext("Average")
         right.html(
-            '<div class="wbp"><p class="wbp-h">Average</p>'
-            f'<p class="wbp-mean">{result.mean:.1f}</p>'
-            f'<p class="wbp-status">of 5, from {plural(result.total, "rating")}</p></div>'
+            f'<div class="wbp"><p class="wbp-h">{html.escape(average)}</p>'
+            f'<p class="wbp-mean">{mean}</p>'
+            f'<p class="wbp-status">{html.escape(of_five)}</p></div>'
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbook.i18n import N_
 from workbook.lessons import Lesson
 from workbook.live import STEP_SCREEN, Room, valid_focus
 from workbook.projector_pages import (
@@ -24,8 +25,9 @@ from workbook.projector_pages import (
 )
 from workbook.store import Store, StoreError
 from workbook.ui import projector
+from workbook.ui.i18n import translator
 
-TEXT_SIZE_HELP = (
+TEXT_SIZE_HELP = N_(
     "How big the projector's text is. Normal is readable from about 6 m on a 1920x1080 "
     "screen; Smaller is below that (for a small room, or to fit more on a page); larger "
     "sizes show fewer answers or groups to a page."
@@ -33,7 +35,7 @@ TEXT_SIZE_HELP = (
 
 
 def text_size_label(size: str) -> str:
-    return TEXT_SIZE_LABELS.get(size, size)
+    return translator()(TEXT_SIZE_LABELS.get(size, size))
 
 
 def text_size(store: Store, workshop_id: int) -> str:
@@ -66,9 +68,10 @@ def pages(store: Store, workshop_id: int, room: Room, step: int, lesson: Lesson)
     _, noun, page = screen
     if page.pages <= 1:
         return
+    _ = translator()
     back, where, forward = st.columns([2, 3, 2], vertical_alignment="center")
     back.button(
-        "Previous page",
+        _("Previous page"),
         key="facilitator_projector_previous",
         icon=":material/chevron_left:",
         disabled=not page.has_previous,
@@ -77,10 +80,12 @@ def pages(store: Store, workshop_id: int, room: Room, step: int, lesson: Lesson)
         width="stretch",
     )
     where.markdown(
-        f"On the projector: **{page_text(page, noun)}** (page {page.number + 1} of {page.pages})"
+        _("On the projector: **{which}** (page {number} of {pages})").format(
+            which=page_text(page, _(noun), _), number=page.number + 1, pages=page.pages
+        )
     )
     forward.button(
-        "Next page",
+        _("Next page"),
         key="facilitator_projector_next",
         icon=":material/chevron_right:",
         disabled=not page.has_next,

@@ -14,7 +14,8 @@ from pydantic import ValidationError
 
 from workbook import backup
 from workbook.config import Settings, get_settings, setting_problems
-from workbook.lessons import LessonSet, load_lessons
+from workbook.lesson_languages import folder_of, load_in
+from workbook.lessons import LessonSet
 from workbook.server.room_push import ROOM_PUSH
 from workbook.store import Store, StoreError
 
@@ -96,29 +97,37 @@ class _Loaded:
     lessons: LessonSet
 
 
-_loaded: dict[str, _Loaded] = {}  # by folder, for the whole server process
+_loaded: dict[str, _Loaded] = {}  # by folder and language, for the whole server process
 _loaded_lock = threading.Lock()
 
 
-def lessons() -> LessonSet:
-    """Lessons, reloaded when a file in the folder is added, removed or changed (seen within
-    LESSONS_CHECK_SECONDS)."""
+def _signature(*folders: Path) -> tuple[tuple[str, float, int], ...]:
+    try:
+        return tuple(
+            sorted(
+                (str(p), p.stat().st_mtime, p.stat().st_size)
+                for folder in folders
+                for p in folder.glob("*.md")
+            )
+        )
+    except OSError:
+        return ()
+
+
+def lessons(language: str = "en") -> LessonSet:
+    """Lessons in `language` (English where a translation is missing), reloaded when a file
+    in the folders is added, removed or changed (seen within LESSONS_CHECK_SECONDS)."""
     folder = settings().lessons_dir
-    key = str(folder)
+    key = f"{folder}|{language}"
     now = time.monotonic()
     with _loaded_lock:
         last = _loaded.get(key)
     if last is not None and now - last.checked_at < LESSONS_CHECK_SECONDS:
         return last.lessons
-    try:
-        signature = tuple(
-            sorted((p.name, p.stat().st_mtime, p.stat().st_size) for p in folder.glob("*.md"))
-        )
-    except OSError:
-        signature = ()
+    signature = _signature(folder, folder_of(folder, language))
     found = last.lessons if last is not None and last.signature == signature else None
     if found is None:
-        found = load_lessons(folder)
+        found = load_in(folder, language)
     with _loaded_lock:
         _loaded[key] = _Loaded(now, signature, found)
     return found

@@ -6,16 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workbook import results
+from workbook import i18n, results
 from workbook.charts.ratings import findings_chart
 from workbook.lessons import LessonSet
-from workbook.live import plural
 from workbook.progress import follow_up_refusal, round_label
 from workbook.records import Commitment, Rating, Reflection, Seat
 from workbook.store import Store
 from workbook.store.database import utc_now
 from workbook.ui import context, room_results, session
 from workbook.ui.author_text import literal
+from workbook.ui.i18n import language, ngettext, translator
 from workbook.ui.text import isolate, user_text
 from workbook.ui.widgets import seat_header
 
@@ -32,7 +32,8 @@ def render() -> None:
     reflections = store.group_reflections(seat.group.id)
 
     seat_header(seat)
-    st.title("Our results")
+    _ = translator()
+    st.title(_("Our results"))
     _findings(ratings, lessons)
     _reflections(reflections, ratings, lessons)
     _commitments(store.commitments(seat.group.id))
@@ -41,6 +42,7 @@ def render() -> None:
 
 
 def _findings(ratings: list[Rating], lessons: LessonSet) -> None:
+    _ = translator()
     scores = results.finding_scores(ratings)
     # No tool bar: on a phone it sat on the title (the chart is still in the exports).
     st.plotly_chart(
@@ -51,7 +53,7 @@ def _findings(ratings: list[Rating], lessons: LessonSet) -> None:
     )
     changes = results.finding_changes(scores)
     if not changes.empty:
-        st.subheader("Change since the first look")
+        st.subheader(_("Change since the first look"))
         # One line per finding, not a table: on a phone a table's last column, the change
         # itself, was cut off.
         for row in changes.itertuples(index=False):
@@ -60,7 +62,7 @@ def _findings(ratings: list[Rating], lessons: LessonSet) -> None:
                 f"({_signed(row.change)})"
             )
     if ratings:
-        with st.expander("Every rating statement"):
+        with st.expander(_("Every rating statement")):
             _statements(results.statement_table(ratings, lessons))
 
 
@@ -88,9 +90,10 @@ def _signed(change: float) -> str:
 
 
 def _reflections(reflections: list[Reflection], ratings: list[Rating], lessons: LessonSet) -> None:
-    st.subheader("Our reflections")
+    _ = translator()
+    st.subheader(_("Our reflections"))
     if not reflections:
-        st.caption("No written answers yet.")
+        st.caption(_("No written answers yet."))
     for lesson in lessons.lessons:
         answers = [r for r in reflections if r.lesson_id == lesson.id]
         if not answers:
@@ -131,40 +134,52 @@ def _answers(answers: list[Reflection], prompts: list[tuple[str, str]]) -> None:
 
 
 def _commitments(commitments: list[Commitment]) -> None:
-    st.subheader("Our commitments")
+    _ = translator()
+    st.subheader(_("Our commitments"))
     if not commitments:
-        st.caption("No commitments yet: add them in the action plan, the last lesson.")
+        st.caption(_("No commitments yet: add them in the action plan, the last lesson."))
     for commitment in commitments:
         with st.container(border=True):
             user_text(commitment.what)
-            status = commitment.status.label if commitment.status else "Not reviewed yet"
+            status = _(commitment.status.label) if commitment.status else _("Not reviewed yet")
             who = f"{isolate(commitment.who)} · " if commitment.who else ""
-            when = f"by {commitment.by_when:%d %b %Y} · " if commitment.by_when else ""
-            st.text(f"{who}{when}{commitment.key_finding.label} · {status}")
+            by = i18n.format_date(commitment.by_when, language()) if commitment.by_when else ""
+            when = _("by {date}").format(date=by) + " · " if commitment.by_when else ""
+            st.text(f"{who}{when}{_(commitment.key_finding.label)} · {status}")
 
 
 def _unanswered(
     lessons: LessonSet, reflections: list[Reflection], ratings: list[Rating], round_: int
 ) -> None:
+    _ = translator()
     missing = results.unanswered(lessons, reflections, ratings, round_=round_)
-    st.subheader("Not answered yet" + ("" if round_ == 1 else f" ({round_label(round_)})"))
+    st.subheader(_("Not answered yet") + ("" if round_ == 1 else f" ({round_label(round_)})"))
     if not missing:
-        st.success("Your group has answered every prompt and statement in this round.")
+        st.success(_("Your group has answered every prompt and statement in this round."))
     for item in missing:
-        open_items = [
-            plural(count, noun)
-            for count, noun in ((len(item.prompts), "question"), (len(item.statements), "rating"))
-            if count
-        ]
-        st.markdown(f"**{literal(item.lesson_title)}**: {' and '.join(open_items)} open")
+        open_items = []
+        if item.prompts:
+            open_items.append(ngettext("{n} question", "{n} questions", len(item.prompts)))
+        if item.statements:
+            open_items.append(ngettext("{n} rating", "{n} ratings", len(item.statements)))
+        what = (
+            _("{first} and {second}").format(first=open_items[0], second=open_items[1])
+            if len(open_items) == 2
+            else open_items[0]
+        )
+        st.markdown(f"**{literal(item.lesson_title)}**: " + _("{items} open").format(items=what))
 
 
 def _follow_up(store: Store, seat: Seat) -> None:
+    _ = translator()
     st.divider()
-    st.subheader("Coming back later?")
+    st.subheader(_("Coming back later?"))
     st.markdown(
-        "A few weeks on, start a follow-up round: rate yourselves again and mark which "
-        "commitments you kept. Your first-look answers are kept and compared, never overwritten."
+        _(
+            "A few weeks on, start a follow-up round: rate yourselves again and mark which "
+            "commitments you kept. Your first-look answers are kept and compared, never "
+            "overwritten."
+        )
     )
     refusal = follow_up_refusal(
         self_guided=seat.workshop.self_guided,
@@ -175,9 +190,9 @@ def _follow_up(store: Store, seat: Seat) -> None:
         st.info(refusal, icon=":material/schedule:")
         return
     confirm = st.checkbox(
-        "Yes, our group is ready for a follow-up round", key="results_confirm_round"
+        _("Yes, our group is ready for a follow-up round"), key="results_confirm_round"
     )
-    if st.button("Start a follow-up round", disabled=not confirm, key="results_new_round"):
+    if st.button(_("Start a follow-up round"), disabled=not confirm, key="results_new_round"):
         store.start_follow_up(group_id=seat.group.id)
         store.set_participant_step(participant_id=seat.participant.id, step=0)
         room_results.read_fresh()  # the room's results, if shown, of the new round at once

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from workbook.i18n import N_, format_decimal
 from workbook.lessons import Lesson, RatingStatement
 from workbook.live import (
     HIDDEN,
@@ -40,20 +41,20 @@ from workbook.live import (
     AnswerCard,
     ItemState,
     by_support,
-    plural,
 )
 from workbook.records import Seat
 from workbook.server.admission import admitted
 from workbook.store import Store, StoreError
+from workbook.ui.i18n import language, ngettext, translator
 from workbook.ui.text import user_html, user_text
 
 REFRESH_SECONDS = 5.0
 ANSWERS_SHOWN = 40
-HIDDEN_OWN = (
+HIDDEN_OWN = N_(
     "The facilitator did not put your answer on the shared screen. "
     "It is still saved with your group's answers."
 )
-WAITING_OWN = (
+WAITING_OWN = N_(
     "Your answer waits for the facilitator's approval: the room sees it once it is approved."
 )
 ANCHOR = "wb-room-results"  # where the reveal notice at the top links to (pacing.room_notice)
@@ -162,10 +163,11 @@ def _results(store: Store, seat: Seat, lesson: Lesson) -> None:
         if any(kind == PROMPT for kind, _, _ in shown)
         else {}
     )
+    _ = translator()
     with st.container(key="room_results"):
         # The target of the reveal notice's link: the block's top, clear of the header bar.
         st.html(f'<div id="{ANCHOR}" class="wb-rr-anchor"></div>')
-        st.subheader("Results from the room", anchor=False)
+        st.subheader(_("Results from the room"), anchor=False)
         for kind, item_id, state in shown:
             with st.container(border=True, key=f"room_results_{kind}_{item_id}"):
                 if kind == PROMPT:
@@ -198,10 +200,11 @@ def _results(store: Store, seat: Seat, lesson: Lesson) -> None:
 def _ratings(
     store: Store, seat: Seat, lesson: Lesson, statement: RatingStatement, *, fresh: bool
 ) -> None:
+    _ = translator()
     workshop_id = seat.workshop.id
     result, means = store.shared_results(RATING, workshop_id, lesson.id, statement.id, fresh=fresh)
     if not result.total:
-        st.caption("No ratings yet.")
+        st.caption(_("No ratings yet."))
         return
     top = max(result.counts) or 1
     rows = "".join(
@@ -211,22 +214,32 @@ def _ratings(
         f'<span class="wb-rr-n">{count}</span></li>'
         for value, count in enumerate(result.counts, start=1)
     )
-    mean = f"{result.mean:.1f}" if result.mean is not None else "-"
+    mean = format_decimal(result.mean, language()) if result.mean is not None else "-"
     groups = "".join(_group_row(seat, g.group_id, g.group_name, g.mean, g.count) for g in means)
+    summary = _("{ratings}, average <b>{mean}</b> of 5").format(
+        ratings=html.escape(ngettext("{n} rating", "{n} ratings", result.total)), mean=mean
+    )
+    each, by_group = _("How many gave each rating"), _("Average by group")
     st.html(
         '<div class="wb-rr">'
-        f'<p class="wb-rr-scale">{plural(result.total, "rating")}, average <b>{mean}</b> of 5 '
+        f'<p class="wb-rr-scale">{summary} '
         f"(1 = {html.escape(statement.low)} · 5 = {html.escape(statement.high)})</p>"
-        f'<ul class="wb-rr-list" aria-label="How many gave each rating">{rows}</ul>'
-        f'<p class="wb-rr-scale" style="margin-top:0.6rem"><b>Average by group</b></p>'
+        f'<ul class="wb-rr-list" aria-label="{html.escape(each)}">{rows}</ul>'
+        f'<p class="wb-rr-scale" style="margin-top:0.6rem"><b>{html.escape(by_group)}</b></p>'
         f'<div data-testid="wb-rr-groups">{groups}</div></div>'
     )
 
 
 def _group_row(seat: Seat, group_id: int, name: str, mean: float | None, count: int) -> str:
+    _ = translator()
     own = group_id == seat.group.id
-    value = f"{mean:.1f} ({plural(count, 'rating')})" if mean is not None else "no ratings yet"
-    badge = '<span class="wb-rr-badge">your group</span>' if own else ""
+    value = (
+        f"{format_decimal(mean, language())} ({ngettext('{n} rating', '{n} ratings', count)})"
+        if mean is not None
+        else _("no ratings yet")
+    )
+    ours = html.escape(_("your group"))
+    badge = f'<span class="wb-rr-badge">{ours}</span>' if own else ""
     return (
         f'<p class="wb-rr-group{" wb-rr-own" if own else ""}">'
         f"<span>{user_html(name)}{badge}</span><span>{value}</span></p>"
@@ -247,6 +260,7 @@ def _answers(
     hidden_own: bool,
     waiting_own: bool = False,
 ) -> None:
+    _ = translator()
     cards: list[AnswerCard] = store.shared_results(
         PROMPT, seat.workshop.id, lesson.id, prompt_id, fresh=fresh
     )
@@ -255,12 +269,12 @@ def _answers(
         waiting = store.shared_tally(seat.workshop.id, lesson.id, prompt_id).waiting_note()
     if hidden_own:  # where their answer would be: the shared cards never hold a hidden one
         with st.container(key=f"room_hidden_own_{prompt_id}"):
-            st.info(HIDDEN_OWN, icon=":material/visibility_off:")
+            st.info(_(HIDDEN_OWN), icon=":material/visibility_off:")
     if waiting_own:  # nor a waiting one: the person is told it waits, not left guessing
         with st.container(key=f"room_waiting_own_{prompt_id}"):
-            st.info(WAITING_OWN, icon=":material/pending:")
+            st.info(_(WAITING_OWN), icon=":material/pending:")
     if not cards:
-        st.caption("No answers to show yet." + (f" {waiting}." if waiting else ""))
+        st.caption(_("No answers to show yet.") + (f" {waiting}." if waiting else ""))
         return
     if state.by_support:
         cards = by_support(cards)
@@ -269,37 +283,48 @@ def _answers(
         participant_id=seat.participant.id, reflection_ids=[card.id for card in shown]
     )
     st.caption(
-        plural(len(cards), "answer")
+        ngettext("{n} answer", "{n} answers", len(cards))
         + (f" ({waiting})" if waiting else "")
-        + (" · most supported first" if state.by_support else " · newest first")
-        + ". Tap Support on the ones you agree with."
+        + " · "
+        + (_("most supported first") if state.by_support else _("newest first"))
+        + ". "
+        + _("Tap Support on the ones you agree with.")
     )
     for card in shown:
         _answer(store, seat, card, card.id in mine)
     if len(cards) > len(shown):
-        st.caption(f"and {plural(len(cards) - len(shown), 'more answer')} on the projector.")
+        more = len(cards) - len(shown)
+        st.caption(
+            ngettext(
+                "and {n} more answer on the projector.",
+                "and {n} more answers on the projector.",
+                more,
+            )
+        )
 
 
 def _answer(store: Store, seat: Seat, card: AnswerCard, supported: bool) -> None:
+    _ = translator()
     own_group = card.group_id == seat.group.id
     own = card.participant_id == seat.participant.id
     with st.container(border=True, key=f"room_answer_{card.id}"):
         user_text(card.text)
-        badge = '<span class="wb-rr-badge">your group</span>' if own_group else ""
+        ours = html.escape(_("your group"))
+        badge = f'<span class="wb-rr-badge">{ours}</span>' if own_group else ""
         st.html(
             f'<p class="wb-rr-who{" wb-rr-mine-group" if own_group else ""}">'
             f"{user_html(card.group_name)}{badge}</p>"
         )
-        count = plural(card.supports, "support")
+        count = ngettext("{n} support", "{n} supports", card.supports)
         if own:
-            st.caption(f"Your answer · {count}")
+            st.caption(_("Your answer · {count}").format(count=count))
             return
         st.button(
-            f"Supported · {card.supports}" if supported else f"Support · {card.supports}",
+            (_("Supported · {n}") if supported else _("Support · {n}")).format(n=card.supports),
             key=f"room_support_{card.id}",
             icon=":material/thumb_up:",
             type="primary" if supported else "secondary",
-            help="Tap again to take your support back." if supported else None,
+            help=_("Tap again to take your support back.") if supported else None,
             on_click=_support,
             args=(store, seat, card.id, not supported),
         )

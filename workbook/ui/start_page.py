@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
+from workbook import i18n
 from workbook.models import (
     MAX_CODE_CHARS,
     MAX_NAME_CHARS,
@@ -22,10 +23,15 @@ from workbook.records import Group, Seat
 from workbook.store import Store, StoreError, WrongJoinCodeError
 from workbook.store.database import name_key
 from workbook.ui import context, facilitator, facilitator_resume, session
+from workbook.ui.i18n import language, picker, translator
 from workbook.ui.text import isolate, user_heading, user_text
 from workbook.ui.widgets import show_errors, up_to
 
-NEW_GROUP = "A new group…"  # plain text: an emoji showed as a box where no emoji font is
+NEW_GROUP = i18n.N_("A new group…")
+FACILITATED = i18n.N_("With a facilitator running the room")
+SELF_GUIDED = i18n.N_(
+    "Self-guided: our group works through it alone"
+)  # plain text: an emoji showed as a box where no emoji font is
 _SAME_GROUP = "start_same_group"  # (workshop, group, typed name's key) the person was asked about
 
 
@@ -52,12 +58,16 @@ _CREATED = "start_created"
 def render() -> None:
     ctx = context.load()
     store = ctx.store
+    _ = translator()
 
     st.title("Movement Workbook")
+    picker()
     st.markdown(
-        "Work through what movements can learn from each other (HIV/AIDS, global mental "
-        "health, rare disease and disability rights), rate yourselves, map your relationships "
-        "and make a plan."
+        _(
+            "Work through what movements can learn from each other (HIV/AIDS, global mental "
+            "health, rare disease and disability rights), rate yourselves, map your "
+            "relationships and make a plan."
+        )
     )
     notice = session.take_notice()
     if notice:
@@ -68,33 +78,40 @@ def render() -> None:
         _created(store, ctx.seat, created)
     elif ctx.seat is not None:
         _seated(ctx.seat)
-    join_tab, start_tab = st.tabs(["Join a workshop", "Start a workshop"])
+    join_tab, start_tab = st.tabs([_("Join a workshop"), _("Start a workshop")])
     with join_tab:
         _join(store)
     with start_tab:
         _start(store)
-    st.caption("Nobody needs an account or an e-mail address to take part.")
+    st.caption(_("Nobody needs an account or an e-mail address to take part."))
 
 
 def _created(store: Store, seat: Seat | None, created: dict[str, Any]) -> None:
     """The new workshop's join code and facilitator key, shown this once, and the way on:
     its console (this session is already signed in to it) or, self-guided, the workbook."""
+    _ = translator()
     with st.container(border=True, key="start_created_panel"):
-        st.success("Your workshop is ready.", icon=":material/check_circle:")
-        st.markdown("**Join code** (participants type this, or scan the QR code on the projector):")
+        st.success(_("Your workshop is ready."), icon=":material/check_circle:")
+        st.markdown(
+            _("**Join code** (participants type this, or scan the QR code on the projector):")
+        )
         st.html(f'<p class="wb-code">{html.escape(created["code"])}</p>')
         st.markdown(
-            "**Facilitator key.** Copy it now and keep it safe: it is shown only this once "
-            "and unlocks pacing, moderation and exports for this workshop."
+            _(
+                "**Facilitator key.** Copy it now and keep it safe: it is shown only this once "
+                "and unlocks pacing, moderation and exports for this workshop."
+            )
         )
         st.code(created["key"], language=None)
         if created.get("console"):
             st.caption(
-                "The console shows the projector link and a resume link that reopens it on "
-                "another visit or device."
+                _(
+                    "The console shows the projector link and a resume link that reopens it "
+                    "on another visit or device."
+                )
             )
             if st.button(
-                "Open the console",
+                _("Open the console"),
                 key="start_open_console",
                 type="primary",
                 icon=":material/co_present:",
@@ -102,20 +119,22 @@ def _created(store: Store, seat: Seat | None, created: dict[str, Any]) -> None:
                 st.session_state.pop(_CREATED, None)
                 session.switch_to("pages/facilitator.py")
         if seat is not None and st.button(
-            "Open the workbook", key="start_open_workbook", type="primary"
+            _("Open the workbook"), key="start_open_workbook", type="primary"
         ):
             st.session_state.pop(_CREATED, None)
             session.switch_to("pages/workbook.py")
-        if st.button("I have saved the key", key="start_key_saved"):
+        if st.button(_("I have saved the key"), key="start_key_saved"):
             st.session_state.pop(_CREATED, None)
             st.rerun()
 
 
 def _seated(seat: Seat) -> None:
+    _ = translator()
     with st.container(border=True):
-        st.markdown("**You are seated in this workshop on this device:**")
-        user_heading(seat.workshop.title, level=3, caption=f"Group: {isolate(seat.group.name)}")
-        if st.button("Leave this workshop on this device", key="start_leave"):
+        st.markdown(_("**You are seated in this workshop on this device:**"))
+        group = _("Group: {name}").format(name=isolate(seat.group.name))
+        user_heading(seat.workshop.title, level=3, caption=group)
+        if st.button(_("Leave this workshop on this device"), key="start_leave"):
             session.forget()
             st.rerun()
 
@@ -124,6 +143,7 @@ _LINK_TRIED = "start_link_code_tried"
 
 
 def _join(store: Store) -> None:
+    _ = translator()
     found = st.session_state.get("start_found_workshop")
     from_link = session.code_from_url()
     if found is None and session.is_join_link() and st.session_state.get(_LINK_TRIED) != from_link:
@@ -137,13 +157,15 @@ def _join(store: Store) -> None:
             found = None  # the form below says why when "Find workshop" is pressed
     with st.form("start_find", border=False):
         code = st.text_input(
-            "Workshop code",
+            _("Workshop code"),
             value=session.code_from_url(),
             placeholder="ABC-234",
             max_chars=MAX_CODE_CHARS,
-            help="Six letters and digits, shown on the facilitator's screen.",
+            help=_("Six letters and digits, shown on the facilitator's screen."),
         )
-        if st.form_submit_button("Find workshop", type="primary" if found is None else "secondary"):
+        if st.form_submit_button(
+            _("Find workshop"), type="primary" if found is None else "secondary"
+        ):
             try:
                 found = store.find_workshop(code).id
                 st.session_state["start_found_workshop"] = found
@@ -152,7 +174,7 @@ def _join(store: Store) -> None:
                 found = None
                 st.error(str(error), icon=":material/search_off:")
                 if isinstance(error, WrongJoinCodeError) and error.typed.strip():
-                    user_text(f"You typed: {isolate(error.typed)}")
+                    user_text(_("You typed: {text}").format(text=isolate(error.typed)))
 
     workshop = store.workshop_by_id(found) if found is not None else None
     if workshop is not None:
@@ -160,46 +182,52 @@ def _join(store: Store) -> None:
             user_heading(
                 workshop.title,
                 level=3,
-                caption=f"{isolate(workshop.cause)} · code {workshop.display_code}",
+                caption=_("{cause} · code {code}").format(
+                    cause=isolate(workshop.cause), code=workshop.display_code
+                ),
             )
             if workshop.shares_with_funders:
                 st.info(
-                    "This workshop shares answers with its funders **in aggregate only**: "
-                    "funders see figures over many groups, with random noise added so that no "
-                    "group's answers can be worked out, and your words are quoted only if you "
-                    "tick the box below, never with your name or group.",
+                    _(
+                        "This workshop shares answers with its funders **in aggregate only**: "
+                        "funders see figures over many groups, with random noise added so that "
+                        "no group's answers can be worked out, and your words are quoted only if "
+                        "you tick the box below, never with your name or group."
+                    ),
                     icon=":material/visibility:",
                 )
             else:
-                st.caption("This workshop does not share anything with funders.")
+                st.caption(_("This workshop does not share anything with funders."))
             groups = store.groups(workshop.id)
             with st.form("start_join"):
                 # By position: a group may be named anything, even like the new-group choice.
                 # Selectbox options are plain text, so the names are shown as typed.
                 options = [*range(len(groups)), NEW_GROUP]
                 choice = st.selectbox(
-                    "Your group (your table or team)",
+                    _("Your group (your table or team)"),
                     options,
                     index=len(options) - 1,
-                    format_func=lambda o: o if o == NEW_GROUP else groups[o].name,
+                    format_func=lambda o: _(o) if o == NEW_GROUP else groups[o].name,
                 )
                 new_group = st.text_input(
-                    "New group's name",
+                    _("New group's name"),
                     help=up_to(
                         MAX_NAME_CHARS,
-                        "Only if you chose a new group, e.g. Table 3 or your team's name.",
+                        _("Only if you chose a new group, e.g. Table 3 or your team's name."),
                     ),
                 )
                 display_name = st.text_input(
-                    "Your name (optional)",
-                    help=up_to(MAX_NAME_CHARS, "Leave empty to take part anonymously."),
+                    _("Your name (optional)"),
+                    help=up_to(MAX_NAME_CHARS, _("Leave empty to take part anonymously.")),
                 )
                 consent = st.checkbox(
-                    "You may quote me anonymously",
-                    help="Lets your written answers appear, without any name, in reports across "
-                    "many workshops. You can take part fully without it.",
+                    _("You may quote me anonymously"),
+                    help=_(
+                        "Lets your written answers appear, without any name, in reports across "
+                        "many workshops. You can take part fully without it."
+                    ),
                 )
-                if st.form_submit_button("Join", type="primary"):
+                if st.form_submit_button(_("Join"), type="primary"):
                     group_name = new_group if choice == NEW_GROUP else groups[choice].name
                     try:
                         request = JoinRequest(
@@ -216,9 +244,11 @@ def _join(store: Store) -> None:
                             # A "new" group named like one already here (any case, spaces or
                             # invisible characters): ask, never join it silently.
                             st.warning(
-                                "A group with this name is already in this workshop, spelled "
-                                "as below: press Join again to join it, or choose it in the "
-                                "list.",
+                                _(
+                                    "A group with this name is already in this workshop, "
+                                    "spelled as below: press Join again to join it, or choose "
+                                    "it in the list."
+                                ),
                                 icon=":material/group:",
                             )
                             user_text(same.name)
@@ -236,34 +266,32 @@ def _join(store: Store) -> None:
 
 
 def _start(store: Store) -> None:
+    _ = translator()
     with st.form("start_create"):
         title = st.text_input(
-            "Workshop title", placeholder="Spring organisers' day", help=up_to(MAX_TITLE_CHARS)
-        )
-        cause = st.text_input(
-            "Cause or movement",
-            placeholder="e.g. housing justice, rare disease",
+            _("Workshop title"),
+            placeholder=_("Spring organisers' day"),
             help=up_to(MAX_TITLE_CHARS),
         )
-        region = st.text_input("Region (optional)", help=up_to(MAX_NAME_CHARS))
-        mode = st.radio(
-            "How will you work?",
-            [
-                "With a facilitator running the room",
-                "Self-guided: our group works through it alone",
-            ],
+        cause = st.text_input(
+            _("Cause or movement"),
+            placeholder=_("e.g. housing justice, rare disease"),
+            help=up_to(MAX_TITLE_CHARS),
         )
+        region = st.text_input(_("Region (optional)"), help=up_to(MAX_NAME_CHARS))
+        language = workshop_language_choice()
+        mode = st.radio(_("How will you work?"), [FACILITATED, SELF_GUIDED], format_func=_)
         own_group = st.text_input(
-            "Your group's name (self-guided only)",
-            placeholder="e.g. Core team",
+            _("Your group's name (self-guided only)"),
+            placeholder=_("e.g. Core team"),
             help=up_to(MAX_NAME_CHARS),
         )
         shares = st.checkbox(
-            "Share answers with funders, in aggregate only",
-            help="Off by default. Participants see this setting when they join.",
+            _("Share answers with funders, in aggregate only"),
+            help=_("Off by default. Participants see this setting when they join."),
         )
-        if st.form_submit_button("Create workshop", type="primary"):
-            self_guided = mode.startswith("Self-guided")
+        if st.form_submit_button(_("Create workshop"), type="primary"):
+            self_guided = mode == SELF_GUIDED
             problems: list[str] = []
             request = join_request = None
             try:
@@ -286,6 +314,7 @@ def _start(store: Store) -> None:
             else:
                 try:
                     workshop, key = store.create_workshop(workshop=request)
+                    store.set_workshop_language(workshop_id=workshop.id, language=language)
                     st.session_state[_CREATED] = {
                         "code": workshop.display_code,
                         "key": key,
@@ -303,3 +332,16 @@ def _start(store: Store) -> None:
                     session.go_after_rerun("start")
                 except StoreError as error:
                     st.error(str(error))
+
+
+def workshop_language_choice() -> str:
+    """The workshop's language, on the create form: the projector speaks it, and phones start
+    in it (each person may switch their own). This session's language comes first."""
+    _ = translator()
+    return st.selectbox(
+        _("The workshop's language"),
+        list(i18n.CODES),
+        index=i18n.CODES.index(language()),
+        format_func=i18n.name_of,
+        help=_("The projector and the lessons use it; each participant may switch their phone."),
+    )

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from workbook import i18n
 from workbook.records import Seat
+from workbook.ui.i18n import language, translator
 from workbook.ui.text import isolate, user_heading
 
 
@@ -15,7 +17,11 @@ def up_to(limit: int, help: str | None = None) -> str:
     with one, the browser drops a paste that is longer, silently and whole (Streamlit 1.67);
     without, the paste stays in the box and saving says how long it is and what the most is,
     keeping it there to shorten."""
-    return f"{help} Up to {limit:,} characters." if help else f"Up to {limit:,} characters."
+    _ = translator()
+    limit_text = _("Up to {limit} characters.").format(
+        limit=i18n.format_decimal(limit, language(), digits=0)
+    )
+    return f"{help} {limit_text}" if help else limit_text
 
 
 KEPT_NOTE = "Nothing has been lost: your text is still in the boxes. Change it and try again."
@@ -32,16 +38,14 @@ def show_errors(sentences: Sequence[str], *, kept: bool = False) -> None:
 
 def seat_header(seat: Seat) -> None:
     """Which workshop and group this screen belongs to (user text, shown as text)."""
+    _ = translator()
     who = isolate(seat.group.name)
     if seat.participant.display_name:
         who = f"{who} · {isolate(seat.participant.display_name)}"
     round_note = (
         ""
         if seat.group.current_round == 1
-        else f" · follow-up round {seat.group.current_round - 1}"
+        else " · " + _("follow-up round {n}").format(n=seat.group.current_round - 1)
     )
-    user_heading(
-        seat.workshop.title,
-        level=2,
-        caption=f"{who}{round_note} · code {seat.workshop.display_code}",
-    )
+    code = _("code {code}").format(code=seat.workshop.display_code)
+    user_heading(seat.workshop.title, level=2, caption=f"{who}{round_note} · {code}")

@@ -6,20 +6,23 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbook.i18n import N_
 from workbook.lessons import Lesson
 from workbook.progress import clamp_step, step_label
 from workbook.records import Seat
 from workbook.store import Store
 from workbook.ui import context, exercises, lesson_form, pacing, room_results
 from workbook.ui.author_text import literal
+from workbook.ui.i18n import picker, translator
 from workbook.ui.widgets import seat_header
 
-JUMP_LABEL = "Jump to a step"
+JUMP_LABEL = N_("Jump to a step")
 
 
 def render() -> None:
     """The whole page: the step this person is on, its lesson, questions, results and exercise."""
     ctx = context.load()
+    _ = translator()
     seat = ctx.seat
     lessons = ctx.lessons.lessons
     if seat is None:  # navigation offers this page to seated visitors only; a stale tab lands here
@@ -27,7 +30,7 @@ def render() -> None:
         return
     if not lessons:
         st.error(
-            "No lessons could be loaded. Ask whoever runs the app to check the lessons folder."
+            _("No lessons could be loaded. Ask whoever runs the app to check the lessons folder.")
         )
         st.stop()
     store = ctx.store
@@ -39,6 +42,7 @@ def render() -> None:
         revealed = room_results.reveal_news(store, seat, lesson)
         pacing.room_notice([each.title for each in lessons], results_revealed=revealed)
     seat_header(seat)
+    picker()
     lesson_form.page_assets(seat, lesson)
     lesson_form.carried_note()
     if pacing.follows_a_room(seat):
@@ -48,10 +52,10 @@ def render() -> None:
         with st.container(key="pacing_block"):
             pacing.watchdog(step)
             pacing.follow_the_room(store, seat, step, total)
-    st.progress((step + 1) / total, text=step_label(step, total, literal(lesson.title)))
+    st.progress((step + 1) / total, text=step_label(step, total, literal(lesson.title), _))
     _step_buttons(store, seat, step, total, "top")
 
-    _lesson_text(lesson)
+    _lesson_text(lesson, english=lesson.id in ctx.lessons.untranslated)
     lesson_form.render(store, seat, lesson, next_step=step + 1 if step < total - 1 else None)
     room_results.render(store, seat, lesson)  # once revealed: workbook/ui/room_results.py
     exercises.render(store, seat, lesson)
@@ -60,17 +64,22 @@ def render() -> None:
     _step_buttons(store, seat, step, total, "bottom")
     _jump(store, seat, step, [each.title for each in lessons])
     if step == total - 1:
-        st.page_link("pages/results.py", label="See our results", icon=":material/insights:")
+        st.page_link("pages/results.py", label=_("See our results"), icon=":material/insights:")
 
 
-def _lesson_text(lesson: Lesson) -> None:
+def _lesson_text(lesson: Lesson, *, english: bool = False) -> None:
+    _ = translator()
     st.title(literal(lesson.title))  # plain text: workbook/ui/author_text.py
+    if english:
+        st.caption(_("This lesson is not translated yet: it is shown in English."))
     st.caption(
-        f"Key finding: {lesson.key_finding.label} · suggested time {lesson.timer_minutes} minutes"
+        _("Key finding: {finding} · suggested time {minutes} minutes").format(
+            finding=_(lesson.key_finding.label), minutes=lesson.timer_minutes
+        )
     )
     with st.container(key="lesson_body"):
         st.markdown(lesson.body)
-    with st.expander("Where this comes from"):
+    with st.expander(_("Where this comes from")):
         for source in lesson.sources:
             st.text(f"{source.title} ({source.file})")
 
@@ -78,8 +87,9 @@ def _lesson_text(lesson: Lesson) -> None:
 def _jump(store: Store, seat: Seat, step: int, titles: list[str]) -> None:
     """Any step, from the end of the page (participants have no sidebar: on a phone it was a
     menu behind a 32 px icon)."""
+    _ = translator()
     jump = st.selectbox(
-        JUMP_LABEL,
+        _(JUMP_LABEL),
         range(len(titles)),
         index=step,
         format_func=lambda i: f"{i + 1}. {titles[i]}",  # options are shown as text
@@ -95,13 +105,14 @@ def _go_to(store: Store, seat: Seat, new_step: int, total: int) -> None:
 
 
 def _step_buttons(store: Store, seat: Seat, step: int, total: int, where: str) -> None:
-    back, _, forward = st.columns([1, 2, 1])
+    _ = translator()
+    back, _gap, forward = st.columns([1, 2, 1])
     if step > 0 and back.button(
-        "Previous", key=f"workbook_prev_{where}", icon=":material/arrow_back:", width="stretch"
+        _("Previous"), key=f"workbook_prev_{where}", icon=":material/arrow_back:", width="stretch"
     ):
         _go_to(store, seat, step - 1, total)
     if step < total - 1 and forward.button(
-        "Next",
+        _("Next"),
         key=f"workbook_next_{where}",
         icon=":material/arrow_forward:",
         type="primary",

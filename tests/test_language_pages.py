@@ -1,0 +1,180 @@
+"""Languages in AppTest: a Danish workshop's phones and projector speak Danish; a participant
+who switches to English sees English while another session in the same room stays Danish; the
+facilitator sets the language when creating the workshop and changes it on the console."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from workbook.config import PROJECT_ROOT
+from workbook.live import SELF_PACED
+from workbook.models import JoinRequest, WorkshopCreate
+from workbook.records import Workshop
+from workbook.store import Store
+from workbook.ui import projector
+from workbook.ui.resources import _open_store
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+def app_store(app_db: Path) -> Store:
+    return _open_store(str(app_db))
+
+
+def danish_workshop(store: Store) -> Workshop:
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Forårsdag", cause="Bolig"))
+    store.set_workshop_language(workshop_id=workshop.id, language="da")
+    return workshop
+
+
+def phone(store: Store, workshop: Workshop, group: str) -> AppTest:
+    _, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=group))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"w": workshop.join_code, "t": token})
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def words(at: AppTest) -> str:
+    """Everything the page says, as one text: titles, captions, buttons, markdown, HTML."""
+    parts = [
+        e.value for kind in ("title", "caption", "markdown", "subheader") for e in at.get(kind)
+    ]
+    parts += [b.label for b in at.button] + [str(h.proto.body) for h in at.get("html")]
+    parts += [str(p.proto) for p in at.get("progress")]
+    return "\n".join(str(part) for part in parts)
+
+
+def choose_language(at: AppTest, code: str) -> None:
+    [picker] = [g for g in at.get("button_group") if (g.key or "").startswith("i18n_pick_")]
+    picker.set_value(code).run()
+    assert not at.exception, at.exception
+
+
+def test_a_danish_workshop_shows_its_lesson_page_in_danish(app_db: Path) -> None:
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    at = phone(store, workshop, "Bord 1")
+    page = words(at)
+    assert at.title[0].value == "At lære af andre bevægelser"  # the lesson, from lessons/da/
+    assert "Gem svar" in page and "Tal det igennem, og skriv det så ned" in page
+    assert "Trin 1 af 9" in page
+    assert "Hovedfund: At lære af andre bevægelser · foreslået tid 10 minutter" in page
+    assert "Save answers" not in page
+    # Saving says so in Danish.
+    at.text_area[0].input("Vi vil lære af hiv/aids-bevægelsen.")
+    next(b for b in at.button if b.label == "Gem svar").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.success[-1].value.startswith("Gemt: 1 svar.")
+
+
+def test_a_participant_switching_to_english_leaves_the_other_phone_in_danish(
+    app_db: Path,
+) -> None:
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    first = phone(store, workshop, "Bord 1")
+    second = phone(store, workshop, "Bord 2")
+    choose_language(first, "en")
+    assert first.title[0].value == "Learning from other movements"
+    assert "Save answers" in words(first) and "Gem svar" not in words(first)
+    # The other session, on the same server, is untouched.
+    second.run()
+    assert second.title[0].value == "At lære af andre bevægelser"
+    assert "Gem svar" in words(second)
+    second.switch_page("pages/results.py").run()
+    assert not second.exception, second.exception
+    assert second.title[0].value == "Vores resultater"
+    assert "Ikke besvaret endnu" in words(second)
+    second.switch_page("pages/workbook.py").run()
+    # The choice stays with the session through reruns and moves between pages.
+    first.switch_page("pages/results.py").run()
+    first.switch_page("pages/workbook.py").run()
+    assert not first.exception, first.exception
+    assert first.title[0].value == "Learning from other movements"
+    choose_language(first, "da")
+    assert first.title[0].value == "At lære af andre bevægelser"
+
+
+def projector_page(token: str, chosen: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    if chosen is not None:  # this browser's own choice: the projector ignores it
+        at.session_state["i18n_chosen_language"] = chosen
+    at.run()
+    at.query_params[projector.TOKEN_PARAM] = token
+    at.switch_page("pages/projector.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_projector_follows_the_workshops_language(app_db: Path) -> None:
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    token = store.new_projector_link(workshop_id=workshop.id)
+    page = words(projector_page(token, chosen="en"))
+    assert "Deltager: <b>ingen endnu</b>" in page and "Joined:" not in page
+
+    store.move_room(workshop_id=workshop.id, step=0)
+    page = words(projector_page(token, chosen="en"))
+    assert "Hvilken af de fire bevægelser føles tættest på" in page  # the Danish lesson
+    assert "Trin 1 af 9 · At lære af andre bevægelser" in page
+    assert "resultater skjult indtil videre" in page
+
+    store.set_workshop_language(workshop_id=workshop.id, language="en")
+    page = words(projector_page(token))
+    assert "Which of the four movements feels closest" in page and "Step 1 of 9" in page
+
+
+def test_the_facilitator_sets_the_language_on_the_create_form_and_the_console(
+    app_db: Path,
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    [language] = [s for s in at.selectbox if s.label == "The workshop's language"]
+    language.set_value("da")
+    next(t for t in at.text_input if t.label == "Workshop title").input("Forårsdag")
+    next(t for t in at.text_input if t.label == "Cause or movement").input("Bolig")
+    next(b for b in at.button if b.label == "Create workshop").click()
+    at.run()
+    assert not at.exception, at.exception
+    store = app_store(app_db)
+    [workshop_id] = [row[0] for row in store._all("SELECT id FROM workshops")]
+    assert store.workshop_language(workshop_id) == "da"
+
+    # Its console, signed in by creating it, speaks the workshop's language...
+    next(b for b in at.button if b.label == "Open the console").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Facilitatorkonsol"
+    assert "Næste trin" in [b.label for b in at.button]
+    # ...and changes it: the store, the projector and the console follow.
+    [choice] = [
+        g for g in at.get("button_group") if (g.key or "").startswith("facilitator_language_")
+    ]
+    choice.set_value("en").run()
+    assert not at.exception, at.exception
+    assert store.workshop_language(workshop_id) == "en"
+    assert "Next step" in [b.label for b in at.button]
+
+
+def test_dates_on_the_action_plan_are_written_the_danish_way(app_db: Path) -> None:
+    import datetime as dt
+
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    store.set_pacing(workshop_id=workshop.id, pacing=SELF_PACED)
+    at = phone(store, workshop, "Bord 1")
+    [jump] = [box for box in at.selectbox if box.label == "Gå til et trin"]
+    jump.set_value(8).run()
+    assert at.title[0].value == "Handlingsplan"
+    next(t for t in at.text_area if t.label == "Hvad vil vi gøre?").input("Ring til kommunen")
+    next(d for d in at.date_input if d.label == "Hvornår?").set_value(dt.date(2026, 12, 4))
+    next(b for b in at.button if b.label == "Tilføj aftale").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.success[-1].value == "Aftalen er tilføjet."
+    shown = [t.value for t in at.text]
+    assert "Fund: At lære af andre bevægelser · Senest 4. dec. 2026" in shown, shown

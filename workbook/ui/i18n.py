@@ -1,0 +1,84 @@
+"""This session's language and its translator.
+
+One translator per session, never a process-wide `_`: each render function binds its own,
+`_ = translator()`, which reads this session's language at that moment: the participant's
+own choice if they made one on this device, else the language of the workshop on this
+screen, else English. Two people on the same server in two languages each see their own.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Callable
+
+import streamlit as st
+
+from workbook import i18n
+
+_CHOSEN = "i18n_chosen_language"  # this person's own choice, kept for the session
+_WORKSHOP = "i18n_workshop_language"  # the language of the workshop on screen, set each run
+_PICK = "i18n_pick"
+
+PICKER_CSS = """
+<style>
+.st-key-i18n_picker button { min-height: 44px; min-width: 44px; }
+</style>
+"""
+
+
+def use_workshop_language(code: str | None) -> None:
+    """The language of the workshop this screen shows (None: no workshop)."""
+    if code is None:
+        st.session_state.pop(_WORKSHOP, None)
+    else:
+        st.session_state[_WORKSHOP] = i18n.supported(code)
+
+
+def language() -> str:
+    """This session's language: its own choice, else the workshop's, else English."""
+    chosen = st.session_state.get(_CHOSEN)
+    if chosen is not None:
+        return i18n.supported(chosen)
+    return i18n.supported(st.session_state.get(_WORKSHOP, i18n.DEFAULT))
+
+
+def translator(code: str | None = None) -> Callable[[str], str]:
+    """The `_` of this session (or of `code`: the projector speaks the workshop's language
+    whatever the browser it runs in chose)."""
+    return i18n.gettext_for(code if code is not None else language())
+
+
+def translations() -> gettext.NullTranslations:
+    """This session's catalog, for plurals (`translations().ngettext`)."""
+    return i18n.translations(language())
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """ "{n} answer" or "{n} answers" in this session's language, with n filled in."""
+    return translations().ngettext(singular, plural, n).format(n=n)
+
+
+def choose(code: str) -> None:
+    st.session_state[_CHOSEN] = i18n.supported(code)
+
+
+def picker(where: object | None = None) -> None:
+    """A compact language choice (44 px targets) for a phone. The choice stays in the session
+    (through reruns and page moves); its key names the language shown, so a change draws a
+    fresh control and session state is never written into a live widget."""
+    _ = translator()
+    current = language()
+    key = f"{_PICK}_{current}"
+    target = where if where is not None else st
+    st.html(PICKER_CSS)
+    with target.container(key="i18n_picker"):  # type: ignore[attr-defined]
+        st.segmented_control(
+            _("Language"),
+            list(i18n.CODES),
+            default=current,
+            required=True,
+            format_func=i18n.name_of,
+            key=key,
+            on_change=lambda: choose(st.session_state[key]),
+            label_visibility="collapsed",
+        )

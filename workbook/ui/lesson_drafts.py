@@ -1,0 +1,228 @@
+"""The lesson form's phone side: its one-thumb styles, and the script that keeps what a
+participant types as a draft in the browser tab (sessionStorage) and marks the answers that
+are not saved yet (workbook/ui/lesson_form.py describes what the form does with them)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import streamlit as st
+
+from workbook.lessons import Lesson
+from workbook.live import kept_as_draft
+from workbook.records import Seat
+from workbook.ui.i18n import translator
+from workbook.ui.text import escaped, isolate
+
+# One-thumb use on a phone: rating buttons and the save button at least 48 px tall, and the
+# save button the full width, so they are easy to hit while holding the phone.
+_PHONE_CSS = """
+<style>
+@media (max-width: 640px) {
+  [data-testid="stForm"] [data-testid="stButtonGroup"] button { min-height: 3rem; }
+  [data-testid="stForm"] [data-testid="stFormSubmitButton"] button {
+    width: 100%; min-height: 3.2rem;
+  }
+}
+</style>
+"""
+# Our own constant script (no user text in it). It mirrors each answer box and rating of the
+# lesson form into sessionStorage as it is typed or tapped, and fills an emptied-by-redraw box
+# (or rating) back in from there. A draft equal to what the server shows is dropped: it was
+# saved. It also knows whether the form holds anything not saved yet: then Next saves first
+# (it presses the form's "Save and go to the next step"), and when the page moves to another
+# lesson anyway (the facilitator moved the room, or Previous), it says the answers were kept
+# as a draft, in the slot the page keeps at its top (workbook/ui/pacing.py room_notice).
+_DRAFTS_JS = """
+<div id="wb-drafts" data-scope="%(scope)s" data-lesson="%(lesson)s" data-kept="%(kept)s"
+  hidden></div>
+<style>
+  [data-testid="stElementContainer"]:has(#wb-drafts),
+  [data-testid="stElementContainer"]:has(.wb-draft-note[hidden]),
+  [data-testid="stElementContainer"]:has(.wb-draft-top[hidden]) { display: none; }
+  .wb-draft-note, .wb-draft-top { margin: 0; padding: .45rem .7rem; border-radius: .5rem;
+    background: rgba(255, 189, 69, .22); border-left: 4px solid #8a5300; color: #3d2a00;
+    font-size: 1rem; }
+  .wb-draft-top { font-weight: 600; }
+  .wb-saved-note { margin: 0; font-size: .875rem; color: rgba(49, 51, 63, .75); }
+</style>
+<script>
+(() => {
+  const PREFIX = "st-key-answer_";
+  const marks = () => document.getElementById("wb-drafts")?.dataset || {};
+  const scope = () => marks().scope || "";
+  const keyFor = (element) => {
+    const box = element.closest("[class*='" + PREFIX + "']");
+    if (!box || !scope()) return null;
+    const name = Array.from(box.classList).find((c) => c.startsWith(PREFIX));
+    return name ? "wb-draft:" + scope() + ":" + name.slice(7) : null;
+  };
+  const RATINGS = "[class*='" + PREFIX + "'][class*='_rating_']";
+  const CHOSEN = "button[aria-checked='true']";
+  const active = (box) => box.querySelector(CHOSEN)?.textContent.trim() || "";
+  // Ratings first: tapping one makes the form draw its boxes again, which would empty a box
+  // filled back in just before; the boxes follow a moment later.
+  const restore = () => {
+    let tapped = false;
+    document.querySelectorAll(RATINGS).forEach((box) => {
+      const key = keyFor(box);
+      if (!key || box.dataset.wbDraftKey === key || !box.querySelector("button")) return;
+      box.dataset.wbDraftKey = key;
+      const draft = sessionStorage.getItem(key);
+      if (draft === null) return;
+      if (draft === active(box)) { sessionStorage.removeItem(key); return; }
+      if (box.querySelector("button:disabled")) return;
+      const buttons = Array.from(box.querySelectorAll("button"));
+      const target = draft === "" ? box.querySelector(CHOSEN)
+        : buttons.find((b) => b.textContent.trim() === draft);
+      if (target) { target.click(); tapped = true; }
+    });
+    if (tapped) { setTimeout(restore, 150); return; }
+    document.querySelectorAll("[class*='" + PREFIX + "'] textarea").forEach((area) => {
+      const key = keyFor(area);
+      if (!key || area.dataset.wbDraftKey === key) return;
+      area.dataset.wbDraftKey = key;
+      const draft = sessionStorage.getItem(key);
+      if (draft === null) return;
+      if (draft === area.value) { sessionStorage.removeItem(key); return; }
+      if (area.disabled) return;
+      fill(area, draft);
+      // A box reused from the last step may still be given its new (empty) value after
+      // this: look again, and fill it back in unless the person typed meanwhile.
+      [300, 1200].forEach((ms) => setTimeout(() => {
+        if (area.isConnected && keyFor(area) === key && area.value !== draft
+            && sessionStorage.getItem(key) === draft && !area.disabled) fill(area, draft);
+      }, ms));
+    });
+  };
+  // Whether each answer shows something other than what is saved: a draft, marked as one.
+  // The form carries a rating's saved value, and a hash of an answer's saved text made the
+  // way the server makes it (lesson_form.saved_mark: NFC, outer spaces off, FNV-1a of UTF-8).
+  const mark = (text) => {
+    let h = 0x811c9dc5;
+    for (const byte of new TextEncoder().encode(text.normalize("NFC").trim())) {
+      h = Math.imul(h ^ byte, 0x01000193);
+    }
+    return (h >>> 0).toString(16).padStart(8, "0");
+  };
+  const markDrafts = () => {
+    let any = false;
+    document.querySelectorAll(".wb-draft-note").forEach((note) => {
+      const box = document.querySelector(".st-key-" + note.dataset.field);
+      let draft = false;
+      if (box && note.dataset.kind === "rating") {
+        draft = !box.querySelector("button:disabled") && !!box.querySelector("button")
+          && active(box) !== note.dataset.saved;
+      } else if (box) {
+        const area = box.querySelector("textarea");
+        draft = !!area && !area.disabled && mark(area.value) !== note.dataset.saved;
+      }
+      if (note.hidden === draft) note.hidden = !draft;
+      any = any || draft;
+    });
+    document.querySelectorAll(".wb-draft-top, .wb-saved-some").forEach((el) => {
+      if (el.hidden === any) el.hidden = !any;
+    });
+    document.querySelectorAll(".wb-saved-all").forEach((el) => {
+      if (el.hidden !== any) el.hidden = any;
+    });
+  };
+  const fill = (area, text) => {
+    const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
+    setter.call(area, text);
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  // Which lesson the form on the page belongs to, and whether it holds unsaved answers.
+  const note = () => {
+    const m = marks();
+    const form = window.__wbForm;
+    if (m.lesson && (!form || form.lesson !== m.lesson)) {
+      if (form && form.dirty) window.__wbKept = form.kept;
+      window.__wbForm = { lesson: m.lesson, kept: m.kept, dirty: false };
+    }
+    const slot = document.querySelector(".st-key-room_notice .wb-draft-kept");
+    if (window.__wbKept && slot) {
+      slot.textContent = window.__wbKept;
+      slot.hidden = false;
+      const live = document.getElementById("wb-room-live");
+      if (live) {
+        setTimeout(() => { live.textContent = (live.textContent + " " + slot.textContent).trim(); },
+          400);
+      }
+      window.__wbKept = null;
+    }
+  };
+  const dirty = () => { if (window.__wbForm) window.__wbForm.dirty = true; };
+  if (!window.__wbDrafts) {
+    window.__wbDrafts = true;
+    document.addEventListener("input", (event) => {
+      const area = event.target;
+      if (!(area instanceof HTMLTextAreaElement)) return;
+      const key = keyFor(area);
+      if (!key) return;
+      area.dataset.wbDraftKey = key;
+      dirty();
+      try { sessionStorage.setItem(key, area.value); } catch (error) { /* storage full */ }
+      markDrafts();
+    }, true);
+    document.addEventListener("click", (event) => {
+      const button = event.target instanceof Element ? event.target.closest("button") : null;
+      if (!button) return;
+      const box = button.closest(RATINGS);
+      if (box) {
+        const key = keyFor(box);
+        dirty();
+        requestAnimationFrame(() => {
+          try { if (key) sessionStorage.setItem(key, active(box)); } catch (error) { /* full */ }
+          markDrafts();
+        });
+        return;
+      }
+      if (button.closest("[class*='_save_next'], [class*='_save_answers']")) {
+        if (window.__wbForm) window.__wbForm.dirty = false;
+        return;
+      }
+      const next = document.querySelector("[class*='" + PREFIX + "'][class*='_save_next'] button");
+      if (button.closest(".st-key-workbook_next_top, .st-key-workbook_next_bottom")
+          && window.__wbForm?.dirty && next && !next.disabled) {
+        // Next with unsaved answers: save them first, then go on (never drop them).
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        window.__wbForm.dirty = false;
+        next.click();
+      }
+    }, true);
+    new MutationObserver(() => requestAnimationFrame(() => { note(); restore(); markDrafts(); }))
+      .observe(document.body, { childList: true, subtree: true });
+  }
+  note();
+  restore();
+  markDrafts();
+})();
+</script>
+"""
+
+
+def assets(seat: Seat, lesson: Lesson) -> None:
+    """The phone styles and the drafts script, for one lesson of one participant."""
+    st.html(_PHONE_CSS)
+    st.html(
+        _DRAFTS_JS
+        % {
+            "scope": f"w{seat.workshop.id}-p{seat.participant.id}",
+            "lesson": escaped(f"{lesson.id}_{seat.group.current_round}"),
+            "kept": escaped(kept_as_draft(isolate(lesson.title), translator()) + "."),
+        },
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
+def saved_mark(text: str) -> str:
+    """What the form carries of an answer's saved text, for the drafts script to tell whether
+    the box shows something else: FNV-1a (32 bits) of its UTF-8, NFC, outer spaces off, as
+    saving stores it (models.LongText). Not a secret: it only saves sending the text twice."""
+    h = 0x811C9DC5
+    for byte in unicodedata.normalize("NFC", text).strip().encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return f"{h:08x}"
