@@ -27,13 +27,13 @@ from workbook import backup
 from workbook.config import PROJECT_ROOT
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
 from workbook.store import Store, StoreUnavailableError, WriteFailedError
-from workbook.store.database import RowDelete, RowUpsert, utc_now
-from workbook.store.workshops import (
+from workbook.store.answers import (
     RATING_COLUMNS,
     RATING_KEY,
     REFLECTION_COLUMNS,
     REFLECTION_KEY,
 )
+from workbook.store.database import RowDelete, RowUpsert, utc_now
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

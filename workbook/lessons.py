@@ -23,6 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from workbook.models import ExerciseKind, KeyFinding, Slug
 
 SEED_FILE_PATTERN = r"^\d{3}_[0-9a-f]{16}\.txt$"
+# Facilitators' own prompts and rating statements (workbook/plans) have ids starting with
+# this; a lesson file's never do, so figures by statement id never mix the two.
+OWN_PREFIX = "own-"
 
 
 class _Strict(BaseModel):
@@ -64,6 +67,9 @@ class Lesson(_Strict):
     timer_minutes: Annotated[int, Field(ge=1, le=120)]
     body: Text
     file_name: str = ""
+    # True for a lesson as a workshop's plan made it (workbook/plans/apply.py), which may
+    # hold the facilitator's own items; never set by a lesson file.
+    planned: bool = False
 
     @model_validator(mode="after")
     def _ids_unique_within_lesson(self) -> Lesson:
@@ -72,6 +78,12 @@ class Lesson(_Strict):
             duplicates = sorted({i for i in ids if ids.count(i) > 1})
             if duplicates:
                 raise ValueError(f"{label} has a repeated id: {', '.join(duplicates)}")
+            own = sorted(i for i in ids if i.startswith(OWN_PREFIX) and not self.planned)
+            if own:
+                raise ValueError(
+                    f"{label} has an id starting with '{OWN_PREFIX}', kept for a facilitator's "
+                    f"own items: {', '.join(own)}"
+                )
         if not self.prompts and not self.ratings and self.exercise is None:
             raise ValueError("a lesson needs at least one prompt, rating statement or exercise")
         return self
@@ -214,9 +226,10 @@ def split_front_matter(text: str) -> tuple[str, str]:
     raise LessonFileError("the front matter is not closed by a second '---' line")
 
 
-def _file_line(mark: yaml.Mark | None) -> str:
-    """ " (line N)" of the lesson file for a mark in its front matter, which starts on line 2."""
-    return f" (line {mark.line + 2})" if mark is not None else ""
+def _file_line(mark: yaml.Mark | None, first_line: int = 2) -> str:
+    """ " (line N)" of the lesson file for a mark in its front matter, which starts on line 2
+    (a plan file's YAML starts on line 1)."""
+    return f" (line {mark.line + first_line})" if mark is not None else ""
 
 
 def _tag(tag: str) -> str:
@@ -224,7 +237,7 @@ def _tag(tag: str) -> str:
     return shown_name(tag.replace("tag:yaml.org,2002:", "!!", 1))
 
 
-def _check_bounds(front: str) -> None:
+def _check_bounds(front: str, first_line: int = 2) -> None:
     """Walk the front matter's YAML events, stopping at the first one past a bound: the
     parser that makes events works in a loop, so a file nested thousands deep is refused here
     before the recursive steps that build values from them ever see it."""
@@ -234,7 +247,7 @@ def _check_bounds(front: str) -> None:
         )
     depth = values = 0
     for event in yaml.parse(front, Loader=yaml.SafeLoader):
-        where = _file_line(event.start_mark)
+        where = _file_line(event.start_mark, first_line)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise LessonFileError(
                 f"uses a YAML anchor or alias (& or *){where}; lessons do not allow them"
@@ -286,9 +299,9 @@ class _LessonLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def read_front_matter(front: str) -> object:
+def read_front_matter(front: str, first_line: int = 2) -> object:
     """The front matter's YAML, within the bounds above. Raises LessonFileError."""
-    _check_bounds(front)
+    _check_bounds(front, first_line)
     return yaml.load(front, Loader=_LessonLoader)  # a SafeLoader subclass
 
 
@@ -335,6 +348,8 @@ def parse_lesson(path: Path) -> tuple[Lesson | None, list[LessonProblem]]:
         return None, [
             LessonProblem(name, "body", "is the text after the front matter, not a field")
         ]
+    if "planned" in data:
+        return None, [LessonProblem(name, "planned", "is set by a workshop's plan, not a field")]
     try:
         lesson = Lesson.model_validate({**data, "body": body, "file_name": name})
     except ValidationError as error:
@@ -405,7 +420,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ERROR {folder}: no lesson files (*.md) found", file=sys.stderr)
         return 1
     print(f"{len(result.lessons)} lessons ok, {len(result.problems)} problems")
-    return 1 if result.problems else 0
+    plans_ok = _check_plans(folder, result)
+    return 1 if result.problems or not plans_ok else 0
+
+
+def _check_plans(folder: Path, lessons: LessonSet) -> bool:
+    """The ready plans beside the lessons (plans/*.yaml), each against the lessons."""
+    from workbook.plans.files import PLANS_FOLDER, load_plans
+
+    plans = load_plans(folder / PLANS_FOLDER, lessons)
+    for name, plan in zip(plans.file_names, plans.plans, strict=True):
+        print(f"ok    {PLANS_FOLDER}/{name}: {plan.id} ({plan.title})")
+    for problem in plans.problems:
+        print(f"ERROR {PLANS_FOLDER}/{problem}", file=sys.stderr)
+    print(f"{len(plans.plans)} plans ok, {len(plans.problems)} problems")
+    return not plans.problems
 
 
 if __name__ == "__main__":

@@ -15,15 +15,19 @@ from workbook.keys import (
     normalise_join_code,
 )
 from workbook.store import (
+    answers,
     bulk,
+    commitments,
     live,
     maps,
     moderation,
+    plans,
     projector_view,
     releases,
     resume,
     workshops,
 )
+from workbook.store.answers import SaveResult
 from workbook.store.database import (
     Database,
     Migration,
@@ -36,13 +40,13 @@ from workbook.store.database import (
 )
 from workbook.store.live import RoomMovedError
 from workbook.store.moderation import SupportRefusedError
-from workbook.store.workshops import SaveResult
+from workbook.store.plans import PastPlan, StoredPlan
 
 # Versions: 1 workshops, 2 maps, 3 live room, 4 none (bulk loading has no schema of its own),
 # 5-6 releases, 7 sign-in waits per door (live), 8 results on phones and support for
 # answers (live), 9 approving answers before the room sees them (moderation), 10 the
 # projector's text size and pages (projector_view), 11 facilitators' resume links
-# (resume), 12+ whoever needs one next.
+# (resume), 12 workshops' plans (plans), 13+ whoever needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
         (
@@ -54,6 +58,7 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
             *releases.MIGRATIONS,
             *projector_view.MIGRATIONS,
             *resume.MIGRATIONS,
+            *plans.MIGRATIONS,
         ),
         key=lambda m: m.version,
     )
@@ -62,6 +67,9 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
 
 class Store(
     workshops.WorkshopQueries,
+    answers.AnswerQueries,
+    commitments.CommitmentQueries,
+    plans.PlanQueries,
     maps.MapQueries,
     live.LiveQueries,
     moderation.ModerationQueries,
@@ -81,12 +89,14 @@ __all__ = [
     "JOIN_CODE_LENGTH",
     "MIGRATIONS",
     "NotFoundError",
+    "PastPlan",
     "RoomMovedError",
     "SaveResult",
     "Store",
     "StoreError",
     "StoreLockedError",
     "StoreUnavailableError",
+    "StoredPlan",
     "SupportRefusedError",
     "WriteFailedError",
     "WrongJoinCodeError",

@@ -254,9 +254,7 @@ class LiveQueries(Database):
     def room_changed_at(self, workshop_id: int) -> dt.datetime | None:
         """When the facilitator last changed the room (a move, a screen, a timer, a question
         opened or revealed); None if never."""
-        row = self._one(
-            "SELECT updated_at FROM live_rooms WHERE workshop_id = ?", [workshop_id]
-        )
+        row = self._one("SELECT updated_at FROM live_rooms WHERE workshop_id = ?", [workshop_id])
         return row[0] if row else None
 
     def room_signal(self, workshop_id: int) -> RoomSignal | None:

@@ -5,7 +5,7 @@ then shown read-only, and a save that arrives after it closed keeps the stored a
 participant's typed text stays in their browser as a draft).
 Two tabs or devices of one participant: a save carries what the form last showed for each
 answer, and an answer stored as something else since is not overwritten (the store checks,
-workbook/store/workshops.py): the person is told in one sentence, sees the stored answer
+workbook/store/answers.py): the person is told in one sentence, sees the stored answer
 beside theirs (still in the box) and chooses: save theirs anyway, or take the stored one.
 Their other answers are saved.
 Drafts: what a participant types is also kept in this browser tab (sessionStorage), keyed
