@@ -10,15 +10,22 @@ from workbook.config import PROJECT_ROOT
 from workbook.lessons import LessonSet
 from workbook.records import Seat
 from workbook.store import Store
-from workbook.ui import resources, session
+from workbook.ui import resources, session, workshop_lessons
 from workbook.ui.style import APP_TITLE
 
 
 @dataclass(frozen=True)
 class Context:
     store: Store
-    lessons: LessonSet
+    lessons: LessonSet  # the seated workshop's, under its plan (all lessons when not seated)
     seat: Seat | None
+    # Every lesson file, whatever any plan says: for screens of another workshop than the
+    # seat's (console, projector: see workshop_lessons) and for funders.
+    file_lessons: LessonSet | None = None
+
+    @property
+    def all_lessons(self) -> LessonSet:
+        return self.file_lessons if self.file_lessons is not None else self.lessons
 
 
 # app.py reads the context and leaves it here for the page it runs in the same script run.
@@ -70,4 +77,7 @@ def _nothing() -> None:
 
 def _read() -> Context:
     store = resources.store()
-    return Context(store=store, lessons=resources.lessons(), seat=session.current_seat(store))
+    seat = session.current_seat(store)
+    lessons = resources.lessons()
+    planned = workshop_lessons.seat_lessons(store, seat, lessons)  # the seat's plan
+    return Context(store=store, lessons=planned, seat=seat, file_lessons=lessons)

@@ -38,9 +38,11 @@ from workbook.ui import (
     console_timer,
     facilitator_resume,
     moderation,
+    plan_panel,
     projector_console,
     resources,
     style,
+    workshop_lessons,
 )
 from workbook.ui import projector as links
 from workbook.ui.author_text import literal
@@ -99,7 +101,7 @@ def page(store: Store, lessons: LessonSet) -> None:
         sign_in_form(store)
     else:
         facilitator_resume.keep_in_url(store, workshop.id)
-        console(store, lessons, workshop)
+        console(store, workshop_lessons.workshop_lessons(store, workshop.id, lessons), workshop)
 
 
 def sign_in_form(store: Store) -> None:
@@ -166,6 +168,7 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
         if lesson is not None:
             projector_console.pages(store, workshop.id, room, step, lesson)
         facilitator_resume.panel(store, workshop.id)
+        plan_panel.render(store, workshop, lessons)
         _room(store, lessons, workshop, room, step)
         if lesson is not None:
             console_timer.render(store, workshop, room, lesson, on_refused=_refused)

@@ -372,7 +372,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
             # No help icon: a small target whose tip only repeated the placeholder. The
             # limit is in the placeholder, a lesson's hint for the question under the box.
             st.text_area(
-                prompt.text,
+                literal(prompt.text),  # a facilitator's own prompt is their text
                 value=stored,
                 key=key,
                 height=140,
@@ -391,7 +391,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
         for statement in lesson.ratings:
             is_closed = (RATING, statement.id) in closed
             st.segmented_control(
-                statement.text,
+                literal(statement.text),
                 RATING_OPTIONS,
                 default=saved.ratings.get(statement.id),
                 key=f"{prefix}_rating_{statement.id}",
@@ -403,7 +403,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
                 scale += f" · in your first look: {earlier.ratings[statement.id]}"
             if is_closed:
                 scale += " · " + CLOSED_NOTE
-            st.caption(scale)
+            st.caption(literal(scale))
             value = saved.ratings.get(statement.id)
             _draft_note(
                 f"{prefix}_rating_{statement.id}", "rating", "" if value is None else str(value)

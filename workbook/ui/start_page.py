@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
+from workbook.lessons import LessonSet
 from workbook.models import (
     MAX_CODE_CHARS,
     MAX_NAME_CHARS,
@@ -21,7 +22,7 @@ from workbook.models import (
 from workbook.records import Group, Seat
 from workbook.store import Store, StoreError, WrongJoinCodeError
 from workbook.store.database import name_key
-from workbook.ui import context, facilitator, facilitator_resume, session
+from workbook.ui import context, facilitator, facilitator_resume, plan_editor, session
 from workbook.ui.text import isolate, user_heading, user_text
 from workbook.ui.widgets import show_errors, up_to
 
@@ -72,7 +73,7 @@ def render() -> None:
     with join_tab:
         _join(store)
     with start_tab:
-        _start(store)
+        _start(store, ctx.all_lessons)
     st.caption("Nobody needs an account or an e-mail address to take part.")
 
 
@@ -235,7 +236,10 @@ def _join(store: Store) -> None:
                             session.go_after_rerun("workbook")
 
 
-def _start(store: Store) -> None:
+def _start(store: Store, lessons: LessonSet) -> None:
+    with st.container(border=True, key="start_plan"):
+        st.subheader("The session's plan")
+        plan = plan_editor.choose("start", store, lessons)  # None: every lesson
     with st.form("start_create"):
         title = st.text_input(
             "Workshop title", placeholder="Spring organisers' day", help=up_to(MAX_TITLE_CHARS)
@@ -286,6 +290,9 @@ def _start(store: Store) -> None:
             else:
                 try:
                     workshop, key = store.create_workshop(workshop=request)
+                    if plan is not None:
+                        store.set_workshop_plan(workshop_id=workshop.id, plan=plan)
+                    plan_editor.discard("start")
                     st.session_state[_CREATED] = {
                         "code": workshop.display_code,
                         "key": key,

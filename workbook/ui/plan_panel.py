@@ -1,0 +1,48 @@
+"""The console's plan panel: the plan this workshop runs, and changing it (before the room
+starts or during it: answers are stored by lesson and question, so none is ever lost)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbook.lessons import LessonSet
+from workbook.plans import everything, minutes_line
+from workbook.records import Workshop
+from workbook.store import Store
+from workbook.ui import plan_editor, resources
+from workbook.ui.text import user_text
+
+KEPT_ANSWERS = (
+    "Changing the plan keeps every answer already given: answers are stored by lesson and "
+    "question, so a step taken out and put back shows its answers again."
+)
+
+
+def render(store: Store, workshop: Workshop, lessons: LessonSet) -> None:
+    """`lessons`: the workshop's lessons under its plan (what the room runs now)."""
+    st.subheader("Plan")
+    stored = store.workshop_plan(workshop.id)
+    files = resources.lessons()
+    if stored is None:
+        st.caption(f"Every lesson, in order. {minutes_line(everything(files))}.")
+    elif stored.plan is None:
+        st.warning(f"This workshop's plan cannot be read: {stored.problem}. Every lesson runs.")
+    else:
+        user_text(stored.plan.title)
+        st.caption(f"{len(lessons)} steps. {minutes_line(stored.plan)}.")
+    if not st.toggle("Show and change the plan", key=f"plan_panel_open_{workshop.id}"):
+        return
+    if stored is not None and stored.plan is not None:
+        plan_editor.summary(stored.plan, files)
+    st.caption(KEPT_ANSWERS)
+    scope = f"console{workshop.id}"
+    with st.container(border=True, key="plan_panel_change"):
+        chosen = plan_editor.choose(scope, store, files)
+        if st.button("Use this plan for this workshop", key="plan_panel_use", type="primary"):
+            if chosen is None:
+                store.clear_workshop_plan(workshop_id=workshop.id)
+            else:
+                store.set_workshop_plan(workshop_id=workshop.id, plan=chosen)
+            plan_editor.discard(scope)
+            st.toast("The room now follows the new plan.")
+            st.rerun()
