@@ -132,8 +132,9 @@ def choose(scope: str, store: Store, lessons: LessonSet) -> Plan | None:
         chosen = st.selectbox(
             "Plans used before on this server",
             range(len(past)),
-            format_func=lambda i: f"{past[i].plan.title} (last changed "
-            f"{past[i].updated_at:%d %b %Y})",
+            format_func=lambda i: (
+                f"{past[i].plan.title} (last changed {past[i].updated_at:%d %b %Y})"
+            ),
             key=_key(scope, "past"),
         )
         plan = past[chosen].plan if chosen is not None else None
@@ -197,17 +198,16 @@ def editor(scope: str, plan: Plan, lessons: LessonSet) -> None:
     rev = _rev(scope)
     with st.form(_key(scope, f"details_{rev}"), border=False):
         left, right = st.columns([3, 1])
-        title = left.text_input(
-            "Plan title", value=plan.title, help=up_to(MAX_PLAN_TITLE_CHARS)
-        )
+        title = left.text_input("Plan title", value=plan.title, help=up_to(MAX_PLAN_TITLE_CHARS))
         minutes = right.number_input(
             "Session length (minutes)",
             min_value=MIN_SESSION_MINUTES,
             max_value=MAX_SESSION_MINUTES,
             value=plan.session_minutes,
             step=5,
+            key=_key(scope, f"session_{rev}"),
         )
-        if st.form_submit_button("Save title and length"):
+        if st.form_submit_button("Save title and length", key=_key(scope, f"save_details_{rev}")):
             try:
                 _keep(
                     scope,
@@ -316,7 +316,11 @@ def _parts_form(scope: str, plan: Plan, index: int, lesson: Lesson, rev: int) ->
     step = plan.steps[index]
     with st.form(_key(scope, f"parts_{step.lesson}_{rev}"), border=False):
         minutes = st.number_input(
-            "Minutes", min_value=1, max_value=MAX_STEP_MINUTES, value=step.minutes
+            "Minutes",
+            min_value=1,
+            max_value=MAX_STEP_MINUTES,
+            value=step.minutes,
+            key=_key(scope, f"minutes_{step.lesson}_{rev}"),
         )
         prompts_text = {p.id: p.text for p in lesson.prompts}
         prompts = st.multiselect(
@@ -336,7 +340,7 @@ def _parts_form(scope: str, plan: Plan, index: int, lesson: Lesson, rev: int) ->
         if lesson.exercise is not None:
             name = EXERCISE_NAMES.get(lesson.exercise.value, lesson.exercise.value)
             exercise = st.checkbox(f"Include the exercise ({name})", value=step.exercise)
-        if st.form_submit_button("Save this step"):
+        if st.form_submit_button("Save this step", key=_key(scope, f"save_{step.lesson}_{rev}")):
             try:
                 changed = plan_edit.set_step(
                     plan,
@@ -360,16 +364,20 @@ def _own_forms(scope: str, plan: Plan, index: int, lesson: Lesson, rev: int) -> 
         "counted apart from the lessons' in every figure."
     )
     with st.form(_key(scope, f"own_prompt_{step.lesson}_{rev}")):
-        text = st.text_area("Your prompt", height=80, help=up_to(300))
+        text = st.text_area(
+            "Your prompt", height=80, help=up_to(300), key=_key(scope, f"own_p_{step.lesson}_{rev}")
+        )
         hint = st.text_input("A hint under the box (optional)", help=up_to(200))
-        if st.form_submit_button("Add this prompt"):
+        if st.form_submit_button("Add this prompt", key=_key(scope, f"add_p_{step.lesson}_{rev}")):
             try:
                 _keep(scope, plan_edit.add_own_prompt(plan, index, lesson, text=text, help=hint))
                 st.rerun()
             except plan_edit.PlanEditError as error:
                 st.error(str(error), icon=":material/block:")
     with st.form(_key(scope, f"own_rating_{step.lesson}_{rev}")):
-        text = st.text_input("Your rating statement", help=up_to(200))
+        text = st.text_input(
+            "Your rating statement", help=up_to(200), key=_key(scope, f"own_r_{step.lesson}_{rev}")
+        )
         low_box, high_box = st.columns(2)
         low = low_box.text_input("1 means", placeholder="Not at all", help=up_to(40))
         high = high_box.text_input("5 means", placeholder="Completely", help=up_to(40))
@@ -378,7 +386,9 @@ def _own_forms(scope: str, plan: Plan, index: int, lesson: Lesson, rev: int) -> 
             [None, *KeyFinding],
             format_func=lambda f: "the lesson's" if f is None else f.label,
         )
-        if st.form_submit_button("Add this statement"):
+        if st.form_submit_button(
+            "Add this statement", key=_key(scope, f"add_r_{step.lesson}_{rev}")
+        ):
             try:
                 changed = plan_edit.add_own_rating(
                     plan, index, lesson, text=text, low=low, high=high, key_finding=finding
