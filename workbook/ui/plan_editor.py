@@ -261,46 +261,44 @@ def _step(scope: str, plan: Plan, index: int, lesson: Lesson | None, rev: int) -
     step = plan.steps[index]
     last = len(plan.steps) - 1
     with st.container(border=True, key=_key(scope, f"step_{index}")):
-        head, up, down, out = st.columns([6, 1, 1, 1], vertical_alignment="center")
         title = literal(lesson.title) if lesson else f"{step.lesson} (not in the lesson files)"
-        head.markdown(f"**{index + 1}. {title}** · {step.minutes} min")
-        up.button(
+        st.markdown(f"**{index + 1}. {title}** · {step.minutes} min")
+        # Side by side, wrapping on a phone, so no label is ever cut short.
+        buttons = st.container(horizontal=True, key=_key(scope, f"buttons_{index}"))
+        buttons.button(
             "Up",
             icon=":material/arrow_upward:",
-            help="Move up",
             key=_key(scope, f"up_{step.lesson}"),
             disabled=index == 0,
             on_click=_change(scope, f"step{index}", lambda p: plan_edit.move_step(p, index, -1)),
+            width="content",
         )
-        down.button(
+        buttons.button(
             "Down",
             icon=":material/arrow_downward:",
-            help="Move down",
             key=_key(scope, f"down_{step.lesson}"),
             disabled=index == last,
             on_click=_change(scope, f"step{index}", lambda p: plan_edit.move_step(p, index, 1)),
+            width="content",
         )
-        out.button(
-            "Out",
+        buttons.button(
+            "Take out",
             icon=":material/delete:",
-            help="Take this step out",
             key=_key(scope, f"remove_{step.lesson}"),
             on_click=_change(scope, f"step{index}", lambda p: plan_edit.remove_step(p, index)),
+            width="content",
         )
         _refusal(scope, f"step{index}")
         if lesson is None:
             return
         st.caption(_parts_line(step, lesson))
         for item in [*step.own_prompts, *step.own_ratings]:
-            text, remove = st.columns([8, 1], vertical_alignment="center")
-            with text:
-                kind = "Your prompt" if item in step.own_prompts else "Your rating statement"
-                st.caption(kind)
-                user_text(item.text)
-            remove.button(
-                "Out",
+            kind = "Your prompt" if item in step.own_prompts else "Your rating statement"
+            st.caption(kind)
+            user_text(item.text)
+            st.button(
+                "Take it out",
                 icon=":material/close:",
-                help="Take it out",
                 key=_key(scope, f"own_out_{step.lesson}_{item.id}"),
                 on_click=_change(
                     scope, f"step{index}", lambda p, i=item.id: plan_edit.remove_own(p, index, i)
