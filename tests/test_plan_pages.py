@@ -15,7 +15,8 @@ from tests.conftest import jump_box
 from workbook.config import PROJECT_ROOT
 from workbook.lessons import LessonSet
 from workbook.live import PROMPT, Focus
-from workbook.models import JoinRequest
+from workbook.models import JoinRequest, WorkshopCreate
+from workbook.plans import Plan, PlanStep
 from workbook.ui.resources import _open_store
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -147,3 +148,32 @@ def test_a_custom_plan_runs_end_to_end(app_db: Path, lessons: LessonSet) -> None
         participant_id=seat.participant.id, lesson_id="early-actions", round=2
     )
     assert second.reflections == {own_id: "Two petitions now"}
+
+
+def test_the_console_says_which_part_of_its_plan_the_lessons_lack(app_db: Path) -> None:
+    store = _open_store(str(app_db))
+    workshop, key = store.create_workshop(
+        workshop=WorkshopCreate(title="Old plan", cause="Housing")
+    )
+    store.set_workshop_plan(
+        workshop_id=workshop.id,
+        plan=Plan(
+            id="old",
+            title="An old plan",
+            session_minutes=60,
+            steps=[
+                PlanStep(lesson="retired-lesson", minutes=10),
+                PlanStep(lesson="early-actions", minutes=10, prompts=["the-ask", "gone"]),
+            ],
+        ),
+    )
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("pages/facilitator.py").run()
+    at.text_input(key="facilitator_code").input(workshop.join_code)
+    at.text_input(key="facilitator_key").input(key)
+    button(at, "Sign in").click().run()
+    assert not at.exception, at.exception
+    assert len(at.selectbox(key="facilitator_target").options) == 1  # the one step left
+    said = [t.value for t in at.text]
+    assert any("retired-lesson" in s and "step left out" in s for s in said), said
+    assert any("'gone' is no longer in the lesson 'early-actions'" in s for s in said), said

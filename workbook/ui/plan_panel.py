@@ -30,6 +30,15 @@ def render(store: Store, workshop: Workshop, lessons: LessonSet) -> None:
     else:
         user_text(stored.plan.title)
         st.caption(f"{len(lessons)} steps. {minutes_line(stored.plan)}.")
+    # What the plan names that the lesson files no longer have: left out of the room, said.
+    gone = [problem for problem in lessons.problems if problem not in files.problems]
+    if gone:
+        st.warning(
+            "Part of this plan is not in the lesson files now and is left out:",
+            icon=":material/warning:",
+        )
+        for problem in gone:
+            st.text(str(problem))
     if not st.toggle("Show and change the plan", key=f"plan_panel_open_{workshop.id}"):
         return
     if stored is not None and stored.plan is not None:
