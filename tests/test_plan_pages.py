@@ -15,7 +15,7 @@ from tests.conftest import jump_box
 from workbook.config import PROJECT_ROOT
 from workbook.lessons import LessonSet
 from workbook.live import PROMPT, Focus
-from workbook.models import JoinRequest, WorkshopCreate
+from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
 from workbook.plans import Plan, PlanStep
 from workbook.ui.resources import _open_store
 
@@ -177,3 +177,32 @@ def test_the_console_says_which_part_of_its_plan_the_lessons_lack(app_db: Path) 
     said = [t.value for t in at.text]
     assert any("retired-lesson" in s and "step left out" in s for s in said), said
     assert any("'gone' is no longer in the lesson 'early-actions'" in s for s in said), said
+
+
+def test_the_console_switches_a_running_workshop_to_the_follow_up_plan(app_db: Path) -> None:
+    store = _open_store(str(app_db))
+    workshop, key = store.create_workshop(
+        workshop=WorkshopCreate(title="Spring day", cause="Housing")
+    )
+    seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Table 1"))
+    answer = ReflectionIn(lesson_id="keeping-momentum", prompt_id="why-stay", text="Friends")
+    store.save_answers(seat=seat, lesson_id="keeping-momentum", round=1, reflections=[answer])
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("pages/facilitator.py").run()
+    at.text_input(key="facilitator_code").input(workshop.join_code)
+    at.text_input(key="facilitator_key").input(key)
+    button(at, "Sign in").click().run()
+    assert len(at.selectbox(key="facilitator_target").options) == 9  # no plan: every lesson
+    at.toggle(key=f"plan_panel_open_{workshop.id}").set_value(True).run()
+    picker = at.selectbox(key=f"plan_console{workshop.id}_start_from")
+    follow_up = next(i for i, o in enumerate(picker.options) if o.startswith("A follow-up"))
+    picker.select_index(follow_up).run()
+    at.button(key="plan_panel_use").click().run()
+    assert not at.exception, at.exception
+    assert store.workshop_plan(workshop.id).plan.id == "follow-up"
+    assert len(at.selectbox(key="facilitator_target").options) == 5
+    # The answer given before the switch is still there.
+    saved = store.saved_answers(
+        participant_id=seat.participant.id, lesson_id="keeping-momentum", round=1
+    )
+    assert saved.reflections == {"why-stay": "Friends"}

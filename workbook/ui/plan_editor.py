@@ -177,7 +177,7 @@ def _upload(scope: str, lessons: LessonSet) -> Plan | None:
 
 def summary(plan: Plan, lessons: LessonSet) -> None:
     """The plan's steps, one line each, and its total against the session's length."""
-    with st.container(border=True, key="plan_summary"):
+    with st.container(border=True):
         for number, step in enumerate(plan.steps, start=1):
             lesson = lessons.by_id(step.lesson)
             title = literal(lesson.title) if lesson else f"{step.lesson} (not in the lessons)"
