@@ -5,6 +5,7 @@ prompt, and see it on the projector. Screenshots of the editor at 1440x900 and 3
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -14,7 +15,7 @@ from harness.server import Server
 
 pytestmark = pytest.mark.browser
 
-OWN = "What would our neighbours say we do best?"
+OWN = "What would our *neighbours* say we do **best**? <b>not bold</b>"
 ANSWER = "Street parties that end in a petition"
 LIVE = 15_000
 
@@ -58,7 +59,7 @@ def take_out(page: Page, index: int, expect_steps: int) -> None:
 
 
 def test_a_custom_plan_is_built_started_joined_answered_and_projected(
-    browser: Browser, server: Server
+    browser: Browser, server: Server, tmp_path: Path
 ) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     console = context(browser, 1440, 900).new_page()
@@ -77,6 +78,24 @@ def test_a_custom_plan_is_built_started_joined_answered_and_projected(
     console.get_by_text("Total 50 of 90 minutes").scroll_into_view_if_needed()
     console.screenshot(path=str(SCREENSHOTS / "plan-editor-1440.png"), full_page=True)
     assert not axe_findings(console, "plan-editor")
+
+    # The plan as a file, and that file uploaded again: the same steps and own prompt.
+    with console.expect_download() as download:
+        console.get_by_role("button", name="Download this plan as a file").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".yaml" and OWN in saved.read_text(encoding="utf-8")
+    press(
+        console,
+        console.get_by_role("button", name="Start again from a ready plan"),
+        console.get_by_role("combobox", name="Start from"),
+    )
+    console.get_by_role("combobox", name="Start from").click()
+    console.get_by_role("option", name="A plan file (upload)").click()
+    settle(console)
+    console.locator("input[type=file]").set_input_files(str(saved))
+    expect(console.get_by_text("Total 50 of 90 minutes")).to_be_visible()
+    settle(console)
 
     console.get_by_role("textbox", name="Workshop title").fill("Evening on a plan")
     console.get_by_role("textbox", name="Cause or movement").fill("Housing justice")
@@ -99,7 +118,8 @@ def test_a_custom_plan_is_built_started_joined_answered_and_projected(
     )
     expect(phone.get_by_text(re.compile(r"^Step 2 of 3"))).to_be_visible(timeout=LIVE)
     settle(phone)
-    box = phone.get_by_role("textbox", name=OWN)
+    # Found by its label as shown (as typed: no bold, no italics, no markup).
+    box = phone.get_by_test_id("stTextArea").filter(has_text=OWN).locator("textarea")
     box.fill(ANSWER)
     phone.get_by_test_id("stForm").filter(has=box).get_by_role("button", name="Save answers").tap()
     expect(phone.get_by_text(re.compile(r"^Saved 1 answer"))).to_be_visible()
