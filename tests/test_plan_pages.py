@@ -206,3 +206,27 @@ def test_the_console_switches_a_running_workshop_to_the_follow_up_plan(app_db: P
         participant_id=seat.participant.id, lesson_id="keeping-momentum", round=1
     )
     assert saved.reflections == {"why-stay": "Friends"}
+
+
+def test_a_new_workshop_copies_a_past_workshops_plan(app_db: Path) -> None:
+    store = _open_store(str(app_db))
+    past, _ = store.create_workshop(workshop=WorkshopCreate(title="Last spring", cause="Housing"))
+    plan = Plan(
+        id="our-evening",
+        title="Our evening",
+        session_minutes=45,
+        steps=[PlanStep(lesson="keeping-momentum", minutes=20)],
+    )
+    store.set_workshop_plan(workshop_id=past.id, plan=plan)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    picker = at.selectbox(key="plan_start_start_from")
+    picker.set_value("A past workshop's plan").run()
+    past_box = at.selectbox(key="plan_start_past")
+    assert past_box.options[0].startswith("Our evening (last changed ")
+    assert all("Last spring" not in o for o in past_box.options)  # never the workshop's title
+    next(t for t in at.text_input if t.label == "Workshop title").input("This autumn")
+    next(t for t in at.text_input if t.label == "Cause or movement").input("Housing")
+    button(at, "Create workshop").click().run()
+    assert not at.exception, at.exception
+    made = store.find_workshop(at.session_state["start_created"]["code"])
+    assert made.id != past.id and store.workshop_plan(made.id).plan == plan
