@@ -4,6 +4,7 @@ plan changed after answers exist losing none of them."""
 
 from __future__ import annotations
 
+from workbook import export, results, summary_html
 from workbook.lessons import LessonSet
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
 from workbook.plans import Plan, PlanStep, apply_plan
@@ -99,3 +100,22 @@ def test_changing_the_plan_after_answers_keeps_every_answer(
         participant_id=seat.participant.id, lesson_id="action-plan", round=1
     )
     assert saved.reflections == {"own-first-step": "Call Sam"}
+
+
+def test_answers_to_a_lesson_the_plan_left_out_are_exported_with_their_words(
+    store: Store, lessons: LessonSet
+) -> None:
+    first = workshop(store)
+    seat, _ = store.join(workshop_id=first, request=JoinRequest(group_name="Table 1"))
+    voices = lessons.by_id("diverse-voices")
+    answer = ReflectionIn(lesson_id=voices.id, prompt_id=voices.prompts[0].id, text="Elders")
+    store.save_answers(seat=seat, lesson_id=voices.id, round=1, reflections=[answer])
+    store.set_workshop_plan(workshop_id=first, plan=plan())  # diverse voices is not in it
+    applied = apply_plan(lessons, store.workshop_plan(first).plan)
+    assert voices.id not in [lesson.id for lesson in applied.lessons]
+    collected = export.collect(store, workshop_id=first, lessons=applied)
+    [row] = collected.reflections.rows
+    assert voices.title in row and voices.prompts[0].text in row and "Elders" in row
+    page = summary_html.html_summary(collected)
+    assert f"Not in the plan now: {voices.title}" in page and "missing or broken" not in page
+    assert results.missing_lessons(applied, [(voices.id, voices.prompts[0].id)]) == []

@@ -115,9 +115,35 @@ class LessonSet:
 
     lessons: tuple[Lesson, ...]
     problems: tuple[LessonProblem, ...] = field(default_factory=tuple)
+    # Under a workshop's plan (workbook/plans/apply.py): every lesson as its file has it, so
+    # answers given to a part the plan has since left out still read with their words.
+    whole: tuple[Lesson, ...] = ()
 
     def by_id(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+    def outside(self) -> tuple[Lesson, ...]:
+        """Lessons in the files that the plan leaves out (none without a plan)."""
+        steps = {lesson.id for lesson in self.lessons}
+        return tuple(lesson for lesson in self.whole if lesson.id not in steps)
+
+    def known(self, lesson_id: str) -> list[Lesson]:
+        """Where a lesson's words may be found: the step (with the facilitator's own items),
+        then the lesson as its file has it."""
+        found = [self.by_id(lesson_id)]
+        found.append(next((lesson for lesson in self.whole if lesson.id == lesson_id), None))
+        return [lesson for lesson in found if lesson is not None]
+
+    def title_of(self, lesson_id: str) -> str:
+        return next((lesson.title for lesson in self.known(lesson_id)), lesson_id)
+
+    def prompt_text(self, lesson_id: str, prompt_id: str) -> str:
+        prompts = (lesson.prompt(prompt_id) for lesson in self.known(lesson_id))
+        return next((prompt.text for prompt in prompts if prompt), prompt_id)
+
+    def statement_text(self, lesson_id: str, statement_id: str) -> str:
+        statements = (lesson.statement(statement_id) for lesson in self.known(lesson_id))
+        return next((statement.text for statement in statements if statement), statement_id)
 
     def __len__(self) -> int:
         return len(self.lessons)

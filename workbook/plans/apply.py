@@ -102,7 +102,7 @@ def apply_plan(lessons: LessonSet, plan: Plan | None) -> LessonSet:
         problems += found
         if made is not None:
             chosen.append(made)
-    return LessonSet(tuple(chosen), tuple(problems))
+    return LessonSet(tuple(chosen), tuple(problems), whole=lessons.lessons)
 
 
 def plan_problems(lessons: LessonSet, plan: Plan) -> list[LessonProblem]:
