@@ -139,6 +139,14 @@ def test_a_custom_plan_is_built_started_joined_answered_and_projected(
     expect(projector.get_by_text(ANSWER)).to_be_visible(timeout=LIVE)
     projector.screenshot(path=str(SCREENSHOTS / "plan-projector-1920.png"))
 
+    # The console's plan panel: the plan, its total, and the way to change it.
+    console.get_by_text("Show and change the plan").click()
+    summary = console.get_by_text("Total 50 of 90 minutes").first
+    expect(summary).to_be_visible()
+    settle(console)
+    console.get_by_role("heading", name="Plan", exact=True).scroll_into_view_if_needed()
+    console.screenshot(path=str(SCREENSHOTS / "plan-console-1440.png"))
+
 
 def test_the_editor_reads_on_a_phone(browser: Browser, server: Server) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)

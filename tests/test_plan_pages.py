@@ -201,6 +201,16 @@ def test_the_console_switches_a_running_workshop_to_the_follow_up_plan(app_db: P
     assert not at.exception, at.exception
     assert store.workshop_plan(workshop.id).plan.id == "follow-up"
     assert len(at.selectbox(key="facilitator_target").options) == 5
+    # Changed on the console: the workshop's own plan is offered first, as it is.
+    picker = at.selectbox(key=f"plan_console{workshop.id}_start_from")
+    assert picker.value == "This workshop's plan, as it is now"
+    at.button(key=f"plan_console{workshop.id}_edit").click().run()
+    at.button(key=f"plan_console{workshop.id}_remove_right-people").click().run()
+    at.button(key="plan_panel_use").click().run()
+    assert not at.exception, at.exception
+    changed = store.workshop_plan(workshop.id).plan
+    assert changed.id == "follow-up" and len(changed.steps) == 4
+    assert len(at.selectbox(key="facilitator_target").options) == 4
     # The answer given before the switch is still there.
     saved = store.saved_answers(
         participant_id=seat.participant.id, lesson_id="keeping-momentum", round=1

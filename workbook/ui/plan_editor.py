@@ -32,6 +32,7 @@ from workbook.ui.author_text import literal
 from workbook.ui.text import user_text
 from workbook.ui.widgets import up_to
 
+CURRENT = "This workshop's plan, as it is now"
 EVERY_LESSON = "Every lesson, in order (the workbook's usual session)"
 PAST = "A past workshop's plan"
 UPLOAD = "A plan file (upload)"
@@ -96,12 +97,15 @@ def ready_plans(lessons: LessonSet) -> list[Plan]:
 
 
 def discard(scope: str) -> None:
-    for name in ("draft", "refused"):
+    for name in ("draft", "refused", "start_from", "past"):  # the picker back to its start
         st.session_state.pop(_key(scope, name), None)
 
 
-def choose(scope: str, store: Store, lessons: LessonSet) -> Plan | None:
-    """The plan picker with its editor; returns the plan chosen (None: every lesson)."""
+def choose(
+    scope: str, store: Store, lessons: LessonSet, current: Plan | None = None
+) -> Plan | None:
+    """The plan picker with its editor; returns the plan chosen (None: every lesson).
+    `current`: a workshop's own plan, offered first (the console changes it)."""
     draft = _draft(scope)
     if draft is not None:
         st.button(
@@ -115,7 +119,13 @@ def choose(scope: str, store: Store, lessons: LessonSet) -> Plan | None:
         return _draft(scope)
     ready = ready_plans(lessons)
     past = store.past_plans()
-    options: list[Any] = [EVERY_LESSON, *ready, *([PAST] if past else []), UPLOAD]
+    options: list[Any] = [
+        *([CURRENT] if current is not None else []),
+        EVERY_LESSON,
+        *ready,
+        *([PAST] if past else []),
+        UPLOAD,
+    ]
     picked = st.selectbox(
         "Start from",
         options,
@@ -125,7 +135,9 @@ def choose(scope: str, store: Store, lessons: LessonSet) -> Plan | None:
     if isinstance(picked, Plan) and picked.description:
         st.caption(literal(picked.description))
     plan: Plan | None = None
-    if picked == EVERY_LESSON:
+    if picked == CURRENT:
+        plan = current
+    elif picked == EVERY_LESSON:
         plan = None
         st.caption(f"{len(lessons)} lessons, each in full. {minutes_line(everything(lessons))}.")
     elif picked == PAST:
@@ -149,7 +161,10 @@ def choose(scope: str, store: Store, lessons: LessonSet) -> Plan | None:
             "Change this plan: lessons, parts, order, minutes, your own questions",
             key=_key(scope, "edit"),
             on_click=lambda: _keep(
-                scope, plan_edit.as_own_copy(plan if plan is not None else everything(lessons))
+                scope,
+                plan
+                if plan is not None and plan is current
+                else plan_edit.as_own_copy(plan if plan is not None else everything(lessons)),
             ),
             icon=":material/edit:",
         )

@@ -41,12 +41,11 @@ def render(store: Store, workshop: Workshop, lessons: LessonSet) -> None:
             st.text(str(problem))
     if not st.toggle("Show and change the plan", key=f"plan_panel_open_{workshop.id}"):
         return
-    if stored is not None and stored.plan is not None:
-        plan_editor.summary(stored.plan, files)
+    current = stored.plan if stored is not None else None
     st.caption(KEPT_ANSWERS)
     scope = f"console{workshop.id}"
     with st.container(border=True, key="plan_panel_change"):
-        chosen = plan_editor.choose(scope, store, files)
+        chosen = plan_editor.choose(scope, store, files, current)
         if st.button("Use this plan for this workshop", key="plan_panel_use", type="primary"):
             if chosen is None:
                 store.clear_workshop_plan(workshop_id=workshop.id)
