@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from workbook.ui import context, facilitator, projector, workshop_lessons
+from workbook.ui import context, facilitator, projector
 
 ctx = context.load()
 projector.set_up()
@@ -13,7 +13,7 @@ if workshop_id is None:
     st.stop()
 projector.live_screen(
     ctx.store,
-    workshop_lessons.workshop_lessons(ctx.store, workshop_id, ctx.all_lessons),
+    ctx.all_lessons,  # the workshop's plan is applied at each refresh
     workshop_id,
     projector.public_base_url(projector.PROJECTOR_PATH),
     # Opened by its link: checked again at every refresh, so stopping the links blanks it.

@@ -147,6 +147,18 @@ def test_a_custom_plan_is_built_started_joined_answered_and_projected(
     console.get_by_role("heading", name="Plan", exact=True).scroll_into_view_if_needed()
     console.screenshot(path=str(SCREENSHOTS / "plan-console-1440.png"))
 
+    # Changed during the session (the action plan taken out): the projector and the phone
+    # follow at once, without a reload, and the answer given is kept.
+    expect(projector.get_by_text("Step 2 of 3 · Early actions")).to_be_visible()
+    edit = console.get_by_role("button", name=re.compile("^Change this plan"))
+    third = console.locator("[class*='st-key-plan_console'][class*='_step_2']")
+    press(console, edit, third)
+    press(console, third.get_by_role("button", name="Take out"), third, hidden=True)
+    console.get_by_role("button", name="Use this plan for this workshop").click()
+    expect(projector.get_by_text("Step 2 of 2 · Early actions")).to_be_visible(timeout=LIVE)
+    expect(phone.get_by_text(re.compile(r"^Step 2 of 2"))).to_be_visible(timeout=LIVE)
+    expect(box).to_have_value(ANSWER)
+
 
 def test_the_editor_reads_on_a_phone(browser: Browser, server: Server) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)

@@ -119,3 +119,18 @@ def test_answers_to_a_lesson_the_plan_left_out_are_exported_with_their_words(
     page = summary_html.html_summary(collected)
     assert f"Not in the plan now: {voices.title}" in page and "missing or broken" not in page
     assert results.missing_lessons(applied, [(voices.id, voices.prompts[0].id)]) == []
+
+
+def test_a_changed_plan_wakes_the_room_so_phones_redraw(store: Store) -> None:
+    first = workshop(store)
+    woken: list[int] = []
+    store.on_room_change(woken.append)
+    store.move_room(workshop_id=first, step=0)
+    before = store.room_signal(first).answers_version
+    woken.clear()
+    store.set_workshop_plan(workshop_id=first, plan=plan())
+    assert woken == [first]
+    assert store.room_signal(first).answers_version == before + 1
+    store.clear_workshop_plan(workshop_id=first)
+    assert woken == [first, first]
+    assert store.room_signal(first).answers_version == before + 2

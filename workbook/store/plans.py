@@ -68,6 +68,16 @@ def _read(text: str) -> StoredPlan:
         return StoredPlan(None, f"the stored plan cannot be read ({where}: {first['msg']})")
 
 
+def _redraw_room(cur: duckdb.DuckDBPyConnection, workshop_id: int, now: dt.datetime) -> None:
+    """Tell the phones following the room to redraw (as opening or closing answers does): a
+    room not started yet has no row, and no phone to tell."""
+    cur.execute(
+        "UPDATE live_rooms SET answers_version = answers_version + 1, updated_at = ?"
+        " WHERE workshop_id = ?",
+        [now, workshop_id],
+    )
+
+
 class PlanQueries(Database):
     """Reads and writes of workshops' plans. Every phone's run reads its workshop's plan, so
     each workshop's is kept in memory once read: this process is the file's only writer (the
@@ -81,6 +91,14 @@ class PlanQueries(Database):
     def _forget_plan(self, workshop_id: int) -> None:
         with self._plans_lock:
             self._plans_cache.pop(workshop_id, None)
+
+    def _after_plan_change(self, workshop_id: int) -> None:
+        """Drop the kept plan and wake the room's phones (workbook/store/live.py), which
+        redraw on the steps of the new plan."""
+        self._forget_plan(workshop_id)
+        room_changed = getattr(self, "_room_changed", None)  # the live room, in Store
+        if room_changed is not None:
+            room_changed(workshop_id)
 
     def set_workshop_plan(self, *, workshop_id: int, plan: Plan) -> None:
         """Store the plan the workshop runs (replacing any before; answers are kept)."""
@@ -98,18 +116,21 @@ class PlanQueries(Database):
                 " DO UPDATE SET plan_json = excluded.plan_json, updated_at = excluded.updated_at",
                 [workshop_id, text, now],
             )
+            _redraw_room(cur, workshop_id, now)
 
         self._write(work)
-        self._forget_plan(workshop_id)
+        self._after_plan_change(workshop_id)
 
     def clear_workshop_plan(self, *, workshop_id: int) -> None:
         """Back to every lesson in file order."""
-        self._write(
-            lambda cur: cur.execute(
-                "DELETE FROM workshop_plans WHERE workshop_id = ?", [workshop_id]
-            )
-        )
-        self._forget_plan(workshop_id)
+        now = utc_now()
+
+        def work(cur: duckdb.DuckDBPyConnection) -> None:
+            cur.execute("DELETE FROM workshop_plans WHERE workshop_id = ?", [workshop_id])
+            _redraw_room(cur, workshop_id, now)
+
+        self._write(work)
+        self._after_plan_change(workshop_id)
 
     def workshop_plan(self, workshop_id: int) -> StoredPlan | None:
         """The workshop's plan, checked as it is read; None when it has none."""

@@ -52,7 +52,7 @@ from workbook.store import Store
 from workbook.store.database import utc_now
 from workbook.store.projector_view import ProjectorView
 from workbook.text_analysis import Term, frequent_terms
-from workbook.ui import projector_bars, resources
+from workbook.ui import projector_bars, resources, workshop_lessons
 from workbook.ui.projector_bars import count_bars, mean_bars
 
 TOKEN_PARAM = "p"
@@ -217,7 +217,9 @@ def live_screen(
     store: Store, lessons: LessonSet, workshop_id: int, base_url: str, token: str
 ) -> None:
     """Everything on the screen, redrawn in place every second from a few small reads.
-    A stopped or expired link stops showing the room at the next refresh."""
+    A stopped or expired link stops showing the room at the next refresh. `lessons`: every
+    lesson file's; the workshop's plan is applied at each refresh, so a changed plan shows."""
+    lessons = workshop_lessons.workshop_lessons(store, workshop_id, lessons)
     workshop = store.workshop_by_id(workshop_id)
     if workshop is None or (token and store.projector_workshop(token) != workshop_id):
         no_access(True)
