@@ -4,13 +4,16 @@
 
 On demo databases of each size (seed 1, built here in a temporary folder):
 1. Utility: the share of rating statements (and of key findings) whose mean shows a figure
-   (not "too few groups to say"), with no filter, one filter (every cause, region and year)
-   and two filters (every cause x region, cause x year and region x year), on the first
-   releases (default Budget, as `python -m workbook.release make` makes them).
+   (not "too few groups to say"), with no filter, one filter (every cause, region and year),
+   two filters (every cause x region, cause x year and region x year) and three (every cause
+   x region x year), on the first releases (default Budget, as `python -m workbook.release
+   make` makes them).
 2. Accuracy: the published statement means against the exact mean of the same quantity (each
    group's first-look member mean rounded half up to 1..5), computed here from the raw tables
-   with DuckDB and pandas, for selections of about 20, 50 and 200 groups, over `--repeats`
-   releases of every year; and how often the exact mean lies inside the published 90% margin.
+   with DuckDB and pandas, for selections of about 20, 50 and 200 groups (one, two or three
+   filters), over `--repeats` releases of every year: the share shown, the error of shown
+   means and of every noisy mean (the "too few" rule off), the median margin, and how often
+   the exact mean lies inside the published 90% margin.
 3. Speed (largest demo): one release of one year, where its time goes (cProfile), load_view,
    and the figures one page view computes (cold: the view's per-selection cache emptied
    before each run); the whole page in Streamlit's AppTest, signed in.
@@ -58,8 +61,8 @@ from bench.common import (  # noqa: E402
     percentile,
     steal_share,
 )
-from workbook import demo  # noqa: E402
 from workbook.config import PROJECT_ROOT, get_settings  # noqa: E402
+from workbook.demo.generator import generate  # noqa: E402
 from workbook.lessons import LessonSet, load_lessons  # noqa: E402
 from workbook.release import tables  # noqa: E402
 from workbook.release import view as view_module  # noqa: E402
@@ -228,6 +231,9 @@ def selections(view: FunderView) -> dict[str, list[Selection]]:
         "cause x region": [Selection(cause=c, region=r) for c in causes for r in regions],
         "cause x year": [Selection(period=p, cause=c) for c in causes for p in periods],
         "region x year": [Selection(period=p, region=r) for r in regions for p in periods],
+        "cause x region x year": [
+            Selection(period=p, cause=c, region=r) for c in causes for r in regions for p in periods
+        ],
     }
 
 
@@ -257,7 +263,7 @@ def shown_value(view: FunderView, selection: Selection) -> str:
 def utility(view: FunderView) -> list[str]:
     lines = []
     header = (
-        f"  {'filters':<15}{'selections':>11}{'statements shown':>18}{'min over values':>17}"
+        f"  {'filters':<22}{'selections':>11}{'statements shown':>18}{'min over values':>17}"
         f"{'findings shown':>16}{'min over values':>17}  unlisted"
     )
     lines.append(header)
@@ -291,7 +297,7 @@ def utility(view: FunderView) -> list[str]:
         s_all, s_min = share(per_statement)
         f_all, f_min = share(per_finding)
         lines.append(
-            f"  {family:<15}{len(chosen):>11}{s_all:>18.1%}{s_min:>17.1%}"
+            f"  {family:<22}{len(chosen):>11}{s_all:>18.1%}{s_min:>17.1%}"
             f"{f_all:>16.1%}{f_min:>17.1%}  {unlisted}"
         )
     lines.append(
@@ -322,7 +328,7 @@ def nothing_hidden() -> Iterator[None]:
 
 
 def accuracy_rows(view: FunderView, truth: Truth, round_: int) -> list[dict]:
-    """One row per (one- or two-filter selection in a bin, statement): truth and published."""
+    """One row per (filtered selection in a bin, statement): truth and published."""
     cells = cells_of(truth, view)
     rounded = truth.rounded.to_numpy()
     measures = list(truth.rounded.columns)
@@ -414,9 +420,10 @@ def accuracy_table(rows: list[dict]) -> list[str]:
     frame = pd.DataFrame(rows)
     head = f"{'MAE':>7}{'median':>8}{'p95':>7}{'margin':>8}{'inside':>8}"
     lines = [
-        f"  {'':<9}{'':>11}{'':>9}{'':>7}{'':>7}  {'shown figures':<38}  every noisy mean"
+        f"  {'':<9}{'':>11}{'':>9}{'':>7}{'':>7}{'':>7}  {'shown figures':<38}  every noisy mean"
         " (too-few rule off)",
-        f"  {'groups':<9}{'selections':>11}{'figures':>9}{'rated':>7}{'shown':>7}  {head}  {head}",
+        f"  {'groups':<9}{'selections':>11}{'figures':>9}{'rated':>7}{'shown':>7}{'share':>7}"
+        f"  {head}  {head}",
     ]
     for low, high in BINS:
         part = frame[(frame["groups"] >= low) & (frame["groups"] <= high)] if rows else frame
@@ -427,12 +434,13 @@ def accuracy_table(rows: list[dict]) -> list[str]:
         shown = int(part["value"].notna().sum())
         lines.append(
             f"  {f'{low}-{high}':<9}{chosen:>11}{len(part):>9}"
-            f"{part['rated'].median():>7.0f}{shown:>7}"
+            f"{part['rated'].median():>7.0f}{shown:>7}{shown / len(part):>7.1%}"
             f"  {_errors(part, 'value', 'margin')}  {_errors(part, 'raw', 'raw_margin')}"
         )
     lines.append(
         "  (figures: selection x statement x release; shown: how many of them showed a mean;"
-        " rated: median groups with a first-look rating of the statement; MAE, median and p95"
+        " share: shown / figures; rated: median groups with a first-look rating of the"
+        " statement; MAE, median and p95"
         " absolute error on the 1-5 scale; margin: median published 90% half-width; inside:"
         " share of exact means inside value +/- margin)"
     )
@@ -611,7 +619,7 @@ def apptest_page(db: Path, view: FunderView) -> list[str]:
 
 def build_demo(path: Path, workshops: int, lessons: LessonSet) -> str:
     started = time.perf_counter()
-    data = demo.generate(workshops, seed=SEED, lessons=lessons)
+    data = generate(workshops, seed=SEED, lessons=lessons)
     store = Store(path)
     try:
         store.bulk_load(data.tables)
@@ -688,6 +696,14 @@ def main() -> None:
                     f"{len(view.statement_ratings(Selection()))} statements, "
                     f"{len(view.findings)} key findings"
                 )
+                for release in view.releases:
+                    scales = release.record.parameters.get("measure_scales", {}).get("ratings")
+                    if scales:
+                        low, high = min(scales, key=scales.get), max(scales, key=scales.get)
+                        print(
+                            f"  {release.record.period}: rating noise scale per statement"
+                            f" {scales[low]:.1f} ({low}) to {scales[high]:.1f} ({high})"
+                        )
                 offered = {key for key, _ in (*view.causes, *view.regions)}
                 hidden = [
                     f"{r.record.period}: {label}"
@@ -723,7 +739,7 @@ def main() -> None:
                 views[size] = view
                 print(
                     f"\n  2. Accuracy of statement means over {args.repeats} releases of every"
-                    " year (one- and two-filter selections, by groups in the selection)"
+                    " year (selections with filters, by groups in the selection)"
                 )
                 for line in accuracy_table(rows):
                     print(line)

@@ -18,6 +18,12 @@ TIMEOUT = 20_000  # ms: how long a step may take on a loaded 2-core machine
 SCREENSHOTS = PROJECT_ROOT / "screenshots"
 PHONE = {"width": 390, "height": 844}
 TOUCH = 44  # px, the smallest touch target (WCAG 2.5.5)
+# How far the page around an element scrolls: the largest scroll size of any box around it
+# (Streamlit scrolls inside its own main section, which no key or label of the app names).
+SCROLL_SIZE_JS = """node => { let width = 0, height = 0;
+  for (let box = node; box; box = box.parentElement) {
+    width = Math.max(width, box.scrollWidth); height = Math.max(height, box.scrollHeight); }
+  return [width, height]; }"""
 
 AXE = Path(
     os.environ.get("WORKBOOK_AXE")
@@ -89,7 +95,7 @@ def start_workshop(console: Page, server: Server, title: str, cause: str) -> tup
     console.get_by_role("textbox", name="Cause or movement").fill(cause)
     console.get_by_role("button", name="Create workshop").click()
     code = console.locator(".wb-code").inner_text()
-    key = console.locator("[data-testid='stCode'] code").first.inner_text()
+    key = console.locator("pre code").first.inner_text()  # the key, shown as code
     return code, key
 
 

@@ -81,7 +81,7 @@ def test_start_join_answer_every_lesson_reload_and_find_it_all(
     expect(phone.get_by_role("heading", name="Our results")).to_be_visible()
     expect(phone.get_by_role("heading", name="Coming back later?")).to_be_visible()
     settle(phone)
-    for expander in phone.locator("[data-testid='stExpander'] summary").all():
+    for expander in phone.locator("details > summary").all():
         expander.click()
     for answer in answers:
         expect(phone.get_by_text(answer, exact=True).first).to_be_visible()

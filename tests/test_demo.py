@@ -9,20 +9,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbook import demo
+from workbook.demo.command import DEFAULT_DB, main, open_command
+from workbook.demo.generator import DemoData, generate
 from workbook.lessons import LessonSet
 from workbook.models import STAKEHOLDER_KINDS, JoinRequest, WorkshopCreate
 from workbook.store import Store
 
 
-def frames(data: demo.DemoData) -> dict[str, pd.DataFrame]:
+def frames(data: DemoData) -> dict[str, pd.DataFrame]:
     return {table.table: table.frame for table in data.tables}
 
 
 def test_the_same_seed_gives_the_same_data(lessons: LessonSet) -> None:
-    first = frames(demo.generate(40, seed=7, lessons=lessons))
-    again = frames(demo.generate(40, seed=7, lessons=lessons))
-    other = frames(demo.generate(40, seed=8, lessons=lessons))
+    first = frames(generate(40, seed=7, lessons=lessons))
+    again = frames(generate(40, seed=7, lessons=lessons))
+    other = frames(generate(40, seed=8, lessons=lessons))
     assert first.keys() == again.keys()
     for name, frame in first.items():
         pd.testing.assert_frame_equal(frame, again[name])
@@ -30,7 +31,7 @@ def test_the_same_seed_gives_the_same_data(lessons: LessonSet) -> None:
 
 
 def test_demo_data_is_labelled_and_plausible(lessons: LessonSet) -> None:
-    data = frames(demo.generate(60, seed=3, lessons=lessons))
+    data = frames(generate(60, seed=3, lessons=lessons))
     workshops, ratings, reflections = data["workshops"], data["ratings"], data["reflections"]
     assert workshops["title"].str.startswith("[demo] ").all()
     names = data["participants"]["display_name"]
@@ -61,7 +62,7 @@ def test_demo_data_is_labelled_and_plausible(lessons: LessonSet) -> None:
 def test_bulk_load_keeps_ids_consistent_and_the_app_writing(
     store: Store, lessons: LessonSet
 ) -> None:
-    data = demo.generate(30, seed=5, lessons=lessons)
+    data = generate(30, seed=5, lessons=lessons)
     added = store.bulk_load(data.tables)
     assert added["workshops"] == 30
     orphans = store._all(
@@ -87,7 +88,7 @@ def test_the_command_fills_a_file_and_prints_how_to_open_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "demo.duckdb"
-    assert demo.main(["--workshops", "12", "--db", str(path), "--seed", "2"]) == 0
+    assert main(["--workshops", "12", "--db", str(path), "--seed", "2"]) == 0
     out = capsys.readouterr().out
     assert "Wrote 12 demo workshops" in out
     assert f"WORKBOOK_DB={path} WORKBOOK_FUNDER_KEY=demo bash scripts/run_app.sh" in out
@@ -97,10 +98,10 @@ def test_the_command_fills_a_file_and_prints_how_to_open_it(
     finally:
         opened.close()
     # A second run refuses to add to a file that already holds workshops...
-    assert demo.main(["--workshops", "3", "--db", str(path)]) == 1
+    assert main(["--workshops", "3", "--db", str(path)]) == 1
     assert "already holds 12 workshops" in capsys.readouterr().err
     # ...unless asked to start afresh.
-    assert demo.main(["--workshops", "3", "--db", str(path), "--replace"]) == 0
-    assert demo.open_command(demo.DEFAULT_DB) == (
+    assert main(["--workshops", "3", "--db", str(path), "--replace"]) == 0
+    assert open_command(DEFAULT_DB) == (
         "WORKBOOK_DB=data/demo.duckdb WORKBOOK_FUNDER_KEY=demo bash scripts/run_app.sh"
     )

@@ -33,7 +33,8 @@ from workbook.store.answers import (
     REFLECTION_COLUMNS,
     REFLECTION_KEY,
 )
-from workbook.store.database import RowDelete, RowUpsert, utc_now
+from workbook.store.database import utc_now
+from workbook.store.row_changes import RowDelete, RowUpsert
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -23,8 +23,8 @@ import streamlit
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from workbook import demo
 from workbook.config import PROJECT_ROOT, get_settings
+from workbook.demo.generator import generate
 from workbook.lessons import LessonSet
 from workbook.live import FUNDER_DOOR
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
@@ -55,7 +55,7 @@ def fill(path: Path, lessons: LessonSet) -> None:
     half its groups' people agreed to be quoted, half wrote a private word and did not."""
     store = Store(path)
     try:
-        store.bulk_load(demo.generate(120, seed=11, lessons=lessons).tables)
+        store.bulk_load(generate(120, seed=11, lessons=lessons).tables)
         lesson = next(lesson for lesson in lessons.lessons if lesson.prompts)
         # Several workshops of the new cause: a quote needs K workshops in its cell.
         wheres = [
@@ -341,7 +341,7 @@ def test_the_page_shows_the_release_with_margins_and_never_the_raw_tables(
     # After the release, many more workshops arrive in the raw tables: the page must not move.
     store = Store(released_db)
     try:
-        store.bulk_load(demo.generate(150, seed=99, lessons=lessons).tables)
+        store.bulk_load(generate(150, seed=99, lessons=lessons).tables)
         raw_workshops = store.workshop_count()
     finally:
         store.close()

@@ -1455,7 +1455,7 @@ def test_a_real_browser_shows_the_nastiest_names_as_text_and_fetches_nothing_els
         results.goto(f"{server.url}/results?{room.resume}")
         expect(results.get_by_role("heading", name="Our results")).to_be_visible()
         settle(results)
-        for summary in results.locator("[data-testid='stExpander'] summary").all():
+        for summary in results.locator("details > summary").all():
             summary.click()
         shows_verbatim(
             results,

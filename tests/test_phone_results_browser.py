@@ -59,12 +59,10 @@ def card(phone: Page, text: str) -> Locator:
 def shoot(page: Page, name: str, target: Locator) -> None:
     PHONE_SHOTS.mkdir(parents=True, exist_ok=True)
     target.scroll_into_view_if_needed()
-    # Clear of the app's header bar: scroll whatever scrolls the page back a little.
+    # Clear of the app's header bar: scroll whatever scrolls around it back a little.
     target.evaluate(
-        """node => { for (const box of [document.scrollingElement,
-            document.querySelector("[data-testid='stMain']"),
-            document.querySelector("[data-testid='stAppViewContainer']")]) {
-          if (box) box.scrollTop -= 90; } }"""
+        """node => { for (let box = node.parentElement; box; box = box.parentElement) {
+          box.scrollTop -= 90; } }"""
     )
     page.wait_for_timeout(300)  # let the scroll finish before the picture, not a check
     page.screenshot(path=str(PHONE_SHOTS / name))

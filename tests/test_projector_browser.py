@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from harness.browser import (
     SCREENSHOTS,
+    SCROLL_SIZE_JS,
     TIMEOUT,
     axe_findings,
     context,
@@ -122,12 +123,20 @@ def test_the_live_room_moves_reveals_and_moderates_within_seconds(
     expect(timer).to_have_text(re.compile(rf"^{lesson.timer_minutes - 1}:5\d$"), timeout=LIVE)
     first_reading = timer.inner_text()
     expect(timer).not_to_have_text(first_reading, timeout=LIVE)
+    # The console counts down too, between its own redraws.
+    running = console.get_by_text(re.compile(r"^Running: \d+:\d\d left$"))
+    expect(running).to_be_visible(timeout=LIVE)
+    console_reading = running.inner_text()
+    expect(running).not_to_have_text(console_reading, timeout=LIVE)
     assert projector.get_by_text(answer).count() == 0  # hidden until revealed
     projector.screenshot(path=str(SCREENSHOTS / "projector-2-answering-1920.png"))
     # One thumb: every rating button and the save button is at least 44 px tall.
-    heights = phone.locator(
-        "[data-testid='stButtonGroup'] button, [data-testid='stFormSubmitButton'] button"
-    ).evaluate_all("nodes => nodes.map(n => n.getBoundingClientRect().height)")
+    heights = (
+        phone.get_by_role("radiogroup")
+        .get_by_role("radio")
+        .or_(phone.get_by_role("button", name="Save answers"))
+        .evaluate_all("nodes => nodes.map(n => n.getBoundingClientRect().height)")
+    )
     assert heights and min(heights) >= 44, heights
     phone.get_by_text(re.compile(r"^Step 2 of")).scroll_into_view_if_needed()
     phone.screenshot(path=str(SCREENSHOTS / "phone-following-390.png"))
@@ -222,7 +231,7 @@ def test_hundreds_of_answers_and_a_rating_read_well_on_the_projector(
     expect(projector.get_by_test_id("wbp-page")).to_have_text("Answers 1-6 of 300")
     expect(projector.get_by_test_id("wbp-status")).to_contain_text("300 answers")
     # Everything fits on the screen: nothing to scroll on a projector.
-    height = projector.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    height = projector.locator(".wbp").first.evaluate(SCROLL_SIZE_JS)[1]
     assert height <= 1080, f"the projector needs scrolling ({height}px)"
     projector.screenshot(path=str(SCREENSHOTS / "projector-4-many-answers-1920.png"))
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from harness.browser import TIMEOUT, context, settle, sign_in
+from harness.browser import SCROLL_SIZE_JS, TIMEOUT, context, settle, sign_in
 from harness.server import Server, free_port
 from harness.workshop import revealed_room
 from workbook.lessons import LessonSet
@@ -39,11 +39,11 @@ expect.set_options(timeout=TIMEOUT)
 
 # Every visible piece of text on the screen (inside the projector's own .wbp blocks): its
 # computed font size, whether it is a heading, and its box, clipped by any ancestor that
-# hides overflow (a long name cut with an ellipsis is only as wide as what shows).
+# hides overflow (a long name cut with an ellipsis is only as wide as what shows), up to the
+# box the page scrolls in (text scrolled out of sight counts as cut off).
 MEASURE = """() => {
   const found = [];
-  const main = document.querySelector('[data-testid=stMain]');
-  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
     if (!node.textContent.trim()) continue;
@@ -56,8 +56,9 @@ MEASURE = """() => {
     const r = range.getBoundingClientRect();
     if (!r.width || !r.height) continue;
     let box = {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
-    for (let a = el; a && a !== main; a = a.parentElement) {
+    for (let a = el; a && a !== document.body; a = a.parentElement) {
       const s = getComputedStyle(a);
+      if (/auto|scroll/.test(s.overflowX + s.overflowY)) break;  // the box the page scrolls in
       if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
       const c = a.getBoundingClientRect();
       box = {left: Math.max(box.left, c.left), top: Math.max(box.top, c.top),
@@ -111,10 +112,7 @@ def assert_readable(page: Page, width: int) -> list[dict]:
         if t["box"]["right"] > viewport["width"] + 1 or t["box"]["bottom"] > viewport["height"] + 1
     ]
     assert not cut, f"cut off at {width}px: {cut}"
-    scroll = page.evaluate(
-        "() => { const m = document.querySelector('[data-testid=stMain]');"
-        " return [m.scrollWidth, m.scrollHeight]; }"
-    )
+    scroll = page.locator(".wbp").first.evaluate(SCROLL_SIZE_JS)
     assert scroll[0] <= viewport["width"] and scroll[1] <= viewport["height"], scroll
     return texts
 

@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbook import backup, demo
+from workbook import backup
+from workbook.demo.generator import generate
 from workbook.lessons import LessonSet
 from workbook.release import command
-from workbook.release.budget import Budget
+from workbook.release.budget import Budget, statement_rhos
 from workbook.release.make import ReleaseRefused, make_release
 from workbook.release.marginals import ALL, Marginals
 from workbook.release.mechanisms import ExactNoise, OpenDPNoise, epsilon_at, scale_for
@@ -29,7 +30,7 @@ GROUP_TABLES = ("ratings", "reflections", "participants", "map_measures", "stake
 
 def demo_store(path: Path, workshops: int = 40, seed: int = 3) -> Store:
     store = Store(path)
-    store.bulk_load(demo.generate(workshops, seed=seed).tables)
+    store.bulk_load(generate(workshops, seed=seed).tables)
     return store
 
 
@@ -140,22 +141,69 @@ def test_one_group_moves_each_measurement_no_more_than_its_declared_sensitivity(
         with_path, without_path = tmp_path / "with.duckdb", tmp_path / "without.duckdb"
         shutil.copy(full_path, with_path)
         _without_group(full_path, without_path, int(group_id))
-        figures = []
+        figures, raters = [], []
         for path in (with_path, without_path):
             opened = Store(path)
             made = make_release(opened, lessons, period=period, budget=budget, noise=ExactNoise())
             figures.append(_published(opened, made.release_id))
             parameters = opened.release_records()[-1].parameters
+            raters.append(pd.Series(parameters["raters"]))
             opened.close()
         with_group, without = figures
         for family, sensitivity in parameters["sensitivities"].items():
             a, b = with_group[family].align(without[family], fill_value=0.0)
             moved = float(np.sqrt(((a - b) ** 2).sum()))
             assert moved <= sensitivity + 1e-9, (family, group_id, moved, sensitivity)
+        # Families measured a measure at a time (each rating statement its own noise): one
+        # group moves each measure's figures no more than that measure's declared bound.
+        for family, sensitivity in parameters["measure_sensitivities"].items():
+            a, b = with_group[family].align(without[family], fill_value=0.0)
+            moved_each = ((a - b) ** 2).groupby(level="measure").sum() ** 0.5
+            assert float(moved_each.max()) <= sensitivity + 1e-9, (family, group_id)
+        # The raters' counts that split the ratings' budget between statements.
+        moved = float(np.sqrt(((raters[0] - raters[1]) ** 2).sum()))
+        assert 0 < moved <= parameters["raters_sensitivity"] + 1e-9
         a, b = with_group["phrases"].align(without["phrases"], fill_value=0.0)
         changed = (a - b).abs()
         per_group = budget.phrases_per_lesson * sum(1 for x in lessons.lessons if x.prompts)
         assert float(changed.max()) <= 1 and int((changed > 0).sum()) <= per_group
+
+
+# --- splitting the ratings' budget between statements -------------------------------------------
+
+
+def _split(raters: list[float], rho: float = 0.3) -> np.ndarray:
+    # As a release of about 10 causes and regions plans it (variance of a cause's figures).
+    variance = float(Marginals(11, 11).variance_factor[Marginals(11, 11).index(0, ALL)])
+    return statement_rhos(np.array(raters), rho, sensitivity=2.0, variance=variance, share=1 / 11)
+
+
+def test_statements_rated_by_fewer_groups_get_less_noise_and_the_parts_add_up() -> None:
+    rhos = _split([6000, 6000, 3000, 1000])
+    assert rhos.sum() == pytest.approx(0.3)
+    # Noise in proportion to the raters' count: the same margin at the same share of them.
+    scales = [scale_for(2.0, r) for r in rhos]
+    assert scales[0] == pytest.approx(scales[1])
+    assert scales[0] / scales[2] == pytest.approx(2.0) and scales[0] / scales[3] == pytest.approx(
+        6.0
+    )
+
+
+def test_a_statement_few_groups_rated_cannot_take_the_budget() -> None:
+    # Issue 18's statements asked in a few workshops only: 30 raters against thousands.
+    many = [6000.0] * 29
+    rhos = _split([*many, 30.0])
+    assert rhos.sum() == pytest.approx(0.3)
+    # Too few to show under one filter whatever it gets: split as if rated like the others.
+    assert rhos[-1] == pytest.approx(rhos[0])
+    # A noisy count below zero, and no statements at all, still split the whole budget.
+    assert _split([-40.0, 6000.0]).sum() == pytest.approx(0.3)
+    assert _split([]).size == 0
+
+
+def test_when_no_statement_can_show_under_one_filter_all_get_the_same_noise() -> None:
+    rhos = _split([120.0, 60.0, 14.0])  # about 200 workshops a year
+    assert np.allclose(rhos, 0.1)
 
 
 # --- making releases ---------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbook import demo
+from workbook.demo.generator import generate
 from workbook.lessons import LessonSet
 from workbook.models import JoinRequest, RatingIn, ReflectionIn, StakeholderIn, WorkshopCreate
 from workbook.records import Workshop
@@ -229,7 +229,7 @@ def build(path: Path, lessons: LessonSet) -> World:
                         )
                 workshop += 1
         period = where.created_at.year
-        data = demo.generate(DEMO_WORKSHOPS, seed=3, lessons=lessons)
+        data = generate(DEMO_WORKSHOPS, seed=3, lessons=lessons)
         store.bulk_load(data.tables)
     finally:
         store.close()

@@ -138,6 +138,15 @@ def test_phrases_never_cross_a_clause_break() -> None:
     assert phrases_of("people’s power") == ["people's power"]
 
 
+def test_a_slash_between_letters_joins_one_word() -> None:
+    # The report's movements are named "HIV/AIDS": one word in the room's word list.
+    assert words_of("HIV/AIDS activists") == ["hiv/aids", "activists"]
+    terms = frequent_terms(["HIV/AIDS taught us", "what HIV/AIDS did"])
+    assert [t.text for t in terms] == ["hiv/aids"]
+    for loose in ["hiv/ aids", "hiv /aids", "hiv / aids", "hiv/", "/aids"]:
+        assert "hiv/aids" not in words_of(loose), loose
+
+
 def test_every_punctuation_mark_beyond_ascii_breaks_a_clause() -> None:
     marks = [
         chr(c)

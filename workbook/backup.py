@@ -37,7 +37,7 @@ from pydantic import ValidationError
 
 from workbook.config import get_settings, setting_problems
 from workbook.store import MIGRATIONS, Store, StoreError, StoreLockedError
-from workbook.store.database import SUMMARY_TABLES, copy_database, describe_database
+from workbook.store.file_copy import SUMMARY_TABLES, copy_database, describe_database
 
 _LOG = logging.getLogger(__name__)
 

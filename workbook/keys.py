@@ -1,4 +1,5 @@
-"""Join codes, facilitator keys and resume tokens: making them, hashing them, checking them."""
+"""Join codes, facilitator keys and resume tokens: making them, hashing them, checking them;
+and the key two group names are compared by (`name_key`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 
 # Join codes avoid characters that are confused when read aloud or typed: no 0/O, 1/I/L.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -15,6 +17,21 @@ JOIN_CODE_LENGTH = 6
 def normalise_join_code(text: str) -> str:
     """Accept 'abc 234', 'ABC-234', ' abc234 ' alike; return 'ABC234' (or '' if unusable)."""
     return re.sub(r"[^A-Za-z0-9]", "", text or "").upper()[: JOIN_CODE_LENGTH + 4]
+
+
+# A zero-width space separates words without showing a space: compared as a space.
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def name_key(name: str) -> str:
+    """How two group names are compared: ignoring case, spaces around and between words, and
+    invisible format characters (zero-width joiners, bidi marks and controls, byte order
+    marks; a zero-width space counts as a space). Names themselves keep them as typed (an
+    emoji or a Persian name needs its joiners); only the comparison folds them, so
+    "b group", " B group " and "B\u200bgroup" all name the group "B group"."""
+    text = unicodedata.normalize("NFC", name).replace(_ZERO_WIDTH_SPACE, " ")
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return " ".join(text.casefold().split())
 
 
 def new_join_code() -> str:

@@ -2,7 +2,7 @@
 
 Importing the same CSV twice doubled every stakeholder without a word. Before adding, the
 import names those whose name is already on the map, compared as group names are
-(`store.database.name_key`: case, spaces and invisible characters aside), and the person
+(`workbook.keys.name_key`: case, spaces and invisible characters aside), and the person
 skips them or adds them anyway. Replacing the map needs no such check.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Iterable, Sequence
 
+from workbook.keys import name_key
 from workbook.map_file import MapFile
 from workbook.models import StakeholderIn
 from workbook.stakeholders.graph import join_names
-from workbook.store.database import name_key
 
 _SHOWN: int = 12  # names listed before "and N others"
 

@@ -58,7 +58,7 @@ MIN_PHRASE_WORD_LETTERS = 2
 
 _APOSTROPHES = "'’‘ʼ"
 # The ASCII characters that end a clause; the rest of ASCII punctuation does not.
-_ASCII_BREAKS = '.,;:!?()[]{}"/\\|'
+_ASCII_BREAKS = '.,;:!?()[]{}"\\|'
 _SENTENCE_ENDS = frozenset(".!?…‼⁇⁈⁉。！？｡؟۔।॥።\n\r\v\f\x85\u2028\u2029")
 
 
@@ -94,10 +94,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     codes = [*range(0x20000), *range(0xE0100, 0xE01F0)]
     categories = list(map(unicodedata.category, map(chr, codes)))
     marks = _one_of([c for c, cat in zip(codes, categories, strict=True) if cat[0] == "M"])
-    # A word: letters and their marks, joined inside by ' ’ or - ("don't", "well-being").
+    # A word: letters and their marks, joined inside by ' ’ - or / ("don't", "well-being",
+    # "HIV/AIDS").
     # Possessive (never backtracking): the runs of letters and of marks cannot overlap.
     body = rf"(?:[^\W\d_]++(?:{marks[0]}|{marks[1]})*+)++"
-    token = re.compile(rf"{body}(?:['’\-]{body})*+|\d+")
+    token = re.compile(rf"{body}(?:['’\-/]{body})*+|\d+")
     breaks = _one_of(
         [
             c
@@ -107,8 +108,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
             or (c > 0x7F and cat[0] == "P" and chr(c) not in _APOSTROPHES)
         ]
     )
-    # Any punctuation but apostrophes, a line break, or a hyphen with spaces around it.
-    return token, re.compile(rf"{breaks[0]}+|\s-+\s|{breaks[1]}")
+    # Any punctuation but apostrophes, a line break, a hyphen with spaces around it, or a
+    # slash that is not between two letters ("HIV/AIDS" is one word, "yes / no" two clauses).
+    slash = r"(?<![^\W\d_])/|/(?![^\W\d_])"
+    return token, re.compile(rf"{breaks[0]}+|\s-+\s|{slash}|{breaks[1]}")
 
 
 def _key(word: str) -> str:

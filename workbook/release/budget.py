@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from workbook.release.mechanisms import epsilon_at
@@ -18,6 +21,18 @@ DEFAULT_SHARES: dict[str, float] = {
     "maps": 0.06,
     "phrases": 0.06,
 }
+
+Z90 = 1.6448536269514722  # a 90% interval is the estimate +/- Z90 standard deviations
+MEAN_LIMIT = 0.5  # a mean (1-5 scale) or change whose margin is wider says "too few"
+
+# Of the ratings' rho, the part spent first on counting each statement's raters (noisily);
+# the counts then decide how the rest is split between the statements (`statement_rhos`).
+RATERS_SHARE = 0.05
+# A statement counted below this share of the most rated one's count is split as if it had
+# this share: one statement asked of few groups cannot take most of the budget.
+STATEMENT_FLOOR = 0.1
+# Planning a mean's margin: sum over the five bars of (bar - mean)^2 at a mean of 3.
+PLANNED_SPREAD = 10.0
 
 EPSILON_DELTA = 1e-6  # the delta at which epsilon is quoted
 
@@ -54,6 +69,45 @@ class Budget(BaseModel):
 
     def rho_of(self, family: str) -> float:
         return self.rho * self.shares[family]
+
+
+def statement_rhos(
+    raters: np.ndarray, rho: float, *, sensitivity: float, variance: float, share: float
+) -> np.ndarray:
+    """Split `rho` between rating statements from their noisy raters' counts.
+
+    Each statement's noise is in proportion to its raters' count, so every statement's mean
+    has about the same margin when a filter keeps the same share of its raters (rho_s in
+    proportion to 1 / count_s^2, since rho = sensitivity^2 / (2 scale^2)). Statements too
+    few groups rated are not chased: counts are raised to a floor, the larger of
+    `STATEMENT_FLOOR` of the most rated statement's and the lowest count at which every
+    statement (counted at least that) still gets a margin within `MEAN_LIMIT` under one
+    filter, planned as a selection holding `share` of its raters, whose figures have
+    `variance` per unit of noise variance (least squares). When not even the most rated
+    statement can get there, all get the same noise. `sensitivity`: one statement's L2
+    bound. The parts add up to `rho` whatever the counts, so the split is post-processing
+    of the counts and the release's cost does not depend on them."""
+    counts = np.maximum(np.asarray(raters, dtype=np.float64), 1.0)
+    if counts.size == 0:
+        return counts
+
+    # A mean's planned margin is Z90 sqrt(spread variance) scale / (share count), and
+    # scale = sensitivity / sqrt(2 rho).
+    per_scale = Z90 * math.sqrt(PLANNED_SPREAD * variance) / share
+
+    def needed(count: np.ndarray | float) -> np.ndarray:
+        # The rho at which a statement counted `count` has a planned margin of MEAN_LIMIT.
+        return np.asarray((per_scale * sensitivity / (MEAN_LIMIT * np.asarray(count))) ** 2 / 2)
+
+    ranked = np.sort(counts)[::-1]
+    floor = ranked[0]
+    for k, count in enumerate(ranked, start=1):
+        if needed(ranked[:k]).sum() + (counts.size - k) * needed(count) > rho:
+            break
+        floor = count
+    floor = max(floor, ranked[0] * STATEMENT_FLOOR)
+    weights = np.maximum(counts, floor) ** -2.0
+    return rho * weights / weights.sum()
 
 
 def epsilon_text(rho: float, delta_spent: float = 0.0) -> str:

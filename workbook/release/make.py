@@ -28,7 +28,7 @@ import pandas as pd
 from workbook import text_analysis
 from workbook.lessons import LessonSet
 from workbook.models import STAKEHOLDER_KINDS
-from workbook.release.budget import Budget
+from workbook.release.budget import RATERS_SHARE, Budget, statement_rhos
 from workbook.release.marginals import ALL, Marginals
 from workbook.release.mechanisms import Noise, OpenDPNoise, Spent
 from workbook.store.releases import ReleaseQueries
@@ -101,6 +101,9 @@ class _Figures:
         self.frames: list[pd.DataFrame] = []
         self.scales: dict[str, float] = {}
         self.sensitivities: dict[str, float] = {}
+        # Families measured one measure at a time: each measure's scale and L2 bound.
+        self.measure_scales: dict[str, dict[str, float]] = {}
+        self.measure_sensitivities: dict[str, float] = {}
 
     def measure(
         self,
@@ -110,17 +113,39 @@ class _Figures:
         measures: Sequence[str],
         parts: Sequence[str],
         sensitivity: float,
-        rho: float,
+        rho: float | Sequence[float],
         noise: Noise,
         unit: Sequence[float] | None = None,
     ) -> Spent:
+        """Measure every table of `fine` with Gaussian noise and keep the reconciled figures.
+        One `rho`: one measurement of everything, `sensitivity` its L2 bound. One rho per
+        measure: a measurement per measure with its own noise, `sensitivity` each one's bound
+        (the costs add up: zCDP composes)."""
         exact = self.marginals.measure(fine)  # (measures, parts, cells)
-        noisy, scale, spent = noise.gaussian_vector(exact, sensitivity=sensitivity, rho=rho)
+        if isinstance(rho, (int, float)):
+            noisy, scale, spent = noise.gaussian_vector(exact, sensitivity=sensitivity, rho=rho)
+            scales = np.full(len(measures), scale)
+        else:
+            spent = Spent(0.0)
+            noisy = np.empty_like(exact)
+            scales = np.empty(len(measures))
+            for m, rho_m in enumerate(rho):
+                noisy[m], scales[m], one = noise.gaussian_vector(
+                    exact[m], sensitivity=sensitivity, rho=float(rho_m)
+                )
+                spent += one
+            scale = float(scales.max(initial=0.0))
+            self.measure_scales[family] = dict(zip(measures, scales.tolist(), strict=True))
+            self.measure_sensitivities[family] = sensitivity
+            sensitivity = sensitivity * math.sqrt(len(measures))  # the whole family's bound
         estimate = self.marginals.reconcile(noisy.astype(np.float64))
-        variance = scale**2 * self.marginals.variance_factor  # (cells,)
         factor = np.ones(len(parts)) if unit is None else np.asarray(unit, dtype=np.float64)
         estimate = estimate * factor[None, :, None]
-        variances = variance[None, None, :] * (factor**2)[None, :, None]
+        variances = (
+            (scales**2)[:, None, None]
+            * self.marginals.variance_factor[None, None, :]
+            * (factor**2)[None, :, None]
+        )
         variances = np.broadcast_to(variances, estimate.shape)
         cells = self.marginals.cells
         m, p, c = estimate.shape
@@ -267,13 +292,33 @@ def make_release(
     rows = first["group_id"].map(row_of).to_numpy(np.int64)
     bar = np.clip(np.floor(first["first"].to_numpy(np.float64) + 0.5), 1, 5).astype(np.int64) - 1
     bars[rows, first["measure"].to_numpy(np.int64), bar] = 1
+    # Each statement its own noise: first a noisy count of its raters (with a small part of
+    # the ratings' rho), then the rest split so statements rated by fewer groups get less
+    # noise (budget.statement_rhos). The split depends only on that noisy count, and the
+    # parts add up to the same rho whatever it is, so zCDP's composition bounds the total.
+    rating_measures = [f"{lesson}/{statement}" for lesson, statement, _ in statements]
+    raters_rho = budget.rho_of("ratings") * RATERS_SHARE
+    raters, _, spent = noise.gaussian_vector(
+        bars.sum(axis=(0, 2)).astype(np.float64),
+        sensitivity=math.sqrt(max(len(statements), 1)),
+        rho=raters_rho,
+    )
+    total += spent
+    rhos = statement_rhos(
+        raters,
+        budget.rho_of("ratings") - raters_rho,
+        sensitivity=math.sqrt(tables),
+        # Planned under one filter: a cause or region holding an even share of the groups.
+        variance=float(marginals.variance_factor[marginals.index(0, ALL)]),
+        share=1.0 / max(shape),
+    )
     total += figures.measure(
         "ratings",
         _fine(bars, cause, region, shape),
-        measures=[f"{lesson}/{statement}" for lesson, statement, _ in statements],
+        measures=rating_measures,
         parts=["1", "2", "3", "4", "5"],
-        sensitivity=math.sqrt(max(len(statements), 1) * tables),
-        rho=budget.rho_of("ratings"),
+        sensitivity=math.sqrt(tables),
+        rho=[float(r) for r in rhos],
         noise=noise,
     )
 
@@ -399,8 +444,12 @@ def make_release(
         "budget": budget.model_dump(),
         "scales": figures.scales,
         "sensitivities": figures.sensitivities,
+        "measure_scales": figures.measure_scales,
+        "measure_sensitivities": figures.measure_sensitivities,
+        "raters": dict(zip(rating_measures, [float(x) for x in raters], strict=True)),
+        "raters_sensitivity": math.sqrt(max(len(statements), 1)),
         "phrase_scale": phrase_scale,
-        "statements": [f"{lesson}/{statement}" for lesson, statement, _ in statements],
+        "statements": rating_measures,
         "finding_of": {f"{lesson}/{statement}": f for lesson, statement, f in statements},
         "findings": findings,
     }

@@ -17,14 +17,12 @@ from functools import cached_property
 import pandas as pd
 
 from workbook.models import STAKEHOLDER_KINDS, KeyFinding
-from workbook.release.budget import EPSILON_DELTA
+from workbook.release.budget import EPSILON_DELTA, MEAN_LIMIT, Z90
 from workbook.release.make import OTHER_KEY
 from workbook.release.marginals import ALL
 from workbook.release.mechanisms import epsilon_at
 from workbook.store.releases import PublishedRelease, ReleaseQueries
 
-Z90 = 1.6448536269514722  # a 90% interval is the estimate +/- Z90 standard deviations
-MEAN_LIMIT = 0.5  # a mean (1-5 scale) or change whose margin is wider says "too few"
 SHARE_LIMIT = 0.2  # a share (0-1) whose margin is wider says "too few"
 TOO_FEW = "too few groups to say"
 BARS = (1, 2, 3, 4, 5)

@@ -28,7 +28,8 @@ from workbook.stakeholders.saved import (
     StakeholderMap,
     TieChanges,
 )
-from workbook.store.database import Database, Migration, NotFoundError, StoreError, utc_now
+from workbook.store.database import Database, Migration, utc_now
+from workbook.store.errors import NotFoundError, StoreError
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(

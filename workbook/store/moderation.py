@@ -34,7 +34,8 @@ from workbook.live import (
     GroupCount,
     natural_key,
 )
-from workbook.store.database import Database, Migration, NotFoundError, StoreError, utc_now
+from workbook.store.database import Database, Migration, utc_now
+from workbook.store.errors import NotFoundError, StoreError
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -161,7 +162,7 @@ class ModerationQueries(Database):
         results were revealed, the answers the room has seen already stay shown (they are
         approved now); before the reveal, every answer given so far waits."""
         if approve_first:
-            state = self.item_state(  # type: ignore[attr-defined]  # LiveQueries, in Store
+            state = self.item_state(  # type: ignore[attr-defined]  # ItemQueries, in Store
                 workshop_id=workshop_id, lesson_id=lesson_id, kind=PROMPT, item_id=prompt_id
             )
             if state.revealed and not state.approve_first:
@@ -174,7 +175,7 @@ class ModerationQueries(Database):
                         [workshop_id, lesson_id, prompt_id],
                     )
                 )
-        self.set_item_view(  # type: ignore[attr-defined]  # LiveQueries, in Store
+        self.set_item_view(  # type: ignore[attr-defined]  # ItemQueries, in Store
             workshop_id=workshop_id,
             lesson_id=lesson_id,
             kind=PROMPT,
@@ -294,10 +295,10 @@ class ModerationQueries(Database):
             )
         elif kind == RATING:
             read = lambda: (  # noqa: E731
-                self.rating_distribution(  # type: ignore[attr-defined]  # LiveQueries
+                self.rating_distribution(  # type: ignore[attr-defined]  # CountQueries
                     workshop_id=workshop_id, lesson_id=lesson_id, statement_id=item_id
                 ),
-                self.group_means(  # type: ignore[attr-defined]  # LiveQueries
+                self.group_means(  # type: ignore[attr-defined]  # CountQueries
                     workshop_id=workshop_id, lesson_id=lesson_id, statement_id=item_id
                 ),
             )

@@ -45,7 +45,7 @@ def render(
     elif left == 0:
         st.markdown("**Time is up** (the projector says so).")
     else:
-        st.markdown(f"**Running: {clock(left)} left** when this page was drawn")
+        _running_line(timer)
     minutes_col, start_col = st.columns([1, 1], vertical_alignment="bottom")
     minutes_col.number_input(
         "Minutes for this step",
@@ -102,6 +102,17 @@ def render(
         on_click=lambda: _save_timer(store, workshop.id, shown, Timer(), on_refused),
         width="stretch",
     )
+
+
+@st.fragment(run_every=1.0)
+def _running_line(timer: Timer) -> None:
+    """The running timer's time left, counted down each second as on the projector (only
+    this line is redrawn; a change to the timer redraws the whole console)."""
+    left = timer.left(utc_now())
+    if left:
+        st.markdown(f"**Running: {clock(left)} left**")
+    else:
+        st.markdown("**Time is up** (the projector says so).")
 
 
 def _save_timer(

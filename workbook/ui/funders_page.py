@@ -138,7 +138,10 @@ took part.
 within it 9 times out of 10. Where the margin is wider than ± {MEAN_LIMIT:g} on the 1-5
 scale (means and changes) or ± {SHARE_LIMIT * 100:.0f} percentage points (shares), or a count
 is smaller than its margin, the figure reads “{TOO_FEW}” instead: too few groups stand
-behind it to say anything useful.
+behind it to say anything useful. Each rating statement gets its own noise, set from a noisy
+count of the groups that rated it, so a statement fewer groups reached is measured more
+precisely and every statement's mean has about the same margin for the same share of its
+groups.
 
 **The privacy budget, in figures.** Each release costs each of its groups zCDP
 {per_release}; no group may spend more than {lifetime} over all releases (the most any group

@@ -49,9 +49,12 @@ WATCHDOG_MISMATCH_MS = 5_000
 _WATCHDOG = """
 <div class="wb-page-step" data-step="%(step)d" hidden></div>
 <style>
-  /* The marks are for the watchdog only: take their element boxes out of the layout. */
-  [data-testid="stElementContainer"]:has(.wb-page-step),
-  [data-testid="stElementContainer"]:has(.wb-room-beat) { display: none; }
+  /* The marks are for the watchdog only: take their containers out of the layout, with the
+     box Streamlit wraps each keyed container in (its gap would stay; a box that holds
+     anything else is left alone). */
+  .st-key-room_watchdog, .st-key-room_beat,
+  :has(> .st-key-room_watchdog):not(:has(> :not(.st-key-room_watchdog))),
+  :has(> .st-key-room_beat):not(:has(> :not(.st-key-room_beat))) { display: none; }
 </style>
 <script>
 (() => {
@@ -317,12 +320,13 @@ def watchdog_silence_ms() -> int:
 
 def watchdog(step: int) -> None:
     """Mark the step this page drew, and start the browser's watchdog (see _WATCHDOG)."""
-    st.html(
-        _WATCHDOG
-        % {"step": step, "mismatch": WATCHDOG_MISMATCH_MS, "silence": watchdog_silence_ms()},
-        unsafe_allow_javascript=True,
-        width="content",
-    )
+    with st.container(key="room_watchdog"):
+        st.html(
+            _WATCHDOG
+            % {"step": step, "mismatch": WATCHDOG_MISMATCH_MS, "silence": watchdog_silence_ms()},
+            unsafe_allow_javascript=True,
+            width="content",
+        )
 
 
 def _signal_key(workshop_id: int) -> str:
@@ -401,11 +405,12 @@ def _follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
     ):
         st.rerun(scope="app")
     # The step the server drew on this page, and a heartbeat, for the browser's watchdog.
-    st.html(
-        f'<div class="wb-room-beat" data-step="{step}" data-beat="{time.monotonic_ns()}" hidden>'
-        "</div>",
-        width="content",
-    )
+    with st.container(key="room_beat"):
+        st.html(
+            f'<div class="wb-room-beat" data-step="{step}" data-beat="{time.monotonic_ns()}"'
+            " hidden></div>",
+            width="content",
+        )
     if signal is None or signal.pacing != FOLLOW:
         return
     room_step = clamp_step(signal.current_step, total)
