@@ -4,4 +4,4 @@ and export (workbook/ui/facilitator.py)."""
 from workbook.ui import context, facilitator
 
 ctx = context.load()
-facilitator.page(ctx.store, ctx.lessons)
+facilitator.page(ctx.store, ctx.all_lessons)

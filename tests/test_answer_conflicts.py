@@ -1,5 +1,5 @@
 """Two tabs (or devices) of one participant saving the same answer: a save made from a form
-that saw an older answer never overwrites a newer one (workbook/store/workshops.py), on a
+that saw an older answer never overwrites a newer one (workbook/store/answers.py), on a
 real DuckDB file; and the lesson form says so and lets the person choose (AppTest, two
 sessions on one database)."""
 

@@ -16,7 +16,6 @@ MAX_LINES = 600
 # Modules still over the limit, with their size when this list was made: it may only shrink,
 # and a listed module may not grow (issue 20 splits them as they are touched).
 STILL_TOO_LONG = {
-    "workbook/store/workshops.py": 690,
 }
 MAX_PAGE_LINES = 40
 

@@ -27,14 +27,14 @@ from workbook import backup
 from workbook.config import PROJECT_ROOT
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
 from workbook.store import Store, StoreUnavailableError, WriteFailedError
-from workbook.store.database import utc_now
-from workbook.store.row_changes import RowDelete, RowUpsert
-from workbook.store.workshops import (
+from workbook.store.answers import (
     RATING_COLUMNS,
     RATING_KEY,
     REFLECTION_COLUMNS,
     REFLECTION_KEY,
 )
+from workbook.store.database import utc_now
+from workbook.store.row_changes import RowDelete, RowUpsert
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

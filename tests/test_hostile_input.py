@@ -1163,7 +1163,7 @@ def test_every_page_shows_hostile_text_as_typed_and_never_as_markup(
     prompt = lesson.prompts[0]
     console.button(key=f"facilitator_show_prompt_{prompt.id}").click()
     ran(console)
-    console.toggle[0].set_value(True)  # show all answers, not only the newest 30
+    console.toggle(key="facilitator_show_all_answers").set_value(True)  # all, not the newest 30
     ran(console)
     cards = [
         f"{group} · {person}" if person else group

@@ -86,19 +86,11 @@ def collect(
     reflection_records = source.export_reflections(workshop_id)
     rating_records = source.export_ratings(workshop_id)
 
-    def lesson_title(lesson_id: str) -> str:
-        lesson = lessons.by_id(lesson_id)
-        return lesson.title if lesson else lesson_id
-
-    def prompt_text(lesson_id: str, prompt_id: str) -> str:
-        lesson = lessons.by_id(lesson_id)
-        prompt = lesson.prompt(prompt_id) if lesson else None
-        return prompt.text if prompt else prompt_id
-
-    def statement_text(lesson_id: str, statement_id: str) -> str:
-        lesson = lessons.by_id(lesson_id)
-        statement = lesson.statement(statement_id) if lesson else None
-        return statement.text if statement else statement_id
+    # Words from the workshop's steps, or from the lesson files for a part its plan has
+    # since left out (LessonSet.known); ids only when neither has it.
+    lesson_title = lessons.title_of
+    prompt_text = lessons.prompt_text
+    statement_text = lessons.statement_text
 
     reflections = Table(
         "Reflections",

@@ -23,6 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from workbook.models import ExerciseKind, KeyFinding, Slug
 
 SEED_FILE_PATTERN = r"^\d{3}_[0-9a-f]{16}\.txt$"
+# Facilitators' own prompts and rating statements (workbook/plans) have ids starting with
+# this; a lesson file's never do, so figures by statement id never mix the two.
+OWN_PREFIX = "own-"
 
 
 class _Strict(BaseModel):
@@ -64,6 +67,9 @@ class Lesson(_Strict):
     timer_minutes: Annotated[int, Field(ge=1, le=120)]
     body: Text
     file_name: str = ""
+    # True for a lesson as a workshop's plan made it (workbook/plans/apply.py), which may
+    # hold the facilitator's own items; never set by a lesson file.
+    planned: bool = False
 
     @model_validator(mode="after")
     def _ids_unique_within_lesson(self) -> Lesson:
@@ -72,6 +78,12 @@ class Lesson(_Strict):
             duplicates = sorted({i for i in ids if ids.count(i) > 1})
             if duplicates:
                 raise ValueError(f"{label} has a repeated id: {', '.join(duplicates)}")
+            own = sorted(i for i in ids if i.startswith(OWN_PREFIX) and not self.planned)
+            if own:
+                raise ValueError(
+                    f"{label} has an id starting with '{OWN_PREFIX}', kept for a facilitator's "
+                    f"own items: {', '.join(own)}"
+                )
         if not self.prompts and not self.ratings and self.exercise is None:
             raise ValueError("a lesson needs at least one prompt, rating statement or exercise")
         return self
@@ -107,9 +119,35 @@ class LessonSet:
     # because their translation is missing or departs from the original (lesson_languages).
     language: str = "en"
     untranslated: tuple[str, ...] = ()
+    # Under a workshop's plan (workbook/plans/apply.py): every lesson as its file has it, so
+    # answers given to a part the plan has since left out still read with their words.
+    whole: tuple[Lesson, ...] = ()
 
     def by_id(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+    def outside(self) -> tuple[Lesson, ...]:
+        """Lessons in the files that the plan leaves out (none without a plan)."""
+        steps = {lesson.id for lesson in self.lessons}
+        return tuple(lesson for lesson in self.whole if lesson.id not in steps)
+
+    def known(self, lesson_id: str) -> list[Lesson]:
+        """Where a lesson's words may be found: the step (with the facilitator's own items),
+        then the lesson as its file has it."""
+        found = [self.by_id(lesson_id)]
+        found.append(next((lesson for lesson in self.whole if lesson.id == lesson_id), None))
+        return [lesson for lesson in found if lesson is not None]
+
+    def title_of(self, lesson_id: str) -> str:
+        return next((lesson.title for lesson in self.known(lesson_id)), lesson_id)
+
+    def prompt_text(self, lesson_id: str, prompt_id: str) -> str:
+        prompts = (lesson.prompt(prompt_id) for lesson in self.known(lesson_id))
+        return next((prompt.text for prompt in prompts if prompt), prompt_id)
+
+    def statement_text(self, lesson_id: str, statement_id: str) -> str:
+        statements = (lesson.statement(statement_id) for lesson in self.known(lesson_id))
+        return next((statement.text for statement in statements if statement), statement_id)
 
     def __len__(self) -> int:
         return len(self.lessons)
@@ -218,9 +256,10 @@ def split_front_matter(text: str) -> tuple[str, str]:
     raise LessonFileError("the front matter is not closed by a second '---' line")
 
 
-def _file_line(mark: yaml.Mark | None) -> str:
-    """ " (line N)" of the lesson file for a mark in its front matter, which starts on line 2."""
-    return f" (line {mark.line + 2})" if mark is not None else ""
+def _file_line(mark: yaml.Mark | None, first_line: int = 2) -> str:
+    """ " (line N)" of the lesson file for a mark in its front matter, which starts on line 2
+    (a plan file's YAML starts on line 1)."""
+    return f" (line {mark.line + first_line})" if mark is not None else ""
 
 
 def _tag(tag: str) -> str:
@@ -228,7 +267,7 @@ def _tag(tag: str) -> str:
     return shown_name(tag.replace("tag:yaml.org,2002:", "!!", 1))
 
 
-def _check_bounds(front: str) -> None:
+def _check_bounds(front: str, first_line: int = 2) -> None:
     """Walk the front matter's YAML events, stopping at the first one past a bound: the
     parser that makes events works in a loop, so a file nested thousands deep is refused here
     before the recursive steps that build values from them ever see it."""
@@ -238,7 +277,7 @@ def _check_bounds(front: str) -> None:
         )
     depth = values = 0
     for event in yaml.parse(front, Loader=yaml.SafeLoader):
-        where = _file_line(event.start_mark)
+        where = _file_line(event.start_mark, first_line)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise LessonFileError(
                 f"uses a YAML anchor or alias (& or *){where}; lessons do not allow them"
@@ -290,9 +329,9 @@ class _LessonLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def read_front_matter(front: str) -> object:
+def read_front_matter(front: str, first_line: int = 2) -> object:
     """The front matter's YAML, within the bounds above. Raises LessonFileError."""
-    _check_bounds(front)
+    _check_bounds(front, first_line)
     return yaml.load(front, Loader=_LessonLoader)  # a SafeLoader subclass
 
 
@@ -339,6 +378,8 @@ def parse_lesson(path: Path) -> tuple[Lesson | None, list[LessonProblem]]:
         return None, [
             LessonProblem(name, "body", "is the text after the front matter, not a field")
         ]
+    if "planned" in data:
+        return None, [LessonProblem(name, "planned", "is set by a workshop's plan, not a field")]
     try:
         lesson = Lesson.model_validate({**data, "body": body, "file_name": name})
     except ValidationError as error:
@@ -421,7 +462,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"ERROR {problem}", file=sys.stderr)
         problems += len(found)
     print(f"{len(result.lessons)} lessons ok, {problems} problems")
-    return 1 if problems else 0
+    plans_ok = _check_plans(folder, result)
+    return 1 if problems or not plans_ok else 0
+
+
+def _check_plans(folder: Path, lessons: LessonSet) -> bool:
+    """The ready plans beside the lessons (plans/*.yaml), each against the lessons."""
+    from workbook.plans.files import PLANS_FOLDER, load_plans
+
+    plans = load_plans(folder / PLANS_FOLDER, lessons)
+    for name, plan in zip(plans.file_names, plans.plans, strict=True):
+        print(f"ok    {PLANS_FOLDER}/{name}: {plan.id} ({plan.title})")
+    for problem in plans.problems:
+        print(f"ERROR {PLANS_FOLDER}/{problem}", file=sys.stderr)
+    print(f"{len(plans.plans)} plans ok, {len(plans.problems)} problems")
+    return not plans.problems
 
 
 if __name__ == "__main__":

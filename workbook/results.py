@@ -69,25 +69,19 @@ def statement_table(ratings: Sequence[Rating], lessons: LessonSet) -> pd.DataFra
     ).reset_index()
     table.columns.name = None
 
-    def lesson_title(lesson_id: str) -> str:
-        lesson = lessons.by_id(lesson_id)
-        return lesson.title if lesson else lesson_id
-
     def statement_text(row: pd.Series) -> str:
-        lesson = lessons.by_id(row["lesson_id"])
-        statement = lesson.statement(row["statement_id"]) if lesson else None
-        return statement.text if statement else row["statement_id"]
+        return lessons.statement_text(row["lesson_id"], row["statement_id"])
 
     table.insert(0, "Statement", table.apply(statement_text, axis=1))
-    table.insert(0, "Lesson", table["lesson_id"].map(lesson_title))
-    order = {lesson.id: i for i, lesson in enumerate(lessons.lessons)}
+    table.insert(0, "Lesson", table["lesson_id"].map(lessons.title_of))
+    order = {lesson.id: i for i, lesson in enumerate([*lessons.lessons, *lessons.outside()])}
     table = table.sort_values("lesson_id", key=lambda s: s.map(order).fillna(999))
     return table.drop(columns=["lesson_id", "statement_id"]).reset_index(drop=True)
 
 
 def missing_lessons(lessons: LessonSet, keys: Sequence[tuple[str, str]]) -> list[str]:
     """Lesson ids that answers or ratings are stored for but no loaded lesson has, in order."""
-    loaded = {lesson.id for lesson in lessons.lessons}
+    loaded = {lesson.id for lesson in [*lessons.lessons, *lessons.whole]}
     return sorted({lesson_id for lesson_id, _ in keys if lesson_id not in loaded})
 
 

@@ -113,20 +113,24 @@ def html_summary(export: WorkshopExport) -> str:
         found = {p for lid, p in answer_keys if lid == lesson_id and p not in known}
         return sorted(found)
 
-    for number, lesson in enumerate(export.lessons.lessons, start=1):
+    # The steps, then lessons the workshop's plan has since left out (their answers kept).
+    headed = [
+        *((f"Step {n}: ", lesson) for n, lesson in enumerate(export.lessons.lessons, start=1)),
+        *(("Not in the plan now: ", lesson) for lesson in export.lessons.outside()),
+    ]
+    for heading, lesson in headed:
         answered = any(key[0] == lesson.id for key in answer_keys)
         rated = [r for r, key in zip(ratings.rows, rating_keys, strict=True) if key[0] == lesson.id]
         if not answered and not rated:
             continue
-        parts.append(f"<section><h2>Step {number}: {esc(lesson.title)}</h2>")
+        parts.append(f"<section><h2>{heading}{esc(lesson.title)}</h2>")
         parts.extend(_statement_sections(lesson, rated, rcol))
         prompt_ids = [p.id for p in lesson.prompts]
-        texts = {p.id: p.text for p in lesson.prompts}
         for prompt_id in prompt_ids + unknown_prompts(lesson.id, set(prompt_ids)):
             given = answers_to(lesson.id, prompt_id)
             if not given:
                 continue
-            parts.append(f"<h3>{esc(texts.get(prompt_id, prompt_id))}</h3>")
+            parts.append(f"<h3>{esc(export.lessons.prompt_text(lesson.id, prompt_id))}</h3>")
             answer_list(given)
         parts.append("</section>")
     # Answers kept for a lesson that is not loaded now (its file missing or broken): still

@@ -15,7 +15,9 @@ from workbook.keys import (
     normalise_join_code,
 )
 from workbook.store import (
+    answers,
     bulk,
+    commitments,
     exports,
     languages,
     live,
@@ -23,6 +25,7 @@ from workbook.store import (
     live_items,
     maps,
     moderation,
+    plans,
     projector_links,
     projector_view,
     releases,
@@ -30,6 +33,7 @@ from workbook.store import (
     sign_ins,
     workshops,
 )
+from workbook.store.answers import SaveResult
 from workbook.store.database import Database, Migration
 from workbook.store.errors import (
     NotFoundError,
@@ -41,13 +45,14 @@ from workbook.store.errors import (
 )
 from workbook.store.live import RoomMovedError
 from workbook.store.moderation import SupportRefusedError
-from workbook.store.workshops import SaveResult
+from workbook.store.plans import PastPlan, StoredPlan
 
 # Versions: 1 workshops, 2 maps, 3 live room, 4 none (bulk loading has no schema of its own),
 # 5-6 releases, 7 sign-in waits per door (live), 8 results on phones and support for
 # answers (live), 9 approving answers before the room sees them (moderation), 10 the
 # projector's text size and pages (projector_view), 11 facilitators' resume links
-# (resume), 12 plans, 13 workshop languages (languages), 14+ whoever needs one next.
+# (resume), 12 workshops' plans (plans), 13 workshop languages (languages), 14+ whoever
+# needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
         (
@@ -59,6 +64,7 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
             *releases.MIGRATIONS,
             *projector_view.MIGRATIONS,
             *resume.MIGRATIONS,
+            *plans.MIGRATIONS,
             *languages.MIGRATIONS,
         ),
         key=lambda m: m.version,
@@ -68,6 +74,9 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
 
 class Store(
     workshops.WorkshopQueries,
+    answers.AnswerQueries,
+    commitments.CommitmentQueries,
+    plans.PlanQueries,
     maps.MapQueries,
     live_items.ItemQueries,
     live.LiveQueries,
@@ -93,12 +102,14 @@ __all__ = [
     "JOIN_CODE_LENGTH",
     "MIGRATIONS",
     "NotFoundError",
+    "PastPlan",
     "RoomMovedError",
     "SaveResult",
     "Store",
     "StoreError",
     "StoreLockedError",
     "StoreUnavailableError",
+    "StoredPlan",
     "SupportRefusedError",
     "WriteFailedError",
     "WrongJoinCodeError",

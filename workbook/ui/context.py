@@ -10,15 +10,22 @@ from workbook.config import PROJECT_ROOT
 from workbook.lessons import LessonSet
 from workbook.records import Seat
 from workbook.store import Store
-from workbook.ui import i18n, resources, session
+from workbook.ui import i18n, resources, session, workshop_lessons
 from workbook.ui.style import APP_TITLE
 
 
 @dataclass(frozen=True)
 class Context:
     store: Store
-    lessons: LessonSet
+    lessons: LessonSet  # the seated workshop's, under its plan (all lessons when not seated)
     seat: Seat | None
+    # Every lesson file, whatever any plan says: for screens of another workshop than the
+    # seat's (console, projector: see workshop_lessons) and for funders.
+    file_lessons: LessonSet | None = None
+
+    @property
+    def all_lessons(self) -> LessonSet:
+        return self.file_lessons if self.file_lessons is not None else self.lessons
 
 
 # app.py reads the context and leaves it here for the page it runs in the same script run.
@@ -69,9 +76,10 @@ def _nothing() -> None:
 
 
 def lessons_for(store: Store, workshop_id: int) -> LessonSet:
-    """The lessons of one workshop in its own language: the projector speaks the room's
-    language, whatever the browser it runs in chose for itself."""
-    return resources.lessons(language=store.workshop_language(workshop_id))
+    """The lessons of one workshop in its own language, under its plan: the projector speaks
+    the room's language, whatever the browser it runs in chose for itself."""
+    in_its_language = resources.lessons(language=store.workshop_language(workshop_id))
+    return workshop_lessons.workshop_lessons(store, workshop_id, in_its_language)
 
 
 def _read() -> Context:
@@ -79,4 +87,6 @@ def _read() -> Context:
     seat = session.current_seat(store)
     # The workshop's language, unless this person chose their own (workbook/ui/i18n.py).
     i18n.use_workshop_language(store.workshop_language(seat.workshop.id) if seat else None)
-    return Context(store=store, lessons=resources.lessons(language=i18n.language()), seat=seat)
+    lessons = resources.lessons(language=i18n.language())
+    planned = workshop_lessons.seat_lessons(store, seat, lessons)  # the seat's plan
+    return Context(store=store, lessons=planned, seat=seat, file_lessons=lessons)

@@ -32,6 +32,7 @@ from workbook.ui import (
     facilitator_resume,
     i18n,
     moderation,
+    plan_panel,
     projector_console,
     resources,
     style,
@@ -88,7 +89,7 @@ def page(store: Store, lessons: LessonSet) -> None:
     workshop = signed_in_workshop(store)
     if workshop is not None:  # the console speaks the workshop's language unless one was chosen
         i18n.use_workshop_language(store.workshop_language(workshop.id))
-        lessons = context.lessons_for(store, workshop.id)
+        lessons = context.lessons_for(store, workshop.id)  # under its plan
     _ = i18n.translator()
     st.title(_("Facilitator console"))
     if workshop is None:
@@ -97,7 +98,7 @@ def page(store: Store, lessons: LessonSet) -> None:
         sign_in_form(store)
     else:
         facilitator_resume.keep_in_url(store, workshop.id)
-        console(store, lessons, workshop)
+        console(store, lessons, workshop)  # in the workshop's language, under its plan
 
 
 def sign_in_form(store: Store) -> None:
@@ -170,6 +171,7 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
         if lesson is not None:
             projector_console.pages(store, workshop.id, room, step, lesson)
         facilitator_resume.panel(store, workshop.id)
+        plan_panel.render(store, workshop, lessons)
         _room(store, lessons, workshop, room, step)
         if lesson is not None:
             console_timer.render(store, workshop, room, lesson, on_refused=_refused)

@@ -515,7 +515,7 @@ def render() -> None:
     st.title("For funders")
     if not funder_access.require_funder(ctx.store):
         return
-    view = current_view(ctx.store, ctx.lessons)
+    view = current_view(ctx.store, ctx.all_lessons)
     if view.empty:
         _no_release()
         _sign_out()
@@ -538,13 +538,13 @@ def render() -> None:
         ["Ratings", "Change", "Maps", "In their words"], key="funders_tab"
     )
     with ratings_tab:
-        _ratings_tab(view, selection, ctx.lessons, exports)
+        _ratings_tab(view, selection, ctx.all_lessons, exports)
     with change_tab:
         _change_tab(view, selection, exports)
     with maps_tab:
         _maps_tab(view, selection, exports)
     with words_tab:
-        _words_tab(view, selection, ctx.lessons, exports)
+        _words_tab(view, selection, ctx.all_lessons, exports)
 
     st.divider()
     st.text(f"Showing: {labels['period']}; {labels['cause']}; {labels['region']}")

@@ -5,7 +5,7 @@ then shown read-only, and a save that arrives after it closed keeps the stored a
 participant's typed text stays in their browser as a draft).
 Two tabs or devices of one participant: a save carries what the form last showed for each
 answer, and an answer stored as something else since is not overwritten (the store checks,
-workbook/store/workshops.py): the person is told in one sentence, sees the stored answer
+workbook/store/answers.py): the person is told in one sentence, sees the stored answer
 beside theirs (still in the box) and chooses: save theirs anyway, or take the stored one.
 Their other answers are saved.
 Drafts: what a participant types is also kept in this browser tab (sessionStorage), keyed
@@ -180,7 +180,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
             # No help icon: a small target whose tip only repeated the placeholder. The
             # limit is in the placeholder, a lesson's hint for the question under the box.
             st.text_area(
-                prompt.text,
+                literal(prompt.text),  # a facilitator's own prompt is their text
                 value=stored,
                 key=key,
                 height=140,
@@ -200,7 +200,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
         for statement in lesson.ratings:
             is_closed = (RATING, statement.id) in closed
             st.segmented_control(
-                statement.text,
+                literal(statement.text),
                 RATING_OPTIONS,
                 default=saved.ratings.get(statement.id),
                 key=f"{prefix}_rating_{statement.id}",
@@ -214,7 +214,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
                 )
             if is_closed:
                 scale += " · " + _(CLOSED_NOTE)
-            st.caption(scale)
+            st.caption(literal(scale))
             value = saved.ratings.get(statement.id)
             _draft_note(
                 f"{prefix}_rating_{statement.id}", "rating", "" if value is None else str(value)

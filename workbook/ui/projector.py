@@ -139,13 +139,15 @@ def _room() -> gettext.NullTranslations:
 @admitted(first=True)
 def live_screen(store: Store, workshop_id: int, base_url: str, token: str) -> None:
     """Everything on the screen, redrawn in place every second from a few small reads.
-    A stopped or expired link stops showing the room at the next refresh."""
+    A stopped or expired link stops showing the room at the next refresh. The workshop's
+    lessons are read at each refresh, in its language and under its plan, so a changed plan
+    or language shows without a reload."""
     workshop = store.workshop_by_id(workshop_id)
     if workshop is None or (token and store.projector_workshop(token) != workshop_id):
         no_access(True)
         return
     st.session_state[_LANGUAGE] = store.workshop_language(workshop_id)
-    lessons = context.lessons_for(store, workshop_id)  # in the room's language
+    lessons = context.lessons_for(store, workshop_id)  # in the room's language, its plan
     room = store.room(workshop_id)
     view = store.projector_view(workshop_id)
     # The facilitator's text size for the room: every size on the screen is multiplied by it.

@@ -94,7 +94,8 @@ def _reflections(reflections: list[Reflection], ratings: list[Rating], lessons: 
     st.subheader(_("Our reflections"))
     if not reflections:
         st.caption(_("No written answers yet."))
-    for lesson in lessons.lessons:
+    # The steps, then lessons the workshop's plan has since left out (answers are kept).
+    for lesson in [*lessons.lessons, *lessons.outside()]:
         answers = [r for r in reflections if r.lesson_id == lesson.id]
         if not answers:
             continue

@@ -11,6 +11,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from workbook import i18n
+from workbook.lessons import LessonSet
 from workbook.models import (
     MAX_CODE_CHARS,
     MAX_NAME_CHARS,
@@ -22,7 +23,7 @@ from workbook.models import (
 from workbook.records import Group, Seat
 from workbook.store import Store, StoreError, WrongJoinCodeError
 from workbook.store.database import name_key
-from workbook.ui import context, facilitator, facilitator_resume, session
+from workbook.ui import context, facilitator, facilitator_resume, plan_editor, session
 from workbook.ui.i18n import language, picker, translator
 from workbook.ui.text import isolate, user_heading, user_text
 from workbook.ui.widgets import show_errors, up_to
@@ -82,7 +83,7 @@ def render() -> None:
     with join_tab:
         _join(store)
     with start_tab:
-        _start(store)
+        _start(store, ctx.all_lessons)
     st.caption(_("Nobody needs an account or an e-mail address to take part."))
 
 
@@ -265,8 +266,11 @@ def _join(store: Store) -> None:
                             session.go_after_rerun("workbook")
 
 
-def _start(store: Store) -> None:
+def _start(store: Store, lessons: LessonSet) -> None:
     _ = translator()
+    with st.container(border=True, key="start_plan"):
+        st.subheader(_("The session's plan"))
+        plan = plan_editor.choose("start", store, lessons)  # None: every lesson
     with st.form("start_create"):
         title = st.text_input(
             _("Workshop title"),
@@ -315,6 +319,9 @@ def _start(store: Store) -> None:
                 try:
                     workshop, key = store.create_workshop(workshop=request)
                     store.set_workshop_language(workshop_id=workshop.id, language=language)
+                    if plan is not None:
+                        store.set_workshop_plan(workshop_id=workshop.id, plan=plan)
+                    plan_editor.discard("start")
                     st.session_state[_CREATED] = {
                         "code": workshop.display_code,
                         "key": key,

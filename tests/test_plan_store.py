@@ -1,0 +1,136 @@
+"""Workshops' plans in the store (workbook/store/plans.py), on a real DuckDB file: migration
+12, a plan saved and read back (checked as it is read), copied from past workshops, and a
+plan changed after answers exist losing none of them."""
+
+from __future__ import annotations
+
+from workbook import export, results, summary_html
+from workbook.lessons import LessonSet
+from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
+from workbook.plans import Plan, PlanStep, apply_plan
+from workbook.store import MIGRATIONS, Store
+
+
+def plan(title: str = "Our evening", minutes: int = 15) -> Plan:
+    return Plan(
+        id="our-evening",
+        title=title,
+        session_minutes=60,
+        steps=[
+            PlanStep(lesson="early-actions", minutes=minutes),
+            PlanStep(
+                lesson="action-plan",
+                minutes=20,
+                own_prompts=[{"id": "own-first-step", "text": "Our first step?"}],
+            ),
+        ],
+    )
+
+
+def workshop(store: Store, title: str = "Evening") -> int:
+    made, _ = store.create_workshop(workshop=WorkshopCreate(title=title, cause="Housing"))
+    return made.id
+
+
+def test_migration_12_makes_the_plans_table(store: Store) -> None:
+    assert 12 in [m.version for m in MIGRATIONS]
+    assert store.schema_version >= 12
+    assert store._one("SELECT count(*) FROM workshop_plans") == (0,)
+
+
+def test_a_plan_is_saved_read_back_and_replaced(store: Store) -> None:
+    first = workshop(store)
+    other = workshop(store, "Other")
+    assert store.workshop_plan(first) is None  # no plan: every lesson runs
+    store.set_workshop_plan(workshop_id=first, plan=plan())
+    read = store.workshop_plan(first)
+    assert read is not None and read.plan == plan() and read.problem == ""
+    assert store.workshop_plan(other) is None
+    store.set_workshop_plan(workshop_id=first, plan=plan(minutes=30))
+    assert store.workshop_plan(first).plan.steps[0].minutes == 30
+    store.clear_workshop_plan(workshop_id=first)
+    assert store.workshop_plan(first) is None
+
+
+def test_a_stored_plan_that_no_longer_reads_is_said_not_crashed(store: Store) -> None:
+    first = workshop(store)
+    store.set_workshop_plan(workshop_id=first, plan=plan())
+    store._write(
+        lambda cur: cur.execute(
+            "UPDATE workshop_plans SET plan_json = ? WHERE workshop_id = ?",
+            ['{"id": "x", "steps": []}', first],
+        )
+    )
+    store._forget_plan(first)  # as a restart would
+    read = store.workshop_plan(first)
+    assert read is not None and read.plan is None
+    assert "cannot be read" in read.problem
+
+
+def test_past_plans_are_offered_once_each_newest_first(store: Store) -> None:
+    a, b, c = workshop(store, "A"), workshop(store, "B"), workshop(store, "C")
+    store.set_workshop_plan(workshop_id=a, plan=plan("Shared"))
+    store.set_workshop_plan(workshop_id=b, plan=plan("Shared"))
+    store.set_workshop_plan(workshop_id=c, plan=plan("Newest", minutes=25))
+    past = store.past_plans()
+    assert [p.plan.title for p in past] == ["Newest", "Shared"]
+    # Copying one into a new workshop: the same plan, its own row.
+    d = workshop(store, "D")
+    store.set_workshop_plan(workshop_id=d, plan=past[1].plan)
+    assert store.workshop_plan(d).plan == plan("Shared")
+
+
+def test_changing_the_plan_after_answers_keeps_every_answer(
+    store: Store, lessons: LessonSet
+) -> None:
+    first = workshop(store)
+    store.set_workshop_plan(workshop_id=first, plan=plan())
+    seat, _ = store.join(workshop_id=first, request=JoinRequest(group_name="Table 1"))
+    answer = ReflectionIn(lesson_id="action-plan", prompt_id="own-first-step", text="Call Sam")
+    store.save_answers(seat=seat, lesson_id="action-plan", round=1, reflections=[answer])
+    # The step is taken out, then put back: its answer is there again.
+    store.set_workshop_plan(
+        workshop_id=first,
+        plan=Plan(id="x", title="X", session_minutes=60, steps=[plan().steps[0]]),
+    )
+    applied = apply_plan(lessons, store.workshop_plan(first).plan)
+    assert [lesson.id for lesson in applied.lessons] == ["early-actions"]
+    store.set_workshop_plan(workshop_id=first, plan=plan())
+    saved = store.saved_answers(
+        participant_id=seat.participant.id, lesson_id="action-plan", round=1
+    )
+    assert saved.reflections == {"own-first-step": "Call Sam"}
+
+
+def test_answers_to_a_lesson_the_plan_left_out_are_exported_with_their_words(
+    store: Store, lessons: LessonSet
+) -> None:
+    first = workshop(store)
+    seat, _ = store.join(workshop_id=first, request=JoinRequest(group_name="Table 1"))
+    voices = lessons.by_id("diverse-voices")
+    answer = ReflectionIn(lesson_id=voices.id, prompt_id=voices.prompts[0].id, text="Elders")
+    store.save_answers(seat=seat, lesson_id=voices.id, round=1, reflections=[answer])
+    store.set_workshop_plan(workshop_id=first, plan=plan())  # diverse voices is not in it
+    applied = apply_plan(lessons, store.workshop_plan(first).plan)
+    assert voices.id not in [lesson.id for lesson in applied.lessons]
+    collected = export.collect(store, workshop_id=first, lessons=applied)
+    [row] = collected.reflections.rows
+    assert voices.title in row and voices.prompts[0].text in row and "Elders" in row
+    page = summary_html.html_summary(collected)
+    assert f"Not in the plan now: {voices.title}" in page and "missing or broken" not in page
+    assert results.missing_lessons(applied, [(voices.id, voices.prompts[0].id)]) == []
+
+
+def test_a_changed_plan_wakes_the_room_so_phones_redraw(store: Store) -> None:
+    first = workshop(store)
+    woken: list[int] = []
+    store.on_room_change(woken.append)
+    store.move_room(workshop_id=first, step=0)
+    before = store.room_signal(first).answers_version
+    woken.clear()
+    store.set_workshop_plan(workshop_id=first, plan=plan())
+    assert woken == [first]
+    assert store.room_signal(first).answers_version == before + 1
+    store.clear_workshop_plan(workshop_id=first)
+    assert woken == [first, first]
+    assert store.room_signal(first).answers_version == before + 2

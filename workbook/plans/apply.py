@@ -1,0 +1,128 @@
+"""A plan applied to the lessons: the workshop's lessons as the rest of the app reads them.
+
+The console, projector, phones, progress, exports and follow-up rounds all take a LessonSet;
+`apply_plan` makes the workshop's one: the plan's steps in order, each lesson cut to the
+chosen prompts, ratings and exercise, its timer the step's minutes, the facilitator's own
+items after the lesson's. A step whose lesson, prompt or statement is no longer in the
+lesson files is reported as a problem (by plan and step) and left out; nothing crashes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pydantic import ValidationError
+
+from workbook.lessons import Lesson, LessonProblem, LessonSet
+from workbook.plans.model import MIN_SESSION_MINUTES, Plan, PlanStep
+
+
+def _where(plan: Plan) -> str:
+    return f"plan '{plan.id}'"
+
+
+def _chosen(
+    plan: Plan,
+    number: int,
+    label: str,
+    lesson: Lesson,
+    wanted: list[str] | None,
+    have: list[str],
+) -> tuple[list[str], list[LessonProblem]]:
+    """The lesson's ids the step keeps, in the lesson's order, and a problem for each id the
+    step names that the lesson no longer has."""
+    if wanted is None:
+        return have, []
+    problems = [
+        LessonProblem(
+            _where(plan),
+            f"steps.{number}.{label}",
+            f"'{item}' is no longer in the lesson '{lesson.id}' ({lesson.file_name}); left out",
+        )
+        for item in wanted
+        if item not in have
+    ]
+    return [item for item in have if item in wanted], problems
+
+
+def step_lesson(
+    plan: Plan, number: int, step: PlanStep, lesson: Lesson
+) -> tuple[Lesson | None, list[LessonProblem]]:
+    """One step's lesson as the room does it, or None (with the reason) when nothing is left
+    of it or the facilitator's items break a lesson's rule."""
+    prompt_ids, problems = _chosen(
+        plan, number, "prompts", lesson, step.prompts, [p.id for p in lesson.prompts]
+    )
+    rating_ids, more = _chosen(
+        plan, number, "ratings", lesson, step.ratings, [s.id for s in lesson.ratings]
+    )
+    problems += more
+    data = lesson.model_dump()
+    data.update(
+        prompts=[
+            *(p.model_dump() for p in lesson.prompts if p.id in prompt_ids),
+            *(p.model_dump() for p in step.own_prompts),
+        ],
+        ratings=[
+            *(s.model_dump() for s in lesson.ratings if s.id in rating_ids),
+            *(s.model_dump() for s in step.own_ratings),
+        ],
+        exercise=lesson.exercise if step.exercise else None,
+        timer_minutes=step.minutes,
+        order=number,
+        planned=True,
+    )
+    try:
+        return Lesson.model_validate(data), problems
+    except ValidationError as error:
+        reasons = "; ".join(item["msg"].removeprefix("Value error, ") for item in error.errors())
+        problems.append(
+            LessonProblem(_where(plan), f"steps.{number}", f"'{lesson.id}' left out: {reasons}")
+        )
+        return None, problems
+
+
+def apply_plan(lessons: LessonSet, plan: Plan | None) -> LessonSet:
+    """The workshop's lessons under its plan; with no plan, every lesson in file order (as
+    workshops made before plans existed run). The lesson files' own problems are kept."""
+    if plan is None:
+        return lessons
+    chosen: list[Lesson] = []
+    problems = list(lessons.problems)
+    for number, step in enumerate(plan.steps, start=1):
+        lesson = lessons.by_id(step.lesson)
+        if lesson is None:
+            problems.append(
+                LessonProblem(
+                    _where(plan),
+                    f"steps.{number}.lesson",
+                    f"the lesson '{step.lesson}' is not in the lesson files; step left out",
+                )
+            )
+            continue
+        made, found = step_lesson(plan, number, step, lesson)
+        problems += found
+        if made is not None:
+            chosen.append(made)
+    # Keeps what the set says of its language (which lessons stand in English, say).
+    return replace(lessons, lessons=tuple(chosen), problems=tuple(problems), whole=lessons.lessons)
+
+
+def plan_problems(lessons: LessonSet, plan: Plan) -> list[LessonProblem]:
+    """What is wrong with a plan against these lessons (empty: it applies whole)."""
+    applied = apply_plan(LessonSet(lessons.lessons), plan)
+    return list(applied.problems)
+
+
+def everything(lessons: LessonSet, session_minutes: int = 0) -> Plan:
+    """The plan of a workshop without one: every lesson, all of it, at its own minutes; a
+    start for building one's own."""
+    steps = [PlanStep(lesson=lesson.id, minutes=lesson.timer_minutes) for lesson in lessons.lessons]
+    total = sum(step.minutes for step in steps)
+    return Plan(
+        id="all-lessons",
+        title="Every lesson",
+        description="All the lessons in order, each in full, at its suggested minutes.",
+        session_minutes=max(MIN_SESSION_MINUTES, session_minutes or total),
+        steps=steps,
+    )

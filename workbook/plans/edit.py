@@ -1,0 +1,189 @@
+"""The changes the plan editor makes, each a new Plan (plans are frozen) or a PlanEditError
+saying plainly why not. No Streamlit here: workbook/ui/plan_editor.py draws them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from workbook.lessons import OWN_PREFIX, Lesson, PromptSpec, RatingStatement
+from workbook.models import KeyFinding
+from workbook.plans.model import MAX_ITEMS_PER_STEP, MAX_STEPS, Plan, PlanStep
+
+
+class PlanEditError(ValueError):
+    """A change the plan cannot take, in one plain sentence."""
+
+
+def _sentences(error: ValidationError, names: dict[str, str]) -> str:
+    parts = []
+    for item in error.errors():
+        where = names.get(str(item["loc"][0]), str(item["loc"][0])) if item["loc"] else ""
+        message = item["msg"].removeprefix("Value error, ")
+        message = re.sub(r"^String should have at least 1 character$", "is needed", message)
+        message = re.sub(
+            r"^String should have at most (\d+) characters?$",
+            r"may be at most \1 characters",
+            message,
+        )
+        parts.append(f"{where} {message}".strip())
+    return "; ".join(parts) + "."
+
+
+def _with(plan: Plan, **changes: Any) -> Plan:
+    try:
+        return Plan.model_validate({**plan.model_dump(), **changes})
+    except ValidationError as error:
+        raise PlanEditError(_sentences(error, {"steps": "The plan"})) from None
+
+
+def _steps(plan: Plan) -> list[dict[str, Any]]:
+    return [step.model_dump() for step in plan.steps]
+
+
+def set_details(plan: Plan, *, title: str, session_minutes: int, description: str = "") -> Plan:
+    return _with(plan, title=title, session_minutes=session_minutes, description=description)
+
+
+def add_step(plan: Plan, lesson: Lesson) -> Plan:
+    if plan.step_for(lesson.id) is not None:
+        raise PlanEditError(f"'{lesson.title}' is already in the plan.")
+    if len(plan.steps) >= MAX_STEPS:
+        raise PlanEditError(f"A plan may have at most {MAX_STEPS} steps.")
+    return _with(
+        plan, steps=[*_steps(plan), {"lesson": lesson.id, "minutes": lesson.timer_minutes}]
+    )
+
+
+def remove_step(plan: Plan, index: int) -> Plan:
+    steps = _steps(plan)
+    if len(steps) <= 1:
+        raise PlanEditError("A plan needs at least one step.")
+    del steps[index]
+    return _with(plan, steps=steps)
+
+
+def move_step(plan: Plan, index: int, by: int) -> Plan:
+    """Move a step up (by=-1) or down (by=1); at either end nothing changes."""
+    steps = _steps(plan)
+    to = index + by
+    if not 0 <= to < len(steps):
+        return plan
+    steps[index], steps[to] = steps[to], steps[index]
+    return _with(plan, steps=steps)
+
+
+def set_step(
+    plan: Plan,
+    index: int,
+    *,
+    minutes: int,
+    prompts: list[str],
+    ratings: list[str],
+    exercise: bool,
+) -> Plan:
+    """A step's minutes and the lesson's parts it keeps (ids of the lesson's own items)."""
+    steps = _steps(plan)
+    step = steps[index]
+    step.update(minutes=minutes, prompts=list(prompts), ratings=list(ratings), exercise=exercise)
+    too_many = [
+        label
+        for label, kept, own in (
+            ("prompts", prompts, step["own_prompts"]),
+            ("rating statements", ratings, step["own_ratings"]),
+        )
+        if len(kept) + len(own) > MAX_ITEMS_PER_STEP
+    ]
+    if too_many:
+        raise PlanEditError(f"A step may show at most {MAX_ITEMS_PER_STEP} {too_many[0]}.")
+    return _with(plan, steps=steps)
+
+
+def own_id(text: str) -> str:
+    """An own item's id from its words: `own-` and a few of them, and a short fingerprint so
+    two items never share one; never a lesson's id (those never start with `own-`)."""
+    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:30].strip("-") or "item"
+    digest = hashlib.sha256(text.encode()).hexdigest()[:6]
+    return f"{OWN_PREFIX}{words}-{digest}"
+
+
+def _count(step: PlanStep, lesson: Lesson, kind: str) -> int:
+    if kind == "prompts":
+        chosen = step.prompts if step.prompts is not None else [p.id for p in lesson.prompts]
+        return len(chosen) + len(step.own_prompts)
+    chosen = step.ratings if step.ratings is not None else [s.id for s in lesson.ratings]
+    return len(chosen) + len(step.own_ratings)
+
+
+def add_own_prompt(plan: Plan, index: int, lesson: Lesson, *, text: str, help: str = "") -> Plan:
+    """Add the facilitator's own prompt to a step, checked as a lesson file's prompt is."""
+    step = plan.steps[index]
+    if _count(step, lesson, "prompts") >= MAX_ITEMS_PER_STEP:
+        raise PlanEditError(
+            f"This step already shows {MAX_ITEMS_PER_STEP} prompts, the most a lesson may have: "
+            "leave one of the lesson's out first."
+        )
+    try:
+        prompt = PromptSpec(id=own_id(text.strip()), text=text.strip(), help=help.strip())
+    except ValidationError as error:
+        raise PlanEditError(_sentences(error, {"text": "The prompt", "help": "The help"})) from None
+    if prompt.id in step.own_prompt_ids():
+        raise PlanEditError("This step already has that prompt.")
+    steps = _steps(plan)
+    steps[index]["own_prompts"] = [*steps[index]["own_prompts"], prompt.model_dump()]
+    return _with(plan, steps=steps)
+
+
+def add_own_rating(
+    plan: Plan,
+    index: int,
+    lesson: Lesson,
+    *,
+    text: str,
+    low: str,
+    high: str,
+    key_finding: KeyFinding | None = None,
+) -> Plan:
+    """Add the facilitator's own rating statement to a step, checked as a lesson file's is."""
+    step = plan.steps[index]
+    if _count(step, lesson, "ratings") >= MAX_ITEMS_PER_STEP:
+        raise PlanEditError(
+            f"This step already shows {MAX_ITEMS_PER_STEP} rating statements, the most a lesson "
+            "may have: leave one of the lesson's out first."
+        )
+    try:
+        statement = RatingStatement(
+            id=own_id(text.strip()),
+            text=text.strip(),
+            low=low.strip(),
+            high=high.strip(),
+            key_finding=key_finding,
+        )
+    except ValidationError as error:
+        names = {"text": "The statement", "low": "The low end", "high": "The high end"}
+        raise PlanEditError(_sentences(error, names)) from None
+    if statement.id in step.own_rating_ids():
+        raise PlanEditError("This step already has that statement.")
+    steps = _steps(plan)
+    steps[index]["own_ratings"] = [*steps[index]["own_ratings"], statement.model_dump()]
+    return _with(plan, steps=steps)
+
+
+def remove_own(plan: Plan, index: int, item_id: str) -> Plan:
+    steps = _steps(plan)
+    step = steps[index]
+    step["own_prompts"] = [p for p in step["own_prompts"] if p["id"] != item_id]
+    step["own_ratings"] = [s for s in step["own_ratings"] if s["id"] != item_id]
+    return _with(plan, steps=steps)
+
+
+def as_own_copy(plan: Plan, *, title: str | None = None) -> Plan:
+    """A plan to change and keep as one's own: a new id (a file of it joins the folder
+    without clashing with the plan it came from)."""
+    new_title = title or plan.title
+    base = re.sub(r"[^a-z0-9]+", "-", new_title.lower()).strip("-")[:40].strip("-") or "plan"
+    digest = hashlib.sha256(plan.model_dump_json().encode()).hexdigest()[:6]
+    return _with(plan, id=f"{base}-{digest}", title=new_title)

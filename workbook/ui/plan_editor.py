@@ -1,0 +1,431 @@
+"""The plan editor: pick a ready plan, copy a past workshop's, upload a plan file, or build
+one (lessons, their parts, order, minutes, own prompts and rating statements), and download
+it as a file. Used by the start page's create form and the console's plan panel; the changes
+themselves are workbook/plans/edit.py.
+
+The plan being changed is kept in the session as data (`_draft`), never in a widget's key:
+each form's boxes are drawn from it with a revision number in their keys, so a change to the
+plan draws fresh boxes and nothing is assigned to a widget's state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from workbook.lessons import Lesson, LessonSet
+from workbook.models import KeyFinding
+from workbook.plans import Plan, everything, minutes_line, plan_problems, plan_yaml, read_plan
+from workbook.plans import edit as plan_edit
+from workbook.plans.files import load_plans, plan_file_name, plans_folder
+from workbook.plans.model import (
+    MAX_PLAN_TITLE_CHARS,
+    MAX_SESSION_MINUTES,
+    MAX_STEP_MINUTES,
+    MIN_SESSION_MINUTES,
+)
+from workbook.store import Store
+from workbook.ui import resources
+from workbook.ui.author_text import literal
+from workbook.ui.text import user_text
+from workbook.ui.widgets import up_to
+
+CURRENT = "This workshop's plan, as it is now"
+EVERY_LESSON = "Every lesson, in order (the workbook's usual session)"
+PAST = "A past workshop's plan"
+UPLOAD = "A plan file (upload)"
+EXERCISE_NAMES = {
+    "stakeholder_map": "the stakeholder map",
+    "trade_offs": "the trade-offs",
+    "voices": "the voices",
+    "action_plan": "the action plan",
+}
+
+
+def _key(scope: str, name: str) -> str:
+    return f"plan_{scope}_{name}"
+
+
+def _draft(scope: str) -> Plan | None:
+    data = st.session_state.get(_key(scope, "draft"))
+    return Plan.model_validate(data) if data is not None else None
+
+
+def _keep(scope: str, plan: Plan | None) -> None:
+    """Keep the draft and draw its forms afresh (a new revision in their keys)."""
+    st.session_state[_key(scope, "draft")] = plan.model_dump() if plan is not None else None
+    st.session_state[_key(scope, "rev")] = st.session_state.get(_key(scope, "rev"), 0) + 1
+
+
+def _rev(scope: str) -> int:
+    return int(st.session_state.get(_key(scope, "rev"), 0))
+
+
+def _refuse(scope: str, where: str, error: Exception) -> None:
+    st.session_state[_key(scope, "refused")] = (where, str(error))
+
+
+def _refusal(scope: str, where: str) -> None:
+    """The reason a change was refused, shown where it was asked for, once."""
+    refused = st.session_state.get(_key(scope, "refused"))
+    if refused and refused[0] == where:
+        st.session_state.pop(_key(scope, "refused"), None)
+        st.error(refused[1], icon=":material/block:")
+
+
+def _change(scope: str, where: str, change: Callable[[Plan], Plan]) -> Callable[[], None]:
+    """A button's callback: apply the change to the draft, or keep why it was refused."""
+
+    def run() -> None:
+        plan = _draft(scope)
+        if plan is None:
+            return
+        try:
+            _keep(scope, change(plan))
+        except plan_edit.PlanEditError as error:
+            _refuse(scope, where, error)
+
+    return run
+
+
+def ready_plans(lessons: LessonSet) -> list[Plan]:
+    """The ready plans beside the lessons that apply whole to these lessons."""
+    found = load_plans(plans_folder(resources.settings().lessons_dir))
+    return [plan for plan in found.plans if not plan_problems(lessons, plan)]
+
+
+def discard(scope: str) -> None:
+    for name in ("draft", "refused", "start_from", "past"):  # the picker back to its start
+        st.session_state.pop(_key(scope, name), None)
+
+
+def choose(
+    scope: str, store: Store, lessons: LessonSet, current: Plan | None = None
+) -> Plan | None:
+    """The plan picker with its editor; returns the plan chosen (None: every lesson).
+    `current`: a workshop's own plan, offered first (the console changes it)."""
+    draft = _draft(scope)
+    if draft is not None:
+        st.button(
+            "Start again from a ready plan",
+            key=_key(scope, "discard"),
+            on_click=discard,
+            args=(scope,),
+            icon=":material/undo:",
+        )
+        editor(scope, draft, lessons)
+        return _draft(scope)
+    ready = ready_plans(lessons)
+    past = store.past_plans()
+    options: list[Any] = [
+        *([CURRENT] if current is not None else []),
+        EVERY_LESSON,
+        *ready,
+        *([PAST] if past else []),
+        UPLOAD,
+    ]
+    picked = st.selectbox(
+        "Start from",
+        options,
+        format_func=lambda o: o if isinstance(o, str) else o.title,  # options are plain text
+        key=_key(scope, "start_from"),
+    )
+    if isinstance(picked, Plan) and picked.description:
+        st.caption(literal(picked.description))
+    plan: Plan | None = None
+    if picked == CURRENT:
+        plan = current
+    elif picked == EVERY_LESSON:
+        plan = None
+        st.caption(f"{len(lessons)} lessons, each in full. {minutes_line(everything(lessons))}.")
+    elif picked == PAST:
+        chosen = st.selectbox(
+            "Plans used before on this server",
+            range(len(past)),
+            format_func=lambda i: (
+                f"{past[i].plan.title} (last changed {past[i].updated_at:%d %b %Y})"
+            ),
+            key=_key(scope, "past"),
+        )
+        plan = past[chosen].plan if chosen is not None else None
+    elif picked == UPLOAD:
+        plan = _upload(scope, lessons)
+    else:
+        plan = picked
+    if plan is not None:
+        summary(plan, lessons)
+    if lessons.lessons:
+        st.button(
+            "Change this plan: lessons, parts, order, minutes, your own questions",
+            key=_key(scope, "edit"),
+            on_click=lambda: _keep(
+                scope,
+                plan
+                if plan is not None and plan is current
+                else plan_edit.as_own_copy(plan if plan is not None else everything(lessons)),
+            ),
+            icon=":material/edit:",
+        )
+    return plan
+
+
+def _upload(scope: str, lessons: LessonSet) -> Plan | None:
+    uploaded = st.file_uploader(
+        "A plan file (.yaml), downloaded from this editor or taken from lessons/plans/",
+        type=None,  # any file: a wrong one gets our sentence, not a bare refusal
+        key=_key(scope, "upload"),
+    )
+    if uploaded is None:
+        return None
+    plan, problems = read_plan(uploaded.getvalue(), uploaded.name)
+    if plan is not None:
+        problems = plan_problems(lessons, plan)
+    if problems:
+        st.error("This plan file cannot be used:", icon=":material/error:")
+        for problem in problems:
+            st.text(str(problem))
+        return None
+    return plan
+
+
+def summary(plan: Plan, lessons: LessonSet) -> None:
+    """The plan's steps, one line each, and its total against the session's length."""
+    with st.container(border=True):
+        for number, step in enumerate(plan.steps, start=1):
+            lesson = lessons.by_id(step.lesson)
+            title = literal(lesson.title) if lesson else f"{step.lesson} (not in the lessons)"
+            st.markdown(f"{number}. **{title}** · {step.minutes} min")
+        _minutes(plan)
+
+
+def _minutes(plan: Plan) -> None:
+    line = minutes_line(plan)
+    if plan.over_by:
+        st.warning(line + ".", icon=":material/timer:")
+    else:
+        st.markdown(f"**{line}**")
+
+
+def editor(scope: str, plan: Plan, lessons: LessonSet) -> None:
+    """The whole editor on the draft."""
+    rev = _rev(scope)
+    with st.form(_key(scope, f"details_{rev}"), border=False):
+        left, right = st.columns([3, 1])
+        title = left.text_input("Plan title", value=plan.title, help=up_to(MAX_PLAN_TITLE_CHARS))
+        minutes = right.number_input(
+            "Session length (minutes)",
+            min_value=MIN_SESSION_MINUTES,
+            max_value=MAX_SESSION_MINUTES,
+            value=plan.session_minutes,
+            step=5,
+            key=_key(scope, f"session_{rev}"),
+        )
+        if st.form_submit_button("Save title and length", key=_key(scope, f"save_details_{rev}")):
+            try:
+                _keep(
+                    scope,
+                    plan_edit.set_details(
+                        plan,
+                        title=title,
+                        session_minutes=int(minutes),
+                        description=plan.description,
+                    ),
+                )
+                st.rerun()
+            except plan_edit.PlanEditError as error:
+                st.error(str(error), icon=":material/block:")
+    _minutes(plan)
+    for index, step in enumerate(plan.steps):
+        _step(scope, plan, index, lessons.by_id(step.lesson), rev)
+    _add_lesson(scope, plan, lessons)
+    problems = plan_problems(lessons, plan)
+    for problem in problems:
+        st.text(str(problem))
+    st.download_button(
+        "Download this plan as a file",
+        data=plan_yaml(plan),
+        file_name=plan_file_name(plan),
+        mime="application/yaml",
+        key=_key(scope, "download"),
+        icon=":material/download:",
+        on_click="ignore",
+        help="A YAML file: another deployment can upload it here, or it can join the "
+        "lessons/plans/ folder as a ready plan.",
+    )
+
+
+def _parts_line(step: Any, lesson: Lesson) -> str:
+    prompts = len(step.prompts) if step.prompts is not None else len(lesson.prompts)
+    ratings = len(step.ratings) if step.ratings is not None else len(lesson.ratings)
+    parts = [
+        f"{prompts} of {len(lesson.prompts)} prompts",
+        f"{ratings} of {len(lesson.ratings)} ratings",
+    ]
+    if lesson.exercise is not None:
+        name = EXERCISE_NAMES.get(lesson.exercise.value, lesson.exercise.value)
+        parts.append(f"exercise: {name}" if step.exercise else "no exercise")
+    own = len(step.own_prompts) + len(step.own_ratings)
+    if own:
+        parts.append(f"{own} of your own")
+    return " · ".join(parts)
+
+
+def _step(scope: str, plan: Plan, index: int, lesson: Lesson | None, rev: int) -> None:
+    step = plan.steps[index]
+    last = len(plan.steps) - 1
+    with st.container(border=True, key=_key(scope, f"step_{index}")):
+        title = literal(lesson.title) if lesson else f"{step.lesson} (not in the lesson files)"
+        st.markdown(f"**{index + 1}. {title}** · {step.minutes} min")
+        # Side by side, wrapping on a phone, so no label is ever cut short.
+        buttons = st.container(horizontal=True, key=_key(scope, f"buttons_{index}"))
+        buttons.button(
+            "Up",
+            icon=":material/arrow_upward:",
+            key=_key(scope, f"up_{step.lesson}"),
+            disabled=index == 0,
+            on_click=_change(scope, f"step{index}", lambda p: plan_edit.move_step(p, index, -1)),
+            width="content",
+        )
+        buttons.button(
+            "Down",
+            icon=":material/arrow_downward:",
+            key=_key(scope, f"down_{step.lesson}"),
+            disabled=index == last,
+            on_click=_change(scope, f"step{index}", lambda p: plan_edit.move_step(p, index, 1)),
+            width="content",
+        )
+        buttons.button(
+            "Take out",
+            icon=":material/delete:",
+            key=_key(scope, f"remove_{step.lesson}"),
+            on_click=_change(scope, f"step{index}", lambda p: plan_edit.remove_step(p, index)),
+            width="content",
+        )
+        _refusal(scope, f"step{index}")
+        if lesson is None:
+            return
+        st.caption(_parts_line(step, lesson))
+        for item in [*step.own_prompts, *step.own_ratings]:
+            kind = "Your prompt" if item in step.own_prompts else "Your rating statement"
+            st.caption(kind)
+            user_text(item.text)
+            st.button(
+                "Take it out",
+                icon=":material/close:",
+                key=_key(scope, f"own_out_{step.lesson}_{item.id}"),
+                on_click=_change(
+                    scope, f"step{index}", lambda p, i=item.id: plan_edit.remove_own(p, index, i)
+                ),
+            )
+        with st.expander("Parts and minutes"):
+            _parts_form(scope, plan, index, lesson, rev)
+        with st.expander("Add your own prompt or rating statement"):
+            _own_forms(scope, plan, index, lesson, rev)
+
+
+def _parts_form(scope: str, plan: Plan, index: int, lesson: Lesson, rev: int) -> None:
+    step = plan.steps[index]
+    with st.form(_key(scope, f"parts_{step.lesson}_{rev}"), border=False):
+        minutes = st.number_input(
+            "Minutes",
+            min_value=1,
+            max_value=MAX_STEP_MINUTES,
+            value=step.minutes,
+            key=_key(scope, f"minutes_{step.lesson}_{rev}"),
+        )
+        prompts_text = {p.id: p.text for p in lesson.prompts}
+        prompts = st.multiselect(
+            "The lesson's prompts",
+            list(prompts_text),
+            default=step.prompts if step.prompts is not None else list(prompts_text),
+            format_func=prompts_text.get,
+        )
+        ratings_text = {s.id: s.text for s in lesson.ratings}
+        ratings = st.multiselect(
+            "The lesson's rating statements",
+            list(ratings_text),
+            default=step.ratings if step.ratings is not None else list(ratings_text),
+            format_func=ratings_text.get,
+        )
+        exercise = step.exercise
+        if lesson.exercise is not None:
+            name = EXERCISE_NAMES.get(lesson.exercise.value, lesson.exercise.value)
+            exercise = st.checkbox(f"Include the exercise ({name})", value=step.exercise)
+        if st.form_submit_button("Save this step", key=_key(scope, f"save_{step.lesson}_{rev}")):
+            try:
+                changed = plan_edit.set_step(
+                    plan,
+                    index,
+                    minutes=int(minutes),
+                    prompts=prompts,
+                    ratings=ratings,
+                    exercise=exercise,
+                )
+                _keep(scope, changed)
+                st.rerun()
+            except plan_edit.PlanEditError as error:
+                st.error(str(error), icon=":material/block:")
+
+
+def _own_forms(scope: str, plan: Plan, index: int, lesson: Lesson, rev: int) -> None:
+    step = plan.steps[index]
+    st.caption(
+        "Checked by the same rules as the lesson files' questions (a prompt up to 300 "
+        "characters; a statement up to 200, its ends up to 40 each). Your own items are "
+        "counted apart from the lessons' in every figure."
+    )
+    with st.form(_key(scope, f"own_prompt_{step.lesson}_{rev}")):
+        text = st.text_area(
+            "Your prompt", height=80, help=up_to(300), key=_key(scope, f"own_p_{step.lesson}_{rev}")
+        )
+        hint = st.text_input("A hint under the box (optional)", help=up_to(200))
+        if st.form_submit_button("Add this prompt", key=_key(scope, f"add_p_{step.lesson}_{rev}")):
+            try:
+                _keep(scope, plan_edit.add_own_prompt(plan, index, lesson, text=text, help=hint))
+                st.rerun()
+            except plan_edit.PlanEditError as error:
+                st.error(str(error), icon=":material/block:")
+    with st.form(_key(scope, f"own_rating_{step.lesson}_{rev}")):
+        text = st.text_input(
+            "Your rating statement", help=up_to(200), key=_key(scope, f"own_r_{step.lesson}_{rev}")
+        )
+        low_box, high_box = st.columns(2)
+        low = low_box.text_input("1 means", placeholder="Not at all", help=up_to(40))
+        high = high_box.text_input("5 means", placeholder="Completely", help=up_to(40))
+        finding = st.selectbox(
+            "Key finding",
+            [None, *KeyFinding],
+            format_func=lambda f: "the lesson's" if f is None else f.label,
+        )
+        if st.form_submit_button(
+            "Add this statement", key=_key(scope, f"add_r_{step.lesson}_{rev}")
+        ):
+            try:
+                changed = plan_edit.add_own_rating(
+                    plan, index, lesson, text=text, low=low, high=high, key_finding=finding
+                )
+                _keep(scope, changed)
+                st.rerun()
+            except plan_edit.PlanEditError as error:
+                st.error(str(error), icon=":material/block:")
+
+
+def _add_lesson(scope: str, plan: Plan, lessons: LessonSet) -> None:
+    missing = [lesson for lesson in lessons.lessons if plan.step_for(lesson.id) is None]
+    if not missing:
+        return
+    with st.form(_key(scope, f"add_{_rev(scope)}"), border=False):
+        pick, add = st.columns([4, 1], vertical_alignment="bottom")
+        chosen = pick.selectbox(
+            "Add a lesson",
+            range(len(missing)),
+            format_func=lambda i: f"{missing[i].title} ({missing[i].timer_minutes} min)",
+        )
+        if add.form_submit_button("Add", icon=":material/add:") and chosen is not None:
+            try:
+                _keep(scope, plan_edit.add_step(plan, missing[chosen]))
+                st.rerun()
+            except plan_edit.PlanEditError as error:
+                st.error(str(error), icon=":material/block:")
