@@ -13,10 +13,9 @@ from workbook.config import PROJECT_ROOT
 SCREENS = ("app.py", "pages/", "workbook/ui/", "workbook/server/")
 # A module may grow to about this many lines; past it, it holds more than one idea.
 MAX_LINES = 600
-# Modules still over the limit, with their size when this list was made: it may only shrink,
-# and a listed module may not grow (issue 20 splits them as they are touched).
-STILL_TOO_LONG = {
-}
+# Modules still over the limit, with their size when this list was made: none are left (issue
+# 20 split them); a module that grows past MAX_LINES is split, not listed here.
+STILL_TOO_LONG: dict[str, int] = {}
 MAX_PAGE_LINES = 40
 
 
