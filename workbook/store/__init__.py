@@ -19,6 +19,7 @@ from workbook.store import (
     bulk,
     commitments,
     exports,
+    languages,
     live,
     live_counts,
     live_items,
@@ -50,7 +51,8 @@ from workbook.store.plans import PastPlan, StoredPlan
 # 5-6 releases, 7 sign-in waits per door (live), 8 results on phones and support for
 # answers (live), 9 approving answers before the room sees them (moderation), 10 the
 # projector's text size and pages (projector_view), 11 facilitators' resume links
-# (resume), 12 workshops' plans (plans), 13+ whoever needs one next.
+# (resume), 12 workshops' plans (plans), 13 workshop languages (languages), 14+ whoever
+# needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
         (
@@ -63,6 +65,7 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
             *projector_view.MIGRATIONS,
             *resume.MIGRATIONS,
             *plans.MIGRATIONS,
+            *languages.MIGRATIONS,
         ),
         key=lambda m: m.version,
     )
@@ -86,6 +89,7 @@ class Store(
     releases.ReleaseQueries,
     projector_view.ProjectorViewQueries,
     resume.ResumeQueries,
+    languages.LanguageQueries,
     Database,
 ):
     """The app's store: open once per process (see `workbook.ui.resources`)."""
