@@ -63,7 +63,7 @@ def map_frames(
     workshops = len(created)
     groups = len(group_workshop)
     # --- stakeholder maps: most groups that reached the exercise drew one ---
-    has_map = drew & (rng.random(groups) < 0.7)
+    has_map = drew & (rng.random(groups) < 0.85)
     map_groups = np.nonzero(has_map)[0]
     shapes = _template_maps(rng, min(MAP_TEMPLATES, 20 + workshops))
     summaries = [summarise_map(people_, ties_) for people_, ties_ in shapes]

@@ -24,7 +24,7 @@ from workbook.plans import Plan, PlanStep, apply_plan, everything, load_plans, p
 
 FOLLOW_UP_PLAN = "follow-up"
 # Shares of the workshops: the ready plans by id, then the demo's own plans together.
-READY_SHARES = {"introduction-90": 0.4, "full-day": 0.45}
+READY_SHARES = {"introduction-90": 0.3, "full-day": 0.55}
 OWN_SHARE = 0.15
 OWN_PLANS = 3
 DANISH_SHARE = 0.25
@@ -179,15 +179,17 @@ def demo_plans(rng: np.random.Generator, lessons: LessonSet) -> DemoPlans:
 
 
 def reached_steps(rng: np.random.Generator, steps: np.ndarray) -> np.ndarray:
-    """How many of its plan's steps each group got through (1 to all, more often most)."""
+    """How many of its plan's steps each group got through: half of them all (the session
+    was planned to fit), the others 1 to all, more often most."""
     out = np.empty(len(steps), dtype=np.int64)
     u = rng.random(len(steps))
+    done = rng.random(len(steps)) < 0.5
     for n in np.unique(steps).tolist():
         mine = steps == n
         weights = np.linspace(1, 3, n)
         cdf = np.cumsum(weights / weights.sum())
         out[mine] = 1 + np.minimum(np.searchsorted(cdf, u[mine]), n - 1)
-    return out
+    return np.where(done, steps, out)
 
 
 def plan_frames(
