@@ -149,6 +149,7 @@ def test_the_command_fills_a_file_and_prints_how_to_open_it(
     assert main(["--workshops", "12", "--db", str(path), "--seed", "2"]) == 0
     out = capsys.readouterr().out
     assert "Wrote 12 demo workshops" in out
+    assert re.search(r"Plans: .*full-day.*; \d+ workshops in Danish\.", out)
     assert f"WORKBOOK_DB={path} WORKBOOK_FUNDER_KEY=demo bash scripts/run_app.sh" in out
     opened = Store(path)
     try:
