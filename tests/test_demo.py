@@ -13,6 +13,7 @@ from workbook.demo.command import DEFAULT_DB, main, open_command
 from workbook.demo.generator import DemoData, generate
 from workbook.lessons import LessonSet
 from workbook.models import STAKEHOLDER_KINDS, JoinRequest, WorkshopCreate
+from workbook.plans import Plan, apply_plan
 from workbook.store import Store
 
 
@@ -41,9 +42,10 @@ def test_demo_data_is_labelled_and_plausible(lessons: LessonSet) -> None:
     assert not reflections["text"].str.contains(r"[{}]").any()
     assert reflections["text"].str.len().between(20, 400).all()
     known_prompts = {(lesson.id, p.id) for lesson in lessons.lessons for p in lesson.prompts}
-    assert set(zip(reflections["lesson_id"], reflections["prompt_id"], strict=True)) <= (
-        known_prompts
-    )
+    answered = set(zip(reflections["lesson_id"], reflections["prompt_id"], strict=True))
+    # The lessons' prompts, and a few facilitators' own (ids own-...).
+    assert answered - known_prompts
+    assert all(prompt.startswith("own-") for _, prompt in answered - known_prompts)
     # Ratings vary, stay in 1..5, and some groups came back for a follow-up.
     assert set(ratings["value"].unique()) <= {1, 2, 3, 4, 5}
     assert ratings["value"].std() > 0.5
@@ -57,6 +59,53 @@ def test_demo_data_is_labelled_and_plausible(lessons: LessonSet) -> None:
     assert not ratings.duplicated(["participant_id", "lesson_id", "statement_id", "round"]).any()
     keys = ["participant_id", "lesson_id", "prompt_id", "round"]
     assert not reflections.duplicated(keys).any()
+
+
+def asked_by_plan(data: dict[str, pd.DataFrame], lessons: LessonSet) -> dict[int, set]:
+    """Per workshop (local number): the (lesson, item) pairs its plan asks, prompts and
+    rating statements together, from the plan stored for it."""
+    asked: dict[int, set] = {}
+    for workshop, text in zip(
+        data["workshop_plans"]["workshop_id"], data["workshop_plans"]["plan_json"], strict=True
+    ):
+        applied = apply_plan(lessons, Plan.model_validate_json(text))
+        asked[int(workshop)] = {
+            (lesson.id, item.id)
+            for lesson in applied.lessons
+            for item in (*lesson.prompts, *lesson.ratings)
+        }
+    return asked
+
+
+def test_each_workshop_answers_only_what_its_plan_asks(lessons: LessonSet) -> None:
+    data = frames(generate(80, seed=4, lessons=lessons))
+    plans = data["workshop_plans"]
+    assert len(plans) == 80
+    ids = plans["plan_json"].map(lambda text: Plan.model_validate_json(text).id)
+    # Mostly the ready plans, a few facilitators' own; never the follow-up as a first plan.
+    assert {"introduction-90", "full-day"} <= set(ids)
+    assert 0 < ids.str.startswith("demo-own-").sum() < 30
+    assert "follow-up" not in set(ids)
+    asked = asked_by_plan(data, lessons)
+    for table, item in (("ratings", "statement_id"), ("reflections", "prompt_id")):
+        frame = data[table]
+        pairs = zip(frame["workshop_id"], frame["lesson_id"], frame[item], strict=True)
+        assert all((lesson, x) in asked[int(w)] for w, lesson, x in pairs), table
+    # The later round rates again only what the follow-up plan rates.
+    later = data["ratings"][data["ratings"]["round"] == 2]
+    assert not later.empty
+    assert set(later["lesson_id"]) <= {
+        "right-people",
+        "early-actions",
+        "networks-coalitions-allies",
+        "keeping-momentum",
+        "action-plan",
+    }
+    # About a quarter of the workshops speak Danish, and write in Danish.
+    languages = data["workshop_languages"].set_index("workshop_id")["language"]
+    assert set(languages) == {"en", "da"} and 0.1 < (languages == "da").mean() < 0.4
+    danish = data["reflections"]["workshop_id"].map(languages) == "da"
+    assert data["reflections"][danish]["text"].str.contains(r"\bvi\b|\bVi\b").all()
 
 
 def test_bulk_load_keeps_ids_consistent_and_the_app_writing(
@@ -82,6 +131,15 @@ def test_bulk_load_keeps_ids_consistent_and_the_app_writing(
     assert store.workshop_by_id(1) is not None
     title = store.workshop_by_id(1)
     assert title is not None and title.title.startswith("[demo]")
+    # Plans and languages stored for the workshops, as the app reads them.
+    plans = frames(data)["workshop_plans"]["plan_json"].tolist()
+    languages = frames(data)["workshop_languages"]["language"].tolist()
+    for workshop in range(1, 31):
+        stored = store.workshop_plan(workshop)
+        assert stored is not None and stored.plan is not None
+        assert stored.plan.model_dump_json() == plans[workshop - 1]
+        assert store.workshop_language(workshop) == languages[workshop - 1]
+    assert created.id == 31 and store.workshop_plan(31) is None
 
 
 def test_the_command_fills_a_file_and_prints_how_to_open_it(
@@ -91,6 +149,7 @@ def test_the_command_fills_a_file_and_prints_how_to_open_it(
     assert main(["--workshops", "12", "--db", str(path), "--seed", "2"]) == 0
     out = capsys.readouterr().out
     assert "Wrote 12 demo workshops" in out
+    assert re.search(r"Plans: .*full-day.*; \d+ workshops in Danish\.", out)
     assert f"WORKBOOK_DB={path} WORKBOOK_FUNDER_KEY=demo bash scripts/run_app.sh" in out
     opened = Store(path)
     try:

@@ -55,7 +55,7 @@ def fill(path: Path, lessons: LessonSet) -> None:
     half its groups' people agreed to be quoted, half wrote a private word and did not."""
     store = Store(path)
     try:
-        store.bulk_load(generate(120, seed=11, lessons=lessons).tables)
+        store.bulk_load(generate(180, seed=11, lessons=lessons).tables)
         lesson = next(lesson for lesson in lessons.lessons if lesson.prompts)
         # Several workshops of the new cause: a quote needs K workshops in its cell.
         wheres = [

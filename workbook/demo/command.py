@@ -4,14 +4,16 @@ their years, and say how to open the funder view on it."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbook.config import PROJECT_ROOT
-from workbook.demo.generator import generate
+from workbook.demo.generator import DemoData, generate
 from workbook.lessons import load_lessons
 
 if TYPE_CHECKING:
@@ -43,6 +45,16 @@ def _release(store: Store) -> list[str]:
 
     lessons = load_lessons(get_settings().lessons_dir)
     return list(make_periods(store, lessons, periods=None, rho=None).lines)
+
+
+def _plans_line(data: DemoData) -> str:
+    """'Plans: 90 introduction-90, 160 full-day, 50 own; 75 workshops in Danish.'"""
+    frames = {t.table: t.frame for t in data.tables}
+    ids = [json.loads(text)["id"] for text in frames["workshop_plans"]["plan_json"]]
+    counts = Counter("own" if i.startswith("demo-own-") else i for i in ids)
+    danish = int((frames["workshop_languages"]["language"] == "da").sum())
+    shown = ", ".join(f"{n:,} {plan}" for plan, n in sorted(counts.items(), key=lambda x: -x[1]))
+    return f"Plans: {shown}; {danish:,} workshops in Danish."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,6 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" stakeholder maps in {loaded - started:.1f} s (built {built - started:.1f} s, "
         f"stored {loaded - built:.1f} s)."
     )
+    print(_plans_line(data))
     for line in released:
         print(line)
     print(f"The facilitator key of every demo workshop: {data.facilitator_key}")

@@ -14,7 +14,16 @@ import pandas as pd
 
 from workbook.config import PROJECT_ROOT
 from workbook.demo.maps import map_frames
-from workbook.demo.words import CAUSES, GENERIC_TEMPLATES, REGIONS, TEMPLATES, WORKSHOP_KINDS, fill
+from workbook.demo.plans import DANISH_SHARE, demo_plans, plan_frames, reached_steps
+from workbook.demo.words import (
+    CAUSES,
+    DANISH_TEMPLATES,
+    GENERIC_TEMPLATES,
+    REGIONS,
+    TEMPLATES,
+    WORKSHOP_KINDS,
+    fill,
+)
 from workbook.keys import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, hash_key
 from workbook.lessons import LessonSet, load_lessons
 from workbook.models import KeyFinding
@@ -83,6 +92,10 @@ def generate(workshops: int, *, seed: int = 1, lessons: LessonSet | None = None)
     )
     key_hash = hash_key(facilitator_key, salt=hashlib.sha256(f"demo{seed}".encode()).digest()[:16])
     kinds = rng.integers(0, len(WORKSHOP_KINDS), size=workshops)
+    # Each workshop's plan (workbook/demo/plans.py) and language.
+    plans = demo_plans(rng, lessons)
+    plan_of = rng.choice(len(plans.plans), size=workshops, p=plans.share)
+    danish = rng.random(workshops) < DANISH_SHARE
     titles = [
         f"{DEMO_LABEL} {cause_names[c].strip()} {WORKSHOP_KINDS[k]} {i + 1}"
         for i, (c, k) in enumerate(zip(cause_of.tolist(), kinds.tolist(), strict=True))
@@ -98,7 +111,7 @@ def generate(workshops: int, *, seed: int = 1, lessons: LessonSet | None = None)
             "self_guided": self_guided,
             "shares_with_funders": shares,
             "pacing": np.where(self_guided, "self", "follow"),
-            "current_step": rng.integers(0, len(lessons), size=workshops),
+            "current_step": rng.integers(0, plans.steps[plan_of]),
             "created_at": created,
         }
     )
@@ -140,17 +153,19 @@ def generate(workshops: int, *, seed: int = 1, lessons: LessonSet | None = None)
         }
     )
 
-    # --- which lessons each person answered: groups get through 1 to all of them ---
+    # --- which lessons each person answered: groups get through 1 to all of their plan's ---
     lesson_list = list(lessons.lessons)
     n_lessons = len(lesson_list)
-    reach_p = np.linspace(1, 3, n_lessons)
-    reached = 1 + rng.choice(n_lessons, size=groups, p=reach_p / reach_p.sum())
+    group_plan = plan_of[group_workshop]
+    reached = reached_steps(rng, plans.steps[group_plan])
     answers = (rng.random((people, n_lessons)) < 0.45) & (
-        np.arange(n_lessons)[None, :] < reached[member_group][:, None]
+        plans.position[group_plan[member_group]] < reached[member_group][:, None]
     )
     pair_person, pair_lesson = np.nonzero(answers)
     pair_group = member_group[pair_person]
     pair_workshop = group_workshop[pair_group]
+    pair_plan = group_plan[pair_group]
+    lesson_index = {lesson.id: i for i, lesson in enumerate(lesson_list)}
 
     # --- ratings: group level by cause, region and finding, plus person and statement noise ---
     cause_effect = rng.normal(0, 0.3, size=(len(cause_names), len(findings)))
@@ -160,70 +175,84 @@ def generate(workshops: int, *, seed: int = 1, lessons: LessonSet | None = None)
         cause_effect[cause_of[group_workshop]] + region_effect[region_of[group_workshop]][:, None]
     )
     improvement = rng.normal(0.35, 0.3, size=groups)
+    # Only what the workshop's plan asks: at the first look its plan's statements, at the
+    # later round those the follow-up plan rates again.
     rating_parts = []
-    for lesson_index, lesson in enumerate(lesson_list):
-        mine = np.nonzero(pair_lesson == lesson_index)[0]
-        for statement in lesson.ratings:
-            finding = lesson.finding_of(statement)
-            offset = rng.normal(0, 0.3)
-            chosen = mine[rng.random(len(mine)) < 0.8]
-            base = group_level[pair_group[chosen], findings.index(finding)] + offset
-            for round_ in (1, 2):
-                rows = chosen
-                level = base
-                if round_ == 2:
-                    again = follow_up[pair_group[chosen]] & (rng.random(len(chosen)) < 0.8)
-                    rows, level = (
-                        chosen[again],
-                        base[again] + improvement[pair_group[chosen[again]]],
-                    )
-                noise = rng.normal(0, 0.7, size=len(rows))
-                value = np.clip(np.rint(level + noise), 1, 5).astype(np.int8)
-                rating_parts.append(
-                    pd.DataFrame(
-                        {
-                            "workshop_id": pair_workshop[rows],
-                            "group_id": pair_group[rows],
-                            "participant_id": pair_person[rows],
-                            "lesson_id": lesson.id,
-                            "statement_id": statement.id,
-                            "key_finding": finding.value,
-                            "round": round_,
-                            "value": value,
-                            "when": pair_workshop[rows],
-                            "later": round_ == 2,
-                        }
-                    )
+    for s, item in enumerate(plans.statements):
+        mine = np.nonzero(
+            (pair_lesson == lesson_index[item.lesson_id]) & plans.asks_statement[pair_plan, s]
+        )[0]
+        finding = item.finding
+        assert finding is not None
+        offset = rng.normal(0, 0.3)
+        chosen = mine[rng.random(len(mine)) < 0.8]
+        base = group_level[pair_group[chosen], findings.index(finding)] + offset
+        for round_ in (1, 2):
+            rows = chosen
+            level = base
+            if round_ == 2:
+                again = (
+                    follow_up[pair_group[chosen]]
+                    & plans.again_statement[pair_plan[chosen], s]
+                    & (rng.random(len(chosen)) < 0.8)
                 )
+                rows, level = (
+                    chosen[again],
+                    base[again] + improvement[pair_group[chosen[again]]],
+                )
+            noise = rng.normal(0, 0.7, size=len(rows))
+            value = np.clip(np.rint(level + noise), 1, 5).astype(np.int8)
+            rating_parts.append(
+                pd.DataFrame(
+                    {
+                        "workshop_id": pair_workshop[rows],
+                        "group_id": pair_group[rows],
+                        "participant_id": pair_person[rows],
+                        "lesson_id": item.lesson_id,
+                        "statement_id": item.item_id,
+                        "key_finding": finding.value,
+                        "round": round_,
+                        "value": value,
+                        "when": pair_workshop[rows],
+                        "later": round_ == 2,
+                    }
+                )
+            )
     rating_frame = pd.concat(rating_parts, ignore_index=True)
 
     # --- reflections: a prompt or two per answered lesson, from the templates ---
     reflection_parts = []
-    for lesson_index, lesson in enumerate(lesson_list):
-        mine = np.nonzero(pair_lesson == lesson_index)[0]
-        for prompt in lesson.prompts:
-            for round_ in (1, 2):
-                chance = 0.35 if round_ == 1 else 0.1
-                rows = mine[rng.random(len(mine)) < chance]
-                if round_ == 2:
-                    rows = rows[follow_up[pair_group[rows]]]
-                templates = TEMPLATES.get((lesson.id, prompt.id), GENERIC_TEMPLATES)
-                texts = [fill(words.choice(templates), words) for _ in rows]
-                reflection_parts.append(
-                    pd.DataFrame(
-                        {
-                            "workshop_id": pair_workshop[rows],
-                            "group_id": pair_group[rows],
-                            "participant_id": pair_person[rows],
-                            "lesson_id": lesson.id,
-                            "prompt_id": prompt.id,
-                            "round": round_,
-                            "text": texts,
-                            "when": pair_workshop[rows],
-                            "later": round_ == 2,
-                        }
-                    )
+    for q, item in enumerate(plans.prompts):
+        mine = np.nonzero(
+            (pair_lesson == lesson_index[item.lesson_id]) & plans.asks_prompt[pair_plan, q]
+        )[0]
+        for round_ in (1, 2):
+            chance = 0.35 if round_ == 1 else 0.1
+            rows = mine[rng.random(len(mine)) < chance]
+            if round_ == 2:
+                rows = rows[follow_up[pair_group[rows]] & plans.again_prompt[pair_plan[rows], q]]
+            templates = TEMPLATES.get((item.lesson_id, item.item_id), GENERIC_TEMPLATES)
+            texts = [
+                words.choice(DANISH_TEMPLATES)
+                if danish[workshop]
+                else fill(words.choice(templates), words)
+                for workshop in pair_workshop[rows].tolist()
+            ]
+            reflection_parts.append(
+                pd.DataFrame(
+                    {
+                        "workshop_id": pair_workshop[rows],
+                        "group_id": pair_group[rows],
+                        "participant_id": pair_person[rows],
+                        "lesson_id": item.lesson_id,
+                        "prompt_id": item.item_id,
+                        "round": round_,
+                        "text": texts,
+                        "when": pair_workshop[rows],
+                        "later": round_ == 2,
+                    }
                 )
+            )
     reflection_frame = pd.concat(reflection_parts, ignore_index=True)
 
     def answered_at(frame: pd.DataFrame) -> pd.Series:
@@ -244,8 +273,12 @@ def generate(workshops: int, *, seed: int = 1, lessons: LessonSet | None = None)
 
     # --- stakeholder maps: most groups that reached the networks lesson drew one ---
     stakeholder_frame, tie_frame, measure_frame = map_frames(
-        rng, lessons=lesson_list, reached=reached, group_workshop=group_workshop, created=created
+        rng,
+        drew=plans.map_step[group_plan] < reached,
+        group_workshop=group_workshop,
+        created=created,
     )
+    plan_frame, language_frame = plan_frames(plans, plan_of, danish, created)
 
     answer_refs = {
         "workshop_id": "workshops",
@@ -271,5 +304,7 @@ def generate(workshops: int, *, seed: int = 1, lessons: LessonSet | None = None)
         BulkTable(
             "map_measures", measure_frame, {"group_id": "groups", "workshop_id": "workshops"}
         ),
+        BulkTable("workshop_plans", plan_frame, {"workshop_id": "workshops"}),
+        BulkTable("workshop_languages", language_frame, {"workshop_id": "workshops"}),
     )
     return DemoData(tables=tables, facilitator_key=facilitator_key)

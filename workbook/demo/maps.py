@@ -1,15 +1,12 @@
-"""The demo's stakeholder maps: a few hundred map shapes, each demo group that reached the
-networks lesson mostly drawing one of them, with the measures the funder view reads."""
+"""The demo's stakeholder maps: a few hundred map shapes, each demo group that reached its
+plan's map exercise mostly drawing one of them, with the measures the funder view reads."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from workbook.demo.words import KIND_WEIGHTS, STAKEHOLDER_NAMES
-from workbook.lessons import Lesson
 from workbook.models import STAKEHOLDER_KINDS, SpectrumBand, Stakeholder, Tie
 from workbook.stakeholders.measures import summarise_map
 
@@ -56,24 +53,17 @@ def _template_maps(
 def map_frames(
     rng: np.random.Generator,
     *,
-    lessons: Sequence[Lesson],
-    reached: np.ndarray,
+    drew: np.ndarray,
     group_workshop: np.ndarray,
     created: pd.DatetimeIndex,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Rows of stakeholders, ties and map measures (local ids from 0). `reached[g]`: how many
-    lessons group g got through; `group_workshop[g]`: its workshop; `created[w]`: when
-    workshop w took place."""
+    """Rows of stakeholders, ties and map measures (local ids from 0). `drew[g]`: group g
+    reached its plan's stakeholder-map exercise; `group_workshop[g]`: its workshop;
+    `created[w]`: when workshop w took place."""
     workshops = len(created)
     groups = len(group_workshop)
-    lesson_list = list(lessons)
-    n_lessons = len(lesson_list)
-    # --- stakeholder maps: most groups that reached the networks lesson drew one ---
-    map_lesson = next(
-        (i for i, lesson in enumerate(lesson_list) if lesson.exercise == "stakeholder_map"),
-        n_lessons - 1,
-    )
-    has_map = (reached > map_lesson) & (rng.random(groups) < 0.7)
+    # --- stakeholder maps: most groups that reached the exercise drew one ---
+    has_map = drew & (rng.random(groups) < 0.85)
     map_groups = np.nonzero(has_map)[0]
     shapes = _template_maps(rng, min(MAP_TEMPLATES, 20 + workshops))
     summaries = [summarise_map(people_, ties_) for people_, ties_ in shapes]

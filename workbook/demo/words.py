@@ -250,6 +250,17 @@ GENERIC_TEMPLATES: tuple[str, ...] = (
     "We are not sure yet. We want to ask {voice} what they think.",
 )
 
+# Reflections of the Danish-speaking workshops: plain sentences about the room's own plans
+# (no facts, nobody quoted), for any prompt.
+DANISH_TEMPLATES: tuple[str, ...] = (
+    "Vi talte længe om det og aftalte at vende tilbage til det om en måned.",
+    "Vi er ikke sikre endnu. Vi vil spørge de unge i vores netværk, hvad de mener.",
+    "Det vigtigste for os er at tale med flere, før vi beslutter noget.",
+    "Vi vil begynde i det små og invitere naboerne til et første møde.",
+    "Vi har brug for flere stemmer i gruppen, især dem der sjældent bliver hørt.",
+    "Vi skriver ned, hvem vi kender, og hvem der mangler, og deler opgaverne.",
+)
+
 # Stakeholder names per kind: roles, never people's names.
 STAKEHOLDER_NAMES: dict[str, tuple[str, ...]] = {
     "People with lived experience": ("Peer supporters", "Members' families", "Service users"),

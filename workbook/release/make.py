@@ -13,6 +13,11 @@ What one group can add (its sensitivity), per measured family and in each of the
 - maps: 1 to the maps, to each kind of stakeholder it includes, to the maps with a single
   point of failure and with any tie, and its share of strong ties (0..1).
 - phrases: at most `phrases_per_lesson` phrases per lesson (its most used), 1 to each.
+
+Only the lessons' rating statements and prompts are measured: a facilitator's own (ids
+own-...) are one workshop's, never comparable, and never in a release. A statement's figures
+come from the groups that rated it, so only from workshops whose plan asked it, in whatever
+language (a translation keeps the statement's id).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from workbook import text_analysis
-from workbook.lessons import LessonSet
+from workbook.lessons import OWN_PREFIX, LessonSet
 from workbook.models import STAKEHOLDER_KINDS
 from workbook.release.budget import RATERS_SHARE, Budget, statement_rhos
 from workbook.release.marginals import ALL, Marginals
@@ -383,7 +388,11 @@ def make_release(
     names = store.known_names()
     name_words = _name_words(names)
     reflections = store.release_reflections(period=period)
-    reflections = reflections[reflections["group_id"].isin(row_of)]
+    # Answers to a facilitator's own prompts (ids own-...) are one workshop's questions, not
+    # the lesson's: they are neither counted in phrases nor quoted under the lesson.
+    reflections = reflections[
+        reflections["group_id"].isin(row_of) & ~reflections["prompt_id"].str.startswith(OWN_PREFIX)
+    ]
     lesson_ids = [lesson.id for lesson in lessons.lessons if lesson.prompts]
     phrase_counts: Counter[str] = Counter()
     for (_, lesson_id), texts in reflections.groupby(["group_id", "lesson_id"])["text"]:

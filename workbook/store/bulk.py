@@ -24,6 +24,8 @@ BULK_TABLES: dict[str, str | None] = {
     "stakeholders": "stakeholder_ids",
     "stakeholder_ties": None,
     "map_measures": None,
+    "workshop_plans": None,  # plans.py: the plan each workshop runs (JSON)
+    "workshop_languages": None,  # languages.py: a workshop without a row speaks English
 }
 
 
@@ -86,7 +88,17 @@ class BulkQueries(Database):
                 added[item.table] = added.get(item.table, 0) + rows
             return added
 
-        return self._write(work)
+        added = self._write(work)
+        # Plans and languages are kept in memory once read (plans.py, languages.py): a
+        # workshop read before this load must be read again.
+        for table, kept in (
+            ("workshop_plans", "_plans_cache"),
+            ("workshop_languages", "_languages"),
+        ):
+            cache = getattr(self, kept, None) if table in added else None
+            if cache is not None:
+                cache.clear()
+        return added
 
     def workshop_count(self) -> int:
         row = self._one("SELECT count(*) FROM workshops")

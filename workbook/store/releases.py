@@ -207,7 +207,7 @@ class ReleaseQueries(Database):
         hid, none still waiting for the facilitator's approval (workbook/store/moderation.py)."""
         sql = f"""
         WITH {_PERIOD_GROUPS}
-        SELECT r.id, r.group_id, r.lesson_id, r.text
+        SELECT r.id, r.group_id, r.lesson_id, r.prompt_id, r.text
         FROM reflections r
         JOIN participants x ON x.id = r.participant_id
         {MODERATION_JOINS}
