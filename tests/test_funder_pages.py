@@ -361,7 +361,10 @@ def test_the_page_shows_the_release_with_margins_and_never_the_raw_tables(
     assert metrics(at)["Workshops"].split(" ± ")[0] != f"{raw_workshops:,}"
 
     # The guarantee, in one visible line and in full one click away.
-    assert any("no group can be singled out" in m.value for m in at.markdown)
+    [summary] = [m.value for m in at.markdown if "no group can be singled out" in m.value]
+    # It promises what is true: a bound on being sure, and the cell rule for quotes.
+    assert re.search(r"right at most \d+% of the time", summary)
+    assert "from at least 3 workshops" in summary and "pin down" not in summary
     [about] = [e for e in at.expander if e.label == "How these figures protect each group"]
     words = " ".join(m.value for m in about.markdown).replace("\u00a0", " ")
     for phrase in ("one group", "OpenDP", "ρ = 0.5", "ε = ", "δ = ", "90% margin", TOO_FEW):

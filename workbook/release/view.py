@@ -407,8 +407,10 @@ class FunderView:
         return [(p, e) for p, e in out if e.known][:limit]
 
     def quotes(self, selection: Selection, lesson_id: str, limit: int = 6) -> list[str] | None:
-        """The fixed sample's quotes under at most one filter; None when more filters are on
-        (quotes are never narrowed further)."""
+        """The fixed sample's quotes under at most one filter; None when more filters are on.
+        What protects a quote is the sample's cell rule (its cause x region x year holds at
+        least K groups from at least 3 workshops): intersecting these lists places it at most
+        in that cell."""
         if selection.filters > 1:
             return None
         per_year: list[list[str]] = []

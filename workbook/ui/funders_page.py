@@ -12,7 +12,6 @@ as option labels, table cells and plain text, never in Markdown or chart markup.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from statistics import NormalDist
 
 import pandas as pd
 import streamlit as st
@@ -22,20 +21,16 @@ from workbook.charts.funders import Bar
 from workbook.lessons import LessonSet
 from workbook.models import KeyFinding
 from workbook.release import tables
-from workbook.release.budget import Budget
 from workbook.release.view import (
-    MEAN_LIMIT,
-    SHARE_LIMIT,
     TOO_FEW,
     Estimate,
     FunderView,
-    Guarantee,
     Rating,
     Selection,
     load_view,
 )
 from workbook.store import Store
-from workbook.ui import context, funder_access, resources, style
+from workbook.ui import context, funder_access, funder_words, resources, style
 from workbook.ui.author_text import literal
 from workbook.ui.text import user_text
 
@@ -82,85 +77,12 @@ def current_view(store: Store, lessons: LessonSet) -> FunderView:
 # --- the guarantee, in words --------------------------------------------------------------------
 
 
-def detection_power(rho: float, wrong_alarms: float = 0.05) -> float:
-    """The most often someone can be right when testing, from everything published, whether
-    a given group's answers are in the figures, if they accept being wrong `wrong_alarms` of
-    the time when they are not (rho-zCDP Gaussian noise is sqrt(2 rho)-Gaussian DP)."""
-    normal = NormalDist()
-    return normal.cdf((2 * rho) ** 0.5 - normal.inv_cdf(1 - wrong_alarms))
-
-
-SUMMARY = (
-    "**Every figure here carries random noise, so no group can be singled out.** You see "
-    "patterns across many groups, each with its 90% margin (±); no view, filter, export or "
-    "release, alone or combined, can pin down what one group answered."
-)
-
-
 def _quote_minimum(view: FunderView) -> int:
     found = [
         int(release.record.parameters.get("budget", {}).get("min_groups", 0))
         for release in view.releases
     ]
     return max([*found, resources.settings().min_group_size])
-
-
-def _equals(symbol: str, value: str) -> str:
-    """'ρ = 0.5' that never breaks across lines."""
-    return f"{symbol}\u00a0=\u00a0{value}"
-
-
-def guarantee_text(
-    guarantee: Guarantee, quote_minimum: int, quote_workshops: int = Budget().quote_workshops
-) -> str:
-    """What the releases promise, in plain words and in figures (Markdown, no user text)."""
-    power = detection_power(guarantee.lifetime_rho)
-    per_release = _equals("ρ", f"{guarantee.rho_per_release:.2g}")
-    lifetime = _equals("ρ", f"{guarantee.lifetime_rho:g}")
-    spent = _equals("ρ", f"{guarantee.most_spent:.2g}")
-    epsilon = _equals("ε", f"{guarantee.epsilon:.1f}")
-    delta = _equals("δ", f"{guarantee.epsilon_delta:.0e}")
-    return f"""
-**What is protected: one group**, that is all its members' answers and ratings, in every
-round. The figures come from *releases*: once per year, whoever runs the server measures
-that year's workshops (only those whose facilitator chose to share with funders) once, with
-random noise added by [OpenDP](https://opendp.org) (differential privacy). This page only
-does arithmetic on those releases; it never reads anyone's answers. So no combination of
-views, filters, exports or releases, saved and compared over time, can pin down a small
-group's answers.
-
-**What you can learn:** patterns across many groups — how groups rate themselves, what
-changed, which stakeholders their maps include, the phrases many groups used — each with its
-margin. **What you cannot learn:** what any one group answered, or whether a given group
-took part.
-
-**Margins.** Each figure shows ± its 90% margin: without the noise, the figure would lie
-within it 9 times out of 10. Where the margin is wider than ± {MEAN_LIMIT:g} on the 1-5
-scale (means and changes) or ± {SHARE_LIMIT * 100:.0f} percentage points (shares), or a count
-is smaller than its margin, the figure reads “{TOO_FEW}” instead: too few groups stand
-behind it to say anything useful. Each rating statement gets its own noise, set from a noisy
-count of the groups that rated it, so a statement fewer groups reached is measured more
-precisely and every statement's mean has about the same margin for the same share of its
-groups.
-
-**The privacy budget, in figures.** Each release costs each of its groups zCDP
-{per_release}; no group may spend more than {lifetime} over all releases (the most any group
-has spent so far: {spent}). That is ({epsilon}, {delta})-differential privacy
-per group over its whole life. In plain words: someone testing, from everything published,
-whether one given group's answers are in the figures, and willing to be wrong 5% of the time
-when they are not, is right at most {power:.0%} of the time.
-
-**A larger or smaller ρ.** Margins shrink roughly in proportion to 1/√ρ: four times the ρ
-halves every margin, so smaller selections get figures, but each group is less protected
-(ε grows). A smaller ρ widens the margins and protects more. Whoever runs the server sets
-it (`WORKBOOK_RELEASE_RHO`, `WORKBOOK_PRIVACY_LIFETIME_RHO`).
-
-**Quotes** cannot be made noisy, so they are handled apart: only from people who ticked
-“you may quote me anonymously”; a fixed sample per lesson, drawn when the release was made
-(looking again shows the same quotes); shown for all workshops or one filter at a time,
-never narrowed further; only from groups whose cause and region held at least
-{quote_minimum} groups from at least {quote_workshops} workshops that year; names blanked.
-"""
 
 
 # --- pieces of the screen -----------------------------------------------------------------------
@@ -520,9 +442,10 @@ def render() -> None:
         _no_release()
         _sign_out()
         return
-    st.markdown(SUMMARY)
+    quote_minimum = _quote_minimum(view)
+    st.markdown(funder_words.summary_text(view.guarantee, quote_minimum))
     with st.expander("How these figures protect each group", icon=":material/shield:"):
-        st.markdown(guarantee_text(view.guarantee, _quote_minimum(view)))
+        st.markdown(funder_words.guarantee_text(view.guarantee, quote_minimum))
 
     selection, labels = _filters(view)
     with st.container():  # always there, so what follows keeps its place (and its open tab)

@@ -1,0 +1,102 @@
+"""The funder page's sentences: the guarantee in plain words and figures, and the short
+sentences that say why a chart, a filter or a headline figure shows nothing. Markdown with no
+user text (causes and regions, typed by people, are never passed in here)."""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+
+from workbook.release.budget import Budget
+from workbook.release.view import MEAN_LIMIT, SHARE_LIMIT, TOO_FEW, Guarantee
+
+
+def detection_power(rho: float, wrong_alarms: float = 0.05) -> float:
+    """The most often someone can be right when testing, from everything published, whether
+    a given group's answers are in the figures, if they accept being wrong `wrong_alarms` of
+    the time when they are not (rho-zCDP Gaussian noise is sqrt(2 rho)-Gaussian DP)."""
+    normal = NormalDist()
+    return normal.cdf((2 * rho) ** 0.5 - normal.inv_cdf(1 - wrong_alarms))
+
+
+def _equals(symbol: str, value: str) -> str:
+    """'ρ = 0.5' that never breaks across lines."""
+    return f"{symbol}\u00a0=\u00a0{value}"
+
+
+def quote_rule(quote_minimum: int, quote_workshops: int = Budget().quote_workshops) -> str:
+    """What protects a quote (it carries no noise): the cell rule."""
+    return (
+        f"a quote shows only where its group's cause, region and year together hold at least "
+        f"{quote_minimum} groups from at least {quote_workshops} workshops"
+    )
+
+
+def summary_text(
+    guarantee: Guarantee, quote_minimum: int, quote_workshops: int = Budget().quote_workshops
+) -> str:
+    """The page's first lines: what the noise does and does not promise, and the quotes."""
+    power = detection_power(guarantee.lifetime_rho)
+    return (
+        "**Every figure here carries random noise, so no group can be singled out from the "
+        "figures.** You see patterns across many groups, each with its 90% margin (±). No "
+        "view, filter, export or release, alone or combined, lets anyone be sure what one "
+        "group answered or whether it took part: someone testing that, and willing to be "
+        f"wrong 5% of the time when it did not, is right at most {power:.0%} of the time. "
+        "Quotes are shown as written, from people who agreed to be quoted; they carry no "
+        f"noise: what protects them is that {quote_rule(quote_minimum, quote_workshops)}."
+    )
+
+
+def guarantee_text(
+    guarantee: Guarantee, quote_minimum: int, quote_workshops: int = Budget().quote_workshops
+) -> str:
+    """What the releases promise, in plain words and in figures (Markdown, no user text)."""
+    power = detection_power(guarantee.lifetime_rho)
+    per_release = _equals("ρ", f"{guarantee.rho_per_release:.2g}")
+    lifetime = _equals("ρ", f"{guarantee.lifetime_rho:g}")
+    spent = _equals("ρ", f"{guarantee.most_spent:.2g}")
+    epsilon = _equals("ε", f"{guarantee.epsilon:.1f}")
+    delta = _equals("δ", f"{guarantee.epsilon_delta:.0e}")
+    return f"""
+**What is protected: one group**, that is all its members' answers and ratings, in every
+round. The figures come from *releases*: once per year, whoever runs the server measures
+that year's workshops (only those whose facilitator chose to share with funders) once, with
+random noise added by [OpenDP](https://opendp.org) (differential privacy). This page only
+does arithmetic on those releases; it never reads anyone's answers. So no combination of
+views, filters, exports or releases, saved and compared over time, lets anyone be sure of a
+group's answers from the figures.
+
+**What you can learn:** patterns across many groups — how groups rate themselves, what
+changed, which stakeholders their maps include, the phrases many groups used — each with its
+margin. **What you cannot learn from the figures:** for sure what any one group answered,
+or whether a given group took part: someone testing that is right at most {power:.0%} of the
+time (figures below). The quotes are not figures: see the last paragraph.
+
+**Margins.** Each figure shows ± its 90% margin: without the noise, the figure would lie
+within it 9 times out of 10. Where the margin is wider than ± {MEAN_LIMIT:g} on the 1-5
+scale (means and changes) or ± {SHARE_LIMIT * 100:.0f} percentage points (shares), or a count
+is smaller than its margin, the figure reads “{TOO_FEW}” instead: too few groups stand
+behind it to say anything useful. Each rating statement gets its own noise, set from a noisy
+count of the groups that rated it, so a statement fewer groups reached is measured more
+precisely and every statement's mean has about the same margin for the same share of its
+groups.
+
+**The privacy budget, in figures.** Each release costs each of its groups zCDP
+{per_release}; no group may spend more than {lifetime} over all releases (the most any group
+has spent so far: {spent}). That is ({epsilon}, {delta})-differential privacy
+per group over its whole life. In plain words: someone testing, from everything published,
+whether one given group's answers are in the figures, and willing to be wrong 5% of the time
+when they are not, is right at most {power:.0%} of the time.
+
+**A larger or smaller ρ.** Margins shrink roughly in proportion to 1/√ρ: four times the ρ
+halves every margin, so smaller selections get figures, but each group is less protected
+(ε grows). A smaller ρ widens the margins and protects more. Whoever runs the server sets
+it (`WORKBOOK_RELEASE_RHO`, `WORKBOOK_PRIVACY_LIFETIME_RHO`).
+
+**Quotes** cannot be made noisy: they are shown as written, so the noise does not protect
+them. What does: only people who ticked “you may quote me anonymously” are quoted; names
+are blanked; the sample per lesson is fixed when the release is made (looking again shows
+the same quotes); and {quote_rule(quote_minimum, quote_workshops)} that year. The page
+shows quotes for all workshops or under one filter; whichever views you combine, a quote
+can be placed at most in its cause, region and year, which holds that many groups.
+"""
