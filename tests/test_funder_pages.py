@@ -370,9 +370,11 @@ def test_the_page_shows_the_release_with_margins_and_never_the_raw_tables(
     for phrase in ("one group", "OpenDP", "ρ = 0.5", "ε = ", "δ = ", "90% margin", TOO_FEW):
         assert phrase in words, phrase
     assert [t.label for t in at.tabs] == ["Ratings", "Change", "Maps", "In their words"]
-    # Every chart draws its margins as error bars.
+    # Every chart draws its margins as error bars (a chart none of whose figures is known
+    # is one sentence instead: see the next test).
     figures = charts(at)
-    assert len(figures) >= 5
+    instead = [i.value for i in at.info if "would help" in i.value]
+    assert figures and len(figures) + len(instead) >= 5
     for figure in figures:
         drawn = [t for t in figure["data"] if t.get("x") and any(v is not None for v in t["x"])]
         for trace in drawn:
@@ -434,19 +436,23 @@ def test_a_tiny_selection_says_too_few_groups_to_say(
     released_db: Path, funder_key: str, lessons: LessonSet
 ) -> None:
     view = read_view(released_db, lessons)
-    # One year and one cause that its release lists: a few dozen groups at most.
+    # A small selection (a year, a cause, or both) with some means known and some not (a
+    # chart with none known is one sentence: see the next test).
+    candidates = [
+        *(Selection(period=period) for period in view.periods),
+        *(Selection(cause=cause) for cause, _ in view.causes),
+        *(Selection(period, cause) for period in view.periods for cause, _ in view.causes),
+    ]
     tiny = next(
         selection
-        for selection in (
-            Selection(period=period, cause=cause)
-            for period in view.periods
-            for cause, _ in view.causes
-        )
+        for selection in candidates
         if not view.missing_from(selection)
+        and 0
+        < sum(r.mean.value is None for r in view.finding_ratings(selection))
+        < len(view.findings)
     )
     findings = view.finding_ratings(tiny)
     hidden = [r.label for r in findings if r.mean.value is None]
-    assert hidden, "the test needs a selection too small for some mean"
 
     at = sign_in(funder_page(), KEY)
     choose(at, "funders_period", tiny.period)
@@ -467,18 +473,49 @@ def test_a_tiny_selection_says_too_few_groups_to_say(
     assert slot_texts.count(TOO_FEW) == len(hidden)
     assert len(findings_chart["layout"]["shapes"]) == len(hidden)
     # Quotes are never narrowed by more than one filter.
+    choose(at, "funders_period", view.periods[0])
+    choose(at, "funders_region", view.regions[0][0])
     assert "Quotes are shown for all workshops or one filter at a time." in [
         i.value for i in at.info
     ]
+
+
+def test_a_chart_with_no_known_figure_is_one_sentence_saying_why_and_what_helps(
+    released_db: Path, funder_key: str, lessons: LessonSet
+) -> None:
+    view = read_view(released_db, lessons)
+    tiny = next(
+        Selection(period, cause, region)
+        for period in view.periods
+        for cause, _ in view.causes
+        for region, _ in view.regions
+        if not view.missing_from(Selection(period, cause, region))
+    )
+    assert not any(r.mean.known for r in view.finding_ratings(tiny))
+    assert not any(share.known for _, share in view.maps(tiny).kinds)
+    at = sign_in(funder_page(), KEY)
+    for box, value in zip(("period", "cause", "region"), tiny.__dict__.values(), strict=True):
+        choose(at, f"funders_{box}", value)
+    shown = {c.key for c in at.get("plotly_chart")}
+    assert "funders_findings_chart" not in shown and "funders_kinds_chart" not in shown
+    sentences = [i.value for i in at.info if "would help" in i.value]
+    findings = next(s for s in sentences if s.startswith("No key finding has a mean"))
+    assert "too few groups in this selection" in findings and "Fewer filters" in findings
+    assert any(s.startswith("Which kinds of stakeholder") for s in sentences)
+    # No ordering caption under a chart that is not there.
+    assert not any("most often lack" in c.value for c in at.caption)
 
 
 def test_exports_hold_numbers_as_numbers_with_margins_in_their_own_columns(
     released_db: Path, funder_key: str, downloads: list[tuple[str, bytes]], lessons: LessonSet
 ) -> None:
     at = sign_in(funder_page(), KEY)
-    assert len(at.download_button) >= 10  # CSV and XLSX under every chart
+    drawn = {c.key.removesuffix("_chart") for c in at.get("plotly_chart")}
+    # CSV and XLSX under every chart drawn (one with no known figure is a sentence, no files).
+    assert {b.key.rsplit("_", 1)[0] for b in at.download_button} == drawn
+    assert len(at.download_button) == 2 * len(drawn) >= 6
     files = dict(downloads)
-    assert {"key-findings.csv", "key-findings.xlsx", "stakeholder-kinds.csv"} <= files.keys()
+    assert {"key-findings.csv", "key-findings.xlsx"} <= files.keys()
 
     text = files["key-findings.csv"].decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))

@@ -141,10 +141,16 @@ def chart_with_table(
     name: str,
     note: str,
     key: str,
-) -> None:
+    nothing: str | None = None,
+) -> bool:
     """A heading and the chart; under it, one click away, its table and CSV/XLSX downloads
-    of the same figures (the files are built only when clicked)."""
+    of the same figures (the files are built only when clicked). With `nothing` (a sentence:
+    every figure of the chart is unknown), that sentence instead of the chart and its table,
+    whose every cell would be empty. True when the chart was drawn."""
     st.subheader(title)
+    if nothing is not None:
+        st.info(nothing, icon=":material/hourglass_empty:")
+        return False
     # No plotly toolbar: on a phone it lies over the first row's label, and the expander
     # below holds the figures and the files.
     st.plotly_chart(
@@ -157,6 +163,7 @@ def chart_with_table(
     with st.expander("Table and downloads", icon=":material/table:"):
         show_table(table, key=f"{key}_table")
         download_buttons(export, name=name, note=note, key=key)
+    return True
 
 
 def show_table(table: pd.DataFrame, *, key: str) -> None:

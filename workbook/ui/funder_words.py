@@ -7,7 +7,7 @@ from __future__ import annotations
 from statistics import NormalDist
 
 from workbook.release.budget import Budget
-from workbook.release.view import MEAN_LIMIT, SHARE_LIMIT, TOO_FEW, Guarantee
+from workbook.release.view import MEAN_LIMIT, SHARE_LIMIT, TOO_FEW, Guarantee, Selection
 
 
 def detection_power(rho: float, wrong_alarms: float = 0.05) -> float:
@@ -100,3 +100,20 @@ the same quotes); and {quote_rule(quote_minimum, quote_workshops)} that year. Th
 shows quotes for all workshops or under one filter; whichever views you combine, a quote
 can be placed at most in its cause, region and year, which holds that many groups.
 """
+
+
+def _helps(selection: Selection) -> str:
+    helps = ["fewer filters"] if selection.filters else []
+    helps += ["more workshops", "a larger privacy budget (whoever runs the server sets it)"]
+    text = ", ".join(helps[:-1]) + " or " + helps[-1]
+    return text[0].upper() + text[1:]
+
+
+def nothing_to_say(missing: str, selection: Selection) -> str:
+    """One sentence instead of a chart whose every figure is unknown: what is missing, why,
+    and what would help."""
+    where = "this selection" if selection.filters else "all the workshops released so far"
+    return (
+        f"{missing}: too few groups in {where} for any of these figures to be told from the "
+        f"noise (each would read “{TOO_FEW}”). {_helps(selection)} would help."
+    )

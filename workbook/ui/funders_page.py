@@ -201,9 +201,14 @@ class Exports:
 
     def __init__(self, view: FunderView, selection: Selection, labels: dict[str, str]) -> None:
         self.labels = labels
+        self.selection = selection
         self.period = labels["period"]
         showing = f"{labels['period']}; {labels['cause']}; {labels['region']}"
         self.note = tables.export_note(view.guarantee, showing, release_names(view, selection))
+
+    def unless_known(self, known: bool, missing: str) -> str | None:
+        """None when some figure of a chart is known; else the sentence shown instead."""
+        return None if known else funder_words.nothing_to_say(missing, self.selection)
 
     def rows(
         self, frame: pd.DataFrame, *, finding: str | None = None, every_place: bool = False
@@ -243,6 +248,9 @@ def _ratings_tab(
         name="key-findings",
         note=exports.note,
         key="funders_findings",
+        nothing=exports.unless_known(
+            any(r.mean.known for r in findings), "No key finding has a mean to show yet"
+        ),
     )
     finding: KeyFinding = st.selectbox(
         "Rating statements of the key finding",
@@ -251,7 +259,7 @@ def _ratings_tab(
         key="funders_finding",
     )
     statements = view.statement_ratings(selection, finding)
-    funder_access.chart_with_table(
+    shown = funder_access.chart_with_table(
         f"Statements: {finding.label}",
         charts.means_chart(_rating_bars(statements), groups_word="groups"),
         tables.rating_frame(statements, titles),
@@ -259,8 +267,13 @@ def _ratings_tab(
         name="rating-statements",
         note=exports.note,
         key="funders_statements",
+        nothing=exports.unless_known(
+            any(r.mean.known for r in statements),
+            "No statement of this key finding has a mean to show yet",
+        ),
     )
-    st.caption("The download holds every statement of every key finding.")
+    if shown:
+        st.caption("The download holds every statement of every key finding.")
     rating = next(r for r in findings if r.finding == finding)
     funder_access.chart_with_table(
         f"How groups rated: {finding.label}",
@@ -273,6 +286,9 @@ def _ratings_tab(
         name="rating-distribution",
         note=exports.note,
         key="funders_distribution",
+        nothing=exports.unless_known(
+            any(b.known for b in rating.bars), "How groups spread over the ratings is not known yet"
+        ),
     )
 
 
@@ -301,6 +317,10 @@ def _change_tab(view: FunderView, selection: Selection, exports: Exports) -> Non
         name="change-since-first-look",
         note=exports.note,
         key="funders_change",
+        nothing=exports.unless_known(
+            any(c.change.known for c in changes),
+            "No key finding's change since the first look can be told yet",
+        ),
     )
 
 
@@ -323,7 +343,7 @@ def _maps_tab(view: FunderView, selection: Selection, exports: Exports) -> None:
         "share",
         help="Per map: strong ties out of all its ties; averaged over maps with any tie.",
     )
-    funder_access.chart_with_table(
+    shown = funder_access.chart_with_table(
         "Which kinds of stakeholder the maps include",
         charts.shares_chart(
             [
@@ -337,8 +357,13 @@ def _maps_tab(view: FunderView, selection: Selection, exports: Exports) -> None:
         name="stakeholder-kinds",
         note=exports.note,
         key="funders_kinds",
+        nothing=exports.unless_known(
+            any(share.known for _, share in maps.kinds),
+            "Which kinds of stakeholder the maps include cannot be told yet",
+        ),
     )
-    st.caption("The kinds groups most often lack come first.")
+    if shown:
+        st.caption("The kinds groups most often lack come first.")
 
 
 def _words_tab(
