@@ -33,7 +33,7 @@ from workbook.release.make import make_release
 from workbook.release.view import TOO_FEW, FunderView, Selection, load_view
 from workbook.store import Store
 from workbook.store.database import utc_now
-from workbook.ui import funder_access
+from workbook.ui import funder_access, funder_words
 from workbook.ui.funders_page import statement_labels
 from workbook.ui.resources import _open_store
 
@@ -504,6 +504,16 @@ def test_a_chart_with_no_known_figure_is_one_sentence_saying_why_and_what_helps(
     assert any(s.startswith("Which kinds of stakeholder") for s in sentences)
     # No ordering caption under a chart that is not there.
     assert not any("most often lack" in c.value for c in at.caption)
+    # Under two filters or more the page says why, with what a mean needs here (from this
+    # selection's own published noise), and suggests one filter.
+    needed = view.needed_here(tiny)
+    assert needed is not None and needed[1] > needed[0] > 0
+    [note] = [i.value for i in at.info if "Two filters or more" in i.value]
+    assert f"roughly {funder_words._about(needed[0])} groups that rated it" in note
+    assert "choose one filter" in note
+    choose(at, "funders_region", None)
+    choose(at, "funders_cause", None)
+    assert not [i.value for i in at.info if "Two filters or more" in i.value]
 
 
 def test_exports_hold_numbers_as_numbers_with_margins_in_their_own_columns(

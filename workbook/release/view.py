@@ -317,6 +317,40 @@ class FunderView:
             bars=tuple(shares),
         )
 
+    def groups_needed(self, selection: Selection, measures: Sequence[str]) -> float | None:
+        """Roughly how many group ratings a mean over `measures` needs, under this selection,
+        for its margin to fit within MEAN_LIMIT: from the published variances of its bars
+        (this selection's own noise, with ratings spread evenly around 3), the same arithmetic
+        as `_rating`'s margin. None when the release has no figures here."""
+        spread = 0.0
+        total_var = 0.0
+        for measure in measures:
+            for b in BARS:
+                _, variance = self._get(selection, "ratings", measure, str(b))
+                if not math.isfinite(variance):
+                    return None
+                spread += (b - 3) ** 2 * variance
+                total_var += variance
+        if total_var <= 0:
+            return None
+        # margin = Z90 sqrt(spread) / (n - Z90 sd(n)) <= MEAN_LIMIT
+        return Z90 * math.sqrt(spread) / MEAN_LIMIT + Z90 * math.sqrt(total_var)
+
+    def needed_here(self, selection: Selection) -> tuple[float, float] | None:
+        """(a statement's, a key finding's) group ratings needed for a mean to show under this
+        selection: the median over statements and over key findings."""
+        statements = [
+            self.groups_needed(selection, [m])
+            for f in self.findings
+            for m in self._statements_by_finding[f]
+        ]
+        findings = [
+            self.groups_needed(selection, self._statements_by_finding[f]) for f in self.findings
+        ]
+        if any(n is None for n in statements + findings) or not statements:
+            return None
+        return _median(statements), _median(findings)  # type: ignore[arg-type]
+
     @cached_property
     def _statements_by_finding(self) -> dict[KeyFinding, list[str]]:
         out: dict[KeyFinding, list[str]] = {}
@@ -435,6 +469,12 @@ class FunderView:
             if i < len(quotes)
         ]
         return out[:limit]
+
+
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def load_view(

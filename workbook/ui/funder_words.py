@@ -7,7 +7,14 @@ from __future__ import annotations
 from statistics import NormalDist
 
 from workbook.release.budget import Budget
-from workbook.release.view import MEAN_LIMIT, SHARE_LIMIT, TOO_FEW, Guarantee, Selection
+from workbook.release.view import (
+    MEAN_LIMIT,
+    SHARE_LIMIT,
+    TOO_FEW,
+    Estimate,
+    Guarantee,
+    Selection,
+)
 
 
 def detection_power(rho: float, wrong_alarms: float = 0.05) -> float:
@@ -116,4 +123,34 @@ def nothing_to_say(missing: str, selection: Selection) -> str:
     return (
         f"{missing}: too few groups in {where} for any of these figures to be told from the "
         f"noise (each would read “{TOO_FEW}”). {_helps(selection)} would help."
+    )
+
+
+def _about(value: float) -> str:
+    """A rough number, to two significant figures: 'about 140', 'about 2,300'."""
+    digits = max(len(str(round(value))) - 2, 0)
+    return f"{round(value, -digits):,.0f}"
+
+
+def two_filters_note(needed: tuple[float, float] | None, groups: Estimate) -> str:
+    """Why two filters or more give mostly "too few groups to say", from this selection's
+    own noise: how many group ratings a mean needs here, against the groups it holds."""
+    holds = (
+        f"this selection holds {groups.text('count')} groups"
+        if groups.known
+        else "this selection holds fewer groups than the margin of its count"
+    )
+    need = (
+        ""
+        if needed is None
+        else (
+            f" Here a statement's mean needs roughly {_about(needed[0])} groups that rated it "
+            f"before it can show, and a key finding's roughly {_about(needed[1])} group "
+            f"ratings (its statements together); {holds}."
+        )
+    )
+    return (
+        "Two filters or more leave few groups in each figure, and each cell carries noise of "
+        f"its own, so most figures here read “{TOO_FEW}”.{need} For figures, choose one "
+        "filter: a year, a cause or a region."
     )

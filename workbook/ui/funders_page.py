@@ -475,6 +475,13 @@ def render() -> None:
     selection, labels = _filters(view)
     with st.container():  # always there, so what follows keeps its place (and its open tab)
         _missing_caption(view, selection)
+        if selection.filters >= 2:
+            st.info(
+                funder_words.two_filters_note(
+                    view.needed_here(selection), view.headline(selection)["Groups"]
+                ),
+                icon=":material/filter_alt:",
+            )
     exports = Exports(view, selection, labels)
     for column, (label, estimate) in zip(
         st.columns(4), view.headline(selection).items(), strict=True
