@@ -33,7 +33,7 @@ from workbook.release.make import make_release
 from workbook.release.view import TOO_FEW, FunderView, Selection, load_view
 from workbook.store import Store
 from workbook.store.database import utc_now
-from workbook.ui import funder_access, funder_words
+from workbook.ui import funder_access, funder_words, funders_page
 from workbook.ui.funders_page import statement_labels
 from workbook.ui.resources import _open_store
 
@@ -606,3 +606,30 @@ def test_under_a_cause_the_phrases_file_says_it_covers_every_cause(
     )
     [row] = exports.rows(frame).to_dict("records")
     assert row["Cause or movement"] == NEW_CAUSE
+
+
+def test_a_release_made_again_says_which_it_replaces_on_the_page_and_in_exports(
+    released_db: Path, funder_key: str, lessons: LessonSet
+) -> None:
+    before = read_view(released_db, lessons)
+    period = before.periods[-1]
+    [earlier] = [r.record for r in before.releases if r.record.period == period]
+    assert not before.replaced
+    release_again = Store(released_db)
+    try:
+        make_release(release_again, lessons, period=period, budget=Budget())
+    finally:
+        release_again.close()
+    after = read_view(released_db, lessons)
+    assert after.replaced[period].id == earlier.id
+    [name] = [n for n in funders_page.release_names(after) if f" of {period}," in n]
+    said = (
+        f"(replaces release {earlier.id} of {period}, made "
+        f"{earlier.made_at:%Y-%m-%d %H:%M} UTC; figures differ from it by their noise)"
+    )
+    assert said in name
+    at = sign_in(funder_page(), KEY)
+    assert any(said in c.value for c in at.caption)
+    labels = {"period": "p", "cause": "c", "region": "r"}
+    note = funders_page.Exports(after, Selection(), labels).note
+    assert said in note

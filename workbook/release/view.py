@@ -21,7 +21,7 @@ from workbook.release.budget import EPSILON_DELTA, MEAN_LIMIT, Z90
 from workbook.release.make import OTHER_KEY
 from workbook.release.marginals import ALL
 from workbook.release.mechanisms import epsilon_at
-from workbook.store.releases import PublishedRelease, ReleaseQueries
+from workbook.store.releases import PublishedRelease, ReleaseQueries, ReleaseRecord
 
 SHARE_LIMIT = 0.2  # a share (0-1) whose margin is wider says "too few"
 TOO_FEW = "too few groups to say"
@@ -147,6 +147,8 @@ class FunderView:
     statement_labels: dict[str, str]  # "lesson/statement" -> its text
     lifetime_rho: float = 1.0
     most_spent: tuple[float, float] = (0.0, 0.0)
+    # Per period, the release the shown one replaced (the one made just before it), if any.
+    replaced: dict[int, ReleaseRecord] = field(default_factory=dict)
     _sums: dict[Selection, pd.DataFrame] = field(default_factory=dict)
 
     # -- what can be chosen -------------------------------------------------------------------
@@ -481,7 +483,12 @@ def load_view(
     store: ReleaseQueries, statement_labels: dict[str, str], lifetime_rho: float
 ) -> FunderView:
     """The latest release of each period, as the funder page reads them."""
-    latest = {record.period: record for record in store.release_records()}
+    records = store.release_records()  # by id: a period's later release replaces its earlier
+    latest = {record.period: record for record in records}
+    replaced = {}
+    for record in records:
+        if record.id != latest[record.period].id:
+            replaced[record.period] = record
     releases = [
         store.published_release(record.id, record=record)
         for record in sorted(latest.values(), key=lambda r: r.id)
@@ -491,4 +498,5 @@ def load_view(
         statement_labels=statement_labels,
         lifetime_rho=lifetime_rho,
         most_spent=store.most_spent(),
+        replaced=replaced,
     )

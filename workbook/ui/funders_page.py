@@ -429,11 +429,20 @@ def _distinct(quotes: Sequence[str]) -> list[str]:
 def release_names(view: FunderView, selection: Selection | None = None) -> list[str]:
     """Each release behind the figures, by number, year and when it was made (UTC)."""
     chosen = view.periods if selection is None else view.years_in(selection)
-    return [
-        f"release {r.record.id} of {r.record.period}, made {r.record.made_at:%Y-%m-%d %H:%M} UTC"
-        for r in sorted(view.releases, key=lambda r: r.record.period)
-        if r.record.period in chosen
-    ]
+    names = []
+    for release in sorted(view.releases, key=lambda r: r.record.period):
+        record = release.record
+        if record.period not in chosen:
+            continue
+        name = f"release {record.id} of {record.period}, made {record.made_at:%Y-%m-%d %H:%M} UTC"
+        earlier = view.replaced.get(record.period)
+        if earlier is not None:
+            name += (
+                f" (replaces release {earlier.id} of {earlier.period}, made "
+                f"{earlier.made_at:%Y-%m-%d %H:%M} UTC; figures differ from it by their noise)"
+            )
+        names.append(name)
+    return names
 
 
 def _releases_caption(view: FunderView, selection: Selection) -> str:
