@@ -359,6 +359,15 @@ def test_the_page_shows_the_release_with_margins_and_never_the_raw_tables(
         assert metrics(at)[name] == estimate.text("count")  # e.g. "414 ± 23"
         assert re.fullmatch(r"[\d,]+ ± [\d,]+", metrics(at)[name])
     assert metrics(at)["Workshops"].split(" ± ")[0] != f"{raw_workshops:,}"
+    # Under the headline: who is counted (the raw tables hold more workshops than shown).
+    assert any(
+        c.value.startswith("Only workshops whose facilitator chose to share") for c in at.caption
+    )
+    # A missing count says why, by the same rule for every count.
+    for m in at.metric[: len(HEADLINE)]:
+        if m.value == "—":
+            assert str(m.delta).startswith("under its margin of ± "), m.label
+            assert any(m.label.lower() in c.value for c in at.caption)
 
     # The guarantee, in one visible line and in full one click away.
     [summary] = [m.value for m in at.markdown if "no group can be singled out" in m.value]
@@ -523,7 +532,7 @@ def test_exports_hold_numbers_as_numbers_with_margins_in_their_own_columns(
     drawn = {c.key.removesuffix("_chart") for c in at.get("plotly_chart")}
     # CSV and XLSX under every chart drawn (one with no known figure is a sentence, no files).
     assert {b.key.rsplit("_", 1)[0] for b in at.download_button} == drawn
-    assert len(at.download_button) == 2 * len(drawn) >= 6
+    assert len(at.download_button) == 2 * len(drawn) and "funders_findings" in drawn
     files = dict(downloads)
     assert {"key-findings.csv", "key-findings.xlsx"} <= files.keys()
 

@@ -4,6 +4,7 @@ user text (causes and regions, typed by people, are never passed in here)."""
 
 from __future__ import annotations
 
+import math
 from statistics import NormalDist
 
 from workbook.release.budget import Budget
@@ -153,4 +154,29 @@ def two_filters_note(needed: tuple[float, float] | None, groups: Estimate) -> st
         "Two filters or more leave few groups in each figure, and each cell carries noise of "
         f"its own, so most figures here read “{TOO_FEW}”.{need} For figures, choose one "
         "filter: a year, a cause or a region."
+    )
+
+
+def count_missing(estimate: Estimate) -> str:
+    """Under a count too small for its margin: the same rule for every count, said."""
+    if not math.isfinite(estimate.margin):
+        return "not measured for this choice"
+    return f"under its margin of ± {max(1, round(estimate.margin)):,}"
+
+
+def headline_caption(headline: dict[str, Estimate]) -> str:
+    """Under the headline counts: who is counted, and why one count may be missing."""
+    missing = [name.lower() for name, estimate in headline.items() if not estimate.known]
+    why = (
+        ""
+        if not missing
+        else (
+            f" Each count has noise of its own; the {' and '.join(missing)} count"
+            f"{'s are' if len(missing) > 1 else ' is'} smaller than its margin here, so it "
+            "could be noise alone and is not shown."
+        )
+    )
+    return (
+        "Only workshops whose facilitator chose to share with funders are counted; other "
+        f"workshops on this server are in no figure here.{why}"
     )

@@ -111,7 +111,8 @@ def _metric(
         column.metric(
             label,
             "—",
-            delta=TOO_FEW,
+            # A count the noise could hide entirely says so, with the margin it fell under.
+            delta=funder_words.count_missing(estimate) if style == "count" else TOO_FEW,
             delta_color="off",
             delta_arrow="off",
             help=help,
@@ -492,10 +493,10 @@ def render() -> None:
                 icon=":material/filter_alt:",
             )
     exports = Exports(view, selection, labels)
-    for column, (label, estimate) in zip(
-        st.columns(4), view.headline(selection).items(), strict=True
-    ):
+    headline = view.headline(selection)
+    for column, (label, estimate) in zip(st.columns(4), headline.items(), strict=True):
         _metric(column, label, estimate)
+    st.caption(funder_words.headline_caption(headline))
 
     # Short names, so all four fit across a phone; each tab's headings say the rest.
     ratings_tab, change_tab, maps_tab, words_tab = st.tabs(
