@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import html
 import io
 import json
 import re
@@ -23,6 +24,7 @@ import streamlit
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from workbook.bidi import isolate
 from workbook.config import PROJECT_ROOT, get_settings
 from workbook.demo.generator import generate
 from workbook.lessons import LessonSet
@@ -210,6 +212,11 @@ def rendered(at: AppTest) -> str:
     parts.extend(frame.value.to_string() for frame in at.dataframe)
     parts.extend(json.dumps(figure) for figure in charts(at))
     return "\n".join(parts)
+
+
+def html_bodies(at: AppTest) -> list[str]:
+    """The text of every st.html element (user text in plain lines), unescaped."""
+    return [html.unescape(str(h.proto.body)) for h in at.get("html")]
 
 
 def shows_figures(at: AppTest) -> bool:
@@ -415,7 +422,7 @@ def test_filtering_by_cause_changes_the_figures_and_says_where_it_is_missing(
     expected = view.headline(Selection(cause=new_cause))
     at = sign_in(funder_page(), KEY)
     everyone = metrics(at)
-    assert not any("not listed on its own" in c.value for c in at.caption)
+    assert not any("not listed on its own" in h for h in html_bodies(at))
 
     choose(at, "funders_cause", new_cause)
     narrowed = metrics(at)
@@ -431,9 +438,12 @@ def test_filtering_by_cause_changes_the_figures_and_says_where_it_is_missing(
     [showing] = [t.value for t in at.text if t.value.startswith("Showing:")]
     assert showing.startswith(f"Showing: {covered} (") and "All years" not in showing
     assert showing.endswith(f"; {NEW_CAUSE}; All regions")
-    [missing] = [c.value for c in at.caption if "not listed on its own" in c.value]
+    [missing] = [h for h in html_bodies(at) if "not listed on its own" in h]
     for year in left_out:
         assert str(year) in missing and str(year) in showing
+    # It names the value not listed, as plain (escaped, isolated) text.
+    years = ", ".join(str(year) for year in left_out)
+    assert f"{isolate(NEW_CAUSE)} is not listed on its own in the releases of {years}" in missing
     # The footer names only the release behind these figures, by number and time.
     [footer] = [c.value for c in at.caption if c.value.startswith("Figures from")]
     [release] = [r for r in view.releases if r.record.period == covered]
@@ -615,6 +625,21 @@ def test_under_a_cause_the_phrases_file_says_it_covers_every_cause(
     )
     [row] = exports.rows(frame).to_dict("records")
     assert row["Cause or movement"] == NEW_CAUSE
+    # File names carry the filters that apply to them, as safe ASCII.
+    assert exports.stem("key-findings") == "key-findings_water-rights"
+    assert exports.stem("phrases", every_place=True) == "phrases"
+    two = Exports(view, Selection(2024, new_cause), {**labels, "period": "2024"})
+    assert two.stem("key-findings") == "key-findings_2024_water-rights"
+
+
+def test_file_names_are_safe_ascii_slugs_of_the_filters() -> None:
+    assert funder_words.slug("Housing justice") == "housing-justice"
+    assert funder_words.slug("Région: Île-de-France / Nord") == "region-ile-de-france-nord"
+    assert funder_words.slug("../../etc/passwd") == "etc-passwd"
+    assert funder_words.slug("حقوق المياه") == ""
+    stem = funder_words.file_stem("phrases", {"period": "2025", "cause": "حقوق", "region": None})
+    assert stem == "phrases_2025_cause"
+    assert re.fullmatch(r"[a-z0-9_-]+", funder_words.file_stem("x", {"r": "A\u202eB\n=1+2"}))
 
 
 def test_a_release_made_again_says_which_it_replaces_on_the_page_and_in_exports(

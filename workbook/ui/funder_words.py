@@ -5,6 +5,8 @@ user text (causes and regions, typed by people, are never passed in here)."""
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from statistics import NormalDist
 
 from workbook.release.budget import Budget
@@ -180,3 +182,21 @@ def headline_caption(headline: dict[str, Estimate]) -> str:
         "Only workshops whose facilitator chose to share with funders are counted; other "
         f"workshops on this server are in no figure here.{why}"
     )
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """Safe ASCII for a file name: 'Housing justice' -> 'housing-justice' (accents dropped,
+    anything else a hyphen); '' when nothing is left (a name in another script)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
+
+
+def file_stem(base: str, filters: dict[str, str | None]) -> str:
+    """A download's name without its extension: the chart's, then each filter chosen, e.g.
+    key-findings_2024_housing-justice; a filter whose name leaves no ASCII is named by what
+    it is ('cause', 'region')."""
+    parts = [base]
+    for what, label in filters.items():
+        if label is not None:
+            parts.append(slug(label) or what)
+    return "_".join(parts)

@@ -32,7 +32,7 @@ from workbook.release.view import (
 from workbook.store import Store
 from workbook.ui import context, funder_access, funder_words, resources, style
 from workbook.ui.author_text import literal
-from workbook.ui.text import user_text
+from workbook.ui.text import isolate, user_caption, user_text
 
 COMMAND = "python -m workbook.release make"
 VENV_COMMAND = ".venv/bin/python -m workbook.release make"
@@ -170,18 +170,29 @@ def period_label(view: FunderView, selection: Selection) -> str:
     return f"{years} ({missing} left out: not listed on its own there)"
 
 
-def _missing_caption(view: FunderView, selection: Selection) -> None:
+def _missing_caption(view: FunderView, selection: Selection, labels: dict[str, str]) -> None:
     missing = view.missing_from(selection)
     if not missing:
         return
-    years = ", ".join(str(year) for year in missing)
     chosen = view.periods if selection.period is None else [selection.period]
     nothing = set(chosen) <= set(missing)
-    st.caption(
-        f"The chosen cause or region is not listed on its own in the release of {years}: "
-        "too few of its groups took part that year for the release to name it. Its groups "
-        "there count under “Other causes” or “Other regions”, so they are not in the "
-        "figures below"
+    named = []
+    for axis, other in (("cause", "Other causes"), ("region", "Other regions")):
+        if getattr(selection, axis) is None:
+            continue
+        alone = Selection(period=selection.period, **{axis: getattr(selection, axis)})
+        years = view.missing_from(alone)
+        if years:
+            release = "release" if len(years) == 1 else "releases"
+            named.append(
+                f"{isolate(labels[axis])} is not listed on its own in the {release} of "
+                f"{', '.join(str(year) for year in years)} (its groups there count under "
+                f"“{other}”)"
+            )
+    # Causes and regions were typed by people: a plain-text line, never Markdown.
+    user_caption(
+        "; ".join(named) + ": too few of its groups took part that year for the release to "
+        "name it, so they are not in the figures below"
         + (
             ", and there are no figures for this choice: try another year, cause or region."
             if nothing
@@ -206,6 +217,18 @@ class Exports:
         self.period = labels["period"]
         showing = f"{labels['period']}; {labels['cause']}; {labels['region']}"
         self.note = tables.export_note(view.guarantee, showing, release_names(view, selection))
+
+    def stem(self, base: str, *, every_place: bool = False) -> str:
+        """The download's file name without extension: the chart's, then the filters."""
+        chosen = self.selection
+        return funder_words.file_stem(
+            base,
+            {
+                "period": None if chosen.period is None else str(chosen.period),
+                "cause": None if every_place or chosen.cause is None else self.labels["cause"],
+                "region": None if every_place or chosen.region is None else self.labels["region"],
+            },
+        )
 
     def unless_known(self, known: bool, missing: str) -> str | None:
         """None when some figure of a chart is known; else the sentence shown instead."""
@@ -247,6 +270,7 @@ def _ratings_tab(
         tables.rating_frame(findings),
         exports.rows(tables.rating_frame(findings)),
         name="key-findings",
+        stem=exports.stem("key-findings"),
         note=exports.note,
         key="funders_findings",
         nothing=exports.unless_known(
@@ -266,6 +290,7 @@ def _ratings_tab(
         tables.rating_frame(statements, titles),
         exports.rows(tables.rating_frame(view.statement_ratings(selection), titles)),
         name="rating-statements",
+        stem=exports.stem("rating-statements"),
         note=exports.note,
         key="funders_statements",
         nothing=exports.unless_known(
@@ -285,6 +310,7 @@ def _ratings_tab(
         tables.distribution_frame(rating),
         exports.rows(tables.distribution_frame(rating), finding=finding.label),
         name="rating-distribution",
+        stem=exports.stem("rating-distribution"),
         note=exports.note,
         key="funders_distribution",
         nothing=exports.unless_known(
@@ -316,6 +342,7 @@ def _change_tab(view: FunderView, selection: Selection, exports: Exports) -> Non
         tables.change_frame(changes),
         exports.rows(tables.change_frame(changes)),
         name="change-since-first-look",
+        stem=exports.stem("change-since-first-look"),
         note=exports.note,
         key="funders_change",
         nothing=exports.unless_known(
@@ -356,6 +383,7 @@ def _maps_tab(view: FunderView, selection: Selection, exports: Exports) -> None:
         tables.kinds_frame(maps),
         exports.rows(tables.kinds_frame(maps)),
         name="stakeholder-kinds",
+        stem=exports.stem("stakeholder-kinds"),
         note=exports.note,
         key="funders_kinds",
         nothing=exports.unless_known(
@@ -389,6 +417,7 @@ def _words_tab(
             tables.phrase_frame(phrases),
             exports.rows(tables.phrase_frame(phrases), every_place=True),
             name="phrases",
+            stem=exports.stem("phrases", every_place=True),
             note=exports.note,
             key="funders_phrases",
         )
@@ -484,7 +513,7 @@ def render() -> None:
 
     selection, labels = _filters(view)
     with st.container():  # always there, so what follows keeps its place (and its open tab)
-        _missing_caption(view, selection)
+        _missing_caption(view, selection, labels)
         if selection.filters >= 2:
             st.info(
                 funder_words.two_filters_note(
