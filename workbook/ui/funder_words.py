@@ -50,10 +50,10 @@ def summary_text(
         "**Every figure here carries random noise, so no group can be singled out from the "
         "figures.** You see patterns across many groups, each with its 90% margin (±). No "
         "view, filter, export or release, alone or combined, lets anyone be sure what one "
-        "group answered or whether it took part: someone testing that, and willing to be "
-        f"wrong 5% of the time when it did not, is right at most {power:.0%} of the time. "
-        "Quotes are shown as written, from people who agreed to be quoted; they carry no "
-        f"noise: what protects them is that {quote_rule(quote_minimum, quote_workshops)}."
+        "group answered or whether it took part: someone testing that (and willing to be "
+        f"wrong 5% of the time) is right at most {power:.0%} of the time. Quotes carry no "
+        "noise: they are shown as written, from people who agreed to be quoted, and "
+        f"{quote_rule(quote_minimum, quote_workshops)}."
     )
 
 
@@ -159,6 +159,12 @@ def two_filters_note(needed: tuple[float, float] | None, groups: Estimate) -> st
     )
 
 
+NOT_MEASURED = (
+    "no release holds figures for this choice (the cause or region is not listed on its own "
+    "in the chosen years: see above)."
+)
+
+
 def count_missing(estimate: Estimate) -> str:
     """Under a count too small for its margin: the same rule for every count, said."""
     if not math.isfinite(estimate.margin):
@@ -168,14 +174,22 @@ def count_missing(estimate: Estimate) -> str:
 
 def headline_caption(headline: dict[str, Estimate]) -> str:
     """Under the headline counts: who is counted, and why one count may be missing."""
-    missing = [name.lower() for name, estimate in headline.items() if not estimate.known]
+    missing = [
+        name.lower()
+        for name, estimate in headline.items()
+        if not estimate.known and math.isfinite(estimate.margin)
+    ]
+    names = " and ".join([", ".join(missing[:-1]), *missing[-1:]] if len(missing) > 1 else missing)
     why = (
         ""
         if not missing
         else (
-            f" Each count has noise of its own; the {' and '.join(missing)} count"
-            f"{'s are' if len(missing) > 1 else ' is'} smaller than its margin here, so it "
-            "could be noise alone and is not shown."
+            f" Each count has noise of its own; here the {names} count"
+            + (
+                "s are smaller than their margins, so they could be noise alone and are not shown."
+                if len(missing) > 1
+                else " is smaller than its margin, so it could be noise alone and is not shown."
+            )
         )
     )
     return (

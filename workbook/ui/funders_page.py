@@ -214,6 +214,7 @@ class Exports:
     def __init__(self, view: FunderView, selection: Selection, labels: dict[str, str]) -> None:
         self.labels = labels
         self.selection = selection
+        self.measured = bool(view.years_in(selection))  # some release holds figures for it
         self.period = labels["period"]
         showing = f"{labels['period']}; {labels['cause']}; {labels['region']}"
         self.note = tables.export_note(view.guarantee, showing, release_names(view, selection))
@@ -232,7 +233,11 @@ class Exports:
 
     def unless_known(self, known: bool, missing: str) -> str | None:
         """None when some figure of a chart is known; else the sentence shown instead."""
-        return None if known else funder_words.nothing_to_say(missing, self.selection)
+        if known:
+            return None
+        if not self.measured:
+            return f"{missing}: {funder_words.NOT_MEASURED}"
+        return funder_words.nothing_to_say(missing, self.selection)
 
     def rows(
         self, frame: pd.DataFrame, *, finding: str | None = None, every_place: bool = False
@@ -514,7 +519,7 @@ def render() -> None:
     selection, labels = _filters(view)
     with st.container():  # always there, so what follows keeps its place (and its open tab)
         _missing_caption(view, selection, labels)
-        if selection.filters >= 2:
+        if selection.filters >= 2 and view.years_in(selection):
             st.info(
                 funder_words.two_filters_note(
                     view.needed_here(selection), view.headline(selection)["Groups"]
