@@ -122,10 +122,10 @@ def _helps(selection: Selection) -> str:
 def nothing_to_say(missing: str, selection: Selection) -> str:
     """One sentence instead of a chart whose every figure is unknown: what is missing, why,
     and what would help."""
-    where = "this selection" if selection.filters else "all the workshops released so far"
+    where = "this selection" if selection.filters else "the workshops released so far"
     return (
-        f"{missing}: too few groups in {where} for any of these figures to be told from the "
-        f"noise (each would read “{TOO_FEW}”). {_helps(selection)} would help."
+        f"{missing}: too few groups in {where} to tell these figures from the noise. "
+        f"{_helps(selection)} would help."
     )
 
 
