@@ -442,7 +442,7 @@ def test_filtering_by_cause_changes_the_figures_and_says_where_it_is_missing(
     for year in left_out:
         assert str(year) in missing and str(year) in showing
     # It names the value not listed, as plain (escaped, isolated) text.
-    years = ", ".join(str(year) for year in left_out)
+    years = " and ".join([", ".join(str(y) for y in left_out[:-1]), str(left_out[-1])])
     assert f"{isolate(NEW_CAUSE)} is not listed on its own in the releases of {years}" in missing
     # The footer names only the release behind these figures, by number and time.
     [footer] = [c.value for c in at.caption if c.value.startswith("Figures from")]

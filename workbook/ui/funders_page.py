@@ -11,7 +11,7 @@ as option labels, table cells and plain text, never in Markdown or chart markup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -186,19 +186,25 @@ def _missing_caption(view: FunderView, selection: Selection, labels: dict[str, s
             release = "release" if len(years) == 1 else "releases"
             named.append(
                 f"{isolate(labels[axis])} is not listed on its own in the {release} of "
-                f"{', '.join(str(year) for year in years)} (its groups there count under "
+                f"{_and(str(year) for year in years)} (its groups there count under "
                 f"“{other}”)"
             )
     # Causes and regions were typed by people: a plain-text line, never Markdown.
     user_caption(
-        "; ".join(named) + ": too few of its groups took part that year for the release to "
-        "name it, so they are not in the figures below"
+        "; ".join(named) + ": too few of their groups took part for a release to name them, "
+        "so those groups are not in the figures below"
         + (
             ", and there are no figures for this choice: try another year, cause or region."
             if nothing
             else "."
         )
     )
+
+
+def _and(items: Iterable[str]) -> str:
+    """'2024', '2024 and 2025', '2023, 2024 and 2025'."""
+    listed = list(items)
+    return " and ".join([", ".join(listed[:-1]), listed[-1]] if len(listed) > 1 else listed)
 
 
 def _rating_bars(ratings: Sequence[Rating]) -> list[Bar]:
