@@ -547,9 +547,22 @@ def profile_release(store: Store, lessons: LessonSet, period: int) -> tuple[floa
 
 def apptest_page(db: Path, view: FunderView) -> list[str]:
     from streamlit import logger as streamlit_logger
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
     streamlit_logger.set_log_level("error")  # "missing ScriptRunContext" warnings, not ours
+    # Run as a long-running server does (tests/conftest.py's navigation_mode): AppTest resets
+    # `PagesManager.uses_pages_directory` before every run, so each run would execute
+    # pages/funders.py alone; the page then reruns itself through app.py (st.navigation), and
+    # that rerun drops the "Open the funder view" click, leaving the sign-in box. A server
+    # flips the flag once, at its first run, for good.
+    original_init = PagesManager.__init__
+
+    def navigation_mode(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = navigation_mode  # type: ignore[method-assign]
 
     os.environ["WORKBOOK_DB"] = str(db)
     os.environ["WORKBOOK_FUNDER_KEY"] = BENCH_KEY
@@ -611,6 +624,7 @@ def apptest_page(db: Path, view: FunderView) -> list[str]:
         session()
         sessions.append(time.perf_counter() - started)
     lines.append(f"  new session to signed-in page (whole):    {ms(sessions)}")
+    PagesManager.__init__ = original_init  # type: ignore[method-assign]
     return lines
 
 

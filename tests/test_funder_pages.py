@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import html
 import io
 import json
 import re
@@ -23,6 +24,7 @@ import streamlit
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from workbook.bidi import isolate
 from workbook.config import PROJECT_ROOT, get_settings
 from workbook.demo.generator import generate
 from workbook.lessons import LessonSet
@@ -33,7 +35,7 @@ from workbook.release.make import make_release
 from workbook.release.view import TOO_FEW, FunderView, Selection, load_view
 from workbook.store import Store
 from workbook.store.database import utc_now
-from workbook.ui import funder_access
+from workbook.ui import funder_access, funder_words, funders_page
 from workbook.ui.funders_page import statement_labels
 from workbook.ui.resources import _open_store
 
@@ -212,6 +214,11 @@ def rendered(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def html_bodies(at: AppTest) -> list[str]:
+    """The text of every st.html element (user text in plain lines), unescaped."""
+    return [html.unescape(str(h.proto.body)) for h in at.get("html")]
+
+
 def shows_figures(at: AppTest) -> bool:
     return bool(at.metric or at.dataframe or at.get("plotly_chart") or at.tabs or at.selectbox)
 
@@ -359,17 +366,31 @@ def test_the_page_shows_the_release_with_margins_and_never_the_raw_tables(
         assert metrics(at)[name] == estimate.text("count")  # e.g. "414 ± 23"
         assert re.fullmatch(r"[\d,]+ ± [\d,]+", metrics(at)[name])
     assert metrics(at)["Workshops"].split(" ± ")[0] != f"{raw_workshops:,}"
+    # Under the headline: who is counted (the raw tables hold more workshops than shown).
+    assert any(
+        c.value.startswith("Only workshops whose facilitator chose to share") for c in at.caption
+    )
+    # A missing count says why, by the same rule for every count.
+    for m in at.metric[: len(HEADLINE)]:
+        if m.value == "—":
+            assert str(m.delta).startswith("under its margin of ± "), m.label
+            assert any(m.label.lower() in c.value for c in at.caption)
 
     # The guarantee, in one visible line and in full one click away.
-    assert any("no group can be singled out" in m.value for m in at.markdown)
+    [summary] = [m.value for m in at.markdown if "no group can be singled out" in m.value]
+    # It promises what is true: a bound on being sure, and the cell rule for quotes.
+    assert re.search(r"right at most \d+% of the time", summary)
+    assert "from at least 3 workshops" in summary and "pin down" not in summary
     [about] = [e for e in at.expander if e.label == "How these figures protect each group"]
     words = " ".join(m.value for m in about.markdown).replace("\u00a0", " ")
     for phrase in ("one group", "OpenDP", "ρ = 0.5", "ε = ", "δ = ", "90% margin", TOO_FEW):
         assert phrase in words, phrase
     assert [t.label for t in at.tabs] == ["Ratings", "Change", "Maps", "In their words"]
-    # Every chart draws its margins as error bars.
+    # Every chart draws its margins as error bars (a chart none of whose figures is known
+    # is one sentence instead: see the next test).
     figures = charts(at)
-    assert len(figures) >= 5
+    instead = [i.value for i in at.info if "would help" in i.value]
+    assert figures and len(figures) + len(instead) >= 5
     for figure in figures:
         drawn = [t for t in figure["data"] if t.get("x") and any(v is not None for v in t["x"])]
         for trace in drawn:
@@ -401,7 +422,7 @@ def test_filtering_by_cause_changes_the_figures_and_says_where_it_is_missing(
     expected = view.headline(Selection(cause=new_cause))
     at = sign_in(funder_page(), KEY)
     everyone = metrics(at)
-    assert not any("not listed on its own" in c.value for c in at.caption)
+    assert not any("not listed on its own" in h for h in html_bodies(at))
 
     choose(at, "funders_cause", new_cause)
     narrowed = metrics(at)
@@ -417,9 +438,12 @@ def test_filtering_by_cause_changes_the_figures_and_says_where_it_is_missing(
     [showing] = [t.value for t in at.text if t.value.startswith("Showing:")]
     assert showing.startswith(f"Showing: {covered} (") and "All years" not in showing
     assert showing.endswith(f"; {NEW_CAUSE}; All regions")
-    [missing] = [c.value for c in at.caption if "not listed on its own" in c.value]
+    [missing] = [h for h in html_bodies(at) if "not listed on its own" in h]
     for year in left_out:
         assert str(year) in missing and str(year) in showing
+    # It names the value not listed, as plain (escaped, isolated) text.
+    years = " and ".join([", ".join(str(y) for y in left_out[:-1]), str(left_out[-1])])
+    assert f"{isolate(NEW_CAUSE)} is not listed on its own in the releases of {years}" in missing
     # The footer names only the release behind these figures, by number and time.
     [footer] = [c.value for c in at.caption if c.value.startswith("Figures from")]
     [release] = [r for r in view.releases if r.record.period == covered]
@@ -431,19 +455,23 @@ def test_a_tiny_selection_says_too_few_groups_to_say(
     released_db: Path, funder_key: str, lessons: LessonSet
 ) -> None:
     view = read_view(released_db, lessons)
-    # One year and one cause that its release lists: a few dozen groups at most.
+    # A small selection (a year, a cause, or both) with some means known and some not (a
+    # chart with none known is one sentence: see the next test).
+    candidates = [
+        *(Selection(period=period) for period in view.periods),
+        *(Selection(cause=cause) for cause, _ in view.causes),
+        *(Selection(period, cause) for period in view.periods for cause, _ in view.causes),
+    ]
     tiny = next(
         selection
-        for selection in (
-            Selection(period=period, cause=cause)
-            for period in view.periods
-            for cause, _ in view.causes
-        )
+        for selection in candidates
         if not view.missing_from(selection)
+        and 0
+        < sum(r.mean.value is None for r in view.finding_ratings(selection))
+        < len(view.findings)
     )
     findings = view.finding_ratings(tiny)
     hidden = [r.label for r in findings if r.mean.value is None]
-    assert hidden, "the test needs a selection too small for some mean"
 
     at = sign_in(funder_page(), KEY)
     choose(at, "funders_period", tiny.period)
@@ -464,18 +492,59 @@ def test_a_tiny_selection_says_too_few_groups_to_say(
     assert slot_texts.count(TOO_FEW) == len(hidden)
     assert len(findings_chart["layout"]["shapes"]) == len(hidden)
     # Quotes are never narrowed by more than one filter.
+    choose(at, "funders_period", view.periods[0])
+    choose(at, "funders_region", view.regions[0][0])
     assert "Quotes are shown for all workshops or one filter at a time." in [
         i.value for i in at.info
     ]
+
+
+def test_a_chart_with_no_known_figure_is_one_sentence_saying_why_and_what_helps(
+    released_db: Path, funder_key: str, lessons: LessonSet
+) -> None:
+    view = read_view(released_db, lessons)
+    tiny = next(
+        Selection(period, cause, region)
+        for period in view.periods
+        for cause, _ in view.causes
+        for region, _ in view.regions
+        if not view.missing_from(Selection(period, cause, region))
+    )
+    assert not any(r.mean.known for r in view.finding_ratings(tiny))
+    assert not any(share.known for _, share in view.maps(tiny).kinds)
+    at = sign_in(funder_page(), KEY)
+    for box, value in zip(("period", "cause", "region"), tiny.__dict__.values(), strict=True):
+        choose(at, f"funders_{box}", value)
+    shown = {c.key for c in at.get("plotly_chart")}
+    assert "funders_findings_chart" not in shown and "funders_kinds_chart" not in shown
+    sentences = [i.value for i in at.info if "would help" in i.value]
+    findings = next(s for s in sentences if s.startswith("No key finding has a mean"))
+    assert "too few groups in this selection" in findings and "Fewer filters" in findings
+    assert any(s.startswith("Which kinds of stakeholder") for s in sentences)
+    # No ordering caption under a chart that is not there.
+    assert not any("most often lack" in c.value for c in at.caption)
+    # Under two filters or more the page says why, with what a mean needs here (from this
+    # selection's own published noise), and suggests one filter.
+    needed = view.needed_here(tiny)
+    assert needed is not None and needed[1] > needed[0] > 0
+    [note] = [i.value for i in at.info if "Two filters or more" in i.value]
+    assert f"roughly {funder_words._about(needed[0])} groups that rated it" in note
+    assert "choose one filter" in note
+    choose(at, "funders_region", None)
+    choose(at, "funders_cause", None)
+    assert not [i.value for i in at.info if "Two filters or more" in i.value]
 
 
 def test_exports_hold_numbers_as_numbers_with_margins_in_their_own_columns(
     released_db: Path, funder_key: str, downloads: list[tuple[str, bytes]], lessons: LessonSet
 ) -> None:
     at = sign_in(funder_page(), KEY)
-    assert len(at.download_button) >= 10  # CSV and XLSX under every chart
+    drawn = {c.key.removesuffix("_chart") for c in at.get("plotly_chart")}
+    # CSV and XLSX under every chart drawn (one with no known figure is a sentence, no files).
+    assert {b.key.rsplit("_", 1)[0] for b in at.download_button} == drawn
+    assert len(at.download_button) == 2 * len(drawn) and "funders_findings" in drawn
     files = dict(downloads)
-    assert {"key-findings.csv", "key-findings.xlsx", "stakeholder-kinds.csv"} <= files.keys()
+    assert {"key-findings.csv", "key-findings.xlsx"} <= files.keys()
 
     text = files["key-findings.csv"].decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -556,3 +625,45 @@ def test_under_a_cause_the_phrases_file_says_it_covers_every_cause(
     )
     [row] = exports.rows(frame).to_dict("records")
     assert row["Cause or movement"] == NEW_CAUSE
+    # File names carry the filters that apply to them, as safe ASCII.
+    assert exports.stem("key-findings") == "key-findings_water-rights"
+    assert exports.stem("phrases", every_place=True) == "phrases"
+    two = Exports(view, Selection(2024, new_cause), {**labels, "period": "2024"})
+    assert two.stem("key-findings") == "key-findings_2024_water-rights"
+
+
+def test_file_names_are_safe_ascii_slugs_of_the_filters() -> None:
+    assert funder_words.slug("Housing justice") == "housing-justice"
+    assert funder_words.slug("Région: Île-de-France / Nord") == "region-ile-de-france-nord"
+    assert funder_words.slug("../../etc/passwd") == "etc-passwd"
+    assert funder_words.slug("حقوق المياه") == ""
+    stem = funder_words.file_stem("phrases", {"period": "2025", "cause": "حقوق", "region": None})
+    assert stem == "phrases_2025_cause"
+    assert re.fullmatch(r"[a-z0-9_-]+", funder_words.file_stem("x", {"r": "A\u202eB\n=1+2"}))
+
+
+def test_a_release_made_again_says_which_it_replaces_on_the_page_and_in_exports(
+    released_db: Path, funder_key: str, lessons: LessonSet
+) -> None:
+    before = read_view(released_db, lessons)
+    period = before.periods[-1]
+    [earlier] = [r.record for r in before.releases if r.record.period == period]
+    assert not before.replaced
+    release_again = Store(released_db)
+    try:
+        make_release(release_again, lessons, period=period, budget=Budget())
+    finally:
+        release_again.close()
+    after = read_view(released_db, lessons)
+    assert after.replaced[period].id == earlier.id
+    [name] = [n for n in funders_page.release_names(after) if f" of {period}," in n]
+    said = (
+        f"(replaces release {earlier.id} of {period}, made "
+        f"{earlier.made_at:%Y-%m-%d %H:%M} UTC; figures differ from it by their noise)"
+    )
+    assert said in name
+    at = sign_in(funder_page(), KEY)
+    assert any(said in c.value for c in at.caption)
+    labels = {"period": "p", "cause": "c", "region": "r"}
+    note = funders_page.Exports(after, Selection(), labels).note
+    assert said in note

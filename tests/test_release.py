@@ -269,7 +269,17 @@ def test_the_command_makes_every_new_period_and_lists_them(
         assert command.main(["make"]) == 0
         assert "already has a release" in capsys.readouterr().out
         assert command.main(["list"]) == 0
-        assert "Most any group has spent: rho 0.5 of 1." in capsys.readouterr().out
+        listed = capsys.readouterr().out
+        assert "Most any group has spent: rho 0.5 of 1." in listed
+        # Exact group counts are for the operator only, and say so.
+        assert "groups (exact)" in listed and "do not share them" in listed
+        # A budget one release cannot spend: one plain sentence, exit code 2, nothing made.
+        for rho in ("5", "0", "-1"):
+            assert command.main(["make", "--rho", rho]) == 2
+            said = capsys.readouterr()
+            assert said.err.startswith(f"--rho {float(rho):g} is ") and "at most 1." in said.err
+            assert "Traceback" not in said.err and "validation error" not in said.err
+            assert said.err.count("\n") == 1
         # A year with nothing shared is refused by name, and the command says it failed.
         assert command.main(["make", "--period", "1999"]) == 1
         assert "nothing to release for it" in capsys.readouterr().out
@@ -319,7 +329,7 @@ def test_a_running_app_makes_the_release_for_the_command(
     assert watcher.serve_pending() == 1
     listed = json.loads((folder / "r2.answer.json").read_text(encoding="utf-8"))
     assert listed["ok"] and listed["lines"][0].startswith("release\tyear")
-    assert len(listed["lines"]) == len(store.release_records()) + 2
+    assert len(listed["lines"]) == len(store.release_records()) + 3  # header, note, spent
     store.close()
 
 

@@ -118,6 +118,7 @@ class World:
     measures: list[str]  # "lesson/statement" of every rating statement
     planted: list[Planted]
     cells: Counter[Atom]  # shared groups per (period, cause key, region key), every period
+    rooms: dict[Atom, set[str]]  # the shared workshops of each (period, cause, region)
     names: list[str]  # every name a person typed that some answer mentions, and the demo's
 
     @property
@@ -187,6 +188,7 @@ def build(path: Path, lessons: LessonSet) -> World:
         return f"{GROUP_WORDS[seat]} {NOUNS[workshop % len(NOUNS)]}"
 
     planted: list[Planted] = []
+    planted_rooms: dict[tuple[str, str], set[str]] = {}
     names = [*PEOPLE, *(p.split()[0] for p in PEOPLE), *STAKEHOLDERS, *PLACES]
     store = Store(path)
     try:
@@ -196,6 +198,7 @@ def build(path: Path, lessons: LessonSet) -> World:
                 title = f"Spring gathering in {PLACES[workshop % len(PLACES)]}"
                 where = shared_workshop(store, cause, region, title)
                 names.append(title)
+                planted_rooms.setdefault((cause, region), set()).add(str(where.id))
                 for seat in range(min(PER_WORKSHOP, count - start)):
                     ref = len(planted)
                     own = group_name(workshop, seat)
@@ -235,16 +238,22 @@ def build(path: Path, lessons: LessonSet) -> World:
         store.close()
 
     cells: Counter[Atom] = Counter((period, key(g.cause), key(g.region)) for g in planted)
+    rooms: dict[Atom, set[str]] = {
+        (period, key(cause), key(region)): set(ids)
+        for (cause, region), ids in planted_rooms.items()
+    }
     tables = {t.table: t.frame for t in data.tables}
     workshops = tables["workshops"].set_index("id")
     for workshop_id in tables["groups"]["workshop_id"]:
         row = workshops.loc[workshop_id]
         if row["shares_with_funders"]:
-            cells[(row["created_at"].year, key(row["cause"]), key(row["region"]))] += 1
+            atom = (row["created_at"].year, key(row["cause"]), key(row["region"]))
+            cells[atom] += 1
+            rooms.setdefault(atom, set()).add(f"demo {workshop_id}")
     assert all(p < period for p, _, _ in cells if p != period), "a demo year is this year"
     names += [*tables["groups"]["name"], *tables["workshops"]["title"]]
     names += [n for n in tables["participants"]["display_name"] if n]
-    return World(path, lessons, period, measures, planted, cells, sorted(set(names)))
+    return World(path, lessons, period, measures, planted, cells, rooms, sorted(set(names)))
 
 
 @pytest.fixture(scope="module")
@@ -649,6 +658,17 @@ def held(world: World, cell: Cell) -> int:
     )
 
 
+def held_rooms(world: World, cell: Cell) -> int:
+    """How many workshops, in truth, the cell's groups came from."""
+    periods, causes, regions = cell
+    inside = [
+        ids
+        for (p, c, r), ids in world.rooms.items()
+        if p in periods and c in causes and r in regions
+    ]
+    return len(set().union(*inside))
+
+
 def test_quotes_cannot_be_narrowed_below_k_groups(world: World, history: History) -> None:
     lesson_id = world.lessons.lessons[0].id
     cause, region = key(TARGET[0]), key(TARGET[1])
@@ -672,6 +692,8 @@ def test_quotes_cannot_be_narrowed_below_k_groups(world: World, history: History
         assert world.period in periods and key(group.cause) in causes
         assert key(group.region) in regions
         assert held(world, cell) >= K, f"ref {ref} narrowed to {cell}: {held(world, cell)} groups"
+        # ... from at least 3 workshops, so it is not pinned to one or two rooms.
+        assert held_rooms(world, cell) >= 3, f"ref {ref} narrowed to {cell}: too few workshops"
     # The intersection has teeth: some quotes are placed in a single cause x region cell ...
     assert any(len(c) == 1 and len(r) == 1 for _, c, r in possible.values())
     # ... and it catches a release that quotes small cells (the rule switched off).

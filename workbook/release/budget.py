@@ -35,6 +35,7 @@ STATEMENT_FLOOR = 0.1
 PLANNED_SPREAD = 10.0
 
 EPSILON_DELTA = 1e-6  # the delta at which epsilon is quoted
+MAX_RELEASE_RHO = 10.0  # the most one release may spend, whatever the lifetime budget
 
 
 class Budget(BaseModel):
@@ -42,7 +43,7 @@ class Budget(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    rho: float = Field(default=0.5, gt=0, le=10)
+    rho: float = Field(default=0.5, gt=0, le=MAX_RELEASE_RHO)
     lifetime_rho: float = Field(default=1.0, gt=0, le=50)
     shares: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_SHARES))
     threshold_delta: float = Field(default=1e-8, gt=0, lt=1e-3)

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from workbook.backup import BackupError, RequestHandler, ask_the_app
 from workbook.config import get_settings, setting_problems
 from workbook.lessons import LessonSet, load_lessons
-from workbook.release.budget import Budget, epsilon_text
+from workbook.release.budget import MAX_RELEASE_RHO, Budget, epsilon_text
 from workbook.release.make import ReleaseRefused, make_release
 from workbook.store import Store, StoreError, StoreLockedError
 
@@ -29,6 +29,23 @@ def budget_from_settings(rho: float | None = None) -> Budget:
         lifetime_rho=settings.privacy_lifetime_rho,
         min_groups=settings.min_group_size,
     )
+
+
+def rho_problem(rho: float | None) -> str | None:
+    """One plain sentence when a --rho cannot be spent by one release, else None."""
+    if rho is None:
+        return None
+    lifetime = get_settings().privacy_lifetime_rho
+    most = min(lifetime, MAX_RELEASE_RHO)
+    if 0 < rho <= most:
+        return None
+    why = (
+        f"more than a group may spend over all its releases (WORKBOOK_PRIVACY_LIFETIME_RHO is "
+        f"{lifetime:g})"
+        if rho > lifetime
+        else "not a budget one release can spend"
+    )
+    return f"--rho {rho:g} is {why}: give a rho above 0 and at most {most:g}."
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,9 @@ def make_periods(
     """Make one release per period (default: every period with shared workshops and no
     release yet); one line per period saying what happened. Not ok when a period named was
     refused (nothing shared in it, or every group's budget spent)."""
+    problem = rho_problem(rho)
+    if problem is not None:
+        return Outcome((problem,), ok=False)
     budget = budget_from_settings(rho)
     released = {r.period for r in store.release_records()}
     shared = [year for year, _ in store.release_periods()]
@@ -92,13 +112,17 @@ def list_releases(store: Store) -> Outcome:
     records = store.release_records()
     if not records:
         return Outcome(("No releases yet. Make them with: python -m workbook.release make",))
-    lines = ["release\tyear\tmade (UTC)\trho\tgroups"]
+    lines = ["release\tyear\tmade (UTC)\trho\tgroups (exact)"]
     for record in records:
         lines.append(
             f"{record.id}\t{record.period}\t{record.made_at:%Y-%m-%d %H:%M}\t"
             f"{record.rho:.3g}\t{record.groups_in}"
         )
     most, _ = store.most_spent()
+    lines.append(
+        "groups (exact): how many groups each release measured, exactly, for whoever runs this "
+        "server: do not share them (the funder page shows only noisy counts)."
+    )
     lines.append(
         f"Most any group has spent: rho {most:.3g} of {get_settings().privacy_lifetime_rho:g}."
     )
@@ -142,6 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = get_settings()
     except ValidationError as error:
         print("\n".join(setting_problems(error)), file=sys.stderr)
+        return 2
+    problem = rho_problem(getattr(args, "rho", None))
+    if problem is not None:
+        print(problem, file=sys.stderr)
         return 2
     db = Path(settings.db)
     if not db.exists():

@@ -239,7 +239,9 @@ def export_note(guarantee: Guarantee, showing: str, releases: Sequence[str]) -> 
             f"Filters: {showing}.",
             "Releases: " + "; ".join(releases) + ".",
             "Every figure carries random noise (differential privacy, made with OpenDP) so that "
-            "no group's answers can be worked out from it.",
+            "no one can be sure from the figures what one group answered or whether it took "
+            "part. A release that replaces an earlier one of the same year measures again: "
+            "its figures differ from the earlier ones by their noise.",
             "Each 'margin' column is the half-width of the figure's 90% interval: the figure "
             "without noise lies within value ± margin 9 times out of 10.",
             f"An empty value with '{TOO_FEW}' in the Note column: its margin was wider than "

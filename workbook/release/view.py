@@ -21,7 +21,7 @@ from workbook.release.budget import EPSILON_DELTA, MEAN_LIMIT, Z90
 from workbook.release.make import OTHER_KEY
 from workbook.release.marginals import ALL
 from workbook.release.mechanisms import epsilon_at
-from workbook.store.releases import PublishedRelease, ReleaseQueries
+from workbook.store.releases import PublishedRelease, ReleaseQueries, ReleaseRecord
 
 SHARE_LIMIT = 0.2  # a share (0-1) whose margin is wider says "too few"
 TOO_FEW = "too few groups to say"
@@ -147,6 +147,8 @@ class FunderView:
     statement_labels: dict[str, str]  # "lesson/statement" -> its text
     lifetime_rho: float = 1.0
     most_spent: tuple[float, float] = (0.0, 0.0)
+    # Per period, the release the shown one replaced (the one made just before it), if any.
+    replaced: dict[int, ReleaseRecord] = field(default_factory=dict)
     _sums: dict[Selection, pd.DataFrame] = field(default_factory=dict)
 
     # -- what can be chosen -------------------------------------------------------------------
@@ -317,6 +319,40 @@ class FunderView:
             bars=tuple(shares),
         )
 
+    def groups_needed(self, selection: Selection, measures: Sequence[str]) -> float | None:
+        """Roughly how many group ratings a mean over `measures` needs, under this selection,
+        for its margin to fit within MEAN_LIMIT: from the published variances of its bars
+        (this selection's own noise, with ratings spread evenly around 3), the same arithmetic
+        as `_rating`'s margin. None when the release has no figures here."""
+        spread = 0.0
+        total_var = 0.0
+        for measure in measures:
+            for b in BARS:
+                _, variance = self._get(selection, "ratings", measure, str(b))
+                if not math.isfinite(variance):
+                    return None
+                spread += (b - 3) ** 2 * variance
+                total_var += variance
+        if total_var <= 0:
+            return None
+        # margin = Z90 sqrt(spread) / (n - Z90 sd(n)) <= MEAN_LIMIT
+        return Z90 * math.sqrt(spread) / MEAN_LIMIT + Z90 * math.sqrt(total_var)
+
+    def needed_here(self, selection: Selection) -> tuple[float, float] | None:
+        """(a statement's, a key finding's) group ratings needed for a mean to show under this
+        selection: the median over statements and over key findings."""
+        statements = [
+            self.groups_needed(selection, [m])
+            for f in self.findings
+            for m in self._statements_by_finding[f]
+        ]
+        findings = [
+            self.groups_needed(selection, self._statements_by_finding[f]) for f in self.findings
+        ]
+        if any(n is None for n in statements + findings) or not statements:
+            return None
+        return _median(statements), _median(findings)  # type: ignore[arg-type]
+
     @cached_property
     def _statements_by_finding(self) -> dict[KeyFinding, list[str]]:
         out: dict[KeyFinding, list[str]] = {}
@@ -407,8 +443,10 @@ class FunderView:
         return [(p, e) for p, e in out if e.known][:limit]
 
     def quotes(self, selection: Selection, lesson_id: str, limit: int = 6) -> list[str] | None:
-        """The fixed sample's quotes under at most one filter; None when more filters are on
-        (quotes are never narrowed further)."""
+        """The fixed sample's quotes under at most one filter; None when more filters are on.
+        What protects a quote is the sample's cell rule (its cause x region x year holds at
+        least K groups from at least 3 workshops): intersecting these lists places it at most
+        in that cell."""
         if selection.filters > 1:
             return None
         per_year: list[list[str]] = []
@@ -435,11 +473,22 @@ class FunderView:
         return out[:limit]
 
 
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def load_view(
     store: ReleaseQueries, statement_labels: dict[str, str], lifetime_rho: float
 ) -> FunderView:
     """The latest release of each period, as the funder page reads them."""
-    latest = {record.period: record for record in store.release_records()}
+    records = store.release_records()  # by id: a period's later release replaces its earlier
+    latest = {record.period: record for record in records}
+    replaced = {}
+    for record in records:
+        if record.id != latest[record.period].id:
+            replaced[record.period] = record
     releases = [
         store.published_release(record.id, record=record)
         for record in sorted(latest.values(), key=lambda r: r.id)
@@ -449,4 +498,5 @@ def load_view(
         statement_labels=statement_labels,
         lifetime_rho=lifetime_rho,
         most_spent=store.most_spent(),
+        replaced=replaced,
     )

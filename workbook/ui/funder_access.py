@@ -141,10 +141,18 @@ def chart_with_table(
     name: str,
     note: str,
     key: str,
-) -> None:
+    nothing: str | None = None,
+    stem: str | None = None,
+) -> bool:
     """A heading and the chart; under it, one click away, its table and CSV/XLSX downloads
-    of the same figures (the files are built only when clicked)."""
+    of the same figures (the files are built only when clicked), named `stem` (default:
+    `name`, which also names the XLSX sheet). With `nothing` (a sentence:
+    every figure of the chart is unknown), that sentence instead of the chart and its table,
+    whose every cell would be empty. True when the chart was drawn."""
     st.subheader(title)
+    if nothing is not None:
+        st.info(nothing, icon=":material/hourglass_empty:")
+        return False
     # No plotly toolbar: on a phone it lies over the first row's label, and the expander
     # below holds the figures and the files.
     st.plotly_chart(
@@ -156,7 +164,8 @@ def chart_with_table(
     )
     with st.expander("Table and downloads", icon=":material/table:"):
         show_table(table, key=f"{key}_table")
-        download_buttons(export, name=name, note=note, key=key)
+        download_buttons(export, name=name, note=note, key=key, stem=stem)
+    return True
 
 
 def show_table(table: pd.DataFrame, *, key: str) -> None:
@@ -178,7 +187,10 @@ def show_table(table: pd.DataFrame, *, key: str) -> None:
     )
 
 
-def download_buttons(export: pd.DataFrame, *, name: str, note: str, key: str) -> None:
+def download_buttons(
+    export: pd.DataFrame, *, name: str, note: str, key: str, stem: str | None = None
+) -> None:
+    stem = stem or name
     csv_data: Callable[[], bytes] = functools.partial(tables.to_csv, export)
     xlsx_data: Callable[[], bytes] = functools.partial(
         tables.to_xlsx, export, sheet=name, note=note
@@ -188,7 +200,7 @@ def download_buttons(export: pd.DataFrame, *, name: str, note: str, key: str) ->
         st.download_button(
             "Download CSV",
             data=csv_data,
-            file_name=f"{name}.csv",
+            file_name=f"{stem}.csv",
             mime="text/csv",
             on_click="ignore",
             icon=":material/download:",
@@ -198,7 +210,7 @@ def download_buttons(export: pd.DataFrame, *, name: str, note: str, key: str) ->
         st.download_button(
             "Download XLSX",
             data=xlsx_data,
-            file_name=f"{name}.xlsx",
+            file_name=f"{stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             on_click="ignore",
             icon=":material/download:",

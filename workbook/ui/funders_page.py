@@ -11,8 +11,7 @@ as option labels, table cells and plain text, never in Markdown or chart markup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from statistics import NormalDist
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -22,22 +21,18 @@ from workbook.charts.funders import Bar
 from workbook.lessons import LessonSet
 from workbook.models import KeyFinding
 from workbook.release import tables
-from workbook.release.budget import Budget
 from workbook.release.view import (
-    MEAN_LIMIT,
-    SHARE_LIMIT,
     TOO_FEW,
     Estimate,
     FunderView,
-    Guarantee,
     Rating,
     Selection,
     load_view,
 )
 from workbook.store import Store
-from workbook.ui import context, funder_access, resources, style
+from workbook.ui import context, funder_access, funder_words, resources, style
 from workbook.ui.author_text import literal
-from workbook.ui.text import user_text
+from workbook.ui.text import isolate, user_caption, user_text
 
 COMMAND = "python -m workbook.release make"
 VENV_COMMAND = ".venv/bin/python -m workbook.release make"
@@ -82,85 +77,12 @@ def current_view(store: Store, lessons: LessonSet) -> FunderView:
 # --- the guarantee, in words --------------------------------------------------------------------
 
 
-def detection_power(rho: float, wrong_alarms: float = 0.05) -> float:
-    """The most often someone can be right when testing, from everything published, whether
-    a given group's answers are in the figures, if they accept being wrong `wrong_alarms` of
-    the time when they are not (rho-zCDP Gaussian noise is sqrt(2 rho)-Gaussian DP)."""
-    normal = NormalDist()
-    return normal.cdf((2 * rho) ** 0.5 - normal.inv_cdf(1 - wrong_alarms))
-
-
-SUMMARY = (
-    "**Every figure here carries random noise, so no group can be singled out.** You see "
-    "patterns across many groups, each with its 90% margin (±); no view, filter, export or "
-    "release, alone or combined, can pin down what one group answered."
-)
-
-
 def _quote_minimum(view: FunderView) -> int:
     found = [
         int(release.record.parameters.get("budget", {}).get("min_groups", 0))
         for release in view.releases
     ]
     return max([*found, resources.settings().min_group_size])
-
-
-def _equals(symbol: str, value: str) -> str:
-    """'ρ = 0.5' that never breaks across lines."""
-    return f"{symbol}\u00a0=\u00a0{value}"
-
-
-def guarantee_text(
-    guarantee: Guarantee, quote_minimum: int, quote_workshops: int = Budget().quote_workshops
-) -> str:
-    """What the releases promise, in plain words and in figures (Markdown, no user text)."""
-    power = detection_power(guarantee.lifetime_rho)
-    per_release = _equals("ρ", f"{guarantee.rho_per_release:.2g}")
-    lifetime = _equals("ρ", f"{guarantee.lifetime_rho:g}")
-    spent = _equals("ρ", f"{guarantee.most_spent:.2g}")
-    epsilon = _equals("ε", f"{guarantee.epsilon:.1f}")
-    delta = _equals("δ", f"{guarantee.epsilon_delta:.0e}")
-    return f"""
-**What is protected: one group**, that is all its members' answers and ratings, in every
-round. The figures come from *releases*: once per year, whoever runs the server measures
-that year's workshops (only those whose facilitator chose to share with funders) once, with
-random noise added by [OpenDP](https://opendp.org) (differential privacy). This page only
-does arithmetic on those releases; it never reads anyone's answers. So no combination of
-views, filters, exports or releases, saved and compared over time, can pin down a small
-group's answers.
-
-**What you can learn:** patterns across many groups — how groups rate themselves, what
-changed, which stakeholders their maps include, the phrases many groups used — each with its
-margin. **What you cannot learn:** what any one group answered, or whether a given group
-took part.
-
-**Margins.** Each figure shows ± its 90% margin: without the noise, the figure would lie
-within it 9 times out of 10. Where the margin is wider than ± {MEAN_LIMIT:g} on the 1-5
-scale (means and changes) or ± {SHARE_LIMIT * 100:.0f} percentage points (shares), or a count
-is smaller than its margin, the figure reads “{TOO_FEW}” instead: too few groups stand
-behind it to say anything useful. Each rating statement gets its own noise, set from a noisy
-count of the groups that rated it, so a statement fewer groups reached is measured more
-precisely and every statement's mean has about the same margin for the same share of its
-groups.
-
-**The privacy budget, in figures.** Each release costs each of its groups zCDP
-{per_release}; no group may spend more than {lifetime} over all releases (the most any group
-has spent so far: {spent}). That is ({epsilon}, {delta})-differential privacy
-per group over its whole life. In plain words: someone testing, from everything published,
-whether one given group's answers are in the figures, and willing to be wrong 5% of the time
-when they are not, is right at most {power:.0%} of the time.
-
-**A larger or smaller ρ.** Margins shrink roughly in proportion to 1/√ρ: four times the ρ
-halves every margin, so smaller selections get figures, but each group is less protected
-(ε grows). A smaller ρ widens the margins and protects more. Whoever runs the server sets
-it (`WORKBOOK_RELEASE_RHO`, `WORKBOOK_PRIVACY_LIFETIME_RHO`).
-
-**Quotes** cannot be made noisy, so they are handled apart: only from people who ticked
-“you may quote me anonymously”; a fixed sample per lesson, drawn when the release was made
-(looking again shows the same quotes); shown for all workshops or one filter at a time,
-never narrowed further; only from groups whose cause and region held at least
-{quote_minimum} groups from at least {quote_workshops} workshops that year; names blanked.
-"""
 
 
 # --- pieces of the screen -----------------------------------------------------------------------
@@ -189,7 +111,8 @@ def _metric(
         column.metric(
             label,
             "—",
-            delta=TOO_FEW,
+            # A count the noise could hide entirely says so, with the margin it fell under.
+            delta=funder_words.count_missing(estimate) if style == "count" else TOO_FEW,
             delta_color="off",
             delta_arrow="off",
             help=help,
@@ -247,24 +170,41 @@ def period_label(view: FunderView, selection: Selection) -> str:
     return f"{years} ({missing} left out: not listed on its own there)"
 
 
-def _missing_caption(view: FunderView, selection: Selection) -> None:
+def _missing_caption(view: FunderView, selection: Selection, labels: dict[str, str]) -> None:
     missing = view.missing_from(selection)
     if not missing:
         return
-    years = ", ".join(str(year) for year in missing)
     chosen = view.periods if selection.period is None else [selection.period]
     nothing = set(chosen) <= set(missing)
-    st.caption(
-        f"The chosen cause or region is not listed on its own in the release of {years}: "
-        "too few of its groups took part that year for the release to name it. Its groups "
-        "there count under “Other causes” or “Other regions”, so they are not in the "
-        "figures below"
+    named = []
+    for axis, other in (("cause", "Other causes"), ("region", "Other regions")):
+        if getattr(selection, axis) is None:
+            continue
+        alone = Selection(period=selection.period, **{axis: getattr(selection, axis)})
+        years = view.missing_from(alone)
+        if years:
+            release = "release" if len(years) == 1 else "releases"
+            named.append(
+                f"{isolate(labels[axis])} is not listed on its own in the {release} of "
+                f"{_and(str(year) for year in years)} (its groups there count under "
+                f"“{other}”)"
+            )
+    # Causes and regions were typed by people: a plain-text line, never Markdown.
+    user_caption(
+        "; ".join(named) + ": too few of their groups took part for a release to name them, "
+        "so those groups are not in the figures below"
         + (
             ", and there are no figures for this choice: try another year, cause or region."
             if nothing
             else "."
         )
     )
+
+
+def _and(items: Iterable[str]) -> str:
+    """'2024', '2024 and 2025', '2023, 2024 and 2025'."""
+    listed = list(items)
+    return " and ".join([", ".join(listed[:-1]), listed[-1]] if len(listed) > 1 else listed)
 
 
 def _rating_bars(ratings: Sequence[Rating]) -> list[Bar]:
@@ -279,9 +219,31 @@ class Exports:
 
     def __init__(self, view: FunderView, selection: Selection, labels: dict[str, str]) -> None:
         self.labels = labels
+        self.selection = selection
+        self.measured = bool(view.years_in(selection))  # some release holds figures for it
         self.period = labels["period"]
         showing = f"{labels['period']}; {labels['cause']}; {labels['region']}"
         self.note = tables.export_note(view.guarantee, showing, release_names(view, selection))
+
+    def stem(self, base: str, *, every_place: bool = False) -> str:
+        """The download's file name without extension: the chart's, then the filters."""
+        chosen = self.selection
+        return funder_words.file_stem(
+            base,
+            {
+                "period": None if chosen.period is None else str(chosen.period),
+                "cause": None if every_place or chosen.cause is None else self.labels["cause"],
+                "region": None if every_place or chosen.region is None else self.labels["region"],
+            },
+        )
+
+    def unless_known(self, known: bool, missing: str) -> str | None:
+        """None when some figure of a chart is known; else the sentence shown instead."""
+        if known:
+            return None
+        if not self.measured:
+            return f"{missing}: {funder_words.NOT_MEASURED}"
+        return funder_words.nothing_to_say(missing, self.selection)
 
     def rows(
         self, frame: pd.DataFrame, *, finding: str | None = None, every_place: bool = False
@@ -319,8 +281,12 @@ def _ratings_tab(
         tables.rating_frame(findings),
         exports.rows(tables.rating_frame(findings)),
         name="key-findings",
+        stem=exports.stem("key-findings"),
         note=exports.note,
         key="funders_findings",
+        nothing=exports.unless_known(
+            any(r.mean.known for r in findings), "No key finding has a mean to show yet"
+        ),
     )
     finding: KeyFinding = st.selectbox(
         "Rating statements of the key finding",
@@ -329,16 +295,22 @@ def _ratings_tab(
         key="funders_finding",
     )
     statements = view.statement_ratings(selection, finding)
-    funder_access.chart_with_table(
+    shown = funder_access.chart_with_table(
         f"Statements: {finding.label}",
         charts.means_chart(_rating_bars(statements), groups_word="groups"),
         tables.rating_frame(statements, titles),
         exports.rows(tables.rating_frame(view.statement_ratings(selection), titles)),
         name="rating-statements",
+        stem=exports.stem("rating-statements"),
         note=exports.note,
         key="funders_statements",
+        nothing=exports.unless_known(
+            any(r.mean.known for r in statements),
+            "No statement of this key finding has a mean to show yet",
+        ),
     )
-    st.caption("The download holds every statement of every key finding.")
+    if shown:
+        st.caption("The download holds every statement of every key finding.")
     rating = next(r for r in findings if r.finding == finding)
     funder_access.chart_with_table(
         f"How groups rated: {finding.label}",
@@ -349,8 +321,12 @@ def _ratings_tab(
         tables.distribution_frame(rating),
         exports.rows(tables.distribution_frame(rating), finding=finding.label),
         name="rating-distribution",
+        stem=exports.stem("rating-distribution"),
         note=exports.note,
         key="funders_distribution",
+        nothing=exports.unless_known(
+            any(b.known for b in rating.bars), "How groups spread over the ratings is not known yet"
+        ),
     )
 
 
@@ -377,8 +353,13 @@ def _change_tab(view: FunderView, selection: Selection, exports: Exports) -> Non
         tables.change_frame(changes),
         exports.rows(tables.change_frame(changes)),
         name="change-since-first-look",
+        stem=exports.stem("change-since-first-look"),
         note=exports.note,
         key="funders_change",
+        nothing=exports.unless_known(
+            any(c.change.known for c in changes),
+            "No key finding's change since the first look can be told yet",
+        ),
     )
 
 
@@ -401,7 +382,7 @@ def _maps_tab(view: FunderView, selection: Selection, exports: Exports) -> None:
         "share",
         help="Per map: strong ties out of all its ties; averaged over maps with any tie.",
     )
-    funder_access.chart_with_table(
+    shown = funder_access.chart_with_table(
         "Which kinds of stakeholder the maps include",
         charts.shares_chart(
             [
@@ -413,10 +394,16 @@ def _maps_tab(view: FunderView, selection: Selection, exports: Exports) -> None:
         tables.kinds_frame(maps),
         exports.rows(tables.kinds_frame(maps)),
         name="stakeholder-kinds",
+        stem=exports.stem("stakeholder-kinds"),
         note=exports.note,
         key="funders_kinds",
+        nothing=exports.unless_known(
+            any(share.known for _, share in maps.kinds),
+            "Which kinds of stakeholder the maps include cannot be told yet",
+        ),
     )
-    st.caption("The kinds groups most often lack come first.")
+    if shown:
+        st.caption("The kinds groups most often lack come first.")
 
 
 def _words_tab(
@@ -441,6 +428,7 @@ def _words_tab(
             tables.phrase_frame(phrases),
             exports.rows(tables.phrase_frame(phrases), every_place=True),
             name="phrases",
+            stem=exports.stem("phrases", every_place=True),
             note=exports.note,
             key="funders_phrases",
         )
@@ -482,11 +470,20 @@ def _distinct(quotes: Sequence[str]) -> list[str]:
 def release_names(view: FunderView, selection: Selection | None = None) -> list[str]:
     """Each release behind the figures, by number, year and when it was made (UTC)."""
     chosen = view.periods if selection is None else view.years_in(selection)
-    return [
-        f"release {r.record.id} of {r.record.period}, made {r.record.made_at:%Y-%m-%d %H:%M} UTC"
-        for r in sorted(view.releases, key=lambda r: r.record.period)
-        if r.record.period in chosen
-    ]
+    names = []
+    for release in sorted(view.releases, key=lambda r: r.record.period):
+        record = release.record
+        if record.period not in chosen:
+            continue
+        name = f"release {record.id} of {record.period}, made {record.made_at:%Y-%m-%d %H:%M} UTC"
+        earlier = view.replaced.get(record.period)
+        if earlier is not None:
+            name += (
+                f" (replaces release {earlier.id} of {earlier.period}, made "
+                f"{earlier.made_at:%Y-%m-%d %H:%M} UTC; figures differ from it by their noise)"
+            )
+        names.append(name)
+    return names
 
 
 def _releases_caption(view: FunderView, selection: Selection) -> str:
@@ -520,18 +517,26 @@ def render() -> None:
         _no_release()
         _sign_out()
         return
-    st.markdown(SUMMARY)
+    quote_minimum = _quote_minimum(view)
+    st.markdown(funder_words.summary_text(view.guarantee, quote_minimum))
     with st.expander("How these figures protect each group", icon=":material/shield:"):
-        st.markdown(guarantee_text(view.guarantee, _quote_minimum(view)))
+        st.markdown(funder_words.guarantee_text(view.guarantee, quote_minimum))
 
     selection, labels = _filters(view)
     with st.container():  # always there, so what follows keeps its place (and its open tab)
-        _missing_caption(view, selection)
+        _missing_caption(view, selection, labels)
+        if selection.filters >= 2 and view.years_in(selection):
+            st.info(
+                funder_words.two_filters_note(
+                    view.needed_here(selection), view.headline(selection)["Groups"]
+                ),
+                icon=":material/filter_alt:",
+            )
     exports = Exports(view, selection, labels)
-    for column, (label, estimate) in zip(
-        st.columns(4), view.headline(selection).items(), strict=True
-    ):
+    headline = view.headline(selection)
+    for column, (label, estimate) in zip(st.columns(4), headline.items(), strict=True):
         _metric(column, label, estimate)
+    st.caption(funder_words.headline_caption(headline))
 
     # Short names, so all four fit across a phone; each tab's headings say the rest.
     ratings_tab, change_tab, maps_tab, words_tab = st.tabs(
