@@ -134,3 +134,77 @@ def test_a_changed_plan_wakes_the_room_so_phones_redraw(store: Store) -> None:
     store.clear_workshop_plan(workshop_id=first)
     assert woken == [first, first]
     assert store.room_signal(first).answers_version == before + 2
+
+
+def test_own_items_of_an_earlier_plan_keep_their_words_after_the_plan_changes(
+    store: Store, lessons: LessonSet
+) -> None:
+    """The room answers an own prompt and rates an own statement, then the console switches
+    to a plan without them (the lesson stays in it): exports, the summary and the results
+    still show their words, not their ids."""
+    from workbook.models import KeyFinding, RatingIn
+    from workbook.ui.workshop_lessons import workshop_lessons
+
+    first = workshop(store)
+    own_statement = {
+        "id": "own-we-share",
+        "text": "We share the work fairly",
+        "low": "Not at all",
+        "high": "Fully",
+    }
+    own_plan = Plan(
+        id="own",
+        title="Own",
+        session_minutes=60,
+        steps=[
+            PlanStep(
+                lesson="action-plan",
+                minutes=20,
+                own_prompts=[{"id": "own-first-step", "text": "Our first step?"}],
+                own_ratings=[own_statement],
+            )
+        ],
+    )
+    store.set_workshop_plan(workshop_id=first, plan=own_plan)
+    seat, _ = store.join(workshop_id=first, request=JoinRequest(group_name="Table 1"))
+    store.save_answers(
+        seat=seat,
+        lesson_id="action-plan",
+        round=1,
+        reflections=[
+            ReflectionIn(lesson_id="action-plan", prompt_id="own-first-step", text="Call Sam")
+        ],
+        ratings=[
+            RatingIn(
+                lesson_id="action-plan",
+                statement_id="own-we-share",
+                key_finding=KeyFinding(lessons.by_id("action-plan").key_finding),
+                value=4,
+            )
+        ],
+    )
+    store.set_workshop_plan(
+        workshop_id=first,
+        plan=Plan(
+            id="later",
+            title="Later",
+            session_minutes=60,
+            steps=[PlanStep(lesson="action-plan", minutes=20)],
+        ),
+    )
+    now = workshop_lessons(store, first, lessons)
+    assert "own-we-share" not in [s.id for s in now.by_id("action-plan").ratings]
+    collected = export.collect(store, workshop_id=first, lessons=now)
+    [reflection] = collected.reflections.rows
+    assert "Our first step?" in reflection and "own-first-step" not in reflection
+    [rating] = collected.ratings.rows
+    assert "We share the work fairly" in rating and "own-we-share" not in rating
+    page = summary_html.html_summary(collected)
+    assert "Our first step?" in page and "own-first-step" not in page
+    assert "We share the work fairly" in page
+    # Cleared plan: still the words.
+    store.clear_workshop_plan(workshop_id=first)
+    cleared = export.collect(
+        store, workshop_id=first, lessons=workshop_lessons(store, first, lessons)
+    )
+    assert "We share the work fairly" in cleared.ratings.rows[0]

@@ -16,7 +16,7 @@ from typing import Any
 
 from workbook.bidi import bdi, isolate
 from workbook.export import Table, WorkshopExport, _stamp
-from workbook.lessons import Lesson
+from workbook.lessons import RatingStatement
 from workbook.live import HIDDEN, SHOWN, WAITING, Distribution, distribution, plural
 from workbook.models import RATING_MIN
 from workbook.progress import round_label
@@ -124,8 +124,9 @@ def html_summary(export: WorkshopExport) -> str:
         if not answered and not rated:
             continue
         parts.append(f"<section><h2>{heading}{esc(lesson.title)}</h2>")
-        parts.extend(_statement_sections(lesson, rated, rcol))
-        prompt_ids = [p.id for p in lesson.prompts]
+        statements = export.lessons.statements_of(lesson.id)
+        parts.extend(_statement_sections(statements, rated, rcol))
+        prompt_ids = [p.id for p in export.lessons.prompts_of(lesson.id)]
         for prompt_id in prompt_ids + unknown_prompts(lesson.id, set(prompt_ids)):
             given = answers_to(lesson.id, prompt_id)
             if not given:
@@ -186,12 +187,12 @@ def html_summary(export: WorkshopExport) -> str:
 
 
 def _statement_sections(
-    lesson: Lesson,
+    statements: Sequence[RatingStatement],
     rated: Sequence[tuple[Any, ...]],
     rcol: dict[str, int],
 ) -> list[str]:
     parts: list[str] = []
-    for statement in lesson.ratings:
+    for statement in statements:
         rows = [r for r in rated if r[rcol["Statement"]] == statement.text]
         rounds = sorted(
             {r[rcol["Round"]] for r in rows}, key=lambda label: (label != "First look", label)

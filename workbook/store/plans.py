@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 from pydantic import ValidationError
 
+from workbook.lessons import PromptSpec, RatingStatement
 from workbook.plans.model import Plan
 from workbook.store.database import Database, Migration, NotFoundError, utc_now
 
@@ -28,6 +29,20 @@ MIGRATIONS: tuple[Migration, ...] = (
             workshop_id INTEGER PRIMARY KEY,
             plan_json VARCHAR NOT NULL,
             updated_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
+    Migration(
+        14,
+        "own items of every plan a workshop used",
+        """
+        CREATE TABLE workshop_own_items (
+            workshop_id INTEGER NOT NULL,
+            lesson_id VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            item_json VARCHAR NOT NULL,
+            PRIMARY KEY (workshop_id, lesson_id, kind, item_id)
         );
         """,
     ),
@@ -55,6 +70,31 @@ class PastPlan:
     workshop_id: int
     plan: Plan
     updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class OwnItems:
+    """The facilitator's own prompts and rating statements of every plan the workshop has
+    used (the newest words of each), by lesson: answers to an own item a later plan left out
+    still read with their words."""
+
+    prompts: tuple[tuple[str, PromptSpec], ...] = ()
+    ratings: tuple[tuple[str, RatingStatement], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.prompts or self.ratings)
+
+
+def _own_rows(workshop_id: int, plan: Plan) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for step in plan.steps:
+        for prompt in step.own_prompts:
+            rows.append([workshop_id, step.lesson, "prompt", prompt.id, prompt.model_dump_json()])
+        for statement in step.own_ratings:
+            rows.append(
+                [workshop_id, step.lesson, "rating", statement.id, statement.model_dump_json()]
+            )
+    return rows
 
 
 def _read(text: str) -> StoredPlan:
@@ -85,12 +125,14 @@ class PlanQueries(Database):
 
     def __init__(self, path: Path | str) -> None:
         self._plans_cache: dict[int, StoredPlan | None] = {}
+        self._own_cache: dict[int, OwnItems] = {}
         self._plans_lock = threading.Lock()
         super().__init__(path)
 
     def _forget_plan(self, workshop_id: int) -> None:
         with self._plans_lock:
             self._plans_cache.pop(workshop_id, None)
+            self._own_cache.pop(workshop_id, None)
 
     def _after_plan_change(self, workshop_id: int) -> None:
         """Drop the kept plan and wake the room's phones (workbook/store/live.py), which
@@ -116,6 +158,13 @@ class PlanQueries(Database):
                 " DO UPDATE SET plan_json = excluded.plan_json, updated_at = excluded.updated_at",
                 [workshop_id, text, now],
             )
+            for row in _own_rows(workshop_id, plan):
+                cur.execute(
+                    "INSERT INTO workshop_own_items VALUES (?, ?, ?, ?, ?) ON CONFLICT"
+                    " (workshop_id, lesson_id, kind, item_id)"
+                    " DO UPDATE SET item_json = excluded.item_json",
+                    row,
+                )
             _redraw_room(cur, workshop_id, now)
 
         self._write(work)
@@ -141,6 +190,33 @@ class PlanQueries(Database):
         found = _read(str(row[0])) if row else None
         with self._plans_lock:
             self._plans_cache[workshop_id] = found
+        return found
+
+    def workshop_own_items(self, workshop_id: int) -> OwnItems:
+        """The own items of every plan this workshop has used (kept when the plan changes or
+        is cleared); an item that no longer reads by today's rules is left out."""
+        with self._plans_lock:
+            kept = self._own_cache.get(workshop_id)
+        if kept is not None:
+            return kept
+        rows = self._all(
+            "SELECT lesson_id, kind, item_json FROM workshop_own_items WHERE workshop_id = ?"
+            " ORDER BY lesson_id, kind, item_id",
+            [workshop_id],
+        )
+        prompts: list[tuple[str, PromptSpec]] = []
+        ratings: list[tuple[str, RatingStatement]] = []
+        for lesson_id, kind, text in rows:
+            try:
+                if kind == "prompt":
+                    prompts.append((str(lesson_id), PromptSpec.model_validate_json(str(text))))
+                else:
+                    ratings.append((str(lesson_id), RatingStatement.model_validate_json(str(text))))
+            except ValidationError:
+                continue
+        found = OwnItems(tuple(prompts), tuple(ratings))
+        with self._plans_lock:
+            self._own_cache[workshop_id] = found
         return found
 
     def past_plans(self, *, limit: int = 50) -> list[PastPlan]:
