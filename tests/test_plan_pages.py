@@ -240,3 +240,47 @@ def test_a_new_workshop_copies_a_past_workshops_plan(app_db: Path) -> None:
     assert not at.exception, at.exception
     made = store.find_workshop(at.session_state["start_created"]["code"])
     assert made.id != past.id and store.workshop_plan(made.id).plan == plan
+
+
+def test_switching_the_plan_keeps_the_room_on_its_lesson(app_db: Path) -> None:
+    """Every lesson, the room on early actions (step 3 of 9) with a following phone, another
+    phone on its own on diverse voices: after the switch to the follow-up plan the room is on
+    early actions there (step 2 of 5), the following phone is told it moved, and the other
+    phone is on the nearest following lesson the new plan keeps (networks, step 3)."""
+    from workbook.plans import step_moves
+
+    store = _open_store(str(app_db))
+    workshop, key = store.create_workshop(
+        workshop=WorkshopCreate(title="Spring day", cause="Housing")
+    )
+    follower, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="One"))
+    own_pace, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Two"))
+    store.move_room(workshop_id=workshop.id, step=2)
+    store.mark_room_seen(participant_id=follower.participant.id, room_step=2)
+    store.set_participant_step(participant_id=follower.participant.id, step=2)
+    store.set_participant_step(participant_id=own_pace.participant.id, step=3)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("pages/facilitator.py").run()
+    at.text_input(key="facilitator_code").input(workshop.join_code)
+    at.text_input(key="facilitator_key").input(key)
+    button(at, "Sign in").click().run()
+    at.toggle(key=f"plan_panel_open_{workshop.id}").set_value(True).run()
+    picker = at.selectbox(key=f"plan_console{workshop.id}_start_from")
+    follow_up = next(i for i, o in enumerate(picker.options) if o.startswith("A follow-up"))
+    picker.select_index(follow_up).run()
+    at.button(key="plan_panel_use").click().run()
+    assert not at.exception, at.exception
+    assert store.room(workshop.id).current_step == 1  # early actions in the follow-up plan
+    assert store.seen_room_step(follower.participant.id) == -1  # told it moved
+    steps = dict(
+        store._all(
+            "SELECT participant_id, step FROM participant_steps WHERE participant_id IN (?, ?)",
+            [follower.participant.id, own_pace.participant.id],
+        )
+    )
+    assert steps == {follower.participant.id: 1, own_pace.participant.id: 2}
+    target = at.selectbox(key="facilitator_target")
+    assert target.value == 1 and "Early actions" in target.options[1]
+    # Nothing kept after the last one: the first step.
+    assert step_moves(["a", "b", "c"], ["c", "a"]) == {0: 1, 1: 0, 2: 0}
+    assert step_moves(["a", "b", "c"], ["x"]) == {0: 0, 1: 0, 2: 0}

@@ -5,7 +5,7 @@ minutes, and the facilitator's own prompts and rating statements.
 lessons/plans/*.yaml, uploads and downloads), `edit` (the changes the plan editor makes).
 """
 
-from workbook.plans.apply import apply_plan, everything, keep_own_items, plan_problems
+from workbook.plans.apply import apply_plan, everything, keep_own_items, plan_problems, step_moves
 from workbook.plans.files import PlanSet, load_plans, plan_yaml, plans_folder, read_plan
 from workbook.plans.model import Plan, PlanStep, minutes_line
 
@@ -22,4 +22,5 @@ __all__ = [
     "plan_yaml",
     "plans_folder",
     "read_plan",
+    "step_moves",
 ]

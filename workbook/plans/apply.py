@@ -139,6 +139,18 @@ def keep_own_items(
     return replace(lessons, whole=tuple(whole))
 
 
+def step_moves(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
+    """Where each step of the old plan (by index, its lesson id in `old`) lands in the new
+    one (`new`, lesson ids): the same lesson's new step when the new plan has it, else the
+    new step of the nearest following lesson it has, else the first step."""
+    where = {lesson_id: index for index, lesson_id in enumerate(new)}
+    moves = {}
+    for index in range(len(old)):
+        following = (where[lesson] for lesson in old[index:] if lesson in where)
+        moves[index] = next(following, 0)
+    return moves
+
+
 def plan_problems(lessons: LessonSet, plan: Plan) -> list[LessonProblem]:
     """What is wrong with a plan against these lessons (empty: it applies whole)."""
     applied = apply_plan(LessonSet(lessons.lessons), plan)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +119,36 @@ def _redraw_room(cur: duckdb.DuckDBPyConnection, workshop_id: int, now: dt.datet
     )
 
 
+def _case(column: str, moves: Mapping[int, int]) -> tuple[str, list[int]]:
+    """A SQL CASE mapping `column`'s old step to its new one (a step past the old plan's end
+    goes to the first)."""
+    if not moves:
+        return "0", []
+    whens = " ".join("WHEN ? THEN ?" for _ in moves)
+    params = [value for pair in moves.items() for value in pair]
+    return f"CASE {column} {whens} ELSE 0 END", params
+
+
+def _move_steps(
+    cur: duckdb.DuckDBPyConnection, workshop_id: int, moves: Mapping[int, int], now: dt.datetime
+) -> None:
+    """The room and each participant to their lesson's step under the new plan; phones that
+    follow the room are marked as not having seen its step, so they go there and say so."""
+    case, params = _case("current_step", moves)
+    cur.execute(f"UPDATE workshops SET current_step = {case} WHERE id = ?", [*params, workshop_id])
+    case, params = _case("step", moves)
+    cur.execute(
+        f"UPDATE participant_steps SET step = {case}, updated_at = ? WHERE participant_id IN"
+        " (SELECT id FROM participants WHERE workshop_id = ?)",
+        [*params, now, workshop_id],
+    )
+    cur.execute(
+        "UPDATE room_followers SET seen_room_step = -1, updated_at = ? WHERE participant_id IN"
+        " (SELECT id FROM participants WHERE workshop_id = ?)",
+        [now, workshop_id],
+    )
+
+
 class PlanQueries(Database):
     """Reads and writes of workshops' plans. Every phone's run reads its workshop's plan, so
     each workshop's is kept in memory once read: this process is the file's only writer (the
@@ -142,8 +173,14 @@ class PlanQueries(Database):
         if room_changed is not None:
             room_changed(workshop_id)
 
-    def set_workshop_plan(self, *, workshop_id: int, plan: Plan) -> None:
-        """Store the plan the workshop runs (replacing any before; answers are kept)."""
+    def set_workshop_plan(
+        self, *, workshop_id: int, plan: Plan, moves: Mapping[int, int] | None = None
+    ) -> None:
+        """Store the plan the workshop runs (replacing any before; answers are kept).
+
+        `moves` (old step index -> new, plans.step_moves): the room and each participant
+        stay on their lesson under the new plan, and phones following the room are told it
+        moved (as a move of the room does)."""
         text = plan.model_dump_json()
         now = utc_now()
 
@@ -165,17 +202,23 @@ class PlanQueries(Database):
                     " DO UPDATE SET item_json = excluded.item_json",
                     row,
                 )
+            if moves is not None:
+                _move_steps(cur, workshop_id, moves, now)
             _redraw_room(cur, workshop_id, now)
 
         self._write(work)
         self._after_plan_change(workshop_id)
 
-    def clear_workshop_plan(self, *, workshop_id: int) -> None:
-        """Back to every lesson in file order."""
+    def clear_workshop_plan(
+        self, *, workshop_id: int, moves: Mapping[int, int] | None = None
+    ) -> None:
+        """Back to every lesson in file order (`moves` as for set_workshop_plan)."""
         now = utc_now()
 
         def work(cur: duckdb.DuckDBPyConnection) -> None:
             cur.execute("DELETE FROM workshop_plans WHERE workshop_id = ?", [workshop_id])
+            if moves is not None:
+                _move_steps(cur, workshop_id, moves, now)
             _redraw_room(cur, workshop_id, now)
 
         self._write(work)

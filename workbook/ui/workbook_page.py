@@ -43,7 +43,7 @@ def render() -> None:
         pacing.room_notice([each.title for each in lessons], results_revealed=revealed)
     seat_header(seat)
     picker()
-    lesson_form.page_assets(seat, lesson)
+    lesson_form.page_assets(seat, lesson, [each.id for each in lessons])
     lesson_form.carried_note()
     if pacing.follows_a_room(seat):
         pacing.waiting_card(store, seat, step, len(lesson.prompts) + len(lesson.ratings), lesson.id)
