@@ -284,3 +284,41 @@ def test_switching_the_plan_keeps_the_room_on_its_lesson(app_db: Path) -> None:
     # Nothing kept after the last one: the first step.
     assert step_moves(["a", "b", "c"], ["c", "a"]) == {0: 1, 1: 0, 2: 0}
     assert step_moves(["a", "b", "c"], ["x"]) == {0: 0, 1: 0, 2: 0}
+
+
+def test_the_phones_jump_box_follows_a_plan_switch(app_db: Path) -> None:
+    """A self-paced phone on early actions (step 3 of every lesson); the plan changes to one
+    where early actions is step 3 again but the other steps differ: the jump box shows the
+    new plan's steps, on early actions."""
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Jumps", cause="Housing"))
+    store.set_pacing(workshop_id=workshop.id, pacing="self")
+    seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="One"))
+    store.set_participant_step(participant_id=seat.participant.id, step=2)
+    phone = AppTest.from_file(APP, default_timeout=30)
+    phone.query_params.update({"w": workshop.join_code, "t": token})
+    phone.run()
+    assert not phone.exception, phone.exception
+    box = jump_box(phone)
+    assert len(box.options) == 9 and box.value == 2
+    before = box.key
+    plan = Plan(
+        id="three",
+        title="Three",
+        session_minutes=60,
+        steps=[
+            PlanStep(lesson="diverse-voices", minutes=10),
+            PlanStep(lesson="right-people", minutes=10),
+            PlanStep(lesson="early-actions", minutes=10),
+            PlanStep(lesson="action-plan", minutes=10),
+        ],
+    )
+    store.set_workshop_plan(workshop_id=workshop.id, plan=plan, moves={2: 2})
+    phone.run()
+    assert not phone.exception, phone.exception
+    box = jump_box(phone)
+    assert len(box.options) == 4
+    assert box.value == 2 and box.options[2].startswith("3. Early actions")
+    assert box.options[0].startswith("1. Diverse voices")
+    # A new widget for the new plan: a browser never keeps the old plan's choice shown.
+    assert box.key != before
