@@ -15,7 +15,7 @@ from tests.conftest import jump_box
 from workbook.config import PROJECT_ROOT
 from workbook.lessons import LessonSet
 from workbook.live import PROMPT, Focus
-from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
+from workbook.models import JoinRequest, KeyFinding, ReflectionIn, WorkshopCreate
 from workbook.plans import Plan, PlanStep
 from workbook.ui.resources import _open_store
 
@@ -322,3 +322,59 @@ def test_the_phones_jump_box_follows_a_plan_switch(app_db: Path) -> None:
     assert box.options[0].startswith("1. Diverse voices")
     # A new widget for the new plan: a browser never keeps the old plan's choice shown.
     assert box.key != before
+
+
+def _rate(store, seat, lesson_id: str, finding, round_: int, values: dict[str, int]) -> None:
+    from workbook.models import RatingIn
+
+    store.save_answers(
+        seat=seat,
+        lesson_id=lesson_id,
+        round=round_,
+        ratings=[
+            RatingIn(lesson_id=lesson_id, statement_id=s, key_finding=finding, value=v)
+            for s, v in values.items()
+        ],
+    )
+
+
+def test_the_results_page_counts_own_statements_apart_and_lists_the_plans_findings(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    """A plan of early actions with an own statement: the own statement's ratings are in no
+    finding's average nor its change (shown in a section of their own), and the chart lists
+    only early actions' finding, not every finding as "not rated yet"."""
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Own", cause="Housing"))
+    early = lessons.by_id("early-actions")
+    own = {"id": "own-we-share", "text": "We share the work", "low": "No", "high": "Yes"}
+    plan = Plan(
+        id="p",
+        title="P",
+        session_minutes=60,
+        steps=[PlanStep(lesson="early-actions", minutes=20, own_ratings=[own])],
+    )
+    store.set_workshop_plan(workshop_id=workshop.id, plan=plan)
+    seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="One"))
+    first = early.ratings[0].id
+    finding = early.ratings[0].key_finding or early.key_finding
+    _rate(store, seat, early.id, finding, 1, {first: 2, "own-we-share": 5})
+    store.start_follow_up(group_id=seat.group.id)
+    _rate(store, seat, early.id, finding, 2, {first: 4, "own-we-share": 1})
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"w": workshop.join_code, "t": token})
+    at.run()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception, at.exception
+    lines = [m.value for m in at.markdown]
+    change = [line for line in lines if "first look" in line]
+    assert change == [f"**{finding.label}**: first look 2.0, latest 4.0 (+2.0)"]
+    assert "Your facilitator's own statements" in [s.value for s in at.subheader]
+    assert "We share the work" in [t.value for t in at.text]
+    [chart] = at.get("plotly_chart")
+    import json
+
+    figure = json.loads(chart.proto.spec)
+    names = [a["text"] for a in figure["layout"]["annotations"]]
+    assert finding.label in names
+    assert KeyFinding.trade_offs.label not in names

@@ -41,12 +41,14 @@ def render() -> None:
     _follow_up(store, seat)
 
 
-def _findings(ratings: list[Rating], lessons: LessonSet) -> None:
+def _findings(all_ratings: list[Rating], lessons: LessonSet) -> None:
     _ = translator()
+    # The facilitator's own statements are counted apart: never in a finding's average.
+    ratings, own = results.split_own(all_ratings)
     scores = results.finding_scores(ratings)
     # No tool bar: on a phone it sat on the title (the chart is still in the exports).
     st.plotly_chart(
-        findings_chart(scores),
+        findings_chart(scores, findings=results.planned_findings(lessons)),
         width="stretch",
         theme=None,
         config={"displaylogo": False, "displayModeBar": False},
@@ -64,6 +66,10 @@ def _findings(ratings: list[Rating], lessons: LessonSet) -> None:
     if ratings:
         with st.expander(_("Every rating statement")):
             _statements(results.statement_table(ratings, lessons))
+    if own:
+        st.subheader(_("Your facilitator's own statements"))
+        st.caption(_("Counted apart from the lessons' statements: in no key finding above."))
+        _statements(results.statement_table(own, lessons))
 
 
 def _statements(table: pd.DataFrame) -> None:
