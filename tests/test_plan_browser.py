@@ -225,3 +225,29 @@ def test_a_plan_switch_keeps_the_room_on_its_lesson_and_says_where_a_draft_went(
     kept = phone.locator(".st-key-room_notice .wb-draft-kept")
     expect(kept).to_contain_text(f"{voices.title} is not in the workshop's plan now")
     phone.screenshot(path=str(SCREENSHOTS / "plan-switch-phone-390.png"))
+
+
+def test_parts_panel_does_not_stay_open_over_another_lesson_and_shows_prompts_in_full(
+    browser: Browser, server: Server, lessons: LessonSet
+) -> None:
+    """The 'Parts and minutes' panel of step 1, opened: every prompt in full under the chips;
+    after Down it is not left open at step 1 over the lesson that moved up there."""
+    console = context(browser, 1440, 900).new_page()
+    open_editor(console, server)
+    first = console.locator(".st-key-plan_start_step_0")
+    first.get_by_text("Parts and minutes").click()
+    minutes = first.get_by_role("spinbutton", name="Minutes")
+    expect(minutes).to_be_visible()
+    learning = lessons.by_id("learning-from-movements")
+    longest = max(learning.prompts, key=lambda p: len(p.text))
+    expect(first.get_by_text(longest.text, exact=False).last).to_be_visible()
+    first.get_by_text("In full:").first.scroll_into_view_if_needed()
+    console.screenshot(path=str(SCREENSHOTS / "plan-editor-parts-1440.png"))
+    press(
+        console,
+        first.get_by_role("button", name="Down"),
+        first.get_by_text("Right people", exact=False).first,
+    )
+    settle(console)
+    expect(console.locator(".st-key-plan_start_step_0").get_by_role("spinbutton")).to_have_count(0)
+    expect(console.locator(".st-key-plan_start_step_1").get_by_role("spinbutton")).to_have_count(0)
