@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from workbook.bidi import bdi, isolate
-from workbook.export import Table, WorkshopExport, _stamp
+from workbook.export import Table, WorkshopExport, _stamp, plan_name
 from workbook.lessons import RatingStatement
 from workbook.live import HIDDEN, SHOWN, WAITING, Distribution, distribution, plural
 from workbook.models import RATING_MIN
@@ -69,6 +69,7 @@ def html_summary(export: WorkshopExport) -> str:
     people = sum(g.members for g in export.groups)
     parts.append(f"<h1>{bdi(w.title)}</h1>")
     meta = " · ".join([*(bdi(x) for x in (w.cause, w.region) if x), f"code {w.display_code}"])
+    parts.append(f'<p class="meta">Plan: {bdi(plan_name(export))}</p>')
     parts.append(
         f'<p class="meta">{meta}<br>{plural(people, "person", "people")} in '
         f"{plural(len(export.groups), 'group')} · summary made {_stamp(export.made_at)} UTC</p>"
