@@ -378,3 +378,50 @@ def test_the_results_page_counts_own_statements_apart_and_lists_the_plans_findin
     names = [a["text"] for a in figure["layout"]["annotations"]]
     assert finding.label in names
     assert KeyFinding.trade_offs.label not in names
+
+
+def test_a_follow_up_round_is_not_offered_again_until_this_one_is_done(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Later", cause="Housing"))
+    plan = Plan(
+        id="one",
+        title="One",
+        session_minutes=30,
+        steps=[PlanStep(lesson="early-actions", minutes=20)],
+    )
+    store.set_workshop_plan(workshop_id=workshop.id, plan=plan)
+    seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="One"))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"w": workshop.join_code, "t": token})
+    at.run()
+    at.switch_page("pages/results.py").run()
+    assert [b for b in at.button if b.label == "Start a follow-up round"]
+    store.start_follow_up(group_id=seat.group.id)
+    at.run()
+    assert not at.exception, at.exception
+    assert not [b for b in at.button if b.label == "Start a follow-up round"]
+    early = lessons.by_id("early-actions")
+    assert any(
+        f"follow-up round 1 now, with {len(early.ratings)} rating statements" in i.value
+        for i in at.info
+    )
+    finding = early.key_finding
+    _rate(store, seat, early.id, finding, 2, {s.id: 3 for s in early.ratings})
+    at.run()
+    assert [b for b in at.button if b.label == "Start a follow-up round"]
+
+
+def test_the_projector_says_which_round_its_counts_are_of() -> None:
+    import gettext
+
+    from workbook.ui import projector
+
+    t = gettext.NullTranslations()
+    assert projector._rounds_note(t, frozenset({1})) == "(first look)"
+    assert projector._rounds_note(t, frozenset({2})) == "(follow-up 1)"
+    assert (
+        projector._rounds_note(t, frozenset({1, 2}))
+        == "(each group's current round: first look, follow-up 1)"
+    )

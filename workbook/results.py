@@ -135,3 +135,15 @@ def unanswered(
         if prompts or statements:
             missing.append(Unanswered(lesson.title, prompts, statements))
     return missing
+
+
+def follow_up_unrated(lessons: LessonSet, ratings: Sequence[Rating], *, round_: int) -> int:
+    """How many of the plan's rating statements the group has not rated yet in its current
+    follow-up round (0 on the first look): another follow-up round starts only once this one
+    is done, so "Start a follow-up round" is not offered again right after one started."""
+    if round_ <= 1:
+        return 0
+    rated = {(r.lesson_id, r.statement_id) for r in ratings if r.round == round_}
+    return sum(
+        1 for lesson in lessons.lessons for s in lesson.ratings if (lesson.id, s.id) not in rated
+    )
