@@ -101,10 +101,11 @@ def test_collect_reads_every_table_with_lesson_texts(
     lesson = lessons.lessons[0]
     assert len(data.reflections.rows) == 3
     first = data.reflections.rows[0]
-    assert first[0] == "A <table>" and first[1] == "Ana" and first[2] == lesson.title
-    assert first[3] == lesson.prompts[0].text and first[5] == TRICKY
-    assert sorted(r[6] for r in data.reflections.rows) == ["hidden", "shown", "shown"]
-    assert [r[6] for r in data.ratings.rows] == [4, 2]
+    assert first[0] == "A <table>" and first[1] == "Ana" and first[3] == lesson.title
+    assert first[2] == 1  # the step's number
+    assert first[4] == lesson.prompts[0].text and first[6] == TRICKY
+    assert sorted(r[7] for r in data.reflections.rows) == ["hidden", "shown", "shown"]
+    assert [r[7] for r in data.ratings.rows] == [4, 2]
     assert data.ratings.rows[0][1] == "P1" and "Ana" not in data.ratings.rows[0]
     assert [r[1] for r in data.stakeholders.rows] == ["City <council>", "Tenants union"]
     assert data.ties.rows == (("A <table>", "City <council>", "Tenants union", "Weak"),)
@@ -122,6 +123,7 @@ def test_csv_zip_has_one_file_per_table_and_defuses_formulas(
     archive = zipfile.ZipFile(io.BytesIO(export.csv_zip(data)))
     names = sorted(name.rsplit("/", 1)[1] for name in archive.namelist())
     assert names == [
+        "about.csv",
         "commitments.csv",
         "ratings.csv",
         "reflections.csv",
@@ -166,7 +168,7 @@ def test_xlsx_keeps_text_as_text(filled: tuple[Store, int], lessons: LessonSet) 
     )
     assert formula_cell.data_type == "s"  # ...stored as text, not a formula
     ratings = book["Ratings"]
-    assert [r[6] for r in ratings.iter_rows(min_row=2, values_only=True)] == [4, 2]
+    assert [r[7] for r in ratings.iter_rows(min_row=2, values_only=True)] == [4, 2]
     assert book["About"]["B1"].value == "Spring <day>"
 
 

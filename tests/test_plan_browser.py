@@ -10,8 +10,18 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from harness.browser import SCREENSHOTS, axe_findings, context, join, mobile, settle
+from harness.browser import (
+    SCREENSHOTS,
+    axe_findings,
+    context,
+    join,
+    mobile,
+    settle,
+    sign_in,
+    start_workshop,
+)
 from harness.server import Server
+from workbook.lessons import LessonSet
 
 pytestmark = pytest.mark.browser
 
@@ -172,3 +182,72 @@ def test_the_editor_reads_on_a_phone(browser: Browser, server: Server) -> None:
     )
     assert rights and max(rights) <= 390, rights
     assert not axe_findings(page, "plan-editor-phone")
+
+
+def test_a_plan_switch_keeps_the_room_on_its_lesson_and_says_where_a_draft_went(
+    browser: Browser, server: Server, lessons: LessonSet
+) -> None:
+    """Every lesson, the room on diverse voices (step 4 of 9), a phone typing an answer
+    there; the console switches to the follow-up plan, which has no diverse voices: the room
+    goes to the nearest following lesson it keeps (networks, step 3 of 5), the phone is told
+    it moved, and that its unsaved answer is kept but not in the plan now."""
+    console = context(browser, 1440, 900).new_page()
+    code, key = start_workshop(console, server, "Plan switch", "Housing")
+    sign_in(console, server, code, key)
+    phone = join(mobile(browser).new_page(), server, code, "Table 1", touch=True)
+    voices = lessons.by_id("diverse-voices")
+    networks = lessons.by_id("networks-coalitions-allies")
+    for number in (2, 3, 4):
+        press(
+            console,
+            console.get_by_role("button", name="Next step"),
+            console.get_by_text(f"Room is on Step {number} of 9", exact=False).first,
+        )
+    expect(phone.get_by_role("heading", name=voices.title)).to_be_visible(timeout=LIVE)
+    settle(phone)
+    phone.get_by_role("textbox", name=voices.prompts[0].text).fill("Our elders")
+    settle(phone)
+
+    console.get_by_text("Show and change the plan").click()
+    panel = console.locator(".st-key-plan_panel_change")
+    panel.get_by_role("combobox", name="Start from").click()
+    console.get_by_role("option", name=re.compile("^A follow-up")).click()
+    settle(console)
+    press(
+        console,
+        panel.get_by_role("button", name="Use this plan for this workshop"),
+        console.get_by_text("Room is on Step 3 of 5", exact=False).first,
+    )
+    expect(phone.locator(".st-key-room_notice .wb-room-moved")).to_have_text(
+        f"The facilitator moved to: {networks.title}", timeout=LIVE
+    )
+    expect(phone.get_by_text(re.compile(r"^Step 3 of 5"))).to_be_visible()
+    kept = phone.locator(".st-key-room_notice .wb-draft-kept")
+    expect(kept).to_contain_text(f"{voices.title} is not in the workshop's plan now")
+    phone.screenshot(path=str(SCREENSHOTS / "plan-switch-phone-390.png"))
+
+
+def test_parts_panel_does_not_stay_open_over_another_lesson_and_shows_prompts_in_full(
+    browser: Browser, server: Server, lessons: LessonSet
+) -> None:
+    """The 'Parts and minutes' panel of step 1, opened: every prompt in full under the chips;
+    after Down it is not left open at step 1 over the lesson that moved up there."""
+    console = context(browser, 1440, 900).new_page()
+    open_editor(console, server)
+    first = console.locator(".st-key-plan_start_step_0")
+    first.get_by_text("Parts and minutes").click()
+    minutes = first.get_by_role("spinbutton", name="Minutes")
+    expect(minutes).to_be_visible()
+    learning = lessons.by_id("learning-from-movements")
+    longest = max(learning.prompts, key=lambda p: len(p.text))
+    expect(first.get_by_text(longest.text, exact=False).last).to_be_visible()
+    first.get_by_text("In full:").first.scroll_into_view_if_needed()
+    console.screenshot(path=str(SCREENSHOTS / "plan-editor-parts-1440.png"))
+    press(
+        console,
+        first.get_by_role("button", name="Down"),
+        first.get_by_text("Right people", exact=False).first,
+    )
+    settle(console)
+    expect(console.locator(".st-key-plan_start_step_0").get_by_role("spinbutton")).to_have_count(0)
+    expect(console.locator(".st-key-plan_start_step_1").get_by_role("spinbutton")).to_have_count(0)

@@ -15,7 +15,7 @@ from tests.conftest import jump_box
 from workbook.config import PROJECT_ROOT
 from workbook.lessons import LessonSet
 from workbook.live import PROMPT, Focus
-from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
+from workbook.models import JoinRequest, KeyFinding, ReflectionIn, WorkshopCreate
 from workbook.plans import Plan, PlanStep
 from workbook.ui.resources import _open_store
 
@@ -240,3 +240,188 @@ def test_a_new_workshop_copies_a_past_workshops_plan(app_db: Path) -> None:
     assert not at.exception, at.exception
     made = store.find_workshop(at.session_state["start_created"]["code"])
     assert made.id != past.id and store.workshop_plan(made.id).plan == plan
+
+
+def test_switching_the_plan_keeps_the_room_on_its_lesson(app_db: Path) -> None:
+    """Every lesson, the room on early actions (step 3 of 9) with a following phone, another
+    phone on its own on diverse voices: after the switch to the follow-up plan the room is on
+    early actions there (step 2 of 5), the following phone is told it moved, and the other
+    phone is on the nearest following lesson the new plan keeps (networks, step 3)."""
+    from workbook.plans import step_moves
+
+    store = _open_store(str(app_db))
+    workshop, key = store.create_workshop(
+        workshop=WorkshopCreate(title="Spring day", cause="Housing")
+    )
+    follower, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="One"))
+    own_pace, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Two"))
+    store.move_room(workshop_id=workshop.id, step=2)
+    store.mark_room_seen(participant_id=follower.participant.id, room_step=2)
+    store.set_participant_step(participant_id=follower.participant.id, step=2)
+    store.set_participant_step(participant_id=own_pace.participant.id, step=3)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("pages/facilitator.py").run()
+    at.text_input(key="facilitator_code").input(workshop.join_code)
+    at.text_input(key="facilitator_key").input(key)
+    button(at, "Sign in").click().run()
+    at.toggle(key=f"plan_panel_open_{workshop.id}").set_value(True).run()
+    picker = at.selectbox(key=f"plan_console{workshop.id}_start_from")
+    follow_up = next(i for i, o in enumerate(picker.options) if o.startswith("A follow-up"))
+    picker.select_index(follow_up).run()
+    at.button(key="plan_panel_use").click().run()
+    assert not at.exception, at.exception
+    assert store.room(workshop.id).current_step == 1  # early actions in the follow-up plan
+    assert store.seen_room_step(follower.participant.id) == -1  # told it moved
+    steps = dict(
+        store._all(
+            "SELECT participant_id, step FROM participant_steps WHERE participant_id IN (?, ?)",
+            [follower.participant.id, own_pace.participant.id],
+        )
+    )
+    assert steps == {follower.participant.id: 1, own_pace.participant.id: 2}
+    target = at.selectbox(key="facilitator_target")
+    assert target.value == 1 and "Early actions" in target.options[1]
+    # Nothing kept after the last one: the first step.
+    assert step_moves(["a", "b", "c"], ["c", "a"]) == {0: 1, 1: 0, 2: 0}
+    assert step_moves(["a", "b", "c"], ["x"]) == {0: 0, 1: 0, 2: 0}
+
+
+def test_the_phones_jump_box_follows_a_plan_switch(app_db: Path) -> None:
+    """A self-paced phone on early actions (step 3 of every lesson); the plan changes to one
+    where early actions is step 3 again but the other steps differ: the jump box shows the
+    new plan's steps, on early actions."""
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Jumps", cause="Housing"))
+    store.set_pacing(workshop_id=workshop.id, pacing="self")
+    seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="One"))
+    store.set_participant_step(participant_id=seat.participant.id, step=2)
+    phone = AppTest.from_file(APP, default_timeout=30)
+    phone.query_params.update({"w": workshop.join_code, "t": token})
+    phone.run()
+    assert not phone.exception, phone.exception
+    box = jump_box(phone)
+    assert len(box.options) == 9 and box.value == 2
+    before = box.key
+    plan = Plan(
+        id="three",
+        title="Three",
+        session_minutes=60,
+        steps=[
+            PlanStep(lesson="diverse-voices", minutes=10),
+            PlanStep(lesson="right-people", minutes=10),
+            PlanStep(lesson="early-actions", minutes=10),
+            PlanStep(lesson="action-plan", minutes=10),
+        ],
+    )
+    store.set_workshop_plan(workshop_id=workshop.id, plan=plan, moves={2: 2})
+    phone.run()
+    assert not phone.exception, phone.exception
+    box = jump_box(phone)
+    assert len(box.options) == 4
+    assert box.value == 2 and box.options[2].startswith("3. Early actions")
+    assert box.options[0].startswith("1. Diverse voices")
+    # A new widget for the new plan: a browser never keeps the old plan's choice shown.
+    assert box.key != before
+
+
+def _rate(store, seat, lesson_id: str, finding, round_: int, values: dict[str, int]) -> None:
+    from workbook.models import RatingIn
+
+    store.save_answers(
+        seat=seat,
+        lesson_id=lesson_id,
+        round=round_,
+        ratings=[
+            RatingIn(lesson_id=lesson_id, statement_id=s, key_finding=finding, value=v)
+            for s, v in values.items()
+        ],
+    )
+
+
+def test_the_results_page_counts_own_statements_apart_and_lists_the_plans_findings(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    """A plan of early actions with an own statement: the own statement's ratings are in no
+    finding's average nor its change (shown in a section of their own), and the chart lists
+    only early actions' finding, not every finding as "not rated yet"."""
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Own", cause="Housing"))
+    early = lessons.by_id("early-actions")
+    own = {"id": "own-we-share", "text": "We share the work", "low": "No", "high": "Yes"}
+    plan = Plan(
+        id="p",
+        title="P",
+        session_minutes=60,
+        steps=[PlanStep(lesson="early-actions", minutes=20, own_ratings=[own])],
+    )
+    store.set_workshop_plan(workshop_id=workshop.id, plan=plan)
+    seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="One"))
+    first = early.ratings[0].id
+    finding = early.ratings[0].key_finding or early.key_finding
+    _rate(store, seat, early.id, finding, 1, {first: 2, "own-we-share": 5})
+    store.start_follow_up(group_id=seat.group.id)
+    _rate(store, seat, early.id, finding, 2, {first: 4, "own-we-share": 1})
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"w": workshop.join_code, "t": token})
+    at.run()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception, at.exception
+    lines = [m.value for m in at.markdown]
+    change = [line for line in lines if "first look" in line]
+    assert change == [f"**{finding.label}**: first look 2.0, latest 4.0 (+2.0)"]
+    assert "Your facilitator's own statements" in [s.value for s in at.subheader]
+    assert "We share the work" in [t.value for t in at.text]
+    [chart] = at.get("plotly_chart")
+    import json
+
+    figure = json.loads(chart.proto.spec)
+    names = [a["text"] for a in figure["layout"]["annotations"]]
+    assert finding.label in names
+    assert KeyFinding.trade_offs.label not in names
+
+
+def test_a_follow_up_round_is_not_offered_again_until_this_one_is_done(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Later", cause="Housing"))
+    plan = Plan(
+        id="one",
+        title="One",
+        session_minutes=30,
+        steps=[PlanStep(lesson="early-actions", minutes=20)],
+    )
+    store.set_workshop_plan(workshop_id=workshop.id, plan=plan)
+    seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="One"))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"w": workshop.join_code, "t": token})
+    at.run()
+    at.switch_page("pages/results.py").run()
+    assert [b for b in at.button if b.label == "Start a follow-up round"]
+    store.start_follow_up(group_id=seat.group.id)
+    at.run()
+    assert not at.exception, at.exception
+    assert not [b for b in at.button if b.label == "Start a follow-up round"]
+    early = lessons.by_id("early-actions")
+    assert any(
+        f"follow-up round 1 now, with {len(early.ratings)} rating statements" in i.value
+        for i in at.info
+    )
+    finding = early.key_finding
+    _rate(store, seat, early.id, finding, 2, {s.id: 3 for s in early.ratings})
+    at.run()
+    assert [b for b in at.button if b.label == "Start a follow-up round"]
+
+
+def test_the_projector_says_which_round_its_counts_are_of() -> None:
+    import gettext
+
+    from workbook.ui import projector
+
+    t = gettext.NullTranslations()
+    assert projector._rounds_note(t, frozenset({1})) == "(first look)"
+    assert projector._rounds_note(t, frozenset({2})) == "(follow-up 1)"
+    assert (
+        projector._rounds_note(t, frozenset({1, 2}))
+        == "(each group's current round: first look, follow-up 1)"
+    )

@@ -134,3 +134,133 @@ def test_a_changed_plan_wakes_the_room_so_phones_redraw(store: Store) -> None:
     store.clear_workshop_plan(workshop_id=first)
     assert woken == [first, first]
     assert store.room_signal(first).answers_version == before + 2
+
+
+def test_own_items_of_an_earlier_plan_keep_their_words_after_the_plan_changes(
+    store: Store, lessons: LessonSet
+) -> None:
+    """The room answers an own prompt and rates an own statement, then the console switches
+    to a plan without them (the lesson stays in it): exports, the summary and the results
+    still show their words, not their ids."""
+    from workbook.models import KeyFinding, RatingIn
+    from workbook.ui.workshop_lessons import workshop_lessons
+
+    first = workshop(store)
+    own_statement = {
+        "id": "own-we-share",
+        "text": "We share the work fairly",
+        "low": "Not at all",
+        "high": "Fully",
+    }
+    own_plan = Plan(
+        id="own",
+        title="Own",
+        session_minutes=60,
+        steps=[
+            PlanStep(
+                lesson="action-plan",
+                minutes=20,
+                own_prompts=[{"id": "own-first-step", "text": "Our first step?"}],
+                own_ratings=[own_statement],
+            )
+        ],
+    )
+    store.set_workshop_plan(workshop_id=first, plan=own_plan)
+    seat, _ = store.join(workshop_id=first, request=JoinRequest(group_name="Table 1"))
+    store.save_answers(
+        seat=seat,
+        lesson_id="action-plan",
+        round=1,
+        reflections=[
+            ReflectionIn(lesson_id="action-plan", prompt_id="own-first-step", text="Call Sam")
+        ],
+        ratings=[
+            RatingIn(
+                lesson_id="action-plan",
+                statement_id="own-we-share",
+                key_finding=KeyFinding(lessons.by_id("action-plan").key_finding),
+                value=4,
+            )
+        ],
+    )
+    store.set_workshop_plan(
+        workshop_id=first,
+        plan=Plan(
+            id="later",
+            title="Later",
+            session_minutes=60,
+            steps=[PlanStep(lesson="action-plan", minutes=20)],
+        ),
+    )
+    now = workshop_lessons(store, first, lessons)
+    assert "own-we-share" not in [s.id for s in now.by_id("action-plan").ratings]
+    collected = export.collect(store, workshop_id=first, lessons=now)
+    [reflection] = collected.reflections.rows
+    assert "Our first step?" in reflection and "own-first-step" not in reflection
+    [rating] = collected.ratings.rows
+    assert "We share the work fairly" in rating and "own-we-share" not in rating
+    page = summary_html.html_summary(collected)
+    assert "Our first step?" in page and "own-first-step" not in page
+    assert "We share the work fairly" in page
+    # Cleared plan: still the words.
+    store.clear_workshop_plan(workshop_id=first)
+    cleared = export.collect(
+        store, workshop_id=first, lessons=workshop_lessons(store, first, lessons)
+    )
+    assert "We share the work fairly" in cleared.ratings.rows[0]
+
+
+def test_exports_name_the_plan_and_follow_its_step_order(store: Store, lessons: LessonSet) -> None:
+    """Exports carry the plan's title and each row's step number, rows in the plan's order
+    (then the lesson's order of statements), and the About sheet's counts as numbers."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    from workbook.models import KeyFinding, RatingIn
+
+    first = workshop(store)
+    ordered = Plan(
+        id="two",
+        title="Forår i foreningen",
+        session_minutes=60,
+        steps=[
+            PlanStep(lesson="action-plan", minutes=20),
+            PlanStep(lesson="early-actions", minutes=20),
+        ],
+    )
+    store.set_workshop_plan(workshop_id=first, plan=ordered)
+    applied = apply_plan(lessons, ordered)
+    early, action = applied.lessons[1], applied.lessons[0]
+    seat, _ = store.join(workshop_id=first, request=JoinRequest(group_name="Table 1"))
+    for lesson in (early, action):
+        store.save_answers(
+            seat=seat,
+            lesson_id=lesson.id,
+            round=1,
+            ratings=[
+                RatingIn(
+                    lesson_id=lesson.id,
+                    statement_id=s.id,
+                    key_finding=KeyFinding(s.key_finding or lesson.key_finding),
+                    value=3,
+                )
+                for s in reversed(lesson.ratings)
+            ],
+        )
+    collected = export.collect(store, workshop_id=first, lessons=applied, plan_title=ordered.title)
+    col = {name: i for i, name in enumerate(collected.ratings.columns)}
+    shown = [(r[col["Step"]], r[col["Statement"]]) for r in collected.ratings.rows]
+    assert shown == [
+        *((1, s.text) for s in action.ratings),
+        *((2, s.text) for s in early.ratings),
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(export.xlsx(collected)))
+    about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
+    assert about["Plan"] == "Forår i foreningen"
+    assert about["Groups"] == 1 and about["People who joined"] == 1
+    assert "Forår i foreningen" in summary_html.html_summary(collected)
+    with zipfile.ZipFile(io.BytesIO(export.csv_zip(collected))) as archive:
+        about_csv = next(n for n in archive.namelist() if n.endswith("about.csv"))
+        assert "Plan,Forår i foreningen" in archive.read(about_csv).decode("utf-8-sig")

@@ -225,3 +225,26 @@ def test_the_editors_changes_and_refusals(lessons: LessonSet) -> None:
         plan_edit.remove_step(plan_edit.remove_step(plan_edit.remove_step(plan, 0), 0), 0)
     copy = plan_edit.as_own_copy(plan)
     assert copy.id != plan.id and copy.steps == plan.steps
+
+
+def test_own_ids_and_plan_ids_spell_out_danish_letters_and_accents() -> None:
+
+    made = plan_edit.own_id("Hvilke fællesskaber støtter os på én måde?")
+    assert made.startswith("own-hvilke-faellesskaber-stoetter-")
+    assert made.startswith("own-") and "--" not in made
+    assert plan_edit.own_id("Café résumé").startswith("own-cafe-resume-")
+
+
+def test_a_renamed_plan_takes_its_id_and_file_name_from_the_new_title(
+    lessons: LessonSet,
+) -> None:
+
+    from workbook.plans.files import plan_file_name
+
+    ready = plan_edit.as_own_copy(everything(lessons))
+    assert ready.id.startswith("every-lesson-")
+    renamed = plan_edit.set_details(ready, title="Vores forår", session_minutes=90)
+    assert renamed.id.startswith("vores-foraar-")
+    assert plan_file_name(renamed).startswith("vores-foraar-")
+    same = plan_edit.set_details(renamed, title="Vores forår", session_minutes=60)
+    assert same.id == renamed.id  # only the length changed

@@ -64,6 +64,8 @@ class WorkshopExport:
     # and texts shown (which are the ids when a lesson file is missing or broken).
     reflection_keys: tuple[tuple[str, str], ...] = ()
     rating_keys: tuple[tuple[str, str], ...] = ()
+    # The workshop's plan's title ("" when it runs every lesson in order, with no plan).
+    plan_title: str = ""
 
     @property
     def tables(self) -> tuple[Table, ...]:
@@ -75,16 +77,63 @@ class WorkshopExport:
         return f"workshop-{self.workshop.join_code}" + (f"-{slug}" if slug else "")
 
 
+NOT_IN_PLAN = "not in the plan now"
+
+
+def _plan_order(
+    records: list[dict[str, Any]], lessons: LessonSet, item: str, items_of: Any
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Records in the plan's order within each group and round (as the store gives them):
+    the step's number, then the lesson's order of prompts or statements; parts the plan no
+    longer has after its steps. Also each lesson's step number."""
+    steps = {lesson.id: n for n, lesson in enumerate(lessons.lessons, start=1)}
+    groups: dict[str, int] = {}
+    for record in records:
+        groups.setdefault(record["group_name"], len(groups))
+    positions: dict[str, dict[str, int]] = {}
+
+    def position(lesson_id: str, item_id: str) -> int:
+        if lesson_id not in positions:
+            positions[lesson_id] = {x.id: i for i, x in enumerate(items_of(lesson_id))}
+        return positions[lesson_id].get(item_id, len(positions[lesson_id]))
+
+    def key(record: dict[str, Any]) -> tuple[Any, ...]:
+        lesson_id = record["lesson_id"]
+        return (
+            groups[record["group_name"]],
+            record["round"],
+            steps.get(lesson_id, len(steps) + 1),
+            lesson_id if lesson_id not in steps else "",
+            position(lesson_id, record[item]),
+            record[item],
+        )
+
+    return sorted(records, key=key), steps
+
+
 def collect(
-    source: ExportSource, *, workshop_id: int, lessons: LessonSet, now: dt.datetime | None = None
+    source: ExportSource,
+    *,
+    workshop_id: int,
+    lessons: LessonSet,
+    now: dt.datetime | None = None,
+    plan_title: str = "",
 ) -> WorkshopExport:
-    """Read everything a workshop's groups gave, with lesson, prompt and statement texts."""
+    """Read everything a workshop's groups gave, with lesson, prompt and statement texts, in
+    the plan's order (its step numbers in a column of their own)."""
     workshop = source.workshop_by_id(workshop_id)
     if workshop is None:
         raise LookupError("This workshop no longer exists.")
     groups = tuple(source.groups(workshop_id))
-    reflection_records = source.export_reflections(workshop_id)
-    rating_records = source.export_ratings(workshop_id)
+    reflection_records, steps = _plan_order(
+        source.export_reflections(workshop_id), lessons, "prompt_id", lessons.prompts_of
+    )
+    rating_records, _ = _plan_order(
+        source.export_ratings(workshop_id), lessons, "statement_id", lessons.statements_of
+    )
+
+    def step_of(lesson_id: str) -> int | str:
+        return steps.get(lesson_id, NOT_IN_PLAN)
 
     # Words from the workshop's steps, or from the lesson files for a part its plan has
     # since left out (LessonSet.known); ids only when neither has it.
@@ -97,6 +146,7 @@ def collect(
         (
             "Group",
             "Name",
+            "Step",
             "Lesson",
             "Question",
             "Round",
@@ -110,6 +160,7 @@ def collect(
             (
                 r["group_name"],
                 r["author"],
+                step_of(r["lesson_id"]),
                 lesson_title(r["lesson_id"]),
                 prompt_text(r["lesson_id"], r["prompt_id"]),
                 round_label(r["round"]),
@@ -128,6 +179,7 @@ def collect(
         (
             "Group",
             "Participant",
+            "Step",
             "Lesson",
             "Statement",
             "Key finding",
@@ -139,6 +191,7 @@ def collect(
             (
                 r["group_name"],
                 f"P{r['participant']}",
+                step_of(r["lesson_id"]),
                 lesson_title(r["lesson_id"]),
                 statement_text(r["lesson_id"], r["statement_id"]),
                 _finding_label(r["key_finding"]),
@@ -224,6 +277,7 @@ def collect(
         made_at=now or dt.datetime.now(dt.UTC).replace(tzinfo=None),
         reflection_keys=tuple((r["lesson_id"], r["prompt_id"]) for r in reflection_records),
         rating_keys=tuple((r["lesson_id"], r["statement_id"]) for r in rating_records),
+        plan_title=plan_title,
     )
 
 
@@ -269,7 +323,9 @@ def csv_zip(export: WorkshopExport) -> bytes:
     """One CSV per table (UTF-8 with a byte-order mark, so spreadsheets read accents), zipped."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for table in export.tables:
+        # The workshop, its plan and its counts, as the XLSX's About sheet.
+        about = Table("About", ("About", "Value"), tuple(_about_rows(export)), frozenset({"Value"}))
+        for table in (about, *export.tables):
             archive.writestr(
                 f"{export.file_stem}/{table.name.lower()}.csv",
                 ("\ufeff" + table_csv(table)).encode("utf-8"),
@@ -312,7 +368,11 @@ def xlsx(export: WorkshopExport) -> bytes:
     return buffer.getvalue()
 
 
-def _about_rows(export: WorkshopExport) -> list[tuple[str, str]]:
+def plan_name(export: WorkshopExport) -> str:
+    return export.plan_title or "Every lesson, in order (no plan)"
+
+
+def _about_rows(export: WorkshopExport) -> list[tuple[str, str | int]]:
     w = export.workshop
     people = sum(g.members for g in export.groups)
     return [
@@ -320,7 +380,8 @@ def _about_rows(export: WorkshopExport) -> list[tuple[str, str]]:
         ("Cause or movement", w.cause),
         ("Region", w.region),
         ("Join code", w.display_code),
-        ("Groups", str(len(export.groups))),
-        ("People who joined", str(people)),
+        ("Plan", plan_name(export)),
+        ("Groups", len(export.groups)),  # numbers as numbers
+        ("People who joined", people),
         ("Exported (UTC)", _stamp(export.made_at)),
     ]

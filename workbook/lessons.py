@@ -149,6 +149,23 @@ class LessonSet:
         statements = (lesson.statement(statement_id) for lesson in self.known(lesson_id))
         return next((statement.text for statement in statements if statement), statement_id)
 
+    def statements_of(self, lesson_id: str) -> list[RatingStatement]:
+        """Every rating statement known for a lesson: the step's, then those its plan left
+        out (the file's, and the facilitator's own of earlier plans), each once."""
+        found: dict[str, RatingStatement] = {}
+        for lesson in self.known(lesson_id):
+            for statement in lesson.ratings:
+                found.setdefault(statement.id, statement)
+        return list(found.values())
+
+    def prompts_of(self, lesson_id: str) -> list[PromptSpec]:
+        """Every prompt known for a lesson, as `statements_of`."""
+        found: dict[str, PromptSpec] = {}
+        for lesson in self.known(lesson_id):
+            for prompt in lesson.prompts:
+                found.setdefault(prompt.id, prompt)
+        return list(found.values())
+
     def __len__(self) -> int:
         return len(self.lessons)
 

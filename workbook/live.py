@@ -475,6 +475,15 @@ def kept_as_draft(step_title: str, _: Callable[[str], str] = str) -> str:
     return _("Your unsaved answers to {title} were kept as a draft").format(title=step_title)
 
 
+def kept_but_not_in_plan(step_title: str, _: Callable[[str], str] = str) -> str:
+    """The line a phone shows when the room moved off a lesson the workshop's plan no longer
+    has while answers to it were not saved yet: they cannot be saved from here now."""
+    return _(
+        "Your unsaved answers to {title} are kept in this browser, but {title} is not in the "
+        "workshop's plan now, so they cannot be saved unless the facilitator puts it back"
+    ).format(title=step_title)
+
+
 def room_moved(*, pacing: str, room_step: int, seen_room_step: int | None) -> bool:
     """Whether this run is the one that brings a following phone to a new room step (the
     phone then scrolls to the top and says so). A phone that has not followed the room yet

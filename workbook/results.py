@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook.lessons import LessonSet
+from workbook.lessons import OWN_PREFIX, LessonSet
 from workbook.models import KeyFinding
 from workbook.progress import round_label
 from workbook.records import Rating, Reflection
@@ -33,6 +33,25 @@ def finding_scores(ratings: Sequence[Rating]) -> pd.DataFrame:
     table["round_label"] = table["round"].map(round_label)
     table["order"] = table["key_finding"].map(order)
     return table.sort_values(["round", "order"])[columns].reset_index(drop=True)
+
+
+def split_own(ratings: Sequence[Rating]) -> tuple[list[Rating], list[Rating]]:
+    """Ratings of the lessons' statements, and of the facilitator's own: own statements are
+    counted apart, never averaged into a key finding or its change."""
+    own = [r for r in ratings if r.statement_id.startswith(OWN_PREFIX)]
+    return [r for r in ratings if not r.statement_id.startswith(OWN_PREFIX)], own
+
+
+def planned_findings(lessons: LessonSet) -> list[KeyFinding]:
+    """The key findings the workshop's steps rate (the lessons' statements, own ones apart),
+    in report order."""
+    found = {
+        statement.key_finding or lesson.key_finding
+        for lesson in lessons.lessons
+        for statement in lesson.ratings
+        if not statement.id.startswith(OWN_PREFIX)
+    }
+    return [finding for finding in KeyFinding if finding in found]
 
 
 def finding_changes(scores: pd.DataFrame) -> pd.DataFrame:
@@ -116,3 +135,15 @@ def unanswered(
         if prompts or statements:
             missing.append(Unanswered(lesson.title, prompts, statements))
     return missing
+
+
+def follow_up_unrated(lessons: LessonSet, ratings: Sequence[Rating], *, round_: int) -> int:
+    """How many of the plan's rating statements the group has not rated yet in its current
+    follow-up round (0 on the first look): another follow-up round starts only once this one
+    is done, so "Start a follow-up round" is not offered again right after one started."""
+    if round_ <= 1:
+        return 0
+    rated = {(r.lesson_id, r.statement_id) for r in ratings if r.round == round_}
+    return sum(
+        1 for lesson in lessons.lessons for s in lesson.ratings if (lesson.id, s.id) not in rated
+    )

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from workbook.bidi import bdi, isolate
-from workbook.export import Table, WorkshopExport, _stamp
-from workbook.lessons import Lesson
+from workbook.export import Table, WorkshopExport, _stamp, plan_name
+from workbook.lessons import RatingStatement
 from workbook.live import HIDDEN, SHOWN, WAITING, Distribution, distribution, plural
 from workbook.models import RATING_MIN
 from workbook.progress import round_label
@@ -69,6 +69,7 @@ def html_summary(export: WorkshopExport) -> str:
     people = sum(g.members for g in export.groups)
     parts.append(f"<h1>{bdi(w.title)}</h1>")
     meta = " · ".join([*(bdi(x) for x in (w.cause, w.region) if x), f"code {w.display_code}"])
+    parts.append(f'<p class="meta">Plan: {bdi(plan_name(export))}</p>')
     parts.append(
         f'<p class="meta">{meta}<br>{plural(people, "person", "people")} in '
         f"{plural(len(export.groups), 'group')} · summary made {_stamp(export.made_at)} UTC</p>"
@@ -124,8 +125,9 @@ def html_summary(export: WorkshopExport) -> str:
         if not answered and not rated:
             continue
         parts.append(f"<section><h2>{heading}{esc(lesson.title)}</h2>")
-        parts.extend(_statement_sections(lesson, rated, rcol))
-        prompt_ids = [p.id for p in lesson.prompts]
+        statements = export.lessons.statements_of(lesson.id)
+        parts.extend(_statement_sections(statements, rated, rcol))
+        prompt_ids = [p.id for p in export.lessons.prompts_of(lesson.id)]
         for prompt_id in prompt_ids + unknown_prompts(lesson.id, set(prompt_ids)):
             given = answers_to(lesson.id, prompt_id)
             if not given:
@@ -186,12 +188,12 @@ def html_summary(export: WorkshopExport) -> str:
 
 
 def _statement_sections(
-    lesson: Lesson,
+    statements: Sequence[RatingStatement],
     rated: Sequence[tuple[Any, ...]],
     rcol: dict[str, int],
 ) -> list[str]:
     parts: list[str] = []
-    for statement in lesson.ratings:
+    for statement in statements:
         rows = [r for r in rated if r[rcol["Statement"]] == statement.text]
         rounds = sorted(
             {r[rcol["Round"]] for r in rows}, key=lambda label: (label != "First look", label)

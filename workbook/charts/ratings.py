@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -11,13 +13,26 @@ from workbook.models import KeyFinding
 BAR_GAP = 0.55
 
 
-def findings_chart(scores: pd.DataFrame, *, title: str = "Our ratings by key finding") -> go.Figure:
+def findings_chart(
+    scores: pd.DataFrame,
+    *,
+    title: str = "Our ratings by key finding",
+    findings: Sequence[KeyFinding] | None = None,
+) -> go.Figure:
     """Bars of the mean 1-5 rating per key finding; one colour per round (first look, follow-ups).
 
-    `scores` has the columns of `workbook.results.finding_scores`.
+    `scores` has the columns of `workbook.results.finding_scores`. `findings`: the findings
+    the workshop's plan rates (all of them when None): only those are listed, plus any rated
+    anyway (a statement the plan has since left out), so a finding the plan never asks
+    about is never "not rated yet" forever.
     """
     fig = go.Figure()
-    labels = [finding.label for finding in KeyFinding]
+    rated_now = set(scores["finding"]) if not scores.empty else set()
+    labels = [
+        finding.label
+        for finding in KeyFinding
+        if findings is None or finding in findings or finding.label in rated_now
+    ]
     if scores.empty:
         fig.add_annotation(
             # Short lines: on a 390 px phone one long line ran off both edges.

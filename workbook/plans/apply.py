@@ -9,11 +9,12 @@ lesson files is reported as a problem (by plan and step) and left out; nothing c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from pydantic import ValidationError
 
-from workbook.lessons import Lesson, LessonProblem, LessonSet
+from workbook.lessons import Lesson, LessonProblem, LessonSet, PromptSpec, RatingStatement
 from workbook.plans.model import MIN_SESSION_MINUTES, Plan, PlanStep
 
 
@@ -106,6 +107,48 @@ def apply_plan(lessons: LessonSet, plan: Plan | None) -> LessonSet:
             chosen.append(made)
     # Keeps what the set says of its language (which lessons stand in English, say).
     return replace(lessons, lessons=tuple(chosen), problems=tuple(problems), whole=lessons.lessons)
+
+
+def keep_own_items(
+    lessons: LessonSet,
+    prompts: Sequence[tuple[str, PromptSpec]],
+    ratings: Sequence[tuple[str, RatingStatement]],
+) -> LessonSet:
+    """`lessons` with the facilitator's own items of earlier plans (by lesson id) added to
+    the lessons as the files have them (`whole`): answers given to an own item that the plan
+    now leaves out still read with its words, in exports, the summary and the results. The
+    steps the room runs are unchanged."""
+    if not prompts and not ratings:
+        return lessons
+    whole = []
+    for lesson in lessons.whole or lessons.lessons:
+        have_prompts = {p.id for p in lesson.prompts}
+        have_ratings = {s.id for s in lesson.ratings}
+        more_prompts = [p for lid, p in prompts if lid == lesson.id and p.id not in have_prompts]
+        more_ratings = [s for lid, s in ratings if lid == lesson.id and s.id not in have_ratings]
+        if more_prompts or more_ratings:
+            # Copied without validation: an own item may make a lesson hold more items than
+            # a lesson file may; these words are only read, never run.
+            lesson = lesson.model_copy(
+                update={
+                    "prompts": [*lesson.prompts, *more_prompts],
+                    "ratings": [*lesson.ratings, *more_ratings],
+                }
+            )
+        whole.append(lesson)
+    return replace(lessons, whole=tuple(whole))
+
+
+def step_moves(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
+    """Where each step of the old plan (by index, its lesson id in `old`) lands in the new
+    one (`new`, lesson ids): the same lesson's new step when the new plan has it, else the
+    new step of the nearest following lesson it has, else the first step."""
+    where = {lesson_id: index for index, lesson_id in enumerate(new)}
+    moves = {}
+    for index in range(len(old)):
+        following = (where[lesson] for lesson in old[index:] if lesson in where)
+        moves[index] = next(following, 0)
+    return moves
 
 
 def plan_problems(lessons: LessonSet, plan: Plan) -> list[LessonProblem]:

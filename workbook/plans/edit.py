@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from typing import Any
 
 from pydantic import ValidationError
@@ -45,7 +46,29 @@ def _steps(plan: Plan) -> list[dict[str, Any]]:
 
 
 def set_details(plan: Plan, *, title: str, session_minutes: int, description: str = "") -> Plan:
-    return _with(plan, title=title, session_minutes=session_minutes, description=description)
+    """The plan with a new title, length and description; a new title gives it a new id (the
+    file it downloads as is named after the title the facilitator gave it)."""
+    changed = _with(plan, title=title, session_minutes=session_minutes, description=description)
+    if changed.title != plan.title:
+        return as_own_copy(changed)
+    return changed
+
+
+# Letters NFKD does not take apart into a base letter and an accent (Danish, Norwegian,
+# German, Icelandic, Polish), written as in an ASCII address.
+_SPELLED_OUT = str.maketrans(
+    {"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss", "þ": "th", "ð": "d", "ł": "l", "œ": "oe"}
+)
+
+
+def slug_words(text: str, limit: int) -> str:
+    """A few of the words of `text` as an id part: lower case, æ as ae, ø as oe, å as aa,
+    accents dropped (é as e), anything else between words as one '-'."""
+    spelled = text.lower().translate(_SPELLED_OUT)
+    plain = "".join(
+        char for char in unicodedata.normalize("NFKD", spelled) if not unicodedata.combining(char)
+    )
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:limit].strip("-")
 
 
 def add_step(plan: Plan, lesson: Lesson) -> Plan:
@@ -105,7 +128,7 @@ def set_step(
 def own_id(text: str) -> str:
     """An own item's id from its words: `own-` and a few of them, and a short fingerprint so
     two items never share one; never a lesson's id (those never start with `own-`)."""
-    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:30].strip("-") or "item"
+    words = slug_words(text, 30) or "item"
     digest = hashlib.sha256(text.encode()).hexdigest()[:6]
     return f"{OWN_PREFIX}{words}-{digest}"
 
@@ -184,6 +207,6 @@ def as_own_copy(plan: Plan, *, title: str | None = None) -> Plan:
     """A plan to change and keep as one's own: a new id (a file of it joins the folder
     without clashing with the plan it came from)."""
     new_title = title or plan.title
-    base = re.sub(r"[^a-z0-9]+", "-", new_title.lower()).strip("-")[:40].strip("-") or "plan"
+    base = slug_words(new_title, 40) or "plan"
     digest = hashlib.sha256(plan.model_dump_json().encode()).hexdigest()[:6]
     return _with(plan, id=f"{base}-{digest}", title=new_title)

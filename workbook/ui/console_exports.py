@@ -60,7 +60,11 @@ class _Prepared:
 
 def _prepare(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
     try:
-        collected = export.collect(store, workshop_id=workshop.id, lessons=lessons)
+        stored = store.workshop_plan(workshop.id)
+        plan_title = stored.plan.title if stored is not None and stored.plan is not None else ""
+        collected = export.collect(
+            store, workshop_id=workshop.id, lessons=lessons, plan_title=plan_title
+        )
     except StoreError as error:
         st.toast(str(error))
         return

@@ -5,11 +5,12 @@ are not saved yet (workbook/ui/lesson_form.py describes what the form does with 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 import streamlit as st
 
 from workbook.lessons import Lesson
-from workbook.live import kept_as_draft
+from workbook.live import kept_as_draft, kept_but_not_in_plan
 from workbook.records import Seat
 from workbook.ui.i18n import translator
 from workbook.ui.text import escaped, isolate
@@ -35,6 +36,7 @@ _PHONE_CSS = """
 # as a draft, in the slot the page keeps at its top (workbook/ui/pacing.py room_notice).
 _DRAFTS_JS = """
 <div id="wb-drafts" data-scope="%(scope)s" data-lesson="%(lesson)s" data-kept="%(kept)s"
+  data-lesson-id="%(lesson_id)s" data-planned="%(planned)s" data-kept-gone="%(kept_gone)s"
   hidden></div>
 <style>
   [data-testid="stElementContainer"]:has(#wb-drafts),
@@ -137,12 +139,17 @@ _DRAFTS_JS = """
     const m = marks();
     const form = window.__wbForm;
     if (m.lesson && (!form || form.lesson !== m.lesson)) {
-      if (form && form.dirty) window.__wbKept = form.kept;
-      window.__wbForm = { lesson: m.lesson, kept: m.kept, dirty: false };
+      if (form && form.dirty) window.__wbKept = form;
+      window.__wbForm = {
+        lesson: m.lesson, lessonId: m.lessonId, kept: m.kept, keptGone: m.keptGone, dirty: false,
+      };
     }
     const slot = document.querySelector(".st-key-room_notice .wb-draft-kept");
     if (window.__wbKept && slot) {
-      slot.textContent = window.__wbKept;
+      // A lesson the plan no longer has cannot be reached from here: said plainly.
+      const planned = (m.planned || "").split(" ");
+      const left = window.__wbKept;
+      slot.textContent = planned.includes(left.lessonId) ? left.kept : left.keptGone;
       slot.hidden = false;
       const live = document.getElementById("wb-room-live");
       if (live) {
@@ -203,15 +210,22 @@ _DRAFTS_JS = """
 """
 
 
-def assets(seat: Seat, lesson: Lesson) -> None:
-    """The phone styles and the drafts script, for one lesson of one participant."""
+def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = ()) -> None:
+    """The phone styles and the drafts script, for one lesson of one participant; `planned`:
+    the lesson ids of the workshop's steps (a draft left on another lesson is said to be
+    out of reach when the plan no longer has it)."""
+    _ = translator()
+    title = isolate(lesson.title)
     st.html(_PHONE_CSS)
     st.html(
         _DRAFTS_JS
         % {
             "scope": f"w{seat.workshop.id}-p{seat.participant.id}",
             "lesson": escaped(f"{lesson.id}_{seat.group.current_round}"),
-            "kept": escaped(kept_as_draft(isolate(lesson.title), translator()) + "."),
+            "kept": escaped(kept_as_draft(title, _) + "."),
+            "kept_gone": escaped(kept_but_not_in_plan(title, _) + "."),
+            "lesson_id": escaped(lesson.id),
+            "planned": escaped(" ".join(planned or [lesson.id])),
         },
         unsafe_allow_javascript=True,
         width="content",

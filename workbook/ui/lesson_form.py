@@ -23,6 +23,7 @@ again with the results read at once (room_results.read_fresh), so they hold this
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -68,12 +69,12 @@ STILL_IN_BOXES = N_("Your text is still in the boxes above.")
 TOOK_STORED = N_("The stored answer is in the box now; nothing else was changed.")
 
 
-def page_assets(seat: Seat, lesson: Lesson) -> None:
+def page_assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = ()) -> None:
     """The form's phone styles and drafts script, drawn once per page run, outside the form's
     fragment: a save then redraws the form only, not these. A full page run also draws the
     form, so no outcome is waiting for a redraw any more (see _UNSHOWN)."""
     st.session_state.pop(_UNSHOWN, None)
-    lesson_drafts.assets(seat, lesson)
+    lesson_drafts.assets(seat, lesson, planned)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from workbook.plans.model import (
 from workbook.store import Store
 from workbook.ui import resources
 from workbook.ui.author_text import literal
+from workbook.ui.i18n import translator
 from workbook.ui.text import user_text
 from workbook.ui.widgets import up_to
 
@@ -319,7 +320,9 @@ def _step(scope: str, plan: Plan, index: int, lesson: Lesson | None, rev: int) -
                     scope, f"step{index}", lambda p, i=item.id: plan_edit.remove_own(p, index, i)
                 ),
             )
-        with st.expander("Parts and minutes"):
+        # Keyed by its lesson and the draft's revision: after Up or Down (a new revision) it
+        # is drawn closed, never left open at its old place over another lesson.
+        with st.expander("Parts and minutes", key=_key(scope, f"parts_open_{step.lesson}_{rev}")):
             _parts_form(scope, plan, index, lesson, rev)
         with st.expander("Add your own prompt or rating statement"):
             _own_forms(scope, plan, index, lesson, rev)
@@ -335,20 +338,24 @@ def _parts_form(scope: str, plan: Plan, index: int, lesson: Lesson, rev: int) ->
             value=step.minutes,
             key=_key(scope, f"minutes_{step.lesson}_{rev}"),
         )
-        prompts_text = {p.id: p.text for p in lesson.prompts}
+        # Chips cut a long prompt short: each is numbered, and the numbered list under them
+        # gives every one in full.
+        prompts_text = {p.id: f"{n}. {p.text}" for n, p in enumerate(lesson.prompts, start=1)}
         prompts = st.multiselect(
             "The lesson's prompts",
             list(prompts_text),
             default=step.prompts if step.prompts is not None else list(prompts_text),
             format_func=prompts_text.get,
         )
-        ratings_text = {s.id: s.text for s in lesson.ratings}
+        _in_full(list(prompts_text.values()))
+        ratings_text = {s.id: f"{n}. {s.text}" for n, s in enumerate(lesson.ratings, start=1)}
         ratings = st.multiselect(
             "The lesson's rating statements",
             list(ratings_text),
             default=step.ratings if step.ratings is not None else list(ratings_text),
             format_func=ratings_text.get,
         )
+        _in_full(list(ratings_text.values()))
         exercise = step.exercise
         if lesson.exercise is not None:
             name = EXERCISE_NAMES.get(lesson.exercise.value, lesson.exercise.value)
@@ -367,6 +374,14 @@ def _parts_form(scope: str, plan: Plan, index: int, lesson: Lesson, rev: int) ->
                 st.rerun()
             except plan_edit.PlanEditError as error:
                 st.error(str(error), icon=":material/block:")
+
+
+def _in_full(lines: list[str]) -> None:
+    """The numbered items a multiselect offers, each in full (lesson text: literal)."""
+    _ = translator()
+    if lines:
+        st.caption(_("In full:"))
+        st.markdown("  \n".join(literal(line) for line in lines))
 
 
 def _own_forms(scope: str, plan: Plan, index: int, lesson: Lesson, rev: int) -> None:

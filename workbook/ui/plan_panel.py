@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbook.lessons import LessonSet
-from workbook.plans import everything, minutes_line
+from workbook.plans import apply_plan, everything, minutes_line, step_moves
 from workbook.records import Workshop
 from workbook.store import Store
 from workbook.ui import plan_editor, resources
@@ -47,10 +47,16 @@ def render(store: Store, workshop: Workshop, lessons: LessonSet) -> None:
     with st.container(border=True, key="plan_panel_change"):
         chosen = plan_editor.choose(scope, store, files, current)
         if st.button("Use this plan for this workshop", key="plan_panel_use", type="primary"):
+            # The room and each phone stay on their lesson under the new plan (its new step),
+            # or go to the nearest following step it keeps.
+            new = files if chosen is None else apply_plan(files, chosen)
+            moves = step_moves(
+                [lesson.id for lesson in lessons.lessons], [lesson.id for lesson in new.lessons]
+            )
             if chosen is None:
-                store.clear_workshop_plan(workshop_id=workshop.id)
+                store.clear_workshop_plan(workshop_id=workshop.id, moves=moves)
             else:
-                store.set_workshop_plan(workshop_id=workshop.id, plan=chosen)
+                store.set_workshop_plan(workshop_id=workshop.id, plan=chosen, moves=moves)
             plan_editor.discard(scope)
             st.toast("The room now follows the new plan.")
             st.rerun()

@@ -396,11 +396,14 @@ def _item_header(text: str, status: str) -> None:
     )
 
 
-def _status(given: int, groups: int, noun: str, state: ItemState) -> str:
+def _status(
+    given: int, groups: int, noun: str, state: ItemState, rounds: frozenset[int] = frozenset()
+) -> str:
     t = _room()
     parts = [f"<b>{_count(t, given, noun)}</b>"]
     if given:
         parts.append(t.ngettext("from {n} group", "from {n} groups", groups).format(n=groups))
+        parts.append(_rounds_note(t, rounds))
     parts.append(t.gettext("· answers open") if state.open else t.gettext("· answers closed"))
     if not state.revealed:
         parts.append(t.gettext("· results hidden for now"))
@@ -408,6 +411,29 @@ def _status(given: int, groups: int, noun: str, state: ItemState) -> str:
 
 
 ANSWERS, GROUPS = i18n.N_("Answers"), i18n.N_("Groups")
+
+
+def _round_name(t: gettext.NullTranslations, round_: int) -> str:
+    if round_ <= 1:
+        return t.gettext("first look")
+    return t.gettext("follow-up {n}").format(n=round_ - 1)
+
+
+def _rounds_note(t: gettext.NullTranslations, rounds: frozenset[int]) -> str:
+    """Which round the counts are of: each group's current round (the one its phones
+    answer), named; when the groups are on different rounds, said so."""
+    if not rounds:
+        return ""
+    if len(rounds) == 1:
+        return "(" + _round_name(t, next(iter(rounds))) + ")"
+    names = ", ".join(_round_name(t, r) for r in sorted(rounds))
+    return "(" + t.gettext("each group's current round: {rounds}").format(rounds=names) + ")"
+
+
+def _answering_rounds(store: Store, workshop: Workshop, counts: list[GroupCount]) -> frozenset[int]:
+    """The current rounds of the groups that answered (those the counts count)."""
+    gave = {c.group_id for c in counts if c.count}
+    return frozenset(g.current_round for g in store.groups(workshop.id) if g.id in gave)
 
 
 def _count(t: gettext.NullTranslations, n: int, noun: str) -> str:
@@ -468,7 +494,7 @@ def _prompt(
     tally = store.answer_tally(workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id)
     given = sum(c.count for c in counts)
     groups = sum(1 for c in counts if c.count)
-    status = _status(given, groups, "answer", state)
+    status = _status(given, groups, "answer", state, _answering_rounds(store, workshop, counts))
     if tally.waiting:
         status += f" · {tally.waiting_note()}"
     _item_header(prompt.text, status)
@@ -520,7 +546,9 @@ def _statement(
         workshop_id=workshop.id, lesson_id=lesson.id, kind=RATING, item_id=statement.id
     )
     groups = sum(1 for c in counts if c.count)
-    status = _status(result.total, groups, "rating", state)
+    status = _status(
+        result.total, groups, "rating", state, _answering_rounds(store, workshop, counts)
+    )
     t, code = _room(), st.session_state.get(_LANGUAGE, i18n.DEFAULT)
     mean = i18n.format_decimal(result.mean, code) if result.mean is not None else ""
     if state.revealed and result.mean is not None:

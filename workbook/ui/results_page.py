@@ -15,7 +15,7 @@ from workbook.store import Store
 from workbook.store.database import utc_now
 from workbook.ui import context, room_results, session
 from workbook.ui.author_text import literal
-from workbook.ui.i18n import language, ngettext, translator
+from workbook.ui.i18n import language, ngettext, translations, translator
 from workbook.ui.text import isolate, user_text
 from workbook.ui.widgets import seat_header
 
@@ -38,15 +38,17 @@ def render() -> None:
     _reflections(reflections, ratings, lessons)
     _commitments(store.commitments(seat.group.id))
     _unanswered(lessons, reflections, ratings, seat.group.current_round)
-    _follow_up(store, seat)
+    _follow_up(store, seat, lessons, ratings)
 
 
-def _findings(ratings: list[Rating], lessons: LessonSet) -> None:
+def _findings(all_ratings: list[Rating], lessons: LessonSet) -> None:
     _ = translator()
+    # The facilitator's own statements are counted apart: never in a finding's average.
+    ratings, own = results.split_own(all_ratings)
     scores = results.finding_scores(ratings)
     # No tool bar: on a phone it sat on the title (the chart is still in the exports).
     st.plotly_chart(
-        findings_chart(scores),
+        findings_chart(scores, findings=results.planned_findings(lessons)),
         width="stretch",
         theme=None,
         config={"displaylogo": False, "displayModeBar": False},
@@ -64,6 +66,10 @@ def _findings(ratings: list[Rating], lessons: LessonSet) -> None:
     if ratings:
         with st.expander(_("Every rating statement")):
             _statements(results.statement_table(ratings, lessons))
+    if own:
+        st.subheader(_("Your facilitator's own statements"))
+        st.caption(_("Counted apart from the lessons' statements: in no key finding above."))
+        _statements(results.statement_table(own, lessons))
 
 
 def _statements(table: pd.DataFrame) -> None:
@@ -171,7 +177,7 @@ def _unanswered(
         st.markdown(f"**{literal(item.lesson_title)}**: " + _("{items} open").format(items=what))
 
 
-def _follow_up(store: Store, seat: Seat) -> None:
+def _follow_up(store: Store, seat: Seat, lessons: LessonSet, ratings: list[Rating]) -> None:
     _ = translator()
     st.divider()
     st.subheader(_("Coming back later?"))
@@ -189,6 +195,25 @@ def _follow_up(store: Store, seat: Seat) -> None:
     )
     if refusal:
         st.info(refusal, icon=":material/schedule:")
+        return
+    round_ = seat.group.current_round
+    unrated = results.follow_up_unrated(lessons, ratings, round_=round_)
+    if unrated:
+        # Right after a follow-up round started: finish it first, not start another.
+        st.info(
+            translations()
+            .ngettext(
+                "Your group is in follow-up round {number} now, with {n} rating statement "
+                "still to rate in the workbook. Another follow-up round can start once this "
+                "one is done.",
+                "Your group is in follow-up round {number} now, with {n} rating statements "
+                "still to rate in the workbook. Another follow-up round can start once this "
+                "one is done.",
+                unrated,
+            )
+            .format(number=round_ - 1, n=unrated),
+            icon=":material/pending:",
+        )
         return
     confirm = st.checkbox(
         _("Yes, our group is ready for a follow-up round"), key="results_confirm_round"

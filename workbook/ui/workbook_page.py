@@ -4,6 +4,8 @@ room."""
 
 from __future__ import annotations
 
+import zlib
+
 import streamlit as st
 
 from workbook.i18n import N_
@@ -43,7 +45,7 @@ def render() -> None:
         pacing.room_notice([each.title for each in lessons], results_revealed=revealed)
     seat_header(seat)
     picker()
-    lesson_form.page_assets(seat, lesson)
+    lesson_form.page_assets(seat, lesson, [each.id for each in lessons])
     lesson_form.carried_note()
     if pacing.follows_a_room(seat):
         pacing.waiting_card(store, seat, step, len(lesson.prompts) + len(lesson.ratings), lesson.id)
@@ -62,7 +64,7 @@ def render() -> None:
 
     st.divider()
     _step_buttons(store, seat, step, total, "bottom")
-    _jump(store, seat, step, [each.title for each in lessons])
+    _jump(store, seat, step, [each.title for each in lessons], [each.id for each in lessons])
     if step == total - 1:
         st.page_link("pages/results.py", label=_("See our results"), icon=":material/insights:")
 
@@ -84,16 +86,18 @@ def _lesson_text(lesson: Lesson, *, english: bool = False) -> None:
             st.text(f"{source.title} ({source.file})")
 
 
-def _jump(store: Store, seat: Seat, step: int, titles: list[str]) -> None:
+def _jump(store: Store, seat: Seat, step: int, titles: list[str], ids: list[str]) -> None:
     """Any step, from the end of the page (participants have no sidebar: on a phone it was a
-    menu behind a 32 px icon)."""
+    menu behind a 32 px icon). Keyed by the step and the plan's steps: after a plan change
+    it is a new box, never the old plan's choice shown over the new plan's steps."""
     _ = translator()
+    plan = zlib.crc32("\n".join(ids).encode("utf-8"))
     jump = st.selectbox(
         _(JUMP_LABEL),
         range(len(titles)),
         index=step,
         format_func=lambda i: f"{i + 1}. {titles[i]}",  # options are shown as text
-        key=f"workbook_jump_{step}",
+        key=f"workbook_jump_{step}_{plan:08x}",
     )
     if jump != step:
         _go_to(store, seat, jump, len(titles))
