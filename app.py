@@ -2,9 +2,13 @@
 
 import streamlit as st
 
+from workbook import server
 from workbook.server import admission, script_threads, transport, warm
 from workbook.ui import context, navigation, session, style
 
+# Once per process: decide which changes to Streamlit are on, one log line each
+# (workbook/server/__init__.py).
+server.decide()
 # Once per process: screen updates leave without waiting for the browser's acknowledgements,
 # and later runs go to threads kept waiting instead of a new thread each (see the modules).
 transport.send_at_once()

@@ -565,3 +565,24 @@ def test_an_import_finds_names_already_on_the_map_as_group_names_are_compared() 
     assert [s.name for s in trimmed.stakeholders] == ["Press", "Ana"]
     assert trimmed.ties == (FileTie(0, 1, TieStrength.strong),)  # positions follow the kept
     assert dropped == 2
+
+
+# The same name typed twice can differ invisibly: "é" as one character or as "e" and an accent
+# (NFC), or a zero-width space for a space. Every place that compares names folds these as
+# workbook.keys.name_key does.
+SAME_NAMES = [("Caf\u00e9 owners", "Cafe\u0301 owners"), ("Ana Silva", "Ana\u200bSilva")]
+
+
+@pytest.mark.parametrize(("typed", "again"), SAME_NAMES)
+def test_repeated_names_fold_invisible_differences(typed: str, again: str) -> None:
+    parsed = map_rows.parse_stakeholder_rows([row(name=typed), row(name="Bo"), row(name=again)])
+    assert map_rows.repeated_names(parsed.rows) == [["Row 1", "Row 3"]]
+
+
+@pytest.mark.parametrize(("typed", "again"), SAME_NAMES)
+def test_ties_find_a_name_typed_with_invisible_differences(typed: str, again: str) -> None:
+    people = f"name,kind,influence,band\n{typed},Media,3,neutral\nBo,Media,3,neutral\n"
+    ties = f"source,target,strength\n{again},Bo,strong\n"
+    imported = read_map_files([("p.csv", people.encode()), ("t.csv", ties.encode())])
+    assert imported.row_problems == ()
+    assert imported.ties == (FileTie(0, 1, TieStrength.strong),)

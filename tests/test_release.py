@@ -4,6 +4,7 @@ command works with and without a running app holding the file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import shutil
@@ -22,8 +23,9 @@ from workbook.release.budget import Budget, statement_rhos
 from workbook.release.make import ReleaseRefused, make_release
 from workbook.release.marginals import ALL, Marginals
 from workbook.release.mechanisms import ExactNoise, OpenDPNoise, epsilon_at, scale_for
-from workbook.release.view import Selection, load_view
+from workbook.release.view import FunderView, Selection, load_view
 from workbook.store import Store
+from workbook.store.releases import PublishedRelease, ReleaseRecord
 
 GROUP_TABLES = ("ratings", "reflections", "participants", "map_measures", "stakeholders", "groups")
 
@@ -462,3 +464,31 @@ def test_a_mean_never_reads_plus_or_minus_zero(
     from workbook.release.view import mean_text
 
     assert mean_text(value, margin, signed=signed) == shown
+
+
+def test_the_funder_phrase_list_drops_a_phrase_inside_a_longer_one_used_as_much() -> None:
+    """The walk-through saw "people who refused" beside "who refused" and "refused to stay";
+    near-repeats are dropped after noise, from what was published (never anything added)."""
+    record = ReleaseRecord(
+        id=1,
+        period=2026,
+        made_at=dt.datetime(2026, 12, 1),
+        groups_in=40,
+        rho=0.5,
+        delta=1e-6,
+        parameters={},
+    )
+    phrases = pd.DataFrame(
+        {
+            "lesson_id": ["l1"] * 4,
+            "phrase": ["people who refused", "who refused", "refused to stay", "rent strike"],
+            "groups": [30.0, 30.0, 30.0, 12.0],
+            "variance": [1.0] * 4,
+        }
+    )
+    empty = pd.DataFrame()
+    release = PublishedRelease(record, empty, empty, phrases, empty)
+    view = FunderView(releases=[release], statement_labels={})
+    shown = [phrase for phrase, _ in view.phrases(Selection(), "l1")]
+    assert shown == ["people who refused", "rent strike"]
+    assert [p for p, _ in view.phrases(Selection(), "l1", limit=1)] == ["people who refused"]

@@ -1,4 +1,5 @@
-"""The attacker's tests of the funder releases: PRIVACY.md's "How to test it", run.
+"""The attacker's tests of the funder releases: "How to test it" in the project's shared
+PRIVACY.md (outside this repository; the README's "Funder releases" says what it promises), run.
 
 The adversary holds the funder key: every published figure of every release under every
 filter (read here from the release tables, a superset of what the page draws), all saved, and

@@ -37,8 +37,8 @@ def _run_and_wait(pool: ScriptThreads, task) -> threading.Thread:
 
 
 def test_the_installed_streamlit_has_what_the_pool_relies_on() -> None:
-    assert script_threads._supported()
-    assert script_run_context.SCRIPT_RUN_CONTEXT_ATTR_NAME in script_threads._RUN_ATTRIBUTES
+    assert script_threads._supported(script_runner.ScriptRunner)
+    assert script_run_context.SCRIPT_RUN_CONTEXT_ATTR_NAME in script_threads._run_attributes()
 
 
 def test_spare_threads_are_kept_and_runs_reuse_them() -> None:

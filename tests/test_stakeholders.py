@@ -792,3 +792,12 @@ def test_summary_counts_every_usable_tie_and_each_single_point() -> None:
     assert summary.single_points_of_failure == 2  # group-1 and 1-2
     assert summary.kinds_present == (COMMUNITY, MEDIA)
     assert len(summary.kinds_missing) == len(STAKEHOLDER_KINDS) - 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "again"), [("Caf\u00e9 owners", "Cafe\u0301 owners"), ("Ana Silva", "Ana\u200bSilva")]
+)
+def test_diff_without_ids_matches_names_with_invisible_differences(typed: str, again: str) -> None:
+    changes = diff_snapshots([make_in(typed)], [make_in(again, band="passive_ally")])
+    assert changes.new == changes.gone == ()
+    assert len(changes.moved) == 1  # the same stakeholder, moved

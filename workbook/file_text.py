@@ -42,11 +42,6 @@ class FileText:
     text: str
     encoding: str
 
-    @property
-    def assumed(self) -> bool:
-        """Read in an encoding the file does not declare and that could be wrong."""
-        return self.encoding == "Windows-1252"
-
 
 def _size(count: int) -> str:
     if count >= 1_000_000:

@@ -234,19 +234,6 @@ def map_from_tables(people: Table, ties: Table | None = None) -> MapFile:
     )
 
 
-def read_csv_files(
-    stakeholders: tuple[str, bytes], ties: tuple[str, bytes] | None = None
-) -> MapFile:
-    """A map from a stakeholders CSV and, optionally, a ties CSV, each as (file name, bytes)."""
-    tables: list[Table] = []
-    for name, data in (stakeholders, ties) if ties else (stakeholders,):
-        table = read_csv(name, data)
-        if isinstance(table, str):
-            return refuse(table)
-        tables.append(table)
-    return map_from_tables(*tables)
-
-
 # --- files out --------------------------------------------------------------------------------
 
 

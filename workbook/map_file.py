@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from workbook.bidi import isolate
+from workbook.keys import name_key
 from workbook.map_rows import (
     FIELDS,
     MAX_STAKEHOLDER_ROWS,
@@ -156,13 +157,13 @@ def _file_ties(
     for position, row in enumerate(parsed.rows):
         if row.ref is not None:
             by_ref.setdefault(row.ref.casefold(), position)
-        by_name.setdefault(" ".join(row.stakeholder.name.casefold().split()), []).append(position)
+        by_name.setdefault(name_key(row.stakeholder.name), []).append(position)
 
     def find(value: object) -> tuple[int | None, str | None]:
         key = (as_text(value) or "").strip()
         if key.casefold() in by_ref:
             return by_ref[key.casefold()], None
-        found = by_name.get(" ".join(key.casefold().split()), [])
+        found = by_name.get(name_key(key), [])
         if len(found) == 1:
             return found[0], None
         if len(found) > 1:

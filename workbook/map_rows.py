@@ -20,6 +20,7 @@ from typing import Any, Final, TypeVar
 
 from pydantic import ValidationError
 
+from workbook.keys import name_key
 from workbook.models import (
     INFLUENCE_MAX,
     INFLUENCE_MIN,
@@ -367,9 +368,9 @@ def parse_stakeholder_rows(
 
 
 def repeated_names(rows: Sequence[ParsedRow]) -> list[list[str]]:
-    """Groups of rows (by `where`) that share a name, compared as the diff does (case, spaces)."""
+    """Groups of rows (by `where`) that share a name, compared as the diff does (`name_key`)."""
     seen: dict[str, list[str]] = {}
     for row in rows:
-        key = " ".join(row.stakeholder.name.casefold().split())
+        key = name_key(row.stakeholder.name)
         seen.setdefault(key, []).append(row.where)
     return [wheres for wheres in seen.values() if len(wheres) > 1]

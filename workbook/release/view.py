@@ -22,6 +22,7 @@ from workbook.release.make import OTHER_KEY
 from workbook.release.marginals import ALL
 from workbook.release.mechanisms import epsilon_at
 from workbook.store.releases import PublishedRelease, ReleaseQueries, ReleaseRecord
+from workbook.text_analysis import distinct_phrases
 
 SHARE_LIMIT = 0.2  # a share (0-1) whose margin is wider says "too few"
 TOO_FEW = "too few groups to say"
@@ -428,7 +429,9 @@ class FunderView:
         self, selection: Selection, lesson_id: str, limit: int = 10
     ) -> list[tuple[str, Estimate]]:
         """The lesson's most used phrases over the selected periods (all causes and regions:
-        phrases are not measured per cause or region)."""
+        phrases are not measured per cause or region), without near-repeats: a phrase inside a
+        longer one used at least as much, or one continuing a phrase kept with the same count,
+        is dropped (`distinct_phrases`; only ever drops published phrases)."""
         totals: dict[str, list[float]] = {}
         for release in self._chosen(Selection(period=selection.period)):
             rows = release.phrases[release.phrases["lesson_id"] == lesson_id]
@@ -440,7 +443,9 @@ class FunderView:
                 entry[1] += float(variance)
         ranked = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))
         out = [(phrase, _count(v, var)) for phrase, (v, var) in ranked]
-        return [(p, e) for p, e in out if e.known][:limit]
+        known = [(p, e) for p, e in out if e.known]
+        kept = {p for p, _ in distinct_phrases([(p, e.value or 0.0) for p, e in known], limit)}
+        return [(p, e) for p, e in known if p in kept]
 
     def quotes(self, selection: Selection, lesson_id: str, limit: int = 6) -> list[str] | None:
         """The fixed sample's quotes under at most one filter; None when more filters are on.

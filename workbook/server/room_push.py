@@ -33,11 +33,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from streamlit.proto.ClientState_pb2 import ClientState
-from streamlit.runtime import Runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx
-
 from workbook.server import active
+
+# Streamlit's parts are imported inside the functions, once the gate has let them run
+# (workbook/server/__init__.py names them): a Streamlit that moved one turns this off, it
+# cannot stop the app from importing.
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -59,6 +59,10 @@ class RoomPush:
     def follow(self, workshop_id: int) -> None:
         """Called by the participant page on every run while it follows a room: this session
         shows that workshop's room on this page, with this URL."""
+        if not active("room_push"):
+            return
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
         ctx = get_script_run_ctx()
         if ctx is None:  # not in a script run (e.g. AppTest without a session)
             return
@@ -68,6 +72,10 @@ class RoomPush:
 
     def unfollow(self) -> None:
         """This session no longer follows a room (self-guided, or the seat was left)."""
+        if not active("room_push"):
+            return
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
         ctx = get_script_run_ctx()
         if ctx is not None:
             with self._lock:
@@ -80,7 +88,11 @@ class RoomPush:
     def wake(self, workshop_id: int) -> int:
         """Ask every session following `workshop_id` for a fresh run; the number asked.
         Sessions that have gone (tab closed) are forgotten."""
-        if self._broken or not active("room_push") or not Runtime.exists():
+        if self._broken or not active("room_push"):
+            return 0
+        from streamlit.runtime import Runtime
+
+        if not Runtime.exists():
             return 0
         runtime = Runtime.instance()
         with self._lock:
@@ -149,7 +161,12 @@ def redraw_if_dropped() -> None:
     """Called by a run that finished drawing (workbook.server.admission does, for every page run
     and fragment run): make sure its output reaches the browser, else redraw the page."""
     global _dropped_check_broken
-    if _dropped_check_broken or not active("room_push") or not Runtime.exists():
+    if _dropped_check_broken or not active("room_push"):
+        return
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if not Runtime.exists():
         return
     ctx = get_script_run_ctx()
     if ctx is None:
@@ -194,6 +211,8 @@ def _redraw_when_idle(session: Any, tries: int) -> None:
                     _IDLE_RETRY_SECONDS, _redraw_when_idle, session, tries + 1
                 )
             return
+        from streamlit.proto.ClientState_pb2 import ClientState
+
         state = ClientState()
         state.CopyFrom(session._client_state)
         state.fragment_id = ""

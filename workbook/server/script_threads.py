@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import atexit
 import contextvars
+import functools
 import logging
 import queue
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-
-from streamlit.runtime.scriptrunner import script_runner
-from streamlit.runtime.scriptrunner_utils import script_run_context
+from typing import Any
 
 from workbook.server import active
 
@@ -40,16 +39,26 @@ _LOGGER = logging.getLogger(__name__)
 SPARE = 8  # threads kept waiting for runs
 IDLE_SECONDS = 60.0  # a thread beyond the spare ones ends after this long without a run
 _THREAD_NAME = "ScriptRunner.scriptThread"  # as Streamlit names its script threads
-# Per-run attributes Streamlit sets on a script thread (script_run_context.add_script_run_ctx).
-_RUN_ATTRIBUTES = tuple(
-    getattr(script_run_context, name)
-    for name in (
-        "SCRIPT_RUN_CONTEXT_ATTR_NAME",
-        "_FRAGMENT_THREAD_STATE_FIELDS_ATTR",
-        "_FRAGMENT_THREAD_STATE_WRAP_INSTALLED_ATTR",
+
+
+@functools.cache
+def _run_attributes() -> tuple[str, ...]:
+    """Per-run attributes Streamlit sets on a script thread
+    (script_run_context.add_script_run_ctx). Imported here, not when this module is: see
+    workbook/server/__init__.py."""
+    try:
+        from streamlit.runtime.scriptrunner_utils import script_run_context
+    except ImportError:
+        return ()
+    return tuple(
+        getattr(script_run_context, name)
+        for name in (
+            "SCRIPT_RUN_CONTEXT_ATTR_NAME",
+            "_FRAGMENT_THREAD_STATE_FIELDS_ATTR",
+            "_FRAGMENT_THREAD_STATE_WRAP_INSTALLED_ATTR",
+        )
+        if hasattr(script_run_context, name)
     )
-    if hasattr(script_run_context, name)
-)
 
 
 class _Worker:
@@ -82,7 +91,7 @@ class _Worker:
                 # Hold nothing of the run while waiting for the next (its session and
                 # everything the session holds would stay alive until then).
                 del task
-                for name in _RUN_ATTRIBUTES:
+                for name in _run_attributes():
                     if hasattr(self.thread, name):
                         delattr(self.thread, name)
                 self._pool._back(self)
@@ -163,23 +172,24 @@ class ScriptThreads:
             return False
 
 
-_original_start = script_runner.ScriptRunner.start
+_runner: Any = None  # Streamlit's ScriptRunner class, once installed
+_original_start: Callable[[Any], None] | None = None
 _threads: ScriptThreads | None = None
 _around: Callable[[], AbstractContextManager[object]] = nullcontext
 _install_lock = threading.Lock()
 
 
-def _supported() -> bool:
-    runner = script_runner.ScriptRunner
+def _supported(runner: Any) -> bool:
     return (
         hasattr(runner, "_run_script_thread")
         and "_script_thread" in runner.__init__.__code__.co_names
-        and bool(_RUN_ATTRIBUTES)
+        and bool(_run_attributes())
     )
 
 
-def _start(self: script_runner.ScriptRunner) -> None:
-    if type(self) is not script_runner.ScriptRunner or _threads is None:
+def _start(self: Any) -> None:
+    assert _original_start is not None  # set by install() before _start replaces start
+    if type(self) is not _runner or _threads is None:
         _original_start(self)
         return
     if self._script_thread is not None:
@@ -203,13 +213,22 @@ def install(
     """Once per process (the first run): runs go to kept threads from now on, each inside
     `around()` (the app's starting places, workbook/server/admission.py). Returns the pool, or
     None where the installed Streamlit does not have what this relies on."""
-    global _threads, _around
+    global _threads, _around, _runner, _original_start
     if not active("script_threads"):
         return None
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
     with _install_lock:
-        if _threads is None and _supported():
+        if _threads is None:
+            if not _supported(ScriptRunner):
+                _LOGGER.warning(
+                    "kept threads for script runs is off: this Streamlit's ScriptRunner "
+                    "starts its threads differently (see workbook/server/script_threads.py)"
+                )
+                return None
             _around = around
+            _runner, _original_start = ScriptRunner, ScriptRunner.start
             _threads = ScriptThreads()
             atexit.register(_threads.shutdown)
-            script_runner.ScriptRunner.start = _start  # type: ignore[method-assign]
+            ScriptRunner.start = _start  # type: ignore[method-assign]
         return _threads

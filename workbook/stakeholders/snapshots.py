@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from workbook.bidi import isolate
+from workbook.keys import name_key
 from workbook.models import (
     StakeholderIn,
     TieStrength,
@@ -15,11 +16,6 @@ from workbook.models import (
 from workbook.stakeholders.graph import join_names, plural
 
 # --- snapshots over time --------------------------------------------------------------------
-
-
-def _name_key(name: str) -> str:
-    # Case-insensitive and whitespace-normalised, so "City  council" matches "city council".
-    return " ".join(name.casefold().split())
 
 
 @dataclass(frozen=True)
@@ -116,11 +112,11 @@ def _match(
     waiting: dict[str, list[int]] = {}
     for j, s in enumerate(after):
         if j not in taken:
-            waiting.setdefault(_name_key(s.name), []).append(j)
+            waiting.setdefault(name_key(s.name), []).append(j)
     for i, s in enumerate(before):
         if i in pairs:
             continue
-        queue = waiting.get(_name_key(s.name))
+        queue = waiting.get(name_key(s.name))
         if queue:
             j = queue.pop(0)
             pairs[i] = j

@@ -21,7 +21,6 @@ from typing import Any, ClassVar, TypeVar
 
 import duckdb
 
-from workbook.keys import name_key
 from workbook.store.errors import (
     NotFoundError,
     StoreError,
@@ -38,7 +37,7 @@ from workbook.store.writer import Writer
 
 # Besides the base class, its migrations and its clock, this module re-exports what the
 # concept modules have long imported from it; each lives in its own module (the errors in
-# workbook.store.errors, row changes in workbook.store.row_changes, name_key in workbook.keys).
+# workbook.store.errors, row changes in workbook.store.row_changes).
 __all__ = [
     "Database",
     "Migration",
@@ -48,7 +47,6 @@ __all__ = [
     "StoreError",
     "WriteFailedError",
     "WrongJoinCodeError",
-    "name_key",
     "utc_now",
 ]
 

@@ -354,12 +354,6 @@ class ModerationQueries(Database):
 
     # -- an author's own answers kept off the shared screen --
 
-    def own_hidden_answers(self, *, participant_id: int, lesson_id: str) -> set[str]:
-        """The prompts of one lesson whose answer by this person, in their group's current
-        round, the facilitator hid: their phone says so where the answer would be."""
-        statuses = self.own_answer_statuses(participant_id=participant_id, lesson_id=lesson_id)
-        return {prompt_id for prompt_id, status in statuses.items() if status == HIDDEN}
-
     def own_answer_statuses(self, *, participant_id: int, lesson_id: str) -> dict[str, str]:
         """How the room sees each of this person's answers to one lesson (current round), by
         prompt: shown, waiting for the facilitator's approval, or hidden."""

@@ -15,6 +15,7 @@ from workbook.keys import (
     JOIN_CODE_LENGTH,
     hash_key,
     key_matches,
+    name_key,
     new_facilitator_key,
     new_join_code,
     new_resume_token,
@@ -29,7 +30,6 @@ from workbook.store.database import (
     NotFoundError,
     WriteFailedError,
     WrongJoinCodeError,
-    name_key,
     utc_now,
 )
 

@@ -15,13 +15,21 @@ from workbook.records import Seat
 from workbook.ui.i18n import translator
 from workbook.ui.text import escaped, isolate
 
-# One-thumb use on a phone: rating buttons and the save button at least 48 px tall, and the
-# save button the full width, so they are easy to hit while holding the phone.
+# One-thumb use on a phone: rating buttons and the save buttons at least 48 px tall, and the
+# save buttons the full width (their element and its wrappers too: a button is only as wide as
+# its wrapper, which fits its label), so they are easy to hit while holding the phone. Found by the
+# form's own widget keys (lesson_form.py: answer_<lesson>_<round>_rating_<id>, ..._save_answers,
+# ..._save_next), which Streamlit gives their elements as st-key-<key> classes.
 _PHONE_CSS = """
 <style>
 @media (max-width: 640px) {
-  [data-testid="stForm"] [data-testid="stButtonGroup"] button { min-height: 3rem; }
-  [data-testid="stForm"] [data-testid="stFormSubmitButton"] button {
+  [class*="st-key-answer_"][class*="_rating_"] button { min-height: 3rem; }
+  [class*="st-key-answer_"][class*="_save_answers"],
+  [class*="st-key-answer_"][class*="_save_answers"] div,
+  [class*="st-key-answer_"][class*="_save_next"],
+  [class*="st-key-answer_"][class*="_save_next"] div { width: 100%; }
+  [class*="st-key-answer_"][class*="_save_answers"] button,
+  [class*="st-key-answer_"][class*="_save_next"] button {
     width: 100%; min-height: 3.2rem;
   }
 }

@@ -11,6 +11,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from workbook import i18n
+from workbook.keys import name_key
 from workbook.lessons import LessonSet
 from workbook.models import (
     MAX_CODE_CHARS,
@@ -22,7 +23,6 @@ from workbook.models import (
 )
 from workbook.records import Group, Seat
 from workbook.store import Store, StoreError, WrongJoinCodeError
-from workbook.store.database import name_key
 from workbook.ui import context, facilitator, facilitator_resume, plan_editor, session
 from workbook.ui.i18n import language, picker, translator
 from workbook.ui.text import isolate, user_heading, user_text
