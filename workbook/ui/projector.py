@@ -470,7 +470,7 @@ def _prompt(
     groups = sum(1 for c in counts if c.count)
     status = _status(given, groups, "answer", state)
     if tally.waiting:
-        status += f" · {tally.waiting_note()}"
+        status += f" · {tally.waiting_note(_room().ngettext)}"
     _item_header(prompt.text, status)
     if not state.revealed:
         _waiting(counts, given, "answer", pages)
