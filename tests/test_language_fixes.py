@@ -17,3 +17,18 @@ def test_the_waiting_note_is_in_the_screens_language() -> None:
         "1 more waiting for the facilitator"
     )
     assert AnswerTally(shown=2).waiting_note(i18n.translations("da").ngettext) == ""
+
+
+def test_the_projectors_rating_charts_speak_the_rooms_language() -> None:
+    from workbook.live import Distribution
+    from workbook.ui import projector_bars as bars
+
+    page = bars.distribution_html(Distribution((0, 1, 2, 1, 0)), low="Nej", high="Ja", code="da")
+    assert "gennemsnit 3,0" in page and "average 3" not in page
+    assert 'aria-label="Vurderinger fra 1 til 5: 0, 1, 2, 1, 0"' in page
+    means = bars.bars_html(
+        bars.mean_bars([("Bord 1", 3.5), ("Bord 2", None)], code="da"), label="x"
+    )
+    assert ">3,5</span>" in means and ">ikke endnu</span>" in means and "3.5" not in means
+    counts = bars.bars_html(bars.count_bars([("Bord 1", 1234)], top=1234, code="da"), label="x")
+    assert ">1.234</span>" in counts

@@ -444,7 +444,11 @@ def _waiting(counts: list[GroupCount], given: int, noun: str, pages: _Pages) -> 
     )
     if counts:
         top = max(c.count for c in counts)
-        bars = count_bars([(c.group_name, c.count) for c in counts], top=top)
+        bars = count_bars(
+            [(c.group_name, c.count) for c in counts],
+            top=top,
+            code=st.session_state.get(_LANGUAGE, i18n.DEFAULT),
+        )
         page = page_of(len(bars), pages.bars, pages.wanted)
         right.html(group_bars_html(i18n.N_("Answers per group"), bars, page))
 
@@ -537,9 +541,13 @@ def _statement(
         none_yet = t.gettext("No ratings yet.")
         left.html(f'<div class="wbp"><p class="wbp-hint">{none_yet}</p></div>')
     else:
-        left.html(projector_bars.distribution_html(result, low=statement.low, high=statement.high))
+        left.html(
+            projector_bars.distribution_html(
+                result, low=statement.low, high=statement.high, code=code
+            )
+        )
     if len(means) >= 2:
-        bars = mean_bars([(m.group_name, m.mean) for m in means])
+        bars = mean_bars([(m.group_name, m.mean) for m in means], code=code)
         page = page_of(len(bars), pages.bars, pages.wanted)
         right.html(group_bars_html(i18n.N_("Average by group"), bars, page))
     elif result.mean is not None:
