@@ -9,8 +9,9 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from workbook.config import PROJECT_ROOT
-from workbook.live import SELF_PACED
-from workbook.models import JoinRequest, WorkshopCreate
+from workbook.lessons import LessonSet
+from workbook.live import RATING, SELF_PACED, Focus
+from workbook.models import JoinRequest, RatingIn, WorkshopCreate
 from workbook.records import Workshop
 from workbook.store import Store
 from workbook.ui import projector
@@ -116,7 +117,7 @@ def test_the_projector_follows_the_workshops_language(app_db: Path) -> None:
     workshop = danish_workshop(store)
     token = store.new_projector_link(workshop_id=workshop.id)
     page = words(projector_page(token, chosen="en"))
-    assert "Deltager: <b>ingen endnu</b>" in page and "Joined:" not in page
+    assert "Deltagere: <b>ingen endnu</b>" in page and "Joined:" not in page
 
     store.move_room(workshop_id=workshop.id, step=0)
     page = words(projector_page(token, chosen="en"))
@@ -150,6 +151,7 @@ def test_the_facilitator_sets_the_language_on_the_create_form_and_the_console(
     assert not at.exception, at.exception
     assert at.title[0].value == "Facilitatorkonsol"
     assert "Næste trin" in [b.label for b in at.button]
+    assert any(m.value.startswith("**Rummet er på trin 1 af 9: ") for m in at.markdown)
     # ...and changes it: the store, the projector and the console follow.
     [choice] = [
         g for g in at.get("button_group") if (g.key or "").startswith("facilitator_language_")
@@ -178,3 +180,30 @@ def test_dates_on_the_action_plan_are_written_the_danish_way(app_db: Path) -> No
     assert at.success[-1].value == "Aftalen er tilføjet."
     shown = [t.value for t in at.text]
     assert "Fund: At lære af andre bevægelser · Senest 4. dec. 2026" in shown, shown
+
+
+def test_the_projector_counts_ratings_per_group_under_a_ratings_heading(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    lesson = lessons.lessons[0]
+    statement = lesson.ratings[0]
+    seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Bord 1"))
+    store.save_answers(
+        seat=seat,
+        lesson_id=lesson.id,
+        round=1,
+        ratings=[
+            RatingIn(
+                lesson_id=lesson.id,
+                statement_id=statement.id,
+                key_finding=lesson.finding_of(statement),
+                value=4,
+            )
+        ],
+    )
+    store.move_room(workshop_id=workshop.id, step=0)
+    store.set_focus(workshop_id=workshop.id, focus=Focus(RATING, statement.id))
+    page = words(projector_page(store.new_projector_link(workshop_id=workshop.id)))
+    assert "Vurderinger pr. gruppe" in page and "Svar pr. gruppe" not in page

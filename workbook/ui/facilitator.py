@@ -19,7 +19,7 @@ from workbook.live import (
     reachable_from_phones,
 )
 from workbook.models import MAX_CODE_CHARS, MAX_KEY_CHARS
-from workbook.progress import clamp_step, step_label
+from workbook.progress import clamp_step
 from workbook.projector_pages import TEXT_SIZES
 from workbook.records import Workshop
 from workbook.server.admission import admitted
@@ -289,8 +289,11 @@ def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step
     refused = st.session_state.pop(_REFUSED, None)
     if refused:
         st.warning(refused, icon=":material/sync_problem:")
-    where = step_label(step, total, literal(lesson.title), _)
-    st.markdown("**" + _("Room is on {step}").format(step=where) + "**")
+    # One whole sentence for the catalog: "trin" is lower case mid-sentence in Danish.
+    where = _("Room is on Step {number} of {total}: {title}").format(
+        number=step + 1, total=total, title=literal(lesson.title)
+    )
+    st.markdown("**" + where + "**")
     back, forward = st.columns(2)
     back.button(
         _("Previous step"),

@@ -450,7 +450,8 @@ def _waiting(counts: list[GroupCount], given: int, noun: str, pages: _Pages) -> 
             code=st.session_state.get(_LANGUAGE, i18n.DEFAULT),
         )
         page = page_of(len(bars), pages.bars, pages.wanted)
-        right.html(group_bars_html(i18n.N_("Answers per group"), bars, page))
+        heading = i18n.N_("Answers per group") if noun == "answer" else i18n.N_("Ratings per group")
+        right.html(group_bars_html(heading, bars, page))
 
 
 def _prompt(
