@@ -63,6 +63,9 @@ def test_a_danish_workshop_shows_its_lesson_page_in_danish(app_db: Path) -> None
     assert at.title[0].value == "At lære af andre bevægelser"  # the lesson, from lessons/da/
     assert "Gem svar" in page and "Tal det igennem, og skriv det så ned" in page
     assert "Trin 1 af 9" in page
+    # The join code under the workshop's name stays on one line ("GGN-" / "B9P" read as two).
+    unbroken = f'<span class="wb-nowrap" style="white-space:nowrap">kode {workshop.display_code}'
+    assert unbroken in page
     assert "Hovedfund: At lære af andre bevægelser · foreslået tid 10 minutter" in page
     assert "Save answers" not in page
     # Saving says so in Danish.

@@ -160,9 +160,8 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
     _ = i18n.translator()
     top, out = st.columns([5, 1], vertical_alignment="center")
     with top:
-        caption = _("{cause} · join code {code}")
-        caption = caption.format(cause=isolate(workshop.cause), code=workshop.display_code)
-        user_heading(workshop.title, level=2, caption=caption)
+        code = _("join code {code}").format(code=workshop.display_code)
+        user_heading(workshop.title, level=2, caption=isolate(workshop.cause), unbroken=code)
     out.button(_("Sign out"), key="facilitator_sign_out", on_click=sign_out, width="stretch")
 
     controls, live = st.columns([3, 2], gap="large")

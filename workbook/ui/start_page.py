@@ -183,9 +183,8 @@ def _join(store: Store) -> None:
             user_heading(
                 workshop.title,
                 level=3,
-                caption=_("{cause} · code {code}").format(
-                    cause=isolate(workshop.cause), code=workshop.display_code
-                ),
+                caption=isolate(workshop.cause),
+                unbroken=_("code {code}").format(code=workshop.display_code),
             )
             if workshop.shares_with_funders:
                 st.info(
