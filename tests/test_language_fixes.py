@@ -32,3 +32,14 @@ def test_the_projectors_rating_charts_speak_the_rooms_language() -> None:
     assert ">3,5</span>" in means and ">ikke endnu</span>" in means and "3.5" not in means
     counts = bars.bars_html(bars.count_bars([("Bord 1", 1234)], top=1234, code="da"), label="x")
     assert ">1.234</span>" in counts
+
+
+def test_a_danish_rooms_shared_words_leave_out_danish_filler_words() -> None:
+    from workbook.text_analysis import frequent_terms
+
+    answers = ["Beboerhuset kunne samle os", "Vi kunne bruge beboerhuset", "Og det er godt"]
+    danish = [term.text for term in frequent_terms(answers, language="da")]
+    assert danish == ["beboerhuset"]
+    # English rooms keep their words: "man", "end" are no filler words in English.
+    english = [t.text for t in frequent_terms(["the end of it", "an end"], language="en")]
+    assert english == ["end"]

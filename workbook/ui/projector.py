@@ -495,7 +495,11 @@ def _prompt(
     page = page_of(len(visible), pages.answers, pages.wanted)
     shown = visible[page.start : page.end]
     # As many shared words as bars fit beside the answers: one to a line at the room's size.
-    terms = frequent_terms([card.text for card in cards], limit=pages.bars)
+    terms = frequent_terms(
+        [card.text for card in cards],
+        limit=pages.bars,
+        language=st.session_state.get(_LANGUAGE, i18n.DEFAULT),
+    )
     if not terms:
         # Few answers share no words yet: the answers themselves, across the whole screen,
         # instead of an empty list of words.
