@@ -210,3 +210,26 @@ def test_the_projector_counts_ratings_per_group_under_a_ratings_heading(
     store.set_focus(workshop_id=workshop.id, focus=Focus(RATING, statement.id))
     page = words(projector_page(store.new_projector_link(workshop_id=workshop.id)))
     assert "Vurderinger pr. gruppe" in page and "Svar pr. gruppe" not in page
+
+
+def test_a_phones_own_language_survives_a_reload_through_the_url(app_db: Path) -> None:
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    first = phone(store, workshop, "Bord 1")
+    choose_language(first, "en")
+    assert first.query_params["lang"] == "en"
+    first.switch_page("pages/results.py").run()  # a page move keeps it in the address
+    assert first.query_params["lang"] == "en"
+    # A reload is a new session with the same address: still English.
+    _, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Bord 1"))
+    reloaded = AppTest.from_file(APP, default_timeout=30)
+    reloaded.query_params.update({"w": workshop.join_code, "t": token, "lang": "en"})
+    reloaded.run()
+    assert not reloaded.exception, reloaded.exception
+    assert reloaded.title[0].value == "Learning from other movements"
+    # A forged language in the address is ignored: the workshop's language.
+    forged = AppTest.from_file(APP, default_timeout=30)
+    forged.query_params.update({"w": workshop.join_code, "t": token, "lang": "xx<script>"})
+    forged.run()
+    assert not forged.exception, forged.exception
+    assert forged.title[0].value == "At lære af andre bevægelser"
