@@ -233,3 +233,47 @@ def test_a_phones_own_language_survives_a_reload_through_the_url(app_db: Path) -
     forged.run()
     assert not forged.exception, forged.exception
     assert forged.title[0].value == "At lære af andre bevægelser"
+
+
+def test_a_danish_results_page_has_danish_rounds_charts_numbers_and_refusal(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    import json
+
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    lesson = lessons.lessons[0]
+    statement = lesson.ratings[0]
+    seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Bord 1"))
+    for round_, value in ((1, 4), (2, 3)):
+        if round_ == 2:
+            store.start_follow_up(group_id=seat.group.id)
+        store.save_answers(
+            seat=seat,
+            lesson_id=lesson.id,
+            round=round_,
+            ratings=[
+                RatingIn(
+                    lesson_id=lesson.id,
+                    statement_id=statement.id,
+                    key_finding=lesson.finding_of(statement),
+                    value=value,
+                )
+            ],
+        )
+    store.move_room(workshop_id=workshop.id, step=0)  # the room is running
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"w": workshop.join_code, "t": token})
+    at.run()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception, at.exception
+    page = words(at)
+    assert "første gennemgang 4,0, seneste 3,0 (\u22121,0)" in page
+    assert "Første gennemgang 4 · Opfølgning 1 3" in page
+    assert "Jeres workshops rum kører stadig med en facilitator" in at.info[-1].value
+    assert "first look" not in page and "Follow-up" not in page
+    [chart] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    shown = json.dumps(chart, ensure_ascii=False)
+    assert "Vores vurderinger pr. hovedfund" in shown and "Gennemsnitlig vurdering" in shown
+    assert "ikke vurderet endnu" in shown and '"4,0"' in shown
+    assert "Our ratings" not in shown and "not rated yet" not in shown
