@@ -43,3 +43,37 @@ def test_a_danish_rooms_shared_words_leave_out_danish_filler_words() -> None:
     # English rooms keep their words: "man", "end" are no filler words in English.
     english = [t.text for t in frequent_terms(["the end of it", "an end"], language="en")]
     assert english == ["end"]
+
+
+def test_the_summary_sent_to_a_danish_group_is_framed_in_danish(store, lessons) -> None:
+    from workbook import export, summary_html
+    from workbook.models import JoinRequest, RatingIn, WorkshopCreate
+
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Forårsdag", cause="Bolig"))
+    store.set_workshop_language(workshop_id=workshop.id, language="da")
+    lesson = lessons.lessons[0]
+    statement = lesson.ratings[0]
+    for group, value in (("Bord 1", 3), ("Bord 2", 4)):
+        seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=group))
+        store.save_answers(
+            seat=seat,
+            lesson_id=lesson.id,
+            round=1,
+            ratings=[
+                RatingIn(
+                    lesson_id=lesson.id,
+                    statement_id=statement.id,
+                    key_finding=lesson.finding_of(statement),
+                    value=value,
+                )
+            ],
+        )
+    collected = export.collect(store, workshop_id=workshop.id, lessons=lessons)
+    page = summary_html.html_summary(collected, language="da")
+    assert '<html lang="da">' in page and "opsummering af workshoppen" in page
+    assert "Gennemsnit 3,5 ud fra 2 vurderinger" in page
+    assert "· nærmest gennemsnittet" in page
+    assert "1 person (50\u00a0%)" in page and "2 personer i 2 grupper" in page
+    for english in ("workshop summary", "Average", "nearest the average", "people"):
+        assert english not in page, english
+    assert '<html lang="en">' in summary_html.html_summary(collected)
