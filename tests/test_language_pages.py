@@ -277,3 +277,25 @@ def test_a_danish_results_page_has_danish_rounds_charts_numbers_and_refusal(
     assert "Vores vurderinger pr. hovedfund" in shown and "Gennemsnitlig vurdering" in shown
     assert "ikke vurderet endnu" in shown and '"4,0"' in shown
     assert "Our ratings" not in shown and "not rated yet" not in shown
+
+
+def test_a_danish_consoles_plan_panel_lists_the_danish_lessons(app_db: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    [language] = [s for s in at.selectbox if s.label == "The workshop's language"]
+    language.set_value("da")
+    next(t for t in at.text_input if t.label == "Workshop title").input("Forårsdag")
+    next(t for t in at.text_input if t.label == "Cause or movement").input("Bolig")
+    next(b for b in at.button if b.label == "Create workshop").click()
+    at.run()
+    next(b for b in at.button if b.label == "Open the console").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "Plan" in [h.value for h in at.subheader]
+    next(t for t in at.toggle if t.label == "Vis og ændr planen").set_value(True).run()
+    assert not at.exception, at.exception
+    # A ready plan: its steps are listed by their lessons' titles, in the workshop's language.
+    next(s for s in at.selectbox if s.label == "Start from").select_index(1).run()
+    assert not at.exception, at.exception
+    steps = [m.value for m in at.markdown if " min" in m.value]
+    assert steps and any("At lære af andre bevægelser" in step for step in steps), steps
+    assert not any("Learning from other movements" in step for step in steps), steps

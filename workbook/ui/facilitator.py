@@ -235,12 +235,12 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
     address = join_url(links.public_base_url(links.CONSOLE_PATH), workshop.join_code)
     if address and not reachable_from_phones(address):
         st.warning(
-            (
+            _(
                 "Phones cannot open the local address WORKBOOK_PUBLIC_URL is set to, which the "
                 "QR code would show. Set it to the address people use."
             )
             if resources.settings().public_url.strip()
-            else (
+            else _(
                 "Phones cannot open this computer's local address, which the QR code would "
                 "show. Set WORKBOOK_PUBLIC_URL to the address people use, or open the app by "
                 "this computer's network address."
