@@ -40,13 +40,14 @@ def shot(page: Page, name: str) -> None:
 
 
 def join_danish_room(browser: Browser, server: Server, code: str, group: str) -> Page:
-    """A phone joining by the join link; the workbook opens in the workshop's language."""
+    """A phone joining by the join link: the join page and the workbook open in the
+    workshop's language."""
     phone = mobile(browser).new_page()
     phone.goto(f"{server.url}/?w={code.replace('-', '')}")
-    new_group = phone.get_by_role("textbox", name="New group's name")
+    new_group = phone.get_by_role("textbox", name="Den nye gruppes navn")
     press_until(phone, "Find workshop", new_group, touch=True)
     new_group.fill(group)
-    press_until(phone, "Join", phone.get_by_text(re.compile(r"^Trin 1 af 9")), touch=True)
+    press_until(phone, "Deltag", phone.get_by_text(re.compile(r"^Trin 1 af 9")), touch=True)
     settle(phone)
     return phone
 

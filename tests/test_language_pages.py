@@ -299,3 +299,26 @@ def test_a_danish_consoles_plan_panel_lists_the_danish_lessons(app_db: Path) -> 
     steps = [m.value for m in at.markdown if " min" in m.value]
     assert steps and any("At lære af andre bevægelser" in step for step in steps), steps
     assert not any("Learning from other movements" in step for step in steps), steps
+
+
+def test_a_join_link_opens_the_join_page_in_the_workshops_language(app_db: Path) -> None:
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["w"] = workshop.join_code
+    at.run()
+    assert not at.exception, at.exception
+    assert "Deltag i en workshop" in [t.label for t in at.tabs]
+    # What is typed stays through the page's runs (its labels never change under it).
+    name = next(t for t in at.text_input if t.label == "Den nye gruppes navn")
+    name.input("Bord 7")
+    next(b for b in at.button if b.label == "Deltag").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert store.group_named(workshop_id=workshop.id, name="Bord 7") is not None
+    # A person who chose their own language keeps it.
+    own = AppTest.from_file(APP, default_timeout=30)
+    own.query_params.update({"w": workshop.join_code, "lang": "en"})
+    own.run()
+    assert not own.exception, own.exception
+    assert "Join a workshop" in [t.label for t in own.tabs]
