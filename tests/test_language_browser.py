@@ -40,13 +40,14 @@ def shot(page: Page, name: str) -> None:
 
 
 def join_danish_room(browser: Browser, server: Server, code: str, group: str) -> Page:
-    """A phone joining by the join link; the workbook opens in the workshop's language."""
+    """A phone joining by the join link: the join page and the workbook open in the
+    workshop's language."""
     phone = mobile(browser).new_page()
     phone.goto(f"{server.url}/?w={code.replace('-', '')}")
-    new_group = phone.get_by_role("textbox", name="New group's name")
+    new_group = phone.get_by_role("textbox", name="Den nye gruppes navn")
     press_until(phone, "Find workshop", new_group, touch=True)
     new_group.fill(group)
-    press_until(phone, "Join", phone.get_by_text(re.compile(r"^Trin 1 af 9")), touch=True)
+    press_until(phone, "Deltag", phone.get_by_text(re.compile(r"^Trin 1 af 9")), touch=True)
     settle(phone)
     return phone
 
@@ -65,7 +66,7 @@ def test_one_room_two_phones_in_two_languages_and_the_projector_in_the_workshops
 
     projector = context(browser, 1920, 1080).new_page()
     projector.goto(projector_link)
-    expect(projector.get_by_test_id("wbp-joined")).to_have_text("Deltager: ingen endnu")
+    expect(projector.get_by_test_id("wbp-joined")).to_have_text("Deltagere: ingen endnu")
     expect(projector.get_by_text("Deltag på din telefon på")).to_be_visible()
 
     danish = join_danish_room(browser, server, code, "Bord 1")
@@ -78,6 +79,12 @@ def test_one_room_two_phones_in_two_languages_and_the_projector_in_the_workshops
     english.locator(".st-key-i18n_picker").get_by_role("radio", name="English").tap()
     expect(english.get_by_role("heading", name=ENGLISH.lessons[0].title)).to_be_visible()
     expect(english.get_by_role("button", name="Save answers")).to_be_visible()
+    # A plain reload (or a phone waking from sleep) keeps the person's own choice.
+    english.reload()
+    settle(english)
+    expect(english.get_by_role("heading", name=ENGLISH.lessons[0].title)).to_be_visible()
+    expect(english.get_by_role("button", name="Save answers")).to_be_visible()
+    assert "lang=en" in english.url, english.url
     danish.reload()
     settle(danish)
     expect(danish.get_by_role("heading", name=title)).to_be_visible()

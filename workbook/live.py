@@ -266,11 +266,16 @@ class AnswerTally:
             parts.append(f"{self.hidden} hidden")
         return f"{plural(self.given, 'answer')}: " + ", ".join(parts)
 
-    def waiting_note(self) -> str:
-        """For the room's screens: how many answers wait, or nothing."""
+    def waiting_note(self, ngettext: Callable[[str, str, int], str]) -> str:
+        """For the room's screens: how many answers wait, or nothing, in the language of
+        `ngettext` (the screen's catalog: `translations(code).ngettext`)."""
         if not self.waiting:
             return ""
-        return f"{self.waiting} more waiting for the facilitator"
+        return ngettext(
+            "{n} more waiting for the facilitator",
+            "{n} more waiting for the facilitator",
+            self.waiting,
+        ).format(n=self.waiting)
 
 
 @dataclass(frozen=True)

@@ -23,21 +23,28 @@ def step_label(step: int, total: int, title: str, _: Callable[[str], str] = str)
     return _("Step {number} of {total}: {title}").format(number=step + 1, total=total, title=title)
 
 
-def round_label(round_: int) -> str:
-    return "First look" if round_ <= 1 else f"Follow-up {round_ - 1}"
+def round_label(round_: int, _: Callable[[str], str] = str) -> str:
+    """ "First look" or "Follow-up 2", in the language of `_` (a session's; the exports keep
+    the default, English)."""
+    return _("First look") if round_ <= 1 else _("Follow-up {n}").format(n=round_ - 1)
 
 
 def follow_up_refusal(
-    *, self_guided: bool, room_changed_at: dt.datetime | None, now: dt.datetime
+    *,
+    self_guided: bool,
+    room_changed_at: dt.datetime | None,
+    now: dt.datetime,
+    _: Callable[[str], str] = str,
 ) -> str | None:
-    """Why a group may not start a follow-up round now, or None when it may."""
+    """Why a group may not start a follow-up round now, or None when it may (in the language
+    of `_`)."""
     if self_guided or room_changed_at is None:
         return None
     if now - room_changed_at >= ROOM_QUIET_BEFORE_FOLLOW_UP:
         return None
-    return (
+    return _(
         "Your workshop's room is still running with a facilitator. A follow-up round is for "
         "when your group comes back to it weeks from now: starting one during the session "
-        "would take your table's answers out of the room's results. This opens 12 hours after "
-        "the room's last change."
-    )
+        "would take your table's answers out of the room's results. This opens {hours} hours "
+        "after the room's last change."
+    ).format(hours=round(ROOM_QUIET_BEFORE_FOLLOW_UP.total_seconds() / 3600))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -13,8 +13,9 @@ from workbook.progress import round_label
 from workbook.records import Rating, Reflection
 
 
-def finding_scores(ratings: Sequence[Rating]) -> pd.DataFrame:
-    """Mean rating per key finding and round (over statements and members), in report order."""
+def finding_scores(ratings: Sequence[Rating], _: Callable[[str], str] = str) -> pd.DataFrame:
+    """Mean rating per key finding and round (over statements and members), in report order;
+    the findings' and rounds' names in the language of `_`."""
     columns = ["key_finding", "finding", "round", "round_label", "mean", "ratings"]
     if not ratings:
         return pd.DataFrame(columns=columns)
@@ -29,8 +30,8 @@ def finding_scores(ratings: Sequence[Rating]) -> pd.DataFrame:
         mean=("value", "mean"), ratings=("value", "size")
     )
     order = {finding.value: index for index, finding in enumerate(KeyFinding)}
-    table["finding"] = table["key_finding"].map(lambda v: KeyFinding(v).label)
-    table["round_label"] = table["round"].map(round_label)
+    table["finding"] = table["key_finding"].map(lambda v: _(KeyFinding(v).label))
+    table["round_label"] = table["round"].map(lambda r: round_label(r, _))
     table["order"] = table["key_finding"].map(order)
     return table.sort_values(["round", "order"])[columns].reset_index(drop=True)
 
@@ -71,15 +72,18 @@ def finding_changes(scores: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def statement_table(ratings: Sequence[Rating], lessons: LessonSet) -> pd.DataFrame:
-    """One row per rated statement: lesson, statement, the group's mean per round."""
+def statement_table(
+    ratings: Sequence[Rating], lessons: LessonSet, _: Callable[[str], str] = str
+) -> pd.DataFrame:
+    """One row per rated statement: lesson, statement, the group's mean per round (the
+    rounds' names in the language of `_`)."""
     if not ratings:
         return pd.DataFrame(columns=["Lesson", "Statement"])
     frame = pd.DataFrame(
         {
             "lesson_id": [r.lesson_id for r in ratings],
             "statement_id": [r.statement_id for r in ratings],
-            "round": [round_label(r.round) for r in ratings],
+            "round": [round_label(r.round, _) for r in ratings],
             "value": [r.value for r in ratings],
         }
     )
@@ -104,11 +108,11 @@ def missing_lessons(lessons: LessonSet, keys: Sequence[tuple[str, str]]) -> list
     return sorted({lesson_id for lesson_id, _ in keys if lesson_id not in loaded})
 
 
-def missing_lesson_sentence(lesson_id: str) -> str:
-    return (
-        f"The lesson file for {lesson_id} is missing or broken, so its questions are shown by "
+def missing_lesson_sentence(lesson_id: str, _: Callable[[str], str] = str) -> str:
+    return _(
+        "The lesson file for {lesson_id} is missing or broken, so its questions are shown by "
         "their ids."
-    )
+    ).format(lesson_id=lesson_id)
 
 
 @dataclass(frozen=True)

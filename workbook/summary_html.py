@@ -10,14 +10,17 @@ text, workbook/bidi.py); answers the facilitator hid from the screen are left ou
 
 from __future__ import annotations
 
+import gettext
 import html
+import re
 from collections.abc import Sequence
 from typing import Any
 
+from workbook import i18n
 from workbook.bidi import bdi, isolate
 from workbook.export import Table, WorkshopExport, _stamp, plan_name
 from workbook.lessons import RatingStatement
-from workbook.live import HIDDEN, SHOWN, WAITING, Distribution, distribution, plural
+from workbook.live import HIDDEN, SHOWN, WAITING, Distribution, distribution
 from workbook.models import RATING_MIN
 from workbook.progress import round_label
 from workbook.results import missing_lesson_sentence, missing_lessons
@@ -58,22 +61,49 @@ figure.bars th[scope="row"] b { display: inline-block; min-width: 1.2em; }
 """
 
 
-def html_summary(export: WorkshopExport) -> str:
-    """A single self-contained HTML page, without scripts: open it anywhere, offline.
+def _n(t: gettext.NullTranslations, singular: str, plural: str, n: int, code: str) -> str:
+    """ "1 rating" or "1.234 ratings", in the language of `t`, the number as `code` writes it."""
+    return t.ngettext(singular, plural, n).format(n=i18n.format_decimal(n, code, 0))
+
+
+def _round_words(label: str, _: Any) -> str:
+    """A round's name as the exports write it ("Follow-up 2", English), in the language of
+    `_`."""
+    if label == round_label(1):
+        return round_label(1, _)
+    found = re.fullmatch(r"Follow-up (\d+)", label)
+    return round_label(int(found.group(1)) + 1, _) if found else label
+
+
+def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
+    """A single self-contained HTML page, without scripts: open it anywhere, offline. Its
+    frame (headings, notes, numbers) is in the workshop's `language`; the lessons' words come
+    from `export.lessons`.
 
     Everything people typed is escaped. Answers the facilitator hid from the screen are left
     out and counted."""
+    code = i18n.supported(language)
+    t = i18n.translations(code)
+    _ = t.gettext
     w = export.workshop
     esc = html.escape
     parts: list[str] = []
     people = sum(g.members for g in export.groups)
     parts.append(f"<h1>{bdi(w.title)}</h1>")
-    meta = " · ".join([*(bdi(x) for x in (w.cause, w.region) if x), f"code {w.display_code}"])
-    parts.append(f'<p class="meta">Plan: {bdi(plan_name(export))}</p>')
-    parts.append(
-        f'<p class="meta">{meta}<br>{plural(people, "person", "people")} in '
-        f"{plural(len(export.groups), 'group')} · summary made {_stamp(export.made_at)} UTC</p>"
+    plan_line = esc(_("Plan: {plan}")).format(plan=bdi(plan_name(export)))
+    parts.append(f'<p class="meta">{plan_line}</p>')
+    meta = " · ".join(
+        [
+            *(bdi(x) for x in (w.cause, w.region) if x),
+            esc(_("code {code}").format(code=w.display_code)),
+        ]
     )
+    who = _("{people} in {groups}").format(
+        people=_n(t, "{n} person", "{n} people", people, code),
+        groups=_n(t, "{n} group", "{n} groups", len(export.groups), code),
+    )
+    made = _("summary made {when} UTC").format(when=_stamp(export.made_at))
+    parts.append(f'<p class="meta">{meta}<br>{esc(who)} · {esc(made)}</p>')
     reflections = export.reflections
     ratings = export.ratings
     col = {name: i for i, name in enumerate(reflections.columns)}
@@ -98,7 +128,7 @@ def html_summary(export: WorkshopExport) -> str:
             if row[col["Name"]]:
                 who = f"{who} · {bdi(row[col['Name']])}"
             if row[col["Round"]] != round_label(1):
-                who = f"{who} · {esc(row[col['Round']])}"
+                who = f"{who} · {esc(_round_words(row[col['Round']], _))}"
             parts.append(f'<li>{bdi(row[col["Answer"]])}<span class="who">{who}</span></li>')
         parts.append("</ul>")
 
@@ -116,17 +146,23 @@ def html_summary(export: WorkshopExport) -> str:
 
     # The steps, then lessons the workshop's plan has since left out (their answers kept).
     headed = [
-        *((f"Step {n}: ", lesson) for n, lesson in enumerate(export.lessons.lessons, start=1)),
-        *(("Not in the plan now: ", lesson) for lesson in export.lessons.outside()),
+        *(
+            (_("Step {number}: {title}").format(number=n, title=esc(lesson.title)), lesson)
+            for n, lesson in enumerate(export.lessons.lessons, start=1)
+        ),
+        *(
+            (_("Not in the plan now: {title}").format(title=esc(lesson.title)), lesson)
+            for lesson in export.lessons.outside()
+        ),
     ]
     for heading, lesson in headed:
         answered = any(key[0] == lesson.id for key in answer_keys)
         rated = [r for r, key in zip(ratings.rows, rating_keys, strict=True) if key[0] == lesson.id]
         if not answered and not rated:
             continue
-        parts.append(f"<section><h2>{heading}{esc(lesson.title)}</h2>")
+        parts.append(f"<section><h2>{heading}</h2>")
         statements = export.lessons.statements_of(lesson.id)
-        parts.extend(_statement_sections(statements, rated, rcol))
+        parts.extend(_statement_sections(statements, rated, rcol, code))
         prompt_ids = [p.id for p in export.lessons.prompts_of(lesson.id)]
         for prompt_id in prompt_ids + unknown_prompts(lesson.id, set(prompt_ids)):
             given = answers_to(lesson.id, prompt_id)
@@ -138,8 +174,9 @@ def html_summary(export: WorkshopExport) -> str:
     # Answers kept for a lesson that is not loaded now (its file missing or broken): still
     # here, under the lesson's id, its questions by their ids.
     for lesson_id in missing_lessons(export.lessons, [*answer_keys, *rating_keys]):
-        parts.append(f"<section><h2>Lesson {esc(lesson_id)}</h2>")
-        parts.append(f'<p class="note">{esc(missing_lesson_sentence(lesson_id))}</p>')
+        lesson_heading = _("Lesson {id}").format(id=lesson_id)
+        parts.append(f"<section><h2>{esc(lesson_heading)}</h2>")
+        parts.append(f'<p class="note">{esc(missing_lesson_sentence(lesson_id, _))}</p>')
         statement_ids = sorted({s for lid, s in rating_keys if lid == lesson_id})
         for statement_id in statement_ids:
             values = [
@@ -149,40 +186,48 @@ def html_summary(export: WorkshopExport) -> str:
             ]
             for label in sorted({v[1] for v in values}, key=lambda x: (x != round_label(1), x)):
                 result = distribution((v, 1) for v, r in values if r == label)
-                parts.append(f"<h3>{esc(statement_id)} ({esc(label)})</h3>")
-                parts.append(
-                    f'<p class="note">Average {result.mean or 0:.1f} from '
-                    f"{plural(result.total, 'rating')} (1 to 5).</p>"
+                parts.append(f"<h3>{esc(statement_id)} ({esc(_round_words(label, _))})</h3>")
+                note = _("Average {mean} from {ratings} (1 to 5).").format(
+                    mean=i18n.format_decimal(result.mean or 0, code),
+                    ratings=_n(t, "{n} rating", "{n} ratings", result.total, code),
                 )
-                parts.append(rating_bars(result, low="", high=""))
+                parts.append(f'<p class="note">{esc(note)}</p>')
+                parts.append(rating_bars(result, low="", high="", language=code))
         for prompt_id in unknown_prompts(lesson_id, set()):
             parts.append(f"<h3>{esc(prompt_id)}</h3>")
             answer_list(answers_to(lesson_id, prompt_id))
         parts.append("</section>")
     if not reflections.rows and not ratings.rows:
-        parts.append('<p class="note">No answers or ratings were given in this workshop yet.</p>')
+        none = _("No answers or ratings were given in this workshop yet.")
+        parts.append(f'<p class="note">{esc(none)}</p>')
     if left_out[HIDDEN]:
-        parts.append(
-            f'<p class="note">{plural(left_out[HIDDEN], "answer")} hidden from the screen by the '
-            "facilitator "
-            + ("is" if left_out[HIDDEN] == 1 else "are")
-            + " not included here (the full exports have them).</p>"
-        )
+        hidden = t.ngettext(
+            "{n} answer hidden from the screen by the facilitator is not included here (the "
+            "full exports have them).",
+            "{n} answers hidden from the screen by the facilitator are not included here (the "
+            "full exports have them).",
+            left_out[HIDDEN],
+        ).format(n=left_out[HIDDEN])
+        parts.append(f'<p class="note">{esc(hidden)}</p>')
     if left_out[WAITING]:
-        parts.append(
-            f'<p class="note">{plural(left_out[WAITING], "answer")} waiting for the '
-            "facilitator's approval "
-            + ("is" if left_out[WAITING] == 1 else "are")
-            + " not included here (the full exports have them).</p>"
-        )
-    parts.extend(_table_section("Stakeholder maps", export.stakeholders))
-    parts.extend(_table_section("Ties between stakeholders", export.ties))
-    parts.extend(_table_section("Commitments", export.commitments))
+        waiting = t.ngettext(
+            "{n} answer waiting for the facilitator's approval is not included here (the full "
+            "exports have them).",
+            "{n} answers waiting for the facilitator's approval are not included here (the "
+            "full exports have them).",
+            left_out[WAITING],
+        ).format(n=left_out[WAITING])
+        parts.append(f'<p class="note">{esc(waiting)}</p>')
+    # The tables' column headers stay as the exports write them (English, see the README).
+    parts.extend(_table_section(_("Stakeholder maps"), export.stakeholders))
+    parts.extend(_table_section(_("Ties between stakeholders"), export.ties))
+    parts.extend(_table_section(_("Commitments"), export.commitments))
     body = "\n".join(parts)
+    title = _("{title}: workshop summary").format(title=isolate(w.title))
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{code}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(isolate(w.title))}: workshop summary</title><style>{_STYLE}</style></head>"
+        f"<title>{esc(title)}</title><style>{_STYLE}</style></head>"
         f"<body><main>\n{body}\n</main></body></html>\n"
     )
 
@@ -191,32 +236,39 @@ def _statement_sections(
     statements: Sequence[RatingStatement],
     rated: Sequence[tuple[Any, ...]],
     rcol: dict[str, int],
+    code: str,
 ) -> list[str]:
+    t = i18n.translations(code)
+    _ = t.gettext
     parts: list[str] = []
     for statement in statements:
         rows = [r for r in rated if r[rcol["Statement"]] == statement.text]
         rounds = sorted(
-            {r[rcol["Round"]] for r in rows}, key=lambda label: (label != "First look", label)
+            {r[rcol["Round"]] for r in rows}, key=lambda label: (label != round_label(1), label)
         )
         for label in rounds:
             values = [int(r[rcol["Rating (1-5)"]]) for r in rows if r[rcol["Round"]] == label]
             result = distribution((v, 1) for v in values)
-            heading = statement.text + (f" ({label})" if len(rounds) > 1 else "")
+            heading = statement.text + (f" ({_round_words(label, _)})" if len(rounds) > 1 else "")
             parts.append(f"<h3>{html.escape(heading)}</h3>")
-            mean = result.mean or 0
-            parts.append(
-                f'<p class="note">Average {mean:.1f} from '
-                f"{plural(result.total, 'rating')} (1 = {html.escape(statement.low)}, "
-                f"5 = {html.escape(statement.high)}).</p>"
+            note = _("Average {mean} from {ratings} (1 = {low}, 5 = {high}).").format(
+                mean=i18n.format_decimal(result.mean or 0, code),
+                ratings=_n(t, "{n} rating", "{n} ratings", result.total, code),
+                low=statement.low,
+                high=statement.high,
             )
-            parts.append(rating_bars(result, low=statement.low, high=statement.high))
+            parts.append(f'<p class="note">{html.escape(note)}</p>')
+            parts.append(rating_bars(result, low=statement.low, high=statement.high, language=code))
     return parts
 
 
-def rating_bars(result: Distribution, *, low: str, high: str) -> str:
+def rating_bars(result: Distribution, *, low: str, high: str, language: str = i18n.DEFAULT) -> str:
     """How many gave 1, 2, 3, 4 and 5, as a table with a bar in each row: readable with any
     screen reader (it is a table), printable, drawn without any script. The row of the
-    rounded average is marked."""
+    rounded average is marked. Words and numbers in `language`."""
+    code = i18n.supported(language)
+    t = i18n.translations(code)
+    _ = t.gettext
     esc = html.escape
     top = max(result.counts, default=0) or 1
     mean = result.mean
@@ -226,22 +278,30 @@ def rating_bars(result: Distribution, *, low: str, high: str) -> str:
         value = RATING_MIN + offset
         end = low if offset == 0 else high if offset == len(result.counts) - 1 else ""
         label = f"<b>{value}</b>" + (f" {esc(end)}" if end else "")
-        share = f"{100 * count / result.total:.0f}%" if result.total else "0%"
+        share = i18n.format_percent(count / result.total if result.total else 0, code)
         marked = value == mean_row
         bar_class = "bar mean-row" if marked else "bar"
         rows.append(
             f'<tr><th scope="row">{label}</th><td><span class="barline">'
             f'<span class="{bar_class}" style="width:{60 * count / top:.1f}%"></span>'
-            f'<span class="count">{plural(count, "person", "people")} ({share})'
-            + (" · nearest the average" if marked else "")
+            f'<span class="count">{esc(_n(t, "{n} person", "{n} people", count, code))} '
+            f"({esc(share)})"
+            + (esc(" · " + _("nearest the average")) if marked else "")
             + "</span></span></td></tr>"
         )
-    average = f"average {mean:.1f}" if mean is not None else "no ratings yet"
+    average = (
+        _("average {mean}").format(mean=i18n.format_decimal(mean, code))
+        if mean is not None
+        else _("no ratings yet")
+    )
+    caption = _("How many gave each rating, 1 to 5 ({ratings}, {average})").format(
+        ratings=_n(t, "{n} rating", "{n} ratings", result.total, code), average=average
+    )
+    rating, how_many = _("Rating"), _("How many")
     return (
-        '<figure class="bars"><table>'
-        f"<caption>How many gave each rating, 1 to 5 ({plural(result.total, 'rating')}, "
-        f"{average})</caption>"
-        '<thead><tr><th scope="col">Rating</th><th scope="col">How many</th></tr></thead>'
+        f'<figure class="bars"><table><caption>{esc(caption)}</caption>'
+        f'<thead><tr><th scope="col">{esc(rating)}</th>'
+        f'<th scope="col">{esc(how_many)}</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></figure>"
     )
 

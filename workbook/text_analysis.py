@@ -48,6 +48,31 @@ _PLAIN_STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 # Both apostrophe forms, so a caller checking a word as typed ("don’t") finds it too.
 STOP_WORDS: frozenset[str] = _PLAIN_STOP_WORDS | {w.replace("'", "’") for w in _PLAIN_STOP_WORDS}
 
+# Danish: the Snowball stemmer project's Danish stop words (snowballstem.org,
+# algorithms/danish/stop.txt, BSD licence), copied as published. Applied only to Danish
+# workshops, on top of the English list (a Danish room writes some English too): applied to
+# every language, "man", "end", "dog" and "sin" would vanish from English answers.
+_DANISH_STOP_WORDS_TEXT = """
+    og i jeg det at en den til er som på de med han af for ikke der var mig sig men et har
+    om vi min havde ham hun nu over da fra du ud sin dem os op man hans hvor eller hvad skal
+    selv her alle vil blev kunne ind når være dog noget ville jo deres efter ned skulle denne
+    end dette mit også under have dig anden hende mine alt meget sit sine vor mod disse hvis
+    din nogle hos blive mange ad bliver hendes været thi jer sådan
+"""
+DANISH_STOP_WORDS: frozenset[str] = frozenset(_DANISH_STOP_WORDS_TEXT.split())
+# Each language's stop words (its own and the English ones); a language without a list of
+# its own uses the English one.
+_STOP_WORDS_BY_LANGUAGE: dict[str, frozenset[str]] = {
+    "en": STOP_WORDS,
+    "da": STOP_WORDS | DANISH_STOP_WORDS,
+}
+
+
+def stop_words(language: str = "en") -> frozenset[str]:
+    """The stop words for answers written in a workshop of `language` (an ISO code)."""
+    return _STOP_WORDS_BY_LANGUAGE.get(language, STOP_WORDS)
+
+
 # Shortest word the live room counts as a term (fewer letters say little on a projector).
 MIN_WORD_LENGTH = 3
 # Fewest letters in a word of a phrase.
@@ -150,17 +175,21 @@ class Term:
     count: int
 
 
-def _is_content(word: str) -> bool:
-    return len(word) >= MIN_WORD_LENGTH and word not in STOP_WORDS
-
-
-def frequent_terms(texts: Iterable[str], *, limit: int = 12, min_count: int = 2) -> list[Term]:
+def frequent_terms(
+    texts: Iterable[str], *, limit: int = 12, min_count: int = 2, language: str = "en"
+) -> list[Term]:
     """The words and two-word phrases that most answers share, most shared first.
 
     Each answer counts a term once, so one long answer cannot dominate. A phrase replaces its
     words when it accounts for all their uses. Terms in fewer than `min_count` answers are
-    left out: a single answer has no "most frequent" words.
+    left out: a single answer has no "most frequent" words. Stop words are those of the
+    workshop's `language` (`stop_words`).
     """
+    stop = stop_words(language)
+
+    def _is_content(word: str) -> bool:
+        return len(word) >= MIN_WORD_LENGTH and word not in stop
+
     words: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     for text in texts:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from workbook import i18n
 from workbook.charts.theme import SEQUENCE, styled
 from workbook.models import KeyFinding
 
@@ -16,27 +17,31 @@ BAR_GAP = 0.55
 def findings_chart(
     scores: pd.DataFrame,
     *,
-    title: str = "Our ratings by key finding",
+    title: str | None = None,
     findings: Sequence[KeyFinding] | None = None,
+    _: Callable[[str], str] = str,
+    code: str = i18n.DEFAULT,
 ) -> go.Figure:
     """Bars of the mean 1-5 rating per key finding; one colour per round (first look, follow-ups).
 
-    `scores` has the columns of `workbook.results.finding_scores`. `findings`: the findings
-    the workshop's plan rates (all of them when None): only those are listed, plus any rated
-    anyway (a statement the plan has since left out), so a finding the plan never asks
-    about is never "not rated yet" forever.
+    `scores` has the columns of `workbook.results.finding_scores`, made with the same `_`:
+    words in the language of `_`, numbers written as the language `code` writes them.
+    `findings`: the findings the workshop's plan rates (all of them when None): only those are
+    listed, plus any rated anyway (a statement the plan has since left out), so a finding the
+    plan never asks about is never "not rated yet" forever.
     """
     fig = go.Figure()
+    title = title if title is not None else _("Our ratings by key finding")
     rated_now = set(scores["finding"]) if not scores.empty else set()
     labels = [
-        finding.label
+        _(finding.label)
         for finding in KeyFinding
-        if findings is None or finding in findings or finding.label in rated_now
+        if findings is None or finding in findings or _(finding.label) in rated_now
     ]
     if scores.empty:
         fig.add_annotation(
             # Short lines: on a 390 px phone one long line ran off both edges.
-            text="No ratings yet:<br>rate yourselves in the lessons<br>and they appear here.",
+            text=_("No ratings yet:<br>rate yourselves in the lessons<br>and they appear here."),
             showarrow=False,
             x=0.5,
             y=0.5,
@@ -49,10 +54,18 @@ def findings_chart(
         return _clear_title(styled(fig, title=title, height=420))
     # Horizontal bars: the findings' names stay readable on a phone and from the back of a room.
     rounds = list(scores.groupby("round", sort=True))
-    for index, (_, part) in enumerate(rounds):
+    for index, (_round, part) in enumerate(rounds):
         by_finding = part.set_index("finding")
         values = [by_finding["mean"].get(label) for label in labels]
         counts = [by_finding["ratings"].get(label) for label in labels]
+        hovers = [
+            _("{finding}<br>mean {mean} from {n} ratings").format(
+                finding=label, mean=i18n.format_decimal(v, code, 2), n=n
+            )
+            if v is not None and v == v
+            else label
+            for label, v, n in zip(labels, values, counts, strict=True)
+        ]
         fig.add_trace(
             go.Bar(
                 y=labels,
@@ -60,10 +73,12 @@ def findings_chart(
                 orientation="h",
                 name=str(part["round_label"].iloc[0]),
                 marker_color=SEQUENCE[index % len(SEQUENCE)],
-                text=[f"{v:.1f}" if v is not None and v == v else "" for v in values],
+                text=[
+                    i18n.format_decimal(v, code) if v is not None and v == v else "" for v in values
+                ],
                 textposition="outside",
-                customdata=counts,
-                hovertemplate="%{y}<br>mean %{x:.2f} from %{customdata} ratings<extra></extra>",
+                hovertext=hovers,
+                hovertemplate="%{hovertext}<extra></extra>",
             )
         )
     fig.update_layout(
@@ -71,7 +86,7 @@ def findings_chart(
         legend={"orientation": "h", "y": -0.15, "x": 0},
         showlegend=len(rounds) > 1,
     )
-    fig.update_xaxes(range=[0, 5.6], tickvals=[1, 2, 3, 4, 5], title="Mean rating (1-5)")
+    fig.update_xaxes(range=[0, 5.6], tickvals=[1, 2, 3, 4, 5], title=_("Mean rating (1-5)"))
     # Each finding's name sits above its bars, so long names never squeeze a phone chart.
     fig.update_yaxes(autorange="reversed", showticklabels=False, ticks="")
     rated = set(scores["finding"])
@@ -81,7 +96,7 @@ def findings_chart(
             fig.add_annotation(
                 x=0,
                 y=label,
-                text="not rated yet",
+                text=_("not rated yet"),
                 xanchor="left",
                 yanchor="middle",
                 showarrow=False,

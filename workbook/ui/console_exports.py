@@ -68,11 +68,12 @@ def _prepare(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
     except StoreError as error:
         st.toast(str(error))
         return
-    st.session_state[_PREPARED] = _Prepared(
-        workshop.id,
-        dt.datetime.now(),
-        {key: build(collected) for _, build, _, _, key, _ in _DOWNLOADS},
+    files = {key: build(collected) for _, build, _, _, key, _ in _DOWNLOADS}
+    # The summary goes to the group: in the workshop's language (the tables stay English).
+    files["html"] = summary_html.html_summary(
+        collected, language=store.workshop_language(workshop.id)
     )
+    st.session_state[_PREPARED] = _Prepared(workshop.id, dt.datetime.now(), files)
 
 
 def panel(store: Store, lessons: LessonSet, workshop: Workshop) -> None:

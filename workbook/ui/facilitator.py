@@ -19,7 +19,7 @@ from workbook.live import (
     reachable_from_phones,
 )
 from workbook.models import MAX_CODE_CHARS, MAX_KEY_CHARS
-from workbook.progress import clamp_step, step_label
+from workbook.progress import clamp_step
 from workbook.projector_pages import TEXT_SIZES
 from workbook.records import Workshop
 from workbook.server.admission import admitted
@@ -160,9 +160,8 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
     _ = i18n.translator()
     top, out = st.columns([5, 1], vertical_alignment="center")
     with top:
-        caption = _("{cause} · join code {code}")
-        caption = caption.format(cause=isolate(workshop.cause), code=workshop.display_code)
-        user_heading(workshop.title, level=2, caption=caption)
+        code = _("join code {code}").format(code=workshop.display_code)
+        user_heading(workshop.title, level=2, caption=isolate(workshop.cause), unbroken=code)
     out.button(_("Sign out"), key="facilitator_sign_out", on_click=sign_out, width="stretch")
 
     controls, live = st.columns([3, 2], gap="large")
@@ -236,12 +235,12 @@ def _projector(store: Store, workshop: Workshop, room: Room) -> None:
     address = join_url(links.public_base_url(links.CONSOLE_PATH), workshop.join_code)
     if address and not reachable_from_phones(address):
         st.warning(
-            (
+            _(
                 "Phones cannot open the local address WORKBOOK_PUBLIC_URL is set to, which the "
                 "QR code would show. Set it to the address people use."
             )
             if resources.settings().public_url.strip()
-            else (
+            else _(
                 "Phones cannot open this computer's local address, which the QR code would "
                 "show. Set WORKBOOK_PUBLIC_URL to the address people use, or open the app by "
                 "this computer's network address."
@@ -289,8 +288,11 @@ def _room(store: Store, lessons: LessonSet, workshop: Workshop, room: Room, step
     refused = st.session_state.pop(_REFUSED, None)
     if refused:
         st.warning(refused, icon=":material/sync_problem:")
-    where = step_label(step, total, literal(lesson.title), _)
-    st.markdown("**" + _("Room is on {step}").format(step=where) + "**")
+    # One whole sentence for the catalog: "trin" is lower case mid-sentence in Danish.
+    where = _("Room is on Step {number} of {total}: {title}").format(
+        number=step + 1, total=total, title=literal(lesson.title)
+    )
+    st.markdown("**" + where + "**")
     back, forward = st.columns(2)
     back.button(
         _("Previous step"),

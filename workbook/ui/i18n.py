@@ -34,11 +34,35 @@ def use_workshop_language(code: str | None) -> None:
         st.session_state[_WORKSHOP] = i18n.supported(code)
 
 
+# The person's own choice is also kept in the address (`?lang=en`): a plain reload, or a phone
+# waking from sleep, starts a new session and would otherwise fall back to the workshop's
+# language. The URL, rather than a cookie or the seat in the database: it survives a reload
+# and a wake-up like the seat's own `w`/`t` parameters do, it is per person and per device
+# (two people on one seat's link may read two languages), a bookmark keeps it, and it needs
+# no storage. A new tab opened from the same address keeps it too; one opened from a bare
+# join link starts in the workshop's language, which is that link's promise. Only a language
+# the app has is taken from the URL: a forged value is ignored.
+LANG_PARAM = "lang"
+
+
+def _from_url() -> str | None:
+    value = st.query_params.get(LANG_PARAM)
+    return value if isinstance(value, str) and value in i18n.CODES else None
+
+
 def language() -> str:
-    """This session's language: its own choice, else the workshop's, else English."""
+    """This session's language: its own choice (this session's, or kept in the URL from an
+    earlier one), else the workshop's, else English."""
     chosen = st.session_state.get(_CHOSEN)
+    if chosen is None:
+        chosen = _from_url()
+        if chosen is not None:
+            st.session_state[_CHOSEN] = chosen
     if chosen is not None:
-        return i18n.supported(chosen)
+        chosen = i18n.supported(chosen)
+        if st.query_params.get(LANG_PARAM) != chosen:  # page switches clear the URL's params
+            st.query_params[LANG_PARAM] = chosen
+        return chosen
     return i18n.supported(st.session_state.get(_WORKSHOP, i18n.DEFAULT))
 
 
@@ -60,6 +84,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def choose(code: str) -> None:
     st.session_state[_CHOSEN] = i18n.supported(code)
+    st.query_params[LANG_PARAM] = i18n.supported(code)
 
 
 def picker(where: object | None = None) -> None:

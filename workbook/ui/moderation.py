@@ -30,6 +30,7 @@ from workbook.live import (
 )
 from workbook.store import Store, StoreError
 from workbook.ui.author_text import literal
+from workbook.ui.i18n import ngettext, translator
 from workbook.ui.text import isolate, user_caption, user_text
 
 MODERATION_LIMIT = 30
@@ -142,22 +143,24 @@ def _queue(
 
 
 def _card(store: Store, workshop_id: int, card: AnswerCard) -> None:
+    _ = translator()
     with st.container(border=True, key=f"facilitator_answer_{card.id}"):
         user_text(card.text)
         if card.hidden:
-            st.caption("HIDDEN from the screen")
+            st.caption(_("HIDDEN from the screen"))
         elif card.waiting:
-            st.caption("WAITING for your approval: not shown yet")
+            st.caption(_("WAITING for your approval: not shown yet"))
         # Group and participant names are user text: escaped, never Markdown (a name that
         # is an image link would load a remote image on this screen).
         user_caption(
             isolate(card.group_name)
             + (f" · {isolate(card.author)}" if card.author else "")
-            + f" · {plural(card.supports, 'support')}"
+            + " · "
+            + ngettext("{n} support", "{n} supports", card.supports)
         )
         if card.hidden:
             st.button(
-                "Restore",
+                _("Restore"),
                 key=f"facilitator_restore_{card.id}",
                 icon=":material/undo:",
                 on_click=_moderate(store.restore_answer, workshop_id, card.id),
@@ -167,7 +170,7 @@ def _card(store: Store, workshop_id: int, card: AnswerCard) -> None:
         if card.waiting:
             approve, hide = st.columns(2)
             approve.button(
-                "Approve",
+                _("Approve"),
                 key=f"facilitator_approve_{card.id}",
                 icon=":material/check:",
                 type="primary",
@@ -175,7 +178,7 @@ def _card(store: Store, workshop_id: int, card: AnswerCard) -> None:
                 width="stretch",
             )
         hide.button(
-            "Hide",
+            _("Hide"),
             key=f"facilitator_hide_{card.id}",
             icon=":material/visibility_off:",
             on_click=_moderate(store.hide_answer, workshop_id, card.id),

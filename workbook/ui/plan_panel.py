@@ -5,48 +5,57 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbook.i18n import N_
 from workbook.lessons import LessonSet
 from workbook.plans import apply_plan, everything, minutes_line, step_moves
 from workbook.records import Workshop
 from workbook.store import Store
 from workbook.ui import plan_editor, resources
+from workbook.ui.i18n import ngettext, translator
 from workbook.ui.text import user_text
 
-KEPT_ANSWERS = (
+KEPT_ANSWERS = N_(
     "Changing the plan keeps every answer already given: answers are stored by lesson and "
     "question, so a step taken out and put back shows its answers again."
 )
 
 
 def render(store: Store, workshop: Workshop, lessons: LessonSet) -> None:
-    """`lessons`: the workshop's lessons under its plan (what the room runs now)."""
-    st.subheader("Plan")
+    """`lessons`: the workshop's lessons under its plan (what the room runs now), in its
+    language; the plan's lessons are listed in that language too."""
+    _ = translator()
+    st.subheader(_("Plan"))
     stored = store.workshop_plan(workshop.id)
-    files = resources.lessons()
+    files = resources.lessons(language=store.workshop_language(workshop.id))
     if stored is None:
-        st.caption(f"Every lesson, in order. {minutes_line(everything(files))}.")
+        st.caption(_("Every lesson, in order.") + f" {minutes_line(everything(files))}.")
     elif stored.plan is None:
-        st.warning(f"This workshop's plan cannot be read: {stored.problem}. Every lesson runs.")
+        st.warning(
+            _("This workshop's plan cannot be read: {problem}. Every lesson runs.").format(
+                problem=stored.problem
+            )
+        )
     else:
         user_text(stored.plan.title)
-        st.caption(f"{len(lessons)} steps. {minutes_line(stored.plan)}.")
+        steps = ngettext("{n} step.", "{n} steps.", len(lessons))
+        st.caption(f"{steps} {minutes_line(stored.plan)}.")
     # What the plan names that the lesson files no longer have: left out of the room, said.
     gone = [problem for problem in lessons.problems if problem not in files.problems]
     if gone:
         st.warning(
-            "Part of this plan is not in the lesson files now and is left out:",
+            _("Part of this plan is not in the lesson files now and is left out:"),
             icon=":material/warning:",
         )
         for problem in gone:
             st.text(str(problem))
-    if not st.toggle("Show and change the plan", key=f"plan_panel_open_{workshop.id}"):
+    if not st.toggle(_("Show and change the plan"), key=f"plan_panel_open_{workshop.id}"):
         return
     current = stored.plan if stored is not None else None
-    st.caption(KEPT_ANSWERS)
+    st.caption(_(KEPT_ANSWERS))
     scope = f"console{workshop.id}"
     with st.container(border=True, key="plan_panel_change"):
         chosen = plan_editor.choose(scope, store, files, current)
-        if st.button("Use this plan for this workshop", key="plan_panel_use", type="primary"):
+        if st.button(_("Use this plan for this workshop"), key="plan_panel_use", type="primary"):
             # The room and each phone stay on their lesson under the new plan (its new step),
             # or go to the nearest following step it keeps.
             new = files if chosen is None else apply_plan(files, chosen)
@@ -58,5 +67,5 @@ def render(store: Store, workshop: Workshop, lessons: LessonSet) -> None:
             else:
                 store.set_workshop_plan(workshop_id=workshop.id, plan=chosen, moves=moves)
             plan_editor.discard(scope)
-            st.toast("The room now follows the new plan.")
+            st.toast(_("The room now follows the new plan."))
             st.rerun()

@@ -470,9 +470,14 @@ def _waiting(counts: list[GroupCount], given: int, noun: str, pages: _Pages) -> 
     )
     if counts:
         top = max(c.count for c in counts)
-        bars = count_bars([(c.group_name, c.count) for c in counts], top=top)
+        bars = count_bars(
+            [(c.group_name, c.count) for c in counts],
+            top=top,
+            code=st.session_state.get(_LANGUAGE, i18n.DEFAULT),
+        )
         page = page_of(len(bars), pages.bars, pages.wanted)
-        right.html(group_bars_html(i18n.N_("Answers per group"), bars, page))
+        heading = i18n.N_("Answers per group") if noun == "answer" else i18n.N_("Ratings per group")
+        right.html(group_bars_html(heading, bars, page))
 
 
 def _prompt(
@@ -496,7 +501,7 @@ def _prompt(
     groups = sum(1 for c in counts if c.count)
     status = _status(given, groups, "answer", state, _answering_rounds(store, workshop, counts))
     if tally.waiting:
-        status += f" · {tally.waiting_note()}"
+        status += f" · {tally.waiting_note(_room().ngettext)}"
     _item_header(prompt.text, status)
     if not state.revealed:
         _waiting(counts, given, "answer", pages)
@@ -516,7 +521,11 @@ def _prompt(
     page = page_of(len(visible), pages.answers, pages.wanted)
     shown = visible[page.start : page.end]
     # As many shared words as bars fit beside the answers: one to a line at the room's size.
-    terms = frequent_terms([card.text for card in cards], limit=pages.bars)
+    terms = frequent_terms(
+        [card.text for card in cards],
+        limit=pages.bars,
+        language=st.session_state.get(_LANGUAGE, i18n.DEFAULT),
+    )
     if not terms:
         # Few answers share no words yet: the answers themselves, across the whole screen,
         # instead of an empty list of words.
@@ -565,9 +574,13 @@ def _statement(
         none_yet = t.gettext("No ratings yet.")
         left.html(f'<div class="wbp"><p class="wbp-hint">{none_yet}</p></div>')
     else:
-        left.html(projector_bars.distribution_html(result, low=statement.low, high=statement.high))
+        left.html(
+            projector_bars.distribution_html(
+                result, low=statement.low, high=statement.high, code=code
+            )
+        )
     if len(means) >= 2:
-        bars = mean_bars([(m.group_name, m.mean) for m in means])
+        bars = mean_bars([(m.group_name, m.mean) for m in means], code=code)
         page = page_of(len(bars), pages.bars, pages.wanted)
         right.html(group_bars_html(i18n.N_("Average by group"), bars, page))
     elif result.mean is not None:

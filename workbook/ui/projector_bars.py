@@ -15,6 +15,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workbook import i18n
 from workbook.bidi import bdi
 from workbook.live import Distribution, clip
 from workbook.models import RATING_MAX, RATING_MIN
@@ -98,24 +99,32 @@ def bars_html(bars: Sequence[Bar], *, label: str) -> str:
     )
 
 
-def count_bars(counts: Sequence[tuple[str, int]], *, top: int) -> list[Bar]:
-    """Answers per group, against the most any group gave (`top`, over every page)."""
-    return [Bar(name, count / max(1, top), str(count)) for name, count in counts]
-
-
-def mean_bars(means: Sequence[tuple[str, float | None]]) -> list[Bar]:
-    """Average rating per group, on the 1-5 scale; a group that has not rated says so."""
+def count_bars(counts: Sequence[tuple[str, int]], *, top: int, code: str) -> list[Bar]:
+    """Answers per group, against the most any group gave (`top`, over every page); numbers
+    written in the language `code` (the room's)."""
     return [
-        Bar(name, mean / RATING_MAX, f"{mean:.1f}")
+        Bar(name, count / max(1, top), i18n.format_decimal(count, code, 0))
+        for name, count in counts
+    ]
+
+
+def mean_bars(means: Sequence[tuple[str, float | None]], *, code: str) -> list[Bar]:
+    """Average rating per group, on the 1-5 scale, in the language `code` (3,5 in Danish);
+    a group that has not rated says so."""
+    _ = i18n.gettext_for(code)
+    return [
+        Bar(name, mean / RATING_MAX, i18n.format_decimal(mean, code))
         if mean is not None
-        else Bar(name, 0.0, "not yet", empty=True)
+        else Bar(name, 0.0, _("not yet"), empty=True)
         for name, mean in means
     ]
 
 
-def distribution_html(result: Distribution, *, low: str, high: str) -> str:
+def distribution_html(result: Distribution, *, low: str, high: str, code: str) -> str:
     """How many gave 1, 2, 3, 4 and 5: a column each, its count above it, the scale's words
-    under 1 and 5, the average marked by a dashed line with its number in a row of its own."""
+    under 1 and 5, the average marked by a dashed line with its number in a row of its own.
+    Words and numbers in the language `code` (the room's)."""
+    _ = i18n.gettext_for(code)
     top = max(result.counts, default=0)
     columns = []
     for count in result.counts:
@@ -126,7 +135,7 @@ def distribution_html(result: Distribution, *, low: str, high: str) -> str:
         )
         columns.append(
             f'<div class="wbp-col"><span class="wbp-value" data-testid="wbp-dist-value">'
-            f"{count}</span>{bar}</div>"
+            f"{i18n.format_decimal(count, code, 0)}</span>{bar}</div>"
         )
     average = ""
     line = ""
@@ -135,9 +144,10 @@ def distribution_html(result: Distribution, *, low: str, high: str) -> str:
         # (r - 0.5) / 5 of it. The label stays inside the chart at 1 and 5.
         at = (result.mean - RATING_MIN + 0.5) / (RATING_MAX - RATING_MIN + 1) * 100
         label_at = min(88.0, max(12.0, at))
+        said = _("average {mean}").format(mean=i18n.format_decimal(result.mean, code))
         average = (
             f'<span class="wbp-avg" data-testid="wbp-average" style="left:{label_at:.1f}%">'
-            f"average {result.mean:.1f}</span>"
+            f"{html.escape(said)}</span>"
         )
         line = f'<span class="wbp-mean-line" style="left:{at:.1f}%"></span>'
     ticks = "".join(
@@ -148,10 +158,12 @@ def distribution_html(result: Distribution, *, low: str, high: str) -> str:
         f"<span>{bdi(clip(word, SCALE_LABEL_CHARS))}</span>" if word else "<span></span>"
         for word in (low, high)
     )
+    described = _("Ratings from {low} to {high}: {counts}").format(
+        low=RATING_MIN, high=RATING_MAX, counts=", ".join(str(c) for c in result.counts)
+    )
     return (
         '<div class="wbp wbp-dist" role="img" data-testid="wbp-distribution" '
-        f'aria-label="Ratings from {RATING_MIN} to {RATING_MAX}: '
-        f'{", ".join(str(c) for c in result.counts)}">'
+        f'aria-label="{html.escape(described, quote=True)}">'
         f'<div class="wbp-avg-row">{average}</div>'
         f'<div class="wbp-cols">{"".join(columns)}{line}</div>'
         f'<div class="wbp-ticks">{ticks}</div><div class="wbp-words">{words}</div></div>'

@@ -45,10 +45,11 @@ def _findings(all_ratings: list[Rating], lessons: LessonSet) -> None:
     _ = translator()
     # The facilitator's own statements are counted apart: never in a finding's average.
     ratings, own = results.split_own(all_ratings)
-    scores = results.finding_scores(ratings)
+    code = language()
+    scores = results.finding_scores(ratings, _)
     # No tool bar: on a phone it sat on the title (the chart is still in the exports).
     st.plotly_chart(
-        findings_chart(scores, findings=results.planned_findings(lessons)),
+        findings_chart(scores, findings=results.planned_findings(lessons), _=_, code=code),
         width="stretch",
         theme=None,
         config={"displaylogo": False, "displayModeBar": False},
@@ -59,20 +60,21 @@ def _findings(all_ratings: list[Rating], lessons: LessonSet) -> None:
         # One line per finding, not a table: on a phone a table's last column, the change
         # itself, was cut off.
         for row in changes.itertuples(index=False):
-            st.markdown(
-                f"**{row.finding}**: first look {row.first_look:.1f}, latest {row.latest:.1f} "
-                f"({_signed(row.change)})"
+            said = _("first look {first}, latest {latest}").format(
+                first=i18n.format_decimal(row.first_look, code),
+                latest=i18n.format_decimal(row.latest, code),
             )
+            st.markdown(f"**{row.finding}**: {said} ({_signed(row.change, code)})")
     if ratings:
         with st.expander(_("Every rating statement")):
-            _statements(results.statement_table(ratings, lessons))
+            _statements(results.statement_table(ratings, lessons, _), code)
     if own:
         st.subheader(_("Your facilitator's own statements"))
         st.caption(_("Counted apart from the lessons' statements: in no key finding above."))
-        _statements(results.statement_table(own, lessons))
+        _statements(results.statement_table(own, lessons, _), code)
 
 
-def _statements(table: pd.DataFrame) -> None:
+def _statements(table: pd.DataFrame, code: str) -> None:
     """Each rated statement under its lesson, with the group's mean per round on a line of its
     own: as a table, the statements and the ratings ran off a phone's screen."""
     rounds = [column for column in table.columns if column not in ("Lesson", "Statement")]
@@ -82,17 +84,23 @@ def _statements(table: pd.DataFrame) -> None:
             st.text(str(row["Statement"]))
             st.caption(
                 " · ".join(
-                    f"{name} {f'{row[name]:.1f}'.removesuffix('.0')}"
-                    for name in rounds
-                    if pd.notna(row[name])
+                    f"{name} {_mean(row[name], code)}" for name in rounds if pd.notna(row[name])
                 )
             )
 
 
-def _signed(change: float) -> str:
+def _mean(value: float, code: str) -> str:
+    """4 or 3.5 (3,5 in Danish): no ".0" on a whole number."""
+    whole = round(value, 1) == round(value)
+    return i18n.format_decimal(value, code, 0 if whole else 1)
+
+
+def _signed(change: float, code: str) -> str:
+    _ = translator()
     if round(change, 1) == 0:
-        return "no change"
-    return f"{change:+.1f}".replace("-", "\u2212")
+        return _("no change")
+    sign = "+" if change > 0 else "\u2212"
+    return sign + i18n.format_decimal(abs(change), code)
 
 
 def _reflections(reflections: list[Reflection], ratings: list[Rating], lessons: LessonSet) -> None:
@@ -117,17 +125,20 @@ def _reflections(reflections: list[Reflection], ratings: list[Rating], lessons: 
         answers = [r for r in reflections if r.lesson_id == lesson_id]
         if not answers:
             continue  # ratings only: they are in "Every rating statement" above, by id
-        with st.expander(f"Lesson {lesson_id} ({len(answers)})", expanded=False):
+        with st.expander(
+            _("Lesson {id}").format(id=lesson_id) + f" ({len(answers)})", expanded=False
+        ):
             _answers(answers, [])
     if missing_ids:
         st.caption(
-            " ".join(results.missing_lesson_sentence(lesson_id) for lesson_id in missing_ids),
+            " ".join(results.missing_lesson_sentence(lesson_id, _) for lesson_id in missing_ids),
         )
 
 
 def _answers(answers: list[Reflection], prompts: list[tuple[str, str]]) -> None:
     """Answers under each prompt (id, text); prompts answered but not listed, by their ids."""
-    listed = {prompt_id for prompt_id, _ in prompts}
+    _ = translator()
+    listed = {prompt_id for prompt_id, _text in prompts}
     extra = sorted({r.prompt_id for r in answers if r.prompt_id not in listed})
     for prompt_id, text in [*prompts, *((p, p) for p in extra)]:
         mine = [r for r in answers if r.prompt_id == prompt_id]
@@ -135,8 +146,8 @@ def _answers(answers: list[Reflection], prompts: list[tuple[str, str]]) -> None:
             continue
         st.markdown(f"**{text}**")
         for reflection in mine:
-            author = isolate(reflection.author) if reflection.author else "Anonymous"
-            st.text(f"{round_label(reflection.round)} · {author}")  # a name is user text
+            author = isolate(reflection.author) if reflection.author else _("Anonymous")
+            st.text(f"{round_label(reflection.round, _)} · {author}")  # a name is user text
             user_text(reflection.text)
 
 
@@ -160,7 +171,7 @@ def _unanswered(
 ) -> None:
     _ = translator()
     missing = results.unanswered(lessons, reflections, ratings, round_=round_)
-    st.subheader(_("Not answered yet") + ("" if round_ == 1 else f" ({round_label(round_)})"))
+    st.subheader(_("Not answered yet") + ("" if round_ == 1 else f" ({round_label(round_, _)})"))
     if not missing:
         st.success(_("Your group has answered every prompt and statement in this round."))
     for item in missing:
@@ -192,6 +203,7 @@ def _follow_up(store: Store, seat: Seat, lessons: LessonSet, ratings: list[Ratin
         self_guided=seat.workshop.self_guided,
         room_changed_at=store.room_changed_at(seat.workshop.id),
         now=utc_now(),
+        _=_,
     )
     if refusal:
         st.info(refusal, icon=":material/schedule:")

@@ -45,7 +45,7 @@ from workbook.live import (
 from workbook.records import Seat
 from workbook.server.admission import admitted
 from workbook.store import Store, StoreError
-from workbook.ui.i18n import language, ngettext, translator
+from workbook.ui.i18n import language, ngettext, translations, translator
 from workbook.ui.text import user_html, user_text
 
 REFRESH_SECONDS = 5.0
@@ -266,7 +266,9 @@ def _answers(
     )
     waiting = ""
     if state.approve_first:  # how many wait for the facilitator, said with the count
-        waiting = store.shared_tally(seat.workshop.id, lesson.id, prompt_id).waiting_note()
+        waiting = store.shared_tally(seat.workshop.id, lesson.id, prompt_id).waiting_note(
+            translations().ngettext
+        )
     if hidden_own:  # where their answer would be: the shared cards never hold a hidden one
         with st.container(key=f"room_hidden_own_{prompt_id}"):
             st.info(_(HIDDEN_OWN), icon=":material/visibility_off:")

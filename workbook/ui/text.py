@@ -50,12 +50,21 @@ def user_text(text: str) -> None:
     st.text(text, width="stretch")
 
 
-def user_heading(text: str, *, level: int = 1, caption: str | None = None) -> None:
+def user_heading(
+    text: str, *, level: int = 1, caption: str | None = None, unbroken: str | None = None
+) -> None:
     """A heading made of user text (a workshop or group name), escaped, never interpreted,
     in <bdi>. `caption` is the app's line under it: any user text in it must come isolated
-    (`isolate`)."""
+    (`isolate`). `unbroken` ends that line and is never split across two lines (a join
+    code: "GGN-" / "B9P" on two lines reads as two codes)."""
     tag = f"h{max(1, min(level, 4))}"
-    extra = f'<p class="wb-caption">{escaped(caption)}</p>' if caption else ""
+    parts = [escaped(caption)] if caption else []
+    if unbroken:
+        parts.append(
+            f'<span class="wb-nowrap" style="white-space:nowrap">{escaped(unbroken)}</span>'
+        )
+    line = " · ".join(parts)
+    extra = f'<p class="wb-caption">{line}</p>' if line else ""
     st.html(f'<{tag} class="wb-heading">{user_html(text)}</{tag}>{extra}')
 
 

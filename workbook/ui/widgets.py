@@ -48,4 +48,4 @@ def seat_header(seat: Seat) -> None:
         else " · " + _("follow-up round {n}").format(n=seat.group.current_round - 1)
     )
     code = _("code {code}").format(code=seat.workshop.display_code)
-    user_heading(seat.workshop.title, level=2, caption=f"{who}{round_note} · {code}")
+    user_heading(seat.workshop.title, level=2, caption=f"{who}{round_note}", unbroken=code)
