@@ -19,7 +19,7 @@ from workbook.lessons import Lesson, LessonSet
 from workbook.models import KeyFinding
 from workbook.plans import Plan, everything, minutes_line, plan_problems, plan_yaml, read_plan
 from workbook.plans import edit as plan_edit
-from workbook.plans.files import load_plans, plan_file_name, plans_folder
+from workbook.plans.files import plan_file_name
 from workbook.plans.model import (
     MAX_PLAN_TITLE_CHARS,
     MAX_SESSION_MINUTES,
@@ -93,8 +93,7 @@ def _change(scope: str, where: str, change: Callable[[Plan], Plan]) -> Callable[
 
 def ready_plans(lessons: LessonSet) -> list[Plan]:
     """The ready plans beside the lessons that apply whole to these lessons."""
-    found = load_plans(plans_folder(resources.settings().lessons_dir))
-    return [plan for plan in found.plans if not plan_problems(lessons, plan)]
+    return [plan for plan in resources.ready_plans().plans if not plan_problems(lessons, plan)]
 
 
 def discard(scope: str) -> None:

@@ -1,4 +1,4 @@
-"""Process-wide resources for the app: the one store and the cached lessons."""
+"""Process-wide resources for the app: the one store, the cached lessons and ready plans."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import atexit
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import streamlit as st
 from pydantic import ValidationError
@@ -16,8 +18,12 @@ from workbook import backup
 from workbook.config import Settings, get_settings, setting_problems
 from workbook.lesson_languages import folder_of, load_in
 from workbook.lessons import LessonSet
+from workbook.plans.files import PlanSet, load_plans, plans_folder
 from workbook.server.room_push import ROOM_PUSH
 from workbook.store import Store, StoreError
+
+T = TypeVar("T")
+Signature = tuple[tuple[str, float, int], ...]
 
 
 @st.cache_resource(show_spinner=False)
@@ -93,41 +99,58 @@ LESSONS_CHECK_SECONDS = 1.0
 @dataclass(frozen=True)
 class _Loaded:
     checked_at: float
-    signature: tuple[tuple[str, float, int], ...]
-    lessons: LessonSet
+    signature: Signature
+    value: Any
 
 
-_loaded: dict[str, _Loaded] = {}  # by folder and language, for the whole server process
+# Lessons by folder and language, and the ready plans by folder, for the whole server process.
+_loaded: dict[str, _Loaded] = {}
 _loaded_lock = threading.Lock()
 
 
-def _signature(*folders: Path) -> tuple[tuple[str, float, int], ...]:
+def _signature(pattern: str, *folders: Path) -> Signature:
     try:
         return tuple(
             sorted(
                 (str(p), p.stat().st_mtime, p.stat().st_size)
                 for folder in folders
-                for p in folder.glob("*.md")
+                for p in folder.glob(pattern)
             )
         )
     except OSError:
         return ()
 
 
-def lessons(language: str = "en") -> LessonSet:
-    """Lessons in `language` (English where a translation is missing), reloaded when a file
-    in the folders is added, removed or changed (seen within LESSONS_CHECK_SECONDS)."""
-    folder = settings().lessons_dir
-    key = f"{folder}|{language}"
+def _files_read(key: str, signature: Callable[[], Signature], read: Callable[[], T]) -> T:
+    """What `read` makes of some files, read again when one is added, removed or changed
+    (seen within LESSONS_CHECK_SECONDS): every script run asks, so the folders are looked at
+    at most once a second and the files parsed only when they changed."""
     now = time.monotonic()
     with _loaded_lock:
         last = _loaded.get(key)
     if last is not None and now - last.checked_at < LESSONS_CHECK_SECONDS:
-        return last.lessons
-    signature = _signature(folder, folder_of(folder, language))
-    found = last.lessons if last is not None and last.signature == signature else None
-    if found is None:
-        found = load_in(folder, language)
+        return last.value
+    seen = signature()
+    found = last.value if last is not None and last.signature == seen else read()
     with _loaded_lock:
-        _loaded[key] = _Loaded(now, signature, found)
+        _loaded[key] = _Loaded(now, seen, found)
     return found
+
+
+def lessons(language: str = "en") -> LessonSet:
+    """Lessons in `language` (English where a translation is missing), reloaded when a file
+    in the folders is added, removed or changed (seen within LESSONS_CHECK_SECONDS)."""
+    folder = settings().lessons_dir
+    return _files_read(
+        f"lessons|{folder}|{language}",
+        lambda: _signature("*.md", folder, folder_of(folder, language)),
+        lambda: load_in(folder, language),
+    )
+
+
+def ready_plans() -> PlanSet:
+    """The ready plans beside the lessons (lessons/plans/*.yaml), read again when one changes."""
+    folder = plans_folder(settings().lessons_dir)
+    return _files_read(
+        f"plans|{folder}", lambda: _signature("*.yaml", folder), lambda: load_plans(folder)
+    )
