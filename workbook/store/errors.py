@@ -23,12 +23,21 @@ class StoreLockedError(StoreError):
 
 
 class StoreUnavailableError(StoreError):
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(
-            f"The workbook cannot use its database file ({path}): {reason}. Ask whoever runs "
-            "the server to check the data folder is writable and the disk is not full. "
-            "Nothing you typed has been lost: it is still on this page."
-        )
+    """The database cannot be used: its file (DuckDB), or its server (PostgreSQL, `server`:
+    `where` is then the address without its password)."""
+
+    def __init__(self, where: Path | str, reason: str, *, server: bool = False) -> None:
+        if server:
+            sentence = (
+                f"The workbook cannot use its database server ({where}): {reason}. Ask whoever "
+                "runs the app to check the PostgreSQL server and WORKBOOK_DB."
+            )
+        else:
+            sentence = (
+                f"The workbook cannot use its database file ({where}): {reason}. Ask whoever "
+                "runs the server to check the data folder is writable and the disk is not full."
+            )
+        super().__init__(f"{sentence} Nothing you typed has been lost: it is still on this page.")
 
 
 class WriteFailedError(StoreError):

@@ -402,7 +402,7 @@ class ModerationQueries(Database):
                 raise SupportRefusedError("Your own answer counts already: support others'.")
             state = cur.execute(
                 "SELECT coalesce(i.revealed, false), coalesce(v.on_phones, true)"
-                " FROM (SELECT 1) LEFT JOIN live_items i ON i.workshop_id = ?"
+                " FROM (SELECT 1) one LEFT JOIN live_items i ON i.workshop_id = ?"
                 "   AND i.lesson_id = ? AND i.item_kind = ? AND i.item_id = ?"
                 " LEFT JOIN live_item_views v ON v.workshop_id = ? AND v.lesson_id = ?"
                 "   AND v.item_kind = ? AND v.item_id = ?",

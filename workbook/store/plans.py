@@ -266,8 +266,9 @@ class PlanQueries(Database):
         """Plans past workshops on this deployment ran, newest first, each distinct plan once
         (the same plan used by several workshops is offered once); unreadable ones left out."""
         rows = self._all(
-            "SELECT workshop_id, plan_json, updated_at FROM workshop_plans"
-            " QUALIFY row_number() OVER (PARTITION BY plan_json ORDER BY updated_at DESC) = 1"
+            "SELECT workshop_id, plan_json, updated_at FROM ("
+            " SELECT DISTINCT ON (plan_json) workshop_id, plan_json, updated_at"
+            " FROM workshop_plans ORDER BY plan_json, updated_at DESC, workshop_id DESC) latest"
             " ORDER BY updated_at DESC, workshop_id DESC LIMIT ?",
             [limit],
         )

@@ -98,7 +98,7 @@ _PERIOD_GROUPS = """
 period_groups AS (
     SELECT g.id AS group_id, g.workshop_id
     FROM groups g JOIN workshops w ON w.id = g.workshop_id
-    WHERE w.shares_with_funders AND year(w.created_at) = $period
+    WHERE w.shares_with_funders AND CAST(EXTRACT(YEAR FROM w.created_at) AS INTEGER) = $period
 )"""
 
 
@@ -138,7 +138,7 @@ class ReleaseQueries(Database):
         return [
             (int(year), int(n))
             for year, n in self._all(
-                "SELECT year(created_at)::INTEGER, count(*) FROM workshops"
+                "SELECT CAST(EXTRACT(YEAR FROM created_at) AS INTEGER), count(*) FROM workshops"
                 " WHERE shares_with_funders GROUP BY 1 ORDER BY 1"
             )
         ]
@@ -176,12 +176,12 @@ class ReleaseQueries(Database):
             SELECT r.group_id, k.measure, r.round, avg(r.value) AS score
             FROM ratings r JOIN known k USING (lesson_id, statement_id)
             WHERE r.group_id IN (SELECT group_id FROM period_groups)
-            GROUP BY ALL
+            GROUP BY r.group_id, k.measure, r.round
         )
         SELECT group_id, measure,
             max(score) FILTER (WHERE round = 1) AS first,
-            arg_max(score, round) FILTER (WHERE round >= 2) AS latest
-        FROM per_round GROUP BY ALL ORDER BY group_id, measure
+            (array_agg(score ORDER BY round DESC) FILTER (WHERE round >= 2))[1] AS latest
+        FROM per_round GROUP BY group_id, measure ORDER BY group_id, measure
         """
         params = {
             "period": period,
@@ -235,8 +235,7 @@ class ReleaseQueries(Database):
         if not reflection_ids:
             return {}
         rows = self._all(
-            "SELECT reflection_id, key FROM quote_keys"
-            " WHERE list_contains(?::BIGINT[], reflection_id)",
+            "SELECT reflection_id, key FROM quote_keys WHERE reflection_id = ANY(?::BIGINT[])",
             [list(reflection_ids)],
         )
         return {int(r): float(k) for r, k in rows}
@@ -264,7 +263,7 @@ class ReleaseQueries(Database):
             return {}
         rows = self._all(
             "SELECT group_id, sum(rho) FROM privacy_spent"
-            " WHERE list_contains(?::INTEGER[], group_id) GROUP BY group_id",
+            " WHERE group_id = ANY(?::INTEGER[]) GROUP BY group_id",
             [list(group_ids)],
         )
         return {int(g): float(r) for g, r in rows}

@@ -152,6 +152,13 @@ class Writer:
         task.future.set_result(result)
 
 
-def rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
-    with contextlib.suppress(duckdb.Error):  # no transaction was open
+def rollback_quietly(cur: Any) -> None:
+    # No transaction was open, or (PostgreSQL) the connection went and took it with it.
+    with contextlib.suppress(duckdb.Error, *_other_errors()):
         cur.rollback()
+
+
+def _other_errors() -> tuple[type[Exception], ...]:
+    from workbook.store.postgres import psycopg
+
+    return (psycopg.Error,)
