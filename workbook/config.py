@@ -113,7 +113,8 @@ class Settings(BaseSettings):
 
             try:
                 conninfo_to_dict(value.strip())
-            except ProgrammingError:
+                urlsplit(value.strip()).port  # noqa: B018 - raises on a port that is no number
+            except (ProgrammingError, ValueError):
                 raise _not_allowed(
                     "a DuckDB file's path or an address like "
                     "postgresql://user:password@host:5432/workbook"

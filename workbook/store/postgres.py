@@ -280,6 +280,8 @@ class PgConnection:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        # One connection first: its error says what is wrong (the pool only logs them).
+        connect(url).close()
         self.pool = open_pool(url)
 
     def cursor(self) -> PgCursor:
