@@ -276,3 +276,31 @@ def test_the_backup_command_runs_pg_dump_and_tells_how_to_restore(
     assert refused.returncode == 2
     assert "pg_restore --no-owner" in refused.stderr and "Nothing was changed" in refused.stderr
     assert "Traceback" not in made.stderr + refused.stderr
+
+
+def test_the_app_runs_on_postgresql_and_a_dead_server_is_one_sentence_on_the_page(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_pages import create_workshop, fresh, join
+
+    monkeypatch.setenv("WORKBOOK_DB", postgres_url)
+    get_settings.cache_clear()
+    try:
+        facilitator = fresh().run()
+        create_workshop(facilitator, self_guided=True, group="Table 9")
+        assert not facilitator.exception
+        ((code,),) = raw_rows(postgres_url, "SELECT join_code FROM workshops")
+        participant = fresh().run()
+        join(participant, str(code), group="Table 4", name="Ana")
+        assert participant.query_params["w"] == str(code).replace("-", "")
+        groups = raw_rows(postgres_url, "SELECT name FROM groups ORDER BY name")
+        assert groups == [("Table 4",), ("Table 9",)]
+
+        monkeypatch.setenv("WORKBOOK_DB", f"postgresql://u:pw@127.0.0.1:{free_port()}/none")
+        get_settings.cache_clear()
+        down = fresh().run()
+        shown = " ".join(str(e.value) for e in down.error)
+        assert "cannot use its database server" in shown and "pw" not in shown.split(":***@")[1]
+        assert not down.exception
+    finally:
+        get_settings.cache_clear()
