@@ -304,3 +304,33 @@ def test_the_app_runs_on_postgresql_and_a_dead_server_is_one_sentence_on_the_pag
         assert not down.exception
     finally:
         get_settings.cache_clear()
+
+
+def test_a_room_change_wakes_the_listeners_of_another_process(pg_store: Store) -> None:
+    # Two stores on one database stand for two app processes (each has its own pool,
+    # listener thread and mark): a move made through one wakes the other's screens.
+    other = Store(pg_store.url or "")
+    try:
+        woken: list[int] = []
+        arrived = threading.Event()
+
+        def wake(workshop_id: int) -> None:
+            woken.append(workshop_id)
+            arrived.set()
+
+        mine: list[int] = []
+        other.on_room_change(wake)
+        pg_store.on_room_change(mine.append)
+        assert other._room_listener.listening.wait(30)
+        assert pg_store._room_listener.listening.wait(30)
+        workshop, _ = pg_store.create_workshop(workshop=WorkshopCreate(title="t", cause="c"))
+        other.shared_room_signal(workshop.id, now=0.0)  # cached in the other process
+        pg_store.move_room(workshop_id=workshop.id, step=3)
+        assert arrived.wait(30)
+        assert woken == [workshop.id]
+        assert mine == [workshop.id]  # its own change wakes it once, not twice
+        # The wake-up dropped the other process's cached signal: it reads the move.
+        signal = other.shared_room_signal(workshop.id, now=0.5)
+        assert signal is not None and signal.current_step == 3
+    finally:
+        other.close()

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import logging
 import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +33,7 @@ import psycopg
 from psycopg.types.numeric import FloatLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+_LOG = logging.getLogger(__name__)
 POOL_SIZE = 12  # connections per process: readers at once, the writer, a backup
 CONNECT_SECONDS = 5
 # One lock key for migrations, so processes starting together migrate one at a time.
@@ -275,14 +278,67 @@ def _pg_type(kind: Any) -> str:
     return "TEXT"
 
 
+class Listener:
+    """One thread per process on a connection of its own, LISTENing on one channel: each
+    notification's payload goes to `deliver` (a notification only wakes; whoever is woken
+    re-reads the database). A lost connection is made again, after a pause that grows to a
+    few seconds; notifications sent meanwhile are lost, which the pages' slow poll covers."""
+
+    def __init__(self, url: str, channel: str, deliver: Callable[[str], object]) -> None:
+        self.url = url
+        self.channel = channel
+        self.deliver = deliver
+        self.listening = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="workbook-listener", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        pause = 0.2
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True, connect_timeout=5) as conn:
+                    conn.execute(f"LISTEN {self.channel}")  # type: ignore[arg-type]
+                    self.listening.set()
+                    pause = 0.2
+                    while not self._stop.is_set():
+                        for note in conn.notifies(timeout=1.0):
+                            try:
+                                self.deliver(note.payload)
+                            except Exception:  # noqa: BLE001 - one bad listener must not stop it
+                                _LOG.exception("a notification's listener failed")
+            except psycopg.Error as error:
+                self.listening.clear()
+                if not self._stop.is_set():
+                    _LOG.warning("room wake-ups: %s; listening again", connection_reason(error))
+                    self._stop.wait(pause)
+                    pause = min(pause * 2, 5.0)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
 class PgConnection:
-    """The process's pool, shaped like the DuckDB connection the store holds."""
+    """The process's pool, shaped like the DuckDB connection the store holds, and its
+    listeners."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         # One connection first: its error says what is wrong (the pool only logs them).
         connect(url).close()
         self.pool = open_pool(url)
+        self.listeners: list[Listener] = []
+
+    def listen(self, channel: str, deliver: Callable[[str], object]) -> Listener:
+        listener = Listener(self.url, channel, deliver)
+        self.listeners.append(listener)
+        return listener
+
+    def notify(self, channel: str, payload: str) -> None:
+        """Send a notification (delivered to every listener of every process, this one too)."""
+        with self.pool.connection() as conn:
+            conn.execute("SELECT pg_notify(%s, %s)", [channel, payload])
 
     def cursor(self) -> PgCursor:
         return PgCursor(self.pool)
@@ -296,6 +352,8 @@ class PgConnection:
             cur.execute("SELECT pg_advisory_unlock(?)", [MIGRATION_LOCK]).fetchall()
 
     def close(self) -> None:
+        for listener in self.listeners:
+            listener.stop()
         self.pool.close()
 
 
