@@ -332,5 +332,32 @@ def test_a_room_change_wakes_the_listeners_of_another_process(pg_store: Store) -
         # The wake-up dropped the other process's cached signal: it reads the move.
         signal = other.shared_room_signal(workshop.id, now=0.5)
         assert signal is not None and signal.current_step == 3
+        # Questions closed in one process are closed in the other, which had kept their
+        # states in memory.
+        assert other.closed_items(workshop_id=workshop.id, lesson_id="l1") == set()
+        arrived.clear()
+        pg_store.set_item_state(
+            workshop_id=workshop.id, lesson_id="l1", kind="prompt", item_id="p1", open=False
+        )
+        assert arrived.wait(30)
+        assert other.closed_items(workshop_id=workshop.id, lesson_id="l1") == {("prompt", "p1")}
     finally:
         other.close()
+
+
+def test_release_reads_run_in_duckdb_on_a_copy_pulled_through_copy_and_arrow(
+    pg_store: Store,
+) -> None:
+    workshop_id = _workshop_with_answer(pg_store, "copied")
+    with pg_store._analytics(("workshops", "reflections", "map_measures")) as local:
+        kinds = dict(
+            local.execute("SELECT column_name, column_type FROM (DESCRIBE workshops)").fetchall()
+        )
+        assert kinds["id"] == "INTEGER" and kinds["created_at"] == "TIMESTAMP"
+        assert kinds["shares_with_funders"] == "BOOLEAN" and kinds["title"] == "VARCHAR"
+        lists = dict(
+            local.execute("SELECT column_name, column_type FROM (DESCRIBE map_measures)").fetchall()
+        )
+        assert lists["kinds_present"] == "VARCHAR[]"
+        assert local.execute("SELECT id FROM workshops").fetchall() == [(workshop_id,)]
+        assert local.execute("SELECT text FROM reflections").fetchall() == [("copied",)]

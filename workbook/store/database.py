@@ -40,6 +40,7 @@ from workbook.store.file_copy import copy_database, describe_database
 from workbook.store.postgres import (
     PgConnection,
     connection_reason,
+    copy_into_duckdb,
     dump_database,
     is_connection_error,
     is_postgres_error,
@@ -295,6 +296,28 @@ class Database:
                 reason = storage or short_reason(str(error))
                 raise StoreUnavailableError(self.path, reason) from error
             raise WriteFailedError(short_reason(str(error))) from error
+
+    def _forget_room(self, workshop_id: int) -> None:
+        """Drop what this process keeps in memory about a room that another process changed
+        (PostgreSQL: its notification arrived). Concept modules that keep something extend it."""
+
+    @contextmanager
+    def _analytics(self, tables: Sequence[str]) -> Iterator[Any]:
+        """A DuckDB cursor for analytical reads over `tables` (the funder releases): the
+        store's own reader on DuckDB; on PostgreSQL an in-memory DuckDB holding one snapshot
+        of those tables, pulled through COPY into Arrow (`copy_into_duckdb`)."""
+        if self.url is None:
+            with self._reader() as cur:
+                yield cur
+            return
+        try:
+            local = copy_into_duckdb(self._con.pool, tables)
+        except Exception as error:
+            raise self._lost(error) from error
+        try:
+            yield local
+        finally:
+            local.close()
 
     def summary(self) -> dict[str, int]:
         """The schema version and row counts of the main tables (see `describe_database`)."""

@@ -250,7 +250,12 @@ class LiveQueries(Database):
     def _room_notified(self, payload: str) -> None:
         workshop, _, sender = payload.partition(" ")
         if sender != self._process_mark and workshop.isdigit():
+            self._forget_room(int(workshop))
             self._wake_room(int(workshop))
+
+    def _forget_room(self, workshop_id: int) -> None:
+        self._room_signals.pop(workshop_id, None)
+        super()._forget_room(workshop_id)
 
     def _room_changed(self, workshop_id: int) -> None:
         self._wake_room(workshop_id)

@@ -338,6 +338,10 @@ class ModerationQueries(Database):
             self._shared[key] = (now, value)
         return value
 
+    def _forget_room(self, workshop_id: int) -> None:
+        self._forget_shared(workshop_id)
+        super()._forget_room(workshop_id)
+
     def _forget_shared(self, workshop_id: int) -> None:
         with self._shared_lock:
             for key in [key for key in self._shared if key[1] == workshop_id]:

@@ -44,14 +44,15 @@ def shown_url(url: str) -> str:
     """The address without its password, for sentences and logs."""
     try:
         parts = urlsplit(url.strip())
+        query = re.sub(r"(?i)(password=)[^&]*", r"\1***", parts.query)
+        if parts.password is None:
+            return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
     except ValueError:
         return "the postgresql:// address in WORKBOOK_DB"
-    if parts.password is None:
-        return url.strip()
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
     user = f"{parts.username}:***@" if parts.username else ":***@"
-    return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, parts.query, ""))
+    return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, query, ""))
 
 
 def connection_reason(error: BaseException) -> str:
@@ -408,3 +409,69 @@ def dump_database(url: str, destination: Path) -> Path:
         raise StoreError(f"pg_dump could not copy the database: {reason[:300]}")
     os.replace(partial, destination)
     return destination
+
+
+# --- analytics: PostgreSQL rows into DuckDB, through COPY and Arrow ---------------------------
+
+_ARROW_TYPES = {
+    "int2": "int16",
+    "int4": "int32",
+    "int8": "int64",
+    "float8": "float64",
+    "float4": "float32",
+    "bool": "bool_",
+    "varchar": "string",
+    "text": "string",
+    "timestamp": "timestamp",
+    "_varchar": "list",
+    "_text": "list",
+}
+
+
+def copy_into_duckdb(pool: ConnectionPool, tables: Sequence[str]) -> Any:
+    """An in-memory DuckDB holding `tables` as they are in one snapshot of the PostgreSQL
+    database (one REPEATABLE READ transaction): each pulled with COPY ... TO STDOUT in binary,
+    turned into an Arrow table and stored in DuckDB, so analytical SQL (the funder releases)
+    runs in DuckDB on both backends. Table names are the store's own, never input."""
+    import duckdb
+    import pyarrow as pa
+
+    local = duckdb.connect()
+    with pool.connection() as conn:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            for table in tables:
+                columns = conn.execute(
+                    "SELECT a.attname, a.atttypid::INTEGER, t.typname FROM pg_attribute a"
+                    " JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = %s::regclass"
+                    " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+                    [table],
+                ).fetchall()
+                names = [str(name) for name, _, _ in columns]
+                kinds = [str(kind) for _, _, kind in columns]
+                with conn.cursor().copy(
+                    f"COPY {table} ({', '.join(names)}) TO STDOUT (FORMAT BINARY)"  # type: ignore[arg-type]
+                ) as copy:
+                    copy.set_types([int(oid) for _, oid, _ in columns])
+                    rows = list(copy.rows())
+                arrays = {
+                    name: pa.array([row[i] for row in rows], type=_arrow_type(kinds[i]))
+                    for i, name in enumerate(names)
+                }
+                local.register("incoming", pa.table(arrays))
+                local.execute(f"CREATE TABLE {table} AS SELECT * FROM incoming")
+                local.unregister("incoming")
+        finally:
+            conn.execute("COMMIT")
+    return local
+
+
+def _arrow_type(kind: str) -> Any:
+    import pyarrow as pa
+
+    name = _ARROW_TYPES.get(kind, "string")
+    if name == "timestamp":
+        return pa.timestamp("us")
+    if name == "list":
+        return pa.list_(pa.string())
+    return getattr(pa, name)()

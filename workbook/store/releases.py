@@ -127,7 +127,12 @@ class PublishedRelease:
 class ReleaseQueries(Database):
     """Reads for making a release, and the release tables."""
 
-    def _frame(self, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+    def _frame(self, sql: str, params: dict[str, Any], tables: Sequence[str] = ()) -> pd.DataFrame:
+        """The statement's rows as a frame; run in DuckDB over `tables` when it names them
+        (on PostgreSQL, a copy of them: `Database._analytics`)."""
+        if tables:
+            with self._analytics(tables) as cur:
+                return cur.execute(sql, params).df()
         with self._reader() as cur:
             return cur.execute(sql, params).df()
 
@@ -158,7 +163,7 @@ class ReleaseQueries(Database):
         LEFT JOIN people USING (group_id)
         ORDER BY p.group_id
         """
-        return self._frame(sql, {"period": period})
+        return self._frame(sql, {"period": period}, ("workshops", "groups", "participants"))
 
     def release_ratings(
         self, *, period: int, statements: Sequence[tuple[str, str]]
@@ -188,7 +193,7 @@ class ReleaseQueries(Database):
             "lessons": [lesson for lesson, _ in statements],
             "statements": [statement for _, statement in statements],
         }
-        return self._frame(sql, params)
+        return self._frame(sql, params, ("workshops", "groups", "ratings"))
 
     def release_maps(self, *, period: int) -> pd.DataFrame:
         """Per group of the period with a stakeholder map: the map's measures."""
@@ -200,7 +205,7 @@ class ReleaseQueries(Database):
         WHERE m.stakeholders > 0
         ORDER BY m.group_id
         """
-        return self._frame(sql, {"period": period})
+        return self._frame(sql, {"period": period}, ("workshops", "groups", "map_measures"))
 
     def release_reflections(self, *, period: int) -> pd.DataFrame:
         """Consented answers of the period's groups that the room was shown: none a facilitator
@@ -215,7 +220,9 @@ class ReleaseQueries(Database):
             AND {ANSWER_STATUS} = '{SHOWN}'
         ORDER BY r.group_id, r.id
         """
-        return self._frame(sql, {"period": period})
+        tables = ("workshops", "groups", "participants", "reflections")
+        moderation = ("hidden_answers", "approved_answers", "live_item_views")
+        return self._frame(sql, {"period": period}, (*tables, *moderation))
 
     def known_names(self) -> list[str]:
         """Every name a person typed anywhere in the deployment: people, groups, stakeholders,
