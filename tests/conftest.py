@@ -57,7 +57,12 @@ def postgres_url(postgres_server: str, postgres_template: str) -> Iterator[str]:
 
     name = f"workbook_test_{os.getpid()}_{secrets.token_hex(4)}"
     with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE {postgres_template}")
+        # Without fsync (the throwaway cluster) copying the files is ~3x faster than
+        # PostgreSQL 15's default of copying through its log; with fsync, the log is.
+        row = admin.execute("SHOW fsync").fetchone()
+        cheap = row and row[0] == "off" and admin.info.server_version >= 150000
+        strategy = " STRATEGY FILE_COPY" if cheap else ""
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {postgres_template}{strategy}")
     yield with_database(postgres_server, name)
     with psycopg.connect(postgres_server, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -303,7 +303,7 @@ class Listener:
                     self.listening.set()
                     pause = 0.2
                     while not self._stop.is_set():
-                        for note in conn.notifies(timeout=1.0):
+                        for note in conn.notifies(timeout=0.25):
                             try:
                                 self.deliver(note.payload)
                             except Exception:  # noqa: BLE001 - one bad listener must not stop it
