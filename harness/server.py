@@ -50,18 +50,26 @@ class Server:
 
     def __init__(
         self,
-        db: Path,
+        db: Path | str,
         port: int | None = None,
         *,
         env: dict[str, str] | None = None,
         flags: Iterable[str] = (),
+        log_dir: Path | None = None,
+        wait: bool = True,
     ) -> None:
+        """`db`: a DuckDB file, or a PostgreSQL address (then `log_dir` says where the log
+        goes). `wait=False` returns at once; call `wait_ready()` before using it."""
         self.db = db
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # A file, not a pipe: nobody reads the pipe while tests run, and a full pipe would
         # block the server.
-        self.log_path = db.with_name(f"{db.stem}-{self.port}.log")
+        if log_dir is None:
+            assert isinstance(db, Path), "a PostgreSQL address needs a log_dir"
+            self.log_path = db.with_name(f"{db.stem}-{self.port}.log")
+        else:
+            self.log_path = log_dir / f"app-{self.port}.log"
         self._log = self.log_path.open("wb")
         # Streamlit options as OPTION=VALUE, e.g. runner.postScriptGC=false.
         options = [part for flag in flags for part in f"--{flag}".split("=", 1)]
@@ -86,16 +94,25 @@ class Server:
             stderr=subprocess.STDOUT,
         )
         self.pid = self.process.pid
+        if wait:
+            self.wait_ready()
+
+    def healthy(self) -> bool:
+        """Streamlit's own health check answers 200."""
+        try:
+            with urllib.request.urlopen(self.url + "/_stcore/health", timeout=1) as reply:
+                return reply.status == 200
+        except OSError:
+            return False
+
+    def wait_ready(self) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"streamlit exited early:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=1) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
+            if self.healthy():
+                return
+            time.sleep(0.1)
         self.stop()
         raise RuntimeError("streamlit did not answer its health check within 60 s")
 
