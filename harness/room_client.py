@@ -57,7 +57,9 @@ class Tab:
         query: dict[str, str] | None = None,
         page: str = "",
         on_element: Callable[[Element], None] | None = None,
+        cookie: str = "",
     ) -> None:
+        self.cookie = cookie  # a Cookie header, e.g. a balancer's sticky cookie
         self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.query_string = urlencode(query or {})
         self.page_name = page  # the URL path a browser opened, e.g. "projector"
@@ -87,6 +89,7 @@ class Tab:
             max_size=None,
             open_timeout=60,
             ping_interval=None,
+            additional_headers={"Cookie": self.cookie} if self.cookie else None,
         )
         self._reader = asyncio.create_task(self._read())
         return await self.rerun()
@@ -364,11 +367,13 @@ class Submit:
 class Participant:
     """Someone at a table with a phone: joins by code, answers, moves on."""
 
-    def __init__(self, base_url: str, index: int, code: str, table: str) -> None:
+    def __init__(
+        self, base_url: str, index: int, code: str, table: str, *, cookie: str = ""
+    ) -> None:
         self.index = index
         self.code = code
         self.table = table
-        self.tab = Tab(base_url)
+        self.tab = Tab(base_url, cookie=cookie)
         self.reruns: list[float] = []
         self.sent_texts: dict[int, list[str]] = {}  # step -> the reflections sent
 
@@ -401,7 +406,8 @@ class Participant:
                 "שלום · 👋🏽 · <b>not bold</b>"
             )
             values[element.text_area.id] = text_value(element, text)
-        for n, element in enumerate(self.tab.of_kind("button_group")):
+        ratings = [e for e in self.tab.of_kind("button_group") if "_rating_" in e.button_group.id]
+        for n, element in enumerate(ratings):  # not the language choice at the top
             options = [option.content for option in element.button_group.options]
             values[element.button_group.id] = choice_value(
                 element, options[(self.index + n + step) % len(options)]
