@@ -109,6 +109,7 @@ def test_a_phone_on_another_process_follows_the_facilitator_and_survives_its_pro
     title = lessons.lessons[2].title
     expect(notice).to_have_text(f"The facilitator moved to: {title}")
     expect(phone.get_by_role("heading", name=title)).to_be_visible()
+    expect(phone.get_by_text(re.compile(r"^Table by the door · code"))).to_be_visible()
 
     # Where each page was, from nginx's log once the pages close: every request of the
     # console on the first process; the phone's websocket on the second, then (after the kill,
