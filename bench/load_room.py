@@ -59,6 +59,7 @@ import websockets  # noqa: E402
 from streamlit.proto.Element_pb2 import Element  # noqa: E402
 
 from bench.common import cpu_times, machine, spread, steal_share  # noqa: E402
+from harness.cluster import COOKIE  # noqa: E402
 from harness.room_client import (  # noqa: E402
     Participant,
     ProtocolError,
@@ -237,9 +238,11 @@ _COUNT = re.compile(r'data-testid="wbp-(?:count|status)">(?:<b>)?(\d+)')
 class ProjectorWatch:
     """A projector window: records when the answer count it shows goes up."""
 
-    def __init__(self, base_url: str, token: str) -> None:
+    def __init__(self, base_url: str, token: str, cookie: str = "") -> None:
         self.updates: list[tuple[float, int]] = []
-        self.tab = Tab(base_url, query={"p": token}, page="projector", on_element=self._seen)
+        self.tab = Tab(
+            base_url, query={"p": token}, page="projector", on_element=self._seen, cookie=cookie
+        )
 
     def _seen(self, element: Element) -> None:
         if element.WhichOneof("type") != "html":
@@ -267,9 +270,9 @@ class ProjectorWatch:
 class Facilitator:
     """The facilitator's laptop: signs in on the console and moves the room."""
 
-    def __init__(self, base_url: str, code: str, key: str) -> None:
+    def __init__(self, base_url: str, code: str, key: str, cookie: str = "") -> None:
         self.code, self.key = code, key
-        self.tab = Tab(base_url, page="facilitator")
+        self.tab = Tab(base_url, page="facilitator", cookie=cookie)
 
     async def sign_in(self) -> None:
         tab = self.tab
@@ -320,13 +323,24 @@ async def fill_room(
     submit within `spread_seconds`; between bursts the facilitator moves the room (or, when
     not `follow`ing, everyone presses Next)."""
     rng = random.Random(seed)
+
+    def cookie() -> str:
+        """Each tab a sticky cookie of its own, as each phone gets from nginx (harness/cluster.py);
+        a lone server ignores it."""
+        return f"{COOKIE}={rng.getrandbits(64):016x}"
+
     people = [
-        Participant(base_url, i, room.code, f"Table {i % tables + 1}") for i in range(participants)
+        Participant(base_url, i, room.code, f"Table {i % tables + 1}", cookie=cookie())
+        for i in range(participants)
     ]
     errors: list[str] = []
     gate = asyncio.Semaphore(join_concurrency)
-    facilitator = Facilitator(base_url, room.code, room.facilitator_key) if follow else None
-    projector = ProjectorWatch(base_url, room.projector_token) if room.projector_token else None
+    facilitator = (
+        Facilitator(base_url, room.code, room.facilitator_key, cookie()) if follow else None
+    )
+    projector = (
+        ProjectorWatch(base_url, room.projector_token, cookie()) if room.projector_token else None
+    )
     if facilitator is not None:
         await facilitator.sign_in()
     if projector is not None:
