@@ -18,8 +18,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +36,7 @@ from harness.postgres import with_database  # noqa: E402
 
 
 async def run(options: argparse.Namespace, url: str, folder: Path) -> int:
+    began = time.perf_counter()
     rooms = [set_up_room(url) for _ in range(options.rooms)]  # type: ignore[arg-type]
     cluster = Cluster(url, options.processes, folder / "cluster")
     samplers = [ProcessSampler(server.pid) for server in cluster.servers]
@@ -95,6 +98,11 @@ async def run(options: argparse.Namespace, url: str, folder: Path) -> int:
             f"process :{server.port}:    peak RSS {peak:.0f} MB; busiest 2 s of CPU "
             f"{sampler.busiest_cpu():.2f} cores"
         )
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    print(
+        f"load client itself: {own.ru_utime + own.ru_stime:.0f} s of CPU in "
+        f"{time.perf_counter() - began:.0f} s"
+    )
     print("load average after:  {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     if errors:
         print(f"{len(errors)} problem(s), first ones:")
