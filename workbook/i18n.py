@@ -109,6 +109,11 @@ def format_decimal(value: float, code: str, digits: int = 1) -> str:
     return _babel_decimal(value, format=pattern, locale=_locale(code))
 
 
+def decimal_sign(code: str) -> str:
+    """The language's decimal sign: "." in English, "," in Danish."""
+    return str(_locale(code).number_symbols["latn"]["decimal"])
+
+
 def format_percent(value: float, code: str) -> str:
     """A share (0.42) as a percentage: 42% in English, 42 % in Danish."""
     return _babel_percent(value, locale=_locale(code))
