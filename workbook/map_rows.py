@@ -10,6 +10,7 @@ the row and the limit.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import re
@@ -20,6 +21,7 @@ from typing import Any, Final, TypeVar
 
 from pydantic import ValidationError
 
+from workbook import i18n
 from workbook.keys import name_key
 from workbook.models import (
     INFLUENCE_MAX,
@@ -31,6 +33,7 @@ from workbook.models import (
     TieStrength,
     plain_errors,
 )
+from workbook.stakeholders import words as word
 
 # The stakeholder fields, in worksheet and file order.
 FIELDS: Final = STAKEHOLDER_FIELDS
@@ -96,12 +99,39 @@ def choice(value: object, enum: type[E]) -> E | None:
         label = getattr(member, "label", member.value)
         if wanted in (_token(member.value), _token(label)):
             return member
-    return None
+    found = _spoken_words().get(wanted)
+    return found if isinstance(found, enum) else None
+
+
+@functools.cache
+def _spoken_words() -> dict[str, StrEnum | str]:
+    """Bands, tie strengths and kinds as each of the app's languages words them on screen, as
+    tokens: a file typed by people in a Danish workshop ("Passiv allieret", "Lokal gruppe")
+    imports anywhere, while the app's own files keep the English values."""
+    found: dict[str, StrEnum | str] = {}
+    for code in i18n.CODES:
+        gettext = i18n.translations(code).gettext
+        for table in (word.BAND_WORDS, word.BAND_WORDS_LOWER, word.TIE_WORDS, word.TIE_WORDS_LOWER):
+            for member, text in table.items():
+                found.setdefault(_token(gettext(text)), member)
+        for kind, text in word.KIND_WORDS.items():
+            found.setdefault(_token(gettext(text)), kind)
+    return found
+
+
+def _kind(value: object) -> str:
+    """A kind as stored (its English name), from its name in any of the app's languages."""
+    token = _token(value)
+    if token in _KIND_TOKENS:
+        return _KIND_TOKENS[token]
+    spoken = _spoken_words().get(token)
+    return spoken if isinstance(spoken, str) and not isinstance(spoken, StrEnum) else str(value)
 
 
 _KIND_TOKENS: Final = {_token(kind): kind for kind in STAKEHOLDER_KINDS}
-_TRUE: Final = {"true", "yes", "y", "1", "x", "✓", "✔", "on"}
-_FALSE: Final = {"false", "no", "n", "0", "off"}
+# Yes and no as people type them, in English and Danish.
+_TRUE: Final = {"true", "yes", "y", "1", "x", "✓", "✔", "on", "ja", "j", "sand"}
+_FALSE: Final = {"false", "no", "n", "0", "off", "nej", "falsk"}
 
 
 def _flag(value: object) -> bool | None:
@@ -219,7 +249,7 @@ def parse_stakeholder_row(
         problems.append(f"Kind is required: choose one of {', '.join(STAKEHOLDER_KINDS)}.")
         placeholders.add("kind")
     else:
-        values["kind"] = _KIND_TOKENS.get(_token(kind), str(kind))
+        values["kind"] = _kind(kind)
 
     influence = row.get("influence")
     if missing(influence):

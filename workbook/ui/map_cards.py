@@ -30,7 +30,7 @@ from typing import Any, Final
 import streamlit as st
 
 from workbook import map_worksheet
-from workbook.i18n import N_, format_decimal
+from workbook.i18n import N_
 from workbook.map_rows import field_title
 from workbook.models import (
     INFLUENCE_MAX,
@@ -45,6 +45,7 @@ from workbook.models import (
 )
 from workbook.records import Seat
 from workbook.stakeholders import words as word
+from workbook.stakeholders.graph import short_number
 from workbook.stakeholders.saved import (
     StakeholderChanges,
     StakeholderUpdate,
@@ -225,9 +226,7 @@ def _summary(person: Stakeholder) -> str:
     if person.target_band is not None and person.target_band != person.band:
         parts.append(_("aim: {band}").format(band=word.band(person.target_band, _, lower=True)))
     parts.append(_("our tie: {tie}").format(tie=word.tie(person.tie, _, lower=True)))
-    hours = format_decimal(person.energy_hours, language(), digits=0)
-    if person.energy_hours != int(person.energy_hours):
-        hours = format_decimal(person.energy_hours, language(), digits=2)
+    hours = short_number(person.energy_hours, language())
     parts.append(_("{hours} h a month").format(hours=hours))
     if person.must_invest:
         parts.append(_("must invest"))

@@ -15,9 +15,10 @@ from typing import Final
 import streamlit as st
 from pydantic import ValidationError
 
-from workbook.i18n import N_, format_decimal
+from workbook.i18n import N_
 from workbook.models import Stakeholder, StakeholderIn, plain_errors
 from workbook.records import Seat
+from workbook.stakeholders.graph import short_number
 from workbook.stakeholders.portfolio import Portfolio
 from workbook.stakeholders.saved import StakeholderChanges, StakeholderUpdate
 from workbook.store import Store, StoreError
@@ -69,7 +70,7 @@ def _rows(store: Store, seat: Seat, portfolio: Portfolio, *, where: str) -> None
             with st.container(border=True):
                 user_text(f"{isolate(person.name)} (#{person.id})")
                 hours = person.energy_hours
-                shown = format_decimal(hours, language(), digits=0 if hours == int(hours) else 2)
+                shown = short_number(hours, language())
                 st.text(
                     (_("Proposed") if person.id in chosen else _("Not proposed"))
                     + " · "

@@ -8,8 +8,9 @@ import streamlit as st
 
 from workbook.charts.stakeholders.grid import influence_position_grid
 from workbook.charts.stakeholders.look import Screen
-from workbook.i18n import N_, format_decimal
+from workbook.i18n import N_
 from workbook.records import Seat
+from workbook.stakeholders.graph import short_number
 from workbook.stakeholders.measures import kind_diversity
 from workbook.stakeholders.saved import StakeholderMap
 from workbook.store import Store
@@ -41,7 +42,7 @@ def summary(current: StakeholderMap) -> str:
     people = len(current.stakeholders)
     ties = len(current.ties)
     budget = current.energy_budget
-    hours = format_decimal(budget, language(), digits=0 if budget == int(budget) else 2)
+    hours = short_number(budget, language())
     return "{people}, {ties}; {budget}".format(
         people=t.ngettext("{n} stakeholder", "{n} stakeholders", people).format(n=people),
         ties=t.ngettext("{n} tie between them", "{n} ties between them", ties).format(n=ties),
