@@ -61,6 +61,7 @@ def stakeholder_columns(new_row: Mapping[str, Any]) -> dict[str, Any]:
         ),
         "kind": st.column_config.SelectboxColumn(
             _("Kind"),
+            width=250,  # the longest kind in full, in Danish too
             options=list(STAKEHOLDER_KINDS),
             format_func=lambda value: word.kind(str(value), _),
         ),
