@@ -266,3 +266,20 @@ def test_the_maps_files_are_the_same_in_every_language(app_db: Path) -> None:
         SpectrumBand.passive_opposition,
         TieStrength.none,
     )
+
+
+def test_a_danish_card_form_says_what_is_missing_in_danish(app_db: Path) -> None:
+    store = _store(app_db)
+    workshop, (token, _) = _danish_room_with_a_map(store)
+    at = _phone(workshop, token)
+    _open_map(at)
+    [name] = [t for t in at.text_input if t.label == "Navn (påkrævet)"]
+    name.input("Naboerne")
+    [add] = [b for b in at.button if b.label == "Tilføj denne interessent"]
+    add.click().run()
+    assert not at.exception, at.exception
+    said = _words(at) + "\n".join(str(e.value) for e in at.error)
+    assert "Type skal udfyldes." in said
+    assert "Indflydelse skal udfyldes." in said
+    assert "Hvor de står skal udfyldes." in said
+    assert "is required" not in said

@@ -343,7 +343,21 @@ def _person_row(prefix: str) -> dict[str, Any]:
 def _checked(row: Mapping[str, object], *, where: str, place: str) -> Any | None:
     """The form as a stakeholder (the worksheet's own checks), or None after saying why."""
     _ = translator()
-    parsed = map_worksheet.parse_worksheet([row], defaults={})
+    titles = {  # as the form labels them
+        "name": _("Name"),
+        "kind": _("Kind"),
+        "influence": _("Influence"),
+        "band": _("Where they stand"),
+        "target_band": _("Where we want them"),
+        "tie": _("Our tie with them"),
+        "energy_hours": _("Hours a month"),
+        "note": _("Note"),
+        "not_our_battle": _("Not our battle"),
+        "must_invest": _("Must invest"),
+    }
+    parsed = map_worksheet.parse_worksheet(
+        [row], defaults={}, t=translations(), titles=titles, brief=True
+    )
     if parsed.problems:
         refuse(where, place, list(parsed.problems[0].problems))
         return None

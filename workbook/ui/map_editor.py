@@ -267,11 +267,11 @@ def stakeholder_sheet(store: Store, seat: Seat, *, where: str, compact: bool = F
     if not submitted:
         return
     rows = _records(edited)
-    too_many = map_worksheet.too_many_rows(len(rows))
+    too_many = map_worksheet.too_many_rows(len(rows), t=translations())
     if too_many:
         st.error(too_many, icon=":material/error:")
         return
-    parsed = map_worksheet.parse_worksheet(rows, defaults=NEW_ROW)
+    parsed = map_worksheet.parse_worksheet(rows, defaults=NEW_ROW, t=translations())
     if parsed.problems:
         show_row_problems(parsed.problems)
         return
@@ -370,11 +370,11 @@ def ties_sheet(store: Store, seat: Seat, *, where: str) -> None:
     if not submitted:
         return
     rows = _records(edited)
-    too_many = map_worksheet.too_many_rows(len(rows), ties=True)
+    too_many = map_worksheet.too_many_rows(len(rows), ties=True, t=translations())
     if too_many:
         st.error(too_many, icon=":material/error:")
         return
-    parsed = map_worksheet.parse_tie_rows(rows, names=labels)
+    parsed = map_worksheet.parse_tie_rows(rows, names=labels, t=translations())
     if parsed.problems:
         show_row_problems(parsed.problems)
         return

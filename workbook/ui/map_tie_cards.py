@@ -23,7 +23,7 @@ from workbook.stakeholders.saved import (
 )
 from workbook.store import Store
 from workbook.ui import map_editor
-from workbook.ui.i18n import translator
+from workbook.ui.i18n import translations, translator
 from workbook.ui.map_cards import (
     EDITING,
     NO_STRENGTH,
@@ -100,7 +100,7 @@ def _checked_tie(
     """The tie table's own checks on one tie, and no second tie between the same two."""
     _ = translator()
     parsed = map_worksheet.parse_tie_rows(
-        [row], names=labels, where=_("This tie"), no_strength=_(NO_STRENGTH)
+        [row], names=labels, where=_("This tie"), no_strength=_(NO_STRENGTH), t=translations()
     )
     if parsed.problems:
         refuse(where, place, list(parsed.problems[0].problems))
