@@ -76,7 +76,7 @@ def test_the_create_forms_plan_editor_speaks_danish_to_a_danish_visitor(app_db: 
     assert any(" · 10 min." in m.value for m in at.markdown)
     at.button(key="plan_start_edit").click().run()
     page = texts(at)
-    for danish in ("Op", "Ned", "Tag ud", "Planens titel", "Sessionens længde (minutter)"):
+    for danish in ("Op", "Ned", "Fjern", "Planens titel", "Sessionens længde (minutter)"):
         assert danish in page, danish
     assert "Dele og minutter" in page and "Tilføj dit eget spørgsmål eller udsagn" in page
     assert "Hent planen som fil" in page and "Gem titel og længde" in page
@@ -163,7 +163,7 @@ def test_the_consoles_exports_and_moderation_of_a_danish_workshop_are_danish(
     assert labels == [
         "CSV-filer (zip)",
         "Excel-projektmappe (.xlsx)",
-        "Opsummering til udsendelse (HTML)",
+        "Opsummering til gruppen (HTML)",
     ]
     assert any(c.value.startswith("Lavet kl. ") for c in at.caption)
     files = at.session_state["facilitator_exports_prepared"].files
@@ -330,3 +330,47 @@ def test_the_minutes_line_in_both_languages() -> None:
     plan = _one_step_plan()
     assert minutes_line(plan) == "Total 1 of 30 minutes"
     assert minutes_line(plan, translations("da")) == "I alt 1 af 30 minutter"
+
+
+# --- the start page without a join link --------------------------------------------------------
+
+
+def start_page(locale: str | None, lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.context["locale"] = locale
+    if lang:
+        at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_start_page_starts_in_the_browsers_language_and_the_choice_wins(
+    app_db: Path,
+) -> None:
+    tabs = [t.label for t in start_page("da-DK").tabs]
+    assert "Deltag i en workshop" in tabs
+    assert "Join a workshop" in [t.label for t in start_page("en-GB").tabs]
+    assert "Join a workshop" in [t.label for t in start_page("fr-FR").tabs]  # not one we have
+    assert "Join a workshop" in [t.label for t in start_page(None).tabs]
+    # ?lang wins over the browser, and so does the picker.
+    assert "Join a workshop" in [t.label for t in start_page("da-DK", lang="en").tabs]
+    at = start_page("da-DK")
+    [picker] = [g for g in at.get("button_group") if (g.key or "").startswith("i18n_pick_")]
+    picker.set_value("en").run()
+    assert not at.exception, at.exception
+    assert "Join a workshop" in [t.label for t in at.tabs]
+    assert at.query_params["lang"] == "en"
+
+
+def test_a_join_link_keeps_the_workshops_language_whatever_the_browser(app_db: Path) -> None:
+    store = app_store(app_db)
+    from workbook.models import WorkshopCreate
+
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.context["locale"] = "da-DK"
+    at.query_params["w"] = workshop.join_code
+    at.run()
+    assert not at.exception, at.exception
+    assert "Join a workshop" in [t.label for t in at.tabs]

@@ -38,6 +38,7 @@ CURRENT = N_("This workshop's plan, as it is now")
 EVERY_LESSON = N_("Every lesson, in order (the workbook's usual session)")
 PAST = N_("A past workshop's plan")
 UPLOAD = N_("A plan file (upload)")
+EVERY_LESSON_TITLE = N_("Every lesson")  # the title of a plan built from every lesson
 EXERCISE_NAMES = {
     "stakeholder_map": N_("the stakeholder map"),
     "trade_offs": N_("the trade-offs"),
@@ -163,15 +164,21 @@ def choose(
         st.button(
             _("Change this plan: lessons, parts, order, minutes, your own questions"),
             key=_key(scope, "edit"),
-            on_click=lambda: _keep(
-                scope,
-                plan
-                if plan is not None and plan is current
-                else plan_edit.as_own_copy(plan if plan is not None else everything(lessons)),
-            ),
+            on_click=lambda: _keep(scope, _to_change(plan, current, lessons)),
             icon=":material/edit:",
         )
     return plan
+
+
+def _to_change(plan: Plan | None, current: Plan | None, lessons: LessonSet) -> Plan:
+    """The draft the editor opens on: the workshop's own plan as it is, else a copy of the
+    plan picked (every lesson, titled in the session's language, when none was)."""
+    _ = translator()
+    if plan is not None and plan is current:
+        return plan
+    if plan is not None:
+        return plan_edit.as_own_copy(plan)
+    return plan_edit.as_own_copy(everything(lessons), title=_(EVERY_LESSON_TITLE))
 
 
 def _upload(scope: str, lessons: LessonSet) -> Plan | None:
