@@ -22,7 +22,7 @@ from workbook.lessons import LessonSet
 from workbook.live import PROMPT, Focus
 from workbook.models import MAX_REFLECTION_CHARS, JoinRequest, ReflectionIn, plain_errors
 from workbook.plans import edit as plan_edit
-from workbook.plans import minutes_line
+from workbook.plans import everything, minutes_line
 from workbook.store import Store, WrongJoinCodeError
 from workbook.ui.resources import _open_store
 
@@ -374,3 +374,10 @@ def test_a_join_link_keeps_the_workshops_language_whatever_the_browser(app_db: P
     at.run()
     assert not at.exception, at.exception
     assert "Join a workshop" in [t.label for t in at.tabs]
+
+
+def test_a_refused_plan_title_names_the_field_in_both_languages(lessons: LessonSet) -> None:
+    with pytest.raises(plan_edit.PlanEditError) as refused:
+        plan_edit.set_details(everything(lessons), title="  ", session_minutes=90)
+    assert str(refused.value) == "The plan's title is needed."
+    assert refused.value.shown(translations("da").gettext) == "Planens titel skal udfyldes."

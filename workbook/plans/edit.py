@@ -27,6 +27,14 @@ class PlanEditError(Refusal):
 _TOO_SHORT = N_("{what} is needed")
 _TOO_LONG = N_("{what} may be at most {n} characters")
 _OTHER = N_("{what} {problem}")
+_AT_LEAST = N_("{what} must be at least {n}")
+_AT_MOST = N_("{what} may be at most {n}")
+_PLAN_FIELDS = {
+    "steps": N_("The plan"),
+    "title": N_("The plan's title"),
+    "description": N_("The plan's description"),
+    "session_minutes": N_("The session's length in minutes"),
+}
 
 
 def _sentences(error: ValidationError, names: dict[str, str]) -> Message:
@@ -42,6 +50,10 @@ def _sentences(error: ValidationError, names: dict[str, str]) -> Message:
             parts.append(say(_TOO_SHORT, what=what))
         elif item["type"] == "string_too_long":
             parts.append(say(_TOO_LONG, what=what, n=int(ctx["max_length"])))
+        elif item["type"] in ("greater_than_equal", "less_than_equal"):
+            at_least = item["type"] == "greater_than_equal"
+            limit = ctx["ge"] if at_least else ctx["le"]
+            parts.append(say(_AT_LEAST if at_least else _AT_MOST, what=what, n=int(limit)))
         elif isinstance(found, Invalid):
             parts.append(say(_OTHER, what=what, problem=found.message))
         else:
@@ -70,7 +82,7 @@ def _with(plan: Plan, **changes: Any) -> Plan:
     try:
         return Plan.model_validate({**plan.model_dump(), **changes})
     except ValidationError as error:
-        raise PlanEditError(_sentences(error, {"steps": N_("The plan")})) from None
+        raise PlanEditError(_sentences(error, _PLAN_FIELDS)) from None
 
 
 def _steps(plan: Plan) -> list[dict[str, Any]]:
