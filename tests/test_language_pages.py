@@ -294,7 +294,7 @@ def test_a_danish_consoles_plan_panel_lists_the_danish_lessons(app_db: Path) -> 
     next(t for t in at.toggle if t.label == "Vis og ændr planen").set_value(True).run()
     assert not at.exception, at.exception
     # A ready plan: its steps are listed by their lessons' titles, in the workshop's language.
-    next(s for s in at.selectbox if s.label == "Start from").select_index(1).run()
+    next(s for s in at.selectbox if s.label == "Start fra").select_index(1).run()
     assert not at.exception, at.exception
     steps = [m.value for m in at.markdown if " min" in m.value]
     assert steps and any("At lære af andre bevægelser" in step for step in steps), steps

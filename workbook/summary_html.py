@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gettext
 import html
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,13 +65,20 @@ def _n(t: gettext.NullTranslations, singular: str, plural: str, n: int, code: st
     return t.ngettext(singular, plural, n).format(n=i18n.format_decimal(n, code, 0))
 
 
-def _round_words(label: str, _: Any) -> str:
-    """A round's name as the exports write it ("Follow-up 2", English), in the language of
-    `_`."""
-    if label == round_label(1):
-        return round_label(1, _)
-    found = re.fullmatch(r"Follow-up (\d+)", label)
-    return round_label(int(found.group(1)) + 1, _) if found else label
+_ROUNDS_NAMED = 100  # rounds are a few a year: more than any workshop has
+
+
+def _round_number(label: str, written_in: str) -> int | None:
+    """The round a label of the exports names ("Follow-up 2" in English, as the export in
+    `written_in` wrote it)."""
+    _ = i18n.gettext_for(written_in)
+    return next((n for n in range(1, _ROUNDS_NAMED) if round_label(n, _) == label), None)
+
+
+def _round_words(label: str, written_in: str, _: Any) -> str:
+    """A round's name as the exports write it, in the language of `_`."""
+    number = _round_number(label, written_in)
+    return label if number is None else round_label(number, _)
 
 
 def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
@@ -106,8 +112,9 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
     parts.append(f'<p class="meta">{meta}<br>{esc(who)} · {esc(made)}</p>')
     reflections = export.reflections
     ratings = export.ratings
-    col = {name: i for i, name in enumerate(reflections.columns)}
-    rcol = {name: i for i, name in enumerate(ratings.columns)}
+    col = reflections.index()  # by the columns' English keys, whatever the headings' language
+    rcol = ratings.index()
+    first_round = round_label(1, i18n.gettext_for(export.language))
     answer_keys = export.reflection_keys or tuple(
         (r[col["Lesson"]], r[col["Question"]]) for r in reflections.rows
     )
@@ -127,8 +134,8 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
             who = bdi(row[col["Group"]])
             if row[col["Name"]]:
                 who = f"{who} · {bdi(row[col['Name']])}"
-            if row[col["Round"]] != round_label(1):
-                who = f"{who} · {esc(_round_words(row[col['Round']], _))}"
+            if row[col["Round"]] != first_round:
+                who = f"{who} · {esc(_round_words(row[col['Round']], export.language, _))}"
             parts.append(f'<li>{bdi(row[col["Answer"]])}<span class="who">{who}</span></li>')
         parts.append("</ul>")
 
@@ -162,7 +169,7 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
             continue
         parts.append(f"<section><h2>{heading}</h2>")
         statements = export.lessons.statements_of(lesson.id)
-        parts.extend(_statement_sections(statements, rated, rcol, code))
+        parts.extend(_statement_sections(statements, rated, rcol, code, export.language))
         prompt_ids = [p.id for p in export.lessons.prompts_of(lesson.id)]
         for prompt_id in prompt_ids + unknown_prompts(lesson.id, set(prompt_ids)):
             given = answers_to(lesson.id, prompt_id)
@@ -184,9 +191,14 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
                 for r, key in zip(ratings.rows, rating_keys, strict=True)
                 if key == (lesson_id, statement_id)
             ]
-            for label in sorted({v[1] for v in values}, key=lambda x: (x != round_label(1), x)):
+            for label in sorted(
+                {v[1] for v in values},
+                key=lambda x: (_round_number(x, export.language) or 0, x),
+            ):
                 result = distribution((v, 1) for v, r in values if r == label)
-                parts.append(f"<h3>{esc(statement_id)} ({esc(_round_words(label, _))})</h3>")
+                parts.append(
+                    f"<h3>{esc(statement_id)} ({esc(_round_words(label, export.language, _))})</h3>"
+                )
                 note = _("Average {mean} from {ratings} (1 to 5).").format(
                     mean=i18n.format_decimal(result.mean or 0, code),
                     ratings=_n(t, "{n} rating", "{n} ratings", result.total, code),
@@ -237,19 +249,24 @@ def _statement_sections(
     rated: Sequence[tuple[Any, ...]],
     rcol: dict[str, int],
     code: str,
+    written_in: str = i18n.DEFAULT,
 ) -> list[str]:
+    """`written_in`: the language the export wrote its rounds in."""
     t = i18n.translations(code)
     _ = t.gettext
     parts: list[str] = []
     for statement in statements:
         rows = [r for r in rated if r[rcol["Statement"]] == statement.text]
         rounds = sorted(
-            {r[rcol["Round"]] for r in rows}, key=lambda label: (label != round_label(1), label)
+            {r[rcol["Round"]] for r in rows},
+            key=lambda label: (_round_number(label, written_in) or 0, label),
         )
         for label in rounds:
             values = [int(r[rcol["Rating (1-5)"]]) for r in rows if r[rcol["Round"]] == label]
             result = distribution((v, 1) for v in values)
-            heading = statement.text + (f" ({_round_words(label, _)})" if len(rounds) > 1 else "")
+            heading = statement.text + (
+                f" ({_round_words(label, written_in, _)})" if len(rounds) > 1 else ""
+            )
             parts.append(f"<h3>{html.escape(heading)}</h3>")
             note = _("Average {mean} from {ratings} (1 = {low}, 5 = {high}).").format(
                 mean=i18n.format_decimal(result.mean or 0, code),

@@ -15,6 +15,7 @@ from functools import cached_property
 
 import duckdb
 
+from workbook.i18n import N_
 from workbook.live import (
     JOIN_SCREEN,
     PACINGS,
@@ -152,8 +153,11 @@ class RoomMovedError(StoreError):
     def __init__(self, current_step: int) -> None:
         self.current_step = current_step
         super().__init__(
-            f"The room had already moved to Step {current_step + 1} (from another tab or "
-            "device); nothing was changed."
+            N_(
+                "The room had already moved to Step {n} (from another tab or device); nothing "
+                "was changed."
+            ),
+            n=current_step + 1,
         )
 
 
@@ -176,7 +180,7 @@ class LiveQueries(Database):
             [JOIN_SCREEN, workshop_id],
         )
         if row is None:
-            raise NotFoundError("This workshop no longer exists.")
+            raise NotFoundError(N_("This workshop no longer exists."))
         focus = Focus(row[3], row[4]) if row[3] in (PROMPT, RATING) and row[4] else None
         return Room(
             workshop_id=workshop_id,
@@ -299,7 +303,7 @@ class LiveQueries(Database):
             "SELECT current_step FROM workshops WHERE id = ?", [workshop_id]
         ).fetchone()
         if row is None:
-            raise NotFoundError("This workshop no longer exists.")
+            raise NotFoundError(N_("This workshop no longer exists."))
         raise RoomMovedError(int(row[0]))
 
     def move_room(self, *, workshop_id: int, step: int, at_step: int | None = None) -> None:

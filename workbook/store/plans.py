@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 from pydantic import ValidationError
 
+from workbook.i18n import N_
 from workbook.lessons import PromptSpec, RatingStatement
 from workbook.plans.model import Plan
 from workbook.store.database import Database, Migration, NotFoundError, utc_now
@@ -189,7 +190,7 @@ class PlanQueries(Database):
                 cur.execute("SELECT 1 FROM workshops WHERE id = ?", [workshop_id]).fetchone()
                 is None
             ):
-                raise NotFoundError("This workshop no longer exists.")
+                raise NotFoundError(N_("This workshop no longer exists."))
             cur.execute(
                 "INSERT INTO workshop_plans VALUES (?, ?, ?) ON CONFLICT (workshop_id)"
                 " DO UPDATE SET plan_json = excluded.plan_json, updated_at = excluded.updated_at",

@@ -3,7 +3,8 @@
 One translator per session, never a process-wide `_`: each render function binds its own,
 `_ = translator()`, which reads this session's language at that moment: the participant's
 own choice if they made one on this device, else the language of the workshop on this
-screen, else English. Two people on the same server in two languages each see their own.
+screen, else the browser's language if the app has it, else English. Two people on the same
+server in two languages each see their own.
 """
 
 from __future__ import annotations
@@ -50,9 +51,20 @@ def _from_url() -> str | None:
     return value if isinstance(value, str) and value in i18n.CODES else None
 
 
+def _from_browser() -> str | None:
+    """The browser's own language when the app has it ("da-DK" -> "da"): Streamlit's public
+    `st.context.locale` (the browser's navigator.language; None when a client sends none)."""
+    tag = st.context.locale
+    if not isinstance(tag, str):
+        return None
+    code = tag.replace("_", "-").split("-")[0].casefold()
+    return code if code in i18n.CODES else None
+
+
 def language() -> str:
     """This session's language: its own choice (this session's, or kept in the URL from an
-    earlier one), else the workshop's, else English."""
+    earlier one), else the workshop's, else the browser's (a screen with no workshop, such as
+    the start page opened without a join link), else English."""
     chosen = st.session_state.get(_CHOSEN)
     if chosen is None:
         chosen = _from_url()
@@ -63,7 +75,10 @@ def language() -> str:
         if st.query_params.get(LANG_PARAM) != chosen:  # page switches clear the URL's params
             st.query_params[LANG_PARAM] = chosen
         return chosen
-    return i18n.supported(st.session_state.get(_WORKSHOP, i18n.DEFAULT))
+    workshop = st.session_state.get(_WORKSHOP)
+    if workshop is not None:
+        return i18n.supported(workshop)
+    return _from_browser() or i18n.DEFAULT
 
 
 def translator(code: str | None = None) -> Callable[[str], str]:

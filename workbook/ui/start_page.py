@@ -25,6 +25,7 @@ from workbook.records import Group, Seat
 from workbook.store import Store, StoreError, WrongJoinCodeError
 from workbook.ui import context, facilitator, facilitator_resume, plan_editor, session
 from workbook.ui.i18n import language, picker, translator, use_workshop_language
+from workbook.ui.i18n import language as i18n_language
 from workbook.ui.text import isolate, user_heading, user_text
 from workbook.ui.widgets import show_errors, up_to
 
@@ -198,7 +199,7 @@ def _join(store: Store) -> None:
             except StoreError as error:
                 st.session_state.pop("start_found_workshop", None)
                 found = None
-                st.error(str(error), icon=":material/search_off:")
+                st.error(error.shown(translator()), icon=":material/search_off:")
                 if isinstance(error, WrongJoinCodeError) and error.typed.strip():
                     user_text(_("You typed: {text}").format(text=isolate(error.typed)))
 
@@ -259,7 +260,7 @@ def _join(store: Store) -> None:
                             group_name=group_name, display_name=display_name, quote_consent=consent
                         )
                     except ValidationError as error:
-                        show_errors(plain_errors(error, JoinRequest), kept=True)
+                        show_errors(plain_errors(error, JoinRequest, i18n_language()), kept=True)
                         request = None
                     else:
                         same = None
@@ -282,7 +283,7 @@ def _join(store: Store) -> None:
                         try:
                             seat, token = store.join(workshop_id=workshop.id, request=request)
                         except StoreError as error:
-                            st.error(str(error))
+                            st.error(error.shown(translator()))
                         else:
                             session.remember(seat, token)
                             st.session_state.pop("start_found_workshop", None)
@@ -331,12 +332,12 @@ def _start(store: Store, lessons: LessonSet) -> None:
                     shares_with_funders=shares,
                 )
             except ValidationError as error:
-                problems += plain_errors(error, WorkshopCreate)
+                problems += plain_errors(error, WorkshopCreate, i18n_language())
             if self_guided:
                 try:
                     join_request = JoinRequest(group_name=own_group)
                 except ValidationError as error:
-                    problems += plain_errors(error, JoinRequest)
+                    problems += plain_errors(error, JoinRequest, i18n_language())
             if problems or request is None:
                 show_errors(problems, kept=True)
             else:
@@ -362,7 +363,7 @@ def _start(store: Store, lessons: LessonSet) -> None:
                     # The start page (not the workbook, now the default) shows the key once.
                     session.go_after_rerun("start")
                 except StoreError as error:
-                    st.error(str(error))
+                    st.error(error.shown(translator()))
 
 
 def workshop_language_choice() -> str:
