@@ -339,6 +339,11 @@ def text_value(element: Element, text: str) -> WidgetState:
     return WidgetState(id=getattr(element, kind).id, string_value=text)
 
 
+def in_a_form(elements: Iterable[Element]) -> list[Element]:
+    """The widgets among `elements` that belong to an `st.form`."""
+    return [e for e in elements if getattr(e, e.WhichOneof("type")).form_id]
+
+
 def choice_value(element: Element, option: str) -> WidgetState:
     state = WidgetState(id=element.button_group.id)
     state.string_array_value.data.append(option)
@@ -392,16 +397,17 @@ class Participant:
             raise ProtocolError(f"participant {self.index} did not reach the workbook")
 
     def answer_form(self, step: int) -> tuple[dict[str, WidgetState], int]:
-        """Fill every box and rating of the lesson form on screen."""
+        """Fill every box and rating of the lesson form on screen (widgets in a form only: the
+        language picker is a button group too, and choosing for it would switch the page)."""
         values: dict[str, WidgetState] = {}
-        for n, element in enumerate(self.tab.of_kind("text_area")):
+        for n, element in enumerate(in_a_form(self.tab.of_kind("text_area"))):
             text = (
                 f"Table {self.table}, person {self.index}, step {step}, prompt {n}: "
                 "we would ask who is missing from the room and call them this week. "
                 "שלום · 👋🏽 · <b>not bold</b>"
             )
             values[element.text_area.id] = text_value(element, text)
-        for n, element in enumerate(self.tab.of_kind("button_group")):
+        for n, element in enumerate(in_a_form(self.tab.of_kind("button_group"))):
             options = [option.content for option in element.button_group.options]
             values[element.button_group.id] = choice_value(
                 element, options[(self.index + n + step) % len(options)]
