@@ -6,7 +6,11 @@ every run is one we asked for. Then, `--runs` times each, with the server otherw
 
 - a full run of the workbook page (what every phone does after the room moves);
 - "Save answers" on the lesson form (what every phone does in a burst);
-- one poll of the live-room fragment (what every phone does every few seconds).
+- one poll of the live-room fragment (what every phone does every few seconds);
+- what a move of the room costs per phone it wakes (`--move-phones N`): the facilitator
+  presses "Next step" (and "Previous step", in turn) until every phone shows the new step,
+  first with one phone in the room, then with N; the difference, divided by N - 1, is one
+  phone's share (the console's own run cancels out).
 
 CPU is the server process's user + system time from /proc, read before and after each run.
 In a room of N people each kind is paid N times on one interpreter, so N x the CPU median is
@@ -37,7 +41,12 @@ if str(ROOT) not in sys.path:
 
 from bench import load_room  # noqa: E402
 from bench.common import machine, percentile  # noqa: E402
-from bench.load_room import Participant, ProcessSampler, start_room_server  # noqa: E402
+from bench.load_room import (  # noqa: E402
+    Facilitator,
+    Participant,
+    ProcessSampler,
+    start_room_server,
+)
 from bench.profile_report import report  # noqa: E402
 from workbook.server.profiling import SETTING as PROFILE_SETTING  # noqa: E402
 
@@ -102,6 +111,48 @@ class Profiles:
         self.reports.append(report(files, title=title))
 
 
+async def moves(
+    url: str,
+    room: load_room.RoomSetup,
+    sampler: ProcessSampler,
+    first: Participant,
+    options: argparse.Namespace,
+    profiles: Profiles,
+) -> list[str]:
+    """Server CPU per phone woken by a move (see the module docstring)."""
+    facilitator = Facilitator(url, room.code, room.facilitator_key)
+    await facilitator.sign_in()
+    phones = [first]
+    step = [0]
+
+    async def move() -> None:
+        step[0] = 1 - step[0]
+        await facilitator.tab.click("Next step" if step[0] else "Previous step")
+        title = room.titles[step[0]]
+        await asyncio.gather(*(p.tab.wait_for(lambda tab: title in tab.headings()) for p in phones))
+
+    runs = max(4, options.runs // 2)
+    one, one_wall = await measure(sampler, runs, move)
+    profiles.phase("a move, one phone")
+    for index in range(1, options.move_phones):
+        phone = Participant(url, index, room.code, f"Table {1 + index % 5}")
+        await phone.join()
+        phones.append(phone)
+    await asyncio.sleep(0.5)
+    profiles.skip()
+    many, many_wall = await measure(sampler, runs, move)
+    profiles.phase(f"a move, {len(phones)} phones")
+    for phone in phones[1:]:
+        await phone.tab.close()
+    await facilitator.tab.close()
+    share = (many - one) / (len(phones) - 1)
+    return [
+        row("a move, one phone following (console run included)", one, one_wall),
+        row(f"a move, {len(phones)} phones following", many, many_wall),
+        f"| a move: each phone woken (difference / {len(phones) - 1}) | {1000 * share:.1f} | | |",
+    ]
+
+
 async def main_async(options: argparse.Namespace) -> None:
     profiles = Profiles(options.profile)
     started = start_room_server("run-cost-", options.flag)
@@ -137,6 +188,8 @@ async def main_async(options: argparse.Namespace) -> None:
             cpu, wall = await measure(sampler, options.runs, poll)
             rows.append(row(f"poll fragment (every {interval:g} s)", cpu, wall))
             profiles.phase(f"poll fragment (every {interval:g} s)")
+        if options.only in ("", "move") and options.move_phones > 1:
+            rows.extend(await moves(server.url, room, sampler, person, options, profiles))
         await tab.close()
     finally:
         server.stop()
@@ -157,7 +210,8 @@ async def main_async(options: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--only", choices=("page", "save", "poll"), default="")
+    parser.add_argument("--only", choices=("page", "save", "poll", "move"), default="")
+    parser.add_argument("--move-phones", type=int, default=11, metavar="N")
     parser.add_argument("--flag", action="append", default=[], metavar="OPTION=VALUE")
     parser.add_argument("--profile", action="store_true", help="profile the runs (pyinstrument)")
     asyncio.run(main_async(parser.parse_args()))
