@@ -39,9 +39,9 @@ ICON = Path(__file__).with_name("icon.png")
 
 @functools.cache
 def _icon_url() -> str:
-    """The icon as a data URL, read once per process. Given as a file, Streamlit read,
-    decoded and registered the image again on every run of every page: 2.6 ms of a phone's
-    run of about 20 (bench/RESULTS.md, "Profiled"). 705 bytes."""
+    """The icon as a data URL, read once per process. Given as a file, Streamlit read the
+    file, opened it twice as an image and registered it again on every run of every page
+    (about 1 % of a phone's page run: bench/RESULTS.md, "Profiled"). 705 bytes."""
     return "data:image/png;base64," + base64.b64encode(ICON.read_bytes()).decode("ascii")
 
 
