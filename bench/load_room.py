@@ -115,6 +115,14 @@ class ProcessSampler:
         first, last = inside[0], inside[-1]
         return (last.cpu_seconds - first.cpu_seconds) / (last.at - first.at)
 
+    def cpu_seconds_between(self, start: float, end: float) -> float:
+        """CPU seconds used from the last sample before `start` to the first after `end`."""
+        before = [s for s in self.samples if s.at <= start]
+        after = [s for s in self.samples if s.at >= end]
+        if not before or not after:
+            return float("nan")
+        return after[0].cpu_seconds - before[-1].cpu_seconds
+
     def busiest_cpu(self, window: float = 2.0) -> float:
         """Highest CPU use over any `window` seconds, in cores (2.0 = both cores busy)."""
         best = 0.0
@@ -300,6 +308,7 @@ class RoomResult:
     moves: list[float]  # seconds from "Next step" to each participant's screen on that step
     mode: str
     idle: tuple[float, float] = (0.0, 0.0)  # a quiet window with everyone seated
+    move_windows: list[tuple[float, float]] = dataclasses.field(default_factory=list)
 
 
 async def fill_room(
@@ -358,6 +367,7 @@ async def fill_room(
     submits: list[Submit] = []
     lags: list[float] = []
     moves: list[float] = []
+    move_windows: list[tuple[float, float]] = []
     # Everyone seated, nobody typing: what the room costs while it only waits (live screens
     # polling the database).
     idle_started = time.perf_counter()
@@ -413,6 +423,7 @@ async def fill_room(
                     )
 
             await asyncio.gather(*(follow_room(p) for p in seated))
+            move_windows.append((moved_at, time.perf_counter()))
     held = sum(1 for p in people if not p.tab.closed)
     for person in people:
         errors.extend(f"exception on page {person.index}: {e}" for e in person.tab.exceptions)
@@ -432,6 +443,7 @@ async def fill_room(
         moves,
         "follow the facilitator" if follow else "self-paced (everyone presses Next)",
         idle,
+        move_windows,
     )
 
 
@@ -531,6 +543,10 @@ async def main_async(options: argparse.Namespace) -> int:
     print(f"room:               {result.mode}")
     if result.moves:
         print(f"room move to screen:{spread(result.moves)}")
+    for start, end in result.move_windows:  # what a move cost, whatever the machine gave
+        used, per = sampler.cpu_seconds_between(start, end), 1000 / max(1, result.joined)
+        took = end - start
+        print(f"room move CPU:      {used:.2f} CPU-s in {took:.1f} s ({used * per:.0f} ms each)")
     if result.projector_lags:
         print(f"projector behind:   {spread(result.projector_lags)}")
     else:

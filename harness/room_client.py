@@ -76,6 +76,9 @@ class Tab:
         self.closed = False
         self._waiting_fragment = ""
         self._fragment_redrawn = False
+        # What the current run drew, to forget what a fragment's run no longer draws.
+        self._drawn_now: set[tuple[int, ...]] = set()
+        self._fragments_now: set[str] = set()
         self.trace: list[str] = []  # the last messages, for a run that never finishes
 
     # -- connection --
@@ -248,6 +251,8 @@ class Tab:
         self.trace.append(f"{time.perf_counter():.3f} {kind} frag={fragment_run}{detail}")
         del self.trace[:-400]
         if kind == "new_session":
+            self._drawn_now = set()
+            self._fragments_now = set(msg.metadata.run.fragment_ids)
             if not fragment_run:
                 # A full run re-renders the page: forget the previous run's elements.
                 self.elements = {}
@@ -270,6 +275,9 @@ class Tab:
                 path = tuple(msg.metadata.delta_path)
                 self.elements[path] = element
                 self.fragment_of[path] = delta.fragment_id
+                self._drawn_now.add(path)
+                if delta.fragment_id:
+                    self._fragments_now.add(delta.fragment_id)
                 if self._waiting_fragment and delta.fragment_id == self._waiting_fragment:
                     self._fragment_redrawn = True
                 if self.on_element is not None:
@@ -290,7 +298,17 @@ class Tab:
                 task = self._auto.pop(fragment, None)
                 if task is not None:
                     task.cancel()
-        elif kind == "script_finished" and (
+        if (
+            kind == "script_finished"
+            and msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+        ):
+            # As the frontend does: what a fragment's run did not draw again is gone.
+            self.elements = {
+                path: element
+                for path, element in self.elements.items()
+                if path in self._drawn_now or self.fragment_of.get(path) not in self._fragments_now
+            }
+        if kind == "script_finished" and (
             (msg.script_finished in FINISHED and not fragment_run)
             or (
                 msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
@@ -337,6 +355,11 @@ class Tab:
 def text_value(element: Element, text: str) -> WidgetState:
     kind = element.WhichOneof("type")
     return WidgetState(id=getattr(element, kind).id, string_value=text)
+
+
+def in_a_form(elements: Iterable[Element]) -> list[Element]:
+    """The widgets among `elements` that belong to an `st.form`."""
+    return [e for e in elements if getattr(e, e.WhichOneof("type")).form_id]
 
 
 def choice_value(element: Element, option: str) -> WidgetState:
@@ -392,16 +415,17 @@ class Participant:
             raise ProtocolError(f"participant {self.index} did not reach the workbook")
 
     def answer_form(self, step: int) -> tuple[dict[str, WidgetState], int]:
-        """Fill every box and rating of the lesson form on screen."""
+        """Fill every box and rating of the lesson form on screen (widgets in a form only: the
+        language picker is a button group too, and choosing for it would switch the page)."""
         values: dict[str, WidgetState] = {}
-        for n, element in enumerate(self.tab.of_kind("text_area")):
+        for n, element in enumerate(in_a_form(self.tab.of_kind("text_area"))):
             text = (
                 f"Table {self.table}, person {self.index}, step {step}, prompt {n}: "
                 "we would ask who is missing from the room and call them this week. "
                 "שלום · 👋🏽 · <b>not bold</b>"
             )
             values[element.text_area.id] = text_value(element, text)
-        for n, element in enumerate(self.tab.of_kind("button_group")):
+        for n, element in enumerate(in_a_form(self.tab.of_kind("button_group"))):
             options = [option.content for option in element.button_group.options]
             values[element.button_group.id] = choice_value(
                 element, options[(self.index + n + step) % len(options)]

@@ -262,6 +262,34 @@ class LiveQueries(Database):
             )
         )
 
+    def follow_room_step(
+        self, *, participant_id: int, step: int | None, room_step: int | None
+    ) -> None:
+        """What a following phone records when it is brought along, in one write: the step it
+        now shows (`step`, unless unchanged: None) and the room step it has seen (`room_step`,
+        unless unchanged: None). When the room moves, 200 phones each made two writes, each
+        its own wait for the writer's commit while the phone's run held a drawing place."""
+        if step is None and room_step is None:
+            return
+        now = utc_now()
+
+        def work(cur: duckdb.DuckDBPyConnection) -> None:
+            if step is not None:
+                cur.execute(
+                    "INSERT INTO participant_steps VALUES (?, ?, ?) ON CONFLICT (participant_id)"
+                    " DO UPDATE SET step = excluded.step, updated_at = excluded.updated_at",
+                    [participant_id, max(0, step), now],
+                )
+            if room_step is not None:
+                cur.execute(
+                    "INSERT INTO room_followers VALUES (?, ?, ?) ON CONFLICT (participant_id)"
+                    " DO UPDATE SET seen_room_step = excluded.seen_room_step,"
+                    " updated_at = excluded.updated_at",
+                    [participant_id, room_step, now],
+                )
+
+        self._write(work)
+
     def forget_room_seen(self, *, participant_id: int) -> None:
         self._write(
             lambda cur: cur.execute(

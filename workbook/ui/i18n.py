@@ -18,6 +18,12 @@ from workbook import i18n
 
 _CHOSEN = "i18n_chosen_language"  # this person's own choice, kept for the session
 _WORKSHOP = "i18n_workshop_language"  # the language of the workshop on screen, set each run
+# The language those two and the URL come to, worked out again whenever one of them is set
+# (every page run sets the workshop's): `translator()` is called dozens of times a run, and
+# each lookup of a key the session does not hold, or of the URL, raised and caught an
+# exception inside Streamlit's session state (about a tenth of a phone's run, profiled:
+# bench/RESULTS.md, "Profiled").
+_RESOLVED = "i18n_language"
 _PICK = "i18n_pick"
 
 PICKER_CSS = """
@@ -33,6 +39,7 @@ def use_workshop_language(code: str | None) -> None:
         st.session_state.pop(_WORKSHOP, None)
     else:
         st.session_state[_WORKSHOP] = i18n.supported(code)
+    st.session_state[_RESOLVED] = _resolve()
 
 
 # The person's own choice is also kept in the address (`?lang=en`): a plain reload, or a phone
@@ -65,6 +72,15 @@ def language() -> str:
     """This session's language: its own choice (this session's, or kept in the URL from an
     earlier one), else the workshop's, else the browser's (a screen with no workshop, such as
     the start page opened without a join link), else English."""
+    resolved = st.session_state.get(_RESOLVED)
+    if resolved is None:
+        resolved = st.session_state[_RESOLVED] = _resolve()
+    return resolved
+
+
+def _resolve() -> str:
+    """Work out `language()` from the session's choice, the URL, the workshop and the browser
+    (and keep a choice in the URL)."""
     chosen = st.session_state.get(_CHOSEN)
     if chosen is None:
         chosen = _from_url()
@@ -100,6 +116,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def choose(code: str) -> None:
     st.session_state[_CHOSEN] = i18n.supported(code)
     st.query_params[LANG_PARAM] = i18n.supported(code)
+    st.session_state[_RESOLVED] = _resolve()
 
 
 def picker(where: object | None = None) -> None:
