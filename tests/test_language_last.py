@@ -1,0 +1,140 @@
+"""The last English in Danish workshops, gone: the stakeholder words in the exports' cells,
+the pages' names in the sidebar and on the tabs, a map file's import result."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from streamlit.testing.v1 import AppTest
+
+from workbook.config import PROJECT_ROOT
+from workbook.models import JoinRequest, StakeholderIn, TieStrength, WorkshopCreate
+from workbook.records import Workshop
+from workbook.store import Store
+from workbook.ui.resources import _open_store
+
+APP = str(PROJECT_ROOT / "app.py")
+DANISH_PAGES = {"Deltag eller start", "Facilitatorkonsol", "Projektorskærm", "For bevillingsgivere"}
+ENGLISH_PAGES = {"Join or start", "Facilitator console", "Projector screen", "For funders"}
+
+
+def app_store(app_db: Path) -> Store:
+    return _open_store(str(app_db))
+
+
+def danish_workshop(store: Store) -> Workshop:
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Forårsdag", cause="Bolig"))
+    store.set_workshop_language(workshop_id=workshop.id, language="da")
+    return workshop
+
+
+def page_names(at: AppTest) -> set[str]:
+    """The pages' names as app.py gave them to st.navigation in the last run (the sidebar's
+    entries, and the browser tab's title). AppTest draws no sidebar menu, so they are read
+    from the pages it registered (a private attribute of AppTest, read-only, tests only)."""
+    return {str(page["page_name"]) for page in at._registered_pages.values()}
+
+
+def stakeholder(name: str, band: str, tie: str) -> StakeholderIn:
+    return StakeholderIn(
+        name=name, kind="Community group", influence=3, band=band, tie=tie, energy_hours=2
+    )
+
+
+# --- the sidebar's page names ------------------------------------------------------------------
+
+
+def test_a_resume_link_to_a_danish_console_names_the_pages_in_danish_from_the_first_draw(
+    app_db: Path,
+) -> None:
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    token = store.new_resume_link(workshop_id=workshop.id)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert page_names(at) >= ENGLISH_PAGES  # no workshop yet: the browser's language, English
+    at.switch_page("pages/facilitator.py")
+    at.query_params["r"] = token
+    at.run()  # the run that opens the link: the sidebar is drawn before the console signs in
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Facilitatorkonsol"
+    assert page_names(at) >= DANISH_PAGES
+    assert not ENGLISH_PAGES & page_names(at)
+
+
+def test_a_join_link_to_a_danish_workshop_names_the_pages_in_danish(app_db: Path) -> None:
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["w"] = workshop.join_code
+    at.run()
+    assert not at.exception, at.exception
+    assert page_names(at) >= DANISH_PAGES
+
+
+def test_a_participant_in_a_danish_workshop_sees_danish_page_names_and_english_after_choosing(
+    app_db: Path,
+) -> None:
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    _, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Bord 1"))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"w": workshop.join_code, "t": token})
+    at.run()
+    assert not at.exception, at.exception
+    assert {"Arbejdsbog", "Vores resultater", "Interessentkort"} <= page_names(at)
+    assert [p.label for p in at.get("page_link")][:3] == ["Arbejdsbog", "Resultater", "Kort"]
+
+    # An English phone in the same workshop (its own choice, kept in the address).
+    english = AppTest.from_file(APP, default_timeout=30)
+    english.query_params.update({"w": workshop.join_code, "t": token, "lang": "en"})
+    english.run()
+    assert not english.exception, english.exception
+    assert {"Workbook", "Our results", "Stakeholder map"} <= page_names(english)
+    assert "Arbejdsbog" not in page_names(english)
+    assert [p.label for p in english.get("page_link")][:3] == ["Workbook", "Results", "Map"]
+
+
+# --- the exports' stakeholder words ------------------------------------------------------------
+
+
+def test_a_danish_workshops_exports_word_bands_and_ties_in_danish(app_db: Path) -> None:
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Bord 1"))
+    store.import_map(
+        group_id=seat.group.id,
+        stakeholders=[
+            stakeholder("Lejerforeningen", "passive_ally", "strong"),
+            stakeholder("Kommunen", "neutral", "none"),
+        ],
+        ties=[(0, 1, TieStrength.weak)],
+        replace=True,
+    )
+    token = store.new_resume_link(workshop_id=workshop.id)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("pages/facilitator.py")
+    at.query_params["r"] = token
+    at.run()
+    at.button(key="facilitator_export_prepare").click().run()
+    assert not at.exception, at.exception
+    files = at.session_state["facilitator_exports_prepared"].files
+
+    with zipfile.ZipFile(io.BytesIO(files["csv"])) as archive:
+        [people] = [n for n in archive.namelist() if n.endswith("/stakeholders.csv")]
+        [ties] = [n for n in archive.namelist() if n.endswith("/ties.csv")]
+        rows = list(csv.reader(io.StringIO(archive.read(people).decode("utf-8-sig"))))
+        tie_rows = list(csv.reader(io.StringIO(archive.read(ties).decode("utf-8-sig"))))
+    by_name = {row[1]: row for row in rows[1:]}
+    assert by_name["Lejerforeningen"][2:7] == ["Lokal gruppe", "3", "Passiv allieret", "", "Stærk"]
+    assert by_name["Kommunen"][4] == "Neutral" and by_name["Kommunen"][6] == "Ingen forbindelse"
+    assert tie_rows[1][3] == "Svag"
+
+    book = openpyxl.load_workbook(io.BytesIO(files["xlsx"]), read_only=True)
+    sheet = next(name for name in book.sheetnames if name.startswith("Interessent"))
+    cells = [value for row in book[sheet].values for value in row]
+    assert {"Passiv allieret", "Stærk", "Lokal gruppe"} <= set(cells)
+    assert not {"Passive ally", "Strong", "Community group"} & set(cells)
