@@ -138,3 +138,98 @@ def test_a_danish_workshops_exports_word_bands_and_ties_in_danish(app_db: Path) 
     cells = [value for row in book[sheet].values for value in row]
     assert {"Passiv allieret", "Stærk", "Lokal gruppe"} <= set(cells)
     assert not {"Passive ally", "Strong", "Community group"} & set(cells)
+
+
+# --- a map file's import, on a Danish phone ----------------------------------------------------
+
+
+def danish_phone_on_map(app_db: Path) -> AppTest:
+    store = app_store(app_db)
+    workshop = danish_workshop(store)
+    _, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Bord 1"))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"w": workshop.join_code, "t": token})
+    at.run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def upload(at: AppTest, name: str, data: bytes) -> list[str]:
+    at.get("file_uploader")[0].set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    return [t.value for t in at.text]
+
+
+def test_a_refused_map_file_is_refused_in_danish(app_db: Path) -> None:
+    at = danish_phone_on_map(app_db)
+    shown = upload(at, "folk.csv", b"name,kind,influence,band\nAna,Media,3,neutral,ekstra\n")
+    assert [e.value for e in at.error] == ["Denne fil kan ikke importeres; intet blev ændret."]
+    assert (
+        "folk.csv: række 2 har 5 celler, men første række navngiver 4 kolonner; sæt "
+        "anførselstegn om en celle, der indeholder et komma, eller giv den ekstra kolonne et "
+        "navn."
+    ) in shown
+
+    # A file that is no text at all: what it looks like, and the way out, in Danish.
+    shown = upload(at, "kort.xlsx", b"PK\x03\x04" + b"\x00" * 64)
+    assert (
+        "kort.xlsx er ikke en tekstfil, men ligner et regneark eller en anden zippet fil "
+        "(XLSX, ODS, ZIP); brug Gem som (eller Download som) i dit regneark, og vælg CSV UTF-8."
+    ) in shown
+
+    # A bad row: its place and its problem in Danish, beside the name as typed.
+    shown = upload(
+        at,
+        "folk.csv",
+        "name,kind,influence,band\nGod,Media,3,neutral\nHøj,Media,9,neutral\n".encode(),
+    )
+    assert at.error[0].value.startswith("1 række i filen skal rettes")
+    assert any(line.startswith("• Række 3 (Høj): Indflydelse") for line in shown), shown
+
+
+def test_a_map_files_notes_and_summary_are_in_danish(app_db: Path) -> None:
+    at = danish_phone_on_map(app_db)
+    data = (
+        "name;kind;influence;band;tie;energy_hours;Farve\n"
+        "Lejerforeningen ;Community group;3;passive_ally;strong;2;grøn\n"
+        ";;;;;;\n"
+        "Kommunen;Media;4;neutral;weak;;blå\n"
+    ).encode("cp1252")
+    shown = upload(at, "folk.csv", data)
+    assert [i.value for i in at.info][-1] == "Klar til at importere 2 interessenter."
+    assert "folk.csv: læst som Windows-1252, celler adskilt af semikoloner." in shown
+    assert any(line.startswith("folk.csv er ikke UTF-8, så den blev læst som") for line in shown)
+    assert 'Kolonner, som appen ikke bruger, blev udeladt: "Farve".' in shown
+    assert "1 tom række sprunget over." in shown
+    assert "Der var ikke angivet energi i 1 række (Række 4): læst som 0 timer." in shown
+    assert (
+        "Fjernede mellemrum, tabulatorer eller linjeskift i enderne af 1 navn (række 2), som "
+        "appen gør med alt, der skrives."
+    ) in shown
+    assert not any("read as" in line or "skipped" in line for line in shown), shown
+
+
+def test_numbers_in_a_map_files_sentences_are_written_the_danish_way() -> None:
+    import json
+
+    from workbook.i18n import format_decimal, gettext_for
+    from workbook.map_import import read_map_files
+
+    def danish(message: object) -> str:
+        def number(value: float) -> str:
+            return format_decimal(value, "da", digits=0 if float(value).is_integer() else 1)
+
+        return message.text(gettext_for("da"), number)  # type: ignore[attr-defined]
+
+    big = read_map_files([("stor.csv", b"name\n" + b"x" * 1_200_000)])
+    assert big.problems == ("stor.csv is 1.2 MB; a map file is at most 1 MB.",)
+    assert danish(big.refusals[0]) == "stor.csv fylder 1,2 MB; en kortfil må højst fylde 1 MB."
+
+    many = [{"name": "P", "kind": "Media", "influence": 3, "band": "neutral"}] * 1234
+    crowded = read_map_files([("kort.json", json.dumps(many).encode())])
+    assert danish(crowded.refusals[0]) == (
+        'kort.json: "stakeholders" indeholder 1.234; et kort kan højst have 500.'
+    )
+    assert crowded.problems[0].startswith('kort.json: "stakeholders" holds 1,234 of them')
