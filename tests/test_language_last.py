@@ -233,3 +233,34 @@ def test_numbers_in_a_map_files_sentences_are_written_the_danish_way() -> None:
         'kort.json: "stakeholders" indeholder 1.234; et kort kan højst have 500.'
     )
     assert crowded.problems[0].startswith('kort.json: "stakeholders" holds 1,234 of them')
+
+
+# --- an uploaded plan file's problems ----------------------------------------------------------
+
+
+def test_an_uploaded_plan_files_problems_are_framed_in_danish_naming_the_files_fields(
+    lessons: object,
+) -> None:
+    from workbook.i18n import gettext_for
+    from workbook.plans import plan_problems, read_plan
+
+    _ = gettext_for("da")
+    [broken] = read_plan(b"id: x\ntitle: [unclosed\n", "plan.yaml")[1]
+    assert broken.shown(_).startswith("plan.yaml: er ikke gyldig YAML (linje 3)")
+    assert str(broken).startswith("plan.yaml: is not valid YAML (line 3)")
+    [not_text] = read_plan(b"\x00\x01\x02" * 10, "plan.yaml")[1]
+    assert not_text.shown(_) == (
+        "plan.yaml: filen ligner UTF-16 uden byte-order mark; gem den som UTF-8"
+    )
+    plan, found = read_plan(
+        b"id: aften\ntitle: Aften\nsession_minutes: 60\nsteps:\n  - lesson: ikke-her\n"
+        b"    minutes: 10\n",
+        "aften.yaml",
+    )
+    assert plan is not None and not found
+    [missing] = plan_problems(lessons, plan)  # type: ignore[arg-type]
+    assert missing.shown(_) == (
+        "plan 'aften': steps.1.lesson: lektionen 'ikke-her' findes ikke i lektionsfilerne; "
+        "trinnet er udeladt"
+    )
+    assert str(missing).endswith("the lesson 'ikke-her' is not in the lesson files; step left out")
