@@ -26,6 +26,7 @@ from workbook.progress import round_label
 from workbook.records import Commitment, Group, Workshop
 from workbook.spreadsheet import safe_cell as spreadsheet_safe  # the release tables import it
 from workbook.spreadsheet import text_cell
+from workbook.stakeholders import words
 
 
 class ExportSource(Protocol):
@@ -256,11 +257,11 @@ def collect(
             (
                 s["group_name"],
                 s["name"],
-                s["kind"],
+                words.kind(s["kind"], _),
                 int(s["influence"]),
-                _words(s["band"]),
-                _words(s["target_band"] or ""),
-                _words(s["tie"]),
+                _band(s["band"], _),
+                _band(s["target_band"], _),
+                _tie(s["tie"], _),
                 float(s["energy_hours"]),
                 s["note"],
                 _("yes") if s["not_our_battle"] else _("no"),
@@ -275,7 +276,7 @@ def collect(
         N_("Ties"),
         (N_("Group"), N_("From"), N_("To"), N_("Strength")),
         tuple(
-            (t["group_name"], t["source"], t["target"], _words(t["strength"]))
+            (t["group_name"], t["source"], t["target"], _tie(t["strength"], _))
             for t in source.export_ties(workshop_id)
         ),
         frozenset({"Group", "From", "To"}),
@@ -338,8 +339,22 @@ def _stamp(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _words(value: str) -> str:
-    return value.replace("_", " ").capitalize()
+def _band(value: str | None, _: Callable[[str], str]) -> str:
+    """A band in the export's language ("Passiv allieret"); a value no longer known as
+    stored (the store keeps only known ones) and none as an empty cell."""
+    if not value:
+        return ""
+    try:
+        return words.band(value, _)
+    except ValueError:
+        return value
+
+
+def _tie(value: str, _: Callable[[str], str]) -> str:
+    try:
+        return words.tie(value, _)
+    except ValueError:
+        return value
 
 
 def _finding_label(value: str) -> str:

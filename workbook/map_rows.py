@@ -350,7 +350,9 @@ def parse_stakeholder_row(
     try:
         stakeholder = StakeholderIn(**values)
     except ValidationError as error:
-        return None, first + plain_errors(error, StakeholderIn) + problems
+        # pydantic's own checks in the same language (its catalog's header names it).
+        said_in = i18n.supported(english_or(t).info().get("language"))
+        return None, first + plain_errors(error, StakeholderIn, said_in) + problems
     if first or problems:
         return None, first + problems
     return stakeholder, []

@@ -8,11 +8,12 @@ from typing import Final
 import streamlit as st
 
 from workbook import map_repeats
-from workbook.i18n import format_datetime
+from workbook.i18n import format_datetime, format_decimal
 from workbook.map_csv import stakeholders_csv, ties_csv
 from workbook.map_file import MapFile, export_name
 from workbook.map_import import read_map_files
 from workbook.map_json import map_json
+from workbook.messages import Message
 from workbook.records import Seat
 from workbook.stakeholders.saved import StakeholderMap
 from workbook.store import Store, StoreError
@@ -70,12 +71,23 @@ def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
     )
 
 
+def said(message: Message) -> str:
+    """A sentence about an imported file in this session's language, its numbers written as
+    the language writes them (1.234 in Danish)."""
+    code = language()
+
+    def number(value: float) -> str:
+        return format_decimal(value, code, digits=0 if float(value).is_integer() else 1)
+
+    return message.text(translator(), number)
+
+
 def _show_refusal(result: MapFile) -> None:
     _ = translator()
-    if result.problems:
+    if result.refusals:
         st.error(_("This file cannot be imported; nothing was changed."), icon=":material/block:")
-        for sentence in result.problems:
-            user_text(sentence)
+        for sentence in result.refusals:
+            user_text(said(sentence))
         return
     rows = len(result.row_problems)
     st.error(
@@ -113,15 +125,16 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
     )
     if not files:
         return
-    result = read_map_files([(f.name, f.getvalue()) for f in files])
+    result = read_map_files([(f.name, f.getvalue()) for f in files], t=translations())
     if not result.ok:
         _show_refusal(result)
         return
     st.info(
-        _("Ready to import {what}.").format(what=result.sentence), icon=":material/upload_file:"
+        _("Ready to import {what}.").format(what=said(result.summary)),
+        icon=":material/upload_file:",
     )
-    for note in result.notes:
-        user_text(note)
+    for note in result.remarks:
+        user_text(said(note))
     # Added to a map that has them already, they would be there twice: say so first.
     repeats = map_repeats.already_on_map(
         result.stakeholders, (s.name for s in current.stakeholders)
@@ -135,7 +148,7 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
             ),
             icon=":material/content_copy:",
         )
-        user_text(map_repeats.sentence(result.stakeholders, repeats))
+        user_text(map_repeats.sentence(result.stakeholders, repeats, translations()))
         everyone = len(repeats) == len(result.stakeholders)
         skip = (
             st.radio(
@@ -200,12 +213,12 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
             snapshot_label=label if replacing else None,
         )
     except StoreError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(error.shown(_), icon=":material/error:")
         return
     if replacing:
-        message = _("Replaced the map with {what}.").format(what=result.sentence)
+        message = _("Replaced the map with {what}.").format(what=said(result.summary))
     else:
-        message = _("Added {what}.").format(what=added.sentence)
+        message = _("Added {what}.").format(what=said(added.summary))
         if adding and skip and skipped_ties:
             message += " " + translations().ngettext(
                 "Skipped {skipped} already on the map, and {n} tie of theirs in the file.",

@@ -196,7 +196,7 @@ def _upload(scope: str, lessons: LessonSet) -> Plan | None:
     if problems:
         st.error(_("This plan file cannot be used:"), icon=":material/error:")
         for problem in problems:
-            st.text(str(problem))
+            st.text(problem.shown(_))
         return None
     return plan
 
@@ -262,7 +262,7 @@ def editor(scope: str, plan: Plan, lessons: LessonSet) -> None:
     _add_lesson(scope, plan, lessons)
     problems = plan_problems(lessons, plan)
     for problem in problems:
-        st.text(str(problem))
+        st.text(problem.shown(_))
     st.download_button(
         _("Download this plan as a file"),
         data=plan_yaml(plan),

@@ -49,7 +49,7 @@ def render(store: Store, workshop: Workshop, lessons: LessonSet) -> None:
             icon=":material/warning:",
         )
         for problem in gone:
-            st.text(str(problem))
+            st.text(problem.shown(_))
     if not st.toggle(_("Show and change the plan"), key=f"plan_panel_open_{workshop.id}"):
         return
     current = stored.plan if stored is not None else None
