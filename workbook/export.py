@@ -198,7 +198,7 @@ def collect(
                 prompt_text(r["lesson_id"], r["prompt_id"]),
                 round_label(r["round"], _),
                 r["text"],
-                _on_screen(r),
+                _(ON_SCREEN_WORDS[_on_screen(r)]),
                 int(r.get("supporters") or 0),
                 _stamp(r["created_at"]),
                 _stamp(r["updated_at"]),
@@ -327,12 +327,21 @@ def collect(
     )
 
 
+# How the room saw an answer, as the export's cells say it (the status itself is English).
+ON_SCREEN_WORDS = {SHOWN: N_("shown"), WAITING: N_("waiting"), HIDDEN: N_("hidden")}
+
+
 def _on_screen(record: dict[str, Any]) -> str:
     """How the room saw an answer: shown, waiting (for the facilitator's approval) or hidden."""
     status = record.get("on_screen")
     if status in (SHOWN, WAITING, HIDDEN):
         return str(status)
     return HIDDEN if record.get("hidden_on_screen") else SHOWN
+
+
+def on_screen_status(word: str, _: Callable[[str], str]) -> str:
+    """The status an export's "On screen" cell says, from its word in that export's language."""
+    return next((s for s, w in ON_SCREEN_WORDS.items() if _(w) == word), word)
 
 
 def _stamp(value: dt.datetime | None) -> str:

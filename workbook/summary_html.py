@@ -17,7 +17,7 @@ from typing import Any
 
 from workbook import i18n
 from workbook.bidi import bdi, isolate
-from workbook.export import Table, WorkshopExport, _stamp, plan_name
+from workbook.export import Table, WorkshopExport, on_screen_status, plan_name
 from workbook.lessons import RatingStatement
 from workbook.live import HIDDEN, SHOWN, WAITING, Distribution, distribution
 from workbook.models import RATING_MIN
@@ -40,6 +40,8 @@ ul.answers li { border-left: 4px solid #0059A3; background: #F1F3F6; margin: .5r
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { text-align: left; border-bottom: 1px solid #ccc; padding: .3rem .5rem;
          vertical-align: top; overflow-wrap: anywhere; }
+.scroll { overflow-x: auto; }
+.scroll table.data td { overflow-wrap: break-word; min-width: 4rem; }
 figure.bars { margin: .25rem 0 1.25rem; max-width: 48rem; }
 figure.bars table { margin: 0; }
 figure.bars caption { text-align: left; color: #444; font-size: .95rem; padding-bottom: .25rem; }
@@ -108,7 +110,11 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
         people=_n(t, "{n} person", "{n} people", people, code),
         groups=_n(t, "{n} group", "{n} groups", len(export.groups), code),
     )
-    made = _("summary made {when} UTC").format(when=_stamp(export.made_at))
+    made = _("summary made {when} UTC").format(
+        when=f"{i18n.format_date(export.made_at, code)} {export.made_at:%H:%M}"
+        if export.made_at
+        else ""
+    )
     parts.append(f'<p class="meta">{meta}<br>{esc(who)} · {esc(made)}</p>')
     reflections = export.reflections
     ratings = export.ratings
@@ -125,10 +131,12 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
 
     def answer_list(given: Sequence[tuple[Any, ...]]) -> None:
         # Only what the room was shown: hidden and waiting answers are counted, not listed.
-        shown = [r for r in given if r[col["On screen"]] == SHOWN]
-        for row in given:
-            if row[col["On screen"]] in left_out:
-                left_out[row[col["On screen"]]] += 1
+        written = i18n.gettext_for(export.language)  # the cells' language
+        status = [on_screen_status(r[col["On screen"]], written) for r in given]
+        shown = [r for r, s in zip(given, status, strict=True) if s == SHOWN]
+        for s in status:
+            if s in left_out:
+                left_out[s] += 1
         parts.append('<ul class="answers">')
         for row in shown:
             who = bdi(row[col["Group"]])
@@ -230,10 +238,10 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
             left_out[WAITING],
         ).format(n=left_out[WAITING])
         parts.append(f'<p class="note">{esc(waiting)}</p>')
-    # The tables' column headers stay as the exports write them (English, see the README).
-    parts.extend(_table_section(_("Stakeholder maps"), export.stakeholders))
-    parts.extend(_table_section(_("Ties between stakeholders"), export.ties))
-    parts.extend(_table_section(_("Commitments"), export.commitments))
+    # The tables as the exports have them, headings and cells in the workshop's language.
+    parts.extend(_table_section(_("Stakeholder maps"), export.stakeholders, code=code))
+    parts.extend(_table_section(_("Ties between stakeholders"), export.ties, code=code))
+    parts.extend(_table_section(_("Commitments"), export.commitments, code=code))
     body = "\n".join(parts)
     title = _("{title}: workshop summary").format(title=isolate(w.title))
     return (
@@ -323,17 +331,32 @@ def rating_bars(result: Distribution, *, low: str, high: str, language: str = i1
     )
 
 
-def _table_section(title: str, table: Table, *, drop: Sequence[str] = ()) -> list[str]:
+def _cell(value: object, code: str) -> str:
+    """A table cell as the summary's language writes it: numbers with its separators (2,5 in
+    Danish; 3 rather than 3.0), text isolated as written."""
+    if isinstance(value, float):
+        digits = 0 if value.is_integer() else 2 if round(value, 1) != value else 1
+        return html.escape(i18n.format_decimal(value, code, digits))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return html.escape(i18n.format_decimal(value, code, 0))
+    return bdi(str(value))
+
+
+def _table_section(
+    title: str, table: Table, *, drop: Sequence[str] = (), code: str = i18n.DEFAULT
+) -> list[str]:
     if not table.rows:
         return []
     keep = [i for i, name in enumerate(table.columns) if name not in drop]
     esc = html.escape
     head = "".join(f'<th scope="col">{esc(table.columns[i])}</th>' for i in keep)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{bdi(str(row[i]))}</td>" for i in keep) + "</tr>"
+        "<tr>" + "".join(f"<td>{_cell(row[i], code)}</td>" for i in keep) + "</tr>"
         for row in table.rows
     )
+    # A wide table scrolls inside its own box on a phone instead of widening the page or
+    # breaking its words letter by letter.
     return [
-        f"<section><h2>{esc(title)}</h2><table><thead><tr>{head}</tr></thead>"
-        f"<tbody>{rows}</tbody></table></section>"
+        f'<section><h2>{esc(title)}</h2><div class="scroll"><table class="data"><thead>'
+        f"<tr>{head}</tr></thead><tbody>{rows}</tbody></table></div></section>"
     ]
