@@ -22,6 +22,7 @@ from harness.server import free_port
 from tests.conftest import raw_rows
 from workbook.config import get_settings, setting_problems
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
+from workbook.plans import Plan, PlanStep
 from workbook.store import MIGRATIONS, Store, StoreUnavailableError
 from workbook.store.postgres import (
     connection_reason,
@@ -341,6 +342,19 @@ def test_a_room_change_wakes_the_listeners_of_another_process(pg_store: Store) -
         )
         assert arrived.wait(30)
         assert other.closed_items(workshop_id=workshop.id, lesson_id="l1") == {("prompt", "p1")}
+        # A plan set in one process is the plan the other runs from then on.
+        assert other.workshop_plan(workshop.id) is None  # and kept so in memory
+        evening = Plan(
+            id="our-evening",
+            title="Our evening",
+            session_minutes=60,
+            steps=[PlanStep(lesson="early-actions", minutes=15)],
+        )
+        arrived.clear()
+        pg_store.set_workshop_plan(workshop_id=workshop.id, plan=evening)
+        assert arrived.wait(30)
+        stored = other.workshop_plan(workshop.id)
+        assert stored is not None and stored.plan == evening
     finally:
         other.close()
 
