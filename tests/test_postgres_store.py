@@ -2,8 +2,9 @@
 
 Everything the store does is tested on both backends through the `store` fixture; these are
 the PostgreSQL-only parts: placeholders, its errors as one sentence, migrations from several
-processes at once, a lost connection, and backups through pg_dump. A real server every time
-(tests/conftest.py: `postgres_server`)."""
+processes at once, a lost connection, backups through pg_dump, room wake-ups across processes,
+the releases' copy into DuckDB; and, on both backends, store calls no other store test makes.
+A real server every time (tests/conftest.py: `postgres_server`)."""
 
 from __future__ import annotations
 
@@ -375,3 +376,51 @@ def test_release_reads_run_in_duckdb_on_a_copy_pulled_through_copy_and_arrow(
         assert lists["kinds_present"] == "VARCHAR[]"
         assert local.execute("SELECT id FROM workshops").fetchall() == [(workshop_id,)]
         assert local.execute("SELECT text FROM reflections").fetchall() == [("copied",)]
+
+
+# --- the rest of the store, on both backends (the `store` fixture) ----------------------------
+
+
+def test_sign_in_waits_resume_links_and_the_projector_view_read_back_alike(store: Store) -> None:
+    workshop, key = store.create_workshop(workshop=WorkshopCreate(title="t", cause="c"))
+    for _ in range(4):
+        store.record_wrong_key("funders")
+    assert store.door_wait("funders") > 0
+    store.clear_wrong_keys("funders")
+    assert store.door_wait("funders") == 0
+    signed = store.facilitator_sign_in(join_code=workshop.join_code, key=key)
+    assert signed.workshop_id == workshop.id and not signed.problem
+
+    token = store.new_resume_link(workshop_id=workshop.id)
+    assert store.resume_workshop(token) == workshop.id
+    store.revoke_resume_links(workshop_id=workshop.id)
+    assert store.resume_workshop(token) is None
+
+    store.set_projector_text_size(workshop_id=workshop.id, size="larger")
+    store.set_projector_page(workshop_id=workshop.id, page=2, page_of="1:prompt:p1")
+    view = store.projector_view(workshop.id)
+    assert (view.text_size, view.page, view.page_of) == ("larger", 2, "1:prompt:p1")
+
+
+def test_cleared_answers_are_deleted_and_past_plans_listed_once_alike(store: Store) -> None:
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="t", cause="c"))
+    seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="G"))
+    texts = [ReflectionIn(lesson_id="l1", prompt_id=p, text=p) for p in ("p1", "p2")]
+    store.save_answers(seat=seat, lesson_id="l1", round=1, reflections=texts)
+    store.save_answers(seat=seat, lesson_id="l1", round=1, cleared_prompts=["p1"])
+    assert [r.prompt_id for r in store.group_reflections(seat.group.id)] == ["p2"]
+    assert store.own_answer_statuses(participant_id=seat.participant.id, lesson_id="l1") == {
+        "p2": "shown"
+    }
+
+    evening = Plan(
+        id="our-evening",
+        title="Our evening",
+        session_minutes=60,
+        steps=[PlanStep(lesson="early-actions", minutes=15)],
+    )
+    other, _ = store.create_workshop(workshop=WorkshopCreate(title="u", cause="c"))
+    for workshop_id in (workshop.id, other.id):
+        store.set_workshop_plan(workshop_id=workshop_id, plan=evening)
+    past = store.past_plans()
+    assert [p.plan for p in past] == [evening]  # the same plan twice is offered once

@@ -374,6 +374,6 @@ class ReleaseQueries(Database):
         """The largest rho and delta any one group has spent over all releases."""
         row = self._one(
             "SELECT coalesce(max(r), 0), coalesce(max(d), 0) FROM ("
-            " SELECT sum(rho) AS r, sum(delta) AS d FROM privacy_spent GROUP BY group_id)"
+            " SELECT sum(rho) AS r, sum(delta) AS d FROM privacy_spent GROUP BY group_id) per_group"
         )
         return (float(row[0]), float(row[1])) if row else (0.0, 0.0)
