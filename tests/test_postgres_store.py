@@ -424,3 +424,21 @@ def test_cleared_answers_are_deleted_and_past_plans_listed_once_alike(store: Sto
         store.set_workshop_plan(workshop_id=workshop_id, plan=evening)
     past = store.past_plans()
     assert [p.plan for p in past] == [evening]  # the same plan twice is offered once
+
+
+def test_a_new_plan_moves_the_room_and_its_people_alike(store: Store) -> None:
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="t", cause="c"))
+    store.move_room(workshop_id=workshop.id, step=1)
+    evening = Plan(
+        id="our-evening",
+        title="Our evening",
+        session_minutes=60,
+        steps=[
+            PlanStep(lesson="early-actions", minutes=15),
+            PlanStep(lesson="action-plan", minutes=15),
+            PlanStep(lesson="follow-up", minutes=15),
+        ],
+    )
+    store.set_workshop_plan(workshop_id=workshop.id, plan=evening, moves={1: 2, 0: 0})
+    assert store.room(workshop.id).current_step == 2
+    assert store.room_changed_at(workshop.id) is not None
