@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -159,6 +160,5 @@ def rollback_quietly(cur: Any) -> None:
 
 
 def _other_errors() -> tuple[type[Exception], ...]:
-    from workbook.store.postgres import psycopg
-
-    return (psycopg.Error,)
+    psycopg = sys.modules.get("psycopg")  # loaded only when the store is on PostgreSQL
+    return (psycopg.Error,) if psycopg is not None else ()
