@@ -50,18 +50,24 @@ class Server:
 
     def __init__(
         self,
-        db: Path,
+        db: Path | str,
         port: int | None = None,
         *,
         env: dict[str, str] | None = None,
         flags: Iterable[str] = (),
+        log_folder: Path | None = None,
     ) -> None:
+        """`db`: a DuckDB file, or a postgresql:// address (then `log_folder` is needed)."""
         self.db = db
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # A file, not a pipe: nobody reads the pipe while tests run, and a full pipe would
         # block the server.
-        self.log_path = db.with_name(f"{db.stem}-{self.port}.log")
+        if log_folder is not None:
+            self.log_path = log_folder / f"server-{self.port}.log"
+        else:
+            assert isinstance(db, Path), "a server on PostgreSQL needs a log_folder"
+            self.log_path = db.with_name(f"{db.stem}-{self.port}.log")
         self._log = self.log_path.open("wb")
         # Streamlit options as OPTION=VALUE, e.g. runner.postScriptGC=false.
         options = [part for flag in flags for part in f"--{flag}".split("=", 1)]

@@ -40,6 +40,33 @@ if ! head -c 40 "$WORKBOOK_AXE" 2>/dev/null | grep -q "axe v$AXE_VERSION"; then
 fi
 export WORKBOOK_AXE
 
+# PostgreSQL for the store tests' second backend (tests/conftest.py), found like the browser:
+# WORKBOOK_TEST_POSTGRES when set, else a server already listening here, else a throwaway
+# cluster in a temporary folder (as the unprivileged user nobody when we are root: initdb
+# refuses root), stopped when this script ends. Debian's server is installed when missing.
+if [ -z "${WORKBOOK_TEST_POSTGRES:-}" ]; then
+  if WORKBOOK_TEST_POSTGRES=$(python -c 'import harness.postgres as p; print(p.local_server() or "")') \
+    && [ -n "$WORKBOOK_TEST_POSTGRES" ]; then
+    echo "PostgreSQL for tests: the server already listening here"
+  else
+    if ! python -c 'import harness.postgres as p, sys; sys.exit(p.binaries() is None)'; then
+      if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+        echo "Installing Debian's postgresql for the store tests"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+      else
+        echo "PostgreSQL's server (initdb, pg_ctl) is needed for the store tests: install it, or set WORKBOOK_TEST_POSTGRES to a server's address" >&2
+        exit 1
+      fi
+    fi
+    pg_parent=$(mktemp -d)
+    chmod 755 "$pg_parent"
+    trap 'python -m harness.postgres stop "$pg_parent/cluster" >/dev/null 2>&1; rm -rf "$pg_parent"' EXIT
+    WORKBOOK_TEST_POSTGRES=$(python -m harness.postgres start "$pg_parent/cluster")
+    echo "PostgreSQL for tests: a throwaway cluster in $pg_parent"
+  fi
+fi
+export WORKBOOK_TEST_POSTGRES
+
 ruff check .
 python -m workbook.lessons check >/dev/null
 python -m pytest "$@"

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +18,97 @@ from workbook.store import Store
 SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
 
 
+BACKENDS = ("duckdb", "postgres")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The address of a real PostgreSQL (harness/postgres.py: WORKBOOK_TEST_POSTGRES, a local
+    server, or a throwaway cluster started for this run). Never skipped."""
+    from harness.postgres import server
+
+    with server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> Iterator[str]:
+    """A database migrated once per run; each test's database is a copy of it."""
+    import psycopg
+
+    from harness.postgres import with_database
+
+    name = f"workbook_template_{os.getpid()}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+    Store(with_database(postgres_server, name)).close()
+    yield name
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "workbook.duckdb")
+def postgres_url(postgres_server: str, postgres_template: str) -> Iterator[str]:
+    """A new database of its own for one test, dropped after it."""
+    import psycopg
+
+    from harness.postgres import with_database
+
+    name = f"workbook_test_{os.getpid()}_{secrets.token_hex(4)}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        # Without fsync (the throwaway cluster) copying the files is ~3x faster than
+        # PostgreSQL 15's default of copying through its log; with fsync, the log is.
+        row = admin.execute("SHOW fsync").fetchone()
+        cheap = row and row[0] == "off" and admin.info.server_version >= 150000
+        strategy = " STRATEGY FILE_COPY" if cheap else ""
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {postgres_template}{strategy}")
+    yield with_database(postgres_server, name)
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked duckdb_only keep only their DuckDB case of `db_location`."""
+    kept = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("db_location") if callspec else None
+        if backend == "postgres" and item.get_closest_marker("duckdb_only"):
+            continue
+        kept.append(item)
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+@pytest.fixture(params=BACKENDS)
+def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a test's store keeps its data, once per backend: a DuckDB file in tmp_path, or a
+    PostgreSQL database of its own. Open it as often as the test needs with Store(...)."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    return str(tmp_path / "workbook.duckdb")
+
+
+def raw_rows(location: str, sql: str) -> list[tuple[object, ...]]:
+    """Rows read straight from a store's database, around the store (its file or server)."""
+    if location.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(location) as conn:
+            return conn.execute(sql).fetchall()  # type: ignore[arg-type]
+    import duckdb
+
+    with duckdb.connect(location, read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture
+def store(db_location: str) -> Iterator[Store]:
+    """A fresh store on each backend (tests that need a DuckDB file itself, e.g. to copy or
+    lock it, open `Store(tmp_path / ...)` themselves)."""
+    opened = Store(db_location)
     yield opened
     opened.close()
 

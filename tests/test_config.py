@@ -183,7 +183,7 @@ def test_a_database_in_a_missing_folder_is_refused_and_no_folder_is_made(
     assert not missing.parent.exists()
     clean_settings.setenv("WORKBOOK_DB", str(tmp_path / "x.duckdb"))  # a folder that exists
     get_settings.cache_clear()
-    assert get_settings().db == tmp_path / "x.duckdb"
+    assert Path(get_settings().db) == tmp_path / "x.duckdb"
 
 
 def test_the_release_command_refuses_a_release_rho_over_the_lifetime_in_one_sentence(

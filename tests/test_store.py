@@ -9,9 +9,9 @@ import threading
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from tests.conftest import raw_rows
 from workbook.models import (
     CommitmentIn,
     CommitmentStatus,
@@ -91,7 +91,7 @@ def test_a_wrong_join_code_gets_a_plain_sentence(store: Store, typed: str) -> No
     assert "<" not in str(caught.value)
 
 
-def test_facilitator_key_is_stored_only_hashed_and_checked(store: Store, tmp_path: Path) -> None:
+def test_facilitator_key_is_stored_only_hashed_and_checked(store: Store, db_location: str) -> None:
     workshop, key = store.create_workshop(workshop=WorkshopCreate(title="t", cause="c"))
     assert store.facilitator_key_matches(workshop_id=workshop.id, key=key)
     assert store.facilitator_key_matches(workshop_id=workshop.id, key=key.lower().replace("-", " "))
@@ -99,9 +99,8 @@ def test_facilitator_key_is_stored_only_hashed_and_checked(store: Store, tmp_pat
     assert not store.facilitator_key_matches(workshop_id=workshop.id, key=wrong)
     assert not store.facilitator_key_matches(workshop_id=999, key=key)
     store.close()
-    raw = duckdb.connect(str(tmp_path / "workbook.duckdb"))
-    stored = raw.execute("SELECT facilitator_key_hash FROM workshops").fetchone()[0]
-    raw.close()
+    ((stored,),) = raw_rows(db_location, "SELECT facilitator_key_hash FROM workshops")
+    assert isinstance(stored, str)
     assert key not in stored and stored.startswith("scrypt$")
     assert key_matches(key, stored) and not key_matches(key, "garbage")
     assert hash_key(key) != hash_key(key)  # salted
@@ -344,6 +343,7 @@ def test_a_file_locked_by_another_process_gets_a_plain_sentence(tmp_path: Path) 
     Store(path).close()  # usable again once the other process is gone
 
 
+@pytest.mark.duckdb_only
 def test_backup_is_a_consistent_copy_while_writes_go_on(store: Store, tmp_path: Path) -> None:
     seat = seated(store)
     stop = threading.Event()

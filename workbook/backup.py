@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 from pydantic import ValidationError
 
-from workbook.config import get_settings, setting_problems
+from workbook.config import get_settings, is_database_url, setting_problems
 from workbook.store import MIGRATIONS, Store, StoreError, StoreLockedError
 from workbook.store.file_copy import SUMMARY_TABLES, copy_database, describe_database
 
@@ -124,8 +124,8 @@ class BackupWatcher:
 
     def serve_pending(self) -> int:
         """Serve every pending request for this store's file; return how many."""
-        if not self.folder.is_dir():
-            return 0
+        if not self.folder.is_dir() or self.store.path is None:
+            return 0  # (on PostgreSQL every command reaches the server itself)
         served = 0
         for request_path in sorted(self.folder.glob("*.json")):
             if request_path.name.endswith(".answer.json"):
@@ -361,9 +361,50 @@ def restore(*, backup: Path, db: Path, backup_dir: Path) -> Restored:
 
 
 def list_backups(backup_dir: Path) -> list[Path]:
+    """DuckDB copies and pg_dump files in the backup folder, oldest name first."""
     if not backup_dir.is_dir():
         return []
-    return sorted(p for p in backup_dir.glob("*.duckdb") if p.is_file())
+    return sorted(
+        p for pattern in ("*.duckdb", "*.dump") for p in backup_dir.glob(pattern) if p.is_file()
+    )
+
+
+def _print_backups(backup_dir: Path) -> None:
+    found = list_backups(backup_dir)
+    if not found:
+        print(f"No backups in {backup_dir}.")
+    for path in found:
+        stat = path.stat()
+        when = dt.datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{when}  {stat.st_size / 1e6:8.1f} MB  {path}")
+
+
+def _postgres_command(options: argparse.Namespace, url: str, backup_dir: Path) -> int:
+    """On PostgreSQL every process reaches the server, so the command does the work itself:
+    `create` runs pg_dump (one consistent snapshot while the app serves), `restore` says how
+    with pg_restore (it never replaces a live database by itself)."""
+    from workbook.store.postgres import dump_database
+
+    if options.command == "create":
+        target = options.to or backup_dir / backup_name().replace(".duckdb", ".dump")
+        try:
+            made = dump_database(url, Path(target))
+        except (StoreError, OSError) as error:
+            print(str(error), file=sys.stderr)
+            return 1
+        print(f"Backup written to {made} by pg_dump (restore it with pg_restore).")
+        return 0
+    if options.command == "restore":
+        print(
+            "On PostgreSQL, restore a backup with pg_restore into a new, empty database, then "
+            "point WORKBOOK_DB at it and restart the app: createdb workbook_restored && "
+            f"pg_restore --no-owner --dbname=workbook_restored {options.file} "
+            "(the README, 'Where data lives, and backups'). Nothing was changed.",
+            file=sys.stderr,
+        )
+        return 2
+    _print_backups(backup_dir)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -390,7 +431,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print("\n".join(setting_problems(error)), file=sys.stderr)
         return 2
-    db, backup_dir = Path(settings.db), Path(settings.backup_dir)
+    backup_dir = Path(settings.backup_dir)
+    if is_database_url(settings.db):
+        return _postgres_command(options, settings.db, backup_dir)
+    db = Path(settings.db)
     try:
         if options.command == "create":
             made = create(db=db, backup_dir=backup_dir, destination=options.to, wait=options.wait)
@@ -419,13 +463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if done.kept:
                 print(f"The database it replaced is kept as {done.kept}.")
         else:
-            found = list_backups(backup_dir)
-            if not found:
-                print(f"No backups in {backup_dir}.")
-            for path in found:
-                stat = path.stat()
-                when = dt.datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
-                print(f"{when}  {stat.st_size / 1e6:8.1f} MB  {path}")
+            _print_backups(backup_dir)
     except BackupError as error:
         print(str(error), file=sys.stderr)
         return 2 if isinstance(error, AppRunningError) else 1

@@ -35,10 +35,11 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="WORKBOOK_", extra="ignore")
 
-    db: Path = Field(
-        default=DATA_DIR / "workbook.duckdb",
-        description="Path of the DuckDB file. Its folder must exist (only the default data "
-        "folder is made when missing).",
+    db: str = Field(
+        default=str(DATA_DIR / "workbook.duckdb"),
+        description="Path of the DuckDB file (its folder must exist; only the default data "
+        "folder is made when missing), or a PostgreSQL address: "
+        "postgresql://user:password@host:5432/database.",
     )
     lessons_dir: Path = Field(
         default=PROJECT_ROOT / "lessons",
@@ -102,10 +103,26 @@ class Settings(BaseSettings):
 
     @field_validator("db")
     @classmethod
-    def _db_folder_exists(cls, value: Path) -> Path:
+    def _db_folder_exists(cls, value: str) -> str:
         """A database path set by hand must be in a folder that exists: a typo must not make
-        folders anywhere on the machine. Only the default data folder is made when missing."""
-        folder = value.expanduser().parent
+        folders anywhere on the machine. Only the default data folder is made when missing.
+        A postgresql:// address must be one psycopg reads."""
+        if is_database_url(value):
+            from psycopg import ProgrammingError
+            from psycopg.conninfo import conninfo_to_dict
+
+            try:
+                conninfo_to_dict(value.strip())
+                urlsplit(value.strip()).port  # noqa: B018 - raises on a port that is no number
+            except (ProgrammingError, ValueError):
+                raise _not_allowed(
+                    "a DuckDB file's path or an address like "
+                    "postgresql://user:password@host:5432/workbook"
+                ) from None
+            return value.strip()
+        if not value.strip():
+            raise _not_allowed("a DuckDB file's path or a postgresql:// address")
+        folder = Path(value).expanduser().parent
         if folder.resolve() != DATA_DIR.resolve() and not folder.is_dir():
             raise PydanticCustomError(
                 _NO_FOLDER, "the folder {folder} does not exist", {"folder": str(folder)}
@@ -146,6 +163,13 @@ class Settings(BaseSettings):
                 "an http:// or https:// address with a host name, like https://workbook.example.org"
             )
         return value
+
+
+def is_database_url(value: object) -> bool:
+    """A PostgreSQL address (WORKBOOK_DB), not a DuckDB file's path."""
+    return isinstance(value, str) and value.strip().lower().startswith(
+        ("postgresql://", "postgres://")
+    )
 
 
 @lru_cache(maxsize=1)

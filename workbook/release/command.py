@@ -13,7 +13,7 @@ import duckdb
 from pydantic import ValidationError
 
 from workbook.backup import BackupError, RequestHandler, ask_the_app
-from workbook.config import get_settings, setting_problems
+from workbook.config import get_settings, is_database_url, setting_problems
 from workbook.lessons import LessonSet, load_lessons
 from workbook.release.budget import MAX_RELEASE_RHO, Budget, epsilon_text
 from workbook.release.make import ReleaseRefused, make_release
@@ -171,12 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
-    db = Path(settings.db)
-    if not db.exists():
+    db = settings.db if is_database_url(settings.db) else Path(settings.db)
+    if isinstance(db, Path) and not db.exists():
         print(f"There is no database at {db}: nothing to release yet.", file=sys.stderr)
         return 1
     try:
-        store = Store(db)
+        store = Store(db)  # on PostgreSQL always: every process may open it
     except StoreLockedError:
         # The app holds the file: its watcher does the work and answers.
         request: dict[str, object] = (
@@ -208,10 +208,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             outcome = make_periods(store, lessons, periods=args.period, rho=args.rho)
             seconds = (dt.datetime.now() - started).total_seconds()
             outcome = Outcome((*outcome.lines, f"({seconds:.1f} s)"), outcome.ok)
-    except (ValueError, duckdb.Error) as error:
+    except (ValueError, StoreError, duckdb.Error, *_postgres_errors()) as error:
         print(f"The release could not be made: {error}", file=sys.stderr)
         return 1
     finally:
         store.close()
     print("\n".join(outcome.lines))
     return 0 if outcome.ok else 1
+
+
+def _postgres_errors() -> tuple[type[Exception], ...]:
+    psycopg = sys.modules.get("psycopg")  # loaded only when the store is on PostgreSQL
+    return (psycopg.Error,) if psycopg is not None else ()

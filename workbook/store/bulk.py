@@ -63,7 +63,7 @@ class BulkQueries(Database):
                     # Take `rows` consecutive values: the writer thread is the only one
                     # drawing from sequences, and the file is locked to this process.
                     (last,) = cur.execute(
-                        f"SELECT max(nextval('{sequence}')) FROM range(?)", [rows]
+                        f"SELECT max(nextval('{sequence}')) FROM generate_series(1, ?)", [rows]
                     ).fetchall()[0]
                     first_id[item.table] = int(last) - rows + 1
                 columns = [str(c) for c in item.frame.columns]

@@ -94,8 +94,8 @@ class CommitmentQueries(Database):
         rows = self._all(
             "SELECT c.id, c.group_id, c.what, c.who, c.by_when, c.key_finding, c.round,"
             " c.created_at, r.status, r.round FROM commitments c"
-            " LEFT JOIN (SELECT * FROM commitment_reviews"
-            "   QUALIFY row_number() OVER (PARTITION BY commitment_id ORDER BY round DESC) = 1) r"
+            " LEFT JOIN (SELECT DISTINCT ON (commitment_id) * FROM commitment_reviews"
+            "   ORDER BY commitment_id, round DESC) r"
             " ON r.commitment_id = c.id"
             " WHERE c.group_id = ? AND NOT c.deleted ORDER BY c.created_at, c.id",
             [group_id],

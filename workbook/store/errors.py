@@ -29,14 +29,28 @@ class StoreLockedError(StoreError):
 
 
 class StoreUnavailableError(StoreError):
-    def __init__(self, path: Path, reason: Message | str) -> None:
+    """The database cannot be used: its file (DuckDB), or its server (PostgreSQL, `server`:
+    `where` is then the address without its password)."""
+
+    def __init__(self, where: Path | str, reason: Message | str, *, server: bool = False) -> None:
+        if server:
+            super().__init__(
+                N_(
+                    "The workbook cannot use its database server ({path}): {reason}. Ask "
+                    "whoever runs the app to check the PostgreSQL server and WORKBOOK_DB. "
+                    "Nothing you typed has been lost: it is still on this page."
+                ),
+                path=str(where),
+                reason=reason,
+            )
+            return
         super().__init__(
             N_(
                 "The workbook cannot use its database file ({path}): {reason}. Ask whoever "
                 "runs the server to check the data folder is writable and the disk is not "
                 "full. Nothing you typed has been lost: it is still on this page."
             ),
-            path=str(path),
+            path=str(where),
             reason=reason,
         )
 

@@ -55,7 +55,13 @@ SUMMARY_TABLES = ("schema_migrations", "workshops", "participants", "reflections
 def describe_database(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """{"schema": version, table: rows, ...} for the SUMMARY_TABLES the file has; a table it
     lacks is left out, so a caller can tell a workbook database from any other file."""
-    tables = {row[0] for row in cur.execute("SHOW TABLES").fetchall()}
+    tables = {
+        row[0]
+        for row in cur.execute(
+            "SELECT table_name FROM information_schema.tables"
+            " WHERE table_schema = current_schema() AND table_catalog = current_database()"
+        ).fetchall()
+    }
     summary: dict[str, int] = {}
     if "schema_migrations" in tables:
         row = cur.execute("SELECT max(version) FROM schema_migrations").fetchone()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
 import duckdb
 
@@ -143,6 +145,8 @@ _LOGGER = logging.getLogger(__name__)
 # How old a shared room signal may be (seconds). Changes made through this store are seen at
 # once (they drop the workshop's cached signal); the age only bounds anything else.
 ROOM_SIGNAL_MAX_AGE = 1.0
+# PostgreSQL: the channel on which room changes are announced to every app process.
+ROOM_CHANNEL = "workbook_rooms"
 
 
 class RoomMovedError(StoreError):
@@ -230,14 +234,42 @@ class LiveQueries(Database):
     def on_room_change(self, listener: Callable[[int], object]) -> None:
         """Call `listener(workshop_id)` after every change a room's screens must redraw for:
         a move, a change of pacing, answers opened or closed (`workbook.server.room_push` wakes
-        the phones with it)."""
+        the phones with it). On PostgreSQL also after such a change made by another process:
+        each change is NOTIFYed on ROOM_CHANNEL, and one listener thread per process passes
+        the workshop on (only a wake-up: the screens read the room afresh)."""
         self._room_listeners.append(listener)
+        if self.on_postgres and self._room_listener is None:
+            self._room_listener = self._con.listen(ROOM_CHANNEL, self._room_notified)
 
     @cached_property
     def _room_listeners(self) -> list[Callable[[int], object]]:
         return []
 
+    _room_listener: Any = None
+
+    @cached_property
+    def _process_mark(self) -> str:
+        return secrets.token_hex(6)  # tells this store's own notifications from others'
+
+    def _room_notified(self, payload: str) -> None:
+        workshop, _, sender = payload.partition(" ")
+        if sender != self._process_mark and workshop.isdigit():
+            self._forget_room(int(workshop))
+            self._wake_room(int(workshop))
+
+    def _forget_room(self, workshop_id: int) -> None:
+        self._room_signals.pop(workshop_id, None)
+        super()._forget_room(workshop_id)
+
     def _room_changed(self, workshop_id: int) -> None:
+        self._wake_room(workshop_id)
+        if self.on_postgres:
+            try:
+                self._con.notify(ROOM_CHANNEL, f"{workshop_id} {self._process_mark}")
+            except Exception:
+                _LOGGER.exception("the room change could not be announced to other processes")
+
+    def _wake_room(self, workshop_id: int) -> None:
         self._room_signals.pop(workshop_id, None)
         for listener in self._room_listeners:
             try:

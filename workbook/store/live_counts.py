@@ -90,8 +90,8 @@ class CountQueries(Database):
         """Who has joined, per group, and how many of them are on the room's step now."""
         rows = self._all(
             "SELECT g.id, g.name, count(p.id),"
-            " coalesce(list(p.display_name ORDER BY p.created_at, p.id)"
-            "   FILTER (WHERE p.display_name <> ''), []),"
+            " array_agg(p.display_name ORDER BY p.created_at, p.id)"
+            "   FILTER (WHERE p.display_name <> ''),"
             " count(p.id) FILTER (WHERE coalesce(s.step, 0) = w.current_step)"
             " FROM groups g JOIN workshops w ON w.id = g.workshop_id"
             " LEFT JOIN participants p ON p.group_id = g.id"
@@ -101,7 +101,7 @@ class CountQueries(Database):
         )
         return sorted(
             (
-                RoomGroup(int(i), name, int(members), tuple(names), int(on_step))
+                RoomGroup(int(i), name, int(members), tuple(names or ()), int(on_step))
                 for i, name, members, names, on_step in rows
             ),
             key=lambda g: natural_key(g.name),

@@ -49,10 +49,22 @@ class _ItemStates:
         with self._lock:
             self._generations[key] = self._generations.get(key, 0) + 1
 
+    def changed_workshop(self, workshop_id: int) -> None:
+        """Every lesson of a workshop changed (another process changed its questions)."""
+        with self._lock:
+            for key in {*self._states, *self._generations}:
+                if key[0] != workshop_id:
+                    continue
+                self._generations[key] = self._generations.get(key, 0) + 1
+
 
 class ItemQueries(LiveQueries):
     """Reads and writes of the questions' states; a change that phones must show bumps the
     room's answers version and wakes them (LiveQueries)."""
+
+    def _forget_room(self, workshop_id: int) -> None:
+        self._item_states_cache.changed_workshop(workshop_id)
+        super()._forget_room(workshop_id)
 
     def item_states(self, *, workshop_id: int, lesson_id: str) -> dict[tuple[str, str], ItemState]:
         """Stored states by (kind, item id); an item without a row is open and hidden.

@@ -388,12 +388,12 @@ def _delete_stakeholders(cur: duckdb.DuckDBPyConnection, group_id: int, ids: Seq
         return 0
     wanted = [int(i) for i in ids]
     gone = cur.execute(
-        "DELETE FROM stakeholders WHERE group_id = ? AND list_contains(?, id) RETURNING id",
+        "DELETE FROM stakeholders WHERE group_id = ? AND id = ANY(?::INTEGER[]) RETURNING id",
         [group_id, wanted],
     ).fetchall()
     cur.execute(
         "DELETE FROM stakeholder_ties WHERE group_id = ?"
-        " AND (list_contains(?, source_id) OR list_contains(?, target_id))",
+        " AND (source_id = ANY(?::INTEGER[]) OR target_id = ANY(?::INTEGER[]))",
         [group_id, wanted, wanted],
     )
     return len(gone)
@@ -415,7 +415,7 @@ def _insert_stakeholders(
     # Ids first (the sequence only grows, so sorted ids keep the order given), then rows in
     # a few multi-row statements: a row at a time costs a few milliseconds each.
     drawn = cur.execute(
-        "SELECT nextval('stakeholder_ids') FROM range(?)", [len(stakeholders)]
+        "SELECT nextval('stakeholder_ids') FROM generate_series(1, ?)", [len(stakeholders)]
     ).fetchall()
     ids = sorted(int(row[0]) for row in drawn)
     width = 2 + len(_COLUMNS) + 3

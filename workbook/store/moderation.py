@@ -339,6 +339,10 @@ class ModerationQueries(Database):
             self._shared[key] = (now, value)
         return value
 
+    def _forget_room(self, workshop_id: int) -> None:
+        self._forget_shared(workshop_id)
+        super()._forget_room(workshop_id)
+
     def _forget_shared(self, workshop_id: int) -> None:
         with self._shared_lock:
             for key in [key for key in self._shared if key[1] == workshop_id]:
@@ -403,7 +407,7 @@ class ModerationQueries(Database):
                 raise SupportRefusedError(N_("Your own answer counts already: support others'."))
             state = cur.execute(
                 "SELECT coalesce(i.revealed, false), coalesce(v.on_phones, true)"
-                " FROM (SELECT 1) LEFT JOIN live_items i ON i.workshop_id = ?"
+                " FROM (SELECT 1) one LEFT JOIN live_items i ON i.workshop_id = ?"
                 "   AND i.lesson_id = ? AND i.item_kind = ? AND i.item_id = ?"
                 " LEFT JOIN live_item_views v ON v.workshop_id = ? AND v.lesson_id = ?"
                 "   AND v.item_kind = ? AND v.item_id = ?",

@@ -153,7 +153,8 @@ def _move_steps(
 class PlanQueries(Database):
     """Reads and writes of workshops' plans. Every phone's run reads its workshop's plan, so
     each workshop's is kept in memory once read: this process is the file's only writer (the
-    database is locked to it) and each write of a plan drops the kept one."""
+    database is locked to it) and each write of a plan drops the kept one. On PostgreSQL a
+    plan changed by another process arrives as a room change (`_forget_room`)."""
 
     def __init__(self, path: Path | str) -> None:
         self._plans_cache: dict[int, StoredPlan | None] = {}
@@ -165,6 +166,11 @@ class PlanQueries(Database):
         with self._plans_lock:
             self._plans_cache.pop(workshop_id, None)
             self._own_cache.pop(workshop_id, None)
+
+    def _forget_room(self, workshop_id: int) -> None:
+        # Another process changed the room (PostgreSQL), perhaps its plan: read it afresh.
+        self._forget_plan(workshop_id)
+        super()._forget_room(workshop_id)
 
     def _after_plan_change(self, workshop_id: int) -> None:
         """Drop the kept plan and wake the room's phones (workbook/store/live.py), which
@@ -267,8 +273,9 @@ class PlanQueries(Database):
         """Plans past workshops on this deployment ran, newest first, each distinct plan once
         (the same plan used by several workshops is offered once); unreadable ones left out."""
         rows = self._all(
-            "SELECT workshop_id, plan_json, updated_at FROM workshop_plans"
-            " QUALIFY row_number() OVER (PARTITION BY plan_json ORDER BY updated_at DESC) = 1"
+            "SELECT workshop_id, plan_json, updated_at FROM ("
+            " SELECT DISTINCT ON (plan_json) workshop_id, plan_json, updated_at"
+            " FROM workshop_plans ORDER BY plan_json, updated_at DESC, workshop_id DESC) latest"
             " ORDER BY updated_at DESC, workshop_id DESC LIMIT ?",
             [limit],
         )

@@ -99,7 +99,7 @@ _PERIOD_GROUPS = """
 period_groups AS (
     SELECT g.id AS group_id, g.workshop_id
     FROM groups g JOIN workshops w ON w.id = g.workshop_id
-    WHERE w.shares_with_funders AND year(w.created_at) = $period
+    WHERE w.shares_with_funders AND CAST(EXTRACT(YEAR FROM w.created_at) AS INTEGER) = $period
 )"""
 
 
@@ -128,7 +128,12 @@ class PublishedRelease:
 class ReleaseQueries(Database):
     """Reads for making a release, and the release tables."""
 
-    def _frame(self, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+    def _frame(self, sql: str, params: dict[str, Any], tables: Sequence[str] = ()) -> pd.DataFrame:
+        """The statement's rows as a frame; run in DuckDB over `tables` when it names them
+        (on PostgreSQL, a copy of them: `Database._analytics`)."""
+        if tables:
+            with self._analytics(tables) as cur:
+                return cur.execute(sql, params).df()
         with self._reader() as cur:
             return cur.execute(sql, params).df()
 
@@ -139,7 +144,7 @@ class ReleaseQueries(Database):
         return [
             (int(year), int(n))
             for year, n in self._all(
-                "SELECT year(created_at)::INTEGER, count(*) FROM workshops"
+                "SELECT CAST(EXTRACT(YEAR FROM created_at) AS INTEGER), count(*) FROM workshops"
                 " WHERE shares_with_funders GROUP BY 1 ORDER BY 1"
             )
         ]
@@ -159,7 +164,7 @@ class ReleaseQueries(Database):
         LEFT JOIN people USING (group_id)
         ORDER BY p.group_id
         """
-        return self._frame(sql, {"period": period})
+        return self._frame(sql, {"period": period}, ("workshops", "groups", "participants"))
 
     def release_ratings(
         self, *, period: int, statements: Sequence[tuple[str, str]]
@@ -177,19 +182,19 @@ class ReleaseQueries(Database):
             SELECT r.group_id, k.measure, r.round, avg(r.value) AS score
             FROM ratings r JOIN known k USING (lesson_id, statement_id)
             WHERE r.group_id IN (SELECT group_id FROM period_groups)
-            GROUP BY ALL
+            GROUP BY r.group_id, k.measure, r.round
         )
         SELECT group_id, measure,
             max(score) FILTER (WHERE round = 1) AS first,
-            arg_max(score, round) FILTER (WHERE round >= 2) AS latest
-        FROM per_round GROUP BY ALL ORDER BY group_id, measure
+            (array_agg(score ORDER BY round DESC) FILTER (WHERE round >= 2))[1] AS latest
+        FROM per_round GROUP BY group_id, measure ORDER BY group_id, measure
         """
         params = {
             "period": period,
             "lessons": [lesson for lesson, _ in statements],
             "statements": [statement for _, statement in statements],
         }
-        return self._frame(sql, params)
+        return self._frame(sql, params, ("workshops", "groups", "ratings"))
 
     def release_maps(self, *, period: int) -> pd.DataFrame:
         """Per group of the period with a stakeholder map: the map's measures."""
@@ -201,7 +206,7 @@ class ReleaseQueries(Database):
         WHERE m.stakeholders > 0
         ORDER BY m.group_id
         """
-        return self._frame(sql, {"period": period})
+        return self._frame(sql, {"period": period}, ("workshops", "groups", "map_measures"))
 
     def release_reflections(self, *, period: int) -> pd.DataFrame:
         """Consented answers of the period's groups that the room was shown: none a facilitator
@@ -220,7 +225,10 @@ class ReleaseQueries(Database):
             AND {ANSWER_STATUS} = '{SHOWN}'
         ORDER BY r.group_id, r.id
         """
-        return self._frame(sql, {"period": period, "default_language": DEFAULT})
+        tables = ("workshops", "groups", "participants", "reflections", "workshop_languages")
+        moderation = ("hidden_answers", "approved_answers", "live_item_views")
+        params = {"period": period, "default_language": DEFAULT}
+        return self._frame(sql, params, (*tables, *moderation))
 
     def known_names(self) -> list[str]:
         """Every name a person typed anywhere in the deployment: people, groups, stakeholders,
@@ -240,8 +248,7 @@ class ReleaseQueries(Database):
         if not reflection_ids:
             return {}
         rows = self._all(
-            "SELECT reflection_id, key FROM quote_keys"
-            " WHERE list_contains(?::BIGINT[], reflection_id)",
+            "SELECT reflection_id, key FROM quote_keys WHERE reflection_id = ANY(?::BIGINT[])",
             [list(reflection_ids)],
         )
         return {int(r): float(k) for r, k in rows}
@@ -269,7 +276,7 @@ class ReleaseQueries(Database):
             return {}
         rows = self._all(
             "SELECT group_id, sum(rho) FROM privacy_spent"
-            " WHERE list_contains(?::INTEGER[], group_id) GROUP BY group_id",
+            " WHERE group_id = ANY(?::INTEGER[]) GROUP BY group_id",
             [list(group_ids)],
         )
         return {int(g): float(r) for g, r in rows}
@@ -373,6 +380,6 @@ class ReleaseQueries(Database):
         """The largest rho and delta any one group has spent over all releases."""
         row = self._one(
             "SELECT coalesce(max(r), 0), coalesce(max(d), 0) FROM ("
-            " SELECT sum(rho) AS r, sum(delta) AS d FROM privacy_spent GROUP BY group_id)"
+            " SELECT sum(rho) AS r, sum(delta) AS d FROM privacy_spent GROUP BY group_id) per_group"
         )
         return (float(row[0]), float(row[1])) if row else (0.0, 0.0)

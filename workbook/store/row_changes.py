@@ -82,7 +82,7 @@ class RowDelete:
 RowChange = RowUpsert | RowDelete
 
 
-def apply_row_changes(cur: duckdb.DuckDBPyConnection, changes: Sequence[RowChange]) -> None:
+def apply_row_changes(cur: Any, changes: Sequence[RowChange]) -> None:
     """Apply changes in order, as few statements as possible: per table and key, the last
     change to a row wins, then one upsert per row shape and one delete per table."""
     latest: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], Any]] = {}
@@ -117,25 +117,29 @@ def as_arrow_table(columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> A
     return pyarrow.table({name: [row[i] for row in rows] for i, name in enumerate(columns)})
 
 
-def _upsert_rows(
-    cur: duckdb.DuckDBPyConnection, shape: RowUpsert, rows: Sequence[tuple[Any, ...]]
-) -> None:
-    # The rows go in as one Arrow table, so 1 row or 1,000 cost about the same (~5 ms);
-    # values never touch the SQL text.
-    alias = "incoming_" + secrets.token_hex(4)
+def _upsert_rows(cur: Any, shape: RowUpsert, rows: Sequence[tuple[Any, ...]]) -> None:
+    # On DuckDB the rows go in as one Arrow table, so 1 row or 1,000 cost about the same
+    # (~5 ms); on PostgreSQL as one multi-row VALUES list per chunk (its planning is cheap, and
+    # each value takes its column's type). Values never touch the SQL text.
     target = list(shape.columns)
     selected = list(shape.columns)
     if shape.id_column and shape.id_sequence:
         target.insert(0, shape.id_column)
         selected.insert(0, f"nextval('{shape.id_sequence}')")
-    if shape.update:
-        action = "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in shape.update)
-        if shape.changed_when:
-            action += " WHERE " + " OR ".join(
-                f"{shape.table}.{c} IS DISTINCT FROM excluded.{c}" for c in shape.changed_when
+    action = _conflict_action(shape)
+    if not isinstance(cur, duckdb.DuckDBPyConnection):
+        placeholders = ", ".join(["?"] * len(shape.columns))
+        with_id = len(selected) > len(shape.columns)
+        row_sql = f"({selected[0]}, {placeholders})" if with_id else f"({placeholders})"
+        for chunk in _chunks(rows, len(shape.columns)):
+            cur.execute(
+                f"INSERT INTO {shape.table} ({', '.join(target)}) VALUES "
+                + ", ".join([row_sql] * len(chunk))
+                + f" ON CONFLICT ({', '.join(shape.key)}) {action}",
+                [value for row in chunk for value in row],
             )
-    else:
-        action = "DO NOTHING"
+        return
+    alias = "incoming_" + secrets.token_hex(4)
     cur.register(alias, as_arrow_table(shape.columns, rows))
     try:
         cur.execute(
@@ -146,12 +150,40 @@ def _upsert_rows(
         cur.unregister(alias)
 
 
+def _chunks(rows: Sequence[tuple[Any, ...]], width: int) -> list[Sequence[tuple[Any, ...]]]:
+    # PostgreSQL takes at most 65,535 values in one statement.
+    size = max(1, 30_000 // max(1, width))
+    return [rows[start : start + size] for start in range(0, len(rows), size)]
+
+
+def _conflict_action(shape: RowUpsert) -> str:
+    if shape.update:
+        action = "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in shape.update)
+        if shape.changed_when:
+            action += " WHERE " + " OR ".join(
+                f"{shape.table}.{c} IS DISTINCT FROM excluded.{c}" for c in shape.changed_when
+            )
+    else:
+        action = "DO NOTHING"
+    return action
+
+
 def _delete_rows(
-    cur: duckdb.DuckDBPyConnection,
+    cur: Any,
     table: str,
     key_columns: tuple[str, ...],
     keys: Sequence[tuple[Any, ...]],
 ) -> None:
+    if not isinstance(cur, duckdb.DuckDBPyConnection):
+        row_sql = "(" + ", ".join(["?"] * len(key_columns)) + ")"
+        for chunk in _chunks(keys, len(key_columns)):
+            cur.execute(
+                f"DELETE FROM {table} WHERE ({', '.join(key_columns)}) IN (VALUES "
+                + ", ".join([row_sql] * len(chunk))
+                + ")",
+                [value for key in chunk for value in key],
+            )
+        return
     alias = "gone_" + secrets.token_hex(4)
     cur.register(alias, as_arrow_table(key_columns, keys))
     try:

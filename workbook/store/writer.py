@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -154,6 +155,12 @@ class Writer:
         task.future.set_result(result)
 
 
-def rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
-    with contextlib.suppress(duckdb.Error):  # no transaction was open
+def rollback_quietly(cur: Any) -> None:
+    # No transaction was open, or (PostgreSQL) the connection went and took it with it.
+    with contextlib.suppress(duckdb.Error, *_other_errors()):
         cur.rollback()
+
+
+def _other_errors() -> tuple[type[Exception], ...]:
+    psycopg = sys.modules.get("psycopg")  # loaded only when the store is on PostgreSQL
+    return (psycopg.Error,) if psycopg is not None else ()

@@ -29,7 +29,7 @@ Signature = tuple[tuple[str, float, int], ...]
 
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
-    opened = Store(Path(path))
+    opened = Store(path)  # a DuckDB file's path or a postgresql:// address
     # When the facilitator changes the room, wake the phones that follow it.
     opened.on_room_change(ROOM_PUSH.wake)
     # Serve `python -m workbook.backup create` and `python -m workbook.release make|list`
