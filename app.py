@@ -3,7 +3,7 @@
 import streamlit as st
 
 from workbook import server
-from workbook.server import admission, script_threads, transport, warm
+from workbook.server import admission, profiling, script_threads, transport, warm
 from workbook.ui import context, navigation, session, style
 
 # Once per process: decide which changes to Streamlit are on, one log line each
@@ -12,7 +12,8 @@ server.decide()
 # Once per process: screen updates leave without waiting for the browser's acknowledgements,
 # and later runs go to threads kept waiting instead of a new thread each (see the modules).
 transport.send_at_once()
-script_threads.install(around=admission.run_starting)
+# (WORKBOOK_PROFILE_RUNS, a diagnostic: each run profiled, workbook/server/profiling.py.)
+script_threads.install(around=profiling.wrap(admission.run_starting))
 
 # The whole run draws in one of the process's slots (workbook/server/admission.py); widget
 # callbacks, such as a form's save, have already run by now and did not wait.

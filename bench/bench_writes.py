@@ -7,6 +7,7 @@
 - `naive` (with --naive): each thread committing on its own cursor, the path before the writer.
 
 Run: .venv/bin/python bench/bench_writes.py [--threads 1,10,50,200] [--saves 5] [--naive]
+     [--postgres postgresql://postgres:workbook@127.0.0.1:PORT/postgres]
 
 Each thread is one participant pressing "Save answers" on a lesson form (three reflections and
 three ratings, one transaction) `--saves` times, all threads released at the same instant.
@@ -17,11 +18,13 @@ saves per second, commits made and saves per commit, and checks every save is in
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,9 +125,31 @@ def naive_save(con: duckdb.DuckDBPyConnection) -> Callable[[Seat, str, list, lis
     return save
 
 
-def run(threads: int, saves: int, *, path: str) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder) / "bench.duckdb")
+@contextlib.contextmanager
+def fresh_location(postgres: str | None) -> Iterator[str]:
+    """A new DuckDB file in a temporary folder, or (with a PostgreSQL admin address) a new
+    database on that server, dropped after the run."""
+    if not postgres:
+        with tempfile.TemporaryDirectory() as folder:
+            yield str(Path(folder) / "bench.duckdb")
+        return
+    import psycopg
+
+    from harness.postgres import with_database
+
+    name = f"bench_writes_{os.getpid()}_{time.monotonic_ns()}"
+    with psycopg.connect(postgres, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+    try:
+        yield with_database(postgres, name)
+    finally:
+        with psycopg.connect(postgres, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")  # type: ignore[arg-type]
+
+
+def run(threads: int, saves: int, *, path: str, postgres: str | None = None) -> dict[str, float]:
+    with fresh_location(postgres) as location:
+        store = Store(location)
         seats = seats_for(store, threads)
         writer = store._writer
         batches_before, tasks_before = writer.batches, writer.tasks
@@ -203,15 +228,23 @@ def main() -> None:
     parser.add_argument("--threads", default="1,10,50,200")
     parser.add_argument("--saves", type=int, default=5, help="saves per thread")
     parser.add_argument("--naive", action="store_true", help="also time the old path")
+    parser.add_argument(
+        "--postgres",
+        metavar="ADMIN_URL",
+        help="run on PostgreSQL instead (a new database per run on this server; the writer "
+        "and rows paths only)",
+    )
     options = parser.parse_args()
     print(machine(duckdb))
     print(f"each save: {len(PROMPTS)} reflections + {len(STATEMENTS)} ratings, one transaction")
-    modes = ["writer", "rows"] + (["naive"] if options.naive else [])
+    modes = ["writer", "rows"] + (["naive"] if options.naive and not options.postgres else [])
+    if options.postgres:
+        print("on PostgreSQL:", options.postgres.split("@")[-1])
     header = "path    threads  saves  p50 ms  p95 ms  p99 ms  max ms  saves/s  commits  per commit"
     print(header)
     for name in modes:
         for threads in (int(t) for t in options.threads.split(",")):
-            result = run(threads, options.saves, path=name)
+            result = run(threads, options.saves, path=name, postgres=options.postgres)
             print(
                 f"{name:7} {threads:7d} {threads * options.saves:6d} {result['p50']:7.1f} "
                 f"{result['p95']:7.1f} {result['p99']:7.1f} {result['max']:7.1f} "

@@ -59,7 +59,6 @@ import websockets  # noqa: E402
 from streamlit.proto.Element_pb2 import Element  # noqa: E402
 
 from bench.common import cpu_times, machine, spread, steal_share  # noqa: E402
-from harness.cluster import COOKIE  # noqa: E402
 from harness.room_client import (  # noqa: E402
     Participant,
     ProtocolError,
@@ -115,6 +114,14 @@ class ProcessSampler:
             return float("nan")
         first, last = inside[0], inside[-1]
         return (last.cpu_seconds - first.cpu_seconds) / (last.at - first.at)
+
+    def cpu_seconds_between(self, start: float, end: float) -> float:
+        """CPU seconds used from the last sample before `start` to the first after `end`."""
+        before = [s for s in self.samples if s.at <= start]
+        after = [s for s in self.samples if s.at >= end]
+        if not before or not after:
+            return float("nan")
+        return after[0].cpu_seconds - before[-1].cpu_seconds
 
     def busiest_cpu(self, window: float = 2.0) -> float:
         """Highest CPU use over any `window` seconds, in cores (2.0 = both cores busy)."""
@@ -238,11 +245,9 @@ _COUNT = re.compile(r'data-testid="wbp-(?:count|status)">(?:<b>)?(\d+)')
 class ProjectorWatch:
     """A projector window: records when the answer count it shows goes up."""
 
-    def __init__(self, base_url: str, token: str, cookie: str = "") -> None:
+    def __init__(self, base_url: str, token: str) -> None:
         self.updates: list[tuple[float, int]] = []
-        self.tab = Tab(
-            base_url, query={"p": token}, page="projector", on_element=self._seen, cookie=cookie
-        )
+        self.tab = Tab(base_url, query={"p": token}, page="projector", on_element=self._seen)
 
     def _seen(self, element: Element) -> None:
         if element.WhichOneof("type") != "html":
@@ -270,9 +275,9 @@ class ProjectorWatch:
 class Facilitator:
     """The facilitator's laptop: signs in on the console and moves the room."""
 
-    def __init__(self, base_url: str, code: str, key: str, cookie: str = "") -> None:
+    def __init__(self, base_url: str, code: str, key: str) -> None:
         self.code, self.key = code, key
-        self.tab = Tab(base_url, page="facilitator", cookie=cookie)
+        self.tab = Tab(base_url, page="facilitator")
 
     async def sign_in(self) -> None:
         tab = self.tab
@@ -303,6 +308,7 @@ class RoomResult:
     moves: list[float]  # seconds from "Next step" to each participant's screen on that step
     mode: str
     idle: tuple[float, float] = (0.0, 0.0)  # a quiet window with everyone seated
+    move_windows: list[tuple[float, float]] = dataclasses.field(default_factory=list)
 
 
 async def fill_room(
@@ -323,24 +329,13 @@ async def fill_room(
     submit within `spread_seconds`; between bursts the facilitator moves the room (or, when
     not `follow`ing, everyone presses Next)."""
     rng = random.Random(seed)
-
-    def cookie() -> str:
-        """Each tab a sticky cookie of its own, as each phone gets from nginx (harness/cluster.py);
-        a lone server ignores it."""
-        return f"{COOKIE}={rng.getrandbits(64):016x}"
-
     people = [
-        Participant(base_url, i, room.code, f"Table {i % tables + 1}", cookie=cookie())
-        for i in range(participants)
+        Participant(base_url, i, room.code, f"Table {i % tables + 1}") for i in range(participants)
     ]
     errors: list[str] = []
     gate = asyncio.Semaphore(join_concurrency)
-    facilitator = (
-        Facilitator(base_url, room.code, room.facilitator_key, cookie()) if follow else None
-    )
-    projector = (
-        ProjectorWatch(base_url, room.projector_token, cookie()) if room.projector_token else None
-    )
+    facilitator = Facilitator(base_url, room.code, room.facilitator_key) if follow else None
+    projector = ProjectorWatch(base_url, room.projector_token) if room.projector_token else None
     if facilitator is not None:
         await facilitator.sign_in()
     if projector is not None:
@@ -372,6 +367,7 @@ async def fill_room(
     submits: list[Submit] = []
     lags: list[float] = []
     moves: list[float] = []
+    move_windows: list[tuple[float, float]] = []
     # Everyone seated, nobody typing: what the room costs while it only waits (live screens
     # polling the database).
     idle_started = time.perf_counter()
@@ -427,6 +423,7 @@ async def fill_room(
                     )
 
             await asyncio.gather(*(follow_room(p) for p in seated))
+            move_windows.append((moved_at, time.perf_counter()))
     held = sum(1 for p in people if not p.tab.closed)
     for person in people:
         errors.extend(f"exception on page {person.index}: {e}" for e in person.tab.exceptions)
@@ -446,6 +443,7 @@ async def fill_room(
         moves,
         "follow the facilitator" if follow else "self-paced (everyone presses Next)",
         idle,
+        move_windows,
     )
 
 
@@ -545,6 +543,10 @@ async def main_async(options: argparse.Namespace) -> int:
     print(f"room:               {result.mode}")
     if result.moves:
         print(f"room move to screen:{spread(result.moves)}")
+    for start, end in result.move_windows:  # what a move cost, whatever the machine gave
+        used, per = sampler.cpu_seconds_between(start, end), 1000 / max(1, result.joined)
+        took = end - start
+        print(f"room move CPU:      {used:.2f} CPU-s in {took:.1f} s ({used * per:.0f} ms each)")
     if result.projector_lags:
         print(f"projector behind:   {spread(result.projector_lags)}")
     else:

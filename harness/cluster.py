@@ -145,7 +145,7 @@ class Cluster:
         self.url = self.nginx.url
 
     def _launch(self, port: int) -> Server:
-        return Server(self.db, port, env=self.env, log_dir=self.run, wait=False)
+        return Server(self.db, port, env=self.env, log_folder=self.run, wait=False)
 
     def server_at(self, address: str) -> Server:
         """The app process nginx names as "127.0.0.1:PORT"."""

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import dataclasses
 import os
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,6 +23,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from harness.cluster import COOKIE
 
 FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
 SAVED_PREFIX = "Saved "
@@ -59,7 +62,10 @@ class Tab:
         on_element: Callable[[Element], None] | None = None,
         cookie: str = "",
     ) -> None:
-        self.cookie = cookie  # a Cookie header, e.g. a balancer's sticky cookie
+        # A Cookie header. By default a sticky cookie of its own, as nginx's first answer gives
+        # each browser (harness/cluster.py), so tabs through nginx spread over its processes
+        # as phones do; a lone app process ignores it.
+        self.cookie = cookie or f"{COOKIE}={secrets.token_hex(8)}"
         self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.query_string = urlencode(query or {})
         self.page_name = page  # the URL path a browser opened, e.g. "projector"
@@ -78,6 +84,9 @@ class Tab:
         self.closed = False
         self._waiting_fragment = ""
         self._fragment_redrawn = False
+        # What the current run drew, to forget what a fragment's run no longer draws.
+        self._drawn_now: set[tuple[int, ...]] = set()
+        self._fragments_now: set[str] = set()
         self.trace: list[str] = []  # the last messages, for a run that never finishes
 
     # -- connection --
@@ -251,6 +260,8 @@ class Tab:
         self.trace.append(f"{time.perf_counter():.3f} {kind} frag={fragment_run}{detail}")
         del self.trace[:-400]
         if kind == "new_session":
+            self._drawn_now = set()
+            self._fragments_now = set(msg.metadata.run.fragment_ids)
             if not fragment_run:
                 # A full run re-renders the page: forget the previous run's elements.
                 self.elements = {}
@@ -273,6 +284,9 @@ class Tab:
                 path = tuple(msg.metadata.delta_path)
                 self.elements[path] = element
                 self.fragment_of[path] = delta.fragment_id
+                self._drawn_now.add(path)
+                if delta.fragment_id:
+                    self._fragments_now.add(delta.fragment_id)
                 if self._waiting_fragment and delta.fragment_id == self._waiting_fragment:
                     self._fragment_redrawn = True
                 if self.on_element is not None:
@@ -293,7 +307,17 @@ class Tab:
                 task = self._auto.pop(fragment, None)
                 if task is not None:
                     task.cancel()
-        elif kind == "script_finished" and (
+        if (
+            kind == "script_finished"
+            and msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+        ):
+            # As the frontend does: what a fragment's run did not draw again is gone.
+            self.elements = {
+                path: element
+                for path, element in self.elements.items()
+                if path in self._drawn_now or self.fragment_of.get(path) not in self._fragments_now
+            }
+        if kind == "script_finished" and (
             (msg.script_finished in FINISHED and not fragment_run)
             or (
                 msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
@@ -340,6 +364,11 @@ class Tab:
 def text_value(element: Element, text: str) -> WidgetState:
     kind = element.WhichOneof("type")
     return WidgetState(id=getattr(element, kind).id, string_value=text)
+
+
+def in_a_form(elements: Iterable[Element]) -> list[Element]:
+    """The widgets among `elements` that belong to an `st.form`."""
+    return [e for e in elements if getattr(e, e.WhichOneof("type")).form_id]
 
 
 def choice_value(element: Element, option: str) -> WidgetState:
@@ -397,17 +426,17 @@ class Participant:
             raise ProtocolError(f"participant {self.index} did not reach the workbook")
 
     def answer_form(self, step: int) -> tuple[dict[str, WidgetState], int]:
-        """Fill every box and rating of the lesson form on screen."""
+        """Fill every box and rating of the lesson form on screen (widgets in a form only: the
+        language picker is a button group too, and choosing for it would switch the page)."""
         values: dict[str, WidgetState] = {}
-        for n, element in enumerate(self.tab.of_kind("text_area")):
+        for n, element in enumerate(in_a_form(self.tab.of_kind("text_area"))):
             text = (
                 f"Table {self.table}, person {self.index}, step {step}, prompt {n}: "
                 "we would ask who is missing from the room and call them this week. "
                 "שלום · 👋🏽 · <b>not bold</b>"
             )
             values[element.text_area.id] = text_value(element, text)
-        ratings = [e for e in self.tab.of_kind("button_group") if "_rating_" in e.button_group.id]
-        for n, element in enumerate(ratings):  # not the language choice at the top
+        for n, element in enumerate(in_a_form(self.tab.of_kind("button_group"))):
             options = [option.content for option in element.button_group.options]
             values[element.button_group.id] = choice_value(
                 element, options[(self.index + n + step) % len(options)]

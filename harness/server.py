@@ -55,21 +55,21 @@ class Server:
         *,
         env: dict[str, str] | None = None,
         flags: Iterable[str] = (),
-        log_dir: Path | None = None,
+        log_folder: Path | None = None,
         wait: bool = True,
     ) -> None:
-        """`db`: a DuckDB file, or a PostgreSQL address (then `log_dir` says where the log
-        goes). `wait=False` returns at once; call `wait_ready()` before using it."""
+        """`db`: a DuckDB file, or a postgresql:// address (then `log_folder` is needed).
+        `wait=False` returns at once; call `wait_ready()` before using it."""
         self.db = db
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # A file, not a pipe: nobody reads the pipe while tests run, and a full pipe would
         # block the server.
-        if log_dir is None:
-            assert isinstance(db, Path), "a PostgreSQL address needs a log_dir"
-            self.log_path = db.with_name(f"{db.stem}-{self.port}.log")
+        if log_folder is not None:
+            self.log_path = log_folder / f"server-{self.port}.log"
         else:
-            self.log_path = log_dir / f"app-{self.port}.log"
+            assert isinstance(db, Path), "a server on PostgreSQL needs a log_folder"
+            self.log_path = db.with_name(f"{db.stem}-{self.port}.log")
         self._log = self.log_path.open("wb")
         # Streamlit options as OPTION=VALUE, e.g. runner.postScriptGC=false.
         options = [part for flag in flags for part in f"--{flag}".split("=", 1)]

@@ -12,5 +12,4 @@ if ctx.seat is None:  # navigation only offers this page to seated visitors; a s
     st.switch_page("pages/start.py")
 
 seat_header(ctx.seat)
-st.title("Our stakeholder map")
 map_page.render(ctx.store, ctx.seat)

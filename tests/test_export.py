@@ -242,3 +242,23 @@ def test_a_title_or_answer_that_looks_like_a_formula_is_text_in_every_export(
     assert not any(r["Group"].startswith(FORMULA_START) for r in rows)
     assert sorted(cell_text(r["Answer"]) for r in rows) == sorted(written)
     assert {cell_text(r["Group"]) for r in rows} == {"@group"}
+
+
+def test_a_danish_summary_says_the_rooms_words_dates_and_numbers_in_danish(
+    filled: tuple[Store, int], lessons: LessonSet
+) -> None:
+    """The walk-through found English "shown"/"hidden", "3.0" hours and an ISO date in a
+    Danish workshop's files: each is now in the workshop's language, and the summary still
+    leaves out the hidden answer (it reads the status back from the Danish word)."""
+    store, workshop_id = filled
+    made = dt.datetime(2026, 12, 5, 0, 33)
+    data = export.collect(store, workshop_id=workshop_id, lessons=lessons, language="da", now=made)
+    assert sorted(r[7] for r in data.reflections.rows) == ["skjult", "vist", "vist"]
+    page = summary_html.html_summary(data, language="da")
+    assert "Unkind remark" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # a shown answer is listed
+    assert "5. dec. 2026 00:33" in page
+    assert "<td>4,5</td>" in page and "<td>2</td>" in page  # hours as Danish writes them
+    assert "4.5" not in page
+    # The map's wide table scrolls in its own box on a phone rather than widening the page.
+    assert '<div class="scroll"><table class="data">' in page

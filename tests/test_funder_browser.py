@@ -193,3 +193,61 @@ def test_before_any_release_the_page_gives_the_command(
     expect(desk.locator(".js-plotly-plot")).to_have_count(0)
     desk.screenshot(path=str(SHOTS / "funder-no-release-1920.png"))
     assert "Traceback" not in unreleased_server.log()
+
+
+def open_danish(browser: Browser, server: Server, *, width: int, height: int) -> Page:
+    """The funder page opened in English, then switched with the phones' language choice."""
+    page = open_funders(browser, server, width=width, height=height)
+    page.locator(".st-key-i18n_picker").get_by_role("radio", name="Dansk").click()
+    expect(page.get_by_role("heading", name="For bevillingsgivere")).to_be_visible()
+    assert "lang=da" in page.url
+    page.get_by_label("Nøgle for bevillingsgivere").fill(KEY)
+    page.get_by_role("button", name="Åbn visningen for bevillingsgivere").click()
+    settle(page)
+    return page
+
+
+def fits_across(page: Page, width: int) -> None:
+    """Nothing runs past the right edge: no sideways scrolling of the page itself."""
+    widest = page.evaluate("() => document.documentElement.scrollWidth")
+    assert widest <= width, widest
+
+
+def test_the_funder_page_in_danish_fits_on_the_projector_and_a_phone(
+    browser: Browser, demo_server: Server
+) -> None:
+    desk = open_danish(browser, demo_server, width=1920, height=1080)
+    groups = desk.locator("[data-testid='stMetric']").filter(has_text="Deltagere").first
+    expect(groups.locator("[data-testid='stMetricValue']")).to_have_text(
+        re.compile(r"^[\d.]+ ± [\d.]+$")  # Danish thousands: 1.234 ± 56
+    )
+    expect(desk.get_by_text("ingen gruppe kan udpeges")).to_be_visible()
+    charts_drawn(desk)
+    no_raw_markup(desk)
+    fits_across(desk, 1920)
+    desk.screenshot(path=str(SHOTS / "funder-da-1920.png"))
+    full_height(desk, SHOTS / "funder-da-1920-full.png")
+    desk.get_by_text("Sådan beskytter tallene hver gruppe").click()
+    expect(desk.get_by_text("Det, der beskyttes, er én gruppe")).to_be_visible()
+    no_raw_markup(desk)
+    full_height(desk, SHOTS / "funder-da-guarantee-1920-full.png")
+
+    phone = open_danish(browser, demo_server, width=390, height=844)
+    expect(phone.get_by_text("Deltagere", exact=True)).to_be_visible()
+    charts_drawn(phone)
+    no_raw_markup(phone)
+    fits_across(phone, 390)
+    phone.screenshot(path=str(SHOTS / "funder-da-390.png"))
+    full_height(phone, SHOTS / "funder-da-390-full.png")
+    # Danish tab names are longer: every tab still fits across the phone.
+    for tab in ("Vurderinger", "Ændring", "Kort", "Med deres ord"):
+        box = phone.get_by_role("tab", name=tab).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, tab
+    for tab, name in (("Ændring", "change"), ("Kort", "maps"), ("Med deres ord", "words")):
+        phone.get_by_role("tab", name=tab).click()
+        settle(phone)
+        phone.wait_for_timeout(1000)
+        no_raw_markup(phone)
+        fits_across(phone, 390)
+        full_height(phone, SHOTS / f"funder-da-{name}-390-full.png")
+    assert "Traceback" not in demo_server.log()

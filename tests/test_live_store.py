@@ -452,6 +452,25 @@ def test_the_room_step_a_participant_followed_is_kept(store: Store) -> None:
     assert store.seen_room_step(ana.participant.id) is None
 
 
+def test_a_phone_brought_along_records_its_step_and_the_room_step_seen(
+    store: Store,
+) -> None:
+    workshop = make_workshop(store)
+    ana = seat(store, workshop, "Table 1")
+    store.follow_room_step(participant_id=ana.participant.id, step=3, room_step=3)
+    assert store.seen_room_step(ana.participant.id) == 3
+    assert store.seat(ana.participant.id).participant.current_step == 3
+    # Only what changed: the room moved to a step this phone was already on.
+    store.follow_room_step(participant_id=ana.participant.id, step=None, room_step=5)
+    assert store.seen_room_step(ana.participant.id) == 5
+    assert store.seat(ana.participant.id).participant.current_step == 3
+    store.follow_room_step(participant_id=ana.participant.id, step=4, room_step=None)
+    assert store.seat(ana.participant.id).participant.current_step == 4
+    assert store.seen_room_step(ana.participant.id) == 5
+    store.follow_room_step(participant_id=ana.participant.id, step=None, room_step=None)
+    assert store.seen_room_step(ana.participant.id) == 5
+
+
 def test_a_change_from_a_console_showing_an_older_step_is_refused(store: Store) -> None:
     """Two consoles: one moved the room on; the other, still showing the old step, must not
     move the room backwards or change a step nobody is on."""

@@ -100,7 +100,7 @@ def sample_map() -> StakeholderMap:
         ({"kind": None}, "Kind is required: choose one of People with lived experience"),
         ({"band": "friendly"}, "Position on the spectrum of allies must be one of: Active"),
         ({"band": None}, "Position on the spectrum of allies is required"),
-        ({"tie": "medium"}, "Our tie with them must be one of: none, weak, strong."),
+        ({"tie": "medium"}, "Our tie with them must be one of: no tie, weak, strong."),
         ({"energy_hours": -1}, "Energy per month (hours) is too low (lowest allowed: 0"),
         ({"energy_hours": "lots"}, "Energy per month (hours) must be a number."),
         ({"energy_hours": "NaN"}, "Energy per month (hours) must be a number (not NaN"),

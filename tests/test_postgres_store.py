@@ -2,8 +2,9 @@
 
 Everything the store does is tested on both backends through the `store` fixture; these are
 the PostgreSQL-only parts: placeholders, its errors as one sentence, migrations from several
-processes at once, a lost connection, and backups through pg_dump. A real server every time
-(tests/conftest.py: `postgres_server`)."""
+processes at once, a lost connection, backups through pg_dump, room wake-ups across processes,
+the releases' copy into DuckDB; and, on both backends, store calls no other store test makes.
+A real server every time (tests/conftest.py: `postgres_server`)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from harness.server import free_port
 from tests.conftest import raw_rows
 from workbook.config import get_settings, setting_problems
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
+from workbook.plans import Plan, PlanStep
 from workbook.store import MIGRATIONS, Store, StoreUnavailableError
 from workbook.store.postgres import (
     connection_reason,
@@ -341,6 +343,19 @@ def test_a_room_change_wakes_the_listeners_of_another_process(pg_store: Store) -
         )
         assert arrived.wait(30)
         assert other.closed_items(workshop_id=workshop.id, lesson_id="l1") == {("prompt", "p1")}
+        # A plan set in one process is the plan the other runs from then on.
+        assert other.workshop_plan(workshop.id) is None  # and kept so in memory
+        evening = Plan(
+            id="our-evening",
+            title="Our evening",
+            session_minutes=60,
+            steps=[PlanStep(lesson="early-actions", minutes=15)],
+        )
+        arrived.clear()
+        pg_store.set_workshop_plan(workshop_id=workshop.id, plan=evening)
+        assert arrived.wait(30)
+        stored = other.workshop_plan(workshop.id)
+        assert stored is not None and stored.plan == evening
     finally:
         other.close()
 
@@ -361,3 +376,69 @@ def test_release_reads_run_in_duckdb_on_a_copy_pulled_through_copy_and_arrow(
         assert lists["kinds_present"] == "VARCHAR[]"
         assert local.execute("SELECT id FROM workshops").fetchall() == [(workshop_id,)]
         assert local.execute("SELECT text FROM reflections").fetchall() == [("copied",)]
+
+
+# --- the rest of the store, on both backends (the `store` fixture) ----------------------------
+
+
+def test_sign_in_waits_resume_links_and_the_projector_view_read_back_alike(store: Store) -> None:
+    workshop, key = store.create_workshop(workshop=WorkshopCreate(title="t", cause="c"))
+    for _ in range(4):
+        store.record_wrong_key("funders")
+    assert store.door_wait("funders") > 0
+    store.clear_wrong_keys("funders")
+    assert store.door_wait("funders") == 0
+    signed = store.facilitator_sign_in(join_code=workshop.join_code, key=key)
+    assert signed.workshop_id == workshop.id and not signed.problem
+
+    token = store.new_resume_link(workshop_id=workshop.id)
+    assert store.resume_workshop(token) == workshop.id
+    store.revoke_resume_links(workshop_id=workshop.id)
+    assert store.resume_workshop(token) is None
+
+    store.set_projector_text_size(workshop_id=workshop.id, size="larger")
+    store.set_projector_page(workshop_id=workshop.id, page=2, page_of="1:prompt:p1")
+    view = store.projector_view(workshop.id)
+    assert (view.text_size, view.page, view.page_of) == ("larger", 2, "1:prompt:p1")
+
+
+def test_cleared_answers_are_deleted_and_past_plans_listed_once_alike(store: Store) -> None:
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="t", cause="c"))
+    seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="G"))
+    texts = [ReflectionIn(lesson_id="l1", prompt_id=p, text=p) for p in ("p1", "p2")]
+    store.save_answers(seat=seat, lesson_id="l1", round=1, reflections=texts)
+    store.save_answers(seat=seat, lesson_id="l1", round=1, cleared_prompts=["p1"])
+    assert [r.prompt_id for r in store.group_reflections(seat.group.id)] == ["p2"]
+    assert store.own_answer_statuses(participant_id=seat.participant.id, lesson_id="l1") == {
+        "p2": "shown"
+    }
+
+    evening = Plan(
+        id="our-evening",
+        title="Our evening",
+        session_minutes=60,
+        steps=[PlanStep(lesson="early-actions", minutes=15)],
+    )
+    other, _ = store.create_workshop(workshop=WorkshopCreate(title="u", cause="c"))
+    for workshop_id in (workshop.id, other.id):
+        store.set_workshop_plan(workshop_id=workshop_id, plan=evening)
+    past = store.past_plans()
+    assert [p.plan for p in past] == [evening]  # the same plan twice is offered once
+
+
+def test_a_new_plan_moves_the_room_and_its_people_alike(store: Store) -> None:
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="t", cause="c"))
+    store.move_room(workshop_id=workshop.id, step=1)
+    evening = Plan(
+        id="our-evening",
+        title="Our evening",
+        session_minutes=60,
+        steps=[
+            PlanStep(lesson="early-actions", minutes=15),
+            PlanStep(lesson="action-plan", minutes=15),
+            PlanStep(lesson="follow-up", minutes=15),
+        ],
+    )
+    store.set_workshop_plan(workshop_id=workshop.id, plan=evening, moves={1: 2, 0: 0})
+    assert store.room(workshop.id).current_step == 2
+    assert store.room_changed_at(workshop.id) is not None

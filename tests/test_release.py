@@ -30,7 +30,7 @@ from workbook.store.releases import PublishedRelease, ReleaseRecord
 GROUP_TABLES = ("ratings", "reflections", "participants", "map_measures", "stakeholders", "groups")
 
 
-def demo_store(path: Path, workshops: int = 40, seed: int = 3) -> Store:
+def demo_store(path: Path | str, workshops: int = 40, seed: int = 3) -> Store:
     store = Store(path)
     store.bulk_load(generate(workshops, seed=seed).tables)
     return store
@@ -212,9 +212,9 @@ def test_when_no_statement_can_show_under_one_filter_all_get_the_same_noise() ->
 
 
 def test_release_spends_the_budget_per_group_and_stops_at_the_lifetime_cap(
-    tmp_path: Path, lessons: LessonSet
+    db_location: str, lessons: LessonSet
 ) -> None:
-    store = demo_store(tmp_path / "db.duckdb", workshops=30)
+    store = demo_store(db_location, workshops=30)
     period = store.release_periods()[0][0]
     budget = Budget(rho=0.4, lifetime_rho=1.0)
     first = make_release(store, lessons, period=period, budget=budget)
@@ -231,9 +231,9 @@ def test_release_spends_the_budget_per_group_and_stops_at_the_lifetime_cap(
 
 
 def test_a_period_without_shared_workshops_is_refused_plainly(
-    tmp_path: Path, lessons: LessonSet
+    db_location: str, lessons: LessonSet
 ) -> None:
-    store = Store(tmp_path / "empty.duckdb")
+    store = Store(db_location)
     with pytest.raises(ReleaseRefused, match="No workshop that shares with funders started in"):
         make_release(store, lessons, period=2024, budget=Budget())
     store.close()
@@ -335,8 +335,10 @@ def test_a_running_app_makes_the_release_for_the_command(
     store.close()
 
 
-def test_a_period_released_again_shows_the_same_quotes(tmp_path: Path, lessons: LessonSet) -> None:
-    store = demo_store(tmp_path / "db.duckdb", workshops=200)
+def test_a_period_released_again_shows_the_same_quotes(
+    db_location: str, lessons: LessonSet
+) -> None:
+    store = demo_store(db_location, workshops=200)
     period = store.release_periods()[0][0]
     budget = Budget(rho=0.5, lifetime_rho=5, min_groups=3)
     samples = []

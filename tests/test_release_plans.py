@@ -23,6 +23,7 @@ from workbook.release.make import make_release
 from workbook.release.mechanisms import ExactNoise
 from workbook.release.view import FunderView, Selection, load_view
 from workbook.store import Store
+from workbook.text_analysis import DANISH_STOP_WORDS, STOP_WORDS, phrases_of
 
 WORKSHOPS = 150
 SEED = 18
@@ -257,3 +258,48 @@ def test_the_noisy_release_on_the_mixed_demo_keeps_its_declared_sensitivity(
             a, b = with_group[family].align(without[family], fill_value=0.0)
             moved_each = ((a - b) ** 2).groupby(level="measure").sum() ** 0.5
             assert float(moved_each.max()) <= sensitivity + 1e-9, (family, group_id)
+
+
+@pytest.fixture(scope="module")
+def released_phrases(mixed_file: Path, lessons: LessonSet) -> tuple[set[str], pd.DataFrame]:
+    """Every phrase the mixed demo's exact releases publish, and its consented answers with
+    their workshop's language."""
+    path = mixed_file.with_name("phrases.duckdb")
+    shutil.copy(mixed_file, path)
+    store = Store(path)
+    try:
+        phrases: set[str] = set()
+        answers = []
+        for period, _ in store.release_periods():
+            made = make_release(store, lessons, period=period, budget=Budget(), noise=ExactNoise())
+            phrases.update(store.published_release(made.release_id).phrases["phrase"])
+            answers.append(store.release_reflections(period=period))
+    finally:
+        store.close()
+    return phrases, pd.concat(answers, ignore_index=True)
+
+
+def test_danish_filler_words_are_not_published_as_phrases(
+    released_phrases: tuple[set[str], pd.DataFrame],
+) -> None:
+    phrases, answers = released_phrases
+    # The store gives each answer its workshop's language: both are in the release.
+    assert set(answers["language"]) == {"da", "en"}
+    danish_text = " ".join(answers.loc[answers["language"] == "da", "text"]).casefold()
+    english_text = " ".join(answers.loc[answers["language"] == "en", "text"]).casefold()
+    # Read with English stop words only, the Danish answers would give filler phrases such as
+    # "om det" and "til det" (what the release published before).
+    filler = {"om det", "til det", "det og", "vi er", "vi vil", "med flere"}
+    english_only = {p for text in set(answers["text"]) for p in phrases_of(text, language="en")}
+    assert filler & english_only
+    assert not filler & phrases
+    # No published phrase starts or ends with a stop word of either language...
+    for phrase in phrases:
+        words = phrase.split()
+        for word in (words[0], words[-1]):
+            assert word not in DANISH_STOP_WORDS and word not in STOP_WORDS, phrase
+    # ... while the Danish answers' content words still make phrases ("vende tilbage",
+    # "første møde"), and the English answers' too.
+    danish_phrases = {p for p in phrases if p in danish_text and p not in english_text}
+    english_phrases = {p for p in phrases if p in english_text and p not in danish_text}
+    assert danish_phrases and english_phrases

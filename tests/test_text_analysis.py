@@ -130,6 +130,13 @@ def test_two_stop_words_a_number_or_a_single_letter_join_nothing() -> None:
     assert phrases_of("step by step, bla bla") == ["step by step"]
 
 
+def test_a_danish_answer_loses_its_filler_words_and_keeps_its_content() -> None:
+    text = "Vi talte om det og om tillid og fællesskab med naboerne"
+    # Read as English, Danish filler words are content words and make phrases of their own.
+    assert "om det" in phrases_of(text) and "det og" in phrases_of(text)
+    assert phrases_of(text, language="da") == ["tillid og fællesskab", "fællesskab med naboerne"]
+
+
 def test_phrases_never_cross_a_clause_break() -> None:
     for joint in [", ", "; ", ". ", "\n", " - ", "—", " / ", " (", "، ", "。", "…", "\t"]:
         assert phrases_of(f"allies{joint}answer") == [], repr(joint)

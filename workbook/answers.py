@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from workbook.i18n import DEFAULT
 from workbook.lessons import Lesson
 from workbook.models import RatingIn, ReflectionIn, plain_errors
 from workbook.records import SavedAnswers
@@ -76,11 +77,12 @@ def prepare_answers(
     texts: Mapping[str, str | None],
     ratings: Mapping[str, int | None],
     saved: SavedAnswers,
+    language: str = DEFAULT,
 ) -> PreparedAnswers:
     """Validate a lesson form. Empty boxes are not answers: one that held a saved answer
     before is a removal, and one holding only spaces or blank lines is listed in
     `blank_prompts` so the form can say so. Unchanged answers are skipped so a resubmit
-    writes nothing."""
+    writes nothing. Problems are said in `language`, the session's."""
     prepared = PreparedAnswers()
     for prompt in lesson.prompts:
         typed = texts.get(prompt.id) or ""
@@ -94,7 +96,7 @@ def prepare_answers(
         try:
             reflection = ReflectionIn(lesson_id=lesson.id, prompt_id=prompt.id, text=text)
         except ValidationError as error:
-            prepared.errors[prompt.id] = plain_errors(error, ReflectionIn)
+            prepared.errors[prompt.id] = plain_errors(error, ReflectionIn, language)
             continue
         if saved.reflections.get(prompt.id) != reflection.text:
             prepared.reflections.append(reflection)
@@ -112,7 +114,7 @@ def prepare_answers(
                 value=value,
             )
         except ValidationError as error:
-            prepared.errors[statement.id] = plain_errors(error, RatingIn)
+            prepared.errors[statement.id] = plain_errors(error, RatingIn, language)
             continue
         if saved.ratings.get(statement.id) != rating.value:
             prepared.ratings.append(rating)

@@ -38,7 +38,6 @@ from pydantic import ValidationError
 from workbook.config import get_settings, is_database_url, setting_problems
 from workbook.store import MIGRATIONS, Store, StoreError, StoreLockedError
 from workbook.store.file_copy import SUMMARY_TABLES, copy_database, describe_database
-from workbook.store.postgres import dump_database
 
 _LOG = logging.getLogger(__name__)
 
@@ -384,6 +383,8 @@ def _postgres_command(options: argparse.Namespace, url: str, backup_dir: Path) -
     """On PostgreSQL every process reaches the server, so the command does the work itself:
     `create` runs pg_dump (one consistent snapshot while the app serves), `restore` says how
     with pg_restore (it never replaces a live database by itself)."""
+    from workbook.store.postgres import dump_database
+
     if options.command == "create":
         target = options.to or backup_dir / backup_name().replace(".duckdb", ".dump")
         try:

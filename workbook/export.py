@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from workbook import i18n
+from workbook.i18n import N_
 from workbook.lessons import LessonSet
 from workbook.live import HIDDEN, SHOWN, WAITING
 from workbook.models import KeyFinding
@@ -23,6 +26,7 @@ from workbook.progress import round_label
 from workbook.records import Commitment, Group, Workshop
 from workbook.spreadsheet import safe_cell as spreadsheet_safe  # the release tables import it
 from workbook.spreadsheet import text_cell
+from workbook.stakeholders import words
 
 
 class ExportSource(Protocol):
@@ -39,13 +43,36 @@ class ExportSource(Protocol):
 
 @dataclass(frozen=True)
 class Table:
-    """One sheet (XLSX) or file (CSV): a name, column headings and rows of plain values."""
+    """One sheet (XLSX) or file (CSV): a name, column headings and rows of plain values.
+
+    `name` and `columns` are as shown, in the workshop's language; `keys` are the English
+    column names the code finds columns by (the summary), and `file` the CSV's file name, the
+    same in every language."""
 
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
-    # Columns holding what people typed: guarded against spreadsheet formulas in CSV.
+    # Columns holding what people typed (keys): guarded against spreadsheet formulas in CSV.
     user_columns: frozenset[str] = frozenset()
+    keys: tuple[str, ...] = ()
+    file: str = ""
+
+    def index(self) -> dict[str, int]:
+        """Each column's position, by its English key."""
+        return {key: i for i, key in enumerate(self.keys or self.columns)}
+
+
+def _table(
+    _: Callable[[str], str],
+    name: str,
+    keys: tuple[str, ...],
+    rows: tuple[tuple[Any, ...], ...],
+    user_columns: frozenset[str] = frozenset(),
+) -> Table:
+    """A table with its name and headings in the language of `_` (keys: N_-marked English)."""
+    return Table(
+        _(name), tuple(_(k) for k in keys), rows, user_columns, keys=keys, file=name.lower()
+    )
 
 
 @dataclass(frozen=True)
@@ -66,6 +93,7 @@ class WorkshopExport:
     rating_keys: tuple[tuple[str, str], ...] = ()
     # The workshop's plan's title ("" when it runs every lesson in order, with no plan).
     plan_title: str = ""
+    language: str = i18n.DEFAULT  # of the tables' names, headings and the app's own words
 
     @property
     def tables(self) -> tuple[Table, ...]:
@@ -77,7 +105,7 @@ class WorkshopExport:
         return f"workshop-{self.workshop.join_code}" + (f"-{slug}" if slug else "")
 
 
-NOT_IN_PLAN = "not in the plan now"
+NOT_IN_PLAN = N_("not in the plan now")
 
 
 def _plan_order(
@@ -118,9 +146,13 @@ def collect(
     lessons: LessonSet,
     now: dt.datetime | None = None,
     plan_title: str = "",
+    language: str = i18n.DEFAULT,
 ) -> WorkshopExport:
     """Read everything a workshop's groups gave, with lesson, prompt and statement texts, in
-    the plan's order (its step numbers in a column of their own)."""
+    the plan's order (its step numbers in a column of their own). Sheet names, column
+    headings and the app's own words in the cells (rounds, yes and no, key findings) are in
+    `language`, the workshop's; what people typed and the lessons' words are as they are."""
+    _ = i18n.gettext_for(language)
     workshop = source.workshop_by_id(workshop_id)
     if workshop is None:
         raise LookupError("This workshop no longer exists.")
@@ -128,12 +160,12 @@ def collect(
     reflection_records, steps = _plan_order(
         source.export_reflections(workshop_id), lessons, "prompt_id", lessons.prompts_of
     )
-    rating_records, _ = _plan_order(
+    rating_records, _steps = _plan_order(
         source.export_ratings(workshop_id), lessons, "statement_id", lessons.statements_of
     )
 
     def step_of(lesson_id: str) -> int | str:
-        return steps.get(lesson_id, NOT_IN_PLAN)
+        return steps.get(lesson_id, _(NOT_IN_PLAN))
 
     # Words from the workshop's steps, or from the lesson files for a part its plan has
     # since left out (LessonSet.known); ids only when neither has it.
@@ -141,20 +173,21 @@ def collect(
     prompt_text = lessons.prompt_text
     statement_text = lessons.statement_text
 
-    reflections = Table(
-        "Reflections",
+    reflections = _table(
+        _,
+        N_("Reflections"),
         (
-            "Group",
-            "Name",
-            "Step",
-            "Lesson",
-            "Question",
-            "Round",
-            "Answer",
-            "On screen",
-            "Supporters",
-            "Written (UTC)",
-            "Last changed (UTC)",
+            N_("Group"),
+            N_("Name"),
+            N_("Step"),
+            N_("Lesson"),
+            N_("Question"),
+            N_("Round"),
+            N_("Answer"),
+            N_("On screen"),
+            N_("Supporters"),
+            N_("Written (UTC)"),
+            N_("Last changed (UTC)"),
         ),
         tuple(
             (
@@ -163,9 +196,9 @@ def collect(
                 step_of(r["lesson_id"]),
                 lesson_title(r["lesson_id"]),
                 prompt_text(r["lesson_id"], r["prompt_id"]),
-                round_label(r["round"]),
+                round_label(r["round"], _),
                 r["text"],
-                _on_screen(r),
+                _(ON_SCREEN_WORDS[_on_screen(r)]),
                 int(r.get("supporters") or 0),
                 _stamp(r["created_at"]),
                 _stamp(r["updated_at"]),
@@ -174,18 +207,19 @@ def collect(
         ),
         frozenset({"Group", "Name", "Answer"}),
     )
-    ratings = Table(
-        "Ratings",
+    ratings = _table(
+        _,
+        N_("Ratings"),
         (
-            "Group",
-            "Participant",
-            "Step",
-            "Lesson",
-            "Statement",
-            "Key finding",
-            "Round",
-            "Rating (1-5)",
-            "Last changed (UTC)",
+            N_("Group"),
+            N_("Participant"),
+            N_("Step"),
+            N_("Lesson"),
+            N_("Statement"),
+            N_("Key finding"),
+            N_("Round"),
+            N_("Rating (1-5)"),
+            N_("Last changed (UTC)"),
         ),
         tuple(
             (
@@ -194,8 +228,8 @@ def collect(
                 step_of(r["lesson_id"]),
                 lesson_title(r["lesson_id"]),
                 statement_text(r["lesson_id"], r["statement_id"]),
-                _finding_label(r["key_finding"]),
-                round_label(r["round"]),
+                _(_finding_label(r["key_finding"])),
+                round_label(r["round"], _),
                 int(r["value"]),
                 _stamp(r["updated_at"]),
             )
@@ -203,44 +237,46 @@ def collect(
         ),
         frozenset({"Group"}),
     )
-    stakeholders = Table(
-        "Stakeholders",
+    stakeholders = _table(
+        _,
+        N_("Stakeholders"),
         (
-            "Group",
-            "Stakeholder",
-            "Kind",
-            "Influence (1-5)",
-            "Position today",
-            "Where we want them",
-            "Our tie",
-            "Energy (hours a month)",
-            "Note",
-            "Not our battle",
-            "Must invest",
+            N_("Group"),
+            N_("Stakeholder"),
+            N_("Kind"),
+            N_("Influence (1-5)"),
+            N_("Position today"),
+            N_("Where we want them"),
+            N_("Our tie"),
+            N_("Energy (hours a month)"),
+            N_("Note"),
+            N_("Not our battle"),
+            N_("Must invest"),
         ),
         tuple(
             (
                 s["group_name"],
                 s["name"],
-                s["kind"],
+                words.kind(s["kind"], _),
                 int(s["influence"]),
-                _words(s["band"]),
-                _words(s["target_band"] or ""),
-                _words(s["tie"]),
+                _band(s["band"], _),
+                _band(s["target_band"], _),
+                _tie(s["tie"], _),
                 float(s["energy_hours"]),
                 s["note"],
-                "yes" if s["not_our_battle"] else "no",
-                "yes" if s["must_invest"] else "no",
+                _("yes") if s["not_our_battle"] else _("no"),
+                _("yes") if s["must_invest"] else _("no"),
             )
             for s in source.export_stakeholders(workshop_id)
         ),
         frozenset({"Group", "Stakeholder", "Note"}),
     )
-    ties = Table(
-        "Ties",
-        ("Group", "From", "To", "Strength"),
+    ties = _table(
+        _,
+        N_("Ties"),
+        (N_("Group"), N_("From"), N_("To"), N_("Strength")),
         tuple(
-            (t["group_name"], t["source"], t["target"], _words(t["strength"]))
+            (t["group_name"], t["source"], t["target"], _tie(t["strength"], _))
             for t in source.export_ties(workshop_id)
         ),
         frozenset({"Group", "From", "To"}),
@@ -254,14 +290,23 @@ def collect(
                     c.what,
                     c.who,
                     c.by_when.isoformat() if c.by_when else "",
-                    c.key_finding.label,
-                    round_label(c.round),
-                    c.status.label if c.status else "",
+                    _(c.key_finding.label),
+                    round_label(c.round, _),
+                    _(c.status.label) if c.status else "",
                 )
             )
-    commitments = Table(
-        "Commitments",
-        ("Group", "What", "Who", "By when", "Key finding", "Round", "How it went"),
+    commitments = _table(
+        _,
+        N_("Commitments"),
+        (
+            N_("Group"),
+            N_("What"),
+            N_("Who"),
+            N_("By when"),
+            N_("Key finding"),
+            N_("Round"),
+            N_("How it went"),
+        ),
         tuple(commitment_rows),
         frozenset({"Group", "What", "Who"}),
     )
@@ -278,7 +323,12 @@ def collect(
         reflection_keys=tuple((r["lesson_id"], r["prompt_id"]) for r in reflection_records),
         rating_keys=tuple((r["lesson_id"], r["statement_id"]) for r in rating_records),
         plan_title=plan_title,
+        language=i18n.supported(language),
     )
+
+
+# How the room saw an answer, as the export's cells say it (the status itself is English).
+ON_SCREEN_WORDS = {SHOWN: N_("shown"), WAITING: N_("waiting"), HIDDEN: N_("hidden")}
 
 
 def _on_screen(record: dict[str, Any]) -> str:
@@ -289,12 +339,31 @@ def _on_screen(record: dict[str, Any]) -> str:
     return HIDDEN if record.get("hidden_on_screen") else SHOWN
 
 
+def on_screen_status(word: str, _: Callable[[str], str]) -> str:
+    """The status an export's "On screen" cell says, from its word in that export's language."""
+    return next((s for s, w in ON_SCREEN_WORDS.items() if _(w) == word), word)
+
+
 def _stamp(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _words(value: str) -> str:
-    return value.replace("_", " ").capitalize()
+def _band(value: str | None, _: Callable[[str], str]) -> str:
+    """A band in the export's language ("Passiv allieret"); a value no longer known as
+    stored (the store keeps only known ones) and none as an empty cell."""
+    if not value:
+        return ""
+    try:
+        return words.band(value, _)
+    except ValueError:
+        return value
+
+
+def _tie(value: str, _: Callable[[str], str]) -> str:
+    try:
+        return words.tie(value, _)
+    except ValueError:
+        return value
 
 
 def _finding_label(value: str) -> str:
@@ -311,7 +380,7 @@ def table_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(table.columns)
-    guarded = [name in table.user_columns for name in table.columns]
+    guarded = [name in table.user_columns for name in table.keys or table.columns]
     for row in table.rows:
         writer.writerow(
             [spreadsheet_safe(v) if g else v for v, g in zip(row, guarded, strict=True)]
@@ -324,10 +393,17 @@ def csv_zip(export: WorkshopExport) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         # The workshop, its plan and its counts, as the XLSX's About sheet.
-        about = Table("About", ("About", "Value"), tuple(_about_rows(export)), frozenset({"Value"}))
+        _ = i18n.gettext_for(export.language)
+        about = _table(
+            _,
+            N_("About"),
+            (N_("About"), N_("Value")),
+            tuple(_about_rows(export)),
+            frozenset({"Value"}),
+        )
         for table in (about, *export.tables):
             archive.writestr(
-                f"{export.file_stem}/{table.name.lower()}.csv",
+                f"{export.file_stem}/{table.file or table.name.lower()}.csv",
                 ("\ufeff" + table_csv(table)).encode("utf-8"),
             )
     return buffer.getvalue()
@@ -340,7 +416,7 @@ def xlsx(export: WorkshopExport) -> bytes:
     """One sheet per table; text cells are stored as text, never as formulas."""
     book = Workbook()
     book.remove(book.active)
-    about = book.create_sheet("About")
+    about = book.create_sheet(i18n.gettext_for(export.language)(N_("About")))
     for row in _about_rows(export):
         about.append([None] * len(row))
         for column, value in enumerate(row, start=1):
@@ -369,19 +445,22 @@ def xlsx(export: WorkshopExport) -> bytes:
 
 
 def plan_name(export: WorkshopExport) -> str:
-    return export.plan_title or "Every lesson, in order (no plan)"
+    """The plan's title, or what runs without one (in the export's language)."""
+    _ = i18n.gettext_for(export.language)
+    return export.plan_title or _("Every lesson, in order (no plan)")
 
 
 def _about_rows(export: WorkshopExport) -> list[tuple[str, str | int]]:
+    _ = i18n.gettext_for(export.language)
     w = export.workshop
     people = sum(g.members for g in export.groups)
     return [
-        ("Workshop", w.title),
-        ("Cause or movement", w.cause),
-        ("Region", w.region),
-        ("Join code", w.display_code),
-        ("Plan", plan_name(export)),
-        ("Groups", len(export.groups)),  # numbers as numbers
-        ("People who joined", people),
-        ("Exported (UTC)", _stamp(export.made_at)),
+        (_("Workshop"), w.title),
+        (_("Cause or movement"), w.cause),
+        (_("Region"), w.region),
+        (_("Join code"), w.display_code),
+        (_("Plan"), plan_name(export)),
+        (_("Groups"), len(export.groups)),  # numbers as numbers
+        (_("People who joined"), people),
+        (_("Exported (UTC)"), _stamp(export.made_at)),
     ]

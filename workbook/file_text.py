@@ -13,40 +13,51 @@ import codecs
 from dataclasses import dataclass
 from typing import Final
 
+from workbook.i18n import N_
+from workbook.messages import Message, say
+
 # The way out, as the end of a refusal: "...; in your spreadsheet, use Save as ...".
-SAVE_AS_CSV: Final = "in your spreadsheet, use Save as (or Download as) and choose CSV UTF-8"
+SAVE_AS_CSV: Final = say(
+    N_("in your spreadsheet, use Save as (or Download as) and choose CSV UTF-8")
+)
+FILE: Final = say(N_("file"))
 
 # Longest first: UTF-32's little-endian mark starts with UTF-16's.
 _BYTE_ORDER_MARKS: Final = (
     (codecs.BOM_UTF32_LE, None, "UTF-32"),
     (codecs.BOM_UTF32_BE, None, "UTF-32"),
-    (codecs.BOM_UTF8, "utf-8", "UTF-8 with a byte-order mark"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 little-endian (a spreadsheet's Unicode text)"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 big-endian"),
+    (codecs.BOM_UTF8, "utf-8", N_("UTF-8 with a byte-order mark")),
+    (codecs.BOM_UTF16_LE, "utf-16-le", N_("UTF-16 little-endian (a spreadsheet's Unicode text)")),
+    (codecs.BOM_UTF16_BE, "utf-16-be", N_("UTF-16 big-endian")),
 )
+_SHORT_LABELS: Final = {"utf-16-le": N_("UTF-16 little-endian")}  # without its aside
 # What a few kinds of file that are not text start with, in words a person knows.
 _NOT_TEXT_STARTS: Final = (
-    (b"PK\x03\x04", "a spreadsheet or another zipped file (XLSX, ODS, ZIP)"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel file (XLS)"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", N_("a spreadsheet or another zipped file (XLSX, ODS, ZIP)")),
+    (b"\xd0\xcf\x11\xe0", N_("an old Excel file (XLS)")),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF8", N_("a GIF image")),
+    (b"%PDF", N_("a PDF document")),
 )
 
 
 @dataclass(frozen=True)
 class FileText:
-    """A file's text and the encoding it was read in, in words (for the success message)."""
+    """A file's text and the encoding it was read in, in words (for the success message:
+    N_-marked English, said in the session's language where shown)."""
 
     text: str
     encoding: str
 
 
-def _size(count: int) -> str:
+def _size(count: int) -> Message:
     if count >= 1_000_000:
-        return f"{count / 1_000_000:,.1f}".removesuffix(".0") + " MB"
-    return f"{count / 1_000:,.0f} kB" if count >= 1_000 else f"{count} bytes"
+        megabytes = round(count / 1_000_000, 1)
+        return say(N_("{n} MB"), n=int(megabytes) if megabytes.is_integer() else megabytes)
+    if count >= 1_000:
+        return say(N_("{n} kB"), n=round(count / 1_000))
+    return say(N_("{n} bytes"), n=count)
 
 
 def _looks_like_utf16(data: bytes) -> str | None:
@@ -63,37 +74,72 @@ def _looks_like_utf16(data: bytes) -> str | None:
 
 
 def read_text(
-    name: str, data: bytes, *, max_bytes: int, what: str = "file", hint: str = SAVE_AS_CSV
-) -> FileText | str:
+    name: str,
+    data: bytes,
+    *,
+    max_bytes: int,
+    what: Message = FILE,
+    hint: Message = SAVE_AS_CSV,
+) -> FileText | Message:
     """The file's text, or one sentence naming the file and what is wrong (`what` names the
     kind of file, e.g. "map file"; `hint`, the way out, ends a sentence about the encoding)."""
     if len(data) > max_bytes:
-        return f"{name} is {_size(len(data))}; a {what} is at most {_size(max_bytes)}."
+        return say(
+            N_("{name} is {size}; a {what} is at most {limit}."),
+            name=name,
+            size=_size(len(data)),
+            what=what,
+            limit=_size(max_bytes),
+        )
     if not data.strip():
-        return f"{name} is empty."
+        return say(N_("{name} is empty."), name=name)
     for start, kind in _NOT_TEXT_STARTS:
         if data.startswith(start):
-            return f"{name} is not a text file but looks like {kind}; {hint}."
+            return say(
+                N_("{name} is not a text file but looks like {kind}; {hint}."),
+                name=name,
+                kind=say(kind),
+                hint=hint,
+            )
     for mark, codec, label in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
             if codec is None:
-                return f"{name} is {label} text, which the app does not read; {hint}."
+                return say(
+                    N_("{name} is {label} text, which the app does not read; {hint}."),
+                    name=name,
+                    label=label,
+                    hint=hint,
+                )
             try:
                 return FileText(data[len(mark) :].decode(codec), label)
             except UnicodeDecodeError as error:
-                return (
-                    f"{name} starts as {label.split(' (')[0]} but byte "
-                    f"{error.start + len(mark):,} does not follow it, so the file may be "
-                    f"damaged; {hint}."
+                return say(
+                    N_(
+                        "{name} starts as {label} but byte {byte} does not follow it, so the "
+                        "file may be damaged; {hint}."
+                    ),
+                    name=name,
+                    label=say(_SHORT_LABELS.get(codec, label)),
+                    byte=error.start + len(mark),
+                    hint=hint,
                 )
     order = _looks_like_utf16(data)
     if order:
-        return (
-            f"{name} looks like UTF-16 ({order}) without a byte-order mark, so the app cannot "
-            f"be sure how to read it; {hint}."
+        return say(
+            N_(
+                "{name} looks like UTF-16 ({order}) without a byte-order mark, so the app "
+                "cannot be sure how to read it; {hint}."
+            ),
+            name=name,
+            order=order,
+            hint=hint,
         )
     if b"\x00" in data:
-        return f"{name} is not a text file (it holds NUL bytes, which text never has); {hint}."
+        return say(
+            N_("{name} is not a text file (it holds NUL bytes, which text never has); {hint}."),
+            name=name,
+            hint=hint,
+        )
     try:
         return FileText(data.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError:
@@ -101,7 +147,11 @@ def read_text(
     try:
         return FileText(data.decode("cp1252"), "Windows-1252")
     except UnicodeDecodeError:
-        return (
-            f"{name} is neither UTF-8 nor Windows-1252 text, the encodings spreadsheets save "
-            f"in; {hint}."
+        return say(
+            N_(
+                "{name} is neither UTF-8 nor Windows-1252 text, the encodings spreadsheets "
+                "save in; {hint}."
+            ),
+            name=name,
+            hint=hint,
         )

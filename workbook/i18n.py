@@ -11,6 +11,7 @@ needs no catalog.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import threading
 from collections.abc import Callable
@@ -102,11 +103,17 @@ def format_datetime(value: datetime, code: str, format: str = "short") -> str:
     return _babel_datetime(value, format=format, locale=_locale(code))
 
 
+@functools.lru_cache(maxsize=4096)  # the same few numbers are formatted on every run
 def format_decimal(value: float, code: str, digits: int = 1) -> str:
     """A number with the language's separators and `digits` decimals: 1,234.5 in English,
     1.234,5 in Danish."""
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return _babel_decimal(value, format=pattern, locale=_locale(code))
+
+
+def decimal_sign(code: str) -> str:
+    """The language's decimal sign: "." in English, "," in Danish."""
+    return str(_locale(code).number_symbols["latn"]["decimal"])
 
 
 def format_percent(value: float, code: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +20,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from workbook.i18n import N_
+from workbook.messages import Message, Translate, english_number, say
 from workbook.models import ExerciseKind, KeyFinding, Slug
 
 SEED_FILE_PATTERN = r"^\d{3}_[0-9a-f]{16}\.txt$"
@@ -100,13 +102,30 @@ class Lesson(_Strict):
 
 @dataclass(frozen=True)
 class LessonProblem:
+    """A problem in a lesson or plan file: the file's name, the YAML field it is in (the
+    file's own words, never translated) and the sentence, in English (`message`, for the
+    check command and logs) and, where the screens show it, as a Message (`said`)."""
+
     file_name: str
     field: str
     message: str
+    said: Message | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
+        return self.shown()
+
+    def shown(
+        self, _: Translate | None = None, number: Callable[[float], str] | None = None
+    ) -> str:
+        """ "name: field: sentence", the sentence in the language of `_` when it has one."""
         where = f"{self.file_name}: {self.field}" if self.field else self.file_name
-        return f"{where}: {self.message}"
+        sentence = self.said.text(_, number) if self.said is not None else self.message
+        return f"{where}: {sentence}"
+
+
+def problem(file_name: str, field: str, said: Message) -> LessonProblem:
+    """A LessonProblem from a Message: its English sentence written out for the check command."""
+    return LessonProblem(file_name, field, said.text(number=english_number), said)
 
 
 @dataclass(frozen=True)
@@ -174,8 +193,9 @@ class LessonFileError(ValueError):
     """A lesson file cannot be read as front matter plus body. `field` says where: "" for the
     file as a whole, "front matter" or "body"."""
 
-    def __init__(self, message: str, field: str = "front matter") -> None:
-        super().__init__(message)
+    def __init__(self, message: Message | str, field: str = "front matter") -> None:
+        self.said = message if isinstance(message, Message) else say(message)
+        super().__init__(self.said.text(number=english_number))
         self.field = field
 
 
@@ -222,12 +242,17 @@ def decode_lesson(data: bytes) -> str:
     Windows or old Mac line ends made plain; a file in any other encoding, or holding binary
     data or invisible control characters, is refused naming what was found and where."""
     if not data.strip():
-        raise LessonFileError("the file is empty", "")
+        raise LessonFileError(say(N_("the file is empty")), "")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             raise LessonFileError(
-                f"the file is saved as {encoding} (it starts with that byte-order mark); "
-                "save it as UTF-8",
+                say(
+                    N_(
+                        "the file is saved as {encoding} (it starts with that byte-order mark); "
+                        "save it as UTF-8"
+                    ),
+                    encoding=encoding,
+                ),
                 "",
             )
     data = data.removeprefix(_UTF8_BOM)
@@ -235,27 +260,41 @@ def decode_lesson(data: bytes) -> str:
         head = data[:200]
         if head.count(b"\x00") * 3 >= len(head):  # every other byte: ASCII text in UTF-16
             raise LessonFileError(
-                "the file looks like UTF-16 without a byte-order mark; save it as UTF-8", ""
+                say(N_("the file looks like UTF-16 without a byte-order mark; save it as UTF-8")),
+                "",
             )
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise LessonFileError(
-            f"the file holds binary data (a zero byte on line {line}), not text", ""
+            say(N_("the file holds binary data (a zero byte on line {line}), not text"), line=line),
+            "",
         )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise LessonFileError(
-            f"the file is not UTF-8: byte 0x{data[error.start]:02X} on line {line} is not valid "
-            "UTF-8 (the file may be Latin-1 or Windows-1252); save it as UTF-8",
+            say(
+                N_(
+                    "the file is not UTF-8: byte {byte} on line {line} is not valid UTF-8 (the "
+                    "file may be Latin-1 or Windows-1252); save it as UTF-8"
+                ),
+                byte=f"0x{data[error.start]:02X}",
+                line=line,
+            ),
             "",
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = _NOT_TEXT.search(text)
     if bad is not None:
         raise LessonFileError(
-            f"line {_line_of(text, bad.start())} holds the invisible character "
-            f"U+{ord(bad.group()):04X}; only tabs and line ends may be in a lesson's text",
+            say(
+                N_(
+                    "line {line} holds the invisible character {char}; only tabs and line ends "
+                    "may be in a lesson's text"
+                ),
+                line=_line_of(text, bad.start()),
+                char=f"U+{ord(bad.group()):04X}",
+            ),
             "",
         )
     return text
@@ -273,10 +312,10 @@ def split_front_matter(text: str) -> tuple[str, str]:
     raise LessonFileError("the front matter is not closed by a second '---' line")
 
 
-def _file_line(mark: yaml.Mark | None, first_line: int = 2) -> str:
+def _file_line(mark: yaml.Mark | None, first_line: int = 2) -> Message:
     """ " (line N)" of the lesson file for a mark in its front matter, which starts on line 2
     (a plan file's YAML starts on line 1)."""
-    return f" (line {mark.line + first_line})" if mark is not None else ""
+    return say(N_(" (line {n})"), n=mark.line + first_line) if mark is not None else say("")
 
 
 def _tag(tag: str) -> str:
@@ -290,40 +329,69 @@ def _check_bounds(front: str, first_line: int = 2) -> None:
     before the recursive steps that build values from them ever see it."""
     if len(front) > MAX_FRONT_MATTER_CHARS:
         raise LessonFileError(
-            f"is {len(front):,} characters long; the limit is {MAX_FRONT_MATTER_CHARS:,}"
+            say(
+                N_("is {n} characters long; the limit is {limit}"),
+                n=len(front),
+                limit=MAX_FRONT_MATTER_CHARS,
+            )
         )
     depth = values = 0
     for event in yaml.parse(front, Loader=yaml.SafeLoader):
         where = _file_line(event.start_mark, first_line)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise LessonFileError(
-                f"uses a YAML anchor or alias (& or *){where}; lessons do not allow them"
+                say(
+                    N_("uses a YAML anchor or alias (& or *){where}; lessons do not allow them"),
+                    where=where,
+                )
             )
         if getattr(event, "tag", None) is not None:
             raise LessonFileError(
-                f"uses the YAML tag {_tag(event.tag)}{where}; lessons do not allow tags"
+                say(
+                    N_("uses the YAML tag {tag}{where}; lessons do not allow tags"),
+                    tag=_tag(event.tag),
+                    where=where,
+                )
             )
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise LessonFileError(f"nests lists or mappings more than {MAX_DEPTH} deep{where}")
+                raise LessonFileError(
+                    say(
+                        N_("nests lists or mappings more than {n} deep{where}"),
+                        n=MAX_DEPTH,
+                        where=where,
+                    )
+                )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         if isinstance(event, yaml.NodeEvent):
             values += 1
             if values > MAX_VALUES:
-                raise LessonFileError(f"holds more than {MAX_VALUES:,} values{where}")
+                raise LessonFileError(
+                    say(N_("holds more than {n} values{where}"), n=MAX_VALUES, where=where)
+                )
         if isinstance(event, yaml.ScalarEvent):
             if len(event.value) > MAX_VALUE_CHARS:
                 raise LessonFileError(
-                    f"has a value {len(event.value):,} characters long{where}; the limit is "
-                    f"{MAX_VALUE_CHARS:,}"
+                    say(
+                        N_("has a value {n} characters long{where}; the limit is {limit}"),
+                        n=len(event.value),
+                        where=where,
+                        limit=MAX_VALUE_CHARS,
+                    )
                 )
             bad = _NOT_TEXT.search(event.value)  # written as an escape in a quoted string
             if bad is not None:
                 raise LessonFileError(
-                    f"has a value holding the invisible character U+{ord(bad.group()):04X}"
-                    f"{where}; only tabs and line ends may be in a lesson's text"
+                    say(
+                        N_(
+                            "has a value holding the invisible character {char}{where}; only "
+                            "tabs and line ends may be in a lesson's text"
+                        ),
+                        char=f"U+{ord(bad.group()):04X}",
+                        where=where,
+                    )
                 )
 
 

@@ -7,6 +7,7 @@ every rule here is testable on its own.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -257,14 +258,17 @@ class AnswerTally:
     def given(self) -> int:
         return self.shown + self.waiting + self.hidden
 
-    def console_sentence(self) -> str:
-        """For the facilitator, e.g. "12 answers: 9 shown, 2 waiting for you, 1 hidden"."""
-        parts = [f"{self.shown} shown"]
+    def console_sentence(self, t: gettext.NullTranslations | None = None) -> str:
+        """For the facilitator, e.g. "12 answers: 9 shown, 2 waiting for you, 1 hidden", in
+        the language of `t` (English without)."""
+        t = t or gettext.NullTranslations()
+        parts = [t.gettext("{n} shown").format(n=self.shown)]
         if self.waiting:
-            parts.append(f"{self.waiting} waiting for you")
+            parts.append(t.gettext("{n} waiting for you").format(n=self.waiting))
         if self.hidden:
-            parts.append(f"{self.hidden} hidden")
-        return f"{plural(self.given, 'answer')}: " + ", ".join(parts)
+            parts.append(t.gettext("{n} hidden").format(n=self.hidden))
+        answers = t.ngettext("{n} answer", "{n} answers", self.given).format(n=self.given)
+        return f"{answers}: " + ", ".join(parts)
 
     def waiting_note(self, ngettext: Callable[[str, str, int], str]) -> str:
         """For the room's screens: how many answers wait, or nothing, in the language of

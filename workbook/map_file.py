@@ -1,18 +1,23 @@
 """What an imported map file holds (`MapFile`), built from the rows a CSV or JSON file gives:
 its limits, its column names, the refs that tie its stakeholders together.
 
-Sentences about the file as a whole (`MapFile.problems`) name the file, which is user text:
-the page shows them as text, like the row problems' names.
+Sentences about the file as a whole (`MapFile.refusals`, `MapFile.remarks`) are Messages
+(workbook/messages.py): the page says them in the session's language, and `problems` and
+`notes` are the same in English, for logs and tests. They name the file, which is user text:
+the page shows them as text, like the row problems' names. The row problems are written in the
+language of the translations the reader is given (`t`, English without), as the worksheet's.
 """
 
 from __future__ import annotations
 
+import gettext
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from workbook.bidi import isolate
+from workbook.i18n import N_
 from workbook.keys import name_key
 from workbook.map_rows import (
     FIELDS,
@@ -21,12 +26,13 @@ from workbook.map_rows import (
     ParsedRows,
     RowProblem,
     as_text,
-    count,
     missing,
     parse_stakeholder_rows,
     strength,
 )
+from workbook.messages import Message, Number, english_number, ngettext, say
 from workbook.models import StakeholderIn, TieStrength
+from workbook.stakeholders.graph import english_or
 
 # Bounds on a file, checked before anything else reads it.
 MAX_FILE_BYTES: Final = 1_000_000
@@ -53,23 +59,50 @@ class MapFile:
     stakeholders: tuple[StakeholderIn, ...] = ()
     ties: tuple[FileTie, ...] = ()
     energy_budget: float | None = None
-    problems: tuple[str, ...] = ()  # about the file as a whole (may name the file)
+    refusals: tuple[Message, ...] = ()  # about the file as a whole (may name the file)
     row_problems: tuple[RowProblem, ...] = ()
-    notes: tuple[str, ...] = ()  # worth knowing, not in the way (may name a file or column)
+    remarks: tuple[Message, ...] = ()  # worth knowing, not in the way (may name a file or column)
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.row_problems and bool(self.stakeholders)
+        return not self.refusals and not self.row_problems and bool(self.stakeholders)
+
+    @property
+    def summary(self) -> Message:
+        """A one-line summary of what would be imported: "3 stakeholders and 2 ties"."""
+        people = ngettext("{n} stakeholder", "{n} stakeholders", len(self.stakeholders))
+        if not self.ties:
+            return people
+        ties = ngettext("{n} tie", "{n} ties", len(self.ties))
+        return say(N_("{stakeholders} and {ties}"), stakeholders=people, ties=ties)
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """The refusals in English."""
+        return tuple(english(message) for message in self.refusals)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The remarks in English."""
+        return tuple(english(message) for message in self.remarks)
 
     @property
     def sentence(self) -> str:
-        """A one-line summary of what would be imported."""
-        text = count(len(self.stakeholders), "stakeholder")
-        return text + (f" and {count(len(self.ties), 'tie')}" if self.ties else "")
+        return english(self.summary)
 
 
-def refuse(*sentences: str) -> MapFile:
-    return MapFile(problems=tuple(sentences))
+def english(message: Message) -> str:
+    """A sentence in English, numbers as English writes them (1,234)."""
+    return message.text(number=english_number)
+
+
+def said(message: Message, t: gettext.NullTranslations, number: Number) -> str:
+    """A sentence in the language of `t`, numbers written by `number`."""
+    return message.text(t.gettext, number)
+
+
+def refuse(*sentences: Message) -> MapFile:
+    return MapFile(refusals=tuple(sentences))
 
 
 # --- column names -----------------------------------------------------------------------------
@@ -108,17 +141,26 @@ def tie_column(name: str) -> str:
     return _TIE_ALIASES.get(token, token)
 
 
-def repeated_column(names: Iterable[str]) -> str | None:
-    """A sentence when two columns (or keys) mean the same field, which would lose one."""
+def repeated_column(names: Iterable[str], *, fields: bool = False) -> Message | None:
+    """A sentence when two columns (or a JSON object's keys: `fields`) mean the same field,
+    which would lose one."""
     seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
         if not name:
             continue
         if name in seen:
-            return (
-                f"columns {seen[name]} and {position} are both read as {name}; keep one of "
-                "them, so that nothing is left out."
+            template = (
+                N_(
+                    "fields {first} and {second} are both read as {name}; keep one of them, "
+                    "so that nothing is left out."
+                )
+                if fields
+                else N_(
+                    "columns {first} and {second} are both read as {name}; keep one of them, "
+                    "so that nothing is left out."
+                )
             )
+            return say(template, first=seen[name], second=position, name=name)
         seen[name] = position
     return None
 
@@ -129,16 +171,19 @@ def is_ties_table(headers: Sequence[str]) -> bool:
 
 
 def unused_columns(
-    headers: Iterable[tuple[str, str]], known: Iterable[str], *, word: str
-) -> list[str]:
-    """A note naming the columns (or keys) the app does not use, each by its header as typed
-    in the file (pairs of the header's token and the header as typed)."""
+    headers: Iterable[tuple[str, str]], known: Iterable[str], *, fields: bool = False
+) -> list[Message]:
+    """A note naming the columns (or a JSON file's fields: `fields`) the app does not use,
+    each by its header as typed in the file (pairs of the header's token and the header as
+    typed)."""
     wanted = set(known)
     unused = [typed for token, typed in headers if token and token not in wanted]
     if not unused:
         return []
     listed = ", ".join(f'"{isolate(typed)}"' for typed in unused)
-    return [f"{word} the app does not use were left out: {listed}."]
+    if fields:
+        return [say(N_("Fields the app does not use were left out: {listed}."), listed=listed)]
+    return [say(N_("Columns the app does not use were left out: {listed}."), listed=listed)]
 
 
 # --- a map from rows --------------------------------------------------------------------------
@@ -150,8 +195,11 @@ def _file_ties(
     *,
     where: str,
     first: int,
+    t: gettext.NullTranslations,
 ) -> tuple[list[FileTie], list[RowProblem], int]:
-    """Ties of a file, each end found by the file's ref, or else by a name used only once."""
+    """Ties of a file, each end found by the file's ref, or else by a name used only once;
+    the problems in the language of `t`."""
+    _ = t.gettext
     by_ref: dict[str, int] = {}
     by_name: dict[str, list[int]] = {}
     for position, row in enumerate(parsed.rows):
@@ -159,7 +207,7 @@ def _file_ties(
             by_ref.setdefault(row.ref.casefold(), position)
         by_name.setdefault(name_key(row.stakeholder.name), []).append(position)
 
-    def find(value: object) -> tuple[int | None, str | None]:
+    def find(value: object, end: str) -> tuple[int | None, str | None]:
         key = (as_text(value) or "").strip()
         if key.casefold() in by_ref:
             return by_ref[key.casefold()], None
@@ -167,8 +215,10 @@ def _file_ties(
         if len(found) == 1:
             return found[0], None
         if len(found) > 1:
-            return None, "names more than one stakeholder: use their ref instead."
-        return None, "matches no stakeholder's ref or name in the file."
+            return None, _("{end} names more than one stakeholder: use their ref instead.").format(
+                end=end
+            )
+        return None, _("{end} matches no stakeholder's ref or name in the file.").format(end=end)
 
     ties: list[FileTie] = []
     problems: list[RowProblem] = []
@@ -183,25 +233,29 @@ def _file_ties(
         label = where.format(n=number)
         sentences: list[str] = []
         ends: list[int | None] = []
-        for title, raw in (("From", source_raw), ("To", target_raw)):
+        for title, raw in ((_("From"), source_raw), (_("To"), target_raw)):
             if missing(raw):
-                sentences.append(f"{title} is required.")
+                sentences.append(_("{field} is required.").format(field=title))
                 ends.append(None)
                 continue
-            position, problem = find(raw)
+            position, problem = find(raw, title)
             if problem:
-                sentences.append(f"{title} {problem}")
+                sentences.append(problem)
             ends.append(position)
         tie_strength = strength(row.get("strength"))
         if tie_strength is None or tie_strength == TieStrength.none:
-            sentences.append("Strength must be weak or strong.")
+            sentences.append(_("Strength must be weak or strong."))
         source, target = ends
         if source is not None and source == target:
-            sentences.append("A tie needs two different stakeholders.")
+            sentences.append(_("A tie needs two different stakeholders."))
         if not sentences and source is not None and target is not None and tie_strength:
             pair = (min(source, target), max(source, target))
             if pair in seen:
-                sentences.append(f"The same two stakeholders are already tied in {seen[pair]}.")
+                sentences.append(
+                    _("The same two stakeholders are already tied in {where}.").format(
+                        where=seen[pair]
+                    )
+                )
             else:
                 seen[pair] = label[0].lower() + label[1:]
                 ties.append(FileTie(pair[0], pair[1], tie_strength))
@@ -213,27 +267,64 @@ def _file_ties(
     return ties, problems, blank
 
 
-def _trimmed_note(names: Sequence[str], notes: Sequence[str]) -> list[str]:
+def _listed(wheres: Sequence[str], *, lower: bool = False) -> Message:
+    """The first five places ("row 2, row 5"), and "and more" past them."""
+    shown = ", ".join(w[0].lower() + w[1:] if lower else w for w in wheres[:5])
+    if len(wheres) > 5:
+        return say(N_("{listed} and more"), listed=shown)
+    return say("{listed}", listed=shown)
+
+
+def _trimmed_note(names: Sequence[str], notes: Sequence[str]) -> list[Message]:
     """Which rows lost spaces, tabs or line breaks at the ends of a name or note."""
-    parts = []
-    for wheres, what in ((names, "name"), (notes, "note")):
-        if wheres:
-            listed = ", ".join(w[0].lower() + w[1:] for w in wheres[:5])
-            more = " and more" if len(wheres) > 5 else ""
-            parts.append(f"{count(len(wheres), what)} ({listed}{more})")
+    parts: list[Message] = []
+    if names:
+        parts.append(
+            ngettext(
+                "{n} name ({where})",
+                "{n} names ({where})",
+                len(names),
+                where=_listed(names, lower=True),
+            )
+        )
+    if notes:
+        parts.append(
+            ngettext(
+                "{n} note ({where})",
+                "{n} notes ({where})",
+                len(notes),
+                where=_listed(notes, lower=True),
+            )
+        )
     if not parts:
         return []
+    what = (
+        parts[0]
+        if len(parts) == 1
+        else say(N_("{first} and of {second}"), first=parts[0], second=parts[1])
+    )
     return [
-        f"Trimmed spaces, tabs or line breaks at the ends of {' and of '.join(parts)}, as "
-        "the app does with everything typed."
+        say(
+            N_(
+                "Trimmed spaces, tabs or line breaks at the ends of {what}, as the app does "
+                "with everything typed."
+            ),
+            what=what,
+        )
     ]
 
 
-def _energy_note(wheres: Sequence[str]) -> list[str]:
+def _energy_note(wheres: Sequence[str]) -> list[Message]:
     if not wheres:
         return []
-    listed = ", ".join(wheres[:5]) + (" and more" if len(wheres) > 5 else "")
-    return [f"No energy was given in {count(len(wheres), 'row')} ({listed}): read as 0 hours."]
+    return [
+        ngettext(
+            "No energy was given in {n} row ({where}): read as 0 hours.",
+            "No energy was given in {n} rows ({where}): read as 0 hours.",
+            len(wheres),
+            where=_listed(wheres),
+        )
+    ]
 
 
 def map_from_rows(
@@ -245,23 +336,39 @@ def map_from_rows(
     first: int = 1,
     tie_first: int = 1,
     energy_budget: float | None = None,
-    notes: Sequence[str] = (),
+    notes: Sequence[Message] = (),
+    t: gettext.NullTranslations | None = None,
 ) -> MapFile:
     """A map from a file's rows of stakeholders and of ties (keys already named as FIELDS);
     `first` and `tie_first` number the first row of each as the person sees it (a CSV's first
-    row under its header is row 2)."""
+    row under its header is row 2). Row problems are in the language of `t`."""
+    t = english_or(t)
+    _ = t.gettext
     if len(rows) > MAX_STAKEHOLDER_ROWS:
         return refuse(
-            f"{name} has {len(rows):,} stakeholder rows; a map holds at most "
-            f"{MAX_STAKEHOLDER_ROWS} stakeholders."
+            say(
+                N_("{name} has {n} stakeholder rows; a map holds at most {limit} stakeholders."),
+                name=name,
+                n=len(rows),
+                limit=MAX_STAKEHOLDER_ROWS,
+            )
         )
     if tie_rows is not None and len(tie_rows) > MAX_TIE_ROWS:
-        return refuse(f"{name} has {len(tie_rows):,} ties; a map holds at most {MAX_TIE_ROWS:,}.")
-    word = "Row {n}" if csv_rows else "Stakeholder {n}"
-    parsed = parse_stakeholder_rows(rows, where=word, first=first, ref_key="ref")
+        return refuse(
+            say(
+                N_("{name} has {n} ties; a map holds at most {limit}."),
+                name=name,
+                n=len(tie_rows),
+                limit=MAX_TIE_ROWS,
+            )
+        )
+    word = _("Row {n}") if csv_rows else _("Stakeholder {n}")
+    parsed = parse_stakeholder_rows(rows, where=word, first=first, ref_key="ref", t=t)
     all_notes = list(notes)
     if parsed.blank_rows:
-        all_notes.append(f"{count(parsed.blank_rows, 'empty row')} skipped.")
+        all_notes.append(
+            ngettext("{n} empty row skipped.", "{n} empty rows skipped.", parsed.blank_rows)
+        )
     all_notes += _energy_note(parsed.energy_left_empty)
     all_notes += _trimmed_note(parsed.trimmed_names, parsed.trimmed_notes)
     problems = list(parsed.problems)
@@ -275,8 +382,9 @@ def map_from_rows(
                     row.where,
                     row.stakeholder.name,
                     (
-                        f"Its ref is also used by {refs[row.ref.casefold()].lower()}: each ref "
-                        "must be unique.",
+                        _("Its ref is also used by {where}: each ref must be unique.").format(
+                            where=refs[row.ref.casefold()].lower()
+                        ),
                     ),
                 )
             )
@@ -284,19 +392,26 @@ def map_from_rows(
             refs[row.ref.casefold()] = row.where
     ties: list[FileTie] = []
     if tie_rows:
-        tie_word = "Ties, row {n}" if csv_rows else "Tie {n}"
-        ties, tie_problems, blank = _file_ties(tie_rows, parsed, where=tie_word, first=tie_first)
+        tie_word = _("Ties, row {n}") if csv_rows else _("Tie {n}")
+        ties, tie_problems, blank = _file_ties(
+            tie_rows, parsed, where=tie_word, first=tie_first, t=t
+        )
         problems += tie_problems
         if blank:
-            all_notes.append(f"{count(blank, 'empty tie row')} skipped.")
+            all_notes.append(
+                ngettext("{n} empty tie row skipped.", "{n} empty tie rows skipped.", blank)
+            )
     if not parsed.rows and not problems:
-        return MapFile(problems=(f"{name} has no stakeholders in it.",), notes=tuple(all_notes))
+        return MapFile(
+            refusals=(say(N_("{name} has no stakeholders in it."), name=name),),
+            remarks=tuple(all_notes),
+        )
     return MapFile(
         stakeholders=tuple(row.stakeholder for row in parsed.rows) if not problems else (),
         ties=tuple(ties) if not problems else (),
         energy_budget=energy_budget,
         row_problems=tuple(problems),
-        notes=tuple(all_notes),
+        remarks=tuple(all_notes),
     )
 
 

@@ -9,12 +9,13 @@ skips them or adds them anyway. Replacing the map needs no such check.
 from __future__ import annotations
 
 import dataclasses
+import gettext
 from collections.abc import Collection, Iterable, Sequence
 
 from workbook.keys import name_key
 from workbook.map_file import MapFile
 from workbook.models import StakeholderIn
-from workbook.stakeholders.graph import join_names
+from workbook.stakeholders.graph import english_or, join_names
 
 _SHOWN: int = 12  # names listed before "and N others"
 
@@ -25,13 +26,21 @@ def already_on_map(incoming: Sequence[StakeholderIn], names_on_map: Iterable[str
     return [i for i, person in enumerate(incoming) if name_key(person.name) in known]
 
 
-def sentence(incoming: Sequence[StakeholderIn], repeats: Sequence[int]) -> str:
+def sentence(
+    incoming: Sequence[StakeholderIn],
+    repeats: Sequence[int],
+    t: gettext.NullTranslations | None = None,
+) -> str:
     """'4 of these have the same name as stakeholders already on the map: A, B, C and D.'
-    (names isolated: user text)."""
+    (names isolated: user text), in the language of `t` (English without)."""
+    t = english_or(t)
     count = len(repeats)
-    verb = "has" if count == 1 else "have"
-    names = join_names([incoming[i].name for i in repeats], limit=_SHOWN)
-    return f"{count} of these {verb} the same name as stakeholders already on the map: {names}."
+    names = join_names([incoming[i].name for i in repeats], limit=_SHOWN, t=t)
+    return t.ngettext(
+        "{n} of these has the same name as a stakeholder already on the map: {names}.",
+        "{n} of these have the same name as stakeholders already on the map: {names}.",
+        count,
+    ).format(n=count, names=names)
 
 
 def without(result: MapFile, skipped: Collection[int]) -> tuple[MapFile, int]:

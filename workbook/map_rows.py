@@ -10,6 +10,8 @@ the row and the limit.
 
 from __future__ import annotations
 
+import functools
+import gettext
 import math
 import operator
 import re
@@ -20,6 +22,8 @@ from typing import Any, Final, TypeVar
 
 from pydantic import ValidationError
 
+from workbook import i18n
+from workbook.i18n import N_
 from workbook.keys import name_key
 from workbook.models import (
     INFLUENCE_MAX,
@@ -31,6 +35,8 @@ from workbook.models import (
     TieStrength,
     plain_errors,
 )
+from workbook.stakeholders import words as word
+from workbook.stakeholders.graph import english_or
 
 # The stakeholder fields, in worksheet and file order.
 FIELDS: Final = STAKEHOLDER_FIELDS
@@ -62,8 +68,24 @@ def count(number: int, one: str) -> str:
     return f"{number:,} {one}{'' if number == 1 else 's'}"
 
 
+# The fields as the worksheet and the files' sentences name them (models' titles, and the two
+# ticks), marked for the catalog: a sentence names them in the session's language.
+FIELD_TITLES: Final = {
+    "name": N_("Name"),
+    "kind": N_("Kind"),
+    "influence": N_("Influence"),
+    "band": N_("Position on the spectrum of allies"),
+    "target_band": N_("Where we want them"),
+    "tie": N_("Our tie with them"),
+    "energy_hours": N_("Energy per month (hours)"),
+    "note": N_("Note"),
+    "not_our_battle": N_("Not our battle"),
+    "must_invest": N_("Must invest"),
+}
+
+
 def field_title(name: str) -> str:
-    return StakeholderIn.model_fields[name].title or name
+    return FIELD_TITLES.get(name) or StakeholderIn.model_fields[name].title or name
 
 
 # --- reading one value ------------------------------------------------------------------------
@@ -96,12 +118,39 @@ def choice(value: object, enum: type[E]) -> E | None:
         label = getattr(member, "label", member.value)
         if wanted in (_token(member.value), _token(label)):
             return member
-    return None
+    found = _spoken_words().get(wanted)
+    return found if isinstance(found, enum) else None
+
+
+@functools.cache
+def _spoken_words() -> dict[str, StrEnum | str]:
+    """Bands, tie strengths and kinds as each of the app's languages words them on screen, as
+    tokens: a file typed by people in a Danish workshop ("Passiv allieret", "Lokal gruppe")
+    imports anywhere, while the app's own files keep the English values."""
+    found: dict[str, StrEnum | str] = {}
+    for code in i18n.CODES:
+        gettext = i18n.translations(code).gettext
+        for table in (word.BAND_WORDS, word.BAND_WORDS_LOWER, word.TIE_WORDS, word.TIE_WORDS_LOWER):
+            for member, text in table.items():
+                found.setdefault(_token(gettext(text)), member)
+        for kind, text in word.KIND_WORDS.items():
+            found.setdefault(_token(gettext(text)), kind)
+    return found
+
+
+def _kind(value: object) -> str:
+    """A kind as stored (its English name), from its name in any of the app's languages."""
+    token = _token(value)
+    if token in _KIND_TOKENS:
+        return _KIND_TOKENS[token]
+    spoken = _spoken_words().get(token)
+    return spoken if isinstance(spoken, str) and not isinstance(spoken, StrEnum) else str(value)
 
 
 _KIND_TOKENS: Final = {_token(kind): kind for kind in STAKEHOLDER_KINDS}
-_TRUE: Final = {"true", "yes", "y", "1", "x", "✓", "✔", "on"}
-_FALSE: Final = {"false", "no", "n", "0", "off"}
+# Yes and no as people type them, in English and Danish.
+_TRUE: Final = {"true", "yes", "y", "1", "x", "✓", "✔", "on", "ja", "j", "sand"}
+_FALSE: Final = {"false", "no", "n", "0", "off", "nej", "falsk"}
 
 
 def _flag(value: object) -> bool | None:
@@ -167,12 +216,10 @@ def strength(raw: object) -> TieStrength | None:
 # --- stakeholder rows -------------------------------------------------------------------------
 
 
-def _options(enum: type[StrEnum]) -> str:
-    return ", ".join(getattr(member, "label", member.value) for member in enum)
-
-
-def _flag_title(key: str) -> str:
-    return {"not_our_battle": "Not our battle", "must_invest": "Must invest"}[key]
+def _options(enum: type[StrEnum], _: word.Translate) -> str:
+    if enum is SpectrumBand:
+        return ", ".join(word.band(member, _) for member in SpectrumBand)
+    return ", ".join(word.tie(member, _, lower=True) for member in TieStrength)
 
 
 # Stand-ins for fields already reported, so pydantic reports only the others.
@@ -189,12 +236,24 @@ _STAND_INS: Final[dict[str, Any]] = {
 
 
 def parse_stakeholder_row(
-    row: Mapping[str, object], *, energy_required: bool = False
+    row: Mapping[str, object],
+    *,
+    energy_required: bool = False,
+    t: gettext.NullTranslations | None = None,
+    titles: Mapping[str, str] | None = None,
+    brief: bool = False,
 ) -> tuple[StakeholderIn | None, list[str]]:
     """One row (a dict keyed by FIELDS) as a stakeholder, or the sentences saying what to fix.
 
     `energy_required`: an empty energy cell is refused (the worksheet, where every row has
-    one) instead of read as 0 hours (a file, where the column is optional)."""
+    one) instead of read as 0 hours (a file, where the column is optional). The sentences are
+    in the language of `t` (English without); `titles` names fields as a form labels them
+    (already translated), and `brief` leaves out the list of options a form's control shows."""
+    _ = english_or(t).gettext
+
+    def title(key: str) -> str:
+        return (titles or {}).get(key) or _(field_title(key))
+
     first: list[str] = []  # the name's problem leads, as the person reads the row
     problems: list[str] = []
     values: dict[str, Any] = {}
@@ -204,28 +263,37 @@ def parse_stakeholder_row(
         raw = row.get(key)
         if missing(raw):
             if key == "name":
-                first.append("A stakeholder needs a name.")
+                first.append(_("A stakeholder needs a name."))
                 placeholders.add(key)
             continue
         text = as_text(raw)
         if text is None:
-            problems.append(f"{field_title(key)} must be text.")
+            problems.append(_("{field} must be text.").format(field=title(key)))
             placeholders.add(key)
         else:
             values[key] = text
 
     kind = row.get("kind")
     if missing(kind):
-        problems.append(f"Kind is required: choose one of {', '.join(STAKEHOLDER_KINDS)}.")
+        if brief:
+            problems.append(_("{field} is required.").format(field=title("kind")))
+        else:
+            kinds = ", ".join(word.kind(kind, _) for kind in STAKEHOLDER_KINDS)
+            problems.append(_("Kind is required: choose one of {kinds}.").format(kinds=kinds))
         placeholders.add("kind")
     else:
-        values["kind"] = _KIND_TOKENS.get(_token(kind), str(kind))
+        values["kind"] = _kind(kind)
 
     influence = row.get("influence")
     if missing(influence):
-        problems.append(
-            f"Influence is required: a whole number from {INFLUENCE_MIN} to {INFLUENCE_MAX}."
-        )
+        if brief:
+            problems.append(_("{field} is required.").format(field=title("influence")))
+        else:
+            problems.append(
+                _("Influence is required: a whole number from {low} to {high}.").format(
+                    low=INFLUENCE_MIN, high=INFLUENCE_MAX
+                )
+            )
         placeholders.add("influence")
     else:
         influence = _number(influence)
@@ -238,12 +306,23 @@ def parse_stakeholder_row(
         enum: type[StrEnum] = TieStrength if key == "tie" else SpectrumBand
         if missing(raw):
             if required:
-                problems.append(f"{field_title(key)} is required: {_options(enum)}.")
+                if brief:
+                    problems.append(_("{field} is required.").format(field=title(key)))
+                else:
+                    problems.append(
+                        _("{field} is required: {options}.").format(
+                            field=title(key), options=_options(enum, _)
+                        )
+                    )
                 placeholders.add(key)
             continue
         member = choice(raw, enum)
         if member is None:
-            problems.append(f"{field_title(key)} must be one of: {_options(enum)}.")
+            problems.append(
+                _("{field} must be one of: {options}.").format(
+                    field=title(key), options=_options(enum, _)
+                )
+            )
             placeholders.add(key)
         else:
             values[key] = member
@@ -253,14 +332,16 @@ def parse_stakeholder_row(
         values["energy_hours"] = _number(hours)
     elif energy_required:
         problems.append(
-            f"{field_title('energy_hours')} is empty: type 0 if they take none of your time."
+            _("{field} is empty: type 0 if they take none of your time.").format(
+                field=title("energy_hours")
+            )
         )
         placeholders.add("energy_hours")
 
     for key in _FLAGS:
         flag = _flag(row.get(key))
         if flag is None:
-            problems.append(f"{_flag_title(key)} must be yes or no.")
+            problems.append(_("{field} must be yes or no.").format(field=title(key)))
         else:
             values[key] = flag
 
@@ -269,7 +350,9 @@ def parse_stakeholder_row(
     try:
         stakeholder = StakeholderIn(**values)
     except ValidationError as error:
-        return None, first + plain_errors(error, StakeholderIn) + problems
+        # pydantic's own checks in the same language (its catalog's header names it).
+        said_in = i18n.supported(english_or(t).info().get("language"))
+        return None, first + plain_errors(error, StakeholderIn, said_in) + problems
     if first or problems:
         return None, first + problems
     return stakeholder, []
@@ -324,6 +407,9 @@ def parse_stakeholder_rows(
     ref_key: str | None = None,
     defaults: Mapping[str, object] | None = None,
     energy_required: bool = False,
+    t: gettext.NullTranslations | None = None,
+    titles: Mapping[str, str] | None = None,
+    brief: bool = False,
 ) -> ParsedRows:
     """Check every row; blank rows are skipped (and counted), not reported.
 
@@ -342,7 +428,9 @@ def parse_stakeholder_rows(
             blank += 1
             continue
         label = where.format(n=number)
-        stakeholder, sentences = parse_stakeholder_row(row, energy_required=energy_required)
+        stakeholder, sentences = parse_stakeholder_row(
+            row, energy_required=energy_required, t=t, titles=titles, brief=brief
+        )
         if stakeholder is None:
             problems.append(RowProblem(label, shown_name(row), tuple(sentences)))
             continue

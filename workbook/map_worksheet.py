@@ -6,10 +6,12 @@ Pure, like `map_rows`: rows come in as dicts (one per table row), changes go out
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from workbook.bidi import isolate
+from workbook.i18n import N_, format_decimal
 from workbook.map_rows import (
     FIELDS,
     MAX_STAKEHOLDER_ROWS,
@@ -23,27 +25,55 @@ from workbook.map_rows import (
     strength,
 )
 from workbook.models import Stakeholder, StakeholderIn, Tie, TieStrength
+from workbook.stakeholders.graph import english_or, language_of
 from workbook.stakeholders.saved import StakeholderChanges, StakeholderUpdate, TieChanges
 
 
-def too_many_rows(rows: int, *, ties: bool = False) -> str | None:
+def too_many_rows(
+    rows: int, *, ties: bool = False, t: gettext.NullTranslations | None = None
+) -> str | None:
     """A sentence when a table holds more rows than a map takes (a paste can add thousands)."""
     limit = MAX_TIE_ROWS if ties else MAX_STAKEHOLDER_ROWS
     if rows <= limit:
         return None
-    what = "ties" if ties else "stakeholders"
-    return (
-        f"The table has {rows:,} rows; a map holds at most {limit:,} {what}. Nothing was "
-        "saved: delete some rows and save again."
+    _ = english_or(t).gettext
+    if ties:
+        sentence = _(
+            "The table has {rows} rows; a map holds at most {limit} ties. Nothing was saved: "
+            "delete some rows and save again."
+        )
+    else:
+        sentence = _(
+            "The table has {rows} rows; a map holds at most {limit} stakeholders. Nothing was "
+            "saved: delete some rows and save again."
+        )
+    code = language_of(t)
+    return sentence.format(
+        rows=format_decimal(rows, code, digits=0), limit=format_decimal(limit, code, digits=0)
     )
 
 
 def parse_worksheet(
-    rows: Iterable[Mapping[str, object]], *, defaults: Mapping[str, object]
+    rows: Iterable[Mapping[str, object]],
+    *,
+    defaults: Mapping[str, object],
+    t: gettext.NullTranslations | None = None,
+    titles: Mapping[str, str] | None = None,
+    brief: bool = False,
 ) -> ParsedRows:
     """The stakeholder worksheet's rows (an "id" column holds each stored row's id); a new row
-    left as it came (only `defaults`) is blank, and an emptied energy cell is refused."""
-    return parse_stakeholder_rows(rows, id_key="id", defaults=defaults, energy_required=True)
+    left as it came (only `defaults`) is blank, and an emptied energy cell is refused.
+    Sentences in the language of `t`; `titles` and `brief` as in parse_stakeholder_row."""
+    return parse_stakeholder_rows(
+        rows,
+        where=english_or(t).gettext("Row {n}"),
+        id_key="id",
+        defaults=defaults,
+        energy_required=True,
+        t=t,
+        titles=titles,
+        brief=brief,
+    )
 
 
 def stakeholder_changes(
@@ -93,14 +123,17 @@ def parse_tie_rows(
     rows: Iterable[Mapping[str, object]],
     *,
     names: Mapping[int, str],
-    where: str = "Row {n}",
+    where: str = N_("Row {n}"),
     first: int = 1,
-    no_strength: str = "Strength must be weak or strong (to remove a tie, delete its row).",
+    no_strength: str = N_("Strength must be weak or strong (to remove a tie, delete its row)."),
+    t: gettext.NullTranslations | None = None,
 ) -> ParsedTies:
     """The ties table: `source` and `target` are stakeholder ids among `names` (id -> name).
 
     `no_strength`: the sentence for a tie with no strength, in the words of the form it came
     from (the table's names its row; a card form has none)."""
+    _ = english_or(t).gettext
+    where, no_strength = _(where), _(no_strength)
     ties: list[Tie] = []
     problems: list[RowProblem] = []
     seen: dict[tuple[int, int], str] = {}
@@ -113,27 +146,29 @@ def parse_tie_rows(
         label = where.format(n=number)
         sentences = []
         if source is None:
-            sentences.append("Choose who the tie is from.")
+            sentences.append(_("Choose who the tie is from."))
         elif source not in names:
-            sentences.append(f"From: #{source} is no longer on the map.")
+            sentences.append(_("From: #{id} is no longer on the map.").format(id=source))
         if target is None:
-            sentences.append("Choose who the tie is to.")
+            sentences.append(_("Choose who the tie is to."))
         elif target not in names:
-            sentences.append(f"To: #{target} is no longer on the map.")
+            sentences.append(_("To: #{id} is no longer on the map.").format(id=target))
         # Unlike a file's, the table's strength is never left out: an emptied cell is asked for.
         raw_strength = row.get("strength")
         tie_strength = None if missing(raw_strength) else strength(raw_strength)
         if tie_strength is None or tie_strength == TieStrength.none:
             sentences.append(no_strength)
         if source is not None and source == target:
-            sentences.append("A tie needs two different stakeholders.")
+            sentences.append(_("A tie needs two different stakeholders."))
         shown = " → ".join(isolate(names[i]) if i in names else "?" for i in (source, target))
         if not sentences and source is not None and target is not None and tie_strength:
             pair = (min(source, target), max(source, target))
             if pair in seen:
-                sentences.append(f"The same two stakeholders are already tied in {seen[pair]}.")
+                sentences.append(
+                    _("The same two stakeholders are already tied in {row}.").format(row=seen[pair])
+                )
             else:
-                seen[pair] = label.lower() if label.startswith("Row") else label
+                seen[pair] = label[:1].lower() + label[1:]
                 ties.append(Tie(source_id=pair[0], target_id=pair[1], strength=tie_strength))
         if sentences:
             problems.append(RowProblem(label, shown, tuple(sentences)))

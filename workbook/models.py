@@ -17,7 +17,9 @@ from pydantic import (
     ValidationError,
 )
 
+from workbook import i18n
 from workbook.i18n import N_
+from workbook.messages import Invalid, Message, say
 
 # Limits users see in messages, so they live in one place.
 MAX_REFLECTION_CHARS = 5_000
@@ -79,28 +81,36 @@ _NOT_TEXT = re.compile(
 )
 
 
-def refused_character(value: str) -> str | None:
+def refused_message(value: str) -> Message | None:
     """What is wrong with the first character a text may not hold, or None when it has none."""
     found = _NOT_TEXT.search(value)
     if found is None:
         return None
     code = f"U+{ord(found.group()):04X}"
     if unicodedata.category(found.group()) == "Cc":
-        return f"contains an invisible control character ({code}); please retype it"
-    return f"contains {code}, which is not a character; please retype it"
+        return say(
+            N_("contains an invisible control character ({code}); please retype it"), code=code
+        )
+    return say(N_("contains {code}, which is not a character; please retype it"), code=code)
+
+
+def refused_character(value: str) -> str | None:
+    """refused_message in English."""
+    problem = refused_message(value)
+    return None if problem is None else problem.text()
 
 
 def _no_control_chars(value: str) -> str:
     # Tabs and line breaks are fine in a reflection; the rest are refused, never removed.
-    problem = refused_character(value)
+    problem = refused_message(value)
     if problem:
-        raise ValueError(problem)
+        raise Invalid(problem.template, **problem.args)
     return value
 
 
 def _single_line(value: str) -> str:
     if "\n" in value or "\r" in value or "\t" in value:
-        raise ValueError("must fit on one line")
+        raise Invalid(N_("must fit on one line"))
     return value
 
 
@@ -158,30 +168,30 @@ class _In(BaseModel):
 
 
 class WorkshopCreate(_In):
-    title: Title = Field(title="Workshop title")
-    cause: Title = Field(title="Cause or movement")
-    region: OptionalName = Field(default="", title="Region")
+    title: Title = Field(title=N_("Workshop title"))
+    cause: Title = Field(title=N_("Cause or movement"))
+    region: OptionalName = Field(default="", title=N_("Region"))
     self_guided: bool = False
     shares_with_funders: bool = False
 
 
 class JoinRequest(_In):
-    group_name: Name = Field(title="Group name")
-    display_name: OptionalName = Field(default="", title="Your name")
+    group_name: Name = Field(title=N_("Group name"))
+    display_name: OptionalName = Field(default="", title=N_("Your name"))
     quote_consent: bool = False
 
 
 class ReflectionIn(_In):
     lesson_id: Slug
     prompt_id: Slug
-    text: LongText = Field(title="Answer")
+    text: LongText = Field(title=N_("Answer"))
 
 
 class RatingIn(_In):
     lesson_id: Slug
     statement_id: Slug
     key_finding: KeyFinding
-    value: RatingValue = Field(title="Rating")
+    value: RatingValue = Field(title=N_("Rating"))
 
 
 class CommitmentIn(_In):
@@ -190,10 +200,10 @@ class CommitmentIn(_In):
         BeforeValidator(_normalise),
         Field(min_length=1, max_length=MAX_NOTE_CHARS),
         AfterValidator(_no_control_chars),
-    ] = Field(title="What we will do")
-    who: OptionalName = Field(default="", title="Who")
-    by_when: dt.date | None = Field(default=None, title="By when")
-    key_finding: KeyFinding = Field(title="Key finding")
+    ] = Field(title=N_("What we will do"))
+    who: OptionalName = Field(default="", title=N_("Who"))
+    by_when: dt.date | None = Field(default=None, title=N_("By when"))
+    key_finding: KeyFinding = Field(title=N_("Key finding"))
 
 
 class CommitmentStatus(StrEnum):
@@ -261,21 +271,25 @@ class TieStrength(StrEnum):
 
 def _known_kind(value: str) -> str:
     if value not in STAKEHOLDER_KINDS:
-        raise ValueError("is not one of the stakeholder kinds: " + ", ".join(STAKEHOLDER_KINDS))
+        raise Invalid(
+            N_("is not one of the stakeholder kinds: {kinds}"), kinds=", ".join(STAKEHOLDER_KINDS)
+        )
     return value
 
 
 class StakeholderIn(_In):
-    name: Name = Field(title="Name")
-    kind: Annotated[str, AfterValidator(_known_kind)] = Field(title="Kind")
-    influence: Annotated[int, Field(ge=INFLUENCE_MIN, le=INFLUENCE_MAX)] = Field(title="Influence")
-    band: SpectrumBand = Field(title="Position on the spectrum of allies")
-    target_band: SpectrumBand | None = Field(default=None, title="Where we want them")
-    tie: TieStrength = Field(default=TieStrength.none, title="Our tie with them")
+    name: Name = Field(title=N_("Name"))
+    kind: Annotated[str, AfterValidator(_known_kind)] = Field(title=N_("Kind"))
+    influence: Annotated[int, Field(ge=INFLUENCE_MIN, le=INFLUENCE_MAX)] = Field(
+        title=N_("Influence")
+    )
+    band: SpectrumBand = Field(title=N_("Position on the spectrum of allies"))
+    target_band: SpectrumBand | None = Field(default=None, title=N_("Where we want them"))
+    tie: TieStrength = Field(default=TieStrength.none, title=N_("Our tie with them"))
     energy_hours: Annotated[float, Field(ge=0, le=MAX_ENERGY_HOURS, allow_inf_nan=False)] = Field(
         default=0, title="Energy per month (hours)"
     )
-    note: Note = Field(default="", title="Note")
+    note: Note = Field(default="", title=N_("Note"))
     not_our_battle: bool = False
     must_invest: bool = False
 
@@ -287,25 +301,25 @@ STAKEHOLDER_FIELDS: Final = tuple(StakeholderIn.model_fields)
 class TieIn(_In):
     """A tie between two stakeholders on a group's map, named by stakeholder name."""
 
-    source: Name = Field(title="From")
-    target: Name = Field(title="To")
-    strength: TieStrength = Field(default=TieStrength.weak, title="Strength")
+    source: Name = Field(title=N_("From"))
+    target: Name = Field(title=N_("To"))
+    strength: TieStrength = Field(default=TieStrength.weak, title=N_("Strength"))
 
 
 # --- turning validation errors into sentences ----------------------------------------------
 
 _PLAIN = {
-    "string_too_short": "cannot be empty",
-    "missing": "is required",
-    "greater_than_equal": "is too low (lowest allowed: {ge})",
-    "less_than_equal": "is too high (highest allowed: {le})",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "float_parsing": "must be a number",
-    "finite_number": "must be a number (not NaN or infinity)",
-    "enum": "must be one of: {expected}",
-    "date_from_datetime_parsing": "must be a date",
-    "date_parsing": "must be a date",
+    "string_too_short": N_("cannot be empty"),
+    "missing": N_("is required"),
+    "greater_than_equal": N_("is too low (lowest allowed: {ge})"),
+    "less_than_equal": N_("is too high (highest allowed: {le})"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "finite_number": N_("must be a number (not NaN or infinity)"),
+    "enum": N_("must be one of: {expected}"),
+    "date_from_datetime_parsing": N_("must be a date"),
+    "date_parsing": N_("must be a date"),
 }
 
 
@@ -314,12 +328,23 @@ def _plain_number(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def plain_errors(error: ValidationError, model: type[BaseModel] | None = None) -> list[str]:
-    """One plain sentence per problem, naming the field as the user sees it."""
+def plain_errors(
+    error: ValidationError, model: type[BaseModel] | None = None, language: str = i18n.DEFAULT
+) -> list[str]:
+    """One plain sentence per problem, naming the field as the user sees it, in `language`
+    (the session's: pydantic's own English never reaches a person in another language)."""
+    _ = i18n.gettext_for(language)
+
+    def number(value: Any) -> Any:
+        value = _plain_number(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return i18n.format_decimal(value, language, digits=0)
+        return value
+
     sentences = []
     for item in error.errors():
         field_name = str(item["loc"][0]) if item["loc"] else ""
-        label = field_name.replace("_", " ").capitalize() or "Value"
+        label = field_name.replace("_", " ").capitalize() or N_("Value")
         if model is not None and field_name in model.model_fields:
             label = model.model_fields[field_name].title or label
         kind = item["type"]
@@ -329,16 +354,26 @@ def plain_errors(error: ValidationError, model: type[BaseModel] | None = None) -
             # (pydantic reports the input as typed, which NFC may lengthen).
             value = item.get("input")
             length = len(_normalise(value)) if isinstance(value, str) else 0
-            text = f"is too long: {length:,} characters, the limit is {ctx['max_length']:,}"
+            text = _("is too long: {length} characters, the limit is {limit}").format(
+                length=number(length), limit=number(ctx["max_length"])
+            )
         elif kind == "too_short":
-            text = "cannot be empty"
+            text = _("cannot be empty")
         elif kind == "value_error":
-            text = str(ctx.get("error", item["msg"]))
+            found = ctx.get("error")
+            if isinstance(found, Invalid):
+                text = found.message.text(_, lambda n: number(n))
+            elif language == i18n.DEFAULT:
+                text = str(found or item["msg"])
+            else:
+                text = _("is not valid")
         elif kind in _PLAIN:
-            text = _PLAIN[kind].format(**{k: _plain_number(v) for k, v in ctx.items()})
-        else:
+            text = _(_PLAIN[kind]).format(**{k: number(v) for k, v in ctx.items()})
+        elif language == i18n.DEFAULT:
             text = item["msg"].lower()
-        sentences.append(f"{label} {text}.")
+        else:
+            text = _("is not valid")
+        sentences.append(_("{label} {problem}.").format(label=_(label), problem=text))
     return sentences
 
 

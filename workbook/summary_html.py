@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import gettext
 import html
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from workbook import i18n
 from workbook.bidi import bdi, isolate
-from workbook.export import Table, WorkshopExport, _stamp, plan_name
+from workbook.export import Table, WorkshopExport, on_screen_status, plan_name
 from workbook.lessons import RatingStatement
 from workbook.live import HIDDEN, SHOWN, WAITING, Distribution, distribution
 from workbook.models import RATING_MIN
@@ -41,6 +40,8 @@ ul.answers li { border-left: 4px solid #0059A3; background: #F1F3F6; margin: .5r
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { text-align: left; border-bottom: 1px solid #ccc; padding: .3rem .5rem;
          vertical-align: top; overflow-wrap: anywhere; }
+.scroll { overflow-x: auto; }
+.scroll table.data td { overflow-wrap: break-word; min-width: 4rem; }
 figure.bars { margin: .25rem 0 1.25rem; max-width: 48rem; }
 figure.bars table { margin: 0; }
 figure.bars caption { text-align: left; color: #444; font-size: .95rem; padding-bottom: .25rem; }
@@ -66,13 +67,20 @@ def _n(t: gettext.NullTranslations, singular: str, plural: str, n: int, code: st
     return t.ngettext(singular, plural, n).format(n=i18n.format_decimal(n, code, 0))
 
 
-def _round_words(label: str, _: Any) -> str:
-    """A round's name as the exports write it ("Follow-up 2", English), in the language of
-    `_`."""
-    if label == round_label(1):
-        return round_label(1, _)
-    found = re.fullmatch(r"Follow-up (\d+)", label)
-    return round_label(int(found.group(1)) + 1, _) if found else label
+_ROUNDS_NAMED = 100  # rounds are a few a year: more than any workshop has
+
+
+def _round_number(label: str, written_in: str) -> int | None:
+    """The round a label of the exports names ("Follow-up 2" in English, as the export in
+    `written_in` wrote it)."""
+    _ = i18n.gettext_for(written_in)
+    return next((n for n in range(1, _ROUNDS_NAMED) if round_label(n, _) == label), None)
+
+
+def _round_words(label: str, written_in: str, _: Any) -> str:
+    """A round's name as the exports write it, in the language of `_`."""
+    number = _round_number(label, written_in)
+    return label if number is None else round_label(number, _)
 
 
 def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
@@ -102,12 +110,17 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
         people=_n(t, "{n} person", "{n} people", people, code),
         groups=_n(t, "{n} group", "{n} groups", len(export.groups), code),
     )
-    made = _("summary made {when} UTC").format(when=_stamp(export.made_at))
+    made = _("summary made {when} UTC").format(
+        when=f"{i18n.format_date(export.made_at, code)} {export.made_at:%H:%M}"
+        if export.made_at
+        else ""
+    )
     parts.append(f'<p class="meta">{meta}<br>{esc(who)} · {esc(made)}</p>')
     reflections = export.reflections
     ratings = export.ratings
-    col = {name: i for i, name in enumerate(reflections.columns)}
-    rcol = {name: i for i, name in enumerate(ratings.columns)}
+    col = reflections.index()  # by the columns' English keys, whatever the headings' language
+    rcol = ratings.index()
+    first_round = round_label(1, i18n.gettext_for(export.language))
     answer_keys = export.reflection_keys or tuple(
         (r[col["Lesson"]], r[col["Question"]]) for r in reflections.rows
     )
@@ -118,17 +131,19 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
 
     def answer_list(given: Sequence[tuple[Any, ...]]) -> None:
         # Only what the room was shown: hidden and waiting answers are counted, not listed.
-        shown = [r for r in given if r[col["On screen"]] == SHOWN]
-        for row in given:
-            if row[col["On screen"]] in left_out:
-                left_out[row[col["On screen"]]] += 1
+        written = i18n.gettext_for(export.language)  # the cells' language
+        status = [on_screen_status(r[col["On screen"]], written) for r in given]
+        shown = [r for r, s in zip(given, status, strict=True) if s == SHOWN]
+        for s in status:
+            if s in left_out:
+                left_out[s] += 1
         parts.append('<ul class="answers">')
         for row in shown:
             who = bdi(row[col["Group"]])
             if row[col["Name"]]:
                 who = f"{who} · {bdi(row[col['Name']])}"
-            if row[col["Round"]] != round_label(1):
-                who = f"{who} · {esc(_round_words(row[col['Round']], _))}"
+            if row[col["Round"]] != first_round:
+                who = f"{who} · {esc(_round_words(row[col['Round']], export.language, _))}"
             parts.append(f'<li>{bdi(row[col["Answer"]])}<span class="who">{who}</span></li>')
         parts.append("</ul>")
 
@@ -162,7 +177,7 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
             continue
         parts.append(f"<section><h2>{heading}</h2>")
         statements = export.lessons.statements_of(lesson.id)
-        parts.extend(_statement_sections(statements, rated, rcol, code))
+        parts.extend(_statement_sections(statements, rated, rcol, code, export.language))
         prompt_ids = [p.id for p in export.lessons.prompts_of(lesson.id)]
         for prompt_id in prompt_ids + unknown_prompts(lesson.id, set(prompt_ids)):
             given = answers_to(lesson.id, prompt_id)
@@ -184,9 +199,14 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
                 for r, key in zip(ratings.rows, rating_keys, strict=True)
                 if key == (lesson_id, statement_id)
             ]
-            for label in sorted({v[1] for v in values}, key=lambda x: (x != round_label(1), x)):
+            for label in sorted(
+                {v[1] for v in values},
+                key=lambda x: (_round_number(x, export.language) or 0, x),
+            ):
                 result = distribution((v, 1) for v, r in values if r == label)
-                parts.append(f"<h3>{esc(statement_id)} ({esc(_round_words(label, _))})</h3>")
+                parts.append(
+                    f"<h3>{esc(statement_id)} ({esc(_round_words(label, export.language, _))})</h3>"
+                )
                 note = _("Average {mean} from {ratings} (1 to 5).").format(
                     mean=i18n.format_decimal(result.mean or 0, code),
                     ratings=_n(t, "{n} rating", "{n} ratings", result.total, code),
@@ -218,10 +238,10 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
             left_out[WAITING],
         ).format(n=left_out[WAITING])
         parts.append(f'<p class="note">{esc(waiting)}</p>')
-    # The tables' column headers stay as the exports write them (English, see the README).
-    parts.extend(_table_section(_("Stakeholder maps"), export.stakeholders))
-    parts.extend(_table_section(_("Ties between stakeholders"), export.ties))
-    parts.extend(_table_section(_("Commitments"), export.commitments))
+    # The tables as the exports have them, headings and cells in the workshop's language.
+    parts.extend(_table_section(_("Stakeholder maps"), export.stakeholders, code=code))
+    parts.extend(_table_section(_("Ties between stakeholders"), export.ties, code=code))
+    parts.extend(_table_section(_("Commitments"), export.commitments, code=code))
     body = "\n".join(parts)
     title = _("{title}: workshop summary").format(title=isolate(w.title))
     return (
@@ -237,19 +257,24 @@ def _statement_sections(
     rated: Sequence[tuple[Any, ...]],
     rcol: dict[str, int],
     code: str,
+    written_in: str = i18n.DEFAULT,
 ) -> list[str]:
+    """`written_in`: the language the export wrote its rounds in."""
     t = i18n.translations(code)
     _ = t.gettext
     parts: list[str] = []
     for statement in statements:
         rows = [r for r in rated if r[rcol["Statement"]] == statement.text]
         rounds = sorted(
-            {r[rcol["Round"]] for r in rows}, key=lambda label: (label != round_label(1), label)
+            {r[rcol["Round"]] for r in rows},
+            key=lambda label: (_round_number(label, written_in) or 0, label),
         )
         for label in rounds:
             values = [int(r[rcol["Rating (1-5)"]]) for r in rows if r[rcol["Round"]] == label]
             result = distribution((v, 1) for v in values)
-            heading = statement.text + (f" ({_round_words(label, _)})" if len(rounds) > 1 else "")
+            heading = statement.text + (
+                f" ({_round_words(label, written_in, _)})" if len(rounds) > 1 else ""
+            )
             parts.append(f"<h3>{html.escape(heading)}</h3>")
             note = _("Average {mean} from {ratings} (1 = {low}, 5 = {high}).").format(
                 mean=i18n.format_decimal(result.mean or 0, code),
@@ -306,17 +331,32 @@ def rating_bars(result: Distribution, *, low: str, high: str, language: str = i1
     )
 
 
-def _table_section(title: str, table: Table, *, drop: Sequence[str] = ()) -> list[str]:
+def _cell(value: object, code: str) -> str:
+    """A table cell as the summary's language writes it: numbers with its separators (2,5 in
+    Danish; 3 rather than 3.0), text isolated as written."""
+    if isinstance(value, float):
+        digits = 0 if value.is_integer() else 2 if round(value, 1) != value else 1
+        return html.escape(i18n.format_decimal(value, code, digits))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return html.escape(i18n.format_decimal(value, code, 0))
+    return bdi(str(value))
+
+
+def _table_section(
+    title: str, table: Table, *, drop: Sequence[str] = (), code: str = i18n.DEFAULT
+) -> list[str]:
     if not table.rows:
         return []
     keep = [i for i, name in enumerate(table.columns) if name not in drop]
     esc = html.escape
     head = "".join(f'<th scope="col">{esc(table.columns[i])}</th>' for i in keep)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{bdi(str(row[i]))}</td>" for i in keep) + "</tr>"
+        "<tr>" + "".join(f"<td>{_cell(row[i], code)}</td>" for i in keep) + "</tr>"
         for row in table.rows
     )
+    # A wide table scrolls inside its own box on a phone instead of widening the page or
+    # breaking its words letter by letter.
     return [
-        f"<section><h2>{esc(title)}</h2><table><thead><tr>{head}</tr></thead>"
-        f"<tbody>{rows}</tbody></table></section>"
+        f'<section><h2>{esc(title)}</h2><div class="scroll"><table class="data"><thead>'
+        f"<tr>{head}</tr></thead><tbody>{rows}</tbody></table></div></section>"
     ]

@@ -235,18 +235,20 @@ def _excluded_words(extra_stop: frozenset[str]) -> frozenset[str]:
     return frozenset(words)
 
 
-def _kind(token: str, excluded: frozenset[str]) -> int:
+def _kind(token: str, excluded: frozenset[str], stop: frozenset[str]) -> int:
     if _is_number(token):
         return _OTHER
     # A name never shows in a phrase, not even as "maria's" or "maria-led".
     if excluded and (token in excluded or any(p in excluded for p in _WORD_PARTS.split(token))):
         return _OTHER
-    if token in STOP_WORDS:
+    if token in stop:
         return _STOP
     return _CONTENT if _letters(token) >= MIN_PHRASE_WORD_LETTERS else _OTHER
 
 
-def phrases_of(text: str, *, extra_stop: frozenset[str] = frozenset()) -> list[str]:
+def phrases_of(
+    text: str, *, extra_stop: frozenset[str] = frozenset(), language: str = "en"
+) -> list[str]:
     """The distinct phrases of one answer, in order of first appearance.
 
     A phrase is two consecutive content words ("lived experience") or two content words
@@ -255,11 +257,14 @@ def phrases_of(text: str, *, extra_stop: frozenset[str] = frozenset()) -> list[s
     a stop word or a word of `extra_stop` (the caller's words of people's and groups' names,
     compared as words_of reads them); a word of `extra_stop` is not a joining word either, so
     a name is never part of a phrase. The same word twice ("bla bla") is not a phrase.
+    Stop words are those of the answer's `language` (`stop_words`: a Danish answer's "og det"
+    is no phrase, and "tillid og fællesskab" is one, joined by its "og").
     """
     excluded = _excluded_words(extra_stop) if extra_stop else frozenset()
+    stop = stop_words(language)
     found: dict[str, None] = {}
     for clause in _clauses(text):
-        kinds = [_kind(token, excluded) for token in clause]
+        kinds = [_kind(token, excluded, stop) for token in clause]
         for i in range(len(clause) - 1):
             if kinds[i] != _CONTENT:
                 continue

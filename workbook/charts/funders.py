@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from workbook.charts.theme import PALETTE, SPECTRUM_COLOURS, plain_text, styled
-from workbook.release.view import TOO_FEW, mean_text
+from workbook.i18n import DEFAULT, decimal_sign, gettext_for
+from workbook.release.view import TOO_FEW, count_text, mean_text
 
 FONT = 16
 LINE = 21  # px per line of label text
@@ -73,16 +74,18 @@ def _rounded(rows: Sequence[Bar], digits: int) -> list[Bar]:
     return out
 
 
-def _detail(row: Bar, text: Callable[[float, float], str], groups_word: str) -> str:
+def _detail(
+    row: Bar, text: Callable[[float, float], str], groups_word: str, code: str = DEFAULT
+) -> str:
     """The row's figure and how many groups are behind it, in one or two lines (a figure with
     too few groups says so in its slot instead; the count may still be known)."""
     parts = [] if row.value is None else [text(row.value, row.margin)]
     if row.groups is not None:
         count, spread = row.groups
         if count is not None:
-            parts.append(f"{count:,.0f} ± {spread:,.0f} {groups_word}")
+            parts.append(f"{count_text(count, spread, code)} {groups_word}")
         elif row.value is not None:
-            parts.append(f"{groups_word}: {TOO_FEW}")
+            parts.append(f"{groups_word}: {gettext_for(code)(TOO_FEW)}")
     joiner = " · " if sum(len(p) for p in parts) + 3 * (len(parts) - 1) <= SHORT else "<br>"
     return joiner.join(parts)
 
@@ -102,7 +105,8 @@ def _draw(
     text: Callable[[float, float], str],
     hover: str,
     clip: tuple[float, float] | None = None,
-    groups_word: str = "groups",
+    groups_word: str,
+    code: str = DEFAULT,
 ) -> None:
     """The rows as bars (kind "bar", from 0) or dots (kind "dot"), each with its margin as an
     error bar clipped to the axis [low, high]; its name above it, its figure under the name,
@@ -111,7 +115,7 @@ def _draw(
     floor, ceiling = clip or (low, high)
     keys = [str(i) for i in range(len(rows))]
     names = [wrap(row.label) for row in rows]
-    details = [_detail(row, text, groups_word) for row in rows]
+    details = [_detail(row, text, groups_word, code) for row in rows]
     lines = max(
         (_lines(n) + _lines(d) for n, d in zip(names, details, strict=True)),
         default=1,
@@ -202,7 +206,7 @@ def _draw(
                 x=0.5,
                 xref="paper",
                 y=key,
-                text=TOO_FEW,
+                text=gettext_for(code)(TOO_FEW),
                 xanchor="center",
                 yanchor="middle",
                 showarrow=False,
@@ -239,16 +243,21 @@ def _draw(
         margin={"l": 24, "r": 30, "t": 16, "b": 64},
         font={"size": FONT},
         showlegend=False,
+        # Axis ticks and hover figures with the language's decimal and thousands signs.
+        separators=decimal_sign(code) + ("." if decimal_sign(code) == "," else ","),
     )
 
 
 def means_chart(
     rows: Sequence[Bar],
     *,
-    axis_title: str = "Mean rating (1-5)",
-    groups_word: str = "group ratings",
+    axis_title: str | None = None,
+    groups_word: str | None = None,
+    code: str = DEFAULT,
 ) -> go.Figure:
-    """Mean ratings on the 1-5 scale: a dot per row with its 90% margin."""
+    """Mean ratings on the 1-5 scale: a dot per row with its 90% margin (words in the
+    language `code`; the page passes its own axis title and groups word already in it)."""
+    _ = gettext_for(code)
     rows = _rounded(rows, 2)
     fig = go.Figure()
     _draw(
@@ -258,20 +267,24 @@ def means_chart(
         colour=PALETTE["blue"],
         low=0.8,
         high=5.2,
-        text=lambda v, m: f"mean {mean_text(v, m)}",
-        hover="mean %{x:.2f} ± %{customdata[0]:.2f}<extra></extra>",
+        text=lambda v, m: _("mean {figure}").format(figure=mean_text(v, m, code=code)),
+        hover=_("mean {figure}").format(figure="%{x:.2f} ± %{customdata[0]:.2f}")
+        + "<extra></extra>",
         clip=(1, 5),
-        groups_word=groups_word,
+        groups_word=groups_word or _("group ratings"),
+        code=code,
     )
-    fig.update_xaxes(tickvals=[1, 2, 3, 4, 5], title=axis_title)
+    fig.update_xaxes(tickvals=[1, 2, 3, 4, 5], title=axis_title or _("Mean rating (1-5)"))
     return styled(fig)
 
 
 def shares_chart(
-    rows: Sequence[Bar], *, axis_title: str, colour: str = PALETTE["blue"]
+    rows: Sequence[Bar], *, axis_title: str, colour: str = PALETTE["blue"], code: str = DEFAULT
 ) -> go.Figure:
     """Shares in percent (0-100): a bar per row with its 90% margin in points."""
+    _ = gettext_for(code)
     rows = _rounded(rows, 0)
+    percent = "\u00a0%" if code == "da" else "%"  # Danish writes 42 %
     fig = go.Figure()
     _draw(
         fig,
@@ -280,25 +293,36 @@ def shares_chart(
         colour=colour,
         low=0,
         high=100,
-        text=lambda v, m: f"{v:.0f}% ± {max(1.0, m):.0f} pts",
-        hover="%{x:.0f}% ± %{customdata[0]:.0f} pts<extra></extra>",
+        text=lambda v, m: _("{share} ± {points} pts").format(
+            share=f"{v:.0f}{percent}", points=f"{max(1.0, m):.0f}"
+        ),
+        hover=_("{share} ± {points} pts").format(
+            share="%{x:.0f}" + percent, points="%{customdata[0]:.0f}"
+        )
+        + "<extra></extra>",
+        groups_word=_("groups"),
+        code=code,
     )
-    fig.update_xaxes(ticksuffix="%", title=axis_title)
+    fig.update_xaxes(ticksuffix=percent, title=axis_title)
     return styled(fig)
 
 
-def distribution_chart(shares: Sequence[float | None], margins: Sequence[float]) -> go.Figure:
+def distribution_chart(
+    shares: Sequence[float | None], margins: Sequence[float], code: str = DEFAULT
+) -> go.Figure:
     """The share of group ratings at each rating, 1 to 5, in the spectrum's colours."""
+    _ = gettext_for(code)
     rows = [
-        Bar(f"Rated {b}", share, margin, RATING_COLOURS[b])
+        Bar(_("Rated {rating}").format(rating=b), share, margin, RATING_COLOURS[b])
         for b, share, margin in zip((1, 2, 3, 4, 5), shares, margins, strict=True)
     ]
-    return shares_chart(rows, axis_title="Share of group ratings")
+    return shares_chart(rows, axis_title=_("Share of group ratings"), code=code)
 
 
-def change_chart(rows: Sequence[Bar]) -> go.Figure:
+def change_chart(rows: Sequence[Bar], code: str = DEFAULT) -> go.Figure:
     """Mean change (follow-up minus first look, 1-5 scale): bars diverging from zero, blue
     for a rise and vermillion for a fall, each with its 90% margin."""
+    _ = gettext_for(code)
     rows = _rounded(rows, 2)
     coloured = [
         Bar(
@@ -325,24 +349,26 @@ def change_chart(rows: Sequence[Bar]) -> go.Figure:
         colour=PALETTE["blue"],
         low=-limit,
         high=limit,
-        text=lambda v, m: mean_text(v, m, signed=True),
+        text=lambda v, m: mean_text(v, m, signed=True, code=code),
         hover="%{x:+.2f} ± %{customdata[0]:.2f}<extra></extra>",
         clip=(-4, 4),
-        groups_word="returning groups",
+        groups_word=_("returning groups"),
+        code=code,
     )
     fig.update_xaxes(
-        title="Mean change (1-5 scale)",
+        title=_("Mean change (1-5 scale)"),
         zeroline=True,
         zerolinecolor="#555555",
         zerolinewidth=2,
         tickvals=ticks,
-        ticktext=["0" if t == 0 else f"{t:+g}" for t in ticks],
+        ticktext=["0" if t == 0 else f"{t:+g}".replace(".", decimal_sign(code)) for t in ticks],
     )
     return styled(fig)
 
 
-def counts_chart(rows: Sequence[Bar], *, axis_title: str) -> go.Figure:
+def counts_chart(rows: Sequence[Bar], *, axis_title: str, code: str = DEFAULT) -> go.Figure:
     """Counts of groups: a bar per row with its 90% margin."""
+    _ = gettext_for(code)
     rows = _rounded(rows, 0)
     high = max([1.0, *(r.value + r.margin for r in rows if r.value is not None)])
     fig = go.Figure()
@@ -353,8 +379,11 @@ def counts_chart(rows: Sequence[Bar], *, axis_title: str) -> go.Figure:
         colour=PALETTE["green"],
         low=0,
         high=high * 1.05,
-        text=lambda v, m: f"{v:,.0f} ± {max(1.0, m):,.0f} groups",
-        hover="%{x:,.0f} ± %{customdata[0]:,.0f} groups<extra></extra>",
+        text=lambda v, m: _("{figure} groups").format(figure=count_text(v, m, code)),
+        hover=_("{figure} groups").format(figure="%{x:,.0f} ± %{customdata[0]:,.0f}")
+        + "<extra></extra>",
+        groups_word=_("groups"),
+        code=code,
     )
     fig.update_xaxes(title=axis_title)
     return styled(fig)

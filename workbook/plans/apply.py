@@ -14,7 +14,9 @@ from dataclasses import replace
 
 from pydantic import ValidationError
 
-from workbook.lessons import Lesson, LessonProblem, LessonSet, PromptSpec, RatingStatement
+from workbook.i18n import N_
+from workbook.lessons import Lesson, LessonProblem, LessonSet, PromptSpec, RatingStatement, problem
+from workbook.messages import say
 from workbook.plans.model import MIN_SESSION_MINUTES, Plan, PlanStep
 
 
@@ -35,10 +37,15 @@ def _chosen(
     if wanted is None:
         return have, []
     problems = [
-        LessonProblem(
+        problem(
             _where(plan),
             f"steps.{number}.{label}",
-            f"'{item}' is no longer in the lesson '{lesson.id}' ({lesson.file_name}); left out",
+            say(
+                N_("'{item}' is no longer in the lesson '{lesson}' ({file}); left out"),
+                item=item,
+                lesson=lesson.id,
+                file=lesson.file_name,
+            ),
         )
         for item in wanted
         if item not in have
@@ -76,9 +83,14 @@ def step_lesson(
     try:
         return Lesson.model_validate(data), problems
     except ValidationError as error:
+        # The lesson rules' own sentences (workbook/lessons.py), in English.
         reasons = "; ".join(item["msg"].removeprefix("Value error, ") for item in error.errors())
         problems.append(
-            LessonProblem(_where(plan), f"steps.{number}", f"'{lesson.id}' left out: {reasons}")
+            problem(
+                _where(plan),
+                f"steps.{number}",
+                say(N_("'{lesson}' left out: {reasons}"), lesson=lesson.id, reasons=reasons),
+            )
         )
         return None, problems
 
@@ -94,10 +106,13 @@ def apply_plan(lessons: LessonSet, plan: Plan | None) -> LessonSet:
         lesson = lessons.by_id(step.lesson)
         if lesson is None:
             problems.append(
-                LessonProblem(
+                problem(
                     _where(plan),
                     f"steps.{number}.lesson",
-                    f"the lesson '{step.lesson}' is not in the lesson files; step left out",
+                    say(
+                        N_("the lesson '{lesson}' is not in the lesson files; step left out"),
+                        lesson=step.lesson,
+                    ),
                 )
             )
             continue

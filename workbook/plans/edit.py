@@ -6,39 +6,83 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from workbook.i18n import N_
 from workbook.lessons import OWN_PREFIX, Lesson, PromptSpec, RatingStatement
+from workbook.messages import Invalid, Message, Refusal, Translate, Untranslated, say
 from workbook.models import KeyFinding
 from workbook.plans.model import MAX_ITEMS_PER_STEP, MAX_STEPS, Plan, PlanStep
 
 
-class PlanEditError(ValueError):
-    """A change the plan cannot take, in one plain sentence."""
+class PlanEditError(Refusal):
+    """A change the plan cannot take, in plain sentences: `error.shown(_)` in the session's
+    language, `str(error)` in English."""
 
 
-def _sentences(error: ValidationError, names: dict[str, str]) -> str:
-    parts = []
+_TOO_SHORT = N_("{what} is needed")
+_TOO_LONG = N_("{what} may be at most {n} characters")
+_OTHER = N_("{what} {problem}")
+_AT_LEAST = N_("{what} must be at least {n}")
+_AT_MOST = N_("{what} may be at most {n}")
+_PLAN_FIELDS = {
+    "steps": N_("The plan"),
+    "title": N_("The plan's title"),
+    "description": N_("The plan's description"),
+    "session_minutes": N_("The session's length in minutes"),
+}
+
+
+def _sentences(error: ValidationError, names: dict[str, str]) -> Message:
+    """The validation error as a Message: each problem named by the part of the form it is
+    in (`names`, N_-marked), pydantic's own English only where no sentence of ours fits."""
+    parts: list[Message] = []
     for item in error.errors():
-        where = names.get(str(item["loc"][0]), str(item["loc"][0])) if item["loc"] else ""
-        message = item["msg"].removeprefix("Value error, ")
-        message = re.sub(r"^String should have at least 1 character$", "is needed", message)
-        message = re.sub(
-            r"^String should have at most (\d+) characters?$",
-            r"may be at most \1 characters",
-            message,
-        )
-        parts.append(f"{where} {message}".strip())
-    return "; ".join(parts) + "."
+        field = str(item["loc"][0]) if item["loc"] else ""
+        what = say(names.get(field, field))
+        ctx = item.get("ctx") or {}
+        found = ctx.get("error")
+        if item["type"] == "string_too_short":
+            parts.append(say(_TOO_SHORT, what=what))
+        elif item["type"] == "string_too_long":
+            parts.append(say(_TOO_LONG, what=what, n=int(ctx["max_length"])))
+        elif item["type"] in ("greater_than_equal", "less_than_equal"):
+            at_least = item["type"] == "greater_than_equal"
+            limit = ctx["ge"] if at_least else ctx["le"]
+            parts.append(say(_AT_LEAST if at_least else _AT_MOST, what=what, n=int(limit)))
+        elif isinstance(found, Invalid):
+            parts.append(say(_OTHER, what=what, problem=found.message))
+        else:
+            problem = item["msg"].removeprefix("Value error, ")
+            parts.append(say(_OTHER, what=what, problem=Untranslated(problem)))
+    return Sentences(tuple(parts))
+
+
+@dataclass(frozen=True)
+class Sentences(Message):
+    """Several problems, '; ' between them, ending with a full stop."""
+
+    template: str = ""
+    parts: tuple[Message, ...] = ()
+
+    def __init__(self, parts: tuple[Message, ...]) -> None:
+        object.__setattr__(self, "template", "")
+        object.__setattr__(self, "args", {})
+        object.__setattr__(self, "parts", parts)
+
+    def text(self, _: Translate | None = None, number: Callable[[int], str] | None = None) -> str:
+        return "; ".join(part.text(_, number) for part in self.parts).strip() + "."
 
 
 def _with(plan: Plan, **changes: Any) -> Plan:
     try:
         return Plan.model_validate({**plan.model_dump(), **changes})
     except ValidationError as error:
-        raise PlanEditError(_sentences(error, {"steps": "The plan"})) from None
+        raise PlanEditError(_sentences(error, _PLAN_FIELDS)) from None
 
 
 def _steps(plan: Plan) -> list[dict[str, Any]]:
@@ -73,9 +117,9 @@ def slug_words(text: str, limit: int) -> str:
 
 def add_step(plan: Plan, lesson: Lesson) -> Plan:
     if plan.step_for(lesson.id) is not None:
-        raise PlanEditError(f"'{lesson.title}' is already in the plan.")
+        raise PlanEditError(N_("'{title}' is already in the plan."), title=lesson.title)
     if len(plan.steps) >= MAX_STEPS:
-        raise PlanEditError(f"A plan may have at most {MAX_STEPS} steps.")
+        raise PlanEditError(N_("A plan may have at most {n} steps."), n=MAX_STEPS)
     return _with(
         plan, steps=[*_steps(plan), {"lesson": lesson.id, "minutes": lesson.timer_minutes}]
     )
@@ -84,7 +128,7 @@ def add_step(plan: Plan, lesson: Lesson) -> Plan:
 def remove_step(plan: Plan, index: int) -> Plan:
     steps = _steps(plan)
     if len(steps) <= 1:
-        raise PlanEditError("A plan needs at least one step.")
+        raise PlanEditError(N_("A plan needs at least one step."))
     del steps[index]
     return _with(plan, steps=steps)
 
@@ -112,16 +156,12 @@ def set_step(
     steps = _steps(plan)
     step = steps[index]
     step.update(minutes=minutes, prompts=list(prompts), ratings=list(ratings), exercise=exercise)
-    too_many = [
-        label
-        for label, kept, own in (
-            ("prompts", prompts, step["own_prompts"]),
-            ("rating statements", ratings, step["own_ratings"]),
+    if len(prompts) + len(step["own_prompts"]) > MAX_ITEMS_PER_STEP:
+        raise PlanEditError(N_("A step may show at most {n} prompts."), n=MAX_ITEMS_PER_STEP)
+    if len(ratings) + len(step["own_ratings"]) > MAX_ITEMS_PER_STEP:
+        raise PlanEditError(
+            N_("A step may show at most {n} rating statements."), n=MAX_ITEMS_PER_STEP
         )
-        if len(kept) + len(own) > MAX_ITEMS_PER_STEP
-    ]
-    if too_many:
-        raise PlanEditError(f"A step may show at most {MAX_ITEMS_PER_STEP} {too_many[0]}.")
     return _with(plan, steps=steps)
 
 
@@ -146,15 +186,20 @@ def add_own_prompt(plan: Plan, index: int, lesson: Lesson, *, text: str, help: s
     step = plan.steps[index]
     if _count(step, lesson, "prompts") >= MAX_ITEMS_PER_STEP:
         raise PlanEditError(
-            f"This step already shows {MAX_ITEMS_PER_STEP} prompts, the most a lesson may have: "
-            "leave one of the lesson's out first."
+            N_(
+                "This step already shows {n} prompts, the most a lesson may have: leave one "
+                "of the lesson's out first."
+            ),
+            n=MAX_ITEMS_PER_STEP,
         )
     try:
         prompt = PromptSpec(id=own_id(text.strip()), text=text.strip(), help=help.strip())
     except ValidationError as error:
-        raise PlanEditError(_sentences(error, {"text": "The prompt", "help": "The help"})) from None
+        raise PlanEditError(
+            _sentences(error, {"text": N_("The prompt"), "help": N_("The hint")})
+        ) from None
     if prompt.id in step.own_prompt_ids():
-        raise PlanEditError("This step already has that prompt.")
+        raise PlanEditError(N_("This step already has that prompt."))
     steps = _steps(plan)
     steps[index]["own_prompts"] = [*steps[index]["own_prompts"], prompt.model_dump()]
     return _with(plan, steps=steps)
@@ -174,8 +219,11 @@ def add_own_rating(
     step = plan.steps[index]
     if _count(step, lesson, "ratings") >= MAX_ITEMS_PER_STEP:
         raise PlanEditError(
-            f"This step already shows {MAX_ITEMS_PER_STEP} rating statements, the most a lesson "
-            "may have: leave one of the lesson's out first."
+            N_(
+                "This step already shows {n} rating statements, the most a lesson may have: "
+                "leave one of the lesson's out first."
+            ),
+            n=MAX_ITEMS_PER_STEP,
         )
     try:
         statement = RatingStatement(
@@ -186,10 +234,14 @@ def add_own_rating(
             key_finding=key_finding,
         )
     except ValidationError as error:
-        names = {"text": "The statement", "low": "The low end", "high": "The high end"}
+        names = {
+            "text": N_("The statement"),
+            "low": N_("The low end"),
+            "high": N_("The high end"),
+        }
         raise PlanEditError(_sentences(error, names)) from None
     if statement.id in step.own_rating_ids():
-        raise PlanEditError("This step already has that statement.")
+        raise PlanEditError(N_("This step already has that statement."))
     steps = _steps(plan)
     steps[index]["own_ratings"] = [*steps[index]["own_ratings"], statement.model_dump()]
     return _with(plan, steps=steps)

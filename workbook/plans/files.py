@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from workbook.i18n import N_
 from workbook.lessons import (
     MAX_FILE_BYTES,
     LessonFileError,
@@ -24,9 +25,11 @@ from workbook.lessons import (
     LessonSet,
     _read_bytes,
     decode_lesson,
+    problem,
     read_front_matter,
     shown_name,
 )
+from workbook.messages import Invalid, Untranslated, say
 from workbook.plans.apply import plan_problems
 from workbook.plans.model import Plan
 
@@ -54,7 +57,12 @@ def _validation_problems(name: str, error: ValidationError) -> list[LessonProble
     problems = []
     for item in error.errors():
         location = ".".join(shown_name(str(part)) for part in item["loc"]) or "plan"
-        problems.append(LessonProblem(name, location, item["msg"].removeprefix("Value error, ")))
+        found = (item.get("ctx") or {}).get("error")
+        english = item["msg"].removeprefix("Value error, ")
+        # Our own checks' sentences in the session's language; pydantic's own English where
+        # no sentence of ours fits ("is not valid" in another language, messages.Untranslated).
+        said = found.message if isinstance(found, Invalid) else Untranslated(english)
+        problems.append(LessonProblem(name, location, english, said))
     return problems
 
 
@@ -63,20 +71,27 @@ def read_plan(data: bytes, name: str) -> tuple[Plan | None, list[LessonProblem]]
     name = shown_name(name)
     if len(data) > MAX_FILE_BYTES:
         return None, [
-            LessonProblem(name, "", f"the file is over {MAX_FILE_BYTES:,} bytes, the most allowed")
+            problem(
+                name,
+                "",
+                say(N_("the file is over {n} bytes, the most allowed"), n=MAX_FILE_BYTES),
+            )
         ]
     try:
         parsed = read_front_matter(decode_lesson(data), first_line=1)
     except LessonFileError as error:
-        return None, [LessonProblem(name, error.field if error.field else "", str(error))]
+        return None, [problem(name, error.field if error.field else "", error.said)]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(error, "problem", None)
-        detail = f": {shown_name(str(problem))}" if problem else ""
-        return None, [LessonProblem(name, "", f"is not valid YAML{line}{detail}")]
+        line = say(N_(" (line {n})"), n=mark.line + 1) if mark is not None else say("")
+        found = getattr(error, "problem", None)
+        # PyYAML's own words ("mapping values are not allowed here") stay as it says them.
+        detail = f": {shown_name(str(found))}" if found else ""
+        return None, [
+            problem(name, "", say(N_("is not valid YAML{line}{detail}"), line=line, detail=detail))
+        ]
     if not isinstance(parsed, dict):
-        return None, [LessonProblem(name, "", "must be a set of 'field: value' lines")]
+        return None, [problem(name, "", say(N_("must be a set of 'field: value' lines")))]
     try:
         return Plan.model_validate(parsed), []
     except ValidationError as error:
@@ -118,7 +133,7 @@ def load_plans(folder: Path, lessons: LessonSet | None = None) -> PlanSet:
             )
         if plan is not None and lessons is not None:
             found = [
-                LessonProblem(shown_name(path.name), p.field, p.message)
+                LessonProblem(shown_name(path.name), p.field, p.message, p.said)
                 for p in plan_problems(lessons, plan)
             ]
             if found:

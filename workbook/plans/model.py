@@ -9,11 +9,14 @@ statement by its id across workshops never mix a facilitator's statement with a 
 
 from __future__ import annotations
 
+import gettext
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from workbook.i18n import N_
 from workbook.lessons import OWN_PREFIX, PromptSpec, RatingStatement
+from workbook.messages import Invalid, say
 from workbook.models import Slug
 
 # Bounds on a plan: a two-day event of every lesson fits with room to spare.
@@ -33,16 +36,22 @@ class _Strict(BaseModel):
 def _own(kind: str, items: list[PromptSpec] | list[RatingStatement]) -> None:
     for item in items:
         if not item.id.startswith(OWN_PREFIX):
-            raise ValueError(
-                f"your own {kind}'s id '{item.id}' must start with '{OWN_PREFIX}' "
-                "(lesson ids never do, so the two are never mixed up)"
+            raise Invalid(
+                N_(
+                    "your own item's id '{id}' must start with '{prefix}' "
+                    "(lesson ids never do, so the two are never mixed up)"
+                ),
+                id=item.id,
+                prefix=OWN_PREFIX,
             )
 
 
 def _repeated(label: str, ids: list[str]) -> None:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise ValueError(f"{label} has a repeated id: {', '.join(duplicates)}")
+        raise Invalid(
+            N_("{label} has a repeated id: {ids}"), label=say(label), ids=", ".join(duplicates)
+        )
 
 
 class PlanStep(_Strict):
@@ -64,8 +73,8 @@ class PlanStep(_Strict):
     def _own_items(self) -> PlanStep:
         _own("prompt", self.own_prompts)
         _own("rating statement", self.own_ratings)
-        _repeated("prompts", [*(self.prompts or []), *(p.id for p in self.own_prompts)])
-        _repeated("ratings", [*(self.ratings or []), *(s.id for s in self.own_ratings)])
+        _repeated(N_("prompts"), [*(self.prompts or []), *(p.id for p in self.own_prompts)])
+        _repeated(N_("ratings"), [*(self.ratings or []), *(s.id for s in self.own_ratings)])
         return self
 
     def own_prompt_ids(self) -> list[str]:
@@ -94,7 +103,9 @@ class Plan(_Strict):
         lessons = [step.lesson for step in self.steps]
         duplicates = sorted({i for i in lessons if lessons.count(i) > 1})
         if duplicates:
-            raise ValueError(f"a lesson may be in a plan once; repeated: {', '.join(duplicates)}")
+            raise Invalid(
+                N_("a lesson may be in a plan once; repeated: {ids}"), ids=", ".join(duplicates)
+            )
         return self
 
     @property
@@ -110,9 +121,18 @@ class Plan(_Strict):
         return next((step for step in self.steps if step.lesson == lesson_id), None)
 
 
-def minutes_line(plan: Plan) -> str:
-    """'Total 85 of 90 minutes', saying plainly when the steps take longer than the session."""
-    line = f"Total {plan.total_minutes} of {plan.session_minutes} minutes"
+def minutes_line(plan: Plan, t: gettext.NullTranslations | None = None) -> str:
+    """'Total 85 of 90 minutes', saying plainly when the steps take longer than the session,
+    in the language of `t` (English without)."""
+    t = t or gettext.NullTranslations()
+    line = t.ngettext(
+        "Total {total} of {n} minute", "Total {total} of {n} minutes", plan.session_minutes
+    ).format(total=plan.total_minutes, n=plan.session_minutes)
     if plan.over_by:
-        return f"{line}: {plan.over_by} minutes over the session's length"
+        over = t.ngettext(
+            "{line}: {n} minute over the session's length",
+            "{line}: {n} minutes over the session's length",
+            plan.over_by,
+        )
+        return over.format(line=line, n=plan.over_by)
     return line

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import psycopg
 from pydantic import ValidationError
 
 from workbook.backup import BackupError, RequestHandler, ask_the_app
@@ -209,10 +208,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             outcome = make_periods(store, lessons, periods=args.period, rho=args.rho)
             seconds = (dt.datetime.now() - started).total_seconds()
             outcome = Outcome((*outcome.lines, f"({seconds:.1f} s)"), outcome.ok)
-    except (ValueError, StoreError, duckdb.Error, psycopg.Error) as error:
+    except (ValueError, StoreError, duckdb.Error, *_postgres_errors()) as error:
         print(f"The release could not be made: {error}", file=sys.stderr)
         return 1
     finally:
         store.close()
     print("\n".join(outcome.lines))
     return 0 if outcome.ok else 1
+
+
+def _postgres_errors() -> tuple[type[Exception], ...]:
+    psycopg = sys.modules.get("psycopg")  # loaded only when the store is on PostgreSQL
+    return (psycopg.Error,) if psycopg is not None else ()

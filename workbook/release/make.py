@@ -175,11 +175,14 @@ class _Figures:
         return pd.concat(self.frames, ignore_index=True)
 
 
-def _group_phrases(texts: Sequence[str], names: frozenset[str], keep: int) -> list[str]:
-    """A group's `keep` most used phrases in its answers to one lesson."""
+def _group_phrases(
+    texts: Sequence[str], names: frozenset[str], keep: int, language: str = "en"
+) -> list[str]:
+    """A group's `keep` most used phrases in its answers to one lesson, written in its
+    workshop's `language` (whose stop words are left out)."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(text_analysis.phrases_of(text, extra_stop=names))
+        counts.update(text_analysis.phrases_of(text, extra_stop=names, language=language))
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [phrase for phrase, _ in ranked[:keep]]
 
@@ -395,9 +398,15 @@ def make_release(
     ]
     lesson_ids = [lesson.id for lesson in lessons.lessons if lesson.prompts]
     phrase_counts: Counter[str] = Counter()
-    for (_, lesson_id), texts in reflections.groupby(["group_id", "lesson_id"])["text"]:
+    # A group is in one workshop, so its answers share that workshop's language, whose stop
+    # words are left out. What a group may add to the counts is unchanged: at most
+    # `phrases_per_lesson` phrases per lesson, each counted once.
+    grouped = reflections.groupby(["group_id", "lesson_id"])
+    for (_, lesson_id), answers in grouped[["text", "language"]]:
         if lesson_id in lesson_ids:
-            for phrase in _group_phrases(list(texts), name_words, budget.phrases_per_lesson):
+            language = str(answers["language"].iloc[0])
+            texts = list(answers["text"])
+            for phrase in _group_phrases(texts, name_words, budget.phrases_per_lesson, language):
                 phrase_counts[f"{lesson_id}\x1f{phrase}"] += 1
     released, spent = noise.threshold_keys(
         phrase_counts,

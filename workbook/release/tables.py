@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from workbook.export import spreadsheet_safe
+from workbook.i18n import DEFAULT, N_, format_decimal, gettext_for
 from workbook.release.view import (
     BARS,
     MEAN_LIMIT,
@@ -31,7 +32,7 @@ from workbook.release.view import (
     Rating,
 )
 
-NOTE = "Note"
+NOTE = N_("Note")
 COUNT = "Int64"  # whole numbers; empty where too few groups
 
 
@@ -59,10 +60,10 @@ def share_cells(estimate: Estimate) -> tuple[int | None, int | None]:
     return round(estimate.value * 100), round(estimate.margin * 100)
 
 
-def _note(missing: Sequence[str]) -> str:
+def _note(missing: Sequence[str], code: str = DEFAULT) -> str:
     if not missing:
         return ""
-    return f"{TOO_FEW}: " + ", ".join(missing)
+    return f"{gettext_for(code)(TOO_FEW)}: " + ", ".join(missing)
 
 
 def _frame(
@@ -85,122 +86,125 @@ def _frame(
 
 
 # --- the frames behind the charts ----------------------------------------------------------------
+# Column headers and notes in the reader's language (`code`): the page's tables and the CSV
+# and XLSX downloads of the same figures.
 
-RATED = tuple(f"Rated {b} (% of group ratings)" for b in BARS)
-RATED_MARGIN = tuple(f"Rated {b} margin (pts)" for b in BARS)
+
+def _rated(code: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    _ = gettext_for(code)
+    return (
+        tuple(
+            _("Rated {rating} ({percent} of group ratings)").format(rating=b, percent="%")
+            for b in BARS
+        ),
+        tuple(_("Rated {rating} margin (pts)").format(rating=b) for b in BARS),
+    )
 
 
 def rating_frame(
-    ratings: Sequence[Rating], lesson_titles: Mapping[str, str] | None = None
+    ratings: Sequence[Rating],
+    lesson_titles: Mapping[str, str] | None = None,
+    code: str = DEFAULT,
 ) -> pd.DataFrame:
     """One row per key finding (or per statement, with its lesson): group ratings, mean and
     the share of group ratings at 1..5, each with its margin."""
+    _ = gettext_for(code)
+    rated, rated_margin = _rated(code)
+    lesson, statement, finding = _("Lesson"), _("Statement"), _("Key finding")
+    groups, groups_margin = _("Group ratings"), _("Group ratings margin")
+    mean, mean_margin = _("Mean (1-5)"), _("Mean margin")
+    note = _(NOTE)
     statements = any(not r.is_finding for r in ratings)
-    labels = ["Lesson", "Statement", "Key finding"] if statements else ["Key finding"]
+    labels = [lesson, statement, finding] if statements else [finding]
     columns = [
         *labels,
-        "Group ratings",
-        "Group ratings margin",
-        "Mean (1-5)",
-        "Mean margin",
-        *(c for pair in zip(RATED, RATED_MARGIN, strict=True) for c in pair),
-        NOTE,
+        groups,
+        groups_margin,
+        mean,
+        mean_margin,
+        *(c for pair in zip(rated, rated_margin, strict=True) for c in pair),
+        note,
     ]
-    counts = ["Group ratings", "Group ratings margin", *RATED, *RATED_MARGIN]
+    counts = [groups, groups_margin, *rated, *rated_margin]
     records = []
     for rating in ratings:
         record: dict[str, object] = {}
         if statements:
             lesson_id = rating.measure.split("/", 1)[0]
-            record["Lesson"] = (lesson_titles or {}).get(lesson_id, lesson_id)
-            record["Statement"] = rating.label
-        record["Key finding"] = rating.finding.label
+            record[lesson] = (lesson_titles or {}).get(lesson_id, lesson_id)
+            record[statement] = rating.label
+        record[finding] = _(rating.finding.label)
         missing = []
-        record["Group ratings"], record["Group ratings margin"] = count_cells(rating.groups)
+        record[groups], record[groups_margin] = count_cells(rating.groups)
         if rating.groups.value is None:
-            missing.append("group ratings")
-        record["Mean (1-5)"], record["Mean margin"] = mean_cells(rating.mean)
+            missing.append(_("group ratings"))
+        record[mean], record[mean_margin] = mean_cells(rating.mean)
         if rating.mean.value is None:
-            missing.append("mean")
-        for b, share, column, margin in zip(BARS, rating.bars, RATED, RATED_MARGIN, strict=True):
+            missing.append(_("mean"))
+        for b, share, column, margin in zip(BARS, rating.bars, rated, rated_margin, strict=True):
             record[column], record[margin] = share_cells(share)
             if share.value is None:
-                missing.append(f"rated {b}")
-        record[NOTE] = _note(missing)
+                missing.append(_("rated {rating}").format(rating=b))
+        record[note] = _note(missing, code)
         records.append(record)
-    return _frame(records, columns, counts=counts, decimals=["Mean (1-5)", "Mean margin"])
+    return _frame(records, columns, counts=counts, decimals=[mean, mean_margin])
 
 
-def distribution_frame(rating: Rating) -> pd.DataFrame:
+def distribution_frame(rating: Rating, code: str = DEFAULT) -> pd.DataFrame:
     """One finding's or statement's five bars: the share of group ratings at each rating."""
-    columns = ["Rating", "Share of group ratings (%)", "Margin (pts)", NOTE]
+    _ = gettext_for(code)
+    columns = [_("Rating"), _("Share of group ratings (%)"), _("Margin (pts)"), _(NOTE)]
     records = []
     for b, share in zip(BARS, rating.bars, strict=True):
         value, margin = share_cells(share)
         records.append(
-            {
-                "Rating": b,
-                "Share of group ratings (%)": value,
-                "Margin (pts)": margin,
-                NOTE: "" if share.value is not None else TOO_FEW,
-            }
+            dict(
+                zip(
+                    columns,
+                    [b, value, margin, "" if share.value is not None else _(TOO_FEW)],
+                    strict=True,
+                )
+            )
         )
-    return _frame(records, columns, counts=["Rating", "Share of group ratings (%)", "Margin (pts)"])
+    return _frame(records, columns, counts=columns[:3])
 
 
-def change_frame(changes: Sequence[Change]) -> pd.DataFrame:
+def change_frame(changes: Sequence[Change], code: str = DEFAULT) -> pd.DataFrame:
     """Per key finding: the groups that rated themselves twice and their mean change."""
+    _ = gettext_for(code)
     columns = [
-        "Key finding",
-        "Returning groups",
-        "Returning groups margin",
-        "Mean change (1-5 scale)",
-        "Mean change margin",
-        NOTE,
+        _("Key finding"),
+        _("Returning groups"),
+        _("Returning groups margin"),
+        _("Mean change (1-5 scale)"),
+        _("Mean change margin"),
+        _(NOTE),
     ]
     records = []
     for change in changes:
         missing = []
         groups, groups_margin = count_cells(change.groups)
         if change.groups.value is None:
-            missing.append("returning groups")
+            missing.append(_("returning groups"))
         value, margin = mean_cells(change.change)
         if change.change.value is None:
-            missing.append("mean change")
-        records.append(
-            {
-                "Key finding": change.finding.label,
-                "Returning groups": groups,
-                "Returning groups margin": groups_margin,
-                "Mean change (1-5 scale)": value,
-                "Mean change margin": margin,
-                NOTE: _note(missing),
-            }
-        )
-    return _frame(
-        records,
-        columns,
-        counts=["Returning groups", "Returning groups margin"],
-        decimals=["Mean change (1-5 scale)", "Mean change margin"],
-    )
+            missing.append(_("mean change"))
+        cells = [_(change.finding.label), groups, groups_margin, value, margin]
+        records.append(dict(zip(columns, [*cells, _note(missing, code)], strict=True)))
+    return _frame(records, columns, counts=columns[1:3], decimals=columns[3:5])
 
 
-def kinds_frame(maps: Maps) -> pd.DataFrame:
+def kinds_frame(maps: Maps, code: str = DEFAULT) -> pd.DataFrame:
     """Per stakeholder kind: the share of maps that include it, the kinds most often lacking
     first (a kind with too few groups to say last)."""
-    columns = ["Stakeholder kind", "Maps that include it (%)", "Margin (pts)", NOTE]
+    _ = gettext_for(code)
+    columns = [_("Stakeholder kind"), _("Maps that include it (%)"), _("Margin (pts)"), _(NOTE)]
     records = []
     for kind, share in kinds_in_order(maps):
         value, margin = share_cells(share)
-        records.append(
-            {
-                "Stakeholder kind": kind,
-                "Maps that include it (%)": value,
-                "Margin (pts)": margin,
-                NOTE: "" if share.value is not None else TOO_FEW,
-            }
-        )
-    return _frame(records, columns, counts=["Maps that include it (%)", "Margin (pts)"])
+        note = "" if share.value is not None else _(TOO_FEW)
+        records.append(dict(zip(columns, [_(kind), value, margin, note], strict=True)))
+    return _frame(records, columns, counts=columns[1:3])
 
 
 def kinds_in_order(maps: Maps) -> list[tuple[str, Estimate]]:
@@ -208,50 +212,78 @@ def kinds_in_order(maps: Maps) -> list[tuple[str, Estimate]]:
     return known + [k for k in maps.kinds if k[1].value is None]
 
 
-def phrase_frame(phrases: Sequence[tuple[str, Estimate]]) -> pd.DataFrame:
+def phrase_frame(phrases: Sequence[tuple[str, Estimate]], code: str = DEFAULT) -> pd.DataFrame:
     """How many groups used each phrase (noisy), with its margin."""
-    columns = ["Phrase", "Groups using it", "Groups margin"]
+    _ = gettext_for(code)
+    columns = [_("Phrase"), _("Groups using it"), _("Groups margin")]
     records = []
     for phrase, estimate in phrases:
-        value, margin = count_cells(estimate)
-        records.append({"Phrase": phrase, "Groups using it": value, "Groups margin": margin})
-    return _frame(records, columns, counts=["Groups using it", "Groups margin"])
+        records.append(dict(zip(columns, [phrase, *count_cells(estimate)], strict=True)))
+    return _frame(records, columns, counts=columns[1:])
 
 
 # --- exports ------------------------------------------------------------------------------------
 
-FILTER_COLUMNS = ("Period", "Cause or movement", "Region")
+FILTER_COLUMNS = (N_("Period"), N_("Cause or movement"), N_("Region"))
 
 
-def with_filters(frame: pd.DataFrame, *, period: str, cause: str, region: str) -> pd.DataFrame:
+def with_filters(
+    frame: pd.DataFrame, *, period: str, cause: str, region: str, code: str = DEFAULT
+) -> pd.DataFrame:
     """An export's rows, each saying which period, cause and region it covers."""
+    _ = gettext_for(code)
     out = frame.copy()
     for name, value in reversed(list(zip(FILTER_COLUMNS, (period, cause, region), strict=True))):
-        out.insert(0, name, value)
+        out.insert(0, _(name), value)
     return out
 
 
-def export_note(guarantee: Guarantee, showing: str, releases: Sequence[str]) -> str:
+def export_note(
+    guarantee: Guarantee, showing: str, releases: Sequence[str], code: str = DEFAULT
+) -> str:
     """The "About" sheet of an XLSX export."""
+    _ = gettext_for(code)
     return "\n".join(
         [
-            "Movement Workbook: funder figures, from workshops that chose to share with funders.",
-            f"Filters: {showing}.",
-            "Releases: " + "; ".join(releases) + ".",
-            "Every figure carries random noise (differential privacy, made with OpenDP) so that "
-            "no one can be sure from the figures what one group answered or whether it took "
-            "part. A release that replaces an earlier one of the same year measures again: "
-            "its figures differ from the earlier ones by their noise.",
-            "Each 'margin' column is the half-width of the figure's 90% interval: the figure "
-            "without noise lies within value ± margin 9 times out of 10.",
-            f"An empty value with '{TOO_FEW}' in the Note column: its margin was wider than "
-            f"± {MEAN_LIMIT} (means and changes, 1-5 scale) or ± {SHARE_LIMIT * 100:.0f} "
-            "points (shares), or a count was smaller than its margin.",
-            "Counts are whole numbers; means and changes are on the 1-5 rating scale; shares "
-            "are percentages.",
-            f"Privacy budget: zCDP rho {guarantee.rho_per_release:.3g} per group per release, "
-            f"at most {guarantee.lifetime_rho:.3g} per group over all releases "
-            f"(epsilon {guarantee.epsilon:.1f} at delta {guarantee.epsilon_delta:.0e}).",
+            _(
+                "Movement Workbook: funder figures, from workshops that chose to share with "
+                "funders."
+            ),
+            _("Filters: {showing}.").format(showing=showing),
+            _("Releases: {releases}.").format(releases="; ".join(releases)),
+            _(
+                "Every figure carries random noise (differential privacy, made with OpenDP) so "
+                "that no one can be sure from the figures what one group answered or whether it "
+                "took part. A release that replaces an earlier one of the same year measures "
+                "again: its figures differ from the earlier ones by their noise."
+            ),
+            _(
+                "Each 'margin' column is the half-width of the figure's 90% interval: the "
+                "figure without noise lies within value ± margin 9 times out of 10."
+            ),
+            _(
+                "An empty value with '{too_few}' in the {note} column: its margin was wider "
+                "than ± {mean_limit} (means and changes, 1-5 scale) or ± {share_limit} points "
+                "(shares), or a count was smaller than its margin."
+            ).format(
+                too_few=_(TOO_FEW),
+                note=_(NOTE),
+                mean_limit=format_decimal(MEAN_LIMIT, code, digits=1),
+                share_limit=f"{SHARE_LIMIT * 100:.0f}",
+            ),
+            _(
+                "Counts are whole numbers; means and changes are on the 1-5 rating scale; "
+                "shares are percentages."
+            ),
+            _(
+                "Privacy budget: zCDP rho {per_release} per group per release, at most "
+                "{lifetime} per group over all releases (epsilon {epsilon} at delta {delta})."
+            ).format(
+                per_release=f"{guarantee.rho_per_release:.3g}",
+                lifetime=f"{guarantee.lifetime_rho:.3g}",
+                epsilon=format_decimal(guarantee.epsilon, code, digits=1),
+                delta=f"{guarantee.epsilon_delta:.0e}",
+            ),
         ]
     )
 
@@ -314,3 +346,17 @@ def to_xlsx(frame: pd.DataFrame, *, sheet: str, note: str = "") -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# The stakeholder kinds (workbook.models.STAKEHOLDER_KINDS, stored in English) for the catalog:
+# the funder tables and charts show them in the reader's language.
+KIND_WORDS = (
+    N_("People with lived experience"),
+    N_("Community group"),
+    N_("Ally organisation"),
+    N_("Non-traditional ally"),
+    N_("Institution or decision-maker"),
+    N_("Funder"),
+    N_("Media"),
+    N_("Dissenter or critic"),
+)

@@ -16,6 +16,8 @@ from functools import cached_property
 
 import pandas as pd
 
+from workbook import i18n
+from workbook.i18n import N_
 from workbook.models import STAKEHOLDER_KINDS, KeyFinding
 from workbook.release.budget import EPSILON_DELTA, MEAN_LIMIT, Z90
 from workbook.release.make import OTHER_KEY
@@ -25,7 +27,7 @@ from workbook.store.releases import PublishedRelease, ReleaseQueries, ReleaseRec
 from workbook.text_analysis import distinct_phrases
 
 SHARE_LIMIT = 0.2  # a share (0-1) whose margin is wider says "too few"
-TOO_FEW = "too few groups to say"
+TOO_FEW = N_("too few groups to say")  # English here; shown with the reader's `_`
 BARS = (1, 2, 3, 4, 5)
 
 
@@ -40,22 +42,41 @@ class Estimate:
     def known(self) -> bool:
         return self.value is not None
 
-    def text(self, style: str = "count") -> str:
+    def text(self, style: str = "count", code: str = i18n.DEFAULT) -> str:
+        """The figure and its margin as the language `code` writes them ("1,234 ± 23" in
+        English, "1.234 ± 23" in Danish)."""
+        _ = i18n.gettext_for(code)
         if self.value is None:
-            return TOO_FEW
+            return _(TOO_FEW)
         if style == "count":
-            return f"{round(self.value):,} ± {max(1, round(self.margin)):,}"
+            return count_text(self.value, self.margin, code)
         if style == "share":
-            return f"{self.value:.0%} ± {max(1, round(self.margin * 100))} pts"
-        return mean_text(self.value, self.margin, signed=style == "change")
+            return _("{share} ± {points} pts").format(
+                share=i18n.format_percent(round(self.value, 2), code),
+                points=max(1, round(self.margin * 100)),
+            )
+        return mean_text(self.value, self.margin, signed=style == "change", code=code)
 
 
-def mean_text(value: float, margin: float, *, signed: bool = False) -> str:
+def count_text(value: float, margin: float, code: str = i18n.DEFAULT) -> str:
+    """A count and its margin, whole numbers (the margin at least 1): "1,234 ± 23"."""
+    count = i18n.format_decimal(round(value), code, digits=0)
+    return f"{count} ± {i18n.format_decimal(max(1, round(margin)), code, digits=0)}"
+
+
+def mean_text(
+    value: float, margin: float, *, signed: bool = False, code: str = i18n.DEFAULT
+) -> str:
     """A mean or change on the 1-5 scale with its margin: one decimal, or two when the margin
-    is under 0.05 (so it never reads "± 0.0"); a margin under 0.01 shows as 0.01."""
+    is under 0.05 (so it never reads "± 0.0"); a margin under 0.01 shows as 0.01. Written as
+    the language `code` writes numbers (3,1 ± 0,2 in Danish)."""
     digits = 2 if margin < 0.05 else 1
     sign = "+" if signed else ""
-    return f"{value:{sign}.{digits}f} ± {max(margin, 10**-digits):.{digits}f}"
+    shown = f"{value:{sign}.{digits}f} ± {max(margin, 10**-digits):.{digits}f}"
+    # The same digits in every language (values on the 1-5 scale need no thousands
+    # separator), with the language's decimal sign: 3,1 ± 0,2 in Danish.
+    decimal = i18n.decimal_sign(code)
+    return shown if decimal == "." else shown.replace(".", decimal)
 
 
 def _count(value: float, variance: float) -> Estimate:

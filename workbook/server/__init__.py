@@ -13,7 +13,9 @@ up for upstream in `bench/UPSTREAM.md`:
   an app's own policy, see RESULTS "Admission");
 - `room_push`: waking the phones that follow a room, and redrawing a run whose output was
   dropped, through `AppSession`'s private event loop and script runner (UPSTREAM 3, 5);
-- `warm`: `gc.freeze()` after each page's first run (no upstream issue: a process setting).
+- `warm`: `gc.freeze()` after each page's first run (no upstream issue: a process setting);
+- `profiling`: not a change but a diagnostic, off unless `WORKBOOK_PROFILE_RUNS` names a
+  folder: a pyinstrument profile of every script run (`bench/run_cost.py --profile`).
 
 Each change was checked against the Streamlit versions in `CHANGES` and names the parts of
 Streamlit it reaches into (`needs`). `active(name)` says whether it is on: off for a Streamlit
@@ -84,7 +86,9 @@ CHANGES: dict[str, Change] = {
                 "streamlit.runtime:Runtime.exists",
                 "streamlit.runtime:Runtime.instance",
                 "streamlit.runtime.app_session:AppSession.request_rerun",
+                "streamlit.runtime.app_session:AppSession.has_fragment",
                 "streamlit.runtime.scriptrunner:get_script_run_ctx",
+                f"{_RUN_CONTEXT}:ThreadState.get",
                 "streamlit.proto.ClientState_pb2:ClientState",
             ),
         ),

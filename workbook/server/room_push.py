@@ -2,12 +2,15 @@
 asking the server every second and a half.
 
 A participant's workbook page, while it follows a facilitated room, registers its Streamlit
-session here with the workshop and the page it shows. When the room
+session here with the workshop, the page it shows and the fragment that draws the room on it
+(the page's walk-through, workbook/ui/workbook_page.py). When the room
 moves, its pacing changes or answers open or close, the store tells this module
 (`Store.on_room_change`), and each registered session that still shows that page is asked
-for a fresh run of it as soon as it has no run in progress, exactly as Streamlit itself
-reruns a session when its source changes (`runOnSave`): the run keeps the session's widget
-values and URL. The phone redraws as soon as the server gets to it; nothing polls.
+for a fresh run of that fragment as soon as it has no run in progress, exactly as Streamlit
+itself reruns a session when its source changes (`runOnSave`): the run keeps the session's
+widget values and URL. The phone redraws as soon as the server gets to it; nothing polls.
+Only the fragment, not the whole app: app.py's page set-up, navigation and links stay as
+drawn, and a woken phone costs the server about a third less (bench/RESULTS.md, "Profiled").
 
 With 200 phones polling every 1.5 s, the polls alone took 0.45 of the machine's two cores
 and competed with the saves of a burst (bench/RESULTS.md); polling also met a Streamlit race
@@ -15,7 +18,8 @@ that left some phones behind. The participant page still polls, slowly
 (`WORKBOOK_PARTICIPANT_POLL_SECONDS`), as a safety net for a wake-up that was missed.
 
 This uses parts of Streamlit that are public but not in its documented API
-(`Runtime.get_app_session`, `AppSession.request_rerun`, `AppSession.page_script_hash`) and
+(`Runtime.get_app_session`, `AppSession.request_rerun`, `AppSession.page_script_hash`,
+`AppSession.has_fragment`), the fragment a run is in (`ThreadState`, private) and
 three private attributes of a session: its event loop, on which Streamlit asks that session
 methods be called; its current runner, to wait until no run is in progress (a rerun asked
 for while the person's own press is queued would be merged with it and lose the press's
@@ -46,6 +50,20 @@ _LOGGER = logging.getLogger(__name__)
 class _Follower:
     workshop_id: int
     page_script_hash: str
+    # The fragment that drew the room on that page (its id, or "" when the page drew it
+    # outside any fragment): a wake-up reruns that fragment, not the whole app.
+    fragment_id: str = ""
+
+
+def _current_fragment_id() -> str:
+    """The id of the fragment this code runs in, in a page run or in the fragment's own run
+    (Streamlit's ThreadState: a private part, looked up defensively); "" outside one."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+        return ThreadState.get().fragment_id or ""
+    except (ImportError, AttributeError, RuntimeError):
+        return ""
 
 
 class RoomPush:
@@ -66,7 +84,7 @@ class RoomPush:
         ctx = get_script_run_ctx()
         if ctx is None:  # not in a script run (e.g. AppTest without a session)
             return
-        follower = _Follower(workshop_id, ctx.page_script_hash)
+        follower = _Follower(workshop_id, ctx.page_script_hash, _current_fragment_id())
         with self._lock:
             self._followers[ctx.session_id] = follower
 
@@ -112,7 +130,7 @@ class RoomPush:
                 if session.page_script_hash != follower.page_script_hash:
                     continue
                 loop = session._event_loop  # private: see the module docstring
-                loop.call_soon_threadsafe(_redraw_when_idle, session, 0)
+                loop.call_soon_threadsafe(_redraw_when_idle, session, 0, follower.fragment_id)
                 woken += 1
             except (AttributeError, RuntimeError, TypeError) as error:
                 # A Streamlit that moved these parts, or a loop that has closed.
@@ -197,25 +215,28 @@ def _check_delivered(session: Any, runner: object) -> None:
     _redraw_when_idle(session, 0)
 
 
-def _redraw_when_idle(session: Any, tries: int) -> None:
-    """On the event loop: a full run of the page the session shows, once no run of its is in
-    progress or queued. A rerun asked for while the person's own press is queued would be
-    merged with it, and Streamlit keeps only the newer request's widget values: the press's
-    answers would give way to the ones the page last drew. When idle, the session's own last
-    state (the widget values its last run ended with, its page and URL) is what Streamlit
-    itself reruns a session with when its source changes."""
+def _redraw_when_idle(session: Any, tries: int, fragment_id: str = "") -> None:
+    """On the event loop: a run of the page the session shows (of `fragment_id` on it, when
+    given, else of the whole app), once no run of its is in progress or queued. A rerun
+    asked for while the person's own press is queued would be merged with it, and Streamlit
+    keeps only the newer request's widget values: the press's answers would give way to the
+    ones the page last drew. When idle, the session's own last state (the widget values its
+    last run ended with, its page and URL) is what Streamlit itself reruns a session with
+    when its source changes. A fragment the page no longer has gets a run of the whole app."""
     try:
         if session._scriptrunner is not None:  # busy: try again shortly
             if tries < _IDLE_TRIES:
                 session._event_loop.call_later(
-                    _IDLE_RETRY_SECONDS, _redraw_when_idle, session, tries + 1
+                    _IDLE_RETRY_SECONDS, _redraw_when_idle, session, tries + 1, fragment_id
                 )
             return
         from streamlit.proto.ClientState_pb2 import ClientState
 
+        if fragment_id and not session.has_fragment(fragment_id):
+            fragment_id = ""  # gone (a full run since did not draw it): the whole app
         state = ClientState()
         state.CopyFrom(session._client_state)
-        state.fragment_id = ""
+        state.fragment_id = fragment_id
         state.is_auto_rerun = False
         session.request_rerun(state)
     except (AttributeError, TypeError) as error:

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 import networkx as nx
 
 from workbook.bidi import isolate
+from workbook.i18n import N_
 from workbook.models import (
     STAKEHOLDER_KINDS,
     Stakeholder,
@@ -21,7 +23,7 @@ from workbook.models import (
 # The group itself is a node too. Stakeholder nodes are keyed by their integer id, so a string
 # key can never collide with one, whatever ids the store hands out.
 GROUP_NODE: Final = "group"
-GROUP_LABEL: Final = "Our group"
+GROUP_LABEL: Final = N_("Our group")  # translated where shown
 
 DECISION_MAKER_KIND: Final = "Institution or decision-maker"
 if DECISION_MAKER_KIND not in STAKEHOLDER_KINDS:  # the score's "access" term reads this kind
@@ -101,34 +103,57 @@ def node_name(graph: nx.Graph, node: Node) -> str:
     return str(graph.nodes[node]["name"])
 
 
-def join_names(names: Sequence[str], *, limit: int = 6) -> str:
+def english_or(t: gettext.NullTranslations | None) -> gettext.NullTranslations:
+    """The translations a sentence is written with: English (the source text) without."""
+    return t if t is not None else gettext.NullTranslations()
+
+
+def join_names(
+    names: Sequence[str], *, limit: int = 6, t: gettext.NullTranslations | None = None
+) -> str:
     """'A', 'A and B', 'A, B and C', or 'A, B, C and 4 others' past the limit."""
+    t = english_or(t)
     names = [isolate(name) for name in names]
     if len(names) > limit:
         rest = len(names) - (limit - 1)
-        names = [*names[: limit - 1], f"{rest} others"]
+        names = [*names[: limit - 1], t.ngettext("{n} other", "{n} others", rest).format(n=rest)]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return t.gettext("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def short_number(value: float) -> str:
-    """12, 7.5 or 3.25: no trailing zeros, no float noise."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+def short_number(value: float, code: str = "en") -> str:
+    """12, 7.5 or 3.25 (7,5 in Danish): no trailing zeros, no float noise."""
+    plain = f"{value:.2f}".rstrip("0").rstrip(".")
+    return plain.replace(".", ",") if code == "da" else plain
 
 
-def in_hours(value: float) -> str:
-    return f"{short_number(value)} {'hour' if value == 1 else 'hours'}"
+def language_of(t: gettext.NullTranslations | None) -> str:
+    """The language a catalog is for ("en" for the source text), to write its numbers."""
+    info = t.info() if isinstance(t, gettext.GNUTranslations) else {}
+    return str(info.get("language", "en")).split("_")[0] or "en"
 
 
-def who_is_tied(stakeholders: Iterable[Stakeholder], ties: Iterable[Tie]) -> list[str]:
+def in_hours(value: float, t: gettext.NullTranslations | None = None) -> str:
+    t = english_or(t)
+    number = short_number(value, language_of(t))
+    return t.ngettext("{n} hour", "{n} hours", 1 if value == 1 else 2).format(n=number)
+
+
+def who_is_tied(
+    stakeholders: Iterable[Stakeholder],
+    ties: Iterable[Tie],
+    t: gettext.NullTranslations | None = None,
+) -> list[str]:
     """The network as sentences, one per stakeholder (most influential first): "Ana: strong
     tie with us and Bo; weak tie with Cy." or "Ed: no ties." Names are isolated (user text);
     every tie shows twice, once under each of its two stakeholders."""
+    t = english_or(t)
+    _ = t.gettext
     by_id = stakeholders_by_id(stakeholders)
     graph = build_graph(by_id.values(), ties)
     lines = []
@@ -140,7 +165,7 @@ def who_is_tied(stakeholders: Iterable[Stakeholder], ties: Iterable[Tie]) -> lis
                 for other in graph.neighbors(person.id)
                 if graph.edges[person.id, other]["tie"] == strength
             ]
-            names = ["us"] if GROUP_NODE in others else []
+            names = [_("us")] if GROUP_NODE in others else []
             names += [
                 isolate(node_name(graph, other))
                 for other in sorted(
@@ -149,9 +174,15 @@ def who_is_tied(stakeholders: Iterable[Stakeholder], ties: Iterable[Tie]) -> lis
                 )
             ]
             if names:
-                listed = (
-                    names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-                )
-                parts.append(f"{strength.value} tie with {listed}")
-        lines.append(f"{isolate(person.name)}: {'; '.join(parts) if parts else 'no ties'}.")
+                listed = names[0]
+                if len(names) > 1:
+                    listed = _("{first} and {last}").format(
+                        first=", ".join(names[:-1]), last=names[-1]
+                    )
+                if strength == TieStrength.strong:
+                    parts.append(_("strong tie with {names}").format(names=listed))
+                else:
+                    parts.append(_("weak tie with {names}").format(names=listed))
+        said = "; ".join(parts) if parts else _("no ties")
+        lines.append(_("{name}: {ties}.").format(name=isolate(person.name), ties=said))
     return lines

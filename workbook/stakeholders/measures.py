@@ -4,6 +4,7 @@ kinds, and the per-map figures the funder view adds up."""
 
 from __future__ import annotations
 
+import gettext
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -14,6 +15,7 @@ from typing import Final
 import networkx as nx
 
 from workbook.bidi import isolate
+from workbook.i18n import N_, format_decimal, format_percent
 from workbook.models import (
     STAKEHOLDER_KINDS,
     SpectrumBand,
@@ -22,11 +24,14 @@ from workbook.models import (
     Tie,
     TieStrength,
 )
+from workbook.stakeholders import words as word
 from workbook.stakeholders.graph import (
     GROUP_NODE,
     Node,
     build_graph,
+    english_or,
     join_names,
+    language_of,
     node_name,
     stakeholder_ties,
     stakeholders_by_id,
@@ -44,6 +49,19 @@ class Quadrant(StrEnum):
     keep_informed = "Keep informed"
     monitor = "Monitor"
 
+    @property
+    def label(self) -> str:
+        """Its name, marked for the catalog: translate where shown, `_(quadrant.label)`."""
+        return QUADRANT_LABELS[self]
+
+
+QUADRANT_LABELS: Final[Mapping[Quadrant, str]] = {
+    Quadrant.engage_closely: N_("Engage closely"),
+    Quadrant.keep_satisfied: N_("Keep satisfied"),
+    Quadrant.keep_informed: N_("Keep informed"),
+    Quadrant.monitor: N_("Monitor"),
+}
+
 
 # Influence 3, 4 or 5 (of 1-5) counts as high: the middle of the scale already matters.
 HIGH_INFLUENCE: Final = 3
@@ -51,14 +69,19 @@ HIGH_INFLUENCE: Final = 3
 ALLY_SCORE: Final = SpectrumBand.passive_ally.score
 
 QUADRANT_ADVICE: Final[Mapping[Quadrant, str]] = {
-    Quadrant.engage_closely: "Influential allies: work with them closely and keep them involved.",
-    Quadrant.keep_satisfied: (
+    Quadrant.engage_closely: N_(
+        "Influential allies: work with them closely and keep them involved."
+    ),
+    Quadrant.keep_satisfied: N_(
         "Influential, not (yet) on our side: keep them satisfied, and look for ways to move them."
     ),
-    Quadrant.keep_informed: "Allies with less influence: keep them informed and give them a role.",
-    Quadrant.monitor: "Less influential, not (yet) on our side: keep an eye on them.",
+    Quadrant.keep_informed: N_(
+        "Allies with less influence: keep them informed and give them a role."
+    ),
+    Quadrant.monitor: N_("Less influential, not (yet) on our side: keep an eye on them."),
 }
-GRID_EXPLANATION: Final = (
+# The explanations are marked for the catalog and translated where shown.
+GRID_EXPLANATION: Final = N_(
     "After Mendelow's power-interest grid: up is influence (3 or more counts as high), right is "
     "the spectrum of allies (passive and active allies count as on our side)."
 )
@@ -79,7 +102,7 @@ def grid_quadrant(stakeholder: StakeholderIn) -> Quadrant:
 
 # --- brokers --------------------------------------------------------------------------------
 
-BROKER_EXPLANATION: Final = (
+BROKER_EXPLANATION: Final = N_(
     "A broker sits on many of the shortest routes between others on the map (a strong tie "
     "counts as a shorter route than a weak one), so news and requests tend to pass through them."
 )
@@ -94,7 +117,9 @@ class Broker:
     sentence: str
 
 
-def _brokers(graph: nx.Graph) -> list[Broker]:
+def _brokers(graph: nx.Graph, t: gettext.NullTranslations | None = None) -> list[Broker]:
+    t = english_or(t)
+    code = language_of(t)
     scores = nx.betweenness_centrality(graph, weight="distance", normalized=True)
     ranked = sorted(
         (node for node, score in scores.items() if node != GROUP_NODE and score > _NOISE),
@@ -103,11 +128,14 @@ def _brokers(graph: nx.Graph) -> list[Broker]:
     result = []
     for node in ranked:
         share = scores[node]
-        percent = "under 1%" if share < 0.005 else f"{share:.0%}"
+        if share < 0.005:
+            percent = t.gettext("under {percent}").format(percent=format_percent(0.01, code))
+        else:
+            percent = format_percent(round(share, 2), code)
         name = node_name(graph, node)
-        sentence = (
-            f"{isolate(name)} sits on {percent} of the shortest routes between others on the map."
-        )
+        sentence = t.gettext(
+            "{name} sits on {percent} of the shortest routes between others on the map."
+        ).format(name=isolate(name), percent=percent)
         result.append(Broker(int(node), name, share, sentence))
     return result
 
@@ -123,11 +151,11 @@ def brokers(stakeholders: Iterable[Stakeholder], ties: Iterable[Tie]) -> list[Br
 
 # --- single points of failure ---------------------------------------------------------------
 
-SINGLE_POINT_EXPLANATION: Final = (
+SINGLE_POINT_EXPLANATION: Final = N_(
     "A single point of failure is one tie that is our only route to some stakeholders: if it "
     "breaks, we lose touch with all of them."
 )
-OUT_OF_REACH_EXPLANATION: Final = (
+OUT_OF_REACH_EXPLANATION: Final = N_(
     "Out of reach: no chain of ties links us to these stakeholders at all."
 )
 
@@ -147,7 +175,11 @@ class SinglePointOfFailure:
         return self.near == GROUP_NODE
 
 
-def _single_points_of_failure(graph: nx.Graph) -> list[SinglePointOfFailure]:
+def _single_points_of_failure(
+    graph: nx.Graph, t: gettext.NullTranslations | None = None
+) -> list[SinglePointOfFailure]:
+    t = english_or(t)
+    _ = t.gettext
     component = graph.subgraph(nx.node_connected_component(graph, GROUP_NODE))
     # Every bridge is an edge of any depth-first tree rooted at the group, and what hangs below
     # its far end in that tree is exactly what the group would lose without it.
@@ -160,21 +192,23 @@ def _single_points_of_failure(graph: nx.Graph) -> list[SinglePointOfFailure]:
         names = tuple(node_name(graph, node) for node in dependents)
         far_name = node_name(graph, far)
         if near == GROUP_NODE and dependents == (far,):
-            sentence = (
-                f"Our only route to {isolate(far_name)} is our own tie with them: nobody else "
-                "on the map links us."
-            )
+            sentence = _(
+                "Our only route to {name} is our own tie with them: nobody else on the map links "
+                "us."
+            ).format(name=isolate(far_name))
         elif near == GROUP_NODE:
             others = [n for node, n in zip(dependents, names, strict=True) if node != far]
-            sentence = (
-                f"Our own tie with {isolate(far_name)} is our only route to them and to "
-                f"{join_names(others)}."
-            )
+            sentence = _(
+                "Our own tie with {name} is our only route to them and to {others}."
+            ).format(name=isolate(far_name), others=join_names(others, t=t))
         else:
-            sentence = (
-                f"We reach {join_names(names)} only through the tie between "
-                f"{isolate(node_name(graph, near))} and {isolate(far_name)}: if it breaks, we lose "
-                "them."
+            sentence = _(
+                "We reach {names} only through the tie between {near} and {far}: if it breaks, we "
+                "lose them."
+            ).format(
+                names=join_names(names, t=t),
+                near=isolate(node_name(graph, near)),
+                far=isolate(far_name),
             )
         found.append(
             SinglePointOfFailure(
@@ -218,7 +252,7 @@ def out_of_reach(stakeholders: Iterable[Stakeholder], ties: Iterable[Tie]) -> li
 
 # --- bridging and bonding -------------------------------------------------------------------
 
-BRIDGING_BONDING_EXPLANATION: Final = (
+BRIDGING_BONDING_EXPLANATION: Final = N_(
     "A tie between two stakeholders of the same kind is bonding: it holds that kind together. "
     "A tie between different kinds is bridging: it carries ideas and support across. The "
     "group's own ties are not counted, because the group is not one of the kinds."
@@ -251,8 +285,13 @@ class TieMix:
         return len(self.bridging)
 
 
-def bridging_vs_bonding(stakeholders: Iterable[Stakeholder], ties: Iterable[Tie]) -> TieMix:
+def bridging_vs_bonding(
+    stakeholders: Iterable[Stakeholder],
+    ties: Iterable[Tie],
+    t: gettext.NullTranslations | None = None,
+) -> TieMix:
     """Split the ties between stakeholders into bonding (same kind) and bridging (different)."""
+    t = english_or(t)
     by_id = stakeholders_by_id(stakeholders)
     bonding: list[TiePair] = []
     bridging: list[TiePair] = []
@@ -262,25 +301,30 @@ def bridging_vs_bonding(stakeholders: Iterable[Stakeholder], ties: Iterable[Tie]
         (bonding if sa.kind == sb.kind else bridging).append(pair)
     total = len(bonding) + len(bridging)
     if total == 0:
-        sentence = (
+        sentence = t.gettext(
             "There are no ties between stakeholders yet: add who knows whom to see bridging "
             "and bonding ties."
         )
-    else:
+    elif total == 1:
         sentence = (
-            f"Of the {total} ties between stakeholders, {len(bonding)} "
-            f"{'is' if len(bonding) == 1 else 'are'} bonding (same kind on both sides) and "
-            f"{len(bridging)} bridging (different kinds)."
+            t.gettext("The one tie between stakeholders is bonding (same kind on both sides).")
+            if bonding
+            else t.gettext("The one tie between stakeholders is bridging (different kinds).")
         )
-        if total == 1:
-            kind = "bonding (same kind on both sides)" if bonding else "bridging (different kinds)"
-            sentence = f"The one tie between stakeholders is {kind}."
+    else:
+        sentence = t.ngettext(
+            "Of the {total} ties between stakeholders, {bonding} is bonding (same kind on both "
+            "sides) and {bridging} bridging (different kinds).",
+            "Of the {total} ties between stakeholders, {bonding} are bonding (same kind on both "
+            "sides) and {bridging} bridging (different kinds).",
+            len(bonding),
+        ).format(total=total, bonding=len(bonding), bridging=len(bridging))
     return TieMix(tuple(bonding), tuple(bridging), sentence)
 
 
 # --- diversity of kinds ---------------------------------------------------------------------
 
-DIVERSITY_EXPLANATION: Final = (
+DIVERSITY_EXPLANATION: Final = N_(
     "Evenness runs from 0 (the whole map is one kind) to 1 (every kind on the list equally "
     "present): the Shannon entropy of the kinds divided by its largest possible value, the "
     "natural log of the number of kinds on the list. Missing kinds pull it down."
@@ -295,7 +339,9 @@ class KindDiversity:
     sentence: str
 
 
-def kind_diversity(stakeholders: Iterable[Stakeholder]) -> KindDiversity:
+def kind_diversity(
+    stakeholders: Iterable[Stakeholder], t: gettext.NullTranslations | None = None
+) -> KindDiversity:
     """How many stakeholders of each kind, which kinds are missing, and how even the spread is.
 
     A kind that has since left STAKEHOLDER_KINDS still counts (after the listed ones), so an
@@ -311,24 +357,33 @@ def kind_diversity(stakeholders: Iterable[Stakeholder]) -> KindDiversity:
     else:
         entropy = -sum((c / total) * math.log(c / total) for c in counts.values() if c)
         evenness = min(1.0, max(0.0, entropy / math.log(len(counts))))
-    finding = (
+    t = english_or(t)
+    _ = t.gettext
+    finding = _(
         'The report\'s "diverse voices" finding: movements gain from the experiences, skills '
         "and interests that different voices bring."
     )
+    even = format_decimal(evenness, language_of(t), digits=2)
     if total == 0:
-        sentence = f"No stakeholders yet, so every kind is missing. {finding}"
+        sentence = _("No stakeholders yet, so every kind is missing.") + " " + finding
     elif not missing:
-        sentence = (
-            f"The map has all {len(STAKEHOLDER_KINDS)} kinds of stakeholder (evenness "
-            f"{evenness:.2f} of 1). {finding}"
+        sentence = _("The map has all {kinds} kinds of stakeholder (evenness {even} of 1).").format(
+            kinds=len(STAKEHOLDER_KINDS), even=even
         )
+        sentence += " " + finding
     else:
         present = len(STAKEHOLDER_KINDS) - len(missing)
-        sentence = (
-            f"The map has {present} of the {len(STAKEHOLDER_KINDS)} kinds of stakeholder "
-            f"(evenness {evenness:.2f} of 1); missing: {join_names(missing, limit=len(missing))}. "
-            f"{finding} Who could bring the missing ones in?"
+        named = [word.kind(kind, _) for kind in missing]
+        sentence = _(
+            "The map has {present} of the {kinds} kinds of stakeholder (evenness {even} of 1); "
+            "missing: {missing}."
+        ).format(
+            present=present,
+            kinds=len(STAKEHOLDER_KINDS),
+            even=even,
+            missing=join_names(named, limit=len(named), t=t),
         )
+        sentence += " " + finding + " " + _("Who could bring the missing ones in?")
     return KindDiversity(counts, missing, evenness, sentence)
 
 
@@ -344,16 +399,20 @@ class MapMeasures:
     diversity: KindDiversity
 
 
-def measure_map(stakeholders: Iterable[Stakeholder], ties: Iterable[Tie]) -> MapMeasures:
-    """Every measure of the map, building the graph once."""
+def measure_map(
+    stakeholders: Iterable[Stakeholder],
+    ties: Iterable[Tie],
+    t: gettext.NullTranslations | None = None,
+) -> MapMeasures:
+    """Every measure of the map, building the graph once; sentences in the language of `t`."""
     stakeholders, ties = list(stakeholders), list(ties)
     graph = build_graph(stakeholders, ties)
     return MapMeasures(
-        brokers=_brokers(graph),
-        single_points_of_failure=_single_points_of_failure(graph),
+        brokers=_brokers(graph, t),
+        single_points_of_failure=_single_points_of_failure(graph, t),
         out_of_reach=_out_of_reach(graph),
-        tie_mix=bridging_vs_bonding(stakeholders, ties),
-        diversity=kind_diversity(stakeholders),
+        tie_mix=bridging_vs_bonding(stakeholders, ties, t),
+        diversity=kind_diversity(stakeholders, t),
     )
 
 

@@ -3,6 +3,7 @@ chosen exactly within its budget (a 0/1 knapsack)."""
 
 from __future__ import annotations
 
+import gettext
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -13,6 +14,7 @@ from typing import Final
 import numpy as np
 
 from workbook.bidi import isolate
+from workbook.i18n import N_
 from workbook.models import (
     SpectrumBand,
     Stakeholder,
@@ -20,11 +22,13 @@ from workbook.models import (
     Tie,
     TieStrength,
 )
+from workbook.stakeholders import words as word
 from workbook.stakeholders.graph import (
     DECISION_MAKER_KIND,
+    english_or,
     in_hours,
     join_names,
-    plural,
+    language_of,
     short_number,
     stakeholder_ties,
     stakeholders_by_id,
@@ -32,7 +36,8 @@ from workbook.stakeholders.graph import (
 
 # --- the energy portfolio -------------------------------------------------------------------
 
-SCORE_EXPLANATION: Final = """\
+# Marked for the catalog; translated where shown.
+SCORE_EXPLANATION: Final = N_("""\
 How the app scores investing energy in a relationship (higher is better):
 
     gain = tie factor x (influence x bands to move + access)
@@ -57,7 +62,7 @@ so no other choice within the budget gains more. Between sets with equal gain it
 the one that takes less energy, then the one with the earliest-added stakeholders. A
 stakeholder with nothing to gain is never proposed. "Not our battle" is never picked, "must
 invest" is always picked and its hours come out of the budget first; a stakeholder marked
-both counts as not our battle."""
+both counts as not our battle.""")
 
 QUARTERS_PER_HOUR: Final = 4
 
@@ -199,6 +204,8 @@ class Portfolio:
     decisions: tuple[InvestmentDecision, ...]  # one per stakeholder, in map order
     sentence: str
     gains: Mapping[int, float] = field(default_factory=dict)  # every stakeholder's gain, by id
+    # The language its sentences are in (English: None), for `why_not`.
+    translations: gettext.NullTranslations | None = field(default=None, compare=False, repr=False)
 
     @property
     def explanations(self) -> list[str]:
@@ -217,57 +224,85 @@ class Portfolio:
         """Why each left-out stakeholder is out: a sentence per notable one, then one line for
         the rest (each gains less than the smallest pick), so every one of `left_out` is
         named and a count of them matches what is listed."""
+        t = english_or(self.translations)
         left_out = self.left_out
         sentences = [d.sentence for d in left_out if d.notable]
         rest = [d.name for d in left_out if not d.notable]
         if rest:
-            each = "each gaining" if len(rest) > 1 else "gaining"
-            sentences.append(
-                f"Also left out, {each} less than the smallest pick for the hours: "
-                f"{join_names(rest, limit=len(rest))}."
-            )
+            names = join_names(rest, limit=len(rest), t=t)
+            if len(rest) > 1:
+                line = t.gettext(
+                    "Also left out, each gaining less than the smallest pick for the hours: "
+                    "{names}."
+                )
+            else:
+                line = t.gettext(
+                    "Also left out, gaining less than the smallest pick for the hours: {names}."
+                )
+            sentences.append(line.format(names=names))
         return sentences
 
 
-def _why(score: InvestmentScore, s: Stakeholder) -> str:
-    parts = [f"influence {s.influence}"]
+def _why(score: InvestmentScore, s: Stakeholder, t: gettext.NullTranslations) -> str:
+    _ = t.gettext
+    parts = [_("influence {n}").format(n=s.influence)]
     if score.bands_to_move:
         target = SpectrumBand.from_score(s.band.score + score.bands_to_move)
-        parts.append(f"from {s.band.label.lower()} to {target.label.lower()}")
+        parts.append(
+            _("from {band} to {target}").format(
+                band=word.band(s.band, _, lower=True), target=word.band(target, _, lower=True)
+            )
+        )
     if score.decision_makers:
-        parts.append(f"access to {join_names(score.decision_makers, limit=3)}")
-    if s.tie.weight:
-        parts.append(f"an existing {s.tie.value} tie")
+        parts.append(
+            _("access to {names}").format(names=join_names(score.decision_makers, limit=3, t=t))
+        )
+    if s.tie == TieStrength.strong:
+        parts.append(_("an existing strong tie"))
+    elif s.tie == TieStrength.weak:
+        parts.append(_("an existing weak tie"))
     return ", ".join(parts)
 
 
-def _nothing_to_gain(s: Stakeholder) -> str:
+def _nothing_to_gain(s: Stakeholder, t: gettext.NullTranslations) -> str:
+    _ = t.gettext
     if s.band == SpectrumBand.active_ally and s.tie == TieStrength.strong:
-        return (
-            f"{isolate(s.name)} is already an active ally with a strong tie to us and links us "
-            "to no decision-makers: more energy here adds nothing to the score."
+        sentence = _(
+            "{name} is already an active ally with a strong tie to us and links us to no "
+            "decision-makers: more energy here adds nothing to the score."
         )
-    if s.band == SpectrumBand.active_ally:
-        return (
-            f"{isolate(s.name)} is already an active ally and links us to no decision-makers: "
-            "more energy here adds nothing to the score."
+    elif s.band == SpectrumBand.active_ally:
+        sentence = _(
+            "{name} is already an active ally and links us to no decision-makers: more energy "
+            "here adds nothing to the score."
         )
-    return (
-        f"{isolate(s.name)} is already where you want them ({s.band.label.lower()}) and links "
-        "us to no decision-makers: more energy here adds nothing to the score."
-    )
+    else:
+        sentence = _(
+            "{name} is already where you want them ({band}) and links us to no "
+            "decision-makers: more energy here adds nothing to the score."
+        )
+    return sentence.format(name=isolate(s.name), band=word.band(s.band, _, lower=True))
 
 
 def propose_investments(
-    stakeholders: Iterable[Stakeholder], ties: Iterable[Tie], *, energy_budget: float
+    stakeholders: Iterable[Stakeholder],
+    ties: Iterable[Tie],
+    *,
+    energy_budget: float,
+    t: gettext.NullTranslations | None = None,
 ) -> Portfolio:
     """Which relationships to invest in for the most gain within the energy budget (exact).
 
     See SCORE_EXPLANATION for the gain and the rules. A stakeholder marked both "not our
     battle" and "must invest" is treated as not our battle, and its sentence says so.
+    Sentences are in the language of `t` (English without).
     """
     if math.isnan(energy_budget) or energy_budget < 0:
         raise ValueError("The energy budget must be zero or more hours a month.")
+    translations = t
+    t = english_or(t)
+    _ = t.gettext
+    code = language_of(t)
     by_id = stakeholders_by_id(stakeholders)
     scores = score_investments(by_id.values(), ties)
 
@@ -295,79 +330,92 @@ def propose_investments(
     chosen_ids = tuple(sorted(picked | {s.id for s in forced}))
     smallest_pick = min((scores[i].quarter_points for i in picked), default=None)
 
-    room_words = f"the {in_hours(room / QUARTERS_PER_HOUR)} " + (
-        "left after the ones you chose to invest in" if forced else "the budget allows"
-    )
+    room_hours = in_hours(room / QUARTERS_PER_HOUR, t)
+    if forced:
+        room_words = _("the {hours} left after the ones you chose to invest in").format(
+            hours=room_hours
+        )
+    else:
+        room_words = _("the {hours} the budget allows").format(hours=room_hours)
     decisions = []
     for s in by_id.values():
         score = scores[s.id]
         gain, hours = score.gain, s.energy_hours
-        cost = f"{in_hours(hours)} a month" if hours else "no time at all"
+        cost = (
+            _("{hours} a month").format(hours=in_hours(hours, t)) if hours else _("no time at all")
+        )
+        said = {"name": isolate(s.name), "cost": cost, "gain": short_number(gain, code)}
         notable = True
         if s.not_our_battle:
             reason, chosen = Reason.not_our_battle, False
-            sentence = f'{isolate(s.name)} is left out: you marked them "not our battle".'
+            sentence = _('{name} is left out: you marked them "not our battle".')
             if s.must_invest:
-                sentence = (
-                    f'{isolate(s.name)} is left out: marked both "not our battle" and "must '
-                    'invest", and "not our battle" wins. Untick one to decide.'
+                sentence = _(
+                    '{name} is left out: marked both "not our battle" and "must invest", and '
+                    '"not our battle" wins. Untick one to decide.'
                 )
         elif s.must_invest:
             reason, chosen = Reason.must_invest, True
-            sentence = (
-                f"{isolate(s.name)} is in because you chose to invest there: {cost}, gain "
-                f"{short_number(gain)}."
-            )
+            sentence = _("{name} is in because you chose to invest there: {cost}, gain {gain}.")
         elif s.id in picked:
             reason, chosen = Reason.picked, True
-            sentence = (
-                f"Invest in {isolate(s.name)}: gain {short_number(gain)} for {cost} "
-                f"({_why(score, s)})."
-            )
+            sentence = _("Invest in {name}: gain {gain} for {cost} ({why}).")
+            said["why"] = _why(score, s, t)
         elif score.quarter_points == 0:
             reason, chosen = Reason.nothing_to_gain, False
-            sentence = _nothing_to_gain(s)
+            sentence = _nothing_to_gain(s, t)
         elif quarter_hours(hours) > room:
             reason, chosen = Reason.too_costly, False
-            sentence = (
-                f"{isolate(s.name)} is left out: {cost} is more than {room_words}, although the "
-                f"gain would be {short_number(gain)}."
+            sentence = _(
+                "{name} is left out: {cost} is more than {room}, although the gain would be {gain}."
             )
+            said["room"] = room_words
         else:
             reason, chosen = Reason.outscored, False
             notable = smallest_pick is None or score.quarter_points >= smallest_pick
-            sentence = (
-                f"{isolate(s.name)} is left out (gain {short_number(gain)} for {cost}): the picks "
-                "gain more "
-                "from the same hours."
+            sentence = _(
+                "{name} is left out (gain {gain} for {cost}): the picks gain more from the same "
+                "hours."
             )
         decisions.append(
-            InvestmentDecision(s.id, s.name, chosen, reason, gain, hours, notable, sentence)
+            InvestmentDecision(
+                s.id, s.name, chosen, reason, gain, hours, notable, sentence.format(**said)
+            )
         )
 
     total_gain = sum(scores[i].quarter_points for i in chosen_ids) / 4
     total_energy = sum(by_id[i].energy_hours for i in chosen_ids)
-    budget = (
-        "an unlimited" if math.isinf(energy_budget) else f"your {short_number(energy_budget)}-hour"
-    )
+    if math.isinf(energy_budget):
+        budget = _("an unlimited budget")
+    else:
+        budget = _("your {hours}-hour budget").format(hours=short_number(energy_budget, code))
     if over_budget:
         extra = (
-            "Only relationships that take no time were added." if picked else "Nothing else fits."
+            _("Only relationships that take no time were added.")
+            if picked
+            else _("Nothing else fits.")
         )
-        summary = (
-            f"The relationships you chose to invest in need {in_hours(forced_hours)} a month, "
-            f"more than {budget} budget. {extra}"
-        )
+        summary = _(
+            "The relationships you chose to invest in need {hours} a month, more than {budget}. "
+            "{extra}"
+        ).format(hours=in_hours(forced_hours, t), budget=budget, extra=extra)
     elif not chosen_ids:
-        summary = (
-            f"Nothing to propose for {budget} budget: no relationship with something to gain "
-            "fits in it."
-        )
+        summary = _(
+            "Nothing to propose for {budget}: no relationship with something to gain fits in it."
+        ).format(budget=budget)
     else:
-        summary = (
-            f"Proposed: {plural(len(chosen_ids), 'relationship')}, taking "
-            f"{in_hours(total_energy)} a month of {budget} budget, for a total gain of "
-            f"{short_number(total_gain)}."
+        n = len(chosen_ids)
+        summary = t.ngettext(
+            "Proposed: {n} relationship, taking {hours} a month of {budget}, for a total gain "
+            "of {gain}.",
+            "Proposed: {n} relationships, taking {hours} a month of {budget}, for a total gain "
+            "of {gain}.",
+            n,
+        ).format(
+            n=n,
+            hours=in_hours(total_energy, t),
+            budget=budget,
+            gain=short_number(total_gain, code),
         )
     return Portfolio(
         energy_budget=energy_budget,
@@ -379,4 +427,5 @@ def propose_investments(
         decisions=tuple(decisions),
         sentence=summary,
         gains={sid: score.gain for sid, score in scores.items()},
+        translations=translations,
     )

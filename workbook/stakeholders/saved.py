@@ -4,6 +4,7 @@ its snapshots."""
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -14,7 +15,7 @@ from workbook.models import (
     StakeholderIn,
     Tie,
 )
-from workbook.stakeholders.graph import join_names
+from workbook.stakeholders.graph import english_or
 
 # --- a saved map, its edits and its snapshots -----------------------------------------------
 
@@ -69,19 +70,33 @@ class StakeholderChanges:
     @property
     def sentence(self) -> str:
         """'Added 2, changed 1 and deleted 1 stakeholder.' (no names: safe anywhere)."""
+        return self.sentence_in(None)
+
+    def sentence_in(self, t: gettext.NullTranslations | None) -> str:
+        """`sentence` in the language of `t` (English without)."""
+        t = english_or(t)
+        counts = (len(self.added), len(self.updated), len(self.deleted_ids))
+        if not any(counts):
+            return t.gettext("Nothing has changed since you last saved.")
+        added, changed, deleted = counts
+        total = added + changed + deleted
         parts = [
-            f"{verb} {len(items)}"
-            for verb, items in (
-                ("added", self.added),
-                ("changed", self.updated),
-                ("deleted", self.deleted_ids),
+            words.format(n=n)
+            for words, n in (
+                (t.gettext("added {n}"), added),
+                (t.gettext("changed {n}"), changed),
+                (t.gettext("deleted {n}"), deleted),
             )
-            if items
+            if n
         ]
-        if not parts:
-            return "Nothing has changed since you last saved."
-        total = len(self.added) + len(self.updated) + len(self.deleted_ids)
-        text = join_names(parts) + (" stakeholder." if total == 1 else " stakeholders.")
+        listed = parts[0]
+        if len(parts) > 1:
+            listed = t.gettext("{first} and {last}").format(
+                first=", ".join(parts[:-1]), last=parts[-1]
+            )
+        text = t.ngettext("{parts} stakeholder.", "{parts} stakeholders.", total).format(
+            parts=listed
+        )
         return text[0].upper() + text[1:]
 
 

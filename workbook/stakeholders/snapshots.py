@@ -3,17 +3,17 @@ the spectrum, changed influence, and which ties changed."""
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Final
+from dataclasses import dataclass, field
 
 from workbook.bidi import isolate
 from workbook.keys import name_key
 from workbook.models import (
     StakeholderIn,
-    TieStrength,
 )
-from workbook.stakeholders.graph import join_names, plural
+from workbook.stakeholders import words as word
+from workbook.stakeholders.graph import english_or, join_names
 
 # --- snapshots over time --------------------------------------------------------------------
 
@@ -57,6 +57,8 @@ class MapChanges:
     moved: tuple[BandMove, ...]
     ties: tuple[TieChange, ...]
     influence: tuple[InfluenceChange, ...]
+    # The language its sentences are in (English: None).
+    translations: gettext.NullTranslations | None = field(default=None, compare=False, repr=False)
 
     @property
     def unchanged(self) -> bool:
@@ -67,27 +69,21 @@ class MapChanges:
     @property
     def sentences(self) -> list[str]:
         """What changed, one plain sentence each: new, gone, renamed, moved, ties, influence."""
+        t = english_or(self.translations)
         if self.unchanged:
-            return ["Nothing changed between the two snapshots."]
+            return [t.gettext("Nothing changed between the two snapshots.")]
         lines = []
         if self.new:
-            lines.append(f"New on the map: {join_names([s.name for s in self.new], limit=12)}.")
+            names = join_names([s.name for s in self.new], limit=12, t=t)
+            lines.append(t.gettext("New on the map: {names}.").format(names=names))
         if self.gone:
-            lines.append(
-                f"No longer on the map: {join_names([s.name for s in self.gone], limit=12)}."
-            )
+            names = join_names([s.name for s in self.gone], limit=12, t=t)
+            lines.append(t.gettext("No longer on the map: {names}.").format(names=names))
         lines += [r.sentence for r in self.renamed]
         lines += [m.sentence for m in self.moved]
         lines += [t.sentence for t in self.ties]
         lines += [i.sentence for i in self.influence]
         return lines
-
-
-_TIE_WORDS: Final = {
-    TieStrength.none: "no tie",
-    TieStrength.weak: "weak",
-    TieStrength.strong: "strong",
-}
 
 
 def _match(
@@ -127,47 +123,68 @@ def _match(
     return matched, gone, new
 
 
-def diff_snapshots(before: Sequence[StakeholderIn], after: Sequence[StakeholderIn]) -> MapChanges:
+def diff_snapshots(
+    before: Sequence[StakeholderIn],
+    after: Sequence[StakeholderIn],
+    t: gettext.NullTranslations | None = None,
+) -> MapChanges:
     """What changed between two versions of a map: who is new or gone, and who moved.
 
     Stakeholders are matched by id where both versions carry one, then, among the rest, by
     name compared case-insensitively with runs of spaces squeezed. Changes are listed in the
     order of the earlier version.
     """
+    translations = t
+    t = english_or(t)
+    _ = t.gettext
     matched, gone, new = _match(before, after)
     renamed, moved, tie_changes, influence = [], [], [], []
     for old, now in matched:
         name = now.name
         if old.name != now.name:
             renamed.append(
-                Rename(old, now, f"{isolate(old.name)} is now called {isolate(now.name)}.")
+                Rename(
+                    old,
+                    now,
+                    _("{old} is now called {new}.").format(
+                        old=isolate(old.name), new=isolate(now.name)
+                    ),
+                )
             )
         if old.band != now.band:
             steps = now.band.score - old.band.score
             towards = steps > 0
-            direction = "closer to being an ally" if towards else "further from being an ally"
-            moved.append(
-                BandMove(
-                    old,
-                    now,
-                    towards,
-                    f"{isolate(name)} moved from {old.band.label.lower()} to "
-                    f"{now.band.label.lower()}: "
-                    f"{plural(abs(steps), 'band')} {direction}.",
+            if towards:
+                sentence = t.ngettext(
+                    "{name} moved from {old} to {new}: {n} band closer to being an ally.",
+                    "{name} moved from {old} to {new}: {n} bands closer to being an ally.",
+                    abs(steps),
                 )
+            else:
+                sentence = t.ngettext(
+                    "{name} moved from {old} to {new}: {n} band further from being an ally.",
+                    "{name} moved from {old} to {new}: {n} bands further from being an ally.",
+                    abs(steps),
+                )
+            sentence = sentence.format(
+                name=isolate(name),
+                old=word.band(old.band, _, lower=True),
+                new=word.band(now.band, _, lower=True),
+                n=abs(steps),
             )
+            moved.append(BandMove(old, now, towards, sentence))
         if old.tie != now.tie:
             grew = now.tie.weight > old.tie.weight
-            verb = "grew" if grew else "weakened"
-            tie_changes.append(
-                TieChange(
-                    old,
-                    now,
-                    grew,
-                    f"Our tie with {isolate(name)} {verb}: from {_TIE_WORDS[old.tie]} to "
-                    f"{_TIE_WORDS[now.tie]}.",
-                )
+            sentence = (
+                _("Our tie with {name} grew: from {old} to {new}.")
+                if grew
+                else _("Our tie with {name} weakened: from {old} to {new}.")
+            ).format(
+                name=isolate(name),
+                old=word.tie(old.tie, _, lower=True),
+                new=word.tie(now.tie, _, lower=True),
             )
+            tie_changes.append(TieChange(old, now, grew, sentence))
         if old.influence != now.influence:
             rose = now.influence > old.influence
             influence.append(
@@ -175,9 +192,11 @@ def diff_snapshots(before: Sequence[StakeholderIn], after: Sequence[StakeholderI
                     old,
                     now,
                     rose,
-                    f"{isolate(name)}'s influence {'rose' if rose else 'fell'} from "
-                    f"{old.influence} to "
-                    f"{now.influence}.",
+                    (
+                        _("{name}'s influence rose from {old} to {new}.")
+                        if rose
+                        else _("{name}'s influence fell from {old} to {new}.")
+                    ).format(name=isolate(name), old=old.influence, new=now.influence),
                 )
             )
     return MapChanges(
@@ -187,4 +206,5 @@ def diff_snapshots(before: Sequence[StakeholderIn], after: Sequence[StakeholderI
         moved=tuple(moved),
         ties=tuple(tie_changes),
         influence=tuple(influence),
+        translations=translations,
     )

@@ -6,6 +6,7 @@ import hashlib
 
 import duckdb
 
+from workbook.i18n import N_
 from workbook.models import CommitmentIn, CommitmentStatus, KeyFinding
 from workbook.records import Commitment, Seat
 from workbook.store.database import Database, NotFoundError, utc_now
@@ -79,7 +80,7 @@ class CommitmentQueries(Database):
                 "SELECT 1 FROM commitments WHERE id = ? AND group_id = ?", [commitment_id, group_id]
             ).fetchone()
             if owned is None:
-                raise NotFoundError("That commitment is not your group's.")
+                raise NotFoundError(N_("That commitment is not your group's."))
             cur.execute(
                 "INSERT INTO commitment_reviews VALUES (?, ?, ?, ?) ON CONFLICT"
                 " (commitment_id, round) DO UPDATE SET status = excluded.status,"

@@ -37,16 +37,6 @@ from workbook.store.errors import (
     storage_problem,
 )
 from workbook.store.file_copy import copy_database, describe_database
-from workbook.store.postgres import (
-    PgConnection,
-    connection_reason,
-    copy_into_duckdb,
-    dump_database,
-    is_connection_error,
-    is_postgres_error,
-    postgres_ddl,
-    shown_url,
-)
 from workbook.store.row_changes import RowChange, RowDelete, RowUpsert
 from workbook.store.writer import Writer
 
@@ -66,6 +56,15 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+def _pg() -> Any:
+    """workbook.store.postgres, imported on first use: a DuckDB deployment never loads
+    psycopg (~50 ms of every start)."""
+    from workbook.store import postgres
+
+    return postgres
+
 
 # Idle read cursors kept for reuse (Database._reader); beyond this many, a returned one closes.
 _MAX_IDLE_READERS = 16
@@ -139,7 +138,7 @@ class Database:
     def address(self) -> str:
         """Where the data is, as shown to people: the file's path, or the address without
         its password."""
-        return shown_url(self.url) if self.url else str(self.path)
+        return _pg().shown_url(self.url) if self.url else str(self.path)
 
     @property
     def on_postgres(self) -> bool:
@@ -175,19 +174,21 @@ class Database:
 
         self.url = url
         try:
-            self._con = PgConnection(url)
+            self._con = _pg().PgConnection(url)
         except Exception as error:
             raise self._unavailable(error) from error
         try:
             with self._cursor() as cur, self._con.migration_lock(cur):
-                self.applied_migrations = _apply_migrations(cur, self.migrations, postgres_ddl)
+                self.applied_migrations = _apply_migrations(
+                    cur, self.migrations, _pg().postgres_ddl
+                )
         except psycopg.Error as error:
             self._con.close()
             raise self._unavailable(error) from error
 
     def _unavailable(self, error: BaseException) -> StoreUnavailableError:
         if self.url is not None:
-            return StoreUnavailableError(self.address, connection_reason(error), server=True)
+            return StoreUnavailableError(self.address, _pg().connection_reason(error), server=True)
         assert self.path is not None
         return StoreUnavailableError(
             self.path, storage_problem(str(error)) or short_reason(str(error))
@@ -224,7 +225,7 @@ class Database:
     def _lost(self, error: Exception) -> Exception:
         """On PostgreSQL, a lost or refused connection as the store's plain sentence; any other
         error as it is."""
-        if self.url is not None and is_connection_error(error):
+        if self.url is not None and _pg().is_connection_error(error):
             return self._unavailable(error)
         return error
 
@@ -284,9 +285,9 @@ class Database:
             raise
         except Exception as error:
             if self.url is not None:
-                if is_connection_error(error):
+                if _pg().is_connection_error(error):
                     raise self._unavailable(error) from error
-                if is_postgres_error(error):
+                if _pg().is_postgres_error(error):
                     raise WriteFailedError(short_reason(str(error))) from error
                 raise
             if not isinstance(error, duckdb.Error):
@@ -311,7 +312,7 @@ class Database:
                 yield cur
             return
         try:
-            local = copy_into_duckdb(self._con.pool, tables)
+            local = _pg().copy_into_duckdb(self._con.pool, tables)
         except Exception as error:
             raise self._lost(error) from error
         try:
@@ -330,6 +331,6 @@ class Database:
         Runs on its own cursor while the app keeps serving (see `copy_database`). On
         PostgreSQL: pg_dump's custom format instead (see `dump_database`)."""
         if self.url is not None:
-            return dump_database(self.url, destination)
+            return _pg().dump_database(self.url, destination)
         with self._cursor() as cur:
             return copy_database(cur, destination)

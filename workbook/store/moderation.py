@@ -23,6 +23,7 @@ from typing import Any
 
 import duckdb
 
+from workbook.i18n import N_
 from workbook.live import (
     HIDDEN,
     PROMPT,
@@ -122,7 +123,7 @@ class ModerationQueries(Database):
             [reflection_id, workshop_id],
         ).fetchone()
         if owned is None:
-            raise NotFoundError("That answer is not in this workshop.")
+            raise NotFoundError(N_("That answer is not in this workshop."))
 
     # -- approving --
 
@@ -401,9 +402,9 @@ class ModerationQueries(Database):
                 [reflection_id, workshop_id],
             ).fetchone()
             if row is None or row[3] != SHOWN or not bool(row[4]):
-                raise SupportRefusedError("That answer is no longer shown.")
+                raise SupportRefusedError(N_("That answer is no longer shown."))
             if int(row[0]) == participant_id:
-                raise SupportRefusedError("Your own answer counts already: support others'.")
+                raise SupportRefusedError(N_("Your own answer counts already: support others'."))
             state = cur.execute(
                 "SELECT coalesce(i.revealed, false), coalesce(v.on_phones, true)"
                 " FROM (SELECT 1) one LEFT JOIN live_items i ON i.workshop_id = ?"
@@ -414,7 +415,7 @@ class ModerationQueries(Database):
             ).fetchone()
             if state is None or not (bool(state[0]) and bool(state[1])):
                 raise SupportRefusedError(
-                    "The facilitator has not shown this question's answers on phones now."
+                    N_("The facilitator has not shown this question's answers on phones now.")
                 )
             if support:
                 cur.execute(

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 from pydantic import ValidationError
 
+from workbook.i18n import N_
 from workbook.lessons import PromptSpec, RatingStatement
 from workbook.plans.model import Plan
 from workbook.store.database import Database, Migration, NotFoundError, utc_now
@@ -152,7 +153,8 @@ def _move_steps(
 class PlanQueries(Database):
     """Reads and writes of workshops' plans. Every phone's run reads its workshop's plan, so
     each workshop's is kept in memory once read: this process is the file's only writer (the
-    database is locked to it) and each write of a plan drops the kept one."""
+    database is locked to it) and each write of a plan drops the kept one. On PostgreSQL a
+    plan changed by another process arrives as a room change (`_forget_room`)."""
 
     def __init__(self, path: Path | str) -> None:
         self._plans_cache: dict[int, StoredPlan | None] = {}
@@ -164,6 +166,11 @@ class PlanQueries(Database):
         with self._plans_lock:
             self._plans_cache.pop(workshop_id, None)
             self._own_cache.pop(workshop_id, None)
+
+    def _forget_room(self, workshop_id: int) -> None:
+        # Another process changed the room (PostgreSQL), perhaps its plan: read it afresh.
+        self._forget_plan(workshop_id)
+        super()._forget_room(workshop_id)
 
     def _after_plan_change(self, workshop_id: int) -> None:
         """Drop the kept plan and wake the room's phones (workbook/store/live.py), which
@@ -189,7 +196,7 @@ class PlanQueries(Database):
                 cur.execute("SELECT 1 FROM workshops WHERE id = ?", [workshop_id]).fetchone()
                 is None
             ):
-                raise NotFoundError("This workshop no longer exists.")
+                raise NotFoundError(N_("This workshop no longer exists."))
             cur.execute(
                 "INSERT INTO workshop_plans VALUES (?, ?, ?) ON CONFLICT (workshop_id)"
                 " DO UPDATE SET plan_json = excluded.plan_json, updated_at = excluded.updated_at",

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from workbook.i18n import DEFAULT
 from workbook.live import SHOWN
 from workbook.store.database import Database, Migration, utc_now
 from workbook.store.moderation import ANSWER_STATUS, MODERATION_JOINS
@@ -209,20 +210,25 @@ class ReleaseQueries(Database):
 
     def release_reflections(self, *, period: int) -> pd.DataFrame:
         """Consented answers of the period's groups that the room was shown: none a facilitator
-        hid, none still waiting for the facilitator's approval (workbook/store/moderation.py)."""
+        hid, none still waiting for the facilitator's approval (workbook/store/moderation.py).
+        Each with its workshop's language (workbook/store/languages.py; none set: English),
+        the language its words are read in."""
         sql = f"""
         WITH {_PERIOD_GROUPS}
-        SELECT r.id, r.group_id, r.lesson_id, r.prompt_id, r.text
+        SELECT r.id, r.group_id, r.lesson_id, r.prompt_id, r.text,
+            COALESCE(wl.language, $default_language) AS language
         FROM reflections r
         JOIN participants x ON x.id = r.participant_id
+        LEFT JOIN workshop_languages wl ON wl.workshop_id = r.workshop_id
         {MODERATION_JOINS}
         WHERE x.quote_consent AND r.group_id IN (SELECT group_id FROM period_groups)
             AND {ANSWER_STATUS} = '{SHOWN}'
         ORDER BY r.group_id, r.id
         """
-        tables = ("workshops", "groups", "participants", "reflections")
+        tables = ("workshops", "groups", "participants", "reflections", "workshop_languages")
         moderation = ("hidden_answers", "approved_answers", "live_item_views")
-        return self._frame(sql, {"period": period}, (*tables, *moderation))
+        params = {"period": period, "default_language": DEFAULT}
+        return self._frame(sql, params, (*tables, *moderation))
 
     def known_names(self) -> list[str]:
         """Every name a person typed anywhere in the deployment: people, groups, stakeholders,
@@ -374,6 +380,6 @@ class ReleaseQueries(Database):
         """The largest rho and delta any one group has spent over all releases."""
         row = self._one(
             "SELECT coalesce(max(r), 0), coalesce(max(d), 0) FROM ("
-            " SELECT sum(rho) AS r, sum(delta) AS d FROM privacy_spent GROUP BY group_id)"
+            " SELECT sum(rho) AS r, sum(delta) AS d FROM privacy_spent GROUP BY group_id) per_group"
         )
         return (float(row[0]), float(row[1])) if row else (0.0, 0.0)

@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from workbook.i18n import N_
 from workbook.keys import (
     JOIN_CODE_LENGTH,
     hash_key,
@@ -22,6 +23,7 @@ from workbook.keys import (
     normalise_join_code,
     token_hash,
 )
+from workbook.messages import say
 from workbook.models import FIRST_ROUND, JoinRequest, WorkshopCreate
 from workbook.records import Group, Participant, Seat, Workshop
 from workbook.store.database import (
@@ -151,7 +153,7 @@ class WorkshopQueries(Database):
                 if not taken:
                     break
             else:  # pragma: no cover - 887 million codes; only reached if nearly all are used
-                raise WriteFailedError("no free join code was found")
+                raise WriteFailedError(say(N_("no free join code was found")))
             row = cur.execute(
                 "INSERT INTO workshops VALUES (nextval('workshop_ids'), ?, ?, ?, ?, ?, ?, ?, ?,"
                 " 0, ?) RETURNING id",
@@ -238,7 +240,7 @@ class WorkshopQueries(Database):
                 cur.execute("SELECT 1 FROM workshops WHERE id = ?", [workshop_id]).fetchone()
                 is None
             ):
-                raise NotFoundError("This workshop no longer exists.")
+                raise NotFoundError(N_("This workshop no longer exists."))
             # Compared by name_key in Python, not by the stored key: a group stored before
             # name_key folded invisible characters still matches.
             row = next(
@@ -326,7 +328,7 @@ class WorkshopQueries(Database):
                 [group_id],
             ).fetchone()
             if row is None:
-                raise NotFoundError("This group no longer exists.")
+                raise NotFoundError(N_("This group no longer exists."))
             return int(row[0])
 
         return self._write(work)

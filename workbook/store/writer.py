@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -17,6 +18,8 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from workbook.i18n import N_
+from workbook.messages import say
 from workbook.store.errors import WriteFailedError
 from workbook.store.row_changes import RowChange, apply_row_changes, as_arrow_table
 
@@ -60,7 +63,7 @@ class Writer:
         changes: tuple[RowChange, ...] = (),
     ) -> T:
         if not self._thread.is_alive():
-            raise WriteFailedError("the database writer has stopped")
+            raise WriteFailedError(say(N_("the database writer has stopped")))
         task = Task(work, Future(), changes)
         self._queue.put(task)
         return task.future.result()
@@ -98,7 +101,7 @@ class Writer:
             _LOG.exception("the database writer stopped")
             self._fail_waiting(batch, error)
         finally:
-            self._fail_waiting([], WriteFailedError("the database writer has stopped"))
+            self._fail_waiting([], WriteFailedError(say(N_("the database writer has stopped"))))
 
     def _fail_waiting(self, batch: list[Task], error: BaseException) -> None:
         waiting = list(batch)
@@ -159,6 +162,5 @@ def rollback_quietly(cur: Any) -> None:
 
 
 def _other_errors() -> tuple[type[Exception], ...]:
-    from workbook.store.postgres import psycopg
-
-    return (psycopg.Error,)
+    psycopg = sys.modules.get("psycopg")  # loaded only when the store is on PostgreSQL
+    return (psycopg.Error,) if psycopg is not None else ()

@@ -68,7 +68,7 @@ def render(store: Store, seat: Seat) -> None:
                             status=status,
                         )
                     except StoreError as error:
-                        st.error(str(error))
+                        st.error(error.shown(translator()))
                     else:
                         st.caption(_("Marked: {status}.").format(status=_(status.label)))
             elif st.button(_("Remove"), key=f"action_plan_remove_{commitment.id}"):
@@ -96,13 +96,13 @@ def render(store: Store, seat: Seat) -> None:
             try:
                 commitment = CommitmentIn(what=what, who=who, by_when=by_when, key_finding=finding)
             except ValidationError as error:
-                show_errors(plain_errors(error, CommitmentIn), kept=True)
+                show_errors(plain_errors(error, CommitmentIn, language()), kept=True)
             else:
                 listed = {c.id for c in store.commitments(seat.group.id)}
                 try:
                     added = store.add_commitment(seat=seat, commitment=commitment, round=round_)
                 except StoreError as error:
-                    st.error(str(error))
+                    st.error(error.shown(translator()))
                 else:
                     st.session_state[_CLEAR] = True
                     st.session_state[_FLASH] = (

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from workbook import export, summary_html
+from workbook.i18n import N_
 from workbook.lessons import LessonSet
 from workbook.records import Workshop
 from workbook.store import Store, StoreError
+from workbook.ui.i18n import translator
 
 # --- exports --------------------------------------------------------------------------------
 
@@ -25,7 +27,7 @@ _PREPARED = "facilitator_exports_prepared"
 _DOWNLOADS = (
     # label, builder, file name suffix, MIME type, key, icon
     (
-        "CSV files (zip)",
+        N_("CSV files (zip)"),
         export.csv_zip,
         "-csv.zip",
         "application/zip",
@@ -33,7 +35,7 @@ _DOWNLOADS = (
         ":material/folder_zip:",
     ),
     (
-        "Excel workbook (.xlsx)",
+        N_("Excel workbook (.xlsx)"),
         export.xlsx,
         ".xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -41,7 +43,7 @@ _DOWNLOADS = (
         ":material/table:",
     ),
     (
-        "Summary to send (HTML)",
+        N_("Summary to send (HTML)"),
         summary_html.html_summary,
         "-summary.html",
         "text/html",
@@ -62,47 +64,57 @@ def _prepare(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
     try:
         stored = store.workshop_plan(workshop.id)
         plan_title = stored.plan.title if stored is not None and stored.plan is not None else ""
+        language = store.workshop_language(workshop.id)
+        # The files go to the group: in the workshop's language, headings and all.
         collected = export.collect(
-            store, workshop_id=workshop.id, lessons=lessons, plan_title=plan_title
+            store,
+            workshop_id=workshop.id,
+            lessons=lessons,
+            plan_title=plan_title,
+            language=language,
         )
     except StoreError as error:
-        st.toast(str(error))
+        st.toast(error.shown(translator()))
         return
-    files = {key: build(collected) for _, build, _, _, key, _ in _DOWNLOADS}
-    # The summary goes to the group: in the workshop's language (the tables stay English).
-    files["html"] = summary_html.html_summary(
-        collected, language=store.workshop_language(workshop.id)
-    )
+    files = {key: build(collected) for _label, build, _s, _m, key, _i in _DOWNLOADS}
+    files["html"] = summary_html.html_summary(collected, language=language)
     st.session_state[_PREPARED] = _Prepared(workshop.id, dt.datetime.now(), files)
 
 
 def panel(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
-    st.subheader("Exports")
+    _ = translator()
+    st.subheader(_("Exports"))
     st.caption(
-        "Everything this workshop's groups gave so far: reflections, ratings, stakeholder maps "
-        "and commitments. The summary is one web page with the charts, to send to the group "
-        "(answers you hid are left out of it)."
+        _(
+            "Everything this workshop's groups gave so far: reflections, ratings, stakeholder "
+            "maps and commitments. The summary is one web page with the charts, to send to "
+            "the group (answers you hid are left out of it)."
+        )
     )
     prepared = st.session_state.get(_PREPARED)
     if not isinstance(prepared, _Prepared) or prepared.workshop_id != workshop.id:
         prepared = None
     st.button(
-        "Prepare the exports" if prepared is None else "Prepare them again",
+        _("Prepare the exports") if prepared is None else _("Prepare them again"),
         key="facilitator_export_prepare",
         icon=":material/sync:",
         on_click=_prepare,
         args=(store, lessons, workshop),
     )
     if prepared is None:
-        st.caption("They are made from what the groups have given up to when you press it.")
+        st.caption(_("They are made from what the groups have given up to when you press it."))
         return
-    st.caption(f"Made at {prepared.made_at:%H:%M}; prepare them again for answers given since.")
+    st.caption(
+        _("Made at {time}; prepare them again for answers given since.").format(
+            time=f"{prepared.made_at:%H:%M}"
+        )
+    )
     stem = f"workshop-{workshop.join_code}"
-    for column, (label, _, suffix, mime, key, icon) in zip(
+    for column, (label, _build, suffix, mime, key, icon) in zip(
         st.columns(len(_DOWNLOADS)), _DOWNLOADS, strict=True
     ):
         column.download_button(
-            label,
+            _(label),
             data=prepared.files[key],
             file_name=stem + suffix,
             mime=mime,

@@ -199,7 +199,7 @@ def _set_view(
             **{what: bool(value)},
         )
     except StoreError as error:
-        st.toast(str(error))
+        st.toast(error.shown(translator()))
 
 
 def _set_approve_first(
@@ -213,7 +213,7 @@ def _set_approve_first(
             approve_first=bool(value),
         )
     except StoreError as error:
-        st.toast(str(error))
+        st.toast(error.shown(translator()))
 
 
 def _show(

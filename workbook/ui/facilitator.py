@@ -342,7 +342,7 @@ def _set_pacing(store: Store, workshop_id: int) -> None:
 def _refused(error: RoomMovedError) -> None:
     """Another tab or device moved the room after this console was drawn: say so once, above
     the room's step; the run that follows draws the console as the room is now."""
-    st.session_state[_REFUSED] = str(error)
+    st.session_state[_REFUSED] = error.shown(i18n.translator())
 
 
 def _move(store: Store, workshop_id: int, shown: int, step: int, lessons: LessonSet) -> None:

@@ -17,10 +17,11 @@ import streamlit as st
 from workbook.i18n import N_
 from workbook.store import Store
 from workbook.store.resume import MAX_TOKEN_CHARS, RESUME_LINK_LIFETIME
+from workbook.ui import context
 from workbook.ui import projector as links
 from workbook.ui.i18n import translator
 
-RESUME_PARAM = "r"
+RESUME_PARAM = context.RESUME_PARAM  # the context reads it too, before the sidebar
 _TOKEN = "facilitator_resume_token"
 WARNING = N_("Keep this link private: anyone with it can run this workshop.")
 REFUSED = (

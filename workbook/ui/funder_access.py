@@ -14,11 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from workbook.live import FUNDER_DOOR, waiting_sentence, wrong_key_sentence
+from workbook.live import FUNDER_DOOR
 from workbook.models import MAX_KEY_CHARS
 from workbook.release import tables
 from workbook.store import Store
 from workbook.ui import resources
+from workbook.ui.i18n import ngettext, translator
 
 SECRET_NAME = "funder_key"
 _SIGNED_IN = "funders_signed_in"
@@ -85,32 +86,45 @@ def require_funder(store: Store) -> bool:
     Wrong keys are slowed down exactly as a workshop's facilitator key is (the store's
     sign-in waits, one door for the funder view shared by every session): three free tries,
     then 2, 4, 8 ... seconds, up to a minute, during which even the right key waits."""
+    _ = translator()
     key = configured_key()
     if key.digest is None:
+        # The problem is a sentence for whoever runs the server, from its settings: English.
         reason = f" ({key.problem})" if key.problem else ""
         st.info(
-            "The funder view is closed on this server: whoever runs it has not set a funder "
-            f"key{reason}. The README explains how, under “For funders”.",
+            _(
+                "The funder view is closed on this server: whoever runs it has not set a "
+                "funder key{reason}. The README explains how, under “For funders”."
+            ).format(reason=reason),
             icon=":material/lock:",
         )
         return False
     if st.session_state.get(_SIGNED_IN) == _marker(key):
         return True
     st.markdown(
-        "This view is for funders and programme leads. It needs the funder key of this "
-        "server; ask whoever runs it."
+        _(
+            "This view is for funders and programme leads. It needs the funder key of this "
+            "server; ask whoever runs it."
+        )
     )
     with st.form("funders_sign_in", enter_to_submit=True):
         typed = st.text_input(
-            "Funder key", type="password", max_chars=MAX_KEY_CHARS, key="funders_key_typed"
+            _("Funder key"), type="password", max_chars=MAX_KEY_CHARS, key="funders_key_typed"
         )
         submitted = st.form_submit_button(
-            "Open the funder view", type="primary", icon=":material/lock_open:"
+            _("Open the funder view"), type="primary", icon=":material/lock_open:"
         )
     if submitted:
         wait = store.door_wait(FUNDER_DOOR)
         if wait:
-            st.error(waiting_sentence(wait, door=""), icon=":material/hourglass_top:")
+            st.error(
+                _("Too many wrong keys in a row.")
+                + " "
+                + ngettext(
+                    "Wait {n} second, then try again.", "Wait {n} seconds, then try again.", wait
+                ),
+                icon=":material/hourglass_top:",
+            )
         elif key_matches(typed, key):
             store.clear_wrong_keys(FUNDER_DOOR)
             st.session_state[_SIGNED_IN] = _marker(key)
@@ -118,10 +132,16 @@ def require_funder(store: Store) -> bool:
             st.rerun()
         else:
             wait = store.record_wrong_key(FUNDER_DOOR)
-            st.error(
-                wrong_key_sentence(wait, opens="the funder view", ask="whoever runs this server"),
-                icon=":material/key_off:",
+            wrong = _(
+                "That key does not open the funder view. Check it with whoever runs this server."
             )
+            if wait:
+                wrong += " " + ngettext(
+                    "After several wrong keys, the next try waits {n} second.",
+                    "After several wrong keys, the next try waits {n} seconds.",
+                    wait,
+                )
+            st.error(wrong, icon=":material/key_off:")
     return False
 
 
@@ -149,6 +169,7 @@ def chart_with_table(
     `name`, which also names the XLSX sheet). With `nothing` (a sentence:
     every figure of the chart is unknown), that sentence instead of the chart and its table,
     whose every cell would be empty. True when the chart was drawn."""
+    _ = translator()
     st.subheader(title)
     if nothing is not None:
         st.info(nothing, icon=":material/hourglass_empty:")
@@ -162,7 +183,7 @@ def chart_with_table(
         config={"displaylogo": False, "displayModeBar": False},
         key=f"{key}_chart",
     )
-    with st.expander("Table and downloads", icon=":material/table:"):
+    with st.expander(_("Table and downloads"), icon=":material/table:"):
         show_table(table, key=f"{key}_table")
         download_buttons(export, name=name, note=note, key=key, stem=stem)
     return True
@@ -190,6 +211,7 @@ def show_table(table: pd.DataFrame, *, key: str) -> None:
 def download_buttons(
     export: pd.DataFrame, *, name: str, note: str, key: str, stem: str | None = None
 ) -> None:
+    _ = translator()
     stem = stem or name
     csv_data: Callable[[], bytes] = functools.partial(tables.to_csv, export)
     xlsx_data: Callable[[], bytes] = functools.partial(
@@ -198,7 +220,7 @@ def download_buttons(
     left, right = st.columns(2)
     with left:
         st.download_button(
-            "Download CSV",
+            _("Download CSV"),
             data=csv_data,
             file_name=f"{stem}.csv",
             mime="text/csv",
@@ -208,7 +230,7 @@ def download_buttons(
         )
     with right:
         st.download_button(
-            "Download XLSX",
+            _("Download XLSX"),
             data=xlsx_data,
             file_name=f"{stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -3,7 +3,8 @@
 One translator per session, never a process-wide `_`: each render function binds its own,
 `_ = translator()`, which reads this session's language at that moment: the participant's
 own choice if they made one on this device, else the language of the workshop on this
-screen, else English. Two people on the same server in two languages each see their own.
+screen, else the browser's language if the app has it, else English. Two people on the same
+server in two languages each see their own.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from workbook import i18n
 
 _CHOSEN = "i18n_chosen_language"  # this person's own choice, kept for the session
 _WORKSHOP = "i18n_workshop_language"  # the language of the workshop on screen, set each run
+# The language those two and the URL come to, worked out again whenever one of them is set
+# (every page run sets the workshop's): `translator()` is called dozens of times a run, and
+# each lookup of a key the session does not hold, or of the URL, raised and caught an
+# exception inside Streamlit's session state (about a tenth of a phone's run, profiled:
+# bench/RESULTS.md, "Profiled").
+_RESOLVED = "i18n_language"
 _PICK = "i18n_pick"
 
 PICKER_CSS = """
@@ -32,6 +39,7 @@ def use_workshop_language(code: str | None) -> None:
         st.session_state.pop(_WORKSHOP, None)
     else:
         st.session_state[_WORKSHOP] = i18n.supported(code)
+    st.session_state[_RESOLVED] = _resolve()
 
 
 # The person's own choice is also kept in the address (`?lang=en`): a plain reload, or a phone
@@ -50,9 +58,29 @@ def _from_url() -> str | None:
     return value if isinstance(value, str) and value in i18n.CODES else None
 
 
+def _from_browser() -> str | None:
+    """The browser's own language when the app has it ("da-DK" -> "da"): Streamlit's public
+    `st.context.locale` (the browser's navigator.language; None when a client sends none)."""
+    tag = st.context.locale
+    if not isinstance(tag, str):
+        return None
+    code = tag.replace("_", "-").split("-")[0].casefold()
+    return code if code in i18n.CODES else None
+
+
 def language() -> str:
     """This session's language: its own choice (this session's, or kept in the URL from an
-    earlier one), else the workshop's, else English."""
+    earlier one), else the workshop's, else the browser's (a screen with no workshop, such as
+    the start page opened without a join link), else English."""
+    resolved = st.session_state.get(_RESOLVED)
+    if resolved is None:
+        resolved = st.session_state[_RESOLVED] = _resolve()
+    return resolved
+
+
+def _resolve() -> str:
+    """Work out `language()` from the session's choice, the URL, the workshop and the browser
+    (and keep a choice in the URL)."""
     chosen = st.session_state.get(_CHOSEN)
     if chosen is None:
         chosen = _from_url()
@@ -63,7 +91,10 @@ def language() -> str:
         if st.query_params.get(LANG_PARAM) != chosen:  # page switches clear the URL's params
             st.query_params[LANG_PARAM] = chosen
         return chosen
-    return i18n.supported(st.session_state.get(_WORKSHOP, i18n.DEFAULT))
+    workshop = st.session_state.get(_WORKSHOP)
+    if workshop is not None:
+        return i18n.supported(workshop)
+    return _from_browser() or i18n.DEFAULT
 
 
 def translator(code: str | None = None) -> Callable[[str], str]:
@@ -85,6 +116,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def choose(code: str) -> None:
     st.session_state[_CHOSEN] = i18n.supported(code)
     st.query_params[LANG_PARAM] = i18n.supported(code)
+    st.session_state[_RESOLVED] = _resolve()
 
 
 def picker(where: object | None = None) -> None:

@@ -351,7 +351,9 @@ def _commit(
     notes: tuple[str, ...],
 ) -> _Outcome:
     _ = translator()
-    prepared = prepare_answers(lesson=lesson, texts=texts, ratings=ratings, saved=saved)
+    prepared = prepare_answers(
+        lesson=lesson, texts=texts, ratings=ratings, saved=saved, language=language()
+    )
     if not prepared.ok:
         return _Outcome(
             _(NOT_SAVED_YET),
@@ -382,7 +384,7 @@ def _commit(
             seen={prompt_id: saved.reflections.get(prompt_id) for prompt_id in written},
         )
     except StoreError as error:
-        return _Outcome(_(STILL_IN_BOXES), problems=(str(error),))
+        return _Outcome(_(STILL_IN_BOXES), problems=(error.shown(translator()),))
     if result.conflicts:
         others = prepared.changes > len(result.conflicts)
         return _Outcome(
@@ -453,7 +455,9 @@ def _keep_mine(
     state = st.session_state
     text = state.get(f"{prefix}_prompt_{prompt_id}") or ""
     seen = SavedAnswers({prompt_id: stored} if stored is not None else {}, {})
-    prepared = prepare_answers(lesson=lesson, texts={prompt_id: text}, ratings={}, saved=seen)
+    prepared = prepare_answers(
+        lesson=lesson, texts={prompt_id: text}, ratings={}, saved=seen, language=language()
+    )
     others = _others(prefix, prompt_id)
     _ = translator()
     if not prepared.ok:
@@ -473,7 +477,7 @@ def _keep_mine(
                 seen={prompt_id: stored},
             )
         except StoreError as error:
-            outcome = _Outcome(_(STILL_IN_BOXES), problems=(str(error),))
+            outcome = _Outcome(_(STILL_IN_BOXES), problems=(error.shown(translator()),))
         else:
             if result.conflicts:
                 outcome = _Outcome("", conflicts=(*result.conflicts.items(), *others))

@@ -30,6 +30,7 @@ from typing import Any, Final
 import streamlit as st
 
 from workbook import map_worksheet
+from workbook.i18n import N_
 from workbook.map_rows import field_title
 from workbook.models import (
     INFLUENCE_MAX,
@@ -43,6 +44,8 @@ from workbook.models import (
     TieStrength,
 )
 from workbook.records import Seat
+from workbook.stakeholders import words as word
+from workbook.stakeholders.graph import short_number
 from workbook.stakeholders.saved import (
     StakeholderChanges,
     StakeholderUpdate,
@@ -50,28 +53,30 @@ from workbook.stakeholders.saved import (
 )
 from workbook.store import Store, StoreError
 from workbook.ui import map_editor
+from workbook.ui.i18n import language, translations, translator
 from workbook.ui.text import isolate, user_text
 from workbook.ui.widgets import show_errors, up_to
 
-LIST_VIEW: Final = "List view"
-TABLE_VIEW: Final = "Table view"
-REQUIRED: Final = " (required)"
+LIST_VIEW: Final = N_("List view")
+TABLE_VIEW: Final = N_("Table view")
 EDITING: Final = "map_cards_editing_{where}"
 _SAID: Final = "map_cards_said_{where}_{place}"  # a refusal, shown beside its form
 _ADDED: Final = "map_cards_added_{where}_{what}"  # how many this browser added: the add form's key
 _REMOVING: Final = "map_cards_removing_{where}"
 _NEW_HOURS: Final = 1.0  # what the worksheet's new row starts with
-TIE_WORDS: Final = {
-    TieStrength.none: "No tie",
-    TieStrength.weak: "Weak",
-    TieStrength.strong: "Strong",
-}
 # The worksheets' and files' field names, as the card forms label those fields.
 _FORM_LABELS: Final = {
     field_title("band"): "Where they stand",
     field_title("energy_hours"): "Hours a month",
 }
-NO_STRENGTH: Final = "Choose a strength: weak or strong."
+NO_STRENGTH: Final = N_("Choose a strength: weak or strong.")
+
+
+def required(label: str) -> str:
+    """A form field's label marked as one that must be filled in ("Name (required)")."""
+    _ = translator()
+    return _("{label} (required)").format(label=label)
+
 
 # Every control in the cards at least 44 px tall (WCAG 2.5.5), checkboxes' whole rows too.
 _CSS: Final = """
@@ -88,21 +93,24 @@ _CSS: Final = """
 
 def list_view_chosen(*, where: str) -> bool:
     """The "List view / Table view" switch; True for the list (the default, see above)."""
+    _ = translator()
     st.html(_CSS)
     with st.container(key="map_view_choice"):
         choice = st.segmented_control(
-            "Show the map as",
+            _("Show the map as"),
             [LIST_VIEW, TABLE_VIEW],
             default=LIST_VIEW,
             required=True,
+            format_func=_,
             key=f"{where}_view",
-            help="The list suits a phone; the table shows every stakeholder's fields at once.",
+            help=_("The list suits a phone; the table shows every stakeholder's fields at once."),
         )
     return choice != TABLE_VIEW
 
 
 def required_note() -> None:
-    st.caption("Fields marked (required) must be filled in.")
+    _ = translator()
+    st.caption(_("Fields marked (required) must be filled in."))
 
 
 def in_form_words(sentence: str) -> str:
@@ -130,7 +138,9 @@ def refuse(where: str, place: str, sentences: list[str]) -> None:
 
 
 def unchanged(where: str, place: str) -> None:
-    st.session_state[_said(where, place)] = ("info", ["Nothing has changed since you last saved."])
+    _ = translator()
+    said = [_("Nothing has changed since you last saved.")]
+    st.session_state[_said(where, place)] = ("info", said)
 
 
 def outcome(where: str, place: str) -> None:
@@ -198,97 +208,112 @@ def _save_stakeholders(
     except StoreError as error:
         refuse(where, place, [str(error)])
         return False
-    message = f"Saved. {changes.sentence}"
+    _ = translator()
+    message = _("Saved.") + " " + changes.sentence_in(translations())
     if saved.restored:
-        message += " It had been deleted on another device, so it was added back."
+        message += " " + _("It had been deleted on another device, so it was added back.")
     done(seat, message, where=where, place=place, close=close)
     return True
 
 
 def _summary(person: Stakeholder) -> str:
-    parts = [person.kind, f"influence {person.influence}", person.band.label]
+    _ = translator()
+    parts = [
+        word.kind(person.kind, _),
+        _("influence {n}").format(n=person.influence),
+        word.band(person.band, _),
+    ]
     if person.target_band is not None and person.target_band != person.band:
-        parts.append(f"aim: {person.target_band.label.lower()}")
-    parts.append(f"our tie: {TIE_WORDS[person.tie].lower()}")
-    parts.append(f"{person.energy_hours:g} h a month")
+        parts.append(_("aim: {band}").format(band=word.band(person.target_band, _, lower=True)))
+    parts.append(_("our tie: {tie}").format(tie=word.tie(person.tie, _, lower=True)))
+    hours = short_number(person.energy_hours, language())
+    parts.append(_("{hours} h a month").format(hours=hours))
     if person.must_invest:
-        parts.append("must invest")
+        parts.append(_("must invest"))
     if person.not_our_battle:
-        parts.append("not our battle")
+        parts.append(_("not our battle"))
     return " · ".join(parts)
 
 
 def _stakeholder_fields(prefix: str, start: Stakeholder | None) -> None:
     """Every field of a stakeholder; `_person_row(prefix)` reads them as a worksheet row."""
+    _ = translator()
     kinds = list(STAKEHOLDER_KINDS)
     bands = list(SpectrumBand)
     st.text_input(
-        "Name" + REQUIRED,
+        required(_("Name")),
         value=start.name if start else "",
         key=f"{prefix}_name",
-        help=up_to(MAX_NAME_CHARS, "Who they are: a person or an organisation."),
+        help=up_to(MAX_NAME_CHARS, _("Who they are: a person or an organisation.")),
     )
     st.selectbox(
-        "Kind" + REQUIRED,
+        required(_("Kind")),
         kinds,
         index=kinds.index(start.kind) if start and start.kind in kinds else None,
-        placeholder="Choose a kind",
+        format_func=lambda k: word.kind(k, _),
+        placeholder=_("Choose a kind"),
         key=f"{prefix}_kind",
     )
     st.segmented_control(
-        f"Influence, {INFLUENCE_MIN} a little to {INFLUENCE_MAX} a great deal" + REQUIRED,
+        required(
+            _("Influence, {low} a little to {high} a great deal").format(
+                low=INFLUENCE_MIN, high=INFLUENCE_MAX
+            )
+        ),
         list(range(INFLUENCE_MIN, INFLUENCE_MAX + 1)),
         default=start.influence if start else None,
         required=True,  # once chosen, a second tap keeps it (it cannot be emptied by mistake)
         key=f"{prefix}_influence",
     )
     st.selectbox(
-        "Where they stand" + REQUIRED,
+        required(_("Where they stand")),
         bands,
         index=bands.index(start.band) if start else None,
-        format_func=lambda b: b.label,
-        placeholder="Choose where they stand",
+        format_func=lambda b: word.band(b, _),
+        placeholder=_("Choose where they stand"),
         key=f"{prefix}_band",
-        help="The spectrum of allies: from active opposition to active ally.",
+        help=_("The spectrum of allies: from active opposition to active ally."),
     )
     targets: list[SpectrumBand | None] = [None, *bands]
     st.selectbox(
-        "Where we want them",
+        _("Where we want them"),
         targets,
         index=targets.index(start.target_band) if start else 0,
-        format_func=lambda b: "Not set" if b is None else b.label,
+        format_func=lambda b: _("Not set") if b is None else word.band(b, _),
         key=f"{prefix}_target",
-        help="Optional: the band you aim to move them to.",
+        help=_("Optional: the band you aim to move them to."),
     )
     st.segmented_control(
-        "Our tie with them" + REQUIRED,
+        required(_("Our tie with them")),
         list(TieStrength),
         default=start.tie if start else TieStrength.none,
         required=True,
-        format_func=lambda t: TIE_WORDS[t],
+        format_func=lambda t: word.tie(t, _),
         key=f"{prefix}_tie",
     )
     st.number_input(
-        "Hours a month" + REQUIRED,
+        required(_("Hours a month")),
         value=float(start.energy_hours) if start else _NEW_HOURS,
         step=0.25,
         format="%g",
         key=f"{prefix}_hours",
-        help=f"The energy this relationship would take: 0 to {MAX_ENERGY_HOURS} hours a month.",
+        help=_("The energy this relationship would take: 0 to {hours} hours a month.").format(
+            hours=MAX_ENERGY_HOURS
+        ),
     )
     st.text_area(
-        "Note",
+        _("Note"),
         value=start.note if start else "",
         key=f"{prefix}_note",
-        help=up_to(MAX_NOTE_CHARS, "Anything to remember."),
+        help=up_to(MAX_NOTE_CHARS, _("Anything to remember.")),
     )
     st.checkbox(
-        "Not our battle: never propose investing here",
+        _("Not our battle: never propose investing here"),
         value=start.not_our_battle if start else False,
         key=f"{prefix}_nob",
     )
     st.checkbox(
-        "Must invest: always include in the proposal",
+        _("Must invest: always include in the proposal"),
         value=start.must_invest if start else False,
         key=f"{prefix}_must",
     )
@@ -317,7 +342,22 @@ def _person_row(prefix: str) -> dict[str, Any]:
 
 def _checked(row: Mapping[str, object], *, where: str, place: str) -> Any | None:
     """The form as a stakeholder (the worksheet's own checks), or None after saying why."""
-    parsed = map_worksheet.parse_worksheet([row], defaults={})
+    _ = translator()
+    titles = {  # as the form labels them
+        "name": _("Name"),
+        "kind": _("Kind"),
+        "influence": _("Influence"),
+        "band": _("Where they stand"),
+        "target_band": _("Where we want them"),
+        "tie": _("Our tie with them"),
+        "energy_hours": _("Hours a month"),
+        "note": _("Note"),
+        "not_our_battle": _("Not our battle"),
+        "must_invest": _("Must invest"),
+    }
+    parsed = map_worksheet.parse_worksheet(
+        [row], defaults={}, t=translations(), titles=titles, brief=True
+    )
     if parsed.problems:
         refuse(where, place, list(parsed.problems[0].problems))
         return None
@@ -326,8 +366,10 @@ def _checked(row: Mapping[str, object], *, where: str, place: str) -> Any | None
             where,
             place,
             [
-                "Nothing was filled in: a stakeholder needs a name, a kind, an influence and "
-                "where they stand."
+                _(
+                    "Nothing was filled in: a stakeholder needs a name, a kind, an influence and "
+                    "where they stand."
+                )
             ],
         )
         return None
@@ -363,6 +405,7 @@ def _update_person(store: Store, seat: Seat, person: Stakeholder, prefix: str, w
 
 def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
     """One card per stakeholder (with its edit form when opened), then the form to add one."""
+    _ = translator()
     group_id = seat.group.id
     base = map_editor.base_map(store, group_id)
     version = map_editor.editing_version(group_id)
@@ -370,7 +413,7 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
     editing = st.session_state.get(EDITING.format(where=where))
     with st.container(key=f"mapcards_{where}_people"):
         if base.is_empty:
-            st.caption("No stakeholders yet: add the first one below.")
+            st.caption(_("No stakeholders yet: add the first one below."))
         for person in base.stakeholders:
             with st.container(border=True, key=f"{where}_person_{person.id}"):
                 user_text(f"{isolate(person.name)} (#{person.id})")
@@ -380,13 +423,13 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
                 else:
                     outcome(where, f"cards_person_{person.id}")
                     st.button(
-                        f"Edit #{person.id}",
+                        _("Edit #{id}").format(id=person.id),
                         key=f"{where}_edit_person_{person.id}",
                         icon=":material/edit:",
                         on_click=open_card,
                         args=(where, ("person", person.id)),
                     )
-        st.subheader("Add a stakeholder")
+        st.subheader(_("Add a stakeholder"))
         required_note()
         # Keyed by what this browser added, not by the map's version: saving another card
         # must not empty what is half typed here.
@@ -398,7 +441,7 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
             _stakeholder_fields(prefix, None)
             outcome(where, "cards_add_person")
             st.form_submit_button(
-                "Add this stakeholder",
+                _("Add this stakeholder"),
                 type="primary",
                 icon=":material/person_add:",
                 on_click=_add_person,
@@ -409,13 +452,14 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
 def _edit_stakeholder(
     store: Store, seat: Seat, person: Stakeholder, *, where: str, version: int
 ) -> None:
+    _ = translator()
     required_note()
     prefix = f"{where}_p{person.id}_{version}"
     with st.form(f"{where}_person_form_{person.id}_{version}", enter_to_submit=False):
         _stakeholder_fields(prefix, person)
         outcome(where, f"cards_person_{person.id}")
         st.form_submit_button(
-            "Save changes",
+            _("Save changes"),
             type="primary",
             icon=":material/save:",
             on_click=_update_person,
@@ -425,6 +469,7 @@ def _edit_stakeholder(
 
 
 def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str) -> None:
+    _ = translator()
     if what[0] == "person":
         _save_stakeholders(
             store,
@@ -439,7 +484,7 @@ def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str) -> None
             store,
             seat,
             TieChanges(removed=(what[1],)),
-            "Removed the tie.",
+            _("Removed the tie."),
             where=where,
             place="cards_ties",
             close=True,
@@ -448,25 +493,36 @@ def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str) -> None
 
 def card_actions(store: Store, seat: Seat, what: tuple[Any, ...], *, where: str) -> None:
     """Close the card, or remove what it holds (asked once more first)."""
-    thing = "stakeholder and its ties" if what[0] == "person" else "tie"
+    _ = translator()
     if st.session_state.get(_REMOVING.format(where=where)) == what:
-        st.warning(f"Remove this {thing} from the map?", icon=":material/delete:")
+        question = (
+            _("Remove this stakeholder and its ties from the map?")
+            if what[0] == "person"
+            else _("Remove this tie from the map?")
+        )
+        st.warning(question, icon=":material/delete:")
         with st.container(horizontal=True):
             st.button(
-                "Yes, remove",
+                _("Yes, remove"),
                 key=f"{where}_remove_yes",
                 type="primary",
                 on_click=_remove,
                 args=(store, seat, what, where),
             )
-            st.button("Keep it", key=f"{where}_remove_no", on_click=open_card, args=(where, what))
+            st.button(
+                _("Keep it"), key=f"{where}_remove_no", on_click=open_card, args=(where, what)
+            )
         return
     with st.container(horizontal=True):
         st.button(
-            "Close", key=f"{where}_close", icon=":material/close:", on_click=_close, args=(where,)
+            _("Close"),
+            key=f"{where}_close",
+            icon=":material/close:",
+            on_click=_close,
+            args=(where,),
         )
         st.button(
-            "Remove…",
+            _("Remove…"),
             key=f"{where}_remove",
             icon=":material/delete:",
             on_click=_ask_remove,
@@ -484,12 +540,15 @@ def save_ties(
     place: str,
     close: bool = False,
 ) -> bool:
+    _ = translator()
     try:
         saved = store.save_tie_changes(group_id=seat.group.id, changes=changes)
     except StoreError as error:
         refuse(where, place, [str(error)])
         return False
     if saved.ties_dropped:
-        message += " It was left out: a stakeholder in it had been deleted on another device."
+        message += " " + _(
+            "It was left out: a stakeholder in it had been deleted on another device."
+        )
     done(seat, message, where=where, place=place, close=close)
     return True

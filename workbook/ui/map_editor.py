@@ -24,20 +24,16 @@ import streamlit as st
 from pydantic import ValidationError
 
 from workbook import map_rows, map_worksheet
-from workbook.map_rows import FIELDS, RowProblem, count
+from workbook.i18n import format_decimal
+from workbook.map_rows import FIELDS, RowProblem
 from workbook.models import (
-    INFLUENCE_MAX,
-    INFLUENCE_MIN,
-    MAX_ENERGY_HOURS,
-    MAX_NAME_CHARS,
-    MAX_NOTE_CHARS,
-    STAKEHOLDER_KINDS,
     SpectrumBand,
     StakeholderIn,
     TieStrength,
     plain_errors,
 )
 from workbook.records import Seat
+from workbook.stakeholders import words as word
 from workbook.stakeholders.portfolio import Portfolio
 from workbook.stakeholders.saved import (
     SavedChanges,
@@ -47,6 +43,8 @@ from workbook.stakeholders.saved import (
     choice_label,
 )
 from workbook.store import Store, StoreError
+from workbook.ui import map_columns
+from workbook.ui.i18n import language, ngettext, translations, translator
 from workbook.ui.text import isolate, user_text
 
 _VERSION: Final = "map_version_{group}"
@@ -115,14 +113,17 @@ def stale_notice(store: Store, seat: Seat, current: StakeholderMap, *, where: st
     """Say so when the map was changed on another device since the worksheets opened."""
     if base_map(store, seat.group.id, current=current).same_content(current):
         return
+    _ = translator()
     with st.container(border=True):
         st.info(
-            "Someone in your group changed the map on another device since you opened these "
-            "tables. Saving here keeps their changes, except to the same cells; showing the "
-            "latest map drops edits you have not saved yet.",
+            _(
+                "Someone in your group changed the map on another device since you opened these "
+                "tables. Saving here keeps their changes, except to the same cells; showing the "
+                "latest map drops edits you have not saved yet."
+            ),
             icon=":material/sync_problem:",
         )
-        if st.button("Show the latest map", key=f"{where}_reload", icon=":material/refresh:"):
+        if st.button(_("Show the latest map"), key=f"{where}_reload", icon=":material/refresh:"):
             reload(seat.group.id)
             st.rerun()
 
@@ -141,8 +142,13 @@ def show_row_problems(problems: Sequence[RowProblem]) -> None:
     """An error box (our words) and one line of text per bad row (its name is user text)."""
     rows = len(problems)
     st.error(
-        f"{rows:,} {'row needs' if rows == 1 else 'rows need'} fixing, so nothing was saved. "
-        "Your edits are still in the table: fix the rows listed below and save again.",
+        ngettext(
+            "{n} row needs fixing, so nothing was saved. Your edits are still in the table: fix "
+            "the rows listed below and save again.",
+            "{n} rows need fixing, so nothing was saved. Your edits are still in the table: fix "
+            "the rows listed below and save again.",
+            rows,
+        ),
         icon=":material/error:",
     )
     problem_lines(problems)
@@ -150,10 +156,16 @@ def show_row_problems(problems: Sequence[RowProblem]) -> None:
 
 def problem_lines(problems: Sequence[RowProblem]) -> None:
     """One line of text per bad row, the first 50 of them (a file can have thousands)."""
+    _ = translator()
     for problem in problems[:_SHOWN_PROBLEMS]:
         user_text(problem_line(problem))
     if len(problems) > _SHOWN_PROBLEMS:
-        user_text(f"… and {len(problems) - _SHOWN_PROBLEMS:,} more rows like these.")
+        more = len(problems) - _SHOWN_PROBLEMS
+        user_text(
+            _("… and {n} more rows like these.").format(
+                n=format_decimal(more, language(), digits=0)
+            )
+        )
 
 
 def problem_line(problem: RowProblem) -> str:
@@ -172,11 +184,15 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _saved_sentence(changes: StakeholderChanges, saved: SavedChanges) -> str:
-    sentence = f"Saved. {changes.sentence}"
+    _ = translator()
+    sentence = _("Saved.") + " " + changes.sentence_in(translations())
     if saved.restored:
-        sentence += (
-            f" {saved.restored} of the stakeholders you edited had been deleted on another "
-            "device, so they were added back."
+        sentence += " " + ngettext(
+            "{n} of the stakeholders you edited had been deleted on another device, so it was "
+            "added back.",
+            "{n} of the stakeholders you edited had been deleted on another device, so they were "
+            "added back.",
+            saved.restored,
         )
     return sentence
 
@@ -220,76 +236,9 @@ def _stakeholder_frame(stakeholder_map: StakeholderMap) -> pd.DataFrame:
     )
 
 
-def _band_label(value: object) -> str:
-    return SpectrumBand(str(value)).label
-
-
-def _hours_column(default: float | None = None) -> Any:
-    return st.column_config.NumberColumn(
-        "Hours a month",
-        step=0.25,
-        default=default,
-        help=f"The energy this relationship would take: 0 to {MAX_ENERGY_HOURS} hours a month.",
-    )
-
-
-def _stakeholder_columns() -> dict[str, Any]:
-    band_help = "The spectrum of allies: from active opposition to active ally."
-    return {
-        "id": st.column_config.NumberColumn(
-            "#",
-            disabled=True,
-            format="%d",
-            width=50,
-            help="Set by the app when you save: tells apart stakeholders with the same name.",
-        ),
-        "name": st.column_config.TextColumn(
-            "Name", help=f"Who they are, up to {MAX_NAME_CHARS} characters."
-        ),
-        "kind": st.column_config.SelectboxColumn("Kind", options=list(STAKEHOLDER_KINDS)),
-        "influence": st.column_config.NumberColumn(
-            f"Influence {INFLUENCE_MIN}-{INFLUENCE_MAX}",
-            step=1,
-            default=NEW_ROW["influence"],
-            help=f"How much they can move the outcome: {INFLUENCE_MIN} a little, "
-            f"{INFLUENCE_MAX} a great deal.",
-        ),
-        "band": st.column_config.SelectboxColumn(
-            "Where they stand",
-            options=_BAND_VALUES,
-            format_func=_band_label,
-            default=NEW_ROW["band"],
-            help=band_help,
-        ),
-        "target_band": st.column_config.SelectboxColumn(
-            "Where we want them",
-            options=_BAND_VALUES,
-            format_func=_band_label,
-            help="Optional: the band you aim to move them to.",
-        ),
-        "tie": st.column_config.SelectboxColumn(
-            "Our tie",
-            options=_TIE_VALUES,
-            default=NEW_ROW["tie"],
-            help="Our group's own relationship with them today.",
-        ),
-        "energy_hours": _hours_column(default=NEW_ROW["energy_hours"]),
-        "note": st.column_config.TextColumn(
-            "Note", width="medium", help=f"Anything to remember, up to {MAX_NOTE_CHARS} characters."
-        ),
-        "not_our_battle": st.column_config.CheckboxColumn(
-            "Not our battle",
-            default=NEW_ROW["not_our_battle"],
-            help="Never propose investing here.",
-        ),
-        "must_invest": st.column_config.CheckboxColumn(
-            "Must invest", default=NEW_ROW["must_invest"], help="Always include in the proposal."
-        ),
-    }
-
-
 def stakeholder_sheet(store: Store, seat: Seat, *, where: str, compact: bool = False) -> None:
     """The stakeholder worksheet: add, edit and delete rows, then save them all at once."""
+    _ = translator()
     group_id = seat.group.id
     base = base_map(store, group_id)
     show_flash(f"{where}_sheet")
@@ -299,38 +248,43 @@ def stakeholder_sheet(store: Store, seat: Seat, *, where: str, compact: bool = F
             key=f"{where}_sheet_{group_id}_{_version(group_id)}",
             num_rows="dynamic",
             hide_index=True,
-            column_config=_stakeholder_columns(),
+            column_config=map_columns.stakeholder_columns(NEW_ROW),
             column_order=COMPACT_COLUMNS if compact else SHEET_COLUMNS,
             width="stretch",
             height=min(38 + 35 * (len(base.stakeholders) + 2), 560),
             placeholder="",
-            alt="Worksheet of our stakeholders",
+            alt=_("Worksheet of our stakeholders"),
         )
         st.caption(
-            "Add a row at the bottom; select rows by their left edge and press Delete to "
-            "remove them. Nothing is stored until you save."
+            _(
+                "Add a row at the bottom; select rows by their left edge and press Delete to "
+                "remove them. Nothing is stored until you save."
+            )
         )
         submitted = st.form_submit_button(
-            "Save the worksheet", type="primary", icon=":material/save:"
+            _("Save the worksheet"), type="primary", icon=":material/save:"
         )
     if not submitted:
         return
     rows = _records(edited)
-    too_many = map_worksheet.too_many_rows(len(rows))
+    too_many = map_worksheet.too_many_rows(len(rows), t=translations())
     if too_many:
         st.error(too_many, icon=":material/error:")
         return
-    parsed = map_worksheet.parse_worksheet(rows, defaults=NEW_ROW)
+    parsed = map_worksheet.parse_worksheet(rows, defaults=NEW_ROW, t=translations())
     if parsed.problems:
         show_row_problems(parsed.problems)
         return
     changes = map_worksheet.stakeholder_changes(base.stakeholders, parsed.rows)
     left_out = ""
     if parsed.blank_rows:
-        verb = "was" if parsed.blank_rows == 1 else "were"
-        left_out = f" {count(parsed.blank_rows, 'new row')} left empty {verb} not added."
+        left_out = " " + ngettext(
+            "{n} new row left empty was not added.",
+            "{n} new rows left empty were not added.",
+            parsed.blank_rows,
+        )
     if changes.empty:
-        st.info("Nothing has changed since you last saved." + left_out, icon=":material/check:")
+        st.info(_("Nothing has changed since you last saved.") + left_out, icon=":material/check:")
         return
     try:
         saved = store.save_stakeholder_changes(group_id=group_id, changes=changes)
@@ -340,8 +294,8 @@ def stakeholder_sheet(store: Store, seat: Seat, *, where: str, compact: bool = F
     message = _saved_sentence(changes, saved) + left_out
     repeated = map_rows.repeated_names(parsed.rows)
     if repeated:
-        message += (
-            " Some names appear more than once; that is fine for different people, and the "
+        message += " " + _(
+            "Some names appear more than once; that is fine for different people, and the "
             "ties table tells them apart by their number (#)."
         )
     flash(f"{where}_sheet", message)
@@ -365,11 +319,12 @@ def _ties_frame(stakeholder_map: StakeholderMap) -> pd.DataFrame:
 
 def ties_sheet(store: Store, seat: Seat, *, where: str) -> None:
     """Who knows or influences whom: each row a tie between two stakeholders, with strength."""
+    _ = translator()
     group_id = seat.group.id
     base = base_map(store, group_id)
     show_flash(f"{where}_ties")
     if len(base.stakeholders) < 2:
-        st.caption("Add at least two stakeholders (and save the worksheet) to record ties.")
+        st.caption(_("Add at least two stakeholders (and save the worksheet) to record ties."))
         return
     labels = {s.id: choice_label(s) for s in base.stakeholders}
     options = list(labels)
@@ -385,53 +340,59 @@ def ties_sheet(store: Store, seat: Seat, *, where: str) -> None:
             hide_index=True,
             column_config={
                 "source": st.column_config.SelectboxColumn(
-                    "From", options=options, format_func=label, width="large"
+                    _("From"), options=options, format_func=label, width="large"
                 ),
                 "target": st.column_config.SelectboxColumn(
-                    "To", options=options, format_func=label, width="large"
+                    _("To"), options=options, format_func=label, width="large"
                 ),
                 "strength": st.column_config.SelectboxColumn(
-                    "Strength",
+                    _("Strength"),
                     options=[TieStrength.weak.value, TieStrength.strong.value],
+                    format_func=lambda value: word.tie(str(value), _, lower=True),
                     default=TieStrength.weak.value,
                 ),
             },
             width="stretch",
             height=min(38 + 35 * (len(base.ties) + 2), 460),
             placeholder="",
-            alt="Ties between our stakeholders",
+            alt=_("Ties between our stakeholders"),
         )
         st.caption(
-            "A tie says two stakeholders know or influence each other; strong means trust, "
-            "weak means contact. Our group's own tie with each is in the worksheet. Names "
-            "carry their number (#) so two people with the same name stay apart."
+            _(
+                "A tie says two stakeholders know or influence each other; strong means trust, "
+                "weak means contact. Our group's own tie with each is in the worksheet. Names "
+                "carry their number (#) so two people with the same name stay apart."
+            )
         )
-        submitted = st.form_submit_button("Save the ties", type="primary", icon=":material/save:")
+        submitted = st.form_submit_button(
+            _("Save the ties"), type="primary", icon=":material/save:"
+        )
     if not submitted:
         return
     rows = _records(edited)
-    too_many = map_worksheet.too_many_rows(len(rows), ties=True)
+    too_many = map_worksheet.too_many_rows(len(rows), ties=True, t=translations())
     if too_many:
         st.error(too_many, icon=":material/error:")
         return
-    parsed = map_worksheet.parse_tie_rows(rows, names=labels)
+    parsed = map_worksheet.parse_tie_rows(rows, names=labels, t=translations())
     if parsed.problems:
         show_row_problems(parsed.problems)
         return
     changes = map_worksheet.tie_changes(base.ties, parsed.ties)
     if changes.empty:
-        st.info("Nothing has changed since you last saved.", icon=":material/check:")
+        st.info(_("Nothing has changed since you last saved."), icon=":material/check:")
         return
     try:
         saved = store.save_tie_changes(group_id=group_id, changes=changes)
     except StoreError as error:
         st.error(str(error), icon=":material/error:")
         return
-    message = "Saved the ties."
+    message = _("Saved the ties.")
     if saved.ties_dropped:
-        message += (
-            f" {saved.ties_dropped} tie(s) were left out: a stakeholder in them had been "
-            "deleted on another device."
+        message += " " + ngettext(
+            "{n} tie was left out: a stakeholder in it had been deleted on another device.",
+            "{n} ties were left out: a stakeholder in them had been deleted on another device.",
+            saved.ties_dropped,
         )
     flash(f"{where}_ties", message)
     reload(group_id)
@@ -443,6 +404,7 @@ def ties_sheet(store: Store, seat: Seat, *, where: str) -> None:
 
 def overrides_sheet(store: Store, seat: Seat, portfolio: Portfolio, *, where: str) -> None:
     """Hours, "must invest" and "not our battle" per stakeholder, with the proposal beside."""
+    _ = translator()
     group_id = seat.group.id
     base = base_map(store, group_id)
     show_flash(f"{where}_overrides")
@@ -482,23 +444,23 @@ def overrides_sheet(store: Store, seat: Seat, portfolio: Portfolio, *, where: st
             disabled=("id", "name", "gain", "proposed"),
             column_config={
                 "id": st.column_config.NumberColumn("#", format="%d", width=50),
-                "name": st.column_config.TextColumn("Name", width="medium"),
-                "gain": st.column_config.NumberColumn("Gain", format="%.2f"),
-                "proposed": st.column_config.CheckboxColumn("Proposed"),
-                "energy_hours": _hours_column(),
+                "name": st.column_config.TextColumn(_("Name"), width="medium"),
+                "gain": st.column_config.NumberColumn(_("Gain"), format="%.2f"),
+                "proposed": st.column_config.CheckboxColumn(_("Proposed")),
+                "energy_hours": map_columns.hours_column(),
                 "must_invest": st.column_config.CheckboxColumn(
-                    "Must invest", help="Always include in the proposal."
+                    _("Must invest"), help=_("Always include in the proposal.")
                 ),
                 "not_our_battle": st.column_config.CheckboxColumn(
-                    "Not our battle", help="Never propose investing here."
+                    _("Not our battle"), help=_("Never propose investing here.")
                 ),
             },
             width="stretch",
             height=min(38 + 35 * len(base.stakeholders), 460),
-            alt="Energy, must invest and not our battle for each stakeholder",
+            alt=_("Energy, must invest and not our battle for each stakeholder"),
         )
         submitted = st.form_submit_button(
-            "Save and update the proposal", type="primary", icon=":material/calculate:"
+            _("Save and update the proposal"), type="primary", icon=":material/calculate:"
         )
     if not submitted:
         return
@@ -510,9 +472,9 @@ def overrides_sheet(store: Store, seat: Seat, portfolio: Portfolio, *, where: st
         if row["energy_hours"] is None:  # an emptied cell is not 0 hours: say so
             problems.append(
                 RowProblem(
-                    f"Row {number}",
+                    _("Row {n}").format(n=number),
                     before.name,
-                    ("Hours a month is empty: type 0 if they take none of your time.",),
+                    (_("Hours a month is empty: type 0 if they take none of your time."),),
                 )
             )
             continue
@@ -525,7 +487,11 @@ def overrides_sheet(store: Store, seat: Seat, portfolio: Portfolio, *, where: st
             after = StakeholderIn(**{**before.model_dump(exclude={"id"}), **wanted})
         except ValidationError as error:
             problems.append(
-                RowProblem(f"Row {number}", before.name, tuple(plain_errors(error, StakeholderIn)))
+                RowProblem(
+                    _("Row {n}").format(n=number),
+                    before.name,
+                    tuple(plain_errors(error, StakeholderIn)),
+                )
             )
             continue
         fields = {k: getattr(after, k) for k in wanted if getattr(after, k) != getattr(before, k)}
@@ -535,7 +501,7 @@ def overrides_sheet(store: Store, seat: Seat, portfolio: Portfolio, *, where: st
         show_row_problems(problems)
         return
     if not updates:
-        st.info("Nothing has changed since you last saved.", icon=":material/check:")
+        st.info(_("Nothing has changed since you last saved."), icon=":material/check:")
         return
     changes = StakeholderChanges(updated=tuple(updates))
     try:
@@ -543,6 +509,9 @@ def overrides_sheet(store: Store, seat: Seat, portfolio: Portfolio, *, where: st
     except StoreError as error:
         st.error(str(error), icon=":material/error:")
         return
-    flash(f"{where}_overrides", _saved_sentence(changes, saved) + " The proposal is updated.")
+    flash(
+        f"{where}_overrides",
+        _saved_sentence(changes, saved) + " " + _("The proposal is updated."),
+    )
     reload(group_id)
     st.rerun()

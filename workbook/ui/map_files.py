@@ -8,14 +8,17 @@ from typing import Final
 import streamlit as st
 
 from workbook import map_repeats
+from workbook.i18n import format_datetime, format_decimal
 from workbook.map_csv import stakeholders_csv, ties_csv
 from workbook.map_file import MapFile, export_name
 from workbook.map_import import read_map_files
 from workbook.map_json import map_json
+from workbook.messages import Message
 from workbook.records import Seat
 from workbook.stakeholders.saved import StakeholderMap
 from workbook.store import Store, StoreError
 from workbook.ui import map_editor
+from workbook.ui.i18n import language, ngettext, translations, translator
 from workbook.ui.text import user_text
 
 _UPLOADS: Final = "map_uploads_{group}"  # bumped after an import, so the uploader empties
@@ -25,13 +28,14 @@ _ANYWAY: Final = "anyway"
 
 def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
     """Three downloads: the stakeholders and the ties as CSV (for spreadsheets), all as JSON."""
+    _ = translator()
     if current.is_empty:
-        st.caption("Nothing to download yet: the map is empty.")
+        st.caption(_("Nothing to download yet: the map is empty."))
         return
     stem = seat.group.name
     first, second, third = st.columns(3)
     first.download_button(
-        "Stakeholders (CSV)",
+        _("Stakeholders (CSV)"),
         stakeholders_csv(current),
         file_name=export_name(stem, "-stakeholders.csv"),
         mime="text/csv",
@@ -40,7 +44,7 @@ def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
         key=f"{where}_csv",
     )
     second.download_button(
-        "Ties (CSV)",
+        _("Ties (CSV)"),
         ties_csv(current),
         file_name=export_name(stem, "-ties.csv"),
         mime="text/csv",
@@ -49,7 +53,7 @@ def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
         key=f"{where}_ties_csv",
     )
     third.download_button(
-        "Whole map (JSON)",
+        _("Whole map (JSON)"),
         map_json(current),
         file_name=export_name(stem, ".json"),
         mime="application/json",
@@ -58,21 +62,42 @@ def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
         key=f"{where}_json",
     )
     st.caption(
-        "The CSV files open in any spreadsheet; their ref column links the two. The JSON "
-        "file holds the whole map, energy budget included, and imports back in one go."
+        _(
+            "The CSV files open in any spreadsheet; their ref column links the two. The JSON "
+            "file holds the whole map, energy budget included, and imports back in one go. "
+            "Their column names and values are the same in every language, so a file from a "
+            "workshop in one language imports into a workshop in another."
+        )
     )
 
 
+def said(message: Message) -> str:
+    """A sentence about an imported file in this session's language, its numbers written as
+    the language writes them (1.234 in Danish)."""
+    code = language()
+
+    def number(value: float) -> str:
+        return format_decimal(value, code, digits=0 if float(value).is_integer() else 1)
+
+    return message.text(translator(), number)
+
+
 def _show_refusal(result: MapFile) -> None:
-    if result.problems:
-        st.error("This file cannot be imported; nothing was changed.", icon=":material/block:")
-        for sentence in result.problems:
-            user_text(sentence)
+    _ = translator()
+    if result.refusals:
+        st.error(_("This file cannot be imported; nothing was changed."), icon=":material/block:")
+        for sentence in result.refusals:
+            user_text(said(sentence))
         return
     rows = len(result.row_problems)
     st.error(
-        f"{rows:,} {'row needs' if rows == 1 else 'rows need'} fixing in the file, so nothing "
-        "was imported. Fix them in your spreadsheet and upload it again.",
+        ngettext(
+            "{n} row needs fixing in the file, so nothing was imported. Fix it in your "
+            "spreadsheet and upload it again.",
+            "{n} rows need fixing in the file, so nothing was imported. Fix them in your "
+            "spreadsheet and upload it again.",
+            rows,
+        ),
         icon=":material/error:",
     )
     map_editor.problem_lines(result.row_problems)
@@ -80,28 +105,36 @@ def _show_refusal(result: MapFile) -> None:
 
 def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: str) -> None:
     """Upload a JSON file, or a stakeholders CSV with an optional ties CSV; add or replace."""
+    _ = translator()
     group_id = seat.group.id
     map_editor.show_flash(f"{where}_import")
     uploads_key = _UPLOADS.format(group=group_id)
     uploads = int(st.session_state.setdefault(uploads_key, 0))
     files = st.file_uploader(
-        "Import a map: one JSON file, or a CSV of stakeholders (with a CSV of ties if you have "
-        "one)",
+        _(
+            "Import a map: one JSON file, or a CSV of stakeholders (with a CSV of ties if you "
+            "have one)"
+        ),
         type=None,  # any file: a wrong one gets our sentence, not a bare refusal
         accept_multiple_files=True,
         key=f"{where}_upload_{group_id}_{uploads}",
-        help="Columns: ref, name, kind, influence, band, target_band, tie, energy_hours, note, "
-        "not_our_battle, must_invest. Only name, kind, influence and band are needed.",
+        help=_(
+            "Columns: ref, name, kind, influence, band, target_band, tie, energy_hours, note, "
+            "not_our_battle, must_invest. Only name, kind, influence and band are needed."
+        ),
     )
     if not files:
         return
-    result = read_map_files([(f.name, f.getvalue()) for f in files])
+    result = read_map_files([(f.name, f.getvalue()) for f in files], t=translations())
     if not result.ok:
         _show_refusal(result)
         return
-    st.info(f"Ready to import {result.sentence}.", icon=":material/upload_file:")
-    for note in result.notes:
-        user_text(note)
+    st.info(
+        _("Ready to import {what}.").format(what=said(result.summary)),
+        icon=":material/upload_file:",
+    )
+    for note in result.remarks:
+        user_text(said(note))
     # Added to a map that has them already, they would be there twice: say so first.
     repeats = map_repeats.already_on_map(
         result.stakeholders, (s.name for s in current.stakeholders)
@@ -109,34 +142,39 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
     skip = False
     if repeats:
         st.warning(
-            "Some of these are already on your map (the same name). Adding them would list "
-            "them twice.",
+            _(
+                "Some of these are already on your map (the same name). Adding them would list "
+                "them twice."
+            ),
             icon=":material/content_copy:",
         )
-        user_text(map_repeats.sentence(result.stakeholders, repeats))
+        user_text(map_repeats.sentence(result.stakeholders, repeats, translations()))
         everyone = len(repeats) == len(result.stakeholders)
         skip = (
             st.radio(
-                "When adding them to our map",
+                _("When adding them to our map"),
                 [_SKIP, _ANYWAY],
                 format_func=lambda choice: (
-                    f"Skip the {len(repeats)} already on the map"
+                    _("Skip the {n} already on the map").format(n=len(repeats))
                     if choice == _SKIP
-                    else "Add them anyway, as well"
+                    else _("Add them anyway, as well")
                 ),
                 key=f"{where}_import_repeats_{group_id}_{uploads}",
-                help="Replacing the map is not affected: it takes the place of everyone.",
+                help=_("Replacing the map is not affected: it takes the place of everyone."),
             )
             == _SKIP
         )
         if skip and everyone:
-            st.caption("Every stakeholder in the file is already on the map: nothing to add.")
+            st.caption(_("Every stakeholder in the file is already on the map: nothing to add."))
     add, replace = st.columns(2)
     adding = add.button(
-        "Add them to our map", key=f"{where}_import_add", icon=":material/add:", width="stretch"
+        _("Add them to our map"),
+        key=f"{where}_import_add",
+        icon=":material/add:",
+        width="stretch",
     )
     replacing = replace.button(
-        "Replace our map with them",
+        _("Replace our map with them"),
         key=f"{where}_import_replace",
         icon=":material/swap_horiz:",
         type="primary" if current.is_empty else "secondary",
@@ -144,8 +182,13 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
     )
     if not current.is_empty:
         st.caption(
-            f"Replacing takes the place of the {len(current.stakeholders)} stakeholders on "
-            "your map now; a snapshot of them is saved first (see Over time)."
+            ngettext(
+                "Replacing takes the place of the {n} stakeholder on your map now; a snapshot "
+                "of it is saved first (see Over time).",
+                "Replacing takes the place of the {n} stakeholders on your map now; a snapshot "
+                "of them is saved first (see Over time).",
+                len(current.stakeholders),
+            )
         )
     if not (adding or replacing):
         return
@@ -155,11 +198,11 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
         added, skipped_ties = map_repeats.without(result, repeats)
         if not added.stakeholders:
             st.info(
-                "Nothing was added: every stakeholder in the file is already on the map.",
+                _("Nothing was added: every stakeholder in the file is already on the map."),
                 icon=":material/check:",
             )
             return
-    label = f"Before import, {dt.datetime.now():%d %b %Y %H:%M}"
+    label = _("Before import, {when}").format(when=format_datetime(dt.datetime.now(), language()))
     try:
         store.import_map(
             group_id=group_id,
@@ -170,20 +213,20 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
             snapshot_label=label if replacing else None,
         )
     except StoreError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(error.shown(_), icon=":material/error:")
         return
     if replacing:
-        message = f"Replaced the map with {result.sentence}."
+        message = _("Replaced the map with {what}.").format(what=said(result.summary))
     else:
-        message = f"Added {added.sentence}."
-        if adding and skip:
-            message += f" Skipped {len(repeats)} already on the map"
-            message += (
-                f", and {skipped_ties} {'tie' if skipped_ties == 1 else 'ties'} of theirs in "
-                "the file."
-                if skipped_ties
-                else "."
-            )
+        message = _("Added {what}.").format(what=said(added.summary))
+        if adding and skip and skipped_ties:
+            message += " " + translations().ngettext(
+                "Skipped {skipped} already on the map, and {n} tie of theirs in the file.",
+                "Skipped {skipped} already on the map, and {n} ties of theirs in the file.",
+                skipped_ties,
+            ).format(skipped=len(repeats), n=skipped_ties)
+        elif adding and skip:
+            message += " " + _("Skipped {n} already on the map.").format(n=len(repeats))
     map_editor.flash(f"{where}_import", message)
     st.session_state[uploads_key] = uploads + 1
     map_editor.reload(group_id)

@@ -15,16 +15,19 @@ from typing import Final
 import streamlit as st
 from pydantic import ValidationError
 
+from workbook.i18n import N_
 from workbook.models import Stakeholder, StakeholderIn, plain_errors
 from workbook.records import Seat
+from workbook.stakeholders.graph import short_number
 from workbook.stakeholders.portfolio import Portfolio
 from workbook.stakeholders.saved import StakeholderChanges, StakeholderUpdate
 from workbook.store import Store, StoreError
 from workbook.ui import map_editor
+from workbook.ui.i18n import language, translations, translator
 from workbook.ui.text import isolate, user_text
 
-MUST_INVEST: Final = "Must invest: always include in the proposal"
-NOT_OUR_BATTLE: Final = "Not our battle: never propose investing here"
+MUST_INVEST: Final = N_("Must invest: always include in the proposal")
+NOT_OUR_BATTLE: Final = N_("Not our battle: never propose investing here")
 NARROW_MAX: Final = 640  # px: the widest window that gets the rows instead of the grid
 _CSS: Final = f"""
 <style>
@@ -54,39 +57,43 @@ def _key(where: str, version: int, sid: int, flag: str) -> str:
 
 
 def _rows(store: Store, seat: Seat, portfolio: Portfolio, *, where: str) -> None:
+    _ = translator()
     group_id = seat.group.id
     base = map_editor.base_map(store, group_id)
     if base.is_empty:
         return
     version = map_editor.editing_version(group_id)
     chosen = set(portfolio.chosen_ids)
-    st.caption("Change a stakeholder's hours on their card, in the Worksheet tab.")
+    st.caption(_("Change a stakeholder's hours on their card, in the Worksheet tab."))
     with st.form(f"{where}_overrides_rows_{version}", enter_to_submit=False):
         for person in base.stakeholders:
             with st.container(border=True):
                 user_text(f"{isolate(person.name)} (#{person.id})")
+                hours = person.energy_hours
+                shown = short_number(hours, language())
                 st.text(
-                    f"{'Proposed' if person.id in chosen else 'Not proposed'} · "
-                    f"{person.energy_hours:g} h a month"
+                    (_("Proposed") if person.id in chosen else _("Not proposed"))
+                    + " · "
+                    + _("{hours} h a month").format(hours=shown)
                 )
                 st.checkbox(  # worded as on the stakeholder's card
-                    MUST_INVEST,
+                    _(MUST_INVEST),
                     value=person.must_invest,
                     key=_key(where, version, person.id, "must"),
                 )
                 st.checkbox(
-                    NOT_OUR_BATTLE,
+                    _(NOT_OUR_BATTLE),
                     value=person.not_our_battle,
                     key=_key(where, version, person.id, "nob"),
                 )
         problems = st.session_state.pop(_PROBLEMS.format(where=where), None)
         if problems:  # one line per stakeholder, its name as typed: user text
-            st.error("Nothing was saved: fix what is listed below.", icon=":material/error:")
+            st.error(_("Nothing was saved: fix what is listed below."), icon=":material/error:")
             for line in problems:
                 user_text(line)
         map_editor.show_flash(f"{where}_overrides_rows")
         st.form_submit_button(
-            "Save and update the proposal",
+            _("Save and update the proposal"),
             type="primary",
             icon=":material/calculate:",
             on_click=_save,
@@ -98,6 +105,7 @@ def _save(
     store: Store, seat: Seat, people: tuple[Stakeholder, ...], version: int, where: str
 ) -> None:
     """The rows' button (a callback, so the page is drawn once, after the save)."""
+    _ = translator()
     updates: list[StakeholderUpdate] = []
     problems: list[str] = []
     for before in people:
@@ -118,7 +126,7 @@ def _save(
         st.session_state[_PROBLEMS.format(where=where)] = problems
         return
     if not updates:
-        map_editor.flash(f"{where}_overrides_rows", "Nothing has changed since you last saved.")
+        map_editor.flash(f"{where}_overrides_rows", _("Nothing has changed since you last saved."))
         return
     changes = StakeholderChanges(updated=tuple(updates))
     try:
@@ -127,6 +135,7 @@ def _save(
         st.session_state[_PROBLEMS.format(where=where)] = [f"• {error}"]
         return
     map_editor.flash(
-        f"{where}_overrides_rows", f"Saved. {changes.sentence} The proposal is updated."
+        f"{where}_overrides_rows",
+        " ".join((_("Saved."), changes.sentence_in(translations()), _("The proposal is updated."))),
     )
     map_editor.reload(seat.group.id)

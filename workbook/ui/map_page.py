@@ -8,7 +8,9 @@ import streamlit as st
 
 from workbook.charts.stakeholders.grid import influence_position_grid
 from workbook.charts.stakeholders.look import Screen
+from workbook.i18n import N_
 from workbook.records import Seat
+from workbook.stakeholders.graph import short_number
 from workbook.stakeholders.measures import kind_diversity
 from workbook.stakeholders.saved import StakeholderMap
 from workbook.store import Store
@@ -20,27 +22,31 @@ from workbook.ui import (
     map_tie_cards,
     map_views,
 )
+from workbook.ui.i18n import language, translations, translator
 
 MAP_PAGE: Final = "pages/map.py"
 SECTIONS: Final = (
-    "Worksheet",
-    "Ties",
-    "Views",
-    "Measures",
-    "Trade-off",
-    "Over time",
-    "Files",
+    N_("Worksheet"),
+    N_("Ties"),
+    N_("Views"),
+    N_("Measures"),
+    N_("Trade-off"),
+    N_("Over time"),
+    N_("Files"),
 )
 
 
 def summary(current: StakeholderMap) -> str:
     """'12 stakeholders, 8 ties between them; energy budget 20 hours a month.'"""
+    t = translations()
     people = len(current.stakeholders)
     ties = len(current.ties)
-    return (
-        f"{people} {'stakeholder' if people == 1 else 'stakeholders'}, {ties} "
-        f"{'tie' if ties == 1 else 'ties'} between them; energy budget "
-        f"{current.energy_budget:g} hours a month."
+    budget = current.energy_budget
+    hours = short_number(budget, language())
+    return "{people}, {ties}; {budget}".format(
+        people=t.ngettext("{n} stakeholder", "{n} stakeholders", people).format(n=people),
+        ties=t.ngettext("{n} tie between them", "{n} ties between them", ties).format(n=ties),
+        budget=t.gettext("energy budget {hours} hours a month.").format(hours=hours),
     )
 
 
@@ -58,7 +64,10 @@ _FULL_WIDTH_CSS: Final = """
 
 
 def render(store: Store, seat: Seat) -> None:
-    """The whole map: worksheets, views, measures, trade-off, snapshots and files, in tabs."""
+    """The whole map under its title: worksheets, views, measures, trade-off, snapshots and
+    files, in tabs."""
+    _ = translator()
+    st.title(_("Our stakeholder map"))
     where = "map"
     st.html(_FULL_WIDTH_CSS)
     map_views.responsive_css()
@@ -66,11 +75,13 @@ def render(store: Store, seat: Seat) -> None:
     st.caption(summary(current))
     map_editor.stale_notice(store, seat, current, where=where)
     as_list = map_cards.list_view_chosen(where=where)
-    sheet, ties, views, measures, trade_off, over_time, files = st.tabs(list(SECTIONS))
+    sheet, ties, views, measures, trade_off, over_time, files = st.tabs([_(s) for s in SECTIONS])
     with sheet:
         st.markdown(
-            "One entry per person or organisation that matters to your cause: who they are, how "
-            "much influence they have, where they stand and how close you are."
+            _(
+                "One entry per person or organisation that matters to your cause: who they are, "
+                "how much influence they have, where they stand and how close you are."
+            )
         )
         if as_list:
             map_cards.stakeholder_list(store, seat, where=where)
@@ -90,14 +101,16 @@ def render(store: Store, seat: Seat) -> None:
     with over_time:
         map_snapshots.snapshots(store, seat, current, where=where)
     with files:
-        st.subheader("Download")
+        st.subheader(_("Download"))
         map_files.export(current, seat, where=where)
-        st.subheader("Import")
+        st.subheader(_("Import"))
         map_files.import_files(store, seat, current, where=where)
 
 
-def link_to_map(label: str = "Open our full stakeholder map") -> None:
-    st.page_link(MAP_PAGE, label=label, icon=":material/hub:")
+def link_to_map(label: str | None = None) -> None:
+    _ = translator()
+    shown = label if label is not None else _("Open our full stakeholder map")
+    st.page_link(MAP_PAGE, label=shown, icon=":material/hub:")
 
 
 # --- inside a lesson --------------------------------------------------------------------------
@@ -105,12 +118,15 @@ def link_to_map(label: str = "Open our full stakeholder map") -> None:
 
 def stakeholder_map_exercise(store: Store, seat: Seat) -> None:
     """Lesson exercise: fill in the worksheet and see where everyone sits on the grid."""
+    _ = translator()
     where = "lesson_map"
     map_views.responsive_css()
-    st.subheader("Exercise: map your stakeholders")
+    st.subheader(_("Exercise: map your stakeholders"))
     st.markdown(
-        "List the people and organisations that matter to your cause, then look at where they "
-        "sit. The full map adds ties, the network, measures and snapshots."
+        _(
+            "List the people and organisations that matter to your cause, then look at where "
+            "they sit. The full map adds ties, the network, measures and snapshots."
+        )
     )
     current = store.stakeholder_map(group_id=seat.group.id)
     map_editor.stale_notice(store, seat, current, where=where)
@@ -122,7 +138,7 @@ def stakeholder_map_exercise(store: Store, seat: Seat) -> None:
         people = current.stakeholders
         map_views.figure(
             lambda screen: influence_position_grid(
-                people, height=None if screen is Screen.phone else 620, screen=screen
+                people, height=None if screen is Screen.phone else 620, screen=screen, tr=_
             ),
             key=f"{where}_grid",
             in_column=True,
@@ -133,17 +149,21 @@ def stakeholder_map_exercise(store: Store, seat: Seat) -> None:
 
 def trade_offs_exercise(store: Store, seat: Seat) -> None:
     """Lesson exercise: set the energy budget and weigh the proposed investments."""
+    _ = translator()
     where = "lesson_trade_offs"
     map_views.responsive_css()
-    st.subheader("Exercise: where should our energy go?")
+    st.subheader(_("Exercise: where should our energy go?"))
     current = store.stakeholder_map(group_id=seat.group.id)
     if current.is_empty:
         st.info(
-            "This exercise weighs the relationships on your stakeholder map. Add stakeholders "
-            "first (in the networks lesson or on the map), with the hours each would take.",
+            _(
+                "This exercise weighs the relationships on your stakeholder map. Add "
+                "stakeholders first (in the networks lesson or on the map), with the hours each "
+                "would take."
+            ),
             icon=":material/info:",
         )
-        link_to_map("Open the stakeholder map")
+        link_to_map(_("Open the stakeholder map"))
         return
     map_editor.stale_notice(store, seat, current, where=where)
     map_views.trade_off(store, seat, current, where=where, in_column=True)
@@ -152,19 +172,24 @@ def trade_offs_exercise(store: Store, seat: Seat) -> None:
 
 def voices_exercise(store: Store, seat: Seat) -> None:
     """Lesson exercise: which kinds of voices are on the map, and which are missing."""
+    _ = translator()
     where = "lesson_voices"
     map_views.responsive_css()
-    st.subheader("Exercise: whose voices are on our map?")
+    st.subheader(_("Exercise: whose voices are on our map?"))
     current = store.stakeholder_map(group_id=seat.group.id)
     map_views.voices(current, where=where, in_column=True)
     if kind_diversity(current.stakeholders).missing:
         st.markdown(
-            "Talk it through: who could bring each missing voice in? Add them on the "
-            "stakeholder map, and see the gap close here."
+            _(
+                "Talk it through: who could bring each missing voice in? Add them on the "
+                "stakeholder map, and see the gap close here."
+            )
         )
     else:
         st.markdown(
-            "Every kind is on your map. Talk it through: whose voices among them are heard "
-            "least, and who speaks for the people most affected?"
+            _(
+                "Every kind is on your map. Talk it through: whose voices among them are heard "
+                "least, and who speaks for the people most affected?"
+            )
         )
     link_to_map()

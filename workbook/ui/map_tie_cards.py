@@ -15,6 +15,7 @@ from workbook.models import (
     TieStrength,
 )
 from workbook.records import Seat
+from workbook.stakeholders import words as word
 from workbook.stakeholders.saved import (
     StakeholderMap,
     TieChanges,
@@ -22,17 +23,17 @@ from workbook.stakeholders.saved import (
 )
 from workbook.store import Store
 from workbook.ui import map_editor
+from workbook.ui.i18n import translations, translator
 from workbook.ui.map_cards import (
     EDITING,
     NO_STRENGTH,
-    REQUIRED,
-    TIE_WORDS,
     added_round,
     card_actions,
     next_round,
     open_card,
     outcome,
     refuse,
+    required,
     required_note,
     save_ties,
     unchanged,
@@ -49,30 +50,31 @@ def _pair(tie: Tie) -> tuple[int, int]:
 def _tie_fields(
     prefix: str, options: list[int], labels: Mapping[int, str], start: Tie | None
 ) -> dict[str, Any]:
+    _ = translator()
     st.selectbox(
-        "From" + REQUIRED,
+        required(_("From")),
         options,
         index=options.index(start.source_id) if start and start.source_id in options else None,
         format_func=lambda i: labels[i],
-        placeholder="Choose a stakeholder",
+        placeholder=_("Choose a stakeholder"),
         key=f"{prefix}_source",
     )
     st.selectbox(
-        "To" + REQUIRED,
+        required(_("To")),
         options,
         index=options.index(start.target_id) if start and start.target_id in options else None,
         format_func=lambda i: labels[i],
-        placeholder="Choose a stakeholder",
+        placeholder=_("Choose a stakeholder"),
         key=f"{prefix}_target",
     )
     st.segmented_control(
-        "Strength" + REQUIRED,
+        required(_("Strength")),
         [TieStrength.weak, TieStrength.strong],
         default=start.strength if start else TieStrength.weak,
         required=True,  # a second tap on the chosen strength keeps it chosen
-        format_func=lambda t: TIE_WORDS[t],
+        format_func=lambda t: word.tie(t, _),
         key=f"{prefix}_strength",
-        help="Strong means trust, weak means contact.",
+        help=_("Strong means trust, weak means contact."),
     )
 
 
@@ -96,19 +98,20 @@ def _checked_tie(
     place: str,
 ) -> TieChanges | None:
     """The tie table's own checks on one tie, and no second tie between the same two."""
+    _ = translator()
     parsed = map_worksheet.parse_tie_rows(
-        [row], names=labels, where="This tie", no_strength=NO_STRENGTH
+        [row], names=labels, where=_("This tie"), no_strength=_(NO_STRENGTH), t=translations()
     )
     if parsed.problems:
         refuse(where, place, list(parsed.problems[0].problems))
         return None
     if not parsed.ties:
-        refuse(where, place, ["Choose who the tie is from and who it is to."])
+        refuse(where, place, [_("Choose who the tie is from and who it is to.")])
         return None
     tie = parsed.ties[0]
     others = [t for t in base.ties if _pair(t) != old]
     if any(_pair(t) == _pair(tie) for t in others):
-        refuse(where, place, ["These two stakeholders are already tied: edit that tie instead."])
+        refuse(where, place, [_("These two stakeholders are already tied: edit that tie instead.")])
         return None
     changes = map_worksheet.tie_changes(base.ties, [*others, tie])
     if changes.empty:
@@ -125,10 +128,11 @@ def _add_tie(
     prefix: str,
     where: str,
 ) -> None:
+    _ = translator()
     place = "cards_add_tie"
     changes = _checked_tie(base, labels, _tie_row(prefix), None, where=where, place=place)
     if changes is not None and save_ties(
-        store, seat, changes, "Added the tie.", where=where, place=place
+        store, seat, changes, _("Added the tie."), where=where, place=place
     ):
         next_round(where, "tie")
 
@@ -142,6 +146,7 @@ def _update_tie(
     prefix: str,
     where: str,
 ) -> None:
+    _ = translator()
     place = f"cards_tie_{pair[0]}_{pair[1]}"
     changes = _checked_tie(base, labels, _tie_row(prefix), pair, where=where, place=place)
     if changes is None:
@@ -153,7 +158,7 @@ def _update_tie(
         store,
         seat,
         changes,
-        "Saved the tie.",
+        _("Saved the tie."),
         where=where,
         place=f"cards_tie_{after[0]}_{after[1]}",
         close=after != pair,
@@ -162,12 +167,13 @@ def _update_tie(
 
 def tie_list(store: Store, seat: Seat, *, where: str) -> None:
     """One card per tie (with its edit form when opened), then the form to add one."""
+    _ = translator()
     group_id = seat.group.id
     base = map_editor.base_map(store, group_id)
     version = map_editor.editing_version(group_id)
     outcome(where, "cards_ties")
     if len(base.stakeholders) < 2:
-        st.caption("Add at least two stakeholders to record ties between them.")
+        st.caption(_("Add at least two stakeholders to record ties between them."))
         return
     labels = {s.id: choice_label(s) for s in base.stakeholders}
     options = list(labels)
@@ -175,16 +181,18 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
     ties = [t for t in base.ties if t.source_id in labels and t.target_id in labels]
     with st.container(key=f"mapcards_{where}_ties"):
         st.caption(
-            "A tie says two stakeholders know or influence each other; strong means trust, "
-            "weak means contact. Our group's own tie with each is on their card."
+            _(
+                "A tie says two stakeholders know or influence each other; strong means trust, "
+                "weak means contact. Our group's own tie with each is on their card."
+            )
         )
         if not ties:
-            st.caption("No ties yet: add the first one below.")
+            st.caption(_("No ties yet: add the first one below."))
         for tie in ties:
             pair = _pair(tie)
             with st.container(border=True, key=f"{where}_tie_{pair[0]}_{pair[1]}"):
                 user_text(f"{labels[tie.source_id]} ↔ {labels[tie.target_id]}")
-                st.text(f"{TIE_WORDS[tie.strength]} tie")
+                st.text(_("Strong tie") if tie.strength == TieStrength.strong else _("Weak tie"))
                 if editing == ("tie", pair):
                     required_note()
                     prefix = f"{where}_t{pair[0]}_{pair[1]}_{version}"
@@ -194,7 +202,7 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
                         _tie_fields(prefix, options, labels, tie)
                         outcome(where, f"cards_tie_{pair[0]}_{pair[1]}")
                         st.form_submit_button(
-                            "Save changes",
+                            _("Save changes"),
                             type="primary",
                             icon=":material/save:",
                             on_click=_update_tie,
@@ -204,13 +212,13 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
                 else:
                     outcome(where, f"cards_tie_{pair[0]}_{pair[1]}")
                     st.button(
-                        f"Edit tie #{pair[0]}–#{pair[1]}",
+                        _("Edit tie #{first}–#{second}").format(first=pair[0], second=pair[1]),
                         key=f"{where}_edit_tie_{pair[0]}_{pair[1]}",
                         icon=":material/edit:",
                         on_click=open_card,
                         args=(where, ("tie", pair)),
                     )
-        st.subheader("Add a tie")
+        st.subheader(_("Add a tie"))
         required_note()
         prefix = f"{where}_newtie_{added_round(where, 'tie')}"  # see stakeholder_list
         with (
@@ -220,7 +228,7 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
             _tie_fields(prefix, options, labels, None)
             outcome(where, "cards_add_tie")
             st.form_submit_button(
-                "Add this tie",
+                _("Add this tie"),
                 type="primary",
                 icon=":material/link:",
                 on_click=_add_tie,

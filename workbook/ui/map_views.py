@@ -14,8 +14,10 @@ from workbook.charts.stakeholders.kinds import kinds_of_stakeholder
 from workbook.charts.stakeholders.look import Screen
 from workbook.charts.stakeholders.network import network
 from workbook.charts.stakeholders.spectrum import spectrum_of_allies
+from workbook.i18n import N_
 from workbook.models import SpectrumBand
 from workbook.records import Seat
+from workbook.stakeholders import words as word
 from workbook.stakeholders.graph import who_is_tied
 from workbook.stakeholders.measures import (
     BRIDGING_BONDING_EXPLANATION,
@@ -34,11 +36,12 @@ from workbook.stakeholders.portfolio import SCORE_EXPLANATION, Portfolio, propos
 from workbook.stakeholders.saved import MAX_ENERGY_BUDGET, StakeholderMap
 from workbook.store import Store, StoreError
 from workbook.ui import map_overrides
+from workbook.ui.i18n import ngettext, translations, translator
 from workbook.ui.text import isolate, user_text
 
 # No plotly logo; keep the camera button, so a group can save a view for a report.
 CHART_CONFIG: Final[dict[str, Any]] = {"displaylogo": False}
-VIEW_NAMES: Final = ("Influence and position", "Spectrum of allies", "Network")
+VIEW_NAMES: Final = (N_("Influence and position"), N_("Spectrum of allies"), N_("Network"))
 TOP_BROKERS: Final = 5
 
 
@@ -110,61 +113,69 @@ def _bullets(sentences: list[str]) -> None:
 
 def views(current: StakeholderMap, *, where: str) -> None:
     """The influence x position grid, the spectrum of allies and the network, one per tab."""
+    _ = translator()
     people = current.stakeholders
-    grid_tab, spectrum_tab, network_tab = st.tabs(list(VIEW_NAMES))
+    grid_tab, spectrum_tab, network_tab = st.tabs([_(name) for name in VIEW_NAMES])
     with grid_tab:
         figure(
-            lambda screen: influence_position_grid(people, screen=screen),
+            lambda screen: influence_position_grid(people, screen=screen, tr=_),
             key=f"{where}_grid",
             phone_notes=lambda: by_quadrant(current),
         )
-        st.caption(GRID_EXPLANATION)
+        st.caption(_(GRID_EXPLANATION))
         for quadrant, advice in QUADRANT_ADVICE.items():
-            st.markdown(f"**{quadrant.value}.** {advice}")
+            st.markdown(f"**{_(quadrant.label)}.** {_(advice)}")
     with spectrum_tab:
         figure(
-            lambda screen: spectrum_of_allies(people, screen=screen),
+            lambda screen: spectrum_of_allies(people, screen=screen, tr=_),
             key=f"{where}_spectrum",
             phone_notes=lambda: by_band(current),
         )
         st.caption(
-            "Each band lists who stands there today, most influential first. An arrow shows "
-            "where you want someone to be (set it in the worksheet: Where we want them). "
-            "Moving each one band closer is often more realistic than a leap."
+            _(
+                "Each band lists who stands there today, most influential first. An arrow shows "
+                "where you want someone to be (set it in the worksheet: Where we want them). "
+                "Moving each one band closer is often more realistic than a leap."
+            )
         )
     with network_tab:
         figure(
-            lambda screen: network(people, current.ties, screen=screen),
+            lambda screen: network(people, current.ties, screen=screen, tr=_),
             key=f"{where}_network",
             phone_notes=lambda: by_tie(current),
         )
         st.caption(
-            "The star is our group. Bigger circles have more influence; colour is where they "
-            "stand (blue allies, orange opposition, grey neutral); thicker lines are stronger "
-            "ties. Stakeholders with no line to anyone are out of reach."
+            _(
+                "The star is our group. Bigger circles have more influence; colour is where "
+                "they stand (blue allies, orange opposition, grey neutral); thicker lines are "
+                "stronger ties. Stakeholders with no line to anyone are out of reach."
+            )
         )
 
 
 def by_quadrant(current: StakeholderMap) -> None:
     """The grid as lines of text: each quadrant and who is in it, most influential first."""
+    _ = translator()
     people = sorted(current.stakeholders, key=lambda s: (-s.influence, s.name.casefold()))
     for quadrant in Quadrant:
         names = [isolate(s.name) for s in people if grid_quadrant(s) == quadrant]
         if names:
-            user_text(f"{quadrant.value}: {', '.join(names)}")
+            user_text(f"{_(quadrant.label)}: {', '.join(names)}")
 
 
 def by_tie(current: StakeholderMap) -> None:
     """The network as lines of text: who each stakeholder is tied to, strong and weak."""
+    _ = translator()
     if current.is_empty:
         return
-    st.markdown("**Who is tied to whom**")
-    for line in who_is_tied(current.stakeholders, current.ties):
+    st.markdown("**" + _("Who is tied to whom") + "**")
+    for line in who_is_tied(current.stakeholders, current.ties, translations()):
         user_text(line)
 
 
 def by_band(current: StakeholderMap) -> None:
     """The spectrum as lines of text: each band, who stands there and where we want them."""
+    _ = translator()
     for band in SpectrumBand:
         here = sorted(
             (s for s in current.stakeholders if s.band == band),
@@ -174,10 +185,14 @@ def by_band(current: StakeholderMap) -> None:
             continue
         names = [
             isolate(s.name)
-            + (f" (→ {s.target_band.label.lower()})" if s.target_band not in (None, band) else "")
+            + (
+                f" (→ {word.band(s.target_band, _, lower=True)})"
+                if s.target_band is not None and s.target_band != band
+                else ""
+            )
             for s in here
         ]
-        user_text(f"{band.label} ({len(here)}): {', '.join(names)}")
+        user_text(f"{word.band(band, _)} ({len(here)}): {', '.join(names)}")
 
 
 # --- the measures -----------------------------------------------------------------------------
@@ -185,45 +200,53 @@ def by_band(current: StakeholderMap) -> None:
 
 def measures(current: StakeholderMap, *, where: str) -> None:
     """Brokers, single points of failure, bridging and bonding, and diversity of kinds."""
+    _ = translator()
     if current.is_empty:
         st.info(
-            "Add stakeholders in the worksheet to see who brokers, which ties you depend on "
-            "and whose voices are missing.",
+            _(
+                "Add stakeholders in the worksheet to see who brokers, which ties you depend on "
+                "and whose voices are missing."
+            ),
             icon=":material/info:",
         )
         return
-    found = measure_map(current.stakeholders, current.ties)
+    found = measure_map(current.stakeholders, current.ties, translations())
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
-        st.subheader("Brokers")
-        st.caption(BROKER_EXPLANATION)
+        st.subheader(_("Brokers"))
+        st.caption(_(BROKER_EXPLANATION))
         if found.brokers:
             _bullets([b.sentence for b in found.brokers[:TOP_BROKERS]])
             if len(found.brokers) > TOP_BROKERS:
-                st.caption(f"{len(found.brokers) - TOP_BROKERS} more sit on fewer routes.")
+                more = len(found.brokers) - TOP_BROKERS
+                st.caption(
+                    ngettext(
+                        "{n} more sits on fewer routes.", "{n} more sit on fewer routes.", more
+                    )
+                )
         else:
-            st.text("Nobody sits between others yet: add ties to see who connects whom.")
+            st.text(_("Nobody sits between others yet: add ties to see who connects whom."))
     with right, st.container(border=True):
-        st.subheader("Single points of failure")
-        st.caption(SINGLE_POINT_EXPLANATION)
+        st.subheader(_("Single points of failure"))
+        st.caption(_(SINGLE_POINT_EXPLANATION))
         if found.single_points_of_failure:
             _bullets([p.sentence for p in found.single_points_of_failure])
         else:
-            st.text("No single tie is our only route to anyone.")
+            st.text(_("No single tie is our only route to anyone."))
         if found.out_of_reach:
-            st.caption(OUT_OF_REACH_EXPLANATION)
+            st.caption(_(OUT_OF_REACH_EXPLANATION))
             _bullets([isolate(s.name) for s in found.out_of_reach])
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
-        st.subheader("Bridging and bonding")
-        st.caption(BRIDGING_BONDING_EXPLANATION)
+        st.subheader(_("Bridging and bonding"))
+        st.caption(_(BRIDGING_BONDING_EXPLANATION))
         st.text(found.tie_mix.sentence)
     with right, st.container(border=True):
-        st.subheader("Diverse voices")
-        st.caption(DIVERSITY_EXPLANATION)
+        st.subheader(_("Diverse voices"))
+        st.caption(_(DIVERSITY_EXPLANATION))
         st.text(found.diversity.sentence)
     counts = found.diversity.counts
-    figure(lambda screen: kinds_of_stakeholder(counts, screen=screen), key=f"{where}_kinds")
+    figure(lambda screen: kinds_of_stakeholder(counts, screen=screen, tr=_), key=f"{where}_kinds")
 
 
 # --- the trade-off ----------------------------------------------------------------------------
@@ -241,12 +264,13 @@ def _save_budget(store: Store, group_id: int, key: str) -> None:
 
 def energy_budget(store: Store, seat: Seat, current: StakeholderMap, *, where: str) -> None:
     """The group's energy budget, saved as soon as it changes (on this device only)."""
+    _ = translator()
     group_id = seat.group.id
     # The stored value is part of the key, so a budget changed on another device shows here
     # on the next run instead of being overwritten by this device's old number.
     key = f"{where}_budget_{group_id}_{current.energy_budget:g}"
     st.number_input(
-        "Our energy budget for relationships (hours a month)",
+        _("Our energy budget for relationships (hours a month)"),
         min_value=0.0,
         max_value=MAX_ENERGY_BUDGET,
         value=float(current.energy_budget),
@@ -256,7 +280,7 @@ def energy_budget(store: Store, seat: Seat, current: StakeholderMap, *, where: s
         width=420,
         on_change=_save_budget,
         args=(store, group_id, key),
-        help="How many hours a month the group can really give to building relationships.",
+        help=_("How many hours a month the group can really give to building relationships."),
     )
     problem = st.session_state.pop(f"map_budget_error_{group_id}", None)
     if problem:
@@ -265,7 +289,7 @@ def energy_budget(store: Store, seat: Seat, current: StakeholderMap, *, where: s
 
 def proposal(current: StakeholderMap) -> Portfolio:
     return propose_investments(
-        current.stakeholders, current.ties, energy_budget=current.energy_budget
+        current.stakeholders, current.ties, energy_budget=current.energy_budget, t=translations()
     )
 
 
@@ -273,11 +297,14 @@ def trade_off(
     store: Store, seat: Seat, current: StakeholderMap, *, where: str, in_column: bool = False
 ) -> None:
     """The energy budget, the proposed investments with their reasons, and the overrides."""
+    _ = translator()
     energy_budget(store, seat, current, where=where)
     if current.is_empty:
         st.info(
-            "Add stakeholders, with the hours each relationship would take, to see where "
-            "your energy brings the most influence.",
+            _(
+                "Add stakeholders, with the hours each relationship would take, to see where "
+                "your energy brings the most influence."
+            ),
             icon=":material/info:",
         )
         return
@@ -290,23 +317,26 @@ def trade_off(
             gains=portfolio.gains,
             energy_budget=current.energy_budget,
             screen=screen,
+            tr=_,
         ),
         key=f"{where}_effort",
         in_column=in_column,
     )
     picks = sorted((d for d in portfolio.decisions if d.chosen), key=lambda d: -d.gain)
     if picks:
-        st.subheader("Why these")
+        st.subheader(_("Why these"))
         _bullets([d.sentence for d in picks])
     if portfolio.left_out:  # the count is of everyone left out, and all are named
-        with st.expander(f"Why not the others ({len(portfolio.left_out)})"):
+        with st.expander(_("Why not the others ({n})").format(n=len(portfolio.left_out))):
             _bullets(portfolio.why_not)
-    with st.expander("How the score works (and how to disagree with it)"):
-        st.markdown(SCORE_EXPLANATION)
-    st.subheader("Change the hours, or overrule the proposal")
+    with st.expander(_("How the score works (and how to disagree with it)")):
+        st.markdown(_(SCORE_EXPLANATION))
+    st.subheader(_("Change the hours, or overrule the proposal"))
     st.caption(
-        'Tick "Must invest" for a relationship you will keep whatever the score, or "Not '
-        'our battle" for one you choose to leave; the proposal respects both.'
+        _(
+            'Tick "Must invest" for a relationship you will keep whatever the score, or "Not '
+            'our battle" for one you choose to leave; the proposal respects both.'
+        )
     )
     map_overrides.overrides(store, seat, portfolio, where=where)
 
@@ -316,14 +346,15 @@ def trade_off(
 
 def voices(current: StakeholderMap, *, where: str, in_column: bool = False) -> None:
     """Which kinds of stakeholder are on the map and which are missing (diverse voices)."""
-    diversity = kind_diversity(current.stakeholders)
+    _ = translator()
+    diversity = kind_diversity(current.stakeholders, translations())
     figure(
-        lambda screen: kinds_of_stakeholder(diversity.counts, screen=screen),
+        lambda screen: kinds_of_stakeholder(diversity.counts, screen=screen, tr=_),
         key=f"{where}_voices",
         in_column=in_column,
     )
     st.text(diversity.sentence)
     if diversity.missing:
-        st.markdown("**Missing from our map:**")
+        st.markdown("**" + _("Missing from our map:") + "**")
         for kind in diversity.missing:
-            st.markdown(f"- {kind}")
+            st.markdown(f"- {word.kind(kind, _)}")

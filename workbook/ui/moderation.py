@@ -25,12 +25,11 @@ from workbook.live import (
     Focus,
     Room,
     by_support,
-    plural,
     valid_focus,
 )
 from workbook.store import Store, StoreError
 from workbook.ui.author_text import literal
-from workbook.ui.i18n import ngettext, translator
+from workbook.ui.i18n import ngettext, translations, translator
 from workbook.ui.text import isolate, user_caption, user_text
 
 MODERATION_LIMIT = 30
@@ -38,13 +37,16 @@ _SHOW_ALL = "facilitator_show_all_answers"
 
 
 def panel(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> None:
-    st.subheader("Answers on the projector")
+    _ = translator()
+    st.subheader(_("Answers on the projector"))
     focus = valid_focus(room.focus, [p.id for p in lesson.prompts], [s.id for s in lesson.ratings])
     _waiting_elsewhere(store, workshop_id, lesson, focus)
     if focus is None or focus.kind != PROMPT:
         st.caption(
-            "Put a question on the projector to see its answers here, newest first, and hide "
-            "any that should not be shown."
+            _(
+                "Put a question on the projector to see its answers here, newest first, and "
+                "hide any that should not be shown."
+            )
         )
         return
     cards = store.answer_cards(
@@ -65,29 +67,27 @@ def panel(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> None:
         hidden=sum(card.hidden for card in cards),
     )
     with st.container(key="facilitator_answer_counts"):
-        st.markdown(f"**{tally.console_sentence()}**")
-    st.caption(
-        ("Order: most supported first. " if state.by_support else "Order: newest first. ")
-        + (
-            "You approve answers first: the room sees none until you approve it. "
-            if state.approve_first
-            else ""
-        )
-        + "Hidden answers stay stored and are left out of the summary; restore any time."
-    )
+        st.markdown(f"**{tally.console_sentence(translations())}**")
+    notes = [_("Order: most supported first.") if state.by_support else _("Order: newest first.")]
+    if state.approve_first:
+        notes.append(_("You approve answers first: the room sees none until you approve it."))
+    notes.append(_("Hidden answers stay stored and are left out of the summary; restore any time."))
+    st.caption(" ".join(notes))
     if waiting:
         _queue(store, workshop_id, lesson.id, focus.item_id, waiting)
     rest = [card for card in cards if not card.waiting]
     if state.by_support:
         rest = by_support(rest)
     if waiting and rest:
-        st.markdown("**Shown or hidden**")
+        st.markdown("**" + _("Shown or hidden") + "**")
     show_all = st.session_state.get(_SHOW_ALL, False)
     for card in rest if show_all else rest[:MODERATION_LIMIT]:
         _card(store, workshop_id, card)
     if len(rest) > MODERATION_LIMIT:
         st.toggle(
-            f"Show all {len(rest)} answers (the newest {MODERATION_LIMIT} are shown)",
+            _("Show all {n} answers (the newest {limit} are shown)").format(
+                n=len(rest), limit=MODERATION_LIMIT
+            ),
             key=_SHOW_ALL,
         )
 
@@ -96,6 +96,7 @@ def _waiting_elsewhere(store: Store, workshop_id: int, lesson: Lesson, focus: Fo
     """Answers waiting for approval on this step's other questions: said here, where the
     facilitator looks, with how to review them (only approved answers reach the projector,
     so putting the question there shows none of them)."""
+    _ = translator()
     states = store.item_states(workshop_id=workshop_id, lesson_id=lesson.id)
     lines = []
     for prompt in lesson.prompts:
@@ -107,13 +108,19 @@ def _waiting_elsewhere(store: Store, workshop_id: int, lesson: Lesson, focus: Fo
         )
         if tally.waiting:
             short = prompt.text if len(prompt.text) <= 70 else prompt.text[:69].rstrip() + "…"
-            lines.append(f"“{literal(short)}”: {plural(tally.waiting, 'answer')} waiting for you")
+            waiting = ngettext(
+                "{n} answer waiting for you", "{n} answers waiting for you", tally.waiting
+            )
+            lines.append(f"“{literal(short)}”: {waiting}")
     if lines:
         with st.container(key="facilitator_waiting_elsewhere"):
             st.warning(
                 "; ".join(lines)
-                + ". Show that question on the projector to review them here: the room sees "
-                "none of them until you approve it.",
+                + ". "
+                + _(
+                    "Show that question on the projector to review them here: the room sees "
+                    "none of them until you approve it."
+                ),
                 icon=":material/pending:",
             )
 
@@ -122,10 +129,12 @@ def _queue(
     store: Store, workshop_id: int, lesson_id: str, prompt_id: str, waiting: Sequence[AnswerCard]
 ) -> None:
     """Answers waiting for approval, newest first, with Approve all."""
+    _ = translator()
     # One line each: the console's live column is narrow, and the button's words must fit.
-    st.markdown(f"**Waiting for you: {len(waiting)}** (newest first)")
+    heading = _("Waiting for you: {n}").format(n=len(waiting))
+    st.markdown(f"**{heading}** " + _("(newest first)"))
     st.button(
-        "Approve all",
+        _("Approve all"),
         key="facilitator_approve_all",
         icon=":material/done_all:",
         type="primary",
@@ -137,8 +146,11 @@ def _queue(
         _card(store, workshop_id, card)
     if len(waiting) > MODERATION_LIMIT:
         st.caption(
-            f"and {plural(len(waiting) - MODERATION_LIMIT, 'older answer')} waiting: approve "
-            "or hide these first."
+            ngettext(
+                "and {n} older answer waiting: approve or hide these first.",
+                "and {n} older answers waiting: approve or hide these first.",
+                len(waiting) - MODERATION_LIMIT,
+            )
         )
 
 
@@ -192,9 +204,15 @@ def _approve_all(store: Store, workshop_id: int, lesson_id: str, prompt_id: str)
             workshop_id=workshop_id, lesson_id=lesson_id, prompt_id=prompt_id
         )
     except StoreError as error:
-        st.toast(str(error))
+        st.toast(error.shown(translator()))
         return
-    st.toast(f"{plural(approved, 'answer')} approved: the room sees them now.")
+    st.toast(
+        ngettext(
+            "{n} answer approved: the room sees it now.",
+            "{n} answers approved: the room sees them now.",
+            approved,
+        )
+    )
 
 
 def _moderate(
@@ -204,6 +222,6 @@ def _moderate(
         try:
             action(workshop_id=workshop_id, reflection_id=reflection_id)
         except StoreError as error:
-            st.toast(str(error))
+            st.toast(error.shown(translator()))
 
     return run

@@ -382,14 +382,19 @@ def step_now(store: Store, seat: Seat, total: int) -> int:
         # This run brings the phone to the room's new step: say so at the top (room_notice).
         st.session_state[_MOVED] = st.session_state.get(_MOVED, 0) + 1
         st.session_state[_MOVED_TO] = step
-    if step != own:
-        store.set_participant_step(participant_id=participant_id, step=step)
     if signal.pacing != FOLLOW:
+        if step != own:
+            store.set_participant_step(participant_id=participant_id, step=step)
         # Self-paced: forget, so switching back to following brings everyone to the room.
         if seen is not None:
             store.forget_room_seen(participant_id=participant_id)
-    elif seen != signal.current_step:
-        store.mark_room_seen(participant_id=participant_id, room_step=signal.current_step)
+    else:
+        # Brought along by a move: the new step and the room step seen, in one write.
+        store.follow_room_step(
+            participant_id=participant_id,
+            step=step if step != own else None,
+            room_step=signal.current_step if seen != signal.current_step else None,
+        )
     return step
 
 

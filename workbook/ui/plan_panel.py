@@ -11,7 +11,7 @@ from workbook.plans import apply_plan, everything, minutes_line, step_moves
 from workbook.records import Workshop
 from workbook.store import Store
 from workbook.ui import plan_editor, resources
-from workbook.ui.i18n import ngettext, translator
+from workbook.ui.i18n import ngettext, translations, translator
 from workbook.ui.text import user_text
 
 KEPT_ANSWERS = N_(
@@ -28,7 +28,9 @@ def render(store: Store, workshop: Workshop, lessons: LessonSet) -> None:
     stored = store.workshop_plan(workshop.id)
     files = resources.lessons(language=store.workshop_language(workshop.id))
     if stored is None:
-        st.caption(_("Every lesson, in order.") + f" {minutes_line(everything(files))}.")
+        st.caption(
+            _("Every lesson, in order.") + f" {minutes_line(everything(files), translations())}."
+        )
     elif stored.plan is None:
         st.warning(
             _("This workshop's plan cannot be read: {problem}. Every lesson runs.").format(
@@ -38,7 +40,7 @@ def render(store: Store, workshop: Workshop, lessons: LessonSet) -> None:
     else:
         user_text(stored.plan.title)
         steps = ngettext("{n} step.", "{n} steps.", len(lessons))
-        st.caption(f"{steps} {minutes_line(stored.plan)}.")
+        st.caption(f"{steps} {minutes_line(stored.plan, translations())}.")
     # What the plan names that the lesson files no longer have: left out of the room, said.
     gone = [problem for problem in lessons.problems if problem not in files.problems]
     if gone:
@@ -47,7 +49,7 @@ def render(store: Store, workshop: Workshop, lessons: LessonSet) -> None:
             icon=":material/warning:",
         )
         for problem in gone:
-            st.text(str(problem))
+            st.text(problem.shown(_))
     if not st.toggle(_("Show and change the plan"), key=f"plan_panel_open_{workshop.id}"):
         return
     current = stored.plan if stored is not None else None

@@ -21,6 +21,7 @@ from workbook.lessons import LessonSet
 from workbook.plans.files import PlanSet, load_plans, plans_folder
 from workbook.server.room_push import ROOM_PUSH
 from workbook.store import Store, StoreError
+from workbook.ui.i18n import translator
 
 T = TypeVar("T")
 Signature = tuple[tuple[str, float, int], ...]
@@ -85,7 +86,7 @@ def store() -> Store:
     try:
         return _open_store(str(settings().db))
     except StoreError as error:
-        st.error(str(error), icon=":material/database:")
+        st.error(error.shown(translator()), icon=":material/database:")
         st.stop()
         raise  # unreachable: st.stop() ends the run
 

@@ -341,4 +341,4 @@ def _support(store: Store, seat: Seat, reflection_id: int, support: bool) -> Non
             support=support,
         )
     except StoreError as error:  # the sentence says why (hidden, no longer shown, ...)
-        st.toast(str(error))
+        st.toast(error.shown(translator()))

@@ -24,7 +24,8 @@ from workbook.models import (
 from workbook.records import Group, Seat
 from workbook.store import Store, StoreError, WrongJoinCodeError
 from workbook.ui import context, facilitator, facilitator_resume, plan_editor, session
-from workbook.ui.i18n import language, picker, translator, use_workshop_language
+from workbook.ui.i18n import language, picker, translator
+from workbook.ui.i18n import language as i18n_language
 from workbook.ui.text import isolate, user_heading, user_text
 from workbook.ui.widgets import show_errors, up_to
 
@@ -56,34 +57,9 @@ def same_group_unconfirmed(store: Store, workshop_id: int, typed: str) -> Group 
 _CREATED = "start_created"
 
 
-_LINK_LANGUAGE = "start_link_language"  # (code, language) of the workshop a join link names
-
-
-def _speak_the_linked_workshops_language(store: Store) -> None:
-    """A join link (`/?w=CODE`) names its workshop: the page speaks that workshop's language
-    from its first run (unless the person chose their own), so no label changes under what
-    someone types. Kept for the session while the address names the same code."""
-    code = session.code_from_url()
-    if not code:
-        return
-    kept = st.session_state.get(_LINK_LANGUAGE)
-    if not (isinstance(kept, tuple) and kept[0] == code):
-        if not session.is_join_link():
-            return
-        try:
-            workshop_id = store.find_workshop(code).id
-        except StoreError:
-            return  # the form says why when the person presses "Find workshop"
-        kept = (code, store.workshop_language(workshop_id))
-        st.session_state[_LINK_LANGUAGE] = kept
-    use_workshop_language(kept[1])
-
-
 def render() -> None:
     ctx = context.load()
-    store = ctx.store
-    if ctx.seat is None:
-        _speak_the_linked_workshops_language(store)
+    store = ctx.store  # a join link's workshop language is already on (context.screen_language)
     _ = translator()
 
     st.title("Movement Workbook")
@@ -198,7 +174,7 @@ def _join(store: Store) -> None:
             except StoreError as error:
                 st.session_state.pop("start_found_workshop", None)
                 found = None
-                st.error(str(error), icon=":material/search_off:")
+                st.error(error.shown(translator()), icon=":material/search_off:")
                 if isinstance(error, WrongJoinCodeError) and error.typed.strip():
                     user_text(_("You typed: {text}").format(text=isolate(error.typed)))
 
@@ -259,7 +235,7 @@ def _join(store: Store) -> None:
                             group_name=group_name, display_name=display_name, quote_consent=consent
                         )
                     except ValidationError as error:
-                        show_errors(plain_errors(error, JoinRequest), kept=True)
+                        show_errors(plain_errors(error, JoinRequest, i18n_language()), kept=True)
                         request = None
                     else:
                         same = None
@@ -282,7 +258,7 @@ def _join(store: Store) -> None:
                         try:
                             seat, token = store.join(workshop_id=workshop.id, request=request)
                         except StoreError as error:
-                            st.error(str(error))
+                            st.error(error.shown(translator()))
                         else:
                             session.remember(seat, token)
                             st.session_state.pop("start_found_workshop", None)
@@ -331,12 +307,12 @@ def _start(store: Store, lessons: LessonSet) -> None:
                     shares_with_funders=shares,
                 )
             except ValidationError as error:
-                problems += plain_errors(error, WorkshopCreate)
+                problems += plain_errors(error, WorkshopCreate, i18n_language())
             if self_guided:
                 try:
                     join_request = JoinRequest(group_name=own_group)
                 except ValidationError as error:
-                    problems += plain_errors(error, JoinRequest)
+                    problems += plain_errors(error, JoinRequest, i18n_language())
             if problems or request is None:
                 show_errors(problems, kept=True)
             else:
@@ -362,7 +338,7 @@ def _start(store: Store, lessons: LessonSet) -> None:
                     # The start page (not the workbook, now the default) shows the key once.
                     session.go_after_rerun("start")
                 except StoreError as error:
-                    st.error(str(error))
+                    st.error(error.shown(translator()))
 
 
 def workshop_language_choice() -> str:

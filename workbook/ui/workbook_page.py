@@ -12,10 +12,11 @@ from workbook.i18n import N_
 from workbook.lessons import Lesson
 from workbook.progress import clamp_step, step_label
 from workbook.records import Seat
+from workbook.server.admission import admitted
 from workbook.store import Store
 from workbook.ui import context, exercises, lesson_form, pacing, room_results
 from workbook.ui.author_text import literal
-from workbook.ui.i18n import picker, translator
+from workbook.ui.i18n import language, picker, translator
 from workbook.ui.widgets import seat_header
 
 JUMP_LABEL = N_("Jump to a step")
@@ -23,7 +24,28 @@ JUMP_LABEL = N_("Jump to a step")
 
 def render() -> None:
     """The whole page: the step this person is on, its lesson, questions, results and exercise."""
-    ctx = context.load()
+    if not context.handed_to_page():
+        context.load()  # a page run without app.py: it runs again through app.py
+        return
+    _walkthrough()
+
+
+# The language the page around the walk-through (app.py's tabs and links) was last drawn in.
+_DRAWN_IN = "workbook_page_drawn_in"
+
+
+@st.fragment
+@admitted
+def _walkthrough() -> None:
+    """The page's body, as a fragment: when the room moves, each following phone is woken to
+    rerun this, not the whole app (workbook.server.room_push), so app.py's page set-up,
+    navigation and links are not drawn again 200 times (bench/RESULTS.md, "Profiled").
+    Inside a page run it uses the context app.py read; on its own run it reads its own."""
+    own_run = not context.handed_to_page()
+    ctx = context.load_in_fragment()
+    if own_run and st.session_state.get(_DRAWN_IN) != language():
+        st.rerun(scope="app")  # a new language: the tabs and links around it change too
+    st.session_state[_DRAWN_IN] = language()
     _ = translator()
     seat = ctx.seat
     lessons = ctx.lessons.lessons

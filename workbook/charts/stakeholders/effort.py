@@ -26,6 +26,7 @@ from workbook.models import Stakeholder
 from workbook.stakeholders.graph import (
     unique_stakeholders,
 )
+from workbook.stakeholders.words import Translate, same
 
 # --- effort versus influence ----------------------------------------------------------------
 
@@ -41,6 +42,7 @@ def effort_vs_influence(
     energy_budget: float | None = None,
     height: int | None = None,
     screen: Screen = Screen.projector,
+    tr: Translate = same,
 ) -> go.Figure:
     """Energy each relationship takes (across) against what it gains (up), proposal highlighted.
 
@@ -49,6 +51,7 @@ def effort_vs_influence(
     The proposed and the "not our battle" points are named on the chart; the rest are named
     on hover (and the page explains each of them in a sentence).
     """
+    _ = tr
     compact = screen is Screen.phone
     people = unique_stakeholders(stakeholders)
     chosen = set(chosen_ids)
@@ -56,9 +59,9 @@ def effort_vs_influence(
     height = height if height is not None else (440 if compact else 720)
     fig = go.Figure()
     if not people:
-        empty_state(fig, EFFORT_EMPTY_TEXT, compact=compact)
+        empty_state(fig, _(EFFORT_EMPTY_TEXT), compact=compact)
         hide_axes(fig)
-        return finish(fig, title="Effort and gain", height=height, screen=screen)
+        return finish(fig, title=_("Effort and gain"), height=height, screen=screen)
 
     def value(s: Stakeholder) -> float:
         return gains.get(s.id, 0.0) if gains is not None else float(s.influence)
@@ -71,7 +74,7 @@ def effort_vs_influence(
     for s in people:
         at_point[(s.energy_hours, value(s))].append(s)
     shown_y: dict[int, float] = {}
-    for (_, y), together in at_point.items():
+    for (_hours, y), together in at_point.items():
         for index, s in enumerate(together):
             shown_y[s.id] = y + (index - (len(together) - 1) / 2) * spread
     widest = max([s.energy_hours for s in people] + [energy_budget or 0.0])
@@ -115,6 +118,12 @@ def effort_vs_influence(
         },
     }
     named = {"Proposed"} if compact else {"Proposed", "Not our battle"}
+    gain_line = "<br>" + _("gain {n}").format(n="%{customdata[2]}")
+    shown_as = {
+        "Proposed": _("Proposed"),
+        "Not proposed": _("Not proposed"),
+        "Not our battle": _("Not our battle"),
+    }
     plot_w = look.plot_width
     plot_h = height - look.margin["t"] - look.margin["b"] - 130
 
@@ -153,7 +162,7 @@ def effort_vs_influence(
             continue
         fig.add_trace(
             go.Scatter(
-                name=name,
+                name=shown_as[name],
                 x=[s.energy_hours for s in members],
                 y=[shown_y[s.id] for s in members],
                 mode="markers+text" if name in named else "markers",
@@ -163,10 +172,13 @@ def effort_vs_influence(
                     [plain_text(s.name), s.energy_hours, value(s), s.influence] for s in members
                 ],
                 hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>%{customdata[1]} hours a month"
-                    + ("<br>gain %{customdata[2]}" if gains is not None else "")
-                    + "<br>influence %{customdata[3]}<extra>"
-                    + name
+                    "<b>%{customdata[0]}</b><br>"
+                    + _("{hours} hours a month").format(hours="%{customdata[1]}")
+                    + (gain_line if gains is not None else "")
+                    + "<br>"
+                    + _("influence {n}").format(n="%{customdata[3]}")
+                    + "<extra>"
+                    + shown_as[name]
                     + "</extra>"
                 ),
                 **styles[name],
@@ -177,7 +189,7 @@ def effort_vs_influence(
             x=energy_budget,
             line={"color": PALETTE["black"], "width": 2, "dash": "dash"},
             annotation={
-                "text": f"Budget: {energy_budget:g} hours",
+                "text": _("Budget: {hours} hours").format(hours=f"{energy_budget:g}"),
                 "font": {"size": 14 if compact else 18},
                 "bgcolor": "rgba(255,255,255,0.85)",
             },
@@ -187,13 +199,13 @@ def effort_vs_influence(
             else "top right",
         )
     fig.update_xaxes(
-        title={"text": "Energy it takes (hours a month)", "font": {"size": look.axis}},
+        title={"text": _("Energy it takes (hours a month)"), "font": {"size": look.axis}},
         range=list(x_range),
         fixedrange=compact,
     )
     fig.update_yaxes(
         title={
-            "text": "Gain (the score)" if gains is not None else "Influence",
+            "text": _("Gain (the score)") if gains is not None else _("Influence"),
             "font": {"size": look.axis},
         },
         range=list(y_range),
@@ -212,9 +224,9 @@ def effort_vs_influence(
     )
     return finish(
         fig,
-        title="Effort and gain: the proposed investments",
+        title=_("Effort and gain: the proposed investments"),
         height=height + (40 if compact else 0),
         screen=screen,
-        phone_title="Effort and gain",
+        phone_title=_("Effort and gain"),
         phone_margin={"b": 120},
     )

@@ -16,22 +16,24 @@ from workbook.charts.stakeholders.look import (
     GRID_EMPTY_TEXT,
     HALO,
     OUTLINE,
-    SHORT_BANDS,
-    TWO_LINE_BANDS,
     Screen,
     band_colour,
     empty_state,
     finish,
+    short_band,
     sizes_for,
+    two_line_band,
     wrapped,
 )
 from workbook.charts.theme import PALETTE, plain_text
 from workbook.models import Stakeholder
+from workbook.stakeholders import words as word
 from workbook.stakeholders.graph import (
     GROUP_LABEL,
     unique_stakeholders,
 )
 from workbook.stakeholders.measures import HIGH_INFLUENCE, Quadrant, grid_quadrant
+from workbook.stakeholders.words import Translate, same
 
 # --- influence x position grid --------------------------------------------------------------
 
@@ -79,13 +81,15 @@ def influence_position_grid(
     *,
     height: int | None = None,
     screen: Screen = Screen.projector,
+    tr: Translate = same,
 ) -> go.Figure:
     """Influence (up) by position on the spectrum of allies (across), in labelled quadrants."""
+    _ = tr
     compact = screen is Screen.phone
     people = unique_stakeholders(stakeholders)
     look = sizes_for(screen)
     fig = go.Figure()
-    x0, _ = _GRID_X
+    x0 = _GRID_X[0]
     y0, y1 = _GRID_Y
     quadrant_boxes = {
         Quadrant.keep_satisfied: (x0, _ALLY_EDGE, _HIGH_EDGE, y1),
@@ -113,7 +117,7 @@ def influence_position_grid(
         labels.append(
             {
                 "name": f"quadrant:{quadrant.value}",
-                "text": f"<b>{quadrant.value}</b>",
+                "text": "<b>" + _(quadrant.label) + "</b>",
                 "x": right - 0.04 if at_right else left + 0.04,
                 "y": top - 0.04 if at_top else bottom + 0.04,
                 "xanchor": "right" if at_right else "left",
@@ -151,16 +155,16 @@ def influence_position_grid(
             custom.append(
                 [
                     plain_text(s.name),
-                    plain_text(s.kind),
-                    s.band.label,
+                    plain_text(word.kind(s.kind, _)),
+                    word.band(s.band, _),
                     s.influence,
-                    grid_quadrant(s).value,
+                    _(grid_quadrant(s).label),
                 ]
             )
     if people:
         fig.add_trace(
             go.Scatter(
-                name="Stakeholders",
+                name=_("Stakeholders"),
                 x=xs,
                 y=ys,
                 mode="markers" if compact else "markers+text",
@@ -178,7 +182,8 @@ def influence_position_grid(
                 customdata=custom,
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}, "
-                    "influence %{customdata[3]}<br>%{customdata[4]}<extra></extra>"
+                    + _("influence {n}").format(n="%{customdata[3]}")
+                    + "<br>%{customdata[4]}<extra></extra>"
                 ),
                 showlegend=False,
             )
@@ -186,30 +191,35 @@ def influence_position_grid(
     group_x, group_y = _GROUP_AT
     fig.add_trace(
         go.Scatter(
-            name=GROUP_LABEL,
+            name=_(GROUP_LABEL),
             x=[group_x],
             y=[group_y],
             mode="markers+text",
-            text=["<b>Us</b>" if compact else f"<b>{GROUP_LABEL}</b>"],
+            text=["<b>" + (_("Us") if compact else _(GROUP_LABEL)) + "</b>"],
             textposition="bottom center",
             textfont={"size": 14 if compact else 20},
             marker={"symbol": "star", "size": 22 if compact else 38, "color": PALETTE["black"]},
-            hovertemplate=f"{GROUP_LABEL}: the group making this map<extra></extra>",
+            hovertemplate=_("{group}: the group making this map").format(group=_(GROUP_LABEL))
+            + "<extra></extra>",
             showlegend=False,
         )
     )
     if not people:
-        empty_state(fig, GRID_EMPTY_TEXT, compact=compact)
+        empty_state(fig, _(GRID_EMPTY_TEXT), compact=compact)
     fig.update_xaxes(
         range=list(_GRID_X),
         ticktext=[
-            SHORT_BANDS[b] if compact else TWO_LINE_BANDS[b] if screen is Screen.laptop else b.label
+            short_band(b, _)
+            if compact
+            else two_line_band(b, _)
+            if screen is Screen.laptop
+            else word.band(b, _)
             for b in BANDS
         ],
         showgrid=False,
         zeroline=False,
         fixedrange=compact,  # a phone scrolls the page, not the chart
-        title={"text": "Position on the spectrum of allies", "font": {"size": look.axis}},
+        title={"text": _("Position on the spectrum of allies"), "font": {"size": look.axis}},
         # Level names: at 14 px on a phone plotly would turn them on their side.
         tickangle=0,
         **BAND_TICKS,
@@ -221,11 +231,11 @@ def influence_position_grid(
         showgrid=False,
         zeroline=False,
         fixedrange=compact,
-        title={"text": "Influence", "font": {"size": look.axis}},
+        title={"text": _("Influence"), "font": {"size": look.axis}},
     )
     return finish(
         fig,
-        title="Who matters, and where they stand",
+        title=_("Who matters, and where they stand"),
         height=height if height is not None else (460 if compact else 760),
         screen=screen,
     )

@@ -8,26 +8,33 @@ import plotly.graph_objects as go
 
 from workbook.charts.stakeholders.look import LABEL_FONT_SIZE, Screen, finish
 from workbook.charts.theme import PALETTE, plain_text
+from workbook.stakeholders import words as word
+from workbook.stakeholders.words import Translate, same
 
 # --- kinds of stakeholder (diverse voices) --------------------------------------------------
 
 
 def kinds_of_stakeholder(
-    counts: Mapping[str, int], *, height: int | None = None, screen: Screen = Screen.projector
+    counts: Mapping[str, int],
+    *,
+    height: int | None = None,
+    screen: Screen = Screen.projector,
+    tr: Translate = same,
 ) -> go.Figure:
     """How many stakeholders of each kind, in list order, with missing kinds marked.
 
     `counts` is KindDiversity.counts: every kind on the list, zeros included.
     """
+    _ = tr
     compact = screen is Screen.phone
     kinds = list(counts)
     values = [counts[kind] for kind in kinds]
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
-            name="Stakeholders",
+            name=_("Stakeholders"),
             x=values,
-            y=[plain_text(kind) for kind in kinds],
+            y=[plain_text(word.kind(kind, _)) for kind in kinds],
             orientation="h",
             marker={"color": PALETTE["blue"]},
             text=[str(v) if v else "" for v in values],
@@ -43,9 +50,9 @@ def kinds_of_stakeholder(
         annotations=[
             {
                 "name": f"missing:{kind}",
-                "text": "<b>missing</b>",
+                "text": "<b>" + _("missing") + "</b>",
                 "x": 0,
-                "y": plain_text(kind),
+                "y": plain_text(word.kind(kind, _)),
                 "xref": "x",
                 "yref": "y",
                 "xanchor": "left",
@@ -60,7 +67,7 @@ def kinds_of_stakeholder(
         ]
     )
     fig.update_xaxes(
-        title={"text": "Stakeholders on our map"},
+        title={"text": _("Stakeholders on our map")},
         range=[0, max(top, 1) * 1.2 + 0.5],
         dtick=1 if top <= 10 else None,
         rangemode="tozero",
@@ -71,11 +78,11 @@ def kinds_of_stakeholder(
     )
     if compact:
         # The bars' plot is narrow beside the kinds' names: a short axis title fits it.
-        fig.update_xaxes(fixedrange=True, title={"text": "Stakeholders", "font": {"size": 14}})
+        fig.update_xaxes(fixedrange=True, title={"text": _("Stakeholders"), "font": {"size": 14}})
         fig.update_yaxes(fixedrange=True)
     return finish(
         fig,
-        title="Which voices are on our map",
+        title=_("Which voices are on our map"),
         height=height
         if height is not None
         else (100 + 34 * len(kinds) if compact else 160 + 52 * len(kinds)),

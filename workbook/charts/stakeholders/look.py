@@ -11,22 +11,25 @@ from typing import Final
 import plotly.graph_objects as go
 
 from workbook.charts.theme import SPECTRUM_COLOURS, plain_text, styled
+from workbook.i18n import N_
 from workbook.models import SpectrumBand
+from workbook.stakeholders.words import Translate, band
 
 EMPTY_STATE: Final = "empty-state"  # the `name` of the annotation an empty figure carries
 
-GRID_EMPTY_TEXT: Final = (
+# The figures' words are marked for the catalog; each figure takes the session's `_` (tr).
+GRID_EMPTY_TEXT: Final = N_(
     "No stakeholders yet.<br>Add the people and organisations around your cause<br>"
     "and each one appears here by influence and position."
 )
-SPECTRUM_EMPTY_TEXT: Final = (
+SPECTRUM_EMPTY_TEXT: Final = N_(
     "No stakeholders yet.<br>Add some, and each appears in the band where they stand today."
 )
-NETWORK_EMPTY_TEXT: Final = (
+NETWORK_EMPTY_TEXT: Final = N_(
     "Only your group is on the map so far.<br>"
     "Add stakeholders and ties to see who connects to whom."
 )
-EFFORT_EMPTY_TEXT: Final = (
+EFFORT_EMPTY_TEXT: Final = N_(
     "No stakeholders yet, so there is nothing to weigh.<br>"
     "Add stakeholders with the hours they would take."
 )
@@ -162,11 +165,20 @@ def hide_axes(fig: go.Figure) -> None:
 
 BANDS: Final = list(SpectrumBand)
 BAND_TICKS: Final = {"tickmode": "array", "tickvals": [b.score for b in BANDS]}
-TWO_LINE_BANDS: Final = {band: band.label.replace(" ", "<br>", 1) for band in SpectrumBand}
 SHORT_BANDS: Final = {
-    SpectrumBand.active_opposition: "Active<br>opp.",
-    SpectrumBand.passive_opposition: "Passive<br>opp.",
-    SpectrumBand.neutral: "Neutral",
-    SpectrumBand.passive_ally: "Passive<br>ally",
-    SpectrumBand.active_ally: "Active<br>ally",
+    SpectrumBand.active_opposition: N_("Active<br>opp."),
+    SpectrumBand.passive_opposition: N_("Passive<br>opp."),
+    SpectrumBand.neutral: N_("Neutral"),
+    SpectrumBand.passive_ally: N_("Passive<br>ally"),
+    SpectrumBand.active_ally: N_("Active<br>ally"),
 }
+
+
+def two_line_band(value: SpectrumBand, tr: Translate) -> str:
+    """A band's name over two lines ("Passive<br>ally"), in the language of `tr`."""
+    return band(value, tr).replace(" ", "<br>", 1)
+
+
+def short_band(value: SpectrumBand, tr: Translate) -> str:
+    """A band's short name for a phone's axis."""
+    return tr(SHORT_BANDS[value])

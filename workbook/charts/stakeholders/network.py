@@ -26,19 +26,22 @@ from workbook.charts.stakeholders.look import (
     wrapped,
 )
 from workbook.charts.theme import PALETTE, plain_text
+from workbook.i18n import N_
 from workbook.models import Stakeholder, Tie, TieStrength
+from workbook.stakeholders import words as word
 from workbook.stakeholders.graph import (
     GROUP_LABEL,
     GROUP_NODE,
     Node,
     build_graph,
 )
+from workbook.stakeholders.words import Translate, same
 
 # --- network --------------------------------------------------------------------------------
 
 _EDGE_STYLE: Final = {
-    TieStrength.weak: {"width": 2, "color": "#9A9A9A", "name": "Weak tie"},
-    TieStrength.strong: {"width": 6, "color": "#4D4D4D", "name": "Strong tie"},
+    TieStrength.weak: {"width": 2, "color": "#9A9A9A", "name": N_("Weak tie")},
+    TieStrength.strong: {"width": 6, "color": "#4D4D4D", "name": N_("Strong tie")},
 }
 _NETWORK_RANGE: Final = ((-1.3, 1.3), (-1.3, 1.3))
 _APART_Y: Final = -1.45  # on a phone, the row of stakeholders with no route to the group
@@ -124,6 +127,7 @@ def network(
     *,
     height: int | None = None,
     screen: Screen = Screen.projector,
+    tr: Translate = same,
 ) -> go.Figure:
     """The group, its stakeholders and the ties between them, laid out by strength of tie.
 
@@ -131,6 +135,7 @@ def network(
     strength. The layout is seeded, so the same map always looks the same; each name sits on
     the side of its node facing away from the group, where it crosses the fewest others.
     """
+    _ = tr
     compact = screen is Screen.phone
     graph = build_graph(stakeholders, ties)
     look = sizes_for(screen)
@@ -153,9 +158,10 @@ def network(
                 xs += [position[a][0], position[b][0], None]
                 ys += [position[a][1], position[b][1], None]
         if xs:
+            shown = str(style["name"])
             fig.add_trace(
                 go.Scatter(
-                    name=style["name"],
+                    name=_(shown),
                     x=xs,
                     y=ys,
                     mode="lines",
@@ -195,7 +201,7 @@ def network(
         )
         fig.add_trace(
             go.Scatter(
-                name="Stakeholders",
+                name=_("Stakeholders"),
                 x=[position[node][0] for node in nodes],
                 y=[position[node][1] for node in nodes],
                 mode="markers" if compact else "markers+text",
@@ -211,16 +217,19 @@ def network(
                 customdata=[
                     [
                         plain_text(s.name),
-                        plain_text(s.kind),
+                        plain_text(word.kind(s.kind, _)),
                         s.influence,
-                        s.band.label,
-                        s.tie.value if s.tie.weight else "no",
+                        word.band(s.band, _),
+                        word.tie(s.tie, _, lower=True),
                     ]
                     for s in people
                 ],
                 hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>%{customdata[1]}, influence %{customdata[2]}"
-                    "<br>%{customdata[3]}<br>%{customdata[4]} tie with us<extra></extra>"
+                    "<b>%{customdata[0]}</b><br>%{customdata[1]}, "
+                    + _("influence {n}").format(n="%{customdata[2]}")
+                    + "<br>%{customdata[3]}<br>"
+                    + _("Our tie: {tie}").format(tie="%{customdata[4]}")
+                    + "<extra></extra>"
                 ),
                 showlegend=False,
             )
@@ -230,7 +239,7 @@ def network(
             if any(s.band == band for s in people):
                 fig.add_trace(
                     go.Scatter(
-                        name=band.label,
+                        name=word.band(band, _),
                         x=[None],
                         y=[None],
                         mode="markers",
@@ -249,11 +258,11 @@ def network(
     ]
     fig.add_trace(
         go.Scatter(
-            name=GROUP_LABEL,
+            name=_(GROUP_LABEL),
             x=[group_x],
             y=[group_y],
             mode="markers+text",
-            text=["<b>Us</b>" if compact else f"<b>{GROUP_LABEL}</b>"],
+            text=["<b>" + (_("Us") if compact else _(GROUP_LABEL)) + "</b>"],
             textposition=_clearest_side(directions),
             textfont={"size": 14 if compact else 20, "shadow": HALO},
             marker={
@@ -262,7 +271,7 @@ def network(
                 "color": PALETTE["black"],
                 "line": {"color": "#FFFFFF", "width": 2},
             },
-            hovertemplate=f"{GROUP_LABEL}<extra></extra>",
+            hovertemplate=_(GROUP_LABEL) + "<extra></extra>",
             showlegend=False,
         )
     )
@@ -271,7 +280,7 @@ def network(
         fig.update_xaxes(fixedrange=True)
         fig.update_yaxes(fixedrange=True)
     if not nodes:
-        empty_state(fig, NETWORK_EMPTY_TEXT, y=0.2, compact=compact)
+        empty_state(fig, _(NETWORK_EMPTY_TEXT), y=0.2, compact=compact)
         fig.update_xaxes(range=[-1, 1])
         fig.update_yaxes(range=[-1, 1])
     else:
@@ -281,4 +290,4 @@ def network(
     fig.update_layout(
         legend={"orientation": "h", "y": 0, "yanchor": "top", "x": 0.5, "xanchor": "center"}
     )
-    return finish(fig, title="Who is connected to whom", height=height, screen=screen)
+    return finish(fig, title=_("Who is connected to whom"), height=height, screen=screen)

@@ -14,20 +14,22 @@ from workbook.charts.stakeholders.look import (
     HALO,
     LABEL_FONT_SIZE,
     OUTLINE,
-    SHORT_BANDS,
     SPECTRUM_EMPTY_TEXT,
-    TWO_LINE_BANDS,
     Screen,
     band_colour,
     empty_state,
     finish,
+    short_band,
+    two_line_band,
     wrapped,
 )
 from workbook.charts.theme import plain_text
 from workbook.models import SpectrumBand, Stakeholder
+from workbook.stakeholders import words as word
 from workbook.stakeholders.graph import (
     unique_stakeholders,
 )
+from workbook.stakeholders.words import Translate, same
 
 # --- spectrum of allies ---------------------------------------------------------------------
 
@@ -46,8 +48,10 @@ def spectrum_of_allies(
     *,
     height: int | None = None,
     screen: Screen = Screen.projector,
+    tr: Translate = same,
 ) -> go.Figure:
     """Five bands, opposition to ally, each listing its stakeholders; arrows to target bands."""
+    _ = tr
     compact = screen is Screen.phone
     people = unique_stakeholders(stakeholders)
     columns: dict[SpectrumBand, list[Stakeholder]] = {band: [] for band in BANDS}
@@ -94,10 +98,10 @@ def spectrum_of_allies(
             custom.append(
                 [
                     plain_text(s.name),
-                    plain_text(s.kind),
+                    plain_text(word.kind(s.kind, _)),
                     s.influence,
-                    band.label,
-                    target.label if target is not None else "no target set",
+                    word.band(band, _),
+                    word.band(target, _) if target is not None else _("no target set"),
                 ]
             )
             if target is None or target == band:
@@ -128,7 +132,7 @@ def spectrum_of_allies(
     if people:
         fig.add_trace(
             go.Scatter(
-                name="Stakeholders",
+                name=_("Stakeholders"),
                 x=xs,
                 y=ys,
                 mode="markers" if compact else "markers+text",
@@ -141,20 +145,25 @@ def spectrum_of_allies(
                 marker={"size": sizes, "color": colours, "line": {"color": OUTLINE, "width": 1.5}},
                 customdata=custom,
                 hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>%{customdata[1]}, influence %{customdata[2]}"
-                    "<br>Now: %{customdata[3]}<br>Aim: %{customdata[4]}<extra></extra>"
+                    "<b>%{customdata[0]}</b><br>%{customdata[1]}, "
+                    + _("influence {n}").format(n="%{customdata[2]}")
+                    + "<br>"
+                    + _("Now: {band}").format(band="%{customdata[3]}")
+                    + "<br>"
+                    + _("Aim: {band}").format(band="%{customdata[4]}")
+                    + "<extra></extra>"
                 ),
                 showlegend=False,
             )
         )
     else:
-        empty_state(fig, SPECTRUM_EMPTY_TEXT, y=0.45, compact=compact)
+        empty_state(fig, _(SPECTRUM_EMPTY_TEXT), y=0.45, compact=compact)
     if compact:
-        ticktext = [f"{SHORT_BANDS[b]}<br>({len(columns[b])})" for b in BANDS]
+        ticktext = [f"{short_band(b, _)}<br>({len(columns[b])})" for b in BANDS]
     elif laptop:
-        ticktext = [f"<b>{TWO_LINE_BANDS[b]}</b><br>({len(columns[b])})" for b in BANDS]
+        ticktext = [f"<b>{two_line_band(b, _)}</b><br>({len(columns[b])})" for b in BANDS]
     else:
-        ticktext = [f"<b>{b.label}</b> ({len(columns[b])})" for b in BANDS]
+        ticktext = [f"<b>{word.band(b, _)}</b> ({len(columns[b])})" for b in BANDS]
     fig.update_xaxes(
         range=[-2.5, 2.5],
         ticktext=ticktext,
@@ -175,9 +184,9 @@ def spectrum_of_allies(
             height = max(560, 170 + {1: 46, 2: 64, 3: 84}[name_lines] * rows)
     return finish(
         fig,
-        title="Spectrum of allies: arrows point to where we want them",
+        title=_("Spectrum of allies: arrows point to where we want them"),
         height=height,
         screen=screen,
         phone_margin={"b": 64},
-        phone_title="Spectrum of allies",
+        phone_title=_("Spectrum of allies"),
     )
