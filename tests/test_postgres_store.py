@@ -356,6 +356,12 @@ def test_a_room_change_wakes_the_listeners_of_another_process(pg_store: Store) -
         assert arrived.wait(30)
         stored = other.workshop_plan(workshop.id)
         assert stored is not None and stored.plan == evening
+        # A language set in one process is the language the other speaks from then on.
+        assert other.workshop_language(workshop.id) == "en"  # and kept so in memory
+        arrived.clear()
+        pg_store.set_workshop_language(workshop_id=workshop.id, language="da")
+        assert arrived.wait(30)
+        assert other.workshop_language(workshop.id) == "da"
     finally:
         other.close()
 

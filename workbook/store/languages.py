@@ -28,7 +28,8 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 class LanguageQueries(Database):
     """Every run of every phone asks for its workshop's language: the answers are kept in
-    memory by this store (the one process that holds the file writes them too)."""
+    memory by this store; a change made by another process (PostgreSQL) is forgotten when its
+    notification arrives."""
 
     @cached_property
     def _languages(self) -> dict[int, str]:
@@ -63,3 +64,14 @@ class LanguageQueries(Database):
         )
         with self._languages_lock:
             self._languages[workshop_id] = language
+        # The room's screens redraw in the new language; on PostgreSQL the other processes
+        # are told too, and forget the language they kept (`_forget_room`).
+        room_changed = getattr(self, "_room_changed", None)  # the live room, in Store
+        if room_changed is not None:
+            room_changed(workshop_id)
+
+    def _forget_room(self, workshop_id: int) -> None:
+        # Another process changed the room (PostgreSQL), perhaps its language: read it afresh.
+        with self._languages_lock:
+            self._languages.pop(workshop_id, None)
+        super()._forget_room(workshop_id)
