@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_language_pages import app_store, choose_language, danish_workshop, phone, words
+from streamlit.testing.v1 import AppTest
+
+from tests.test_facilitator_pages import signed_in
+from tests.test_language_pages import APP, app_store, choose_language, danish_workshop, phone, words
 from workbook import export
 from workbook.keys import slug
 from workbook.lessons import LessonSet
@@ -64,3 +67,33 @@ def test_our_tie_is_said_once_and_the_first_round_has_one_danish_name() -> None:
     assert our_tie("strong", da, capital=True) == "Vores forbindelse: stærk"
     assert our_tie("weak") == "our tie: weak" and our_tie("none") == "no tie to us"
     assert round_label(1, da) == "Første runde" and round_label(2, da) == "Opfølgningsrunde 1"
+
+
+def test_the_consoles_line_above_the_questions_follows_each_reveal(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    at, _store, _workshop = signed_in(app_db)
+    lesson = lessons.lessons[0]
+    total = len(lesson.prompts) + len(lesson.ratings)
+    captions = lambda: [c.value for c in at.caption]  # noqa: E731
+    assert any(c.startswith("Answers are open and results hidden") for c in captions())
+    at.button(key=f"facilitator_reveal_rating_{lesson.ratings[0].id}").click().run()
+    assert not any(c.startswith("Answers are open and results hidden") for c in captions())
+    assert f"The results of 1 of {total} questions here are shown; the others stay hidden " in (
+        "\n".join(captions())
+    )
+
+
+def test_the_plan_editors_add_list_does_not_offer_the_step_just_taken_out(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.selectbox(key="plan_start_start_from").select_index(1).run()
+    at.button(key="plan_start_edit").click().run()
+    removed = "plan_start_remove_diverse-voices"
+    at.button(key=removed).click().run()
+    [add] = [s for s in at.selectbox if s.label == "Add a lesson"]
+    assert add.value is None  # nothing chosen: "Add" cannot put it straight back
+    # Still offered, for who wants it back on purpose.
+    title = lessons.by_id("diverse-voices").title
+    assert any(option.startswith(title) for option in add.options)

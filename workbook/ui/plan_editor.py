@@ -485,6 +485,10 @@ def _add_lesson(scope: str, plan: Plan, lessons: LessonSet) -> None:
         chosen = pick.selectbox(
             _("Add a lesson"),
             range(len(missing)),
+            # Nothing chosen at first: a step just taken out would otherwise be the first
+            # lesson offered, and "Add" would put it straight back.
+            index=None,
+            placeholder=_("Choose a lesson to add"),
             format_func=lambda i: _("{title} ({n} min)").format(
                 title=missing[i].title, n=missing[i].timer_minutes
             ),
