@@ -97,3 +97,23 @@ def test_the_plan_editors_add_list_does_not_offer_the_step_just_taken_out(
     # Still offered, for who wants it back on purpose.
     title = lessons.by_id("diverse-voices").title
     assert any(option.startswith(title) for option in add.options)
+
+
+def test_the_results_chart_wraps_a_long_finding_name_and_keeps_its_axis_title_small() -> None:
+    import pandas as pd
+
+    from workbook.charts.ratings import LABEL_LINE, findings_chart
+    from workbook.i18n import gettext_for
+    from workbook.models import KeyFinding
+
+    da = gettext_for("da")
+    first = da(KeyFinding.learning.label)
+    scores = pd.DataFrame(
+        {"finding": [first], "mean": [3.0], "ratings": [3], "round": [1], "round_label": ["x"]}
+    )
+    fig = findings_chart(scores, findings=list(KeyFinding)[:3], _=da, code="da")
+    names = [a.text for a in fig.layout.annotations if a.yanchor == "bottom"]
+    assert "De rette mennesker, de rette<br>steder, det rette tidspunkt" in names
+    assert all(len(line) <= LABEL_LINE for name in names for line in name.split("<br>"))
+    assert fig.layout.xaxis.title.text == "Gennemsnitlig vurdering (1-5)"
+    assert fig.layout.xaxis.title.font.size == 15
