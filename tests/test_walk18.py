@@ -117,3 +117,16 @@ def test_the_results_chart_wraps_a_long_finding_name_and_keeps_its_axis_title_sm
     assert all(len(line) <= LABEL_LINE for name in names for line in name.split("<br>"))
     assert fig.layout.xaxis.title.text == "Gennemsnitlig vurdering (1-5)"
     assert fig.layout.xaxis.title.font.size == 15
+
+
+def test_a_danish_lesson_names_its_sources_by_danish_titles_never_by_file(
+    app_db: Path,
+) -> None:
+    store = app_store(app_db)
+    at = phone(store, danish_workshop(store), "Bord 1")
+    shown = [t.value for t in at.text]
+    assert any(value.startswith("Rapportresumé: hvad sociale bevægelser") for value in shown)
+    assert not any(".txt" in value for value in shown)
+    page = words(at)
+    assert "Kilder: rapportresuméet om, hvad sociale bevægelser" in page
+    assert "Report summary" not in page and "000_68edf5377af54e7d" not in page
