@@ -10,11 +10,14 @@ from streamlit.testing.v1 import AppTest
 from tests.test_facilitator_pages import signed_in
 from tests.test_language_pages import APP, app_store, choose_language, danish_workshop, phone, words
 from workbook import export
+from workbook.config import PROJECT_ROOT
+from workbook.i18n import gettext_for
 from workbook.keys import slug
 from workbook.lessons import LessonSet
 from workbook.map_file import export_name
 from workbook.models import WorkshopCreate
 from workbook.plans.edit import slug_words
+from workbook.plans.files import load_plans
 from workbook.store import Store
 from workbook.ui import funder_words, lesson_drafts
 
@@ -130,3 +133,47 @@ def test_a_danish_lesson_names_its_sources_by_danish_titles_never_by_file(
     page = words(at)
     assert "Kilder: rapportresuméet om, hvad sociale bevægelser" in page
     assert "Report summary" not in page and "000_68edf5377af54e7d" not in page
+
+
+def test_a_ready_plan_has_danish_words_and_refuses_an_unknown_language() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from workbook.plans import Plan
+
+    plans = load_plans(PROJECT_ROOT / "lessons" / "plans").plans
+    intro = next(plan for plan in plans if plan.id == "introduction-90")
+    danish = intro.in_language("da")
+    assert danish.title == "En introduktion på halvanden time"
+    assert danish.description.startswith("Et første møde om at lære af andre bevægelser")
+    assert danish.steps == intro.steps and danish.language == "da"
+    # Said in English again, as its file says it.
+    assert danish.in_language("en").title == intro.title == "A 90-minute introduction"
+    assert intro.in_language("xx") is intro
+    every = {plan.id for plan in plans}
+    assert every == {p.id for p in plans if p.translations.get("da")}  # every ready plan
+    with pytest.raises(ValidationError, match="does not have: xx"):
+        Plan.model_validate({**intro.model_dump(), "translations": {"xx": {"title": "Titel"}}})
+
+
+def test_a_danish_start_page_offers_and_stores_the_plans_danish_title(app_db: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    choose_language(at, "da")
+    picker = at.selectbox(key="plan_start_start_from")
+    assert "En introduktion på halvanden time" in picker.options
+    assert "A 90-minute introduction" not in picker.options
+    picker.select_index(1).run()
+    assert any(
+        c.value.startswith("Et første møde om at lære af andre bevægelser") for c in at.caption
+    )
+    # Created in Danish, the workshop keeps the Danish title: its console and exports say it.
+    da = gettext_for("da")
+    next(t for t in at.text_input if t.label == da("Workshop title")).input("Forårsmøde")
+    next(t for t in at.text_input if t.label == da("Cause or movement")).input("Bolig")
+    next(b for b in at.button if b.label == da("Create workshop")).click().run()
+    assert not at.exception, at.exception
+    store = app_store(app_db)
+    workshop = store.find_workshop(at.session_state["start_created"]["code"])
+    stored = store.workshop_plan(workshop.id).plan
+    assert stored.title == "En introduktion på halvanden time"
+    assert stored.translations["en"].title == "A 90-minute introduction"

@@ -93,7 +93,8 @@ def set_details(plan: Plan, *, title: str, session_minutes: int, description: st
     file it downloads as is named after the title the facilitator gave it)."""
     changed = _with(plan, title=title, session_minutes=session_minutes, description=description)
     if changed.title != plan.title:
-        return as_own_copy(changed)
+        # Its other languages' titles named the old title: a renamed plan has its own only.
+        return as_own_copy(_with(changed, translations={}))
     return changed
 
 
