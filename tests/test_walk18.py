@@ -177,3 +177,31 @@ def test_a_danish_start_page_offers_and_stores_the_plans_danish_title(app_db: Pa
     stored = store.workshop_plan(workshop.id).plan
     assert stored.title == "En introduktion på halvanden time"
     assert stored.translations["en"].title == "A 90-minute introduction"
+
+
+def test_an_ended_room_lets_groups_start_a_follow_up_until_it_changes_again(
+    app_db: Path,
+) -> None:
+    import datetime as dt
+
+    from workbook.progress import follow_up_refusal
+
+    at, store, workshop = signed_in(app_db)
+    store.move_room(workshop_id=workshop.id, step=1)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    changed = store.room_changed_at(workshop.id)
+    assert follow_up_refusal(self_guided=False, room_changed_at=changed, now=now)
+    assert not store.room_ended(workshop.id)
+    # The console's "End the session", confirmed.
+    at.button(key="room_end_confirm").click().run()
+    assert not at.exception, at.exception
+    assert store.room_ended(workshop.id)
+    assert any("The session has ended" in s.value for s in at.success)
+    changed = store.room_changed_at(workshop.id)
+    assert (
+        follow_up_refusal(self_guided=False, room_changed_at=changed, now=now, room_ended=True)
+        is None
+    )
+    # A change after the end starts the session again: the wait is back.
+    store.move_room(workshop_id=workshop.id, step=0)
+    assert not store.room_ended(workshop.id)

@@ -38,6 +38,7 @@ from workbook.ui import (
     plan_panel,
     projector_console,
     resources,
+    room_end,
     style,
 )
 from workbook.ui import projector as links
@@ -181,6 +182,7 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
     with live:
         live_panel(store, workshop.id, lesson)
     st.divider()
+    room_end.panel(store, workshop)
     console_exports.panel(store, lessons, workshop)
 
 
