@@ -230,7 +230,9 @@ def test_a_dropped_source_fails_the_check(
 ) -> None:
     _edit(
         lesson_copy / "da" / "90-action-plan.md",
-        "  - file: 001_cc4992ae29a4c5bc.txt\n    title: How do we build a movement?\n",
+        "  - file: 001_cc4992ae29a4c5bc.txt\n"
+        '    title: "Hvordan bygger vi en bevægelse? Erfaringer fra to patientsikkerhedskampagner'
+        ' (på engelsk: How do we build a movement?)"\n',
         "",
     )
     code, errors = _check(lesson_copy, capsys)

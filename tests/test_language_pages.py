@@ -64,7 +64,8 @@ def test_a_danish_workshop_shows_its_lesson_page_in_danish(app_db: Path) -> None
     assert "Gem svar" in page and "Tal det igennem, og skriv det så ned" in page
     assert "Trin 1 af 9" in page
     # The join code under the workshop's name stays on one line ("GGN-" / "B9P" read as two).
-    unbroken = f'<span class="wb-nowrap" style="white-space:nowrap">kode {workshop.display_code}'
+    nowrap = '<span class="wb-nowrap" style="white-space:nowrap">'
+    unbroken = f"{nowrap}workshopkode {workshop.display_code}"
     assert unbroken in page
     assert "Hovedfund: At lære af andre bevægelser · foreslået tid 10 minutter" in page
     assert "Save answers" not in page
@@ -269,9 +270,9 @@ def test_a_danish_results_page_has_danish_rounds_charts_numbers_and_refusal(
     at.switch_page("pages/results.py").run()
     assert not at.exception, at.exception
     page = words(at)
-    assert "første gennemgang 4,0, seneste 3,0 (\u22121,0)" in page
-    assert "Første gennemgang 4 · Opfølgning 1 3" in page
-    assert "Jeres workshops rum kører stadig med en facilitator" in at.info[-1].value
+    assert "første runde 4,0, seneste 3,0 (\u22121,0)" in page
+    assert "Første runde 4 · Opfølgningsrunde 1 3" in page
+    assert "Jeres workshop er stadig i gang med en facilitator" in at.info[-1].value
     assert "first look" not in page and "Follow-up" not in page
     [chart] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     shown = json.dumps(chart, ensure_ascii=False)

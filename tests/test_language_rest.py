@@ -172,7 +172,7 @@ def test_the_consoles_exports_and_moderation_of_a_danish_workshop_are_danish(
         [name] = [n for n in archive.namelist() if n.endswith("/reflections.csv")]
         rows = list(csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
     assert rows[0][:7] == ["Gruppe", "Navn", "Trin", "Lektion", "Spørgsmål", "Runde", "Svar"]
-    assert rows[1][5] == "Første gennemgang"
+    assert rows[1][5] == "Første runde"
     book = openpyxl.load_workbook(io.BytesIO(files["xlsx"]), read_only=True)
     assert book.sheetnames[:3] == ["Om", "Refleksioner", "Vurderinger"]
     first_row = next(book["Refleksioner"].values)

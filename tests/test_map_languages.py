@@ -161,7 +161,7 @@ def test_a_danish_workshops_map_page_speaks_danish(app_db: Path) -> None:
         "Navn (påkrævet)",
         # a card: the kind, the bands and the hours as Danish writes them
         "Institution eller beslutningstager · indflydelse 5 · Neutral · mål: passiv allieret · "
-        "vores forbindelse: ingen forbindelse · 4,5 t om måneden",
+        "ingen forbindelse til os · 4,5 t om måneden",
         "Indflydelse og placering",  # the views and their figures
         "Placering på spektret af allierede",
         "Hvem betyder noget, og hvor står de",
@@ -170,7 +170,7 @@ def test_a_danish_workshops_map_page_speaks_danish(app_db: Path) -> None:
         "Sårbare punkter",
         "Brobyggende og samlende",
         "Kortet har 3 af de 8 typer af interessenter (jævnhed 0,53 af 1); mangler:",
-        "Personer med levet erfaring",
+        "Mennesker med egne erfaringer",
         "Vores energibudget til relationer (timer om måneden)",  # the trade-off
         "Forslag: 3 relationer",
         "Hvorfor disse",
@@ -195,7 +195,7 @@ def test_a_danish_workshops_map_exercises_speak_danish(app_db: Path) -> None:
 
     page = _open_lesson(at, "Forskellige stemmer")
     assert "Øvelse: hvis stemmer er på vores kort?" in page
-    assert "- Personer med levet erfaring" in page  # a missing kind, in Danish
+    assert "- Mennesker med egne erfaringer" in page  # a missing kind, in Danish
     assert "Hvilke stemmer er på vores kort" in page  # the figure
     assert "People with lived experience" not in page and "Talk it through" not in page
 

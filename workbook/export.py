@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from workbook import i18n
 from workbook.i18n import N_
+from workbook.keys import slug
 from workbook.lessons import LessonSet
 from workbook.live import HIDDEN, SHOWN, WAITING
 from workbook.models import KeyFinding
@@ -101,8 +101,8 @@ class WorkshopExport:
 
     @property
     def file_stem(self) -> str:
-        slug = re.sub(r"[^a-z0-9]+", "-", self.workshop.title.casefold()).strip("-")[:40]
-        return f"workshop-{self.workshop.join_code}" + (f"-{slug}" if slug else "")
+        name = slug(self.workshop.title)
+        return f"workshop-{self.workshop.join_code}" + (f"-{name}" if name else "")
 
 
 NOT_IN_PLAN = N_("not in the plan now")

@@ -1,5 +1,6 @@
 """Join codes, facilitator keys and resume tokens: making them, hashing them, checking them;
-and the key two group names are compared by (`name_key`)."""
+the key two group names are compared by (`name_key`); and `slug`, the one way a name becomes
+part of a file name or an id."""
 
 from __future__ import annotations
 
@@ -76,3 +77,22 @@ def token_hash(token: str) -> str:
     # Resume tokens carry 144 random bits, so a plain SHA-256 is enough to keep them out of
     # the database file (a copied backup cannot be used to impersonate anyone).
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Letters NFKD does not take apart into a base letter and an accent (Danish, Norwegian,
+# German, Icelandic, Polish), written as in an ASCII address.
+_SPELLED_OUT = str.maketrans(
+    {"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss", "þ": "th", "ð": "d", "ł": "l", "œ": "oe"}
+)
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """A name as safe ASCII for a file name or an id: lower case, æ as ae, ø as oe, å as aa,
+    other accents dropped (é as e), anything else between words one '-', at most `limit`
+    characters; '' when nothing is left (a name in another script). 'Forårsmøde for Ådalens'
+    -> 'foraarsmoede-for-aadalens'."""
+    spelled = text.lower().translate(_SPELLED_OUT)
+    plain = "".join(
+        char for char in unicodedata.normalize("NFKD", spelled) if not unicodedata.combining(char)
+    )
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:limit].strip("-")

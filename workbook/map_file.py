@@ -18,7 +18,7 @@ from typing import Final
 
 from workbook.bidi import isolate
 from workbook.i18n import N_
-from workbook.keys import name_key
+from workbook.keys import name_key, slug
 from workbook.map_rows import (
     FIELDS,
     MAX_STAKEHOLDER_ROWS,
@@ -417,5 +417,5 @@ def map_from_rows(
 
 def export_name(title: str, suffix: str) -> str:
     """A file name from a group's name: letters, digits and dashes only, never empty."""
-    stem = re.sub(r"[^0-9A-Za-z]+", "-", title).strip("-").lower()[:40] or "our"
+    stem = slug(title) or "our"
     return f"{stem}-stakeholder-map{suffix}"

@@ -34,17 +34,19 @@ def follow_up_refusal(
     self_guided: bool,
     room_changed_at: dt.datetime | None,
     now: dt.datetime,
+    room_ended: bool = False,
     _: Callable[[str], str] = str,
 ) -> str | None:
     """Why a group may not start a follow-up round now, or None when it may (in the language
-    of `_`)."""
-    if self_guided or room_changed_at is None:
+    of `_`). A room the facilitator ended (`room_ended`, the console's "End the session")
+    is not running: the quiet hours only stand in for that word when nobody said it."""
+    if self_guided or room_changed_at is None or room_ended:
         return None
     if now - room_changed_at >= ROOM_QUIET_BEFORE_FOLLOW_UP:
         return None
     return _(
         "Your workshop's room is still running with a facilitator. A follow-up round is for "
         "when your group comes back to it weeks from now: starting one during the session "
-        "would take your table's answers out of the room's results. This opens {hours} hours "
-        "after the room's last change."
+        "would take your table's answers out of the room's results. This opens when the "
+        "facilitator ends the session, or {hours} hours after the room's last change."
     ).format(hours=round(ROOM_QUIET_BEFORE_FOLLOW_UP.total_seconds() / 3600))

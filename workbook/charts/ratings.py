@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -12,6 +13,11 @@ from workbook.charts.theme import SEQUENCE, styled
 from workbook.models import KeyFinding
 
 BAR_GAP = 0.55
+# A finding's name wraps at this many characters: at 17 px, a line this long fits the width a
+# 390 px phone gives the chart ("De rette mennesker, de rette steder, det rette tidspunkt" was
+# cut after "det").
+LABEL_LINE = 30
+LINE_PX = 24  # the room each further line of a name takes above its bars
 
 
 def findings_chart(
@@ -86,11 +92,19 @@ def findings_chart(
         legend={"orientation": "h", "y": -0.15, "x": 0},
         showlegend=len(rounds) > 1,
     )
-    fig.update_xaxes(range=[0, 5.6], tickvals=[1, 2, 3, 4, 5], title=_("Mean rating (1-5)"))
+    # The axis title a little smaller than the ticks, so the longest (Danish) one fits a phone.
+    fig.update_xaxes(
+        range=[0, 5.6],
+        tickvals=[1, 2, 3, 4, 5],
+        title={"text": _("Mean rating (1-5)"), "font": {"size": 15}},
+    )
     # Each finding's name sits above its bars, so long names never squeeze a phone chart.
     fig.update_yaxes(autorange="reversed", showticklabels=False, ticks="")
     rated = set(scores["finding"])
-    per_finding = 60 + 30 * len(rounds)  # pixels a finding's bars and name take
+    wrapped = {label: "<br>".join(textwrap.wrap(label, LABEL_LINE)) or label for label in labels}
+    lines = max(text.count("<br>") + 1 for text in wrapped.values())
+    # Pixels a finding's bars and name take (a name on more lines takes more).
+    per_finding = 60 + 30 * len(rounds) + LINE_PX * (lines - 1)
     for label in labels:
         if label not in rated:  # where its bars would be: a phone cannot fit it after the name
             fig.add_annotation(
@@ -105,9 +119,10 @@ def findings_chart(
         fig.add_annotation(
             x=0,
             y=label,
-            text=label,
+            text=wrapped[label],
             xanchor="left",
             yanchor="bottom",
+            align="left",
             # Clear of its bars: half their thickness (1 - bargap of the finding's row) and a
             # little air, so the name never sits on a bar on a phone.
             yshift=round(per_finding * (1 - BAR_GAP) / 2) + 4,

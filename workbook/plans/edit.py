@@ -4,8 +4,6 @@ saying plainly why not. No Streamlit here: workbook/ui/plan_editor.py draws them
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from workbook.i18n import N_
+from workbook.keys import slug
 from workbook.lessons import OWN_PREFIX, Lesson, PromptSpec, RatingStatement
 from workbook.messages import Invalid, Message, Refusal, Translate, Untranslated, say
 from workbook.models import KeyFinding
@@ -94,25 +93,14 @@ def set_details(plan: Plan, *, title: str, session_minutes: int, description: st
     file it downloads as is named after the title the facilitator gave it)."""
     changed = _with(plan, title=title, session_minutes=session_minutes, description=description)
     if changed.title != plan.title:
-        return as_own_copy(changed)
+        # Its other languages' titles named the old title: a renamed plan has its own only.
+        return as_own_copy(_with(changed, translations={}))
     return changed
 
 
-# Letters NFKD does not take apart into a base letter and an accent (Danish, Norwegian,
-# German, Icelandic, Polish), written as in an ASCII address.
-_SPELLED_OUT = str.maketrans(
-    {"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss", "þ": "th", "ð": "d", "ł": "l", "œ": "oe"}
-)
-
-
 def slug_words(text: str, limit: int) -> str:
-    """A few of the words of `text` as an id part: lower case, æ as ae, ø as oe, å as aa,
-    accents dropped (é as e), anything else between words as one '-'."""
-    spelled = text.lower().translate(_SPELLED_OUT)
-    plain = "".join(
-        char for char in unicodedata.normalize("NFKD", spelled) if not unicodedata.combining(char)
-    )
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:limit].strip("-")
+    """A few of the words of `text` as an id part (workbook/keys.py `slug`)."""
+    return slug(text, limit)
 
 
 def add_step(plan: Plan, lesson: Lesson) -> Plan:

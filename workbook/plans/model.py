@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from workbook.i18n import N_
+from workbook.i18n import CODES, DEFAULT, N_
 from workbook.lessons import OWN_PREFIX, PromptSpec, RatingStatement
 from workbook.messages import Invalid, say
 from workbook.models import Slug
@@ -84,12 +84,71 @@ class PlanStep(_Strict):
         return [s.id for s in self.own_ratings]
 
 
+class PlanWords(_Strict):
+    """A plan's title and description in one more language (a plan file's `translations:`,
+    e.g. `da: {title: ..., description: ...}`); its steps name lessons, which have their own
+    translations (lessons/da/)."""
+
+    title: Annotated[str, Field(min_length=1, max_length=MAX_PLAN_TITLE_CHARS)]
+    description: Annotated[str, Field(max_length=MAX_PLAN_DESCRIPTION_CHARS)] = ""
+
+    @field_validator("title", "description")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return " ".join(value.split())
+
+
 class Plan(_Strict):
     id: Slug
     title: Annotated[str, Field(min_length=1, max_length=MAX_PLAN_TITLE_CHARS)]
     description: Annotated[str, Field(max_length=MAX_PLAN_DESCRIPTION_CHARS)] = ""
     session_minutes: Annotated[int, Field(ge=MIN_SESSION_MINUTES, le=MAX_SESSION_MINUTES)]
     steps: Annotated[list[PlanStep], Field(min_length=1, max_length=MAX_STEPS)]
+    # The language of the title and description above (a ready plan's file: English), and
+    # both in other languages, by language code.
+    language: str = DEFAULT
+    translations: dict[str, PlanWords] = Field(default_factory=dict)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in CODES:
+            raise Invalid(
+                N_("the plan's language '{code}' is not one the app has ({known})"),
+                code=value,
+                known=", ".join(CODES),
+            )
+        return value
+
+    @field_validator("translations")
+    @classmethod
+    def _known_languages(cls, value: dict[str, PlanWords]) -> dict[str, PlanWords]:
+        unknown = sorted(code for code in value if code not in CODES)
+        if unknown:
+            raise Invalid(
+                N_("translations name a language the app does not have: {codes} (it has {known})"),
+                codes=", ".join(unknown),
+                known=", ".join(CODES),
+            )
+        return value
+
+    def in_language(self, code: str) -> Plan:
+        """The plan with its title and description in the language `code` where its file
+        gives them (else as it is). Its present words are kept among the translations, so
+        it can be said in their language again."""
+        words = self.translations.get(code)
+        if words is None or code == self.language:
+            return self
+        others = {k: v for k, v in self.translations.items() if k != code}
+        others[self.language] = PlanWords(title=self.title, description=self.description)
+        return self.model_copy(
+            update={
+                "title": words.title,
+                "description": words.description,
+                "language": code,
+                "translations": others,
+            }
+        )
 
     @field_validator("title", "description")
     @classmethod

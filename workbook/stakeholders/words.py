@@ -74,3 +74,12 @@ def band(value: SpectrumBand | str, _: Translate = same, *, lower: bool = False)
 def tie(value: TieStrength | str, _: Translate = same, *, lower: bool = False) -> str:
     found = TieStrength(value)
     return _((TIE_WORDS_LOWER if lower else TIE_WORDS)[found])
+
+
+def our_tie(value: TieStrength | str, _: Translate = same, *, capital: bool = False) -> str:
+    """The group's own tie with a stakeholder, said once: "our tie: weak", and "no tie to us"
+    rather than "our tie: no tie" (which says the same thing twice)."""
+    if TieStrength(value) == TieStrength.none:
+        return _("No tie to us") if capital else _("no tie to us")
+    template = _("Our tie: {tie}") if capital else _("our tie: {tie}")
+    return template.format(tie=tie(value, _, lower=True))

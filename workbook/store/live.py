@@ -137,7 +137,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        15,
+        "a room the facilitator ended",
+        """
+        -- When the facilitator said the session is over (the console's "End the session");
+        -- the room counts as ended while no change came after it (see room_ended).
+        ALTER TABLE live_rooms ADD COLUMN ended_at TIMESTAMP;
+        """,
+    ),
 )
+
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -201,6 +211,29 @@ class LiveQueries(Database):
         opened or revealed); None if never."""
         row = self._one("SELECT updated_at FROM live_rooms WHERE workshop_id = ?", [workshop_id])
         return row[0] if row else None
+
+    def room_ended(self, workshop_id: int) -> bool:
+        """Whether the facilitator ended the session and has not changed the room since (a
+        move, a screen, a timer or a question after the end starts it again)."""
+        row = self._one(
+            "SELECT ended_at IS NOT NULL AND ended_at >= updated_at FROM live_rooms"
+            " WHERE workshop_id = ?",
+            [workshop_id],
+        )
+        return bool(row and row[0])
+
+    def end_room(self, *, workshop_id: int) -> None:
+        """The facilitator says the session is over: groups may start a follow-up round at
+        once (workbook/progress.py follow_up_refusal) instead of after the quiet hours."""
+        now = utc_now()
+        self._write(
+            lambda cur: cur.execute(
+                "INSERT INTO live_rooms (workshop_id, screen, updated_at, ended_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (workshop_id) DO UPDATE SET"
+                " ended_at = excluded.ended_at, updated_at = excluded.updated_at",
+                [workshop_id, JOIN_SCREEN, now, now],
+            )
+        )
 
     def room_signal(self, workshop_id: int) -> RoomSignal | None:
         """The one tiny read a participant's screen polls: pacing, step, answers version."""

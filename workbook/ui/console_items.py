@@ -15,7 +15,7 @@ from workbook.lessons import Lesson
 from workbook.live import PROMPT, RATING, STEP_SCREEN, Focus, ItemKind, ItemState, Room, valid_focus
 from workbook.records import Workshop
 from workbook.store import RoomMovedError, Store, StoreError
-from workbook.ui.i18n import translator
+from workbook.ui.i18n import translations, translator
 
 
 def render(
@@ -35,15 +35,17 @@ def render(
     if focus is None:
         st.caption(_("This step has an exercise only: nothing to collect on the projector."))
         return
-    st.caption(
-        _(
-            "Answers are open and results hidden until you change them, so early answers do "
-            "not steer the rest. Reveal when the room is ready."
-        )
-    )
     states = store.item_states(workshop_id=workshop.id, lesson_id=lesson.id)
     items: list[tuple[ItemKind, str, str]] = [(PROMPT, p.id, p.text) for p in lesson.prompts]
     items += [(RATING, s.id, s.text) for s in lesson.ratings]
+    shown = [states.get((kind, item_id)) for kind, item_id, _text in items]
+    st.caption(
+        _state_sentence(
+            revealed=sum(1 for state in shown if state is not None and state.revealed),
+            closed=sum(1 for state in shown if state is not None and not state.open),
+            total=len(items),
+        )
+    )
     for kind, item_id, text in items:
         state = states.get((kind, item_id))
         is_open = state.open if state else True
@@ -96,6 +98,33 @@ def render(
 _ON_PHONES = {True: N_("After reveal"), False: N_("Never")}
 _ORDER = {False: N_("Newest first"), True: N_("Most supported")}
 _APPROVE_FIRST = {False: N_("Show answers as they come"), True: N_("I approve answers first")}
+
+
+def _state_sentence(*, revealed: int, closed: int, total: int) -> str:
+    """The line above the questions, saying what the room sees now (it follows each reveal)."""
+    _ = translator()
+    if revealed == 0:
+        if closed == 0:
+            return _(
+                "Answers are open and results hidden until you change them, so early answers "
+                "do not steer the rest. Reveal when the room is ready."
+            )
+        return _(
+            "Results are hidden until you reveal them, so early answers do not steer the rest."
+        )
+    if revealed >= total:
+        return _("The results of every question here are shown to the room.")
+    return (
+        translations()
+        .ngettext(
+            "The results of {n} of {total} questions here are shown; the others stay hidden "
+            "until you reveal them.",
+            "The results of {n} of {total} questions here are shown; the others stay hidden "
+            "until you reveal them.",
+            revealed,
+        )
+        .format(n=revealed, total=total)
+    )
 
 
 def _item_view(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from workbook.i18n import CODES as LANGUAGE_CODES
@@ -14,6 +16,7 @@ from workbook.live import (
     PACINGS,
     STEP_SCREEN,
     Room,
+    RoomGroup,
     join_url,
     people_count,
     reachable_from_phones,
@@ -35,11 +38,12 @@ from workbook.ui import (
     plan_panel,
     projector_console,
     resources,
+    room_end,
     style,
 )
 from workbook.ui import projector as links
 from workbook.ui.author_text import literal
-from workbook.ui.text import isolate, user_heading, user_text
+from workbook.ui.text import escaped, isolate, user_heading, user_html, user_text
 
 SIGNED_IN = "facilitator_workshop_id"
 _PROJECTOR_TOKEN = "facilitator_projector_token"
@@ -178,6 +182,7 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
     with live:
         live_panel(store, workshop.id, lesson)
     st.divider()
+    room_end.panel(store, workshop)
     console_exports.panel(store, lessons, workshop)
 
 
@@ -390,16 +395,7 @@ def live_panel(store: Store, workshop_id: int, lesson: Lesson | None) -> None:
         )
         on_room = " · " + _("{n} on the room's step").format(n=on_step)
         st.markdown(f"**{who}**" + (on_room if room.pacing == FOLLOW else ""))
-        st.dataframe(
-            {
-                _("Group"): [g.name for g in groups],
-                _("People"): [g.members for g in groups],
-                _("On the room's step"): [g.on_room_step for g in groups],
-                _("Names given"): [", ".join(isolate(name) for name in g.names) for g in groups],
-            },
-            hide_index=True,
-            width="stretch",
-        )
+        _who_table(groups)
     if lesson is None:
         return
     moderation.panel(store, workshop_id, lesson, room)
@@ -414,3 +410,35 @@ def room_seen(store: Store, room: Room, lesson: Lesson | None) -> tuple[object, 
         found = store.item_states(workshop_id=room.workshop_id, lesson_id=lesson.id)
         states = tuple(sorted(found.items()))
     return (room, states)
+
+
+# A plain table that wraps: a grid of fixed columns cut "Bord Øresu…" and the names given in
+# the console's narrow column at 1440 px. Names are escaped and isolated (workbook/ui/text.py).
+_WHO_CSS = """<style>
+.wb-who { border-collapse: collapse; width: 100%; font-size: .95rem; }
+.wb-who th, .wb-who td { padding: .3rem .5rem; border-bottom: 1px solid rgba(49,51,63,.15);
+  text-align: left; vertical-align: top; }
+.wb-who td { overflow-wrap: anywhere; }
+.wb-who th { font-weight: 600; color: rgba(49,51,63,.8); vertical-align: bottom; }
+.wb-who .wb-n { text-align: right; }
+.wb-who td.wb-n { white-space: nowrap; }
+</style>"""
+
+
+def _who_table(groups: Sequence[RoomGroup]) -> None:
+    _ = i18n.translator()
+    heads = (_("Group"), _("People"), _("On the room's step"), _("Names given"))
+    head = "".join(
+        f'<th scope="col"{" class=wb-n" if i in (1, 2) else ""}>{escaped(h)}</th>'
+        for i, h in enumerate(heads)
+    )
+    rows = "".join(
+        f"<tr><td>{user_html(g.name)}</td><td class=wb-n>{g.members}</td>"
+        f"<td class=wb-n>{g.on_room_step}</td>"
+        f"<td>{', '.join(user_html(name) for name in g.names)}</td></tr>"
+        for g in groups
+    )
+    st.html(
+        f'{_WHO_CSS}<table class="wb-who"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )

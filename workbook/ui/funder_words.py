@@ -5,8 +5,6 @@ user text (causes and regions, typed by people, are never passed in here)."""
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Sequence
 from statistics import NormalDist
 
@@ -19,6 +17,7 @@ from workbook.i18n import (
     gettext_for,
     translations,
 )
+from workbook.keys import slug
 from workbook.release.budget import Budget
 from workbook.release.view import (
     MEAN_LIMIT,
@@ -291,13 +290,6 @@ def and_list(items: Sequence[str], code: str = DEFAULT) -> str:
         return "".join(listed)
     _ = gettext_for(code)
     return _("{first} and {last}").format(first=", ".join(listed[:-1]), last=listed[-1])
-
-
-def slug(text: str, limit: int = 40) -> str:
-    """Safe ASCII for a file name: 'Housing justice' -> 'housing-justice' (accents dropped,
-    anything else a hyphen); '' when nothing is left (a name in another script)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
 
 
 def file_stem(base: str, filters: dict[str, str | None]) -> str:

@@ -151,6 +151,11 @@ _DRAFTS_JS = """
       window.__wbForm = {
         lesson: m.lesson, lessonId: m.lessonId, kept: m.kept, keptGone: m.keptGone, dirty: false,
       };
+    } else if (m.lesson && form) {
+      // The same form drawn again (maybe in another language, switched on the page): its
+      // sentences follow the newest drawing, so a notice is said in the language shown now.
+      form.kept = m.kept;
+      form.keptGone = m.keptGone;
     }
     const slot = document.querySelector(".st-key-room_notice .wb-draft-kept");
     if (window.__wbKept && slot) {

@@ -225,7 +225,7 @@ def _summary(person: Stakeholder) -> str:
     ]
     if person.target_band is not None and person.target_band != person.band:
         parts.append(_("aim: {band}").format(band=word.band(person.target_band, _, lower=True)))
-    parts.append(_("our tie: {tie}").format(tie=word.tie(person.tie, _, lower=True)))
+    parts.append(word.our_tie(person.tie, _))
     hours = short_number(person.energy_hours, language())
     parts.append(_("{hours} h a month").format(hours=hours))
     if person.must_invest:

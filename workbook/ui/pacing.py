@@ -301,6 +301,16 @@ _TIMER_STYLE = """<style>
 .st-key-pacing_timer .wb-phone-timer { font-size: 1.5rem; font-weight: 700;
   font-variant-numeric: tabular-nums; white-space: nowrap; }
 .block-container, [data-testid="stMainBlockContainer"] { padding-bottom: 6rem; }
+@media (max-width: 640px) {
+  /* On a phone the clock is smaller and sits in the bottom right corner, over the ends of
+     lines rather than the middle of an answer, and the page ends with room of its height
+     (its text line, padding, border and the gap under it) so the last card scrolls clear. */
+  .st-key-pacing_timer { left: auto; right: 10px; bottom: 10px; transform: none;
+    padding: 3px 12px; }
+  .st-key-pacing_timer .wb-phone-timer { font-size: 1.15rem; }
+  .block-container, [data-testid="stMainBlockContainer"] {
+    padding-bottom: calc(1.15rem * 1.6 + 6px + 4px + 10px + 1rem) !important; }
+}
 </style>"""
 
 

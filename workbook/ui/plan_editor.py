@@ -104,11 +104,19 @@ def discard(scope: str) -> None:
 
 
 def choose(
-    scope: str, store: Store, lessons: LessonSet, current: Plan | None = None
+    scope: str,
+    store: Store,
+    lessons: LessonSet,
+    current: Plan | None = None,
+    *,
+    code: str | None = None,
 ) -> Plan | None:
     """The plan picker with its editor; returns the plan chosen (None: every lesson).
-    `current`: a workshop's own plan, offered first (the console changes it)."""
+    `current`: a workshop's own plan, offered first (the console changes it). Ready plans
+    are offered, and chosen, with their title and description in the language `code` (the
+    workshop's; on the start page the person's), so a Danish workshop keeps Danish words."""
     _ = translator()
+    code = code or language()
     draft = _draft(scope)
     if draft is not None:
         st.button(
@@ -120,7 +128,7 @@ def choose(
         )
         editor(scope, draft, lessons)
         return _draft(scope)
-    ready = ready_plans(lessons)
+    ready = [plan.in_language(code) for plan in ready_plans(lessons)]
     past = store.past_plans()
     options: list[Any] = [
         *([CURRENT] if current is not None else []),
@@ -485,6 +493,10 @@ def _add_lesson(scope: str, plan: Plan, lessons: LessonSet) -> None:
         chosen = pick.selectbox(
             _("Add a lesson"),
             range(len(missing)),
+            # Nothing chosen at first: a step just taken out would otherwise be the first
+            # lesson offered, and "Add" would put it straight back.
+            index=None,
+            placeholder=_("Choose a lesson to add"),
             format_func=lambda i: _("{title} ({n} min)").format(
                 title=missing[i].title, n=missing[i].timer_minutes
             ),

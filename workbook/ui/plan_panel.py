@@ -38,7 +38,7 @@ def render(store: Store, workshop: Workshop, lessons: LessonSet) -> None:
             )
         )
     else:
-        user_text(stored.plan.title)
+        user_text(stored.plan.in_language(store.workshop_language(workshop.id)).title)
         steps = ngettext("{n} step.", "{n} steps.", len(lessons))
         st.caption(f"{steps} {minutes_line(stored.plan, translations())}.")
     # What the plan names that the lesson files no longer have: left out of the room, said.
@@ -56,7 +56,9 @@ def render(store: Store, workshop: Workshop, lessons: LessonSet) -> None:
     st.caption(_(KEPT_ANSWERS))
     scope = f"console{workshop.id}"
     with st.container(border=True, key="plan_panel_change"):
-        chosen = plan_editor.choose(scope, store, files, current)
+        chosen = plan_editor.choose(
+            scope, store, files, current, code=store.workshop_language(workshop.id)
+        )
         if st.button(_("Use this plan for this workshop"), key="plan_panel_use", type="primary"):
             # The room and each phone stay on their lesson under the new plan (its new step),
             # or go to the nearest following step it keeps.

@@ -203,6 +203,7 @@ def _follow_up(store: Store, seat: Seat, lessons: LessonSet, ratings: list[Ratin
         self_guided=seat.workshop.self_guided,
         room_changed_at=store.room_changed_at(seat.workshop.id),
         now=utc_now(),
+        room_ended=store.room_ended(seat.workshop.id),
         _=_,
     )
     if refusal:

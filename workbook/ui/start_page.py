@@ -320,7 +320,11 @@ def _start(store: Store, lessons: LessonSet) -> None:
                     workshop, key = store.create_workshop(workshop=request)
                     store.set_workshop_language(workshop_id=workshop.id, language=language)
                     if plan is not None:
-                        store.set_workshop_plan(workshop_id=workshop.id, plan=plan)
+                        # A ready plan's title and description in the workshop's language
+                        # (its file's `translations:`), as the console and exports show it.
+                        store.set_workshop_plan(
+                            workshop_id=workshop.id, plan=plan.in_language(language)
+                        )
                     plan_editor.discard("start")
                     st.session_state[_CREATED] = {
                         "code": workshop.display_code,

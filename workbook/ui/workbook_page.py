@@ -105,7 +105,7 @@ def _lesson_text(lesson: Lesson, *, english: bool = False) -> None:
         st.markdown(lesson.body)
     with st.expander(_("Where this comes from")):
         for source in lesson.sources:
-            st.text(f"{source.title} ({source.file})")
+            st.text(source.title)  # its human title; the stored file name means nothing here
 
 
 def _jump(store: Store, seat: Seat, step: int, titles: list[str], ids: list[str]) -> None:

@@ -220,7 +220,7 @@ def network(
                         plain_text(word.kind(s.kind, _)),
                         s.influence,
                         word.band(s.band, _),
-                        word.tie(s.tie, _, lower=True),
+                        word.our_tie(s.tie, _, capital=True),
                     ]
                     for s in people
                 ],
@@ -228,7 +228,7 @@ def network(
                     "<b>%{customdata[0]}</b><br>%{customdata[1]}, "
                     + _("influence {n}").format(n="%{customdata[2]}")
                     + "<br>%{customdata[3]}<br>"
-                    + _("Our tie: {tie}").format(tie="%{customdata[4]}")
+                    + "%{customdata[4]}"
                     + "<extra></extra>"
                 ),
                 showlegend=False,
