@@ -4,25 +4,22 @@ settings cache before and after, so none depends on the order tests run in."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
 from pydantic import ValidationError
 from streamlit.testing.v1 import AppTest
 
 from harness import room_client as load_room
+from harness.room_client import run_async
 from harness.server import Server
 from workbook.config import PROJECT_ROOT, Settings, get_settings, setting_problems
 
 APP = str(PROJECT_ROOT / "app.py")
-T = TypeVar("T")
 
 # (variable, value, the sentence a person reads)
 WRONG = [
@@ -345,12 +342,6 @@ def test_a_value_with_markup_is_shown_as_typed(
 
 
 # --- a real server --------------------------------------------------------------------------
-
-
-def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
-    """asyncio.run on a thread of its own (a browser test may leave a loop in this one)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_the_server_starts_and_every_page_shows_the_sentence(tmp_path: Path) -> None:

@@ -12,16 +12,15 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from harness import room_client as load_room
+from harness.room_client import run_async
 from harness.server import Server
 from workbook import backup
 from workbook.config import PROJECT_ROOT
@@ -36,15 +35,6 @@ from workbook.store.answers import (
 from workbook.store.database import utc_now
 from workbook.store.row_changes import RowDelete, RowUpsert
 
-
-def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
-    """asyncio.run on a thread of its own: Playwright's sync API, used by the browser tests
-    earlier in the same pytest process, leaves an event loop running in the main thread."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
-T = TypeVar("T")
 LESSON = "learning-from-movements"  # the first lesson: where a participant lands after joining
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from harness.room_client import Participant, Tab, text_value
+from harness.room_client import Participant, Tab, run_async, text_value
 from harness.server import Server
 from workbook.lessons import LessonSet
 from workbook.live import STEP_SCREEN
@@ -64,7 +64,7 @@ def test_a_move_reruns_each_phones_walkthrough_not_its_whole_page(
         return trace
 
     try:
-        trace = asyncio.run(scenario())
+        trace = run_async(scenario())
     finally:
         server.stop()
     runs = [line for line in trace if " new_session " in line]
