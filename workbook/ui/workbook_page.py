@@ -34,13 +34,13 @@ def render() -> None:
 _DRAWN_IN = "workbook_page_drawn_in"
 
 
-@st.fragment
 @admitted
 def _walkthrough() -> None:
-    """The page's body, as a fragment: when the room moves, each following phone is woken to
-    rerun this, not the whole app (workbook.server.room_push), so app.py's page set-up,
-    navigation and links are not drawn again 200 times (bench/RESULTS.md, "Profiled").
-    Inside a page run it uses the context app.py read; on its own run it reads its own."""
+    """The page's body. Not a fragment: as one (so a room's move reran only it, bench/
+    RESULTS.md "Profiled"), the room results' own polling fragment inside it was drawn twice
+    after a reveal (two `room_results` blocks, one stale: tests/test_moderation_browser.py),
+    so a move wakes the whole page again (workbook.server.room_push: no fragment recorded).
+    It uses the context app.py read (`load_in_fragment` reads its own outside a page run)."""
     own_run = not context.handed_to_page()
     ctx = context.load_in_fragment()
     if own_run and st.session_state.get(_DRAWN_IN) != language():
