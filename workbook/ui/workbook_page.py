@@ -12,40 +12,22 @@ from workbook.i18n import N_
 from workbook.lessons import Lesson
 from workbook.progress import clamp_step, step_label
 from workbook.records import Seat
-from workbook.server.admission import admitted
 from workbook.store import Store
 from workbook.ui import context, exercises, lesson_form, pacing, room_results
 from workbook.ui.author_text import literal
-from workbook.ui.i18n import language, picker, translator
+from workbook.ui.i18n import picker, translator
 from workbook.ui.widgets import seat_header
 
 JUMP_LABEL = N_("Jump to a step")
 
 
 def render() -> None:
-    """The whole page: the step this person is on, its lesson, questions, results and exercise."""
-    if not context.handed_to_page():
-        context.load()  # a page run without app.py: it runs again through app.py
-        return
-    _walkthrough()
+    """The whole page: the step this person is on, its lesson, questions, results and exercise.
 
-
-# The language the page around the walk-through (app.py's tabs and links) was last drawn in.
-_DRAWN_IN = "workbook_page_drawn_in"
-
-
-@admitted
-def _walkthrough() -> None:
-    """The page's body. Not a fragment: as one (so a room's move reran only it, bench/
-    RESULTS.md "Profiled"), the room results' own polling fragment inside it was drawn twice
-    after a reveal (two `room_results` blocks, one stale: tests/test_moderation_browser.py),
-    so a move wakes the whole page again (workbook.server.room_push: no fragment recorded).
-    It uses the context app.py read (`load_in_fragment` reads its own outside a page run)."""
-    own_run = not context.handed_to_page()
-    ctx = context.load_in_fragment()
-    if own_run and st.session_state.get(_DRAWN_IN) != language():
-        st.rerun(scope="app")  # a new language: the tabs and links around it change too
-    st.session_state[_DRAWN_IN] = language()
+    Not a fragment: as one (so a room's move reran only the body, bench/RESULTS.md
+    "Profiled"), the room results' own polling fragment inside it was drawn twice after a
+    reveal (tests/test_moderation_browser.py), so a move wakes the whole page."""
+    ctx = context.load()
     _ = translator()
     seat = ctx.seat
     lessons = ctx.lessons.lessons
