@@ -191,6 +191,11 @@ class Tab:
             fragment_id=self._fragment_of(button),
         )
 
+    async def choose(self, label: str, option: str) -> Run:
+        """Pick `option` in the button group (a segmented control) labelled `label`."""
+        group = self.widget("button_group", label)
+        return await self.rerun([choice_value(group, option)], fragment_id=self._fragment_of(group))
+
     def _fragment_of(self, element: Element) -> str:
         for path, candidate in self.elements.items():
             if candidate is element:

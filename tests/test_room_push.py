@@ -5,6 +5,13 @@ level, which run a wake-up makes, here."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
+from harness.room_client import Participant, Tab, run_async, text_value
+from harness.server import Server
+from workbook.lessons import LessonSet
+from workbook.live import STEP_SCREEN
 from workbook.models import WorkshopCreate
 from workbook.server.room_push import RoomPush
 from workbook.store import Store
@@ -19,3 +26,115 @@ def test_without_a_server_nobody_follows_and_a_room_change_still_commits(store: 
     workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
     store.move_room(workshop_id=workshop.id, step=4)
     assert store.room_signal(workshop.id).current_step == 4
+
+
+def test_a_move_reruns_each_phones_walkthrough_not_its_whole_page(
+    tmp_path: Path, lessons: LessonSet
+) -> None:
+    """On a real server, at the protocol level: the facilitator's move wakes the phone, and
+    the phone's screen follows by a run of the page's walk-through fragment, with no run of
+    the whole app (app.py's navigation and links are not drawn again)."""
+    db = tmp_path / "room.duckdb"
+    store = Store(db)
+    workshop, key = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
+    store.set_screen(workshop_id=workshop.id, screen=STEP_SCREEN)
+    store.close()
+    titles = [lesson.title for lesson in lessons.lessons]
+    server = Server(db, env={"WORKBOOK_PARTICIPANT_POLL_SECONDS": "600"})
+
+    async def scenario() -> list[str]:
+        phone = Participant(server.url, 0, workshop.join_code, "Table 1")
+        await phone.join()
+        assert titles[0] in phone.tab.headings()
+        console = Tab(server.url, page="facilitator")
+        await console.open()
+        code_box = console.widget("text_input", "Workshop code")
+        key_box = console.widget("text_input", "Facilitator key")
+        await console.submit(
+            "Sign in",
+            {"code": text_value(code_box, workshop.join_code), "key": text_value(key_box, key)},
+        )
+        phone.tab.trace.clear()
+        await console.click("Next step")
+        await phone.tab.wait_for(lambda tab: titles[1] in tab.headings(), timeout=60)
+        await asyncio.sleep(0.5)  # the rest of that run's messages
+        trace = list(phone.tab.trace)
+        await console.close()
+        await phone.tab.close()
+        return trace
+
+    try:
+        trace = run_async(scenario())
+    finally:
+        server.stop()
+    runs = [line for line in trace if " new_session " in line]
+    assert runs, trace
+    assert all("frag=True" in line for line in runs), runs
+    assert titles[0] not in " ".join(trace)
+
+
+RESULTS_HEADING = "Results from the room"
+
+
+def test_the_room_results_keep_their_place_in_a_wake_up_and_in_a_page_run(
+    tmp_path: Path, lessons: LessonSet
+) -> None:
+    """Streamlit names a fragment by its place on the page. The results a wake-up draws (the
+    facilitator revealed them: a run of the walk-through fragment, the "waiting to start" card
+    above them) and the results a later whole-page run draws (the room has started: no card)
+    must be in one place: else the browser keeps both blocks, one of them stale
+    (tests/test_moderation_browser.py saw two). The same for the form's fragment."""
+    db = tmp_path / "room.duckdb"
+    store = Store(db)
+    workshop, key = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
+    store.close()  # the room is on its join code: phones show a "waiting to start" card
+    server = Server(db, env={"WORKBOOK_PARTICIPANT_POLL_SECONDS": "600"})
+
+    def place(tab: Tab, kind: str, text: str) -> tuple[int, ...]:
+        found = [
+            path
+            for path, element in tab.elements.items()
+            if element.WhichOneof("type") == kind and text in str(getattr(element, kind))
+        ]
+        assert len(found) == 1, (text, found)
+        return found[0]
+
+    async def scenario() -> tuple[list[str], list[tuple[int, ...]], list[tuple[int, ...]]]:
+        phone = Participant(server.url, 0, workshop.join_code, "Table 1")
+        await phone.join()
+        form = [place(phone.tab, "button", "Save answers")]
+        console = Tab(server.url, page="facilitator")
+        await console.open()
+        code_box = console.widget("text_input", "Workshop code")
+        key_box = console.widget("text_input", "Facilitator key")
+        await console.submit(
+            "Sign in",
+            {"code": text_value(code_box, workshop.join_code), "key": text_value(key_box, key)},
+        )
+        phone.tab.trace.clear()
+        await console.click("Reveal results")
+        await phone.tab.wait_for(lambda tab: RESULTS_HEADING in tab.headings(), timeout=60)
+        await asyncio.sleep(0.5)  # the rest of that run's messages
+        trace = list(phone.tab.trace)
+        results = [place(phone.tab, "heading", RESULTS_HEADING)]
+        form.append(place(phone.tab, "button", "Save answers"))
+        # The room starts (no wake-up: the slow poll would bring the card out), then a
+        # whole-page run, as a reload or a language change makes: the card is gone.
+        await console.choose("The projector shows", "The step")
+        await asyncio.sleep(0.5)
+        await phone.tab.rerun()
+        assert not any("wb-waiting" in text for text in phone.tab.texts())
+        results.append(place(phone.tab, "heading", RESULTS_HEADING))
+        form.append(place(phone.tab, "button", "Save answers"))
+        await console.close()
+        await phone.tab.close()
+        return trace, results, form
+
+    try:
+        trace, results, form = run_async(scenario())
+    finally:
+        server.stop()
+    runs = [line for line in trace if " new_session " in line]
+    assert runs and all("frag=True" in line for line in runs), runs  # the wake-up's own run
+    assert results[0] == results[1]
+    assert form[0] == form[1] == form[2]

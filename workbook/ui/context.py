@@ -54,6 +54,20 @@ def load() -> Context:
     return _read()
 
 
+def handed_to_page() -> bool:
+    """Whether app.py read the context for this run (False: a page run without app.py around
+    it, see `_run_through_app`, or a fragment's own run)."""
+    return isinstance(st.session_state.get(_HANDED_TO_PAGE), Context)
+
+
+def load_in_fragment() -> Context:
+    """The context for a fragment that holds a whole page's body: the one app.py read when
+    the fragment runs inside a page run, else read afresh for the fragment's own run (a
+    room's wake-up: workbook_page)."""
+    handed = st.session_state.pop(_HANDED_TO_PAGE, None)
+    return handed if isinstance(handed, Context) else _read()
+
+
 def _run_through_app() -> None:
     """Streamlit treats an app with a `pages/` folder as an old-style multipage app, running
     a page file alone, with a sidebar of raw file names, until the first `st.navigation` call

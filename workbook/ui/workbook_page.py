@@ -12,22 +12,40 @@ from workbook.i18n import N_
 from workbook.lessons import Lesson
 from workbook.progress import clamp_step, step_label
 from workbook.records import Seat
+from workbook.server.admission import admitted
 from workbook.store import Store
 from workbook.ui import context, exercises, lesson_form, pacing, room_results
 from workbook.ui.author_text import literal
-from workbook.ui.i18n import picker, translator
+from workbook.ui.i18n import language, picker, translator
 from workbook.ui.widgets import seat_header
 
 JUMP_LABEL = N_("Jump to a step")
 
 
 def render() -> None:
-    """The whole page: the step this person is on, its lesson, questions, results and exercise.
+    """The whole page: the step this person is on, its lesson, questions, results and exercise."""
+    if not context.handed_to_page():
+        context.load()  # a page run without app.py: it runs again through app.py
+        return
+    _walkthrough()
 
-    Not a fragment: as one (so a room's move reran only the body, bench/RESULTS.md
-    "Profiled"), the room results' own polling fragment inside it was drawn twice after a
-    reveal (tests/test_moderation_browser.py), so a move wakes the whole page."""
-    ctx = context.load()
+
+# The language the page around the walk-through (app.py's tabs and links) was last drawn in.
+_DRAWN_IN = "workbook_page_drawn_in"
+
+
+@st.fragment
+@admitted
+def _walkthrough() -> None:
+    """The page's body, as a fragment: when the room moves, each following phone is woken to
+    rerun this, not the whole app (workbook.server.room_push), so app.py's page set-up,
+    navigation and links are not drawn again 200 times (bench/RESULTS.md, "Profiled").
+    Inside a page run it uses the context app.py read; on its own run it reads its own."""
+    own_run = not context.handed_to_page()
+    ctx = context.load_in_fragment()
+    if own_run and st.session_state.get(_DRAWN_IN) != language():
+        st.rerun(scope="app")  # a new language: the tabs and links around it change too
+    st.session_state[_DRAWN_IN] = language()
     _ = translator()
     seat = ctx.seat
     lessons = ctx.lessons.lessons
@@ -44,24 +62,34 @@ def render() -> None:
     lesson = lessons[step]
     total = len(lessons)
 
-    if pacing.follows_a_room(seat):
-        revealed = room_results.reveal_news(store, seat, lesson)
-        pacing.room_notice([each.title for each in lessons], results_revealed=revealed)
-    seat_header(seat)
-    picker()
-    lesson_form.page_assets(seat, lesson, [each.id for each in lessons])
-    lesson_form.carried_note()
-    if pacing.follows_a_room(seat):
-        pacing.waiting_card(store, seat, step, len(lesson.prompts) + len(lesson.ratings), lesson.id)
-        # In a block of its own, so whatever the polling fragment draws on its own runs, the
-        # elements after it keep their places.
-        with st.container(key="pacing_block"):
+    follows = pacing.follows_a_room(seat)
+    # Fixed slots: the body's fragments (the room's poll, the form, the room's results) are
+    # each at the same place in every run of the body, whatever notices are shown above them.
+    # Streamlit names a fragment by its place, so one that moved would be a second fragment,
+    # and one drawn by a page run would live on beside it (two result blocks, one stale).
+    with st.container():
+        if follows:
+            revealed = room_results.reveal_news(store, seat, lesson)
+            pacing.room_notice([each.title for each in lessons], results_revealed=revealed)
+        seat_header(seat)
+        picker()
+        lesson_form.page_assets(seat, lesson, [each.id for each in lessons])
+        lesson_form.carried_note()
+        if follows:
+            pacing.waiting_card(
+                store, seat, step, len(lesson.prompts) + len(lesson.ratings), lesson.id
+            )
+    # In a block of its own, so whatever the polling fragment draws on its own runs, the
+    # elements after it keep their places. (Empty, and not shown, when the room is self-paced.)
+    with st.container(key="pacing_block" if follows else None):
+        if follows:
             pacing.watchdog(step)
             pacing.follow_the_room(store, seat, step, total)
     st.progress((step + 1) / total, text=step_label(step, total, literal(lesson.title), _))
     _step_buttons(store, seat, step, total, "top")
-
-    _lesson_text(lesson, english=lesson.id in ctx.lessons.untranslated)
+    with st.container():
+        _lesson_text(lesson, english=lesson.id in ctx.lessons.untranslated)
+    # Then the form's fragment and the results' (a lesson without questions has neither).
     lesson_form.render(store, seat, lesson, next_step=step + 1 if step < total - 1 else None)
     room_results.render(store, seat, lesson)  # once revealed: workbook/ui/room_results.py
     exercises.render(store, seat, lesson)
