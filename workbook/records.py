@@ -37,7 +37,7 @@ class Group:
     workshop_id: int
     name: str
     current_round: int
-    members: int = 0
+    members: int = 0  # people in the group; left 0 where not counted (a seat's group)
 
 
 @dataclass(frozen=True)

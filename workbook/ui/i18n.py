@@ -26,6 +26,7 @@ _WORKSHOP = "i18n_workshop_language"  # the language of the workshop on screen, 
 _RESOLVED = "i18n_language"
 _PICK = "i18n_pick"
 
+# Drawn with every page's other rules by app.py (workbook/ui/style.py set_up_page).
 PICKER_CSS = """
 <style>
 .st-key-i18n_picker button { min-height: 44px; min-width: 44px; }
@@ -127,7 +128,6 @@ def picker(where: object | None = None) -> None:
     current = language()
     key = f"{_PICK}_{current}"
     target = where if where is not None else st
-    st.html(PICKER_CSS)
     with target.container(key="i18n_picker"):  # type: ignore[attr-defined]
         st.segmented_control(
             _("Language"),

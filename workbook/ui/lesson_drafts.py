@@ -20,7 +20,8 @@ from workbook.ui.text import escaped, isolate
 # its wrapper, which fits its label), so they are easy to hit while holding the phone. Found by the
 # form's own widget keys (lesson_form.py: answer_<lesson>_<round>_rating_<id>, ..._save_answers,
 # ..._save_next), which Streamlit gives their elements as st-key-<key> classes.
-_PHONE_CSS = """
+# Drawn with every page's other rules by app.py (workbook/ui/style.py set_up_page).
+PHONE_CSS = """
 <style>
 @media (max-width: 640px) {
   [class*="st-key-answer_"][class*="_rating_"] button { min-height: 3rem; }
@@ -48,7 +49,7 @@ _DRAFTS_JS = """
   hidden></div>
 <style>
   [data-testid="stElementContainer"]:has(#wb-drafts),
-  [data-testid="stElementContainer"]:has(.wb-draft-note[hidden]),
+  [data-testid="stElementContainer"]:has(.wb-draft-note[hidden]):not(:has(.wb-scale)),
   [data-testid="stElementContainer"]:has(.wb-draft-top[hidden]) { display: none; }
   .wb-draft-note, .wb-draft-top { margin: 0; padding: .45rem .7rem; border-radius: .5rem;
     background: rgba(255, 189, 69, .22); border-left: 4px solid #8a5300; color: #3d2a00;
@@ -229,7 +230,6 @@ def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = ()) -> None:
     out of reach when the plan no longer has it)."""
     _ = translator()
     title = isolate(lesson.title)
-    st.html(_PHONE_CSS)
     st.html(
         _DRAFTS_JS
         % {

@@ -40,7 +40,7 @@ from workbook.ui import lesson_drafts, room_results
 from workbook.ui.author_text import literal
 from workbook.ui.i18n import language, translations, translator
 from workbook.ui.lesson_drafts import saved_mark
-from workbook.ui.text import escaped, user_text
+from workbook.ui.text import escaped, user_html, user_text
 from workbook.ui.widgets import show_errors
 
 RATING_OPTIONS = list(range(RATING_MIN, RATING_MAX + 1))
@@ -215,10 +215,16 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
                 )
             if is_closed:
                 scale += " · " + _(CLOSED_NOTE)
-            st.caption(literal(scale))
             value = saved.ratings.get(statement.id)
-            _draft_note(
-                f"{prefix}_rating_{statement.id}", "rating", "" if value is None else str(value)
+            # The scale and the rating's draft note as one element: each element costs the
+            # server on every run of every phone (bench/RESULTS.md).
+            st.html(
+                f'<p class="wb-caption wb-scale">{user_html(scale)}</p>'
+                + _draft_note_html(
+                    f"{prefix}_rating_{statement.id}",
+                    "rating",
+                    "" if value is None else str(value),
+                )
             )
         st.form_submit_button(
             _("Save answers"),
@@ -264,7 +270,11 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
 
 def _draft_note(field: str, kind: str, saved: str) -> None:
     """The line under one answer, shown by the drafts script while it holds a draft."""
-    st.html(
+    st.html(_draft_note_html(field, kind, saved))
+
+
+def _draft_note_html(field: str, kind: str, saved: str) -> str:
+    return (
         f'<p class="wb-draft-note" data-field="{escaped(field)}" data-kind="{kind}"'
         f' data-saved="{escaped(saved)}" hidden>{escaped(translator()(DRAFT_FIELD))}</p>'
     )

@@ -34,7 +34,8 @@ _TABS: Final = (
 
 # Tabs at least 48 px tall, side by side even on a 390 px phone (Streamlit's columns would
 # stack); the page being shown is marked by Streamlit's own active-link style, made bolder.
-_CSS: Final = """
+# Drawn with every page's other rules by app.py (workbook/ui/style.py set_up_page).
+CSS: Final = """
 <style>
 .st-key-role_nav { gap: 0.4rem; flex-wrap: nowrap; }
 .st-key-role_nav > div { flex: 1 1 0; min-width: 0; }
@@ -74,7 +75,6 @@ def title(name: str) -> str:
 def participant_tabs(pages: Mapping[str, st.Page]) -> None:
     """The participant's pages as a row of big labelled tabs (`pages` by name, from app.py)."""
     _ = translator()
-    st.html(_CSS)
     with st.container(key=NAV_KEY, horizontal=True, gap=None):
         for name, label, icon in _TABS:
             st.page_link(

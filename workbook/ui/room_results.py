@@ -61,7 +61,8 @@ ANCHOR = "wb-room-results"  # where the reveal notice at the top links to (pacin
 _FRESH = "room_results_fresh"  # read the results themselves on the next draw (read_fresh)
 _SEEN = "room_results_seen"  # what the phone showed of the step's results (_Seen)
 
-_CSS = """
+# Drawn with every page's other rules by app.py (workbook/ui/style.py set_up_page).
+CSS = """
 <style>
 .wb-rr p { margin: 0; }
 .wb-rr-list { list-style: none; margin: 0.3rem 0 0; padding: 0; }
@@ -90,7 +91,6 @@ def render(store: Store, seat: Seat, lesson: Lesson) -> None:
     if not shown_here(store, seat, lesson):
         st.session_state.pop(_FRESH, None)  # nothing to read: no fresh read left waiting
         return
-    st.html(_CSS)
     st.fragment(run_every=REFRESH_SECONDS)(_results)(store, seat, lesson)
 
 

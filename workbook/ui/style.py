@@ -55,7 +55,21 @@ def set_up_page() -> None:
         initial_sidebar_state="auto",
         menu_items={"About": "Movement Workbook: a facilitation workbook for social movements."},
     )
-    st.html(_CSS)
+    st.html(_page_css())
+
+
+@functools.cache
+def _page_css() -> str:
+    """Every page's style rules, as one element drawn by app.py on every run: each screen's
+    rules are scoped to its own keys, so the rest do nothing elsewhere. One element where
+    there were five (the tabs', the language picker's, the phone form's, the room results'):
+    each costs the server on every run of every phone (bench/RESULTS.md), and a page body
+    rerun as a fragment keeps what app.py drew."""
+    from workbook.ui import i18n, lesson_drafts, navigation, room_results
+
+    return "".join(
+        (_CSS, navigation.CSS, i18n.PICKER_CSS, lesson_drafts.PHONE_CSS, room_results.CSS)
+    )
 
 
 def wide_page(max_width: str = "1400px") -> None:
