@@ -29,10 +29,27 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.common import machine, spread  # noqa: E402
-from bench.load_room import ProcessSampler, fill_room, set_up_room, stored_answers  # noqa: E402
+from bench.load_room import (  # noqa: E402
+    ProcessSampler,
+    RoomResult,
+    fill_room,
+    set_up_room,
+    stored_answers,
+)
 from harness.cluster import Cluster  # noqa: E402
 from harness.postgres import server as postgres_server  # noqa: E402
 from harness.postgres import with_database  # noqa: E402
+
+
+def where_people_are(cluster: Cluster, result: RoomResult) -> tuple[int, int]:
+    """(people on another process than their room's facilitator, people), by the sticky
+    cookie each tab sent, asked of nginx."""
+    value = result.facilitator_cookie.partition("=")[2]
+    facilitator = cluster.nginx.process_for(value or None)
+    processes = [
+        cluster.nginx.process_for(c.partition("=")[2] or None) for c in result.participant_cookies
+    ]
+    return sum(1 for p in processes if p != facilitator), len(processes)
 
 
 async def run(options: argparse.Namespace, url: str, folder: Path) -> int:
@@ -70,6 +87,8 @@ async def run(options: argparse.Namespace, url: str, folder: Path) -> int:
                 for number, room in enumerate(rooms)
             )
         )
+        # Where nginx put each room's facilitator and people (asked while it still runs).
+        split = [where_people_are(cluster, result) for result in results]
     finally:
         stop.set()
         await asyncio.gather(*sampling)
@@ -92,6 +111,11 @@ async def run(options: argparse.Namespace, url: str, folder: Path) -> int:
     print(f"submit to 'Saved':  {spread(saved)}")
     print(f"room move to screen:{spread([m for r in results for m in r.moves])}")
     print(f"projector behind:   {spread([lag for r in results for lag in r.projector_lags])}")
+    away = sum(other for other, _ in split)
+    print(
+        f"facilitator apart:  {away} of {held} people on another process than their room's "
+        f"facilitator ({', '.join(f'{other}/{total}' for other, total in split)} by room)"
+    )
     for server, sampler in zip(cluster.servers, samplers, strict=True):
         peak = max((s.rss_mb for s in sampler.samples), default=0.0)
         print(

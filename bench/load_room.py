@@ -309,6 +309,9 @@ class RoomResult:
     mode: str
     idle: tuple[float, float] = (0.0, 0.0)  # a quiet window with everyone seated
     move_windows: list[tuple[float, float]] = dataclasses.field(default_factory=list)
+    # The Cookie headers the tabs sent (behind nginx, the sticky cookie names the process).
+    facilitator_cookie: str = ""
+    participant_cookies: list[str] = dataclasses.field(default_factory=list)
 
 
 async def fill_room(
@@ -444,6 +447,8 @@ async def fill_room(
         "follow the facilitator" if follow else "self-paced (everyone presses Next)",
         idle,
         move_windows,
+        facilitator.tab.cookie if facilitator is not None else "",
+        [p.tab.cookie for p in people],
     )
 
 

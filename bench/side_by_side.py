@@ -30,6 +30,7 @@ ROWS = (
     ('submit to "Saved" p50 / p95', r"submit to 'Saved':\s+(p50.*)"),
     ("room move to every screen p50 / p95", r"room move to screen:\s*(p50.*)"),
     ("projector behind the confirmations p50 / p95", r"projector behind:\s+(p50.*)"),
+    ("people on another process than their facilitator", r"facilitator apart:\s+(\d+ of \d+)"),
 )
 
 
@@ -46,7 +47,7 @@ def run(script: str, arguments: list[str]) -> str:
 def figure(report: str, pattern: str) -> str:
     found = re.search(pattern, report)
     if found is None:
-        return "?"
+        return "n/a"
     text = next(group for group in found.groups() if group)
     quantiles = dict(re.findall(r"(p50|p95)\s+(\d+)\s*ms", text))
     if quantiles:
