@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
@@ -164,3 +165,25 @@ def test_the_command_fills_a_file_and_prints_how_to_open_it(
     assert open_command(DEFAULT_DB) == (
         "WORKBOOK_DB=data/demo.duckdb WORKBOOK_FUNDER_KEY=demo bash scripts/run_app.sh"
     )
+
+
+def test_the_command_fills_a_postgresql_database_and_never_empties_one(
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo for a deployment on PostgreSQL (several app processes): the address goes in
+    --db; what is printed never shows its password; --replace is refused, not a DROP."""
+    assert main(["--workshops", "5", "--db", postgres_url, "--no-release"]) == 0
+    out = capsys.readouterr().out
+    assert "Wrote 5 demo workshops to postgresql://" in out
+    password = urlsplit(postgres_url).password
+    if password:
+        assert f":{password}@" not in out and ":***@" in out
+    opened = Store(postgres_url)
+    try:
+        assert opened.workshop_count() == 5
+    finally:
+        opened.close()
+    assert main(["--workshops", "3", "--db", postgres_url]) == 1
+    assert "Give the demo an empty database of its own" in capsys.readouterr().err
+    assert main(["--workshops", "3", "--db", postgres_url, "--replace"]) == 2
+    assert "never empties a PostgreSQL database" in capsys.readouterr().err

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbook.config import PROJECT_ROOT
+from workbook.config import PROJECT_ROOT, is_database_url
 from workbook.demo.generator import DemoData, generate
 from workbook.lessons import load_lessons
 
@@ -23,14 +23,21 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "demo.duckdb"
 DEMO_FUNDER_KEY = "demo"
 
 
-def _shown_path(path: Path) -> str:
+def _shown_path(path: Path | str) -> str:
+    """A file by its path under the project (if it is there); a PostgreSQL address without
+    its password."""
+    if is_database_url(str(path)):
+        from workbook.store.postgres import shown_url
+
+        return shown_url(str(path))
+    path = Path(path)
     try:
         return str(path.resolve().relative_to(PROJECT_ROOT))
     except ValueError:
         return str(path)
 
 
-def open_command(db: Path) -> str:
+def open_command(db: Path | str) -> str:
     """The one command that opens the funder view on a demo database."""
     return (
         f"WORKBOOK_DB={_shown_path(db)} WORKBOOK_FUNDER_KEY={DEMO_FUNDER_KEY} "
@@ -65,9 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workshops", type=int, required=True, help="how many workshops")
     parser.add_argument(
         "--db",
-        type=Path,
-        default=DEFAULT_DB,
-        help=f"DuckDB file (default {_shown_path(DEFAULT_DB)})",
+        default=str(DEFAULT_DB),
+        help=f"DuckDB file, or a postgresql:// address (default {_shown_path(DEFAULT_DB)})",
     )
     parser.add_argument("--seed", type=int, default=1, help="same seed, same data (default 1)")
     parser.add_argument(
@@ -93,8 +99,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(setting_problems(error)), file=sys.stderr)
         return 2
 
-    db: Path = args.db
+    db: Path | str = args.db if is_database_url(args.db) else Path(args.db)
     if args.replace:
+        if not isinstance(db, Path):
+            print(
+                "--replace starts a DuckDB file afresh; it never empties a PostgreSQL "
+                "database. Give the demo an empty database of its own (createdb) instead.",
+                file=sys.stderr,
+            )
+            return 2
         for path in (db, db.with_name(db.name + ".wal")):
             path.unlink(missing_ok=True)
     started = time.perf_counter()
@@ -107,8 +120,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         existing = store.workshop_count()
         if existing:
             print(
-                f"{_shown_path(db)} already holds {existing:,} workshops. Add --replace to start "
-                "it afresh, or choose another file with --db.",
+                f"{_shown_path(db)} already holds {existing:,} workshops. "
+                + (
+                    "Add --replace to start it afresh, or choose another file with --db."
+                    if isinstance(db, Path)
+                    else "Give the demo an empty database of its own with --db."
+                ),
                 file=sys.stderr,
             )
             return 1
@@ -133,5 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"The facilitator key of every demo workshop: {data.facilitator_key}")
     print("Open the funder view on it (funder key: demo) with:")
     print(f"  {open_command(db)}")
+    if not isinstance(db, Path):
+        print("(with the database's password in place of ***)")
     print("then go to http://localhost:8501/funders")
     return 0

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from workbook.store.database import Database, Migration
@@ -54,34 +55,33 @@ class BulkQueries(Database):
                     raise ValueError(f"{item.table} cannot reference {target!r} by local number")
 
         def work(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
-            first_id: dict[str, int] = {}
+            drawn: dict[str, np.ndarray] = {}  # table -> the ids its local numbers stand for
             added: dict[str, int] = {}
             for item in tables:
                 rows = len(item.frame)
                 sequence = BULK_TABLES[item.table]
                 if sequence is not None and rows:
-                    # Take `rows` consecutive values: the writer thread is the only one
-                    # drawing from sequences, and the file is locked to this process.
-                    (last,) = cur.execute(
-                        f"SELECT max(nextval('{sequence}')) FROM generate_series(1, ?)", [rows]
-                    ).fetchall()[0]
-                    first_id[item.table] = int(last) - rows + 1
-                columns = [str(c) for c in item.frame.columns]
-                select = []
-                for column in columns:
-                    quoted = f'"{column}"'
-                    if column == "id" and sequence is not None:
-                        select.append(f"{quoted} + {first_id.get(item.table, 0)}")
-                    elif column in item.references:
-                        select.append(f"{quoted} + {first_id.get(item.references[column], 0)}")
-                    else:
-                        select.append(quoted)
+                    # As many values as rows, in whatever order and with whatever gaps other
+                    # writers leave (on PostgreSQL, other app processes draw from the same
+                    # sequences): local number i stands for the i-th value drawn.
+                    values = cur.execute(
+                        f"SELECT nextval('{sequence}') AS id FROM generate_series(1, ?)", [rows]
+                    ).df()
+                    drawn[item.table] = values["id"].to_numpy(dtype=np.int64)
+                frame = item.frame.copy(deep=False)
+                for column in frame.columns:
+                    target = item.table if column == "id" and sequence else None
+                    target = item.references.get(str(column), target)
+                    if target is not None and target in drawn:
+                        frame[column] = drawn[target][frame[column].to_numpy(dtype=np.int64)]
+                columns = [str(c) for c in frame.columns]
+                quoted = ", ".join(f'"{c}"' for c in columns)
                 view = f"bulk_{item.table}"
-                cur.register(view, item.frame)
+                cur.register(view, frame)
                 try:
                     cur.execute(
                         f"INSERT INTO {item.table} ({', '.join(columns)})"
-                        f" SELECT {', '.join(select)} FROM {view}"
+                        f" SELECT {quoted} FROM {view}"
                     ).fetchall()
                 finally:
                     cur.unregister(view)
