@@ -38,8 +38,7 @@ if str(ROOT) not in sys.path:
 from websockets.exceptions import ConnectionClosed  # noqa: E402
 
 from harness.cluster import COOKIE, Cluster  # noqa: E402
-from harness.postgres import server as postgres_server  # noqa: E402
-from harness.postgres import with_database  # noqa: E402
+from harness.postgres import fresh_database  # noqa: E402
 from harness.room_client import Participant, ProtocolError, Submit, Tab  # noqa: E402
 
 
@@ -241,19 +240,9 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=3.0, help="seconds before the burst")
     parser.add_argument("--join-concurrency", type=int, default=20)
     options = parser.parse_args()
-    import psycopg
-
-    with postgres_server() as server_url:
-        name = f"workbook_cluster_bench_{os.getpid()}"
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name}")
-            admin.execute(f"CREATE DATABASE {name}")
+    with fresh_database("workbook_cluster_bench") as url:
         folder = Path(tempfile.mkdtemp(prefix="workbook-cluster-bench-"))
-        try:
-            code = asyncio.run(run(options, with_database(server_url, name), folder))
-        finally:
-            with psycopg.connect(server_url, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        code = asyncio.run(run(options, url, folder))
     raise SystemExit(code)
 
 

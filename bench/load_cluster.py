@@ -37,8 +37,7 @@ from bench.load_room import (  # noqa: E402
     stored_answers,
 )
 from harness.cluster import Cluster  # noqa: E402
-from harness.postgres import server as postgres_server  # noqa: E402
-from harness.postgres import with_database  # noqa: E402
+from harness.postgres import fresh_database  # noqa: E402
 
 
 def where_people_are(cluster: Cluster, result: RoomResult) -> tuple[int, int]:
@@ -146,19 +145,9 @@ def main() -> None:
     parser.add_argument("--join-concurrency", type=int, default=10, help="per room")
     parser.add_argument("--join-budget", type=float, default=600)
     options = parser.parse_args()
-    import psycopg
-
-    with postgres_server() as server_url:
-        name = f"workbook_load_cluster_{os.getpid()}"
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name}")
-            admin.execute(f"CREATE DATABASE {name}")
+    with fresh_database("workbook_load_cluster") as url:
         folder = Path(tempfile.mkdtemp(prefix="workbook-load-cluster-"))
-        try:
-            code = asyncio.run(run(options, with_database(server_url, name), folder))
-        finally:
-            with psycopg.connect(server_url, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        code = asyncio.run(run(options, url, folder))
     raise SystemExit(code)
 
 

@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -191,6 +192,24 @@ def server() -> object:
     finally:
         cluster.stop()
         shutil.rmtree(cluster.folder.parent, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def fresh_database(prefix: str) -> Iterator[str]:
+    """The address of a new, empty database on the PostgreSQL `server()` finds or starts,
+    dropped (with any connections still open to it) when the block ends."""
+    import psycopg
+
+    with server() as server_url:
+        name = f"{prefix}_{os.getpid()}"
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+            admin.execute(f"CREATE DATABASE {name}")
+        try:
+            yield with_database(server_url, name)
+        finally:
+            with psycopg.connect(server_url, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def main(argv: list[str]) -> int:

@@ -28,6 +28,18 @@ def test_without_a_server_nobody_follows_and_a_room_change_still_commits(store: 
     assert store.room_signal(workshop.id).current_step == 4
 
 
+async def signed_in_console(url: str, code: str, key: str) -> Tab:
+    """A facilitator's console tab, signed in to the workshop."""
+    console = Tab(url, page="facilitator")
+    await console.open()
+    code_box = console.widget("text_input", "Workshop code")
+    key_box = console.widget("text_input", "Facilitator key")
+    await console.submit(
+        "Sign in", {"code": text_value(code_box, code), "key": text_value(key_box, key)}
+    )
+    return console
+
+
 def test_a_move_reruns_each_phones_walkthrough_not_its_whole_page(
     tmp_path: Path, lessons: LessonSet
 ) -> None:
@@ -46,14 +58,7 @@ def test_a_move_reruns_each_phones_walkthrough_not_its_whole_page(
         phone = Participant(server.url, 0, workshop.join_code, "Table 1")
         await phone.join()
         assert titles[0] in phone.tab.headings()
-        console = Tab(server.url, page="facilitator")
-        await console.open()
-        code_box = console.widget("text_input", "Workshop code")
-        key_box = console.widget("text_input", "Facilitator key")
-        await console.submit(
-            "Sign in",
-            {"code": text_value(code_box, workshop.join_code), "key": text_value(key_box, key)},
-        )
+        console = await signed_in_console(server.url, workshop.join_code, key)
         phone.tab.trace.clear()
         await console.click("Next step")
         await phone.tab.wait_for(lambda tab: titles[1] in tab.headings(), timeout=60)
@@ -103,14 +108,7 @@ def test_the_room_results_keep_their_place_in_a_wake_up_and_in_a_page_run(
         phone = Participant(server.url, 0, workshop.join_code, "Table 1")
         await phone.join()
         form = [place(phone.tab, "button", "Save answers")]
-        console = Tab(server.url, page="facilitator")
-        await console.open()
-        code_box = console.widget("text_input", "Workshop code")
-        key_box = console.widget("text_input", "Facilitator key")
-        await console.submit(
-            "Sign in",
-            {"code": text_value(code_box, workshop.join_code), "key": text_value(key_box, key)},
-        )
+        console = await signed_in_console(server.url, workshop.join_code, key)
         phone.tab.trace.clear()
         await console.click("Reveal results")
         await phone.tab.wait_for(lambda tab: RESULTS_HEADING in tab.headings(), timeout=60)
