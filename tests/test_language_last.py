@@ -11,25 +11,8 @@ from pathlib import Path
 import openpyxl
 from streamlit.testing.v1 import AppTest
 
-from workbook.config import PROJECT_ROOT
-from workbook.models import JoinRequest, StakeholderIn, TieStrength, WorkshopCreate
-from workbook.records import Workshop
-from workbook.store import Store
-from workbook.ui.resources import _open_store
-
-APP = str(PROJECT_ROOT / "app.py")
-DANISH_PAGES = {"Deltag eller start", "Facilitatorkonsol", "Projektorskærm", "For bevillingsgivere"}
-ENGLISH_PAGES = {"Join or start", "Facilitator console", "Projector screen", "For funders"}
-
-
-def app_store(app_db: Path) -> Store:
-    return _open_store(str(app_db))
-
-
-def danish_workshop(store: Store) -> Workshop:
-    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Forårsdag", cause="Bolig"))
-    store.set_workshop_language(workshop_id=workshop.id, language="da")
-    return workshop
+from tests.language_helpers import APP, DANISH_PAGES, ENGLISH_PAGES, app_store, danish_workshop
+from workbook.models import JoinRequest, StakeholderIn, TieStrength
 
 
 def page_names(at: AppTest) -> set[str]:

@@ -8,26 +8,13 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from workbook.config import PROJECT_ROOT
+from tests.language_helpers import APP, app_store, create_danish_workshop, danish_workshop
 from workbook.lessons import LessonSet
 from workbook.live import RATING, SELF_PACED, Focus
-from workbook.models import JoinRequest, RatingIn, WorkshopCreate
+from workbook.models import JoinRequest, RatingIn
 from workbook.records import Workshop
 from workbook.store import Store
 from workbook.ui import projector
-from workbook.ui.resources import _open_store
-
-APP = str(PROJECT_ROOT / "app.py")
-
-
-def app_store(app_db: Path) -> Store:
-    return _open_store(str(app_db))
-
-
-def danish_workshop(store: Store) -> Workshop:
-    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Forårsdag", cause="Bolig"))
-    store.set_workshop_language(workshop_id=workshop.id, language="da")
-    return workshop
 
 
 def phone(store: Store, workshop: Workshop, group: str) -> AppTest:
@@ -138,22 +125,11 @@ def test_the_facilitator_sets_the_language_on_the_create_form_and_the_console(
     app_db: Path,
 ) -> None:
     at = AppTest.from_file(APP, default_timeout=30).run()
-    [language] = [s for s in at.selectbox if s.label == "The workshop's language"]
-    language.set_value("da")
-    next(t for t in at.text_input if t.label == "Workshop title").input("Forårsdag")
-    next(t for t in at.text_input if t.label == "Cause or movement").input("Bolig")
-    next(b for b in at.button if b.label == "Create workshop").click()
-    at.run()
-    assert not at.exception, at.exception
+    # Its console, signed in by creating it, speaks the workshop's language...
+    create_danish_workshop(at)
     store = app_store(app_db)
     [workshop_id] = [row[0] for row in store._all("SELECT id FROM workshops")]
     assert store.workshop_language(workshop_id) == "da"
-
-    # Its console, signed in by creating it, speaks the workshop's language...
-    # Signed in to a Danish workshop by creating it: the app speaks its language.
-    next(b for b in at.button if b.label == "Åbn konsollen").click()
-    at.run()
-    assert not at.exception, at.exception
     assert at.title[0].value == "Facilitatorkonsol"
     assert "Næste trin" in [b.label for b in at.button]
     assert any(m.value.startswith("**Rummet er på trin 1 af 9: ") for m in at.markdown)
@@ -283,16 +259,7 @@ def test_a_danish_results_page_has_danish_rounds_charts_numbers_and_refusal(
 
 def test_a_danish_consoles_plan_panel_lists_the_danish_lessons(app_db: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=30).run()
-    [language] = [s for s in at.selectbox if s.label == "The workshop's language"]
-    language.set_value("da")
-    next(t for t in at.text_input if t.label == "Workshop title").input("Forårsdag")
-    next(t for t in at.text_input if t.label == "Cause or movement").input("Bolig")
-    next(b for b in at.button if b.label == "Create workshop").click()
-    at.run()
-    # Signed in to a Danish workshop by creating it: the app speaks its language.
-    next(b for b in at.button if b.label == "Åbn konsollen").click()
-    at.run()
-    assert not at.exception, at.exception
+    create_danish_workshop(at)
     assert "Plan" in [h.value for h in at.subheader]
     next(t for t in at.toggle if t.label == "Vis og ændr planen").set_value(True).run()
     assert not at.exception, at.exception

@@ -15,8 +15,8 @@ import pytest
 from pydantic import ValidationError
 from streamlit.testing.v1 import AppTest
 
+from tests.language_helpers import APP, app_store, create_danish_workshop
 from workbook import export, summary_html
-from workbook.config import PROJECT_ROOT
 from workbook.i18n import translations
 from workbook.lessons import LessonSet
 from workbook.live import PROMPT, Focus
@@ -24,28 +24,6 @@ from workbook.models import MAX_REFLECTION_CHARS, JoinRequest, ReflectionIn, pla
 from workbook.plans import edit as plan_edit
 from workbook.plans import everything, minutes_line
 from workbook.store import Store, WrongJoinCodeError
-from workbook.ui.resources import _open_store
-
-APP = str(PROJECT_ROOT / "app.py")
-
-
-def app_store(app_db: Path) -> Store:
-    return _open_store(str(app_db))
-
-
-def create_danish_workshop(at: AppTest) -> None:
-    """On the start page: a Danish workshop, created, its console opened."""
-    [language] = [s for s in at.selectbox if s.label == "The workshop's language"]
-    language.set_value("da")
-    next(t for t in at.text_input if t.label == "Workshop title").input("Forårsdag")
-    next(t for t in at.text_input if t.label == "Cause or movement").input("Bolig")
-    next(b for b in at.button if b.label == "Create workshop").click()
-    at.run()
-    assert not at.exception, at.exception
-    # Signed in to a Danish workshop by creating it: the app speaks its language.
-    next(b for b in at.button if b.label == "Åbn konsollen").click()
-    at.run()
-    assert not at.exception, at.exception
 
 
 def texts(at: AppTest) -> str:
