@@ -3,8 +3,31 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+
+import pytest
 
 from workbook.server import warm
+
+
+@pytest.fixture(autouse=True)
+def collector_as_it_was() -> Iterator[None]:
+    """Each test starts with nothing frozen and no page seen, and leaves the collector's
+    thresholds as it found them (the first run sets the server's own)."""
+    thresholds = gc.get_threshold()
+    yield
+    gc.set_threshold(*thresholds)
+    gc.unfreeze()
+    warm._seen.clear()
+    warm._thresholds_set = False
+
+
+def test_the_first_run_makes_the_collector_look_less_often() -> None:
+    gc.set_threshold(700, 10, 10)
+    warm._thresholds_set = False
+    warm.after_first_run("workbook")
+    assert gc.get_threshold() == warm.THRESHOLDS
+    assert warm.THRESHOLDS[0] > 700 and warm.THRESHOLDS[2] > 10
 
 
 def test_each_page_freezes_once_and_frozen_objects_leave_the_collector_s_walks() -> None:

@@ -27,6 +27,16 @@ _lock = threading.Lock()
 _unfreeze_at_exit = False
 
 
+# How often the collector looks (CPython's defaults: 700, 10, 10). Every run of every phone
+# allocates thousands of objects (elements, messages, widget records), so with the defaults a
+# 200-person room made about 40 young collections a second and a full one every few seconds,
+# each full one pausing every thread for 0.1-0.3 s (bench/RESULTS.md, "Garbage collection
+# again"). Fewer, with the same rules: the youngest generation is looked at after 20,000
+# new objects instead of 700, a full collection comes after 50 middle ones instead of 10.
+THRESHOLDS = (20_000, 20, 50)
+_thresholds_set = False
+
+
 def after_first_run(page: str) -> bool:
     """Call when a run of `page` has ended; freezes on the first call per page. Returns
     whether it froze now."""
@@ -37,6 +47,10 @@ def after_first_run(page: str) -> bool:
         if page in _seen:
             return False
         _seen.add(page)
+        global _thresholds_set
+        if not _thresholds_set:
+            gc.set_threshold(*THRESHOLDS)
+            _thresholds_set = True
         gc.collect()
         gc.freeze()
         if not _unfreeze_at_exit:
