@@ -9,8 +9,9 @@ import zipfile
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
 
-from workbook import export, summary_html
+from workbook import export, i18n, summary_html
 from workbook.lessons import LessonSet
 from workbook.models import (
     CommitmentIn,
@@ -262,3 +263,50 @@ def test_a_danish_summary_says_the_rooms_words_dates_and_numbers_in_danish(
     assert "4.5" not in page
     # The map's wide table scrolls in its own box on a phone rather than widening the page.
     assert '<div class="scroll"><table class="data">' in page
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_xlsx_times_and_dates_are_date_cells_and_csv_keeps_them_as_text(
+    filled: tuple[Store, int], lessons: LessonSet, language: str
+) -> None:
+    """A facilitator sorts and filters by date in Excel or LibreOffice: times (UTC, as the
+    headings say) and dates are date cells with a date format, in either language; the CSV
+    files keep them as text ("2025-06-01", "2026-12-05 00:33")."""
+    store, workshop_id = filled
+    made = dt.datetime(2026, 12, 5, 0, 33, 17)
+    data = export.collect(
+        store, workshop_id=workshop_id, lessons=lessons, language=language, now=made
+    )
+    _ = i18n.gettext_for(language)
+    book = load_workbook(io.BytesIO(export.xlsx(data)))
+
+    def column(sheet_name: str, heading: str) -> list[Cell]:
+        sheet = book[_(sheet_name)]
+        index = [c.value for c in sheet[1]].index(_(heading))
+        return [row[index] for row in sheet.iter_rows(min_row=2)]
+
+    written = column("Reflections", "Written (UTC)")
+    changed = column("Ratings", "Last changed (UTC)")
+    assert len(written) == 3 and len(changed) == 2
+    for cell in (*written, *changed):
+        assert isinstance(cell.value, dt.datetime) and cell.is_date, cell.value
+        assert cell.number_format == "yyyy-mm-dd hh:mm"
+    [by_when] = column("Commitments", "By when")
+    assert by_when.is_date and by_when.value == dt.datetime(2025, 6, 1)
+    assert by_when.number_format == "yyyy-mm-dd"
+    about = {row[0].value: row[1] for row in book[_("About")].iter_rows()}
+    exported = about[_("Exported (UTC)")]
+    assert exported.value == made and exported.number_format == "yyyy-mm-dd hh:mm"
+
+    archive = zipfile.ZipFile(io.BytesIO(export.csv_zip(data)))
+
+    def csv_rows(file: str) -> list[dict[str, str]]:
+        name = next(n for n in archive.namelist() if n.endswith(f"/{file}.csv"))
+        return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+
+    texts = sorted(r[_("Written (UTC)")] for r in csv_rows("reflections"))
+    assert texts == sorted(f"{c.value:%Y-%m-%d %H:%M}" for c in written)
+    assert [r[_("By when")] for r in csv_rows("commitments")] == ["2025-06-01"]
+    assert {r[_("About")]: r[_("Value")] for r in csv_rows("about")}[
+        _("Exported (UTC)")
+    ] == "2026-12-05 00:33"

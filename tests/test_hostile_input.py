@@ -1023,7 +1023,7 @@ def hostile_room(app_db: Path, lessons: LessonSet) -> Iterator[dict[str, Any]]:
     }
     button(first, "Save the worksheet").click()
     ran(first)
-    assert first.success and first.success[0].value == "Saved. Added 8 stakeholders.", errors(first)
+    assert first.success and first.success[0].value == "Saved: 8 stakeholders added.", errors(first)
     ids = [s.id for s in store.stakeholder_map(group_id=seat.group.id).stakeholders]
     ties = next(e for e in first.data_editor if e.key and e.key.startswith("map_ties_"))
     first.session_state[ties.key] = {

@@ -138,7 +138,7 @@ def test_a_stakeholder_added_edited_in_every_field_and_removed(app_db: Path) -> 
     )
     _button(at, "Add this stakeholder").click()
     _run(at)
-    assert [s.value for s in at.success] == ["Saved. Added 1 stakeholder."]
+    assert [s.value for s in at.success] == ["Saved: 1 stakeholder added."]
     [person] = _group_map(at, app_db).stakeholders
     assert (person.name, person.kind, person.influence, person.band, person.energy_hours) == (
         "City council",
@@ -168,7 +168,7 @@ def test_a_stakeholder_added_edited_in_every_field_and_removed(app_db: Path) -> 
     )
     _button(at, "Save changes").click()
     _run(at)
-    assert [s.value for s in at.success] == ["Saved. Changed 1 stakeholder."]
+    assert [s.value for s in at.success] == ["Saved: 1 stakeholder changed."]
     [edited] = _group_map(at, app_db).stakeholders
     assert edited.model_dump() == {
         "id": person.id,
@@ -199,7 +199,7 @@ def test_a_stakeholder_added_edited_in_every_field_and_removed(app_db: Path) -> 
     assert any("Remove this stakeholder" in w.value for w in at.warning)
     _button(at, "Yes, remove").click()
     _run(at)
-    assert [s.value for s in at.success] == ["Saved. Deleted 1 stakeholder."]
+    assert [s.value for s in at.success] == ["Saved: 1 stakeholder deleted."]
     assert _group_map(at, app_db).is_empty
 
 
@@ -330,7 +330,7 @@ def test_saving_another_card_keeps_the_add_forms_as_they_are(app_db: Path) -> No
     _fill_person(at, f"map_p{ana.id}_", influence=5)
     _button(at, "Save changes").click()
     _run(at)
-    assert "Saved. Changed 1 stakeholder." in [s.value for s in at.success]
+    assert "Saved: 1 stakeholder changed." in [s.value for s in at.success]
     assert sorted(w.key for w in at.text_input if w.key.startswith("map_new_")) == person_keys
     assert sorted(w.key for w in at.selectbox if w.key.startswith("map_newtie_")) == tie_keys
 
@@ -363,12 +363,12 @@ def test_what_a_tap_said_shows_inside_the_form_tapped(app_db: Path) -> None:
     _button(at, "Add this stakeholder").click()
     _run(at)
     # The form is a fresh, empty one (the next round): the message is in it.
-    assert _forms_holding(at.main, "Saved. Added 1 stakeholder.") == [("map_new_1_form",)]
+    assert _forms_holding(at.main, "Saved: 1 stakeholder added.") == [("map_new_1_form",)]
     [ana] = _group_map(at, app_db).stakeholders
     _button(at, f"Edit #{ana.id}").click()
     _run(at)
     _fill_person(at, f"map_p{ana.id}_", influence=4)
     _button(at, "Save changes").click()
     _run(at)
-    [where] = _forms_holding(at.main, "Saved. Changed 1 stakeholder.")
+    [where] = _forms_holding(at.main, "Saved: 1 stakeholder changed.")
     assert where[-1].startswith(f"map_person_form_{ana.id}_")

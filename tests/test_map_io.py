@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook import map_csv, map_json, map_rows, map_worksheet
+from workbook import i18n, map_csv, map_json, map_rows, map_worksheet
 from workbook.bidi import isolate
 from workbook.map_file import FileTie, MapFile, export_name
 from workbook.map_import import read_map_files
@@ -23,7 +23,7 @@ from workbook.models import (
     TieStrength,
     refused_character,
 )
-from workbook.stakeholders.saved import StakeholderMap
+from workbook.stakeholders.saved import StakeholderChanges, StakeholderMap
 
 COMMUNITY = "Community group"
 TRICKY = "<b>Mayor</b> **x** 👋🏽 שלום"
@@ -187,7 +187,25 @@ def test_changes_name_only_what_changed() -> None:
     [update] = changes.updated
     assert update.stakeholder_id == 2 and dict(update.fields) == {"influence": 5, "note": "new"}
     assert changes.deleted_ids == (3,)
-    assert changes.sentence == "Added 1, changed 1 and deleted 1 stakeholders."
+    assert changes.sentence == "1 stakeholder added. 1 stakeholder changed. 1 stakeholder deleted."
+
+
+def test_a_save_says_each_outcome_as_a_whole_sentence_in_its_language() -> None:
+    """Each outcome is one sentence with its own plural, so Danish orders its words ("Gemt:
+    1 interessent tilføjet.", not "Gemt. Interessenter: 1 tilføjet.")."""
+    [added] = map_rows.parse_stakeholder_rows([row(name="D")]).rows
+    one = StakeholderChanges(added=(added.stakeholder,))
+    many = StakeholderChanges(added=one.added * 2, deleted_ids=(1,))
+    danish = i18n.translations("da")
+    assert one.saved_sentence_in(None) == "Saved: 1 stakeholder added."
+    assert one.saved_sentence_in(danish) == "Gemt: 1 interessent tilføjet."
+    assert many.saved_sentence_in(None) == "Saved: 2 stakeholders added. 1 stakeholder deleted."
+    assert (
+        many.saved_sentence_in(danish) == "Gemt: 2 interessenter tilføjet. 1 interessent slettet."
+    )
+    assert StakeholderChanges(deleted_ids=(1, 2)).saved_sentence_in(danish) == (
+        "Gemt: 2 interessenter slettet."
+    )
 
 
 def test_no_edits_is_no_change() -> None:

@@ -66,7 +66,7 @@ def add_person(page: Page, name: str, kind: str, influence: str, stand: str) -> 
     add.get_by_role("radio", name=influence, exact=True).tap()
     choose(add, page, "Hvor de står (påkrævet)", stand)
     add.get_by_role("button", name="Tilføj denne interessent", exact=True).tap()
-    expect(add.get_by_text("Gemt. Interessenter: 1 tilføjet.")).to_be_visible()
+    expect(add.get_by_text("Gemt: 1 interessent tilføjet.")).to_be_visible()
     settle(page)
 
 

@@ -127,7 +127,7 @@ def test_add_edit_and_delete_stakeholders(app_db: Path) -> None:
             person("Local paper", kind="Media", tie="none"),
         ],
     )
-    assert successes(at) == ["Saved. Added 3 stakeholders."]
+    assert successes(at) == ["Saved: 3 stakeholders added."]
     rows = sheet(at)
     assert [r["name"] for r in rows] == ["Mayor", "Tenants", "Local paper"]
     assert rows[1]["target_band"] == "active_ally" and rows[0]["influence"] == 5
@@ -135,7 +135,7 @@ def test_add_edit_and_delete_stakeholders(app_db: Path) -> None:
 
     # Edit one cell of row 2 and delete row 3, at once.
     edit(at, "map_sheet_", edited={1: {"influence": 4, "note": "met in May"}}, deleted=[2])
-    assert successes(at) == ["Saved. Changed 1 and deleted 1 stakeholders."]
+    assert successes(at) == ["Saved: 1 stakeholder changed. 1 stakeholder deleted."]
     rows = sheet(at)
     assert [(r["name"], r["influence"], r["note"]) for r in rows] == [
         ("Mayor", 5, ""),
@@ -174,7 +174,7 @@ def test_bad_rows_save_nothing_name_each_row_and_keep_the_edits(app_db: Path) ->
     # Fix the rows in place and save again: all five go in.
     fixed = [person("Good one"), person("Named"), person("Loud"), person("Odd"), person("x" * 80)]
     edit(at, "map_sheet_", added=fixed)
-    assert successes(at) == ["Saved. Added 5 stakeholders."]
+    assert successes(at) == ["Saved: 5 stakeholders added."]
     assert len(sheet(at)) == 5
 
 
@@ -274,7 +274,7 @@ def test_trade_off_budget_overrides_and_reasons(app_db: Path) -> None:
         edited={0: {"must_invest": True}, 1: {"not_our_battle": True}},
         save="Save and update the proposal",
     )
-    assert successes(at) == ["Saved. Changed 2 stakeholders. The proposal is updated."]
+    assert successes(at) == ["Saved: 2 stakeholders changed. The proposal is updated."]
     shown = texts(at)
     assert '• Church is left out: you marked them "not our battle".' in shown
     assert any(t.startswith("• Council is in because you chose to invest there") for t in shown)
@@ -315,7 +315,7 @@ def test_on_a_narrow_screen_the_overrides_are_rows_of_checkboxes(app_db: Path) -
     save.click()
     at.run()
     assert not at.exception, at.exception
-    assert "Saved. Changed 2 stakeholders. The proposal is updated." in successes(at)
+    assert "Saved: 2 stakeholders changed. The proposal is updated." in successes(at)
     shown = texts(at)
     assert '• Church is left out: you marked them "not our battle".' in shown
     assert any(t.startswith("• Council is in because you chose to invest there") for t in shown)
@@ -420,7 +420,7 @@ def test_the_lessons_exercises_use_the_same_map(app_db: Path) -> None:
 
     _open_lesson(at, "Networks, coalitions and allies")
     edit(at, "lesson_map_sheet_", added=[person("Tenants")])
-    assert successes(at) == ["Saved. Added 1 stakeholder."]
+    assert successes(at) == ["Saved: 1 stakeholder added."]
     assert len(editor(at, "lesson_map_sheet_").value) == 2
 
     _open_lesson(at, "Relationship trade-offs")
@@ -443,7 +443,7 @@ def test_two_devices_editing_one_map_lose_nothing(app_db: Path) -> None:
     assert [r["name"] for r in sheet(here)] == ["Council"]
     assert any("changed the map on another device" in i.value for i in here.info)
     edit(here, "map_sheet_", edited={0: {"influence": 5}})
-    assert successes(here) == ["Saved. Changed 1 stakeholder."]
+    assert successes(here) == ["Saved: 1 stakeholder changed."]
     assert [(r["name"], r["influence"]) for r in sheet(here)] == [("Council", 5), ("Press", 3)]
     assert not any("another device" in i.value for i in here.info)
 
@@ -508,7 +508,7 @@ def test_a_half_filled_row_is_named_and_an_untouched_new_row_is_left_out(app_db:
     ]
     assert sheet(at) == []
     edit(at, "map_sheet_", added=[person("Bo"), person("Ana"), untouched])
-    assert successes(at) == ["Saved. Added 2 stakeholders. 1 new row left empty was not added."]
+    assert successes(at) == ["Saved: 2 stakeholders added. 1 new row left empty was not added."]
 
 
 def test_an_emptied_energy_cell_is_refused_not_read_as_zero(app_db: Path) -> None:
@@ -534,7 +534,7 @@ def test_an_emptied_energy_cell_is_refused_not_read_as_zero(app_db: Path) -> Non
 def test_the_worksheet_keeps_an_apostrophe_and_refuses_a_non_character(app_db: Path) -> None:
     at = seated_on_map()
     edit(at, "map_sheet_", added=[person("'=cmd", note="'+1 is what we said")])
-    assert successes(at) == ["Saved. Added 1 stakeholder."]
+    assert successes(at) == ["Saved: 1 stakeholder added."]
     assert (sheet(at)[0]["name"], sheet(at)[0]["note"]) == ("'=cmd", "'+1 is what we said")
     edit(at, "map_sheet_", added=[person("Bad\uffffname"), person("Bell\x07")])
     assert [t for t in texts(at) if t.startswith("• Row")] == [

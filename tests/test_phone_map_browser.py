@@ -118,7 +118,7 @@ def test_a_stakeholder_and_a_tie_added_and_edited_on_a_phone(
     pick(add, "5")
     choose(add, page, "Where they stand (required)", "Passive opposition")
     tap(add, "Add this stakeholder")
-    expect(add.get_by_text("Saved. Added 1 stakeholder.")).to_be_visible()
+    expect(add.get_by_text("Saved: 1 stakeholder added.")).to_be_visible()
     settle(page)
     card = people.locator("[class*='st-key-map_person_']").filter(has_text="City council")
     expect(card).to_have_count(1)
@@ -129,7 +129,7 @@ def test_a_stakeholder_and_a_tie_added_and_edited_on_a_phone(
     pick(add, "3")
     choose(add, page, "Where they stand (required)", "Active ally")
     tap(add, "Add this stakeholder")
-    expect(add.get_by_text("Saved. Added 1 stakeholder.")).to_be_visible()
+    expect(add.get_by_text("Saved: 1 stakeholder added.")).to_be_visible()
     settle(page)
 
     # Edit the first: its name and where they stand.
@@ -146,7 +146,7 @@ def test_a_stakeholder_and_a_tie_added_and_edited_on_a_phone(
     assert not too_small(people), too_small(people)
     assert not axe_findings(page, "phone-map-edit-card")
     tap(form, "Save changes")
-    expect(people.get_by_text("Saved. Changed 1 stakeholder.")).to_be_visible()
+    expect(people.get_by_text("Saved: 1 stakeholder changed.")).to_be_visible()
     settle(page)
     edited = people.locator("[class*='st-key-map_person_']").filter(has_text="Mayor's office")
     expect(edited.get_by_text("· Neutral ·", exact=False)).to_be_visible()
@@ -359,7 +359,7 @@ def test_phone_forms_keep_what_is_typed_and_say_it_where_the_thumb_is(
     expect(add.get_by_role("radio", name="3", exact=True)).to_be_checked()
     choose(add, page, "Where they stand (required)", "Neutral")
     tap(add, "Add this stakeholder")
-    expect(add.get_by_text("Saved. Added 1 stakeholder.")).to_be_in_viewport()
+    expect(add.get_by_text("Saved: 1 stakeholder added.")).to_be_in_viewport()
     shoot(page, "map-added-in-view.png")
     settle(page)
     expect(name).to_have_value("")
@@ -368,7 +368,7 @@ def test_phone_forms_keep_what_is_typed_and_say_it_where_the_thumb_is(
     pick(add, "2")
     choose(add, page, "Where they stand (required)", "Active ally")
     tap(add, "Add this stakeholder")
-    expect(add.get_by_text("Saved. Added 1 stakeholder.")).to_be_visible()
+    expect(add.get_by_text("Saved: 1 stakeholder added.")).to_be_visible()
     settle(page)
 
     # Half typed in the add form, then another card edited and saved: the typing stays.
@@ -380,7 +380,7 @@ def test_phone_forms_keep_what_is_typed_and_say_it_where_the_thumb_is(
     expect(name).to_have_value("Half typed")
     pick(card, "5")
     tap(card, "Save changes")
-    expect(card.get_by_text("Saved. Changed 1 stakeholder.")).to_be_in_viewport()
+    expect(card.get_by_text("Saved: 1 stakeholder changed.")).to_be_in_viewport()
     settle(page)
     expect(name).to_have_value("Half typed")
     expect(add.get_by_role("textbox", name="Note")).to_have_value("Call back on Monday")

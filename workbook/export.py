@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -200,8 +201,8 @@ def collect(
                 r["text"],
                 _(ON_SCREEN_WORDS[_on_screen(r)]),
                 int(r.get("supporters") or 0),
-                _stamp(r["created_at"]),
-                _stamp(r["updated_at"]),
+                _utc(r["created_at"]),
+                _utc(r["updated_at"]),
             )
             for r in reflection_records
         ),
@@ -231,7 +232,7 @@ def collect(
                 _(_finding_label(r["key_finding"])),
                 round_label(r["round"], _),
                 int(r["value"]),
-                _stamp(r["updated_at"]),
+                _utc(r["updated_at"]),
             )
             for r in rating_records
         ),
@@ -289,7 +290,7 @@ def collect(
                     group.name,
                     c.what,
                     c.who,
-                    c.by_when.isoformat() if c.by_when else "",
+                    c.by_when or "",
                     _(c.key_finding.label),
                     round_label(c.round, _),
                     _(c.status.label) if c.status else "",
@@ -344,8 +345,29 @@ def on_screen_status(word: str, _: Callable[[str], str]) -> str:
     return next((s for s, w in ON_SCREEN_WORDS.items() if _(w) == word), word)
 
 
-def _stamp(value: dt.datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+def _utc(value: dt.datetime | None) -> dt.datetime | str:
+    """A stored time as a naive UTC time (what the "(UTC)" headings say; Excel cells hold no
+    time zone), to the second; none as an empty cell."""
+    if not value:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.replace(microsecond=0)
+
+
+# How XLSX cells show times (UTC) and dates: real date cells, sortable and filterable.
+TIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def plain(value: Any) -> Any:
+    """A cell as text where a file has no dates (CSV, the HTML summary): times as
+    "2026-12-05 00:33" (UTC), dates as "2026-12-05"; every other value as it is."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _band(value: str | None, _: Callable[[str], str]) -> str:
@@ -383,7 +405,10 @@ def table_csv(table: Table) -> str:
     guarded = [name in table.user_columns for name in table.keys or table.columns]
     for row in table.rows:
         writer.writerow(
-            [spreadsheet_safe(v) if g else v for v, g in zip(row, guarded, strict=True)]
+            [
+                spreadsheet_safe(plain(v)) if g else plain(v)
+                for v, g in zip(row, guarded, strict=True)
+            ]
         )
     return out.getvalue()
 
@@ -412,15 +437,26 @@ def csv_zip(export: WorkshopExport) -> bytes:
 # --- XLSX -----------------------------------------------------------------------------------
 
 
+def _xlsx_cell(cell: Cell, value: Any) -> None:
+    """A value in an XLSX cell: text as text (never a formula), times and dates as date cells
+    with a date format."""
+    text_cell(cell, value)
+    if isinstance(value, dt.datetime):
+        cell.number_format = TIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+
+
 def xlsx(export: WorkshopExport) -> bytes:
-    """One sheet per table; text cells are stored as text, never as formulas."""
+    """One sheet per table; text cells are stored as text, never as formulas; times (UTC) and
+    dates are date cells, so a spreadsheet sorts and filters by them."""
     book = Workbook()
     book.remove(book.active)
     about = book.create_sheet(i18n.gettext_for(export.language)(N_("About")))
     for row in _about_rows(export):
         about.append([None] * len(row))
         for column, value in enumerate(row, start=1):
-            text_cell(about.cell(row=about.max_row, column=column), value)
+            _xlsx_cell(about.cell(row=about.max_row, column=column), value)
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 80
     for table in export.tables:
@@ -432,12 +468,13 @@ def xlsx(export: WorkshopExport) -> bytes:
             sheet.append([None] * len(row))
             for column, value in enumerate(row, start=1):
                 cell = sheet.cell(row=sheet.max_row, column=column)
-                text_cell(cell, value)
+                _xlsx_cell(cell, value)
                 if isinstance(value, str) and len(value) > 60:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "A2"
         for index, name in enumerate(table.columns, start=1):
-            longest = max([len(name), *(len(str(r[index - 1])) for r in table.rows[:200])])
+            shown = (len(str(plain(r[index - 1]))) for r in table.rows[:200])
+            longest = max([len(name), *shown])
             sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, longest + 2))
     buffer = io.BytesIO()
     book.save(buffer)
@@ -450,7 +487,7 @@ def plan_name(export: WorkshopExport) -> str:
     return export.plan_title or _("Every lesson, in order (no plan)")
 
 
-def _about_rows(export: WorkshopExport) -> list[tuple[str, str | int]]:
+def _about_rows(export: WorkshopExport) -> list[tuple[str, str | int | dt.datetime]]:
     _ = i18n.gettext_for(export.language)
     w = export.workshop
     people = sum(g.members for g in export.groups)
@@ -462,5 +499,5 @@ def _about_rows(export: WorkshopExport) -> list[tuple[str, str | int]]:
         (_("Plan"), plan_name(export)),
         (_("Groups"), len(export.groups)),  # numbers as numbers
         (_("People who joined"), people),
-        (_("Exported (UTC)"), _stamp(export.made_at)),
+        (_("Exported (UTC)"), _utc(export.made_at)),
     ]

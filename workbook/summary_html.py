@@ -17,7 +17,7 @@ from typing import Any
 
 from workbook import i18n
 from workbook.bidi import bdi, isolate
-from workbook.export import Table, WorkshopExport, on_screen_status, plan_name
+from workbook.export import Table, WorkshopExport, on_screen_status, plain, plan_name
 from workbook.lessons import RatingStatement
 from workbook.live import HIDDEN, SHOWN, WAITING, Distribution, distribution
 from workbook.models import RATING_MIN
@@ -333,7 +333,8 @@ def rating_bars(result: Distribution, *, low: str, high: str, language: str = i1
 
 def _cell(value: object, code: str) -> str:
     """A table cell as the summary's language writes it: numbers with its separators (2,5 in
-    Danish; 3 rather than 3.0), text isolated as written."""
+    Danish; 3 rather than 3.0), dates as the CSV writes them, text isolated as written."""
+    value = plain(value)
     if isinstance(value, float):
         digits = 0 if value.is_integer() else 2 if round(value, 1) != value else 1
         return html.escape(i18n.format_decimal(value, code, digits))

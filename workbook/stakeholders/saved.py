@@ -69,35 +69,55 @@ class StakeholderChanges:
 
     @property
     def sentence(self) -> str:
-        """'Added 2, changed 1 and deleted 1 stakeholder.' (no names: safe anywhere)."""
+        """'2 stakeholders added. 1 stakeholder changed.' (no names: safe anywhere)."""
         return self.sentence_in(None)
 
     def sentence_in(self, t: gettext.NullTranslations | None) -> str:
         """`sentence` in the language of `t` (English without)."""
-        t = english_or(t)
-        counts = (len(self.added), len(self.updated), len(self.deleted_ids))
-        if not any(counts):
+        return self._said(english_or(t), saved=False)
+
+    def saved_sentence_in(self, t: gettext.NullTranslations | None) -> str:
+        """What a save of these changes says, in the language of `t`: "Saved: 2 stakeholders
+        added. 1 stakeholder changed." ("Gemt: 2 interessenter tilføjet. 1 interessent
+        ændret.")."""
+        return self._said(english_or(t), saved=True)
+
+    def _said(self, t: gettext.NullTranslations, *, saved: bool) -> str:
+        """One whole sentence per outcome (added, changed, deleted), each with its count's
+        plural, so that every language orders its own words; with `saved`, the first sentence
+        also says that the changes were saved."""
+        if self.empty:
             return t.gettext("Nothing has changed since you last saved.")
-        added, changed, deleted = counts
-        total = added + changed + deleted
-        parts = [
-            words.format(n=n)
-            for words, n in (
-                (t.gettext("added {n}"), added),
-                (t.gettext("changed {n}"), changed),
-                (t.gettext("deleted {n}"), deleted),
-            )
-            if n
-        ]
-        listed = parts[0]
-        if len(parts) > 1:
-            listed = t.gettext("{first} and {last}").format(
-                first=", ".join(parts[:-1]), last=parts[-1]
-            )
-        text = t.ngettext("{parts} stakeholder.", "{parts} stakeholders.", total).format(
-            parts=listed
+        added, changed, deleted = len(self.added), len(self.updated), len(self.deleted_ids)
+        # (count, its sentence saying the save, its sentence after another)
+        outcomes = (
+            (
+                added,
+                t.ngettext(
+                    "Saved: {n} stakeholder added.", "Saved: {n} stakeholders added.", added
+                ),
+                t.ngettext("{n} stakeholder added.", "{n} stakeholders added.", added),
+            ),
+            (
+                changed,
+                t.ngettext(
+                    "Saved: {n} stakeholder changed.", "Saved: {n} stakeholders changed.", changed
+                ),
+                t.ngettext("{n} stakeholder changed.", "{n} stakeholders changed.", changed),
+            ),
+            (
+                deleted,
+                t.ngettext(
+                    "Saved: {n} stakeholder deleted.", "Saved: {n} stakeholders deleted.", deleted
+                ),
+                t.ngettext("{n} stakeholder deleted.", "{n} stakeholders deleted.", deleted),
+            ),
         )
-        return text[0].upper() + text[1:]
+        sentences: list[str] = []
+        for n, first, then in outcomes:
+            if n:
+                sentences.append((first if saved and not sentences else then).format(n=n))
+        return " ".join(sentences)
 
 
 @dataclass(frozen=True)

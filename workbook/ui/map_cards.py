@@ -209,7 +209,7 @@ def _save_stakeholders(
         refuse(where, place, [str(error)])
         return False
     _ = translator()
-    message = _("Saved.") + " " + changes.sentence_in(translations())
+    message = changes.saved_sentence_in(translations())
     if saved.restored:
         message += " " + _("It had been deleted on another device, so it was added back.")
     done(seat, message, where=where, place=place, close=close)

@@ -184,8 +184,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _saved_sentence(changes: StakeholderChanges, saved: SavedChanges) -> str:
-    _ = translator()
-    sentence = _("Saved.") + " " + changes.sentence_in(translations())
+    sentence = changes.saved_sentence_in(translations())
     if saved.restored:
         sentence += " " + ngettext(
             "{n} of the stakeholders you edited had been deleted on another device, so it was "

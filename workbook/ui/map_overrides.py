@@ -136,6 +136,6 @@ def _save(
         return
     map_editor.flash(
         f"{where}_overrides_rows",
-        " ".join((_("Saved."), changes.sentence_in(translations()), _("The proposal is updated."))),
+        changes.saved_sentence_in(translations()) + " " + _("The proposal is updated."),
     )
     map_editor.reload(seat.group.id)
