@@ -435,3 +435,45 @@ def test_a_join_link_finds_its_workshop_without_another_tap(app_db: Path) -> Non
     wrong.run()
     assert not wrong.exception and not wrong.error
     assert not [t for t in wrong.text_input if t.label == "New group's name"]
+
+
+def test_a_save_after_the_group_started_its_follow_up_round_goes_into_that_round(
+    app_db: Path,
+) -> None:
+    """Bo's page was drawn in the first look; meanwhile someone at his table started the
+    follow-up round. What he then typed and saved goes into the follow-up round (not into
+    the first look, where his reload would never show it), what he left as it was stays in
+    the first look, and his page says so and shows the follow-up round."""
+    at = fresh().run()
+    create_workshop(at, self_guided=True, group="Kitchen table")
+    button(at, "Open the workbook").click()
+    at.run()
+    at.text_area[0].input("Amira's first look")
+    button(at, "Save answers").click()
+    at.run()
+    store = _open_store(str(app_db))
+    [(workshop_id, code)] = store._all("SELECT id, join_code FROM workshops")
+    seat, token = store.join(
+        workshop_id=workshop_id, request=JoinRequest(group_name="Kitchen table")
+    )
+    bo = fresh()
+    bo.query_params.update({"w": code, "t": token})
+    bo.run()
+    assert not bo.exception, bo.exception
+    bo.text_area[1].input("Bo's thought, written after the round moved")
+    assert store.start_follow_up(group_id=seat.group.id) == 2  # Amira, on her phone
+
+    button(bo, "Save answers").click()
+    bo.run()
+    assert not bo.exception, bo.exception
+    rows = store._all(
+        "SELECT round, prompt_id, text FROM reflections WHERE participant_id = ?",
+        [seat.participant.id],
+    )
+    lesson_prompts = [area.key.rsplit("_prompt_", 1)[1] for area in bo.text_area]
+    assert rows == [(2, lesson_prompts[1], "Bo's thought, written after the round moved")]
+    assert any("started its follow-up round" in i.value for i in bo.info)
+    assert bo.success and bo.success[0].value.startswith("Saved 1 answer")
+    # The page shows the follow-up round now: Bo's answer is in its box.
+    assert all("_2_prompt_" in area.key for area in bo.text_area)
+    assert bo.text_area[1].value == "Bo's thought, written after the round moved"

@@ -319,6 +319,12 @@ class WorkshopQueries(Database):
             )
         )
 
+    def group_round(self, group_id: int) -> int | None:
+        """The group's round now (a member may have started a follow-up round since a page
+        was drawn); None for a group that no longer exists."""
+        row = self._one("SELECT current_round FROM groups WHERE id = ?", [group_id])
+        return int(row[0]) if row else None
+
     def start_follow_up(self, *, group_id: int) -> int:
         """Open the group's next round of self-assessment; earlier rounds are kept as they are."""
 

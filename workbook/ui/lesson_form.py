@@ -118,6 +118,11 @@ def _unshown(prefix: str) -> bool:
 # the next page shows about it.
 _GO_TO = "lesson_form_go_to"
 _CARRIED = "lesson_form_carried"
+_REDRAW_PAGE = "lesson_form_redraw_page"  # a save went into a newer round: draw it (_save)
+ROUND_MOVED_NOTE = N_(
+    "Your group started its follow-up round while this page was open: what you changed is "
+    "saved in the follow-up round, and the page now shows it."
+)
 
 
 def carried_note() -> None:
@@ -142,8 +147,10 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
         return
     _ = translator()
     go_to = st.session_state.pop(_GO_TO, None)
-    if go_to is not None:
-        st.rerun(scope="app")  # saved: the whole page moves on (the step is stored already)
+    if go_to is not None or st.session_state.pop(_REDRAW_PAGE, None):
+        # Saved: the whole page moves on (the step is stored already), or shows the round the
+        # group is in now (_save).
+        st.rerun(scope="app")
     round_ = seat.group.current_round
     prefix = f"answer_{lesson.id}_{round_}"
     outcome = st.session_state.get(_outcome_key(prefix))
@@ -291,7 +298,8 @@ def _save(
     """The submit button's callback: validate and commit what the form holds, against the
     answers and closed questions the form was drawn with, and leave what it came to in the
     session for `render` to show."""
-    round_ = seat.group.current_round
+    drawn_round = seat.group.current_round
+    round_ = store.group_round(seat.group.id) or drawn_round
     # Streamlit ignores what arrives for a disabled box; answers may also close between
     # drawing and saving. Either way a closed question keeps its stored answer.
     now_closed = _closed(store, seat, lesson)
@@ -318,11 +326,49 @@ def _save(
                 "Your other answers are saved as usual."
             ),
         )
+    if round_ != drawn_round:
+        # Someone in the group started a follow-up round after this form was drawn: what this
+        # person changed goes into the group's round now, over what is saved there (what
+        # they left as it was belongs to the earlier round, and stays there).
+        texts, ratings, saved = _onto_round(
+            store, seat, lesson, round_, texts, ratings, drawn_from=saved
+        )
+        notes = (*notes, _(ROUND_MOVED_NOTE))
+        prefix = f"answer_{lesson.id}_{round_}"
+        state[_REDRAW_PAGE] = True  # the page then shows the group's round
     outcome = _commit(store, seat, lesson, round_, texts, ratings, saved, now_closed, notes)
     state[_outcome_key(prefix)] = outcome
     state[_UNSHOWN] = prefix
     if outcome.saved and room_results.shown_here(store, seat, lesson):
         room_results.read_fresh()
+
+
+def _onto_round(
+    store: Store,
+    seat: Seat,
+    lesson: Lesson,
+    round_: int,
+    texts: dict[str, str | None],
+    ratings: dict[str, int | None],
+    *,
+    drawn_from: SavedAnswers,
+) -> tuple[dict[str, str | None], dict[str, int | None], SavedAnswers]:
+    """The form's answers moved onto `round_`: each one the person changed from what the
+    form was drawn with, and for the rest what `round_` holds already."""
+    there = store.saved_answers(
+        participant_id=seat.participant.id, lesson_id=lesson.id, round=round_
+    )
+    moved_texts = {
+        key: typed
+        if (typed or "").strip() != drawn_from.reflections.get(key, "").strip()
+        else there.reflections.get(key, "")
+        for key, typed in texts.items()
+    }
+    moved_ratings = {
+        key: value if value != drawn_from.ratings.get(key) else there.ratings.get(key)
+        for key, value in ratings.items()
+    }
+    return moved_texts, moved_ratings, there
 
 
 def _save_and_go(
