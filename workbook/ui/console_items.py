@@ -249,9 +249,10 @@ def _set_approve_first(
         st.toast(error.shown(translator()))
         return
     notes = st.session_state.setdefault(_MOVED_TO_QUEUE, {})
-    notes.pop((workshop_id, lesson_id, prompt_id), None)
     if moved:
         notes[(workshop_id, lesson_id, prompt_id)] = moved
+    elif not value:
+        notes.pop((workshop_id, lesson_id, prompt_id), None)
 
 
 def _moved_note(
