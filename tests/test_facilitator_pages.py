@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -545,3 +546,88 @@ def test_answers_waiting_on_a_question_off_the_projector_are_said_on_the_console
     said = [w.value for w in at.warning if "waiting for you" in w.value]
     assert len(said) == 1 and "2 answers waiting for you" in said[0]
     assert "Show that question on the projector" in said[0]
+
+
+def _approve_first_choice(at: AppTest, prompt_id: str) -> Any:
+    [choice] = [
+        s
+        for s in at.segmented_control
+        if s.key.startswith(f"facilitator_approve_first_prompt_{prompt_id}")
+    ]
+    return choice
+
+
+@pytest.mark.parametrize("given", [1, 3])
+def test_turning_approval_on_says_the_answers_already_given_now_wait(
+    app_db: Path, lessons: LessonSet, given: int
+) -> None:
+    """Turned on mid-question, "I approve answers first" took the answers already given off
+    the projector without a word: the console says how many now wait, and where to approve."""
+    at, store, workshop = signed_in(app_db)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    for n in range(given):
+        seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=f"T{n}"))
+        store.save_answers(
+            seat=seat,
+            lesson_id=lesson.id,
+            round=1,
+            reflections=[ReflectionIn(lesson_id=lesson.id, prompt_id=prompt.id, text=f"A{n}")],
+        )
+    at.run()
+    assert not [i for i in at.info if "already given" in i.value]
+    _approve_first_choice(at, prompt.id).set_value(True).run()
+    assert not at.exception, at.exception
+    said = [i.value for i in at.info if "already given" in i.value]
+    expected = (
+        "1 answer already given now waits for your approval: approve it under "
+        "“Answers on the projector” to put it back on the screen."
+        if given == 1
+        else f"{given} answers already given now wait for your approval: approve them under "
+        "“Answers on the projector” to put them back on the screen."
+    )
+    assert said == [expected]
+    # Still said on the next run, until none of them waits any more.
+    at.run()
+    assert [i.value for i in at.info if "already given" in i.value] == [expected]
+    store.approve_all(workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id)
+    at.run()
+    assert not [i for i in at.info if "already given" in i.value]
+
+
+def test_turning_approval_on_with_no_answers_yet_says_nothing_more(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    at, _store, _workshop = signed_in(app_db)
+    prompt = lessons.lessons[0].prompts[0]
+    _approve_first_choice(at, prompt.id).set_value(True).run()
+    assert not at.exception, at.exception
+    assert not [i for i in at.info if "already given" in i.value]
+
+
+def test_the_note_on_answers_now_waiting_is_in_danish(app_db: Path, lessons: LessonSet) -> None:
+    store = app_store(app_db)
+    workshop, key = new_workshop(store)
+    store.set_workshop_language(workshop_id=workshop.id, language="da")
+    at = sign_in(console(), workshop.join_code, key)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    for n in range(2):
+        seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=f"T{n}"))
+        store.save_answers(
+            seat=seat,
+            lesson_id=lesson.id,
+            round=1,
+            reflections=[ReflectionIn(lesson_id=lesson.id, prompt_id=prompt.id, text=f"A{n}")],
+        )
+    at.run()
+    _approve_first_choice(at, prompt.id).set_value(True).run()
+    assert not at.exception, at.exception
+    said = [i.value for i in at.info if i.value.startswith("2 ")]
+    assert said == [DANISH_NOTE], [i.value for i in at.info]
+
+
+DANISH_NOTE = (
+    "2 svar, der allerede er givet, venter nu på din godkendelse: godkend dem under "
+    "“Svar på projektoren” for at sætte dem på skærmen igen."
+)

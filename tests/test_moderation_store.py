@@ -182,6 +182,31 @@ def test_turning_approval_on_after_the_reveal_keeps_shown_answers_shown(store: S
     assert room_texts(store, workshop) == ["New one", "Already on the wall"]
 
 
+def test_turning_approval_on_says_how_many_answers_given_so_far_now_wait(store: Store) -> None:
+    workshop = make_workshop(store)
+    ana, ben = seat(store, workshop, "Red"), seat(store, workshop, "Blue")
+    answer(store, ana, "First")
+    answer(store, ben, "Second")
+    moved = store.set_approve_first(
+        workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1", approve_first=True
+    )
+    assert moved == 2 and tally(store, workshop).waiting == 2
+    # Already on, or turned off: nothing more was taken off the screen.
+    again = store.set_approve_first(
+        workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1", approve_first=True
+    )
+    off = store.set_approve_first(
+        workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1", approve_first=False
+    )
+    assert (again, off) == (0, 0)
+    # After the reveal the answers seen stay shown: none waits.
+    reveal(store, workshop)
+    after_reveal = store.set_approve_first(
+        workshop_id=workshop.id, lesson_id=LESSON, prompt_id="p1", approve_first=True
+    )
+    assert after_reveal == 0 and tally(store, workshop).waiting == 0
+
+
 def test_phones_never_get_or_support_a_waiting_answer_until_approved(store: Store) -> None:
     workshop = make_workshop(store)
     ana, ben = seat(store, workshop, "Red"), seat(store, workshop, "Blue")

@@ -129,7 +129,7 @@ def test_a_custom_plan_is_built_started_joined_answered_and_projected(
     expect(phone.get_by_text(re.compile(r"^Step 2 of 3"))).to_be_visible(timeout=LIVE)
     settle(phone)
     # Found by its label as shown (as typed: no bold, no italics, no markup).
-    box = phone.get_by_test_id("stTextArea").filter(has_text=OWN).locator("textarea")
+    box = phone.get_by_role("textbox", name=OWN, exact=True)
     box.fill(ANSWER)
     phone.get_by_test_id("stForm").filter(has=box).get_by_role("button", name="Save answers").tap()
     expect(phone.get_by_text(re.compile(r"^Saved 1 answer"))).to_be_visible()

@@ -425,3 +425,44 @@ def test_the_projector_says_which_round_its_counts_are_of() -> None:
         projector._rounds_note(t, frozenset({1, 2}))
         == "(each group's current round: first look, follow-up 1)"
     )
+
+
+def test_an_own_question_with_markdown_characters_is_labelled_as_written(app_db: Path) -> None:
+    """Its box's label (also its accessible name) is the text as written, not backslash-
+    escaped Markdown; the label shown above it is the same text as escaped HTML."""
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Own", cause="Housing"))
+    text = "Our *main* aim <b>now</b>"
+    statement = "We _share_ the work"
+    plan = Plan(
+        id="p",
+        title="P",
+        session_minutes=30,
+        steps=[
+            PlanStep(
+                lesson="early-actions",
+                minutes=20,
+                own_prompts=[{"id": "own-main", "text": text}],
+                own_ratings=[{"id": "own-share", "text": statement, "low": "No", "high": "Yes"}],
+            )
+        ],
+    )
+    store.set_workshop_plan(workshop_id=workshop.id, plan=plan)
+    _seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="One"))
+    phone = AppTest.from_file(APP, default_timeout=30)
+    phone.query_params.update({"w": workshop.join_code, "t": token})
+    phone.run()
+    assert not phone.exception, phone.exception
+    [box] = [box for box in phone.text_area if box.key.endswith("_prompt_own-main")]
+    assert box.label == text and box.proto.label_visibility.value == 2  # collapsed
+    [rating] = [g for g in phone.get("button_group") if g.key.endswith("_rating_own-share")]
+    assert rating.proto.label == statement
+    shown = [
+        h.proto.body for h in phone.get("html") if h.proto.body.startswith('<p class="wb-widget')
+    ]
+    assert shown == [
+        '<p class="wb-widget-label" aria-hidden="true">Our *main* aim &lt;b&gt;now&lt;/b&gt;</p>',
+        '<p class="wb-widget-label" aria-hidden="true">We _share_ the work</p>',
+    ]
+    # A lesson's own question without Markdown's characters keeps its label as it was.
+    assert any(b.proto.label_visibility.value == 0 for b in phone.text_area)

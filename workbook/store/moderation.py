@@ -158,14 +158,18 @@ class ModerationQueries(Database):
 
     def set_approve_first(
         self, *, workshop_id: int, lesson_id: str, prompt_id: str, approve_first: bool
-    ) -> None:
-        """Turn "I approve answers first" on or off for one prompt. Turned on after its
-        results were revealed, the answers the room has seen already stay shown (they are
+    ) -> int:
+        """Turn "I approve answers first" on or off for one prompt; return how many answers
+        given so far (each group's current round) this made wait for approval, so the console
+        can say why they left the screen (0 when turned off or already on). Turned on after
+        its results were revealed, the answers the room has seen already stay shown (they are
         approved now); before the reveal, every answer given so far waits."""
+        turned_on = False
         if approve_first:
             state = self.item_state(  # type: ignore[attr-defined]  # ItemQueries, in Store
                 workshop_id=workshop_id, lesson_id=lesson_id, kind=PROMPT, item_id=prompt_id
             )
+            turned_on = not state.approve_first
             if state.revealed and not state.approve_first:
                 now = utc_now()
                 self._write(
@@ -184,6 +188,11 @@ class ModerationQueries(Database):
             approve_first=approve_first,
         )
         self._forget_shared(workshop_id)
+        if not turned_on:
+            return 0
+        return self.answer_tally(
+            workshop_id=workshop_id, lesson_id=lesson_id, prompt_id=prompt_id
+        ).waiting
 
     @staticmethod
     def _approve(

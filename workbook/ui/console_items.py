@@ -15,7 +15,7 @@ from workbook.lessons import Lesson
 from workbook.live import PROMPT, RATING, STEP_SCREEN, Focus, ItemKind, ItemState, Room, valid_focus
 from workbook.records import Workshop
 from workbook.store import RoomMovedError, Store, StoreError
-from workbook.ui.i18n import translations, translator
+from workbook.ui.i18n import ngettext, translations, translator
 
 
 def render(
@@ -98,6 +98,9 @@ def render(
 _ON_PHONES = {True: N_("After reveal"), False: N_("Never")}
 _ORDER = {False: N_("Newest first"), True: N_("Most supported")}
 _APPROVE_FIRST = {False: N_("Show answers as they come"), True: N_("I approve answers first")}
+# Per question turned to "I approve answers first": how many answers given so far that took
+# off the screen, said under the control while any of them still waits.
+_MOVED_TO_QUEUE = "facilitator_moved_to_queue"
 
 
 def _state_sentence(*, revealed: int, closed: int, total: int) -> str:
@@ -167,6 +170,7 @@ def _item_view(
             "the room sees none before."
         ),
     )
+    _moved_note(store, workshop_id, lesson_id, item_id, state)
     stored_choice(
         row,
         _("Order of answers"),
@@ -235,7 +239,7 @@ def _set_approve_first(
     store: Store, workshop_id: int, lesson_id: str, prompt_id: str, value: object
 ) -> None:
     try:
-        store.set_approve_first(
+        moved = store.set_approve_first(
             workshop_id=workshop_id,
             lesson_id=lesson_id,
             prompt_id=prompt_id,
@@ -243,6 +247,42 @@ def _set_approve_first(
         )
     except StoreError as error:
         st.toast(error.shown(translator()))
+        return
+    notes = st.session_state.setdefault(_MOVED_TO_QUEUE, {})
+    if moved:
+        notes[(workshop_id, lesson_id, prompt_id)] = moved
+    elif not value:
+        notes.pop((workshop_id, lesson_id, prompt_id), None)
+
+
+def _moved_note(
+    store: Store, workshop_id: int, lesson_id: str, prompt_id: str, state: ItemState
+) -> None:
+    """Right after "I approve answers first" took answers already given off the screen: say
+    so, while any answer of the question still waits (answers do not vanish unexplained)."""
+    notes = st.session_state.get(_MOVED_TO_QUEUE) or {}
+    moved = notes.get((workshop_id, lesson_id, prompt_id))
+    if not moved:
+        return
+    waiting = (
+        state.approve_first
+        and store.answer_tally(
+            workshop_id=workshop_id, lesson_id=lesson_id, prompt_id=prompt_id
+        ).waiting
+    )
+    if not waiting:
+        notes.pop((workshop_id, lesson_id, prompt_id), None)
+        return
+    st.info(
+        ngettext(
+            "{n} answer already given now waits for your approval: approve it under "
+            "“Answers on the projector” to put it back on the screen.",
+            "{n} answers already given now wait for your approval: approve them under "
+            "“Answers on the projector” to put them back on the screen.",
+            moved,
+        ),
+        icon=":material/pending:",
+    )
 
 
 def _show(

@@ -37,7 +37,7 @@ from workbook.records import SavedAnswers, Seat
 from workbook.server.admission import admitted
 from workbook.store import Store, StoreError
 from workbook.ui import lesson_drafts, room_results
-from workbook.ui.author_text import literal
+from workbook.ui.author_text import labelled, literal
 from workbook.ui.i18n import language, translations, translator
 from workbook.ui.lesson_drafts import saved_mark
 from workbook.ui.text import escaped, user_html, user_text
@@ -187,16 +187,22 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
             stored = saved.reflections.get(prompt.id, "")
             # No help icon: a small target whose tip only repeated the placeholder. The
             # limit is in the placeholder, a lesson's hint for the question under the box.
-            st.text_area(
-                literal(prompt.text),  # a facilitator's own prompt is their text
-                value=stored,
-                key=key,
-                height=140,
-                placeholder=_("Your answer, in your own words (up to {limit} characters)").format(
-                    limit=format_decimal(MAX_REFLECTION_CHARS, language(), digits=0)
-                ),
-                disabled=is_closed,
-            )
+            # A facilitator's own prompt is their text: shown and read out as written.
+            where, label, visibility = labelled(prompt.text, disabled=is_closed)
+            with where:
+                st.text_area(
+                    label,
+                    value=stored,
+                    key=key,
+                    # The box itself 110 px high either way (Streamlit counts a shown
+                    # label's 28 px in it).
+                    height=140 if visibility == "visible" else 112,
+                    placeholder=_(
+                        "Your answer, in your own words (up to {limit} characters)"
+                    ).format(limit=format_decimal(MAX_REFLECTION_CHARS, language(), digits=0)),
+                    disabled=is_closed,
+                    label_visibility=visibility,
+                )
             _draft_note(key, "prompt", saved_mark(stored))
             if prompt.help:
                 st.caption(literal(prompt.help))
@@ -207,14 +213,17 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
             st.caption(_("Tap a number from 1 to 5; tap it again to clear. Leave it if unsure."))
         for statement in lesson.ratings:
             is_closed = (RATING, statement.id) in closed
-            st.segmented_control(
-                literal(statement.text),
-                RATING_OPTIONS,
-                default=saved.ratings.get(statement.id),
-                key=f"{prefix}_rating_{statement.id}",
-                width="stretch",
-                disabled=is_closed,
-            )
+            where, label, visibility = labelled(statement.text, disabled=is_closed)
+            with where:
+                st.segmented_control(
+                    label,
+                    RATING_OPTIONS,
+                    default=saved.ratings.get(statement.id),
+                    key=f"{prefix}_rating_{statement.id}",
+                    width="stretch",
+                    disabled=is_closed,
+                    label_visibility=visibility,
+                )
             scale = f"1 = {statement.low} · 5 = {statement.high}"
             if earlier and statement.id in earlier.ratings:
                 scale += " · " + _("in your first look: {rating}").format(

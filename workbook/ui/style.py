@@ -18,6 +18,10 @@ _CSS = """
 h1.wb-heading { font-size: 2.1rem; }
 h2.wb-heading { font-size: 1.6rem; }
 .wb-caption { margin: 0; color: #444; font-size: 1rem; }
+/* A widget's label drawn as text (workbook/ui/author_text.py `labelled`): as Streamlit's. */
+.wb-widget-label { font-size: 0.875rem; margin: 0 0 0.25rem 0; min-height: 1.25rem;
+  white-space: pre-wrap; overflow-wrap: anywhere; }
+.wb-widget-label-disabled { color: rgba(49, 51, 63, 0.4); }
 .wb-code { font-size: 3rem; font-weight: 800; letter-spacing: 0.12em; margin: 0.2rem 0; }
 /* Big, thumb-friendly targets on phones. */
 /* A lesson's own headings stay below its title (the body's first "##" was as large). */
