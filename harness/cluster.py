@@ -45,8 +45,21 @@ def render(run: Path, listen: str, ports: list[int]) -> str:
         f"        server 127.0.0.1:{port} max_fails=1 fail_timeout={FAIL_TIMEOUT_S}s;"
         for port in ports
     )
+    addresses = [f"127.0.0.1:{port}" for port in ports]
+    pins = "\n".join(f'        "{a}" {a};' for a in addresses)
+    share = 100 / len(addresses)
+    split = "\n".join(
+        f"        {share:.2f}% {a};" if index < len(addresses) - 1 else f"        * {a};"
+        for index, a in enumerate(addresses)
+    )
     text = TEMPLATE.read_text(encoding="utf-8")
-    for name, value in (("RUN", str(run)), ("LISTEN", listen), ("SERVERS", servers)):
+    for name, value in (
+        ("RUN", str(run)),
+        ("LISTEN", listen),
+        ("SERVERS", servers),
+        ("PINS", pins),
+        ("SPLIT", split),
+    ):
         text = text.replace("{{" + name + "}}", value)
     return text
 

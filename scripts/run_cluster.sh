@@ -41,7 +41,8 @@ if [ -z "$db" ]; then
   ensure_postgres_server "for the cluster's throwaway database (or set WORKBOOK_DB to a PostgreSQL address)"
   start_throwaway_postgres db
   echo "PostgreSQL: a throwaway server in $THROWAWAY_POSTGRES (its data goes when this stops;"
-  echo "set WORKBOOK_DB=postgresql://... to keep it)"
+  echo "set WORKBOOK_DB=postgresql://... to keep it). Its address, for a backup while it runs:"
+  echo "  WORKBOOK_DB=$db .venv/bin/python -m workbook.backup create"
 elif [[ "$db" != postgresql://* ]]; then
   echo "WORKBOOK_DB must be a PostgreSQL address (postgresql://...): the processes share it" >&2
   exit 2
