@@ -477,3 +477,35 @@ def test_a_save_after_the_group_started_its_follow_up_round_goes_into_that_round
     # The page shows the follow-up round now: Bo's answer is in its box.
     assert all("_2_prompt_" in area.key for area in bo.text_area)
     assert bo.text_area[1].value == "Bo's thought, written after the round moved"
+
+
+def test_a_group_chosen_and_another_typed_is_asked_about_not_dropped(app_db: Path) -> None:
+    """Choosing "Table 2" in the list and typing "Table 3" as a new group's name: the person
+    is asked which they meant, nobody is seated, and what they typed stays in the box; typing
+    the chosen group's own name is no contradiction."""
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
+    store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Table 2"))
+    at = fresh().run()
+    text_input(at, "Workshop code").input(workshop.join_code)
+    button(at, "Find workshop").click()
+    at.run()
+    [group_box] = [s for s in at.selectbox if s.label == "Your group (your table or team)"]
+    group_box.set_value(0)  # Table 2
+    text_input(at, "New group's name").input("Table 3")
+    button(at, "Join").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == [
+        "You chose a group in the list and also typed a new group's name. To start the group "
+        "you typed, choose “A new group…” in the list; to join the one you chose, empty the box."
+    ]
+    assert "t" not in at.query_params
+    assert text_input(at, "New group's name").value == "Table 3"
+    assert [g.name for g in store.groups(workshop.id)] == ["Table 2"]
+
+    text_input(at, "New group's name").input(" table 2 ")
+    button(at, "Join").click()
+    at.run()
+    assert not at.warning and at.query_params.get("t")
+    assert [(g.name, g.members) for g in store.groups(workshop.id)] == [("Table 2", 2)]

@@ -30,6 +30,10 @@ from workbook.ui.text import isolate, user_heading, user_text
 from workbook.ui.widgets import show_errors, up_to
 
 NEW_GROUP = i18n.N_("A new group…")
+BOTH_GROUPS = i18n.N_(
+    "You chose a group in the list and also typed a new group's name. To start the group you "
+    "typed, choose “{new}” in the list; to join the one you chose, empty the box."
+)
 FACILITATED = i18n.N_("With a facilitator running the room")
 SELF_GUIDED = i18n.N_(
     "Self-guided: our group works through it alone"
@@ -239,7 +243,18 @@ def _join(store: Store) -> None:
                         request = None
                     else:
                         same = None
-                        if choice == NEW_GROUP:
+                        if (
+                            choice != NEW_GROUP
+                            and new_group.strip()
+                            and name_key(new_group) != name_key(groups[choice].name)
+                        ):
+                            # A group chosen in the list and a new one typed: ask which,
+                            # never drop what was typed.
+                            st.warning(
+                                _(BOTH_GROUPS).format(new=_(NEW_GROUP)), icon=":material/group:"
+                            )
+                            request = None
+                        elif choice == NEW_GROUP:
                             same = same_group_unconfirmed(store, workshop.id, request.group_name)
                         if same is not None:
                             # A "new" group named like one already here (any case, spaces or
