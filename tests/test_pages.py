@@ -509,3 +509,27 @@ def test_a_group_chosen_and_another_typed_is_asked_about_not_dropped(app_db: Pat
     at.run()
     assert not at.warning and at.query_params.get("t")
     assert [(g.name, g.members) for g in store.groups(workshop.id)] == [("Table 2", 2)]
+
+
+def test_a_phone_on_our_results_is_told_when_the_room_moves_on(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    """A participant who looks at "Our results" while the facilitator moves the room sees a
+    line saying so, with the step's title as text and a link back; before the move, none."""
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
+    _seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="Table 1"))
+    at = fresh()
+    at.query_params.update({"w": workshop.join_code, "t": token})
+    at.run()  # on the workbook: the room's step is the one this phone has followed
+    assert not at.exception, at.exception
+    at.switch_page("pages/results.py").run()
+    assert not at.exception, at.exception
+    assert not any("moved the room on" in i.value for i in at.info)
+    store.move_room(workshop_id=workshop.id, step=1)
+    at.run()
+    assert [i.value for i in at.info if "moved the room on" in i.value] == [
+        "The facilitator has moved the room on, to step 2:"
+    ]
+    assert lessons.lessons[1].title in texts(at)
+    assert "Back to the room's step" in [link.proto.label for link in at.get("page_link")]

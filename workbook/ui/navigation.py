@@ -43,6 +43,7 @@ CSS: Final = """
   border-radius: 0.6rem; padding: 0.25rem 0.4rem; }
 .st-key-role_nav a p { font-size: 1rem; font-weight: 600; }
 .st-key-role_nav_leave a { min-height: 2.75rem; }
+.st-key-pacing_moved_away a { min-height: 2.75rem; }
 /* On a phone the icon sits above the label, so "Workbook" is never cut. */
 @media (max-width: 640px) {
   .st-key-role_nav a { flex-direction: column; gap: 0.1rem; padding: 0.3rem 0.2rem; }

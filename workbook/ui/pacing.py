@@ -35,7 +35,7 @@ from workbook.store.database import utc_now
 from workbook.ui import lesson_form, resources
 from workbook.ui.i18n import translator
 from workbook.ui.room_results import ANCHOR as ROOM_RESULTS
-from workbook.ui.text import escaped, user_html
+from workbook.ui.text import escaped, user_html, user_text
 
 # A watchdog in the participant's browser, for a Streamlit race we cannot fix from here: under
 # load, a fragment's poll can arrive just as the full run that moved the page to the room's new
@@ -467,3 +467,34 @@ def _follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
             ):
                 store.set_participant_step(participant_id=seat.participant.id, step=room_step)
                 st.rerun(scope="app")
+
+
+def moved_while_away(store: Store, seat: Seat, titles: list[str]) -> None:
+    """On a page other than the workbook ("Our results"): a line when the facilitator has
+    moved the room since this person last followed it there, with a link back to it. Polls
+    slowly (the room's wake-ups reach only the workbook page)."""
+    if follows_a_room(seat):
+        st.fragment(run_every=poll_seconds())(_moved_while_away)(store, seat, titles)
+
+
+@admitted
+def _moved_while_away(store: Store, seat: Seat, titles: list[str]) -> None:
+    signal = store.shared_room_signal(seat.workshop.id)
+    if signal is None or signal.pacing != FOLLOW or not titles:
+        return
+    seen = store.seen_room_step(seat.participant.id)
+    if seen is None or seen == signal.current_step:
+        return
+    step = clamp_step(signal.current_step, len(titles))
+    _ = translator()
+    with st.container(key="pacing_moved_away"):
+        st.info(
+            _("The facilitator has moved the room on, to step {step}:").format(step=step + 1),
+            icon=":material/sync:",
+        )
+        user_text(titles[step])  # a lesson's title, as text
+        st.page_link(
+            "pages/workbook.py",
+            label=_("Back to the room's step"),
+            icon=":material/menu_book:",
+        )

@@ -13,7 +13,7 @@ from workbook.progress import follow_up_refusal, round_label
 from workbook.records import Commitment, Rating, Reflection, Seat
 from workbook.store import Store
 from workbook.store.database import utc_now
-from workbook.ui import context, room_results, session
+from workbook.ui import context, pacing, room_results, session
 from workbook.ui.author_text import literal
 from workbook.ui.i18n import language, ngettext, translations, translator
 from workbook.ui.text import isolate, user_text
@@ -32,6 +32,7 @@ def render() -> None:
     reflections = store.group_reflections(seat.group.id)
 
     seat_header(seat)
+    pacing.moved_while_away(store, seat, [lesson.title for lesson in lessons.lessons])
     _ = translator()
     st.title(_("Our results"))
     _findings(ratings, lessons)
