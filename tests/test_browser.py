@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from harness.browser import SCREENSHOTS, settle
+from harness.browser import SCREENSHOTS, context, settle, start_workshop
 from harness.server import Server
 
 pytestmark = pytest.mark.browser
@@ -117,3 +117,19 @@ def test_a_fresh_server_opened_straight_at_a_page_shows_the_app_navigation(
     finally:
         fresh.stop()
     assert "Traceback" not in fresh.log()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])
+def test_a_new_workshops_join_code_is_in_view_once_it_is_created(
+    browser: Browser, server: Server, width: int, height: int
+) -> None:
+    """The create form sits below the tabs; the panel with the join code and key appears
+    above them. The page brings the panel into view: the code is on screen, below the header
+    bar, not scrolled off the top (it was, on a phone, entirely)."""
+    page = context(browser, width, height).new_page()
+    start_workshop(page, server, "Spring day", "Housing")
+    settle(page)
+    code = page.locator(".wb-code")
+    expect(code).to_be_visible()
+    box = code.bounding_box()
+    assert box is not None and box["y"] >= 56 and box["y"] + box["height"] <= height, box

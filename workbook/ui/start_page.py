@@ -92,12 +92,25 @@ def render() -> None:
     st.caption(_("Nobody needs an account or an e-mail address to take part."))
 
 
+_SHOWN_CREATED = "start_created_shown"  # the join code whose panel was scrolled into view
+# Our own constant script (no user text in it).
+_SCROLL_TO_CREATED = """<script>
+requestAnimationFrame(() => document.querySelector(".st-key-start_created_panel")
+  ?.scrollIntoView({ block: "start", behavior: "instant" }));
+</script>"""
+
+
 def _created(store: Store, seat: Seat | None, created: dict[str, Any]) -> None:
     """The new workshop's join code and facilitator key, shown this once, and the way on:
     its console (this session is already signed in to it) or, self-guided, the workbook."""
     _ = translator()
     with st.container(border=True, key="start_created_panel"):
         st.success(_("Your workshop is ready."), icon=":material/check_circle:")
+        if st.session_state.get(_SHOWN_CREATED) != created["code"]:
+            # The first time: bring the panel's top into view (the page kept the scroll of the
+            # form below, and the join code sat above the screen's top edge).
+            st.session_state[_SHOWN_CREATED] = created["code"]
+            st.html(_SCROLL_TO_CREATED, unsafe_allow_javascript=True, width="content")
         st.markdown(
             _("**Join code** (participants type this, or scan the QR code on the projector):")
         )

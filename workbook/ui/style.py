@@ -23,6 +23,8 @@ h2.wb-heading { font-size: 1.6rem; }
   white-space: pre-wrap; overflow-wrap: anywhere; }
 .wb-widget-label-disabled { color: rgba(49, 51, 63, 0.4); }
 .wb-code { font-size: 3rem; font-weight: 800; letter-spacing: 0.12em; margin: 0.2rem 0; }
+/* A new workshop's panel, scrolled into view below the header bar (start_page.py). */
+.st-key-start_created_panel { scroll-margin-top: 4.5rem; }
 /* Big, thumb-friendly targets on phones. */
 /* A lesson's own headings stay below its title (the body's first "##" was as large). */
 .st-key-lesson_body h2 { font-size: 1.6rem; }
