@@ -136,3 +136,32 @@ def test_the_room_results_keep_their_place_in_a_wake_up_and_in_a_page_run(
     assert runs and all("frag=True" in line for line in runs), runs  # the wake-up's own run
     assert results[0] == results[1]
     assert form[0] == form[1] == form[2]
+
+
+def test_starting_the_room_wakes_the_phones_waiting_for_it(tmp_path: Path) -> None:
+    """The facilitator puts the step on the projector: the phones' "waiting to start" card
+    goes at once, by a wake-up (the phone's own poll is every ten minutes here)."""
+    db = tmp_path / "room.duckdb"
+    store = Store(db)
+    workshop, key = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
+    store.close()  # on its join code: the phone waits
+    server = Server(db, env={"WORKBOOK_PARTICIPANT_POLL_SECONDS": "600"})
+
+    def waiting(tab: Tab) -> bool:
+        return any("wb-waiting" in text for text in tab.texts())
+
+    async def scenario() -> float:
+        phone = Participant(server.url, 0, workshop.join_code, "Table 1")
+        await phone.join()
+        assert waiting(phone.tab)
+        console = await signed_in_console(server.url, workshop.join_code, key)
+        await console.choose("The projector shows", "The step")
+        took = await phone.tab.wait_for(lambda tab: not waiting(tab), timeout=30)
+        await console.close()
+        await phone.tab.close()
+        return took
+
+    try:
+        assert run_async(scenario()) < 30
+    finally:
+        server.stop()

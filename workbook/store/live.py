@@ -421,6 +421,8 @@ class LiveQueries(Database):
         if screen not in (JOIN_SCREEN, STEP_SCREEN):
             raise ValueError(f"unknown projector screen {screen!r}")
         self._write(lambda cur: self._update_room(cur, workshop_id, "screen = ?", [screen]))
+        # The phones' "waiting to start" card comes or goes with it: wake them.
+        self._room_changed(workshop_id)
 
     def set_focus(self, *, workshop_id: int, focus: Focus, at_step: int | None = None) -> None:
         self._write(

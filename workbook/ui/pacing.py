@@ -197,17 +197,21 @@ RESULTS_REVEALED = N_("The facilitator shared the room's results for this step."
 # One read of a room's full state per workshop per second, however many phones show its
 # timer or wait for it to start (the store's signal read has no timer nor screen).
 ROOM_MAX_AGE = 1.0
-_ROOMS: dict[tuple[int, int], tuple[float, Room]] = {}
+_ROOMS: dict[tuple[int, int], tuple[float, Room, object]] = {}
 
 
 def shared_room(store: Store, workshop_id: int) -> Room:
+    """The room's full state, read at most once a second per workshop, and afresh after
+    every change the store announces (it forgets its room signal then: a wake-up after the
+    room started must not draw the "waiting to start" card from the second before)."""
     key = (id(store), workshop_id)
     now = time.monotonic()
+    signal = store.shared_room_signal(workshop_id)
     cached = _ROOMS.get(key)
-    if cached is not None and now - cached[0] < ROOM_MAX_AGE:
+    if cached is not None and now - cached[0] < ROOM_MAX_AGE and cached[2] is signal:
         return cached[1]
     room = store.room(workshop_id)
-    _ROOMS[key] = (now, room)
+    _ROOMS[key] = (now, room, signal)
     return room
 
 
@@ -424,7 +428,8 @@ def _follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
     if must_redraw(previous, signal) or lesson_form.confirmation_pending():
         st.rerun(scope="app")
     # The room started (or went back to the join code) since the page was drawn: the store
-    # wakes no phone for that, so this poll brings the waiting card in or out.
+    # wakes the phones for that, and this poll brings the waiting card in or out if a
+    # wake-up was missed.
     drawn_started = st.session_state.get(_WAITING)
     if (
         drawn_started is not None
