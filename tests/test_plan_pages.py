@@ -17,6 +17,7 @@ from workbook.lessons import LessonSet
 from workbook.live import PROMPT, Focus
 from workbook.models import JoinRequest, KeyFinding, ReflectionIn, WorkshopCreate
 from workbook.plans import Plan, PlanStep
+from workbook.ui.author_text import literal
 from workbook.ui.resources import _open_store
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -466,3 +467,39 @@ def test_an_own_question_with_markdown_characters_is_labelled_as_written(app_db:
     ]
     # A lesson's own question without Markdown's characters keeps its label as it was.
     assert any(b.proto.label_visibility.value == 0 for b in phone.text_area)
+
+
+def test_our_results_shows_an_own_question_as_written_not_as_markdown(app_db: Path) -> None:
+    """The question heads its answers on "Our results" as text: an image in it is not
+    fetched, a link is not made, emphasis stays as the characters typed."""
+    store = _open_store(str(app_db))
+    workshop, _ = store.create_workshop(
+        workshop=WorkshopCreate(title="Own", cause="Housing", self_guided=True)
+    )
+    text = "Our *main* aim ![x](http://example.com/x.png) [click](http://example.com)"
+    plan = Plan(
+        id="p",
+        title="P",
+        session_minutes=30,
+        steps=[
+            PlanStep(
+                lesson="early-actions",
+                minutes=20,
+                own_prompts=[{"id": "own-main", "text": text}],
+            )
+        ],
+    )
+    store.set_workshop_plan(workshop_id=workshop.id, plan=plan)
+    _seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="One"))
+    phone = AppTest.from_file(APP, default_timeout=30)
+    phone.query_params.update({"w": workshop.join_code, "t": token})
+    phone.run()
+    [box] = [box for box in phone.text_area if box.key.endswith("_prompt_own-main")]
+    box.input("Our answer")
+    next(b for b in phone.button if b.label == "Save answers").click()
+    phone.run()
+    phone.switch_page("pages/results.py").run()
+    assert not phone.exception, phone.exception
+    [heading] = [m.value for m in phone.markdown if "main" in m.value]
+    assert heading == f"**{literal(text)}**"
+    assert "![x](" not in heading and "[click](" not in heading

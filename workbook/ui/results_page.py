@@ -145,7 +145,7 @@ def _answers(answers: list[Reflection], prompts: list[tuple[str, str]]) -> None:
         mine = [r for r in answers if r.prompt_id == prompt_id]
         if not mine:
             continue
-        st.markdown(f"**{text}**")
+        st.markdown(f"**{literal(text)}**")  # a question, as written
         for reflection in mine:
             author = isolate(reflection.author) if reflection.author else _("Anonymous")
             st.text(f"{round_label(reflection.round, _)} · {author}")  # a name is user text
