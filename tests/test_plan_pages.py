@@ -428,31 +428,41 @@ def test_the_projector_says_which_round_its_counts_are_of() -> None:
     )
 
 
-def test_an_own_question_with_markdown_characters_is_labelled_as_written(app_db: Path) -> None:
-    """Its box's label (also its accessible name) is the text as written, not backslash-
-    escaped Markdown; the label shown above it is the same text as escaped HTML."""
+def phone_on_own_step(
+    app_db: Path, *, prompt: str, rating: dict[str, str] | None = None, self_guided: bool = False
+) -> AppTest:
+    """A phone seated in a workshop whose one step has an own prompt (id own-main) and, if
+    given, an own rating statement; drawn once."""
     store = _open_store(str(app_db))
-    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Own", cause="Housing"))
-    text = "Our *main* aim <b>now</b>"
-    statement = "We _share_ the work"
-    plan = Plan(
-        id="p",
-        title="P",
-        session_minutes=30,
-        steps=[
-            PlanStep(
-                lesson="early-actions",
-                minutes=20,
-                own_prompts=[{"id": "own-main", "text": text}],
-                own_ratings=[{"id": "own-share", "text": statement, "low": "No", "high": "Yes"}],
-            )
-        ],
+    workshop, _ = store.create_workshop(
+        workshop=WorkshopCreate(title="Own", cause="Housing", self_guided=self_guided)
     )
+    step = PlanStep(
+        lesson="early-actions",
+        minutes=20,
+        own_prompts=[{"id": "own-main", "text": prompt}],
+        own_ratings=[rating] if rating else [],
+    )
+    plan = Plan(id="p", title="P", session_minutes=30, steps=[step])
     store.set_workshop_plan(workshop_id=workshop.id, plan=plan)
     _seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="One"))
     phone = AppTest.from_file(APP, default_timeout=30)
     phone.query_params.update({"w": workshop.join_code, "t": token})
     phone.run()
+    assert not phone.exception, phone.exception
+    return phone
+
+
+def test_an_own_question_with_markdown_characters_is_labelled_as_written(app_db: Path) -> None:
+    """Its box's label (also its accessible name) is the text as written, not backslash-
+    escaped Markdown; the label shown above it is the same text as escaped HTML."""
+    text = "Our *main* aim <b>now</b>"
+    statement = "We _share_ the work"
+    phone = phone_on_own_step(
+        app_db,
+        prompt=text,
+        rating={"id": "own-share", "text": statement, "low": "No", "high": "Yes"},
+    )
     assert not phone.exception, phone.exception
     [box] = [box for box in phone.text_area if box.key.endswith("_prompt_own-main")]
     assert box.label == text and box.proto.label_visibility.value == 2  # collapsed
@@ -472,28 +482,8 @@ def test_an_own_question_with_markdown_characters_is_labelled_as_written(app_db:
 def test_our_results_shows_an_own_question_as_written_not_as_markdown(app_db: Path) -> None:
     """The question heads its answers on "Our results" as text: an image in it is not
     fetched, a link is not made, emphasis stays as the characters typed."""
-    store = _open_store(str(app_db))
-    workshop, _ = store.create_workshop(
-        workshop=WorkshopCreate(title="Own", cause="Housing", self_guided=True)
-    )
     text = "Our *main* aim ![x](http://example.com/x.png) [click](http://example.com)"
-    plan = Plan(
-        id="p",
-        title="P",
-        session_minutes=30,
-        steps=[
-            PlanStep(
-                lesson="early-actions",
-                minutes=20,
-                own_prompts=[{"id": "own-main", "text": text}],
-            )
-        ],
-    )
-    store.set_workshop_plan(workshop_id=workshop.id, plan=plan)
-    _seat, token = store.join(workshop_id=workshop.id, request=JoinRequest(group_name="One"))
-    phone = AppTest.from_file(APP, default_timeout=30)
-    phone.query_params.update({"w": workshop.join_code, "t": token})
-    phone.run()
+    phone = phone_on_own_step(app_db, prompt=text, self_guided=True)
     [box] = [box for box in phone.text_area if box.key.endswith("_prompt_own-main")]
     box.input("Our answer")
     next(b for b in phone.button if b.label == "Save answers").click()
