@@ -55,11 +55,18 @@ def test_the_create_forms_plan_editor_speaks_danish_to_a_danish_visitor(app_db: 
     assert any(" · 10 min." in m.value for m in at.markdown)
     at.button(key="plan_start_edit").click().run()
     page = texts(at)
-    for danish in ("Op", "Ned", "Fjern", "Planens titel", "Sessionens længde (minutter)"):
+    for danish in (
+        "Op",
+        "Ned",
+        "Fjern",
+        "Planens titel",
+        "Planens beskrivelse",
+        "Sessionens længde (minutter)",
+    ):
         assert danish in page, danish
     assert "Dele og minutter" in page and "Tilføj dit eget spørgsmål eller udsagn" in page
-    assert "Hent planen som fil" in page and "Gem titel og længde" in page
-    assert "Take out" not in page and "Save title and length" not in page
+    assert "Hent planen som fil" in page and "Gem titel, længde og beskrivelse" in page
+    assert "Take out" not in page and "Save title, length and description" not in page
     # A step's parts line, and a refused own prompt with its reason, in Danish.
     assert any(c.value.startswith("3 af 3 spørgsmål · ") for c in at.caption), [
         c.value for c in at.caption

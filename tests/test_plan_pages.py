@@ -493,3 +493,30 @@ def test_our_results_shows_an_own_question_as_written_not_as_markdown(app_db: Pa
     [heading] = [m.value for m in phone.markdown if "main" in m.value]
     assert heading == f"**{literal(text)}**"
     assert "![x](" not in heading and "[click](" not in heading
+
+
+def test_the_plan_editor_changes_the_plans_description_and_refuses_a_long_one(
+    app_db: Path,
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.selectbox(key="plan_start_start_from").select_index(1).run()
+    at.button(key="plan_start_edit").click().run()
+    box = at.text_area(key=f"plan_start_description_{rev(at)}")
+    assert box.value.startswith("A first session")  # the ready plan's own description
+    box.input("x" * 201)
+    at.button(key=f"plan_start_save_details_{rev(at)}").click().run()
+    assert [e.value for e in at.error] == ["The plan's description may be at most 200 characters."]
+    # What was typed stays in the box to shorten.
+    assert at.text_area(key=f"plan_start_description_{rev(at)}").value == "x" * 201
+
+    mine = "For our *spring* meeting <b>at the hall</b>"
+    at.text_area(key=f"plan_start_description_{rev(at)}").input(mine)
+    at.button(key=f"plan_start_save_details_{rev(at)}").click().run()
+    assert not at.error and not at.exception
+    next(t for t in at.text_input if t.label == "Workshop title").input("Spring")
+    next(t for t in at.text_input if t.label == "Cause or movement").input("Housing")
+    button(at, "Create workshop").click().run()
+    assert not at.exception, at.exception
+    store = _open_store(str(app_db))
+    workshop = store.find_workshop(at.session_state["start_created"]["code"])
+    assert store.workshop_plan(workshop.id).plan.description == mine

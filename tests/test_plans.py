@@ -248,3 +248,28 @@ def test_a_renamed_plan_takes_its_id_and_file_name_from_the_new_title(
     assert plan_file_name(renamed).startswith("vores-foraar-")
     same = plan_edit.set_details(renamed, title="Vores forår", session_minutes=60)
     assert same.id == renamed.id  # only the length changed
+
+
+def test_a_plans_description_can_be_changed_and_its_other_languages_drop_the_old_one() -> None:
+    from workbook.plans.files import load_plans
+
+    plans = load_plans(PROJECT_ROOT / "lessons" / "plans").plans
+    intro = next(plan for plan in plans if plan.id == "introduction-90")
+    assert intro.translations["da"].description  # the ready plan describes itself in Danish
+
+    kept = plan_edit.set_details(intro, title=intro.title, session_minutes=60)
+    assert kept.description == intro.description  # no description given: as it was
+    assert kept.translations == intro.translations
+
+    ours = plan_edit.set_details(
+        intro, title=intro.title, session_minutes=90, description="  For our   spring meeting "
+    )
+    assert ours.description == "For our spring meeting"  # one line, as plan files keep it
+    assert ours.id == intro.id  # the title did not change
+    # Danish keeps its title but not the description of the plan as it was.
+    assert ours.translations["da"].title == intro.translations["da"].title
+    assert ours.translations["da"].description == ""
+    assert ours.in_language("da").description == ""
+
+    with pytest.raises(plan_edit.PlanEditError, match="description"):
+        plan_edit.set_details(intro, title=intro.title, session_minutes=90, description="x" * 201)

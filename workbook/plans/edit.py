@@ -88,13 +88,26 @@ def _steps(plan: Plan) -> list[dict[str, Any]]:
     return [step.model_dump() for step in plan.steps]
 
 
-def set_details(plan: Plan, *, title: str, session_minutes: int, description: str = "") -> Plan:
-    """The plan with a new title, length and description; a new title gives it a new id (the
-    file it downloads as is named after the title the facilitator gave it)."""
+def set_details(
+    plan: Plan, *, title: str, session_minutes: int, description: str | None = None
+) -> Plan:
+    """The plan with a new title, length and description (None: the description as it is); a
+    new title gives it a new id (the file it downloads as is named after the title the
+    facilitator gave it)."""
+    if description is None:
+        description = plan.description
     changed = _with(plan, title=title, session_minutes=session_minutes, description=description)
     if changed.title != plan.title:
         # Its other languages' titles named the old title: a renamed plan has its own only.
         return as_own_copy(_with(changed, translations={}))
+    if changed.description != plan.description and changed.translations:
+        # Its other languages described the plan as it was: they keep their titles and lose
+        # the old description, rather than show it in place of the new one.
+        words = {
+            code: {"title": other.title, "description": ""}
+            for code, other in changed.translations.items()
+        }
+        return _with(changed, translations=words)
     return changed
 
 

@@ -22,6 +22,7 @@ from workbook.plans import Plan, everything, minutes_line, plan_problems, plan_y
 from workbook.plans import edit as plan_edit
 from workbook.plans.files import plan_file_name
 from workbook.plans.model import (
+    MAX_PLAN_DESCRIPTION_CHARS,
     MAX_PLAN_TITLE_CHARS,
     MAX_SESSION_MINUTES,
     MAX_STEP_MINUTES,
@@ -248,8 +249,15 @@ def editor(scope: str, plan: Plan, lessons: LessonSet) -> None:
             step=5,
             key=_key(scope, f"session_{rev}"),
         )
+        description = st.text_area(
+            _("Plan description"),
+            value=plan.description,
+            height=112,
+            help=up_to(MAX_PLAN_DESCRIPTION_CHARS),
+            key=_key(scope, f"description_{rev}"),
+        )
         if st.form_submit_button(
-            _("Save title and length"), key=_key(scope, f"save_details_{rev}")
+            _("Save title, length and description"), key=_key(scope, f"save_details_{rev}")
         ):
             try:
                 _keep(
@@ -258,7 +266,7 @@ def editor(scope: str, plan: Plan, lessons: LessonSet) -> None:
                         plan,
                         title=title,
                         session_minutes=int(minutes),
-                        description=plan.description,
+                        description=description,
                     ),
                 )
                 st.rerun()
