@@ -414,10 +414,14 @@ def test_every_change_a_room_must_redraw_for_is_announced_once_committed(
         workshop_id=workshop.id, lesson_id=LESSON, kind=PROMPT, item_id="p1", revealed=True
     )
     assert len(heard) == 4
-    # What no phone redraws for (the projector's focus and timer) wakes nobody.
+    # What no phone redraws for (the projector's focus) wakes nobody; the timer, which the
+    # phones show, wakes the timers' listeners only.
+    timers: list[int] = []
+    store.on_room_change(lambda wid: None, timers.append)
     store.set_focus(workshop_id=workshop.id, focus=Focus(PROMPT, "p1"))
+    assert len(heard) == 4 and timers == []
     store.set_timer(workshop_id=workshop.id, timer=start_timer(1, utc_now()))
-    assert len(heard) == 4
+    assert len(heard) == 4 and timers == [workshop.id]
     assert store.room_signal(workshop.id).current_step == 2
 
 

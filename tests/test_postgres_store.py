@@ -22,9 +22,11 @@ from harness.postgres import with_database
 from harness.server import free_port
 from tests.conftest import raw_rows
 from workbook.config import get_settings, setting_problems
+from workbook.live import start_timer
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
 from workbook.plans import Plan, PlanStep
 from workbook.store import MIGRATIONS, Store, StoreUnavailableError
+from workbook.store.database import utc_now
 from workbook.store.postgres import (
     connection_reason,
     pg_dump_program,
@@ -321,7 +323,14 @@ def test_a_room_change_wakes_the_listeners_of_another_process(pg_store: Store) -
             arrived.set()
 
         mine: list[int] = []
-        other.on_room_change(wake)
+        timers: list[int] = []
+        timer_arrived = threading.Event()
+
+        def wake_timer(workshop_id: int) -> None:
+            timers.append(workshop_id)
+            timer_arrived.set()
+
+        other.on_room_change(wake, wake_timer)
         pg_store.on_room_change(mine.append)
         assert other._room_listener.listening.wait(30)
         assert pg_store._room_listener.listening.wait(30)
@@ -331,6 +340,10 @@ def test_a_room_change_wakes_the_listeners_of_another_process(pg_store: Store) -
         assert arrived.wait(30)
         assert woken == [workshop.id]
         assert mine == [workshop.id]  # its own change wakes it once, not twice
+        # A timer started in one process wakes the other's timers, not its screens.
+        pg_store.set_timer(workshop_id=workshop.id, timer=start_timer(1, utc_now()))
+        assert timer_arrived.wait(30)
+        assert timers == [workshop.id] and woken == [workshop.id]
         # The wake-up dropped the other process's cached signal: it reads the move.
         signal = other.shared_room_signal(workshop.id, now=0.5)
         assert signal is not None and signal.current_step == 3

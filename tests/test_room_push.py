@@ -165,3 +165,43 @@ def test_starting_the_room_wakes_the_phones_waiting_for_it(tmp_path: Path) -> No
         assert run_async(scenario()) < 30
     finally:
         server.stop()
+
+
+def test_a_timer_started_on_the_console_wakes_only_the_phones_timer(
+    tmp_path: Path, lessons: LessonSet
+) -> None:
+    """The facilitator starts the timer: the phone shows it at once (its own poll is every ten
+    minutes here), by a run of the room's poll alone, not of its walk-through or its page."""
+    db = tmp_path / "room.duckdb"
+    store = Store(db)
+    workshop, key = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
+    store.set_screen(workshop_id=workshop.id, screen=STEP_SCREEN)
+    store.close()
+    title = lessons.lessons[0].title
+    server = Server(db, env={"WORKBOOK_PARTICIPANT_POLL_SECONDS": "600"})
+
+    def timer_shown(tab: Tab) -> bool:
+        return any("wb-phone-timer" in text for text in tab.texts())
+
+    async def scenario() -> tuple[float, list[str]]:
+        phone = Participant(server.url, 0, workshop.join_code, "Table 1")
+        await phone.join()
+        assert title in phone.tab.headings() and not timer_shown(phone.tab)
+        console = await signed_in_console(server.url, workshop.join_code, key)
+        phone.tab.trace.clear()
+        await console.click("Start timer")
+        took = await phone.tab.wait_for(timer_shown, timeout=30)
+        await asyncio.sleep(0.5)  # the rest of that run's messages
+        trace = list(phone.tab.trace)
+        await console.close()
+        await phone.tab.close()
+        return took, trace
+
+    try:
+        took, trace = run_async(scenario())
+    finally:
+        server.stop()
+    assert took < 30
+    runs = [line for line in trace if " new_session " in line]
+    assert runs and all("frag=True" in line for line in runs), runs
+    assert title not in " ".join(trace)  # the walk-through was not drawn again

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from workbook.server import active
@@ -53,6 +53,9 @@ class _Follower:
     # The fragment that drew the room on that page (its id, or "" when the page drew it
     # outside any fragment): a wake-up reruns that fragment, not the whole app.
     fragment_id: str = ""
+    # The room's poll on that page, which draws the phone's timer: a timer change reruns
+    # only that ("" until the poll has drawn: the timer then waits for the poll).
+    poll_fragment_id: str = ""
 
 
 def _current_fragment_id() -> str:
@@ -84,9 +87,32 @@ class RoomPush:
         ctx = get_script_run_ctx()
         if ctx is None:  # not in a script run (e.g. AppTest without a session)
             return
-        follower = _Follower(workshop_id, ctx.page_script_hash, _current_fragment_id())
         with self._lock:
-            self._followers[ctx.session_id] = follower
+            known = self._followers.get(ctx.session_id)
+            poll = (
+                known.poll_fragment_id
+                if known is not None and known.page_script_hash == ctx.page_script_hash
+                else ""
+            )
+            self._followers[ctx.session_id] = _Follower(
+                workshop_id, ctx.page_script_hash, _current_fragment_id(), poll
+            )
+
+    def polls_here(self, workshop_id: int) -> None:
+        """Called by the room's poll fragment on every run: the fragment this session's timer
+        is drawn in, for `wake(..., timer_only=True)`."""
+        if not active("room_push"):
+            return
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        fragment_id = _current_fragment_id()
+        if ctx is None or not fragment_id:
+            return
+        with self._lock:
+            known = self._followers.get(ctx.session_id)
+            if known is not None and known.workshop_id == workshop_id:
+                self._followers[ctx.session_id] = replace(known, poll_fragment_id=fragment_id)
 
     def unfollow(self) -> None:
         """This session no longer follows a room (self-guided, or the seat was left)."""
@@ -106,6 +132,16 @@ class RoomPush:
     def wake(self, workshop_id: int) -> int:
         """Ask every session following `workshop_id` for a fresh run; the number asked.
         Sessions that have gone (tab closed) are forgotten."""
+        return self._wake(workshop_id, timer_only=False)
+
+    def wake_timers(self, workshop_id: int) -> int:
+        """The room's timer changed: ask every following session for a run of its poll
+        alone, which draws the timer (about a sixth of what the walk-through's run costs:
+        bench/RESULTS.md, "Profiled"); the number asked. A session whose poll has not drawn
+        yet, or whose page no longer has it, is left to its poll."""
+        return self._wake(workshop_id, timer_only=True)
+
+    def _wake(self, workshop_id: int, *, timer_only: bool) -> int:
         if self._broken or not active("room_push"):
             return 0
         from streamlit.runtime import Runtime
@@ -129,8 +165,11 @@ class RoomPush:
                 # is not following the room there.
                 if session.page_script_hash != follower.page_script_hash:
                     continue
+                if timer_only and not follower.poll_fragment_id:
+                    continue
                 loop = session._event_loop  # private: see the module docstring
-                loop.call_soon_threadsafe(_redraw_when_idle, session, 0, follower.fragment_id)
+                fragment = follower.poll_fragment_id if timer_only else follower.fragment_id
+                loop.call_soon_threadsafe(_redraw_when_idle, session, 0, fragment, timer_only)
                 woken += 1
             except (AttributeError, RuntimeError, TypeError) as error:
                 # A Streamlit that moved these parts, or a loop that has closed.
@@ -215,29 +254,41 @@ def _check_delivered(session: Any, runner: object) -> None:
     _redraw_when_idle(session, 0)
 
 
-def _redraw_when_idle(session: Any, tries: int, fragment_id: str = "") -> None:
+def _redraw_when_idle(
+    session: Any, tries: int, fragment_id: str = "", only_fragment: bool = False
+) -> None:
     """On the event loop: a run of the page the session shows (of `fragment_id` on it, when
     given, else of the whole app), once no run of its is in progress or queued. A rerun
     asked for while the person's own press is queued would be merged with it, and Streamlit
     keeps only the newer request's widget values: the press's answers would give way to the
     ones the page last drew. When idle, the session's own last state (the widget values its
     last run ended with, its page and URL) is what Streamlit itself reruns a session with
-    when its source changes. A fragment the page no longer has gets a run of the whole app."""
+    when its source changes. A fragment the page no longer has gets a run of the whole app,
+    or none with `only_fragment` (a timer change is not worth a page run: the page's own
+    poll draws the timer within its interval); such a run is asked for as the fragment's
+    own timer asks."""
     try:
         if session._scriptrunner is not None:  # busy: try again shortly
             if tries < _IDLE_TRIES:
                 session._event_loop.call_later(
-                    _IDLE_RETRY_SECONDS, _redraw_when_idle, session, tries + 1, fragment_id
+                    _IDLE_RETRY_SECONDS,
+                    _redraw_when_idle,
+                    session,
+                    tries + 1,
+                    fragment_id,
+                    only_fragment,
                 )
             return
         from streamlit.proto.ClientState_pb2 import ClientState
 
         if fragment_id and not session.has_fragment(fragment_id):
+            if only_fragment:
+                return
             fragment_id = ""  # gone (a full run since did not draw it): the whole app
         state = ClientState()
         state.CopyFrom(session._client_state)
         state.fragment_id = fragment_id
-        state.is_auto_rerun = False
+        state.is_auto_rerun = only_fragment
         session.request_rerun(state)
     except (AttributeError, TypeError) as error:
         _LOGGER.warning("Could not redraw a page (%s).", error)

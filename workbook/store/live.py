@@ -158,6 +158,7 @@ _LOGGER = logging.getLogger(__name__)
 ROOM_SIGNAL_MAX_AGE = 1.0
 # PostgreSQL: the channel on which room changes are announced to every app process.
 ROOM_CHANNEL = "workbook_rooms"
+_TIMER_ONLY = "timer"  # a notification's third word when only the room's timer changed
 
 
 class RoomMovedError(StoreError):
@@ -265,18 +266,30 @@ class LiveQueries(Database):
     def _room_signals(self) -> dict[int, tuple[float, RoomSignal | None]]:
         return {}
 
-    def on_room_change(self, listener: Callable[[int], object]) -> None:
+    def on_room_change(
+        self,
+        listener: Callable[[int], object],
+        timer_listener: Callable[[int], object] | None = None,
+    ) -> None:
         """Call `listener(workshop_id)` after every change a room's screens must redraw for:
         a move, a change of pacing, answers opened or closed (`workbook.server.room_push` wakes
-        the phones with it). On PostgreSQL also after such a change made by another process:
-        each change is NOTIFYed on ROOM_CHANNEL, and one listener thread per process passes
-        the workshop on (only a wake-up: the screens read the room afresh)."""
+        the phones with it), and `timer_listener(workshop_id)` after a change of its timer
+        alone (the phones redraw only their timer). On PostgreSQL also after such a change
+        made by another process: each change is NOTIFYed on ROOM_CHANNEL, and one listener
+        thread per process passes the workshop on (only a wake-up: the screens read the room
+        afresh)."""
         self._room_listeners.append(listener)
+        if timer_listener is not None:
+            self._timer_listeners.append(timer_listener)
         if self.on_postgres and self._room_listener is None:
             self._room_listener = self._con.listen(ROOM_CHANNEL, self._room_notified)
 
     @cached_property
     def _room_listeners(self) -> list[Callable[[int], object]]:
+        return []
+
+    @cached_property
+    def _timer_listeners(self) -> list[Callable[[int], object]]:
         return []
 
     _room_listener: Any = None
@@ -286,26 +299,28 @@ class LiveQueries(Database):
         return secrets.token_hex(6)  # tells this store's own notifications from others'
 
     def _room_notified(self, payload: str) -> None:
-        workshop, _, sender = payload.partition(" ")
+        workshop, sender, *kind = payload.split(" ")
         if sender != self._process_mark and workshop.isdigit():
             self._forget_room(int(workshop))
-            self._wake_room(int(workshop))
+            self._wake_room(int(workshop), timer_only=kind == [_TIMER_ONLY])
 
     def _forget_room(self, workshop_id: int) -> None:
         self._room_signals.pop(workshop_id, None)
         super()._forget_room(workshop_id)
 
-    def _room_changed(self, workshop_id: int) -> None:
-        self._wake_room(workshop_id)
+    def _room_changed(self, workshop_id: int, *, timer_only: bool = False) -> None:
+        self._wake_room(workshop_id, timer_only=timer_only)
         if self.on_postgres:
+            payload = f"{workshop_id} {self._process_mark}"
             try:
-                self._con.notify(ROOM_CHANNEL, f"{workshop_id} {self._process_mark}")
+                self._con.notify(ROOM_CHANNEL, payload + (f" {_TIMER_ONLY}" if timer_only else ""))
             except Exception:
                 _LOGGER.exception("the room change could not be announced to other processes")
 
-    def _wake_room(self, workshop_id: int) -> None:
+    def _wake_room(self, workshop_id: int, *, timer_only: bool = False) -> None:
+        # Read afresh, also for a timer: the phones' shared room read follows the signal's.
         self._room_signals.pop(workshop_id, None)
-        for listener in self._room_listeners:
+        for listener in self._timer_listeners if timer_only else self._room_listeners:
             try:
                 listener(workshop_id)
             except Exception:  # the change is committed; a listener must not undo the page
@@ -457,6 +472,8 @@ class LiveQueries(Database):
                 at_step=at_step,
             )
         )
+        # The phones show the timer: wake their polls (not their pages) to draw it now.
+        self._room_changed(workshop_id, timer_only=True)
 
 
 def _one_row(

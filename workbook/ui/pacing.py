@@ -423,6 +423,7 @@ def follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
 @admitted
 def _follow_the_room(store: Store, seat: Seat, step: int, total: int) -> None:
     workshop_id = seat.workshop.id
+    ROOM_PUSH.polls_here(workshop_id)  # a timer change wakes this poll to draw the timer
     signal = store.shared_room_signal(workshop_id)
     previous: RoomSignal | None = st.session_state.get(_signal_key(workshop_id))
     if must_redraw(previous, signal) or lesson_form.confirmation_pending():

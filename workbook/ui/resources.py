@@ -30,8 +30,9 @@ Signature = tuple[tuple[str, float, int], ...]
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
     opened = Store(path)  # a DuckDB file's path or a postgresql:// address
-    # When the facilitator changes the room, wake the phones that follow it.
-    opened.on_room_change(ROOM_PUSH.wake)
+    # When the facilitator changes the room, wake the phones that follow it; when only its
+    # timer changes, wake their timers.
+    opened.on_room_change(ROOM_PUSH.wake, ROOM_PUSH.wake_timers)
     # Serve `python -m workbook.backup create` and `python -m workbook.release make|list`
     # while this process holds the file.
     release = _release_handler(opened)
