@@ -362,10 +362,11 @@ def test_joining_a_sharing_workshop_says_what_funders_see(app_db: Path) -> None:
 
 
 def test_a_new_group_named_like_an_existing_one_asks_before_joining_it(app_db: Path) -> None:
-    """ "b group", "B  group" and "B\u200bgroup" (zero-width space) typed as a new group all
-    name the existing "B group": the person is told once and joins it on a second press, or
-    picks it in the list; no look-alike second group is made. Typed exactly as the group's
-    name (outer spaces aside), it joins at once."""
+    """ "b group", "B  group", "B\u200bgroup" (zero-width space) and the full-width
+    "\uff22 \uff47\uff52\uff4f\uff55\uff50" typed as a new group all name the existing
+    "B group": the person is told once and joins it on a second press, or picks it in the
+    list; no look-alike second group is made. Typed exactly as the group's name (outer spaces
+    aside), it joins at once."""
     store = _open_store(str(app_db))
     workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
     store.join(workshop_id=workshop.id, request=JoinRequest(group_name="B group"))
@@ -373,7 +374,8 @@ def test_a_new_group_named_like_an_existing_one_asks_before_joining_it(app_db: P
         "A group with this name is already in this workshop, spelled as below: press Join "
         "again to join it, or choose it in the list."
     )
-    for typed in ("b group", "B  group", "B\u200bgroup", "\u200fB \u2066group\u2069"):
+    full_width = "\uff22 \uff47\uff52\uff4f\uff55\uff50"
+    for typed in ("b group", "B  group", "B\u200bgroup", "\u200fB \u2066group\u2069", full_width):
         at = fresh().run()
         join(at, workshop.join_code, group=typed)
         assert [w.value for w in at.warning] == [asked], typed
@@ -387,7 +389,7 @@ def test_a_new_group_named_like_an_existing_one_asks_before_joining_it(app_db: P
     join(at, workshop.join_code, group=" B group ")  # the same name: no question
     assert not at.warning and at.query_params.get("t")
     groups = store.groups(workshop.id)
-    assert [(g.name, g.members) for g in groups] == [("B group", 6)]
+    assert [(g.name, g.members) for g in groups] == [("B group", 7)]
 
     # Changing the typed name after the question asks again for the new match, and a name
     # matching no group makes a new one at once.
