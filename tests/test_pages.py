@@ -193,6 +193,36 @@ def test_too_long_answer_is_refused_and_kept_in_the_box(app_db: Path, lessons: L
     assert at.text_area[0].value == long_text
 
 
+def test_an_answer_that_began_with_a_tab_is_saved_from_its_first_word_and_told_so(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    """Outer spaces, tabs and blank lines are taken off an answer (as everywhere in the app),
+    nothing inside it: when its start lost any, the "Saved" line says so in one sentence;
+    a line break at the end, which nobody sees, goes without a word."""
+    at = fresh().run()
+    create_workshop(at, self_guided=True)
+    button(at, "Open the workbook").click()
+    at.run()
+    at.text_area[0].input("\n\tFirst point\n\tsecond point,  indented\n")
+    button(at, "Save answers").click()
+    at.run()
+    [saved_line] = [s.value for s in at.success]
+    assert saved_line.startswith(
+        "Saved 1 answer. The spaces, tabs or blank lines at the start of 1 answer were taken off."
+    ), saved_line
+    store = _open_store(str(app_db))
+    seat = store.resume(join_code=at.query_params["w"], token=at.query_params["t"])
+    assert seat is not None
+    lesson_id = lessons.lessons[0].id
+    stored = store.saved_answers(participant_id=seat.participant.id, lesson_id=lesson_id, round=1)
+    assert list(stored.reflections.values()) == ["First point\n\tsecond point,  indented"]
+    at.text_area[0].input("Plain answer\n\n")
+    button(at, "Save answers").click()
+    at.run()
+    [saved_line] = [s.value for s in at.success]
+    assert saved_line.startswith("Saved 1 answer. (") and "taken off" not in saved_line
+
+
 def test_a_too_long_pasted_title_stays_in_the_box_and_is_refused_on_create(app_db: Path) -> None:
     at = fresh().run()
     title = "T" * 130
