@@ -631,3 +631,40 @@ DANISH_NOTE = (
     "2 svar, der allerede er givet, venter nu på din godkendelse: godkend dem under "
     "“Svar på projektoren” for at sætte dem på skærmen igen."
 )
+
+
+def test_approving_in_the_moderation_panel_updates_the_note_on_answers_now_waiting(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    """The note under "New answers" (how many answers already given now wait) is outside the
+    refreshing moderation panel: approving there left it on screen, its count stale, until
+    the whole console was drawn again. Each approval in the panel now updates it."""
+    at, store, workshop = signed_in(app_db)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    for n in range(3):
+        seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=f"T{n}"))
+        store.save_answers(
+            seat=seat,
+            lesson_id=lesson.id,
+            round=1,
+            reflections=[ReflectionIn(lesson_id=lesson.id, prompt_id=prompt.id, text=f"A{n}")],
+        )
+    at.run()
+    _approve_first_choice(at, prompt.id).set_value(True).run()
+    assert [i.value for i in at.info if "already given" in i.value] == [
+        "3 answers already given now wait for your approval: approve them under "
+        "“Answers on the projector” to put them back on the screen."
+    ]
+    cards = store.answer_cards(
+        workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id, include_waiting=True
+    )
+    at.button(key=f"facilitator_approve_{cards[0].id}").click().run()
+    assert not at.exception, at.exception
+    assert [i.value for i in at.info if "already given" in i.value] == [
+        "2 answers already given now wait for your approval: approve them under "
+        "“Answers on the projector” to put them back on the screen."
+    ]
+    at.button(key="facilitator_approve_all").click().run()
+    assert not at.exception, at.exception
+    assert not [i for i in at.info if "already given" in i.value]

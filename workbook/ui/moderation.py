@@ -28,15 +28,22 @@ from workbook.live import (
     valid_focus,
 )
 from workbook.store import Store, StoreError
+from workbook.ui import console_items
 from workbook.ui.author_text import literal
 from workbook.ui.i18n import ngettext, translations, translator
 from workbook.ui.text import isolate, user_caption, user_text
 
 MODERATION_LIMIT = 30
 _SHOW_ALL = "facilitator_show_all_answers"
+_REVIEWED = "facilitator_reviewed"  # an answer was approved, hidden or restored here
 
 
 def panel(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> None:
+    if st.session_state.pop(_REVIEWED, False) and console_items.waiting_note_shown():
+        # An answer was approved or hidden here, in the refreshing panel, while the note on
+        # answers now waiting (under "New answers", outside it) shows: draw the console again
+        # so that note follows at once.
+        st.rerun(scope="app")
     _ = translator()
     st.subheader(_("Answers on the projector"))
     focus = valid_focus(room.focus, [p.id for p in lesson.prompts], [s.id for s in lesson.ratings])
@@ -199,6 +206,7 @@ def _card(store: Store, workshop_id: int, card: AnswerCard) -> None:
 
 
 def _approve_all(store: Store, workshop_id: int, lesson_id: str, prompt_id: str) -> None:
+    st.session_state[_REVIEWED] = True
     try:
         approved = store.approve_all(
             workshop_id=workshop_id, lesson_id=lesson_id, prompt_id=prompt_id
@@ -219,6 +227,7 @@ def _moderate(
     action: Callable[..., None], workshop_id: int, reflection_id: int
 ) -> Callable[[], None]:
     def run() -> None:
+        st.session_state[_REVIEWED] = True
         try:
             action(workshop_id=workshop_id, reflection_id=reflection_id)
         except StoreError as error:
