@@ -545,7 +545,49 @@ def test_answers_waiting_on_a_question_off_the_projector_are_said_on_the_console
     assert not at.exception, at.exception
     said = [w.value for w in at.warning if "waiting for you" in w.value]
     assert len(said) == 1 and "2 answers waiting for you" in said[0]
-    assert "Show that question on the projector" in said[0]
+    assert "Choose that question under “Review answers to”" in said[0]
+
+
+def test_waiting_answers_of_any_question_of_the_plan_are_reviewed_without_the_projector(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    """Waiting answers could only be reviewed once their question was on the projector: the
+    panel offers every question of the plan, the one on the projector first chosen, and
+    another step's question is reviewed there while the projector stays as it is."""
+    at, store, workshop = signed_in(app_db)
+    here, later = lessons.lessons[0], lessons.lessons[1]
+    prompt = later.prompts[0]
+    store.set_approve_first(
+        workshop_id=workshop.id, lesson_id=later.id, prompt_id=prompt.id, approve_first=True
+    )
+    for n in range(2):
+        seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=f"T{n}"))
+        store.save_answers(
+            seat=seat,
+            lesson_id=later.id,
+            round=1,
+            reflections=[ReflectionIn(lesson_id=later.id, prompt_id=prompt.id, text=f"A{n}")],
+        )
+    at.run()
+    said = [w.value for w in at.warning if "waiting for you" in w.value]
+    assert len(said) == 1 and "Step 2: “" in said[0] and "2 answers waiting for you" in said[0]
+    [choice] = [s for s in at.selectbox if s.label == "Review answers to"]
+    assert choice.value == (here.id, here.prompts[0].id)  # the question on the projector
+    assert choice.options[0].startswith("On the projector · Step 1: ")
+    assert [o for o in choice.options if o.startswith("On the projector")] == [choice.options[0]]
+    assert len(choice.options) == sum(len(step.prompts) for step in lessons.lessons)
+    focus_before = store.room(workshop.id).focus
+    choice.set_value((later.id, prompt.id)).run()
+    assert not at.exception, at.exception
+    assert "This question is not on the projector now." in [c.value for c in at.caption]
+    assert _answers_sentence(at) == "**2 answers: 0 shown, 2 waiting for you**"
+    assert not [w for w in at.warning if "waiting for you" in w.value]
+    at.button(key="facilitator_approve_all").click().run()
+    assert not at.exception, at.exception
+    assert _answers_sentence(at) == "**2 answers: 2 shown**"
+    shown = store.answer_cards(workshop_id=workshop.id, lesson_id=later.id, prompt_id=prompt.id)
+    assert sorted(c.text for c in shown) == ["A0", "A1"]
+    assert store.room(workshop.id).focus == focus_before  # the projector was not moved
 
 
 def _approve_first_choice(at: AppTest, prompt_id: str) -> Any:
@@ -631,3 +673,40 @@ DANISH_NOTE = (
     "2 svar, der allerede er givet, venter nu på din godkendelse: godkend dem under "
     "“Svar på projektoren” for at sætte dem på skærmen igen."
 )
+
+
+def test_approving_in_the_moderation_panel_updates_the_note_on_answers_now_waiting(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    """The note under "New answers" (how many answers already given now wait) is outside the
+    refreshing moderation panel: approving there left it on screen, its count stale, until
+    the whole console was drawn again. Each approval in the panel now updates it."""
+    at, store, workshop = signed_in(app_db)
+    lesson = lessons.lessons[0]
+    prompt = lesson.prompts[0]
+    for n in range(3):
+        seat, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=f"T{n}"))
+        store.save_answers(
+            seat=seat,
+            lesson_id=lesson.id,
+            round=1,
+            reflections=[ReflectionIn(lesson_id=lesson.id, prompt_id=prompt.id, text=f"A{n}")],
+        )
+    at.run()
+    _approve_first_choice(at, prompt.id).set_value(True).run()
+    assert [i.value for i in at.info if "already given" in i.value] == [
+        "3 answers already given now wait for your approval: approve them under "
+        "“Answers on the projector” to put them back on the screen."
+    ]
+    cards = store.answer_cards(
+        workshop_id=workshop.id, lesson_id=lesson.id, prompt_id=prompt.id, include_waiting=True
+    )
+    at.button(key=f"facilitator_approve_{cards[0].id}").click().run()
+    assert not at.exception, at.exception
+    assert [i.value for i in at.info if "already given" in i.value] == [
+        "2 answers already given now wait for your approval: approve them under "
+        "“Answers on the projector” to put them back on the screen."
+    ]
+    at.button(key="facilitator_approve_all").click().run()
+    assert not at.exception, at.exception
+    assert not [i for i in at.info if "already given" in i.value]

@@ -129,6 +129,10 @@ def test_a_save_is_confirmed_in_the_language_asked_for() -> None:
     prepared = PreparedAnswers(reflections=[object(), object()], ratings=[object()])  # type: ignore[list-item]
     assert prepared.confirmation() == "Saved 2 answers and 1 rating."
     assert prepared.confirmation(i18n.translations("da")) == "Gemt: 2 svar og 1 vurdering."
+    trimmed = PreparedAnswers(reflections=[object()], trimmed_prompts=["p1"])  # type: ignore[list-item]
+    assert trimmed.confirmation(i18n.translations("da")) == (
+        "Gemt: 1 svar. Mellemrum, tabulatorer eller tomme linjer i starten af 1 svar blev fjernet."
+    )
 
 
 # --- the workshop's language in the store -----------------------------------------------------

@@ -586,9 +586,13 @@ def test_an_import_finds_names_already_on_the_map_as_group_names_are_compared() 
 
 
 # The same name typed twice can differ invisibly: "é" as one character or as "e" and an accent
-# (NFC), or a zero-width space for a space. Every place that compares names folds these as
-# workbook.keys.name_key does.
-SAME_NAMES = [("Caf\u00e9 owners", "Cafe\u0301 owners"), ("Ana Silva", "Ana\u200bSilva")]
+# (NFC), a zero-width space for a space, or full-width letters (NFKC). Every place that
+# compares names folds these as workbook.keys.name_key does.
+SAME_NAMES = [
+    ("Caf\u00e9 owners", "Cafe\u0301 owners"),
+    ("Ana Silva", "Ana\u200bSilva"),
+    ("Press", "\uff30\uff52\uff45\uff53\uff53"),  # full-width letters (NFKC)
+]
 
 
 @pytest.mark.parametrize(("typed", "again"), SAME_NAMES)

@@ -101,3 +101,41 @@ def test_an_answer_waits_for_approval_before_the_projector_and_phones_show_it(
     expect(phone_card(reader, answer)).to_be_visible()
     projector.screenshot(path=str(SHOTS / "projector-approved-1920.png"))
     assert "Traceback" not in server.log()
+
+
+def test_approving_in_the_refreshing_panel_updates_the_note_on_answers_now_waiting(
+    browser: Browser, server: Server, lessons: LessonSet
+) -> None:
+    """Turned on mid-question, "I approve answers first" says how many answers already given
+    now wait, under the question (outside the console's refreshing panel). Approving them in
+    the panel reran the panel alone: the note kept its count until the page was drawn again.
+    It now follows each approval at once."""
+    prompt = lessons.lessons[0].prompts[0]
+    console = context(browser, 1920, 1080).new_page()
+    code, key = start_workshop(console, server, "Vetting day", "Tenants' rights")
+    sign_in(console, server, code, key)
+    for n, group in enumerate(("Red table", "Blue table")):
+        save_answer(join_on_phone(browser, server, code, group), prompt.text, f"Answer {n}")
+    counts = console.locator(".st-key-facilitator_answer_counts")
+    expect(counts).to_have_text("2 answers: 2 shown")  # the refreshing panel has read them
+    settle(console)
+    console.locator(f"[class*='st-key-facilitator_approve_first_prompt_{prompt.id}_']").get_by_role(
+        "radio", name="I approve answers first"
+    ).click()
+    note = console.get_by_test_id("stAlert").filter(has_text="already given")
+    expect(note).to_contain_text("2 answers already given now wait for your approval")
+    settle(console)
+    expect(counts).to_have_text("2 answers: 0 shown, 2 waiting for you")
+
+    queued = console.locator("[class*='st-key-facilitator_answer_']").filter(has_text="Answer 1")
+    queued.get_by_role("button", name="Approve").click()
+    expect(counts).to_have_text("2 answers: 1 shown, 1 waiting for you")
+    expect(note).to_contain_text("1 answer already given now waits for your approval")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    note.scroll_into_view_if_needed()
+    console.screenshot(path=str(SHOTS / "console-note-follows-1920.png"))
+    settle(console)
+    console.get_by_role("button", name="Approve all").click()
+    expect(counts).to_have_text("2 answers: 2 shown")
+    expect(note).to_have_count(0)
+    assert "Traceback" not in server.log()

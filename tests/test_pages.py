@@ -193,6 +193,36 @@ def test_too_long_answer_is_refused_and_kept_in_the_box(app_db: Path, lessons: L
     assert at.text_area[0].value == long_text
 
 
+def test_an_answer_that_began_with_a_tab_is_saved_from_its_first_word_and_told_so(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    """Outer spaces, tabs and blank lines are taken off an answer (as everywhere in the app),
+    nothing inside it: when its start lost any, the "Saved" line says so in one sentence;
+    a line break at the end, which nobody sees, goes without a word."""
+    at = fresh().run()
+    create_workshop(at, self_guided=True)
+    button(at, "Open the workbook").click()
+    at.run()
+    at.text_area[0].input("\n\tFirst point\n\tsecond point,  indented\n")
+    button(at, "Save answers").click()
+    at.run()
+    [saved_line] = [s.value for s in at.success]
+    assert saved_line.startswith(
+        "Saved 1 answer. The spaces, tabs or blank lines at the start of 1 answer were taken off."
+    ), saved_line
+    store = _open_store(str(app_db))
+    seat = store.resume(join_code=at.query_params["w"], token=at.query_params["t"])
+    assert seat is not None
+    lesson_id = lessons.lessons[0].id
+    stored = store.saved_answers(participant_id=seat.participant.id, lesson_id=lesson_id, round=1)
+    assert list(stored.reflections.values()) == ["First point\n\tsecond point,  indented"]
+    at.text_area[0].input("Plain answer\n\n")
+    button(at, "Save answers").click()
+    at.run()
+    [saved_line] = [s.value for s in at.success]
+    assert saved_line.startswith("Saved 1 answer. (") and "taken off" not in saved_line
+
+
 def test_a_too_long_pasted_title_stays_in_the_box_and_is_refused_on_create(app_db: Path) -> None:
     at = fresh().run()
     title = "T" * 130
@@ -362,10 +392,11 @@ def test_joining_a_sharing_workshop_says_what_funders_see(app_db: Path) -> None:
 
 
 def test_a_new_group_named_like_an_existing_one_asks_before_joining_it(app_db: Path) -> None:
-    """ "b group", "B  group" and "B\u200bgroup" (zero-width space) typed as a new group all
-    name the existing "B group": the person is told once and joins it on a second press, or
-    picks it in the list; no look-alike second group is made. Typed exactly as the group's
-    name (outer spaces aside), it joins at once."""
+    """ "b group", "B  group", "B\u200bgroup" (zero-width space) and the full-width
+    "\uff22 \uff47\uff52\uff4f\uff55\uff50" typed as a new group all name the existing
+    "B group": the person is told once and joins it on a second press, or picks it in the
+    list; no look-alike second group is made. Typed exactly as the group's name (outer spaces
+    aside), it joins at once."""
     store = _open_store(str(app_db))
     workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="Day", cause="Housing"))
     store.join(workshop_id=workshop.id, request=JoinRequest(group_name="B group"))
@@ -373,7 +404,8 @@ def test_a_new_group_named_like_an_existing_one_asks_before_joining_it(app_db: P
         "A group with this name is already in this workshop, spelled as below: press Join "
         "again to join it, or choose it in the list."
     )
-    for typed in ("b group", "B  group", "B\u200bgroup", "\u200fB \u2066group\u2069"):
+    full_width = "\uff22 \uff47\uff52\uff4f\uff55\uff50"
+    for typed in ("b group", "B  group", "B\u200bgroup", "\u200fB \u2066group\u2069", full_width):
         at = fresh().run()
         join(at, workshop.join_code, group=typed)
         assert [w.value for w in at.warning] == [asked], typed
@@ -387,7 +419,7 @@ def test_a_new_group_named_like_an_existing_one_asks_before_joining_it(app_db: P
     join(at, workshop.join_code, group=" B group ")  # the same name: no question
     assert not at.warning and at.query_params.get("t")
     groups = store.groups(workshop.id)
-    assert [(g.name, g.members) for g in groups] == [("B group", 6)]
+    assert [(g.name, g.members) for g in groups] == [("B group", 7)]
 
     # Changing the typed name after the question asks again for the new match, and a name
     # matching no group makes a new one at once.

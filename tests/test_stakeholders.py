@@ -795,7 +795,12 @@ def test_summary_counts_every_usable_tie_and_each_single_point() -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "again"), [("Caf\u00e9 owners", "Cafe\u0301 owners"), ("Ana Silva", "Ana\u200bSilva")]
+    ("typed", "again"),
+    [
+        ("Caf\u00e9 owners", "Cafe\u0301 owners"),
+        ("Ana Silva", "Ana\u200bSilva"),
+        ("City council", "\uff23\uff49\uff54\uff59 council"),  # full-width letters
+    ],
 )
 def test_diff_without_ids_matches_names_with_invisible_differences(typed: str, again: str) -> None:
     changes = diff_snapshots([make_in(typed)], [make_in(again, band="passive_ally")])

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import raw_rows
+from workbook.keys import name_key
 from workbook.models import (
     CommitmentIn,
     CommitmentStatus,
@@ -116,6 +117,44 @@ def test_join_creates_or_reuses_groups_case_insensitively(store: Store) -> None:
     assert token_a != token_b
     groups = store.groups(workshop.id)
     assert [(g.name, g.members) for g in groups] == [("Table 1", 2)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "again"),
+    [
+        ("Table A", "\uff34\uff41\uff42\uff4c\uff45 A"),  # full-width letters
+        ("Table A", "TABLE\u3000\uff21"),  # an ideographic space, a full-width capital
+        ("Table 1", "Table \uff11"),  # a full-width digit
+        ("Caf\u00e9", "CAFE\u0301"),  # an accent as a character of its own, any case
+        ("Straße", "STRASSE"),  # case folded, not just lowered
+    ],
+)
+def test_group_names_that_only_look_different_name_one_group(
+    store: Store, typed: str, again: str
+) -> None:
+    """Names are compared as NFKC, case-folded (full-width forms as the letters they show),
+    and each group keeps its name as first typed."""
+    assert name_key(typed) == name_key(again)
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="t", cause="c"))
+    first, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=typed))
+    second, _ = store.join(workshop_id=workshop.id, request=JoinRequest(group_name=again))
+    assert second.group.id == first.group.id
+    assert store.group_named(workshop_id=workshop.id, name=again) == store.groups(workshop.id)[0]
+    assert [(g.name, g.members) for g in store.groups(workshop.id)] == [(typed, 2)]
+
+
+def test_names_that_differ_stay_apart_and_full_width_ones_sort_with_the_rest(
+    store: Store,
+) -> None:
+    """Accents, digits and letters still tell groups apart; a full-width name is listed where
+    its letters put it, as typed."""
+    for a, b in [("Table 1", "Table 2"), ("Caf\u00e9", "Cafe"), ("Table A", "Table \uff22")]:
+        assert name_key(a) != name_key(b)
+    workshop, _ = store.create_workshop(workshop=WorkshopCreate(title="t", cause="c"))
+    for name in ("Table C", "\uff34\uff41\uff42\uff4c\uff45 B", "Table A"):
+        store.join(workshop_id=workshop.id, request=JoinRequest(group_name=name))
+    names = [g.name for g in store.groups(workshop.id)]
+    assert names == ["Table A", "\uff34\uff41\uff42\uff4c\uff45 B", "Table C"]
 
 
 def test_resume_needs_the_token_of_that_workshop(store: Store) -> None:

@@ -62,3 +62,52 @@ def test_a_thirty_person_summary_is_small_offline_complete_and_escaped(
 
 def _esc(text: str) -> str:
     return html.escape(text)
+
+
+def test_a_multi_line_own_question_keeps_its_line_breaks_and_stays_escaped(
+    store: Store, lessons: LessonSet
+) -> None:
+    """A facilitator's own question (and statement) typed on several lines is shown on those
+    lines, each escaped: the line breaks are the only markup the summary adds."""
+    from workbook.models import JoinRequest, RatingIn, ReflectionIn, WorkshopCreate
+    from workbook.plans import Plan, PlanStep, apply_plan
+
+    question = "What did we <b>learn</b>?\nWhat will we try next?\r\nWho asks Sam?"
+    statement = "We trust each other\nacross <i>tables</i>"
+    plan = Plan(
+        id="lines",
+        title="Lines",
+        session_minutes=60,
+        steps=[
+            PlanStep(
+                lesson="action-plan",
+                minutes=20,
+                own_prompts=[{"id": "own-lines", "text": question}],
+                own_ratings=[{"id": "own-trust", "text": statement, "low": "No", "high": "Yes"}],
+            )
+        ],
+    )
+    made, _ = store.create_workshop(workshop=WorkshopCreate(title="Evening", cause="Housing"))
+    store.set_workshop_plan(workshop_id=made.id, plan=plan)
+    seat, _ = store.join(workshop_id=made.id, request=JoinRequest(group_name="Table 1"))
+    store.save_answers(
+        seat=seat,
+        lesson_id="action-plan",
+        round=1,
+        reflections=[ReflectionIn(lesson_id="action-plan", prompt_id="own-lines", text="Yes")],
+        ratings=[
+            RatingIn(
+                lesson_id="action-plan",
+                statement_id="own-trust",
+                key_finding="early_actions",
+                value=4,
+            )
+        ],
+    )
+    applied = apply_plan(lessons, store.workshop_plan(made.id).plan)
+    page = summary_html.html_summary(export.collect(store, workshop_id=made.id, lessons=applied))
+    assert (
+        "<h3>What did we &lt;b&gt;learn&lt;/b&gt;?<br>What will we try next?<br>Who asks Sam?</h3>"
+    ) in page
+    assert "<h3>We trust each other<br>across &lt;i&gt;tables&lt;/i&gt;</h3>" in page
+    assert "<b>learn" not in page and "<i>tables" not in page and "\r" not in page

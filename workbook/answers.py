@@ -23,6 +23,9 @@ class PreparedAnswers:
     errors: dict[str, list[str]] = field(default_factory=dict)
     # Boxes that held only spaces or blank lines: no answer, and the person is told so.
     blank_prompts: list[str] = field(default_factory=list)
+    # Answers saved without the spaces, tabs or blank lines they began with: the person is
+    # told, as the box still shows them. (The end's, which nobody sees, go without a word.)
+    trimmed_prompts: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -65,10 +68,20 @@ class PreparedAnswers:
         removed = len(self.cleared_prompts) + len(self.cleared_statements)
         if removed:
             cleared = t.ngettext("{n} cleared answer", "{n} cleared answers", removed)
-            return t.gettext("Saved {saved}; removed {removed}.").format(
+            said = t.gettext("Saved {saved}; removed {removed}.").format(
                 saved=saved, removed=cleared.format(n=removed)
             )
-        return t.gettext("Saved {saved}.").format(saved=saved)
+        else:
+            said = t.gettext("Saved {saved}.").format(saved=saved)
+        if self.trimmed_prompts:
+            n = len(self.trimmed_prompts)
+            trimmed = t.ngettext(
+                "The spaces, tabs or blank lines at the start of {n} answer were taken off.",
+                "The spaces, tabs or blank lines at the start of {n} answers were taken off.",
+                n,
+            )
+            said = f"{said} {trimmed.format(n=n)}"
+        return said
 
 
 def prepare_answers(
@@ -82,7 +95,9 @@ def prepare_answers(
     """Validate a lesson form. Empty boxes are not answers: one that held a saved answer
     before is a removal, and one holding only spaces or blank lines is listed in
     `blank_prompts` so the form can say so. Unchanged answers are skipped so a resubmit
-    writes nothing. Problems are said in `language`, the session's."""
+    writes nothing. Spaces, tabs and blank lines around an answer are taken off (never
+    inside it); a saved answer that began with some is listed in `trimmed_prompts`.
+    Problems are said in `language`, the session's."""
     prepared = PreparedAnswers()
     for prompt in lesson.prompts:
         typed = texts.get(prompt.id) or ""
@@ -100,6 +115,8 @@ def prepare_answers(
             continue
         if saved.reflections.get(prompt.id) != reflection.text:
             prepared.reflections.append(reflection)
+            if typed[:1].isspace():
+                prepared.trimmed_prompts.append(prompt.id)
     for statement in lesson.ratings:
         value = ratings.get(statement.id)
         if value is None:

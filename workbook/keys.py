@@ -1,5 +1,5 @@
 """Join codes, facilitator keys and resume tokens: making them, hashing them, checking them;
-the key two group names are compared by (`name_key`); and `slug`, the one way a name becomes
+the key two names are compared by (`name_key`); and `slug`, the one way a name becomes
 part of a file name or an id."""
 
 from __future__ import annotations
@@ -25,14 +25,19 @@ _ZERO_WIDTH_SPACE = "\u200b"
 
 
 def name_key(name: str) -> str:
-    """How two group names are compared: ignoring case, spaces around and between words, and
-    invisible format characters (zero-width joiners, bidi marks and controls, byte order
-    marks; a zero-width space counts as a space). Names themselves keep them as typed (an
-    emoji or a Persian name needs its joiners); only the comparison folds them, so
-    "b group", " B group " and "B\u200bgroup" all name the group "B group"."""
-    text = unicodedata.normalize("NFC", name).replace(_ZERO_WIDTH_SPACE, " ")
+    """How two names (of groups, of stakeholders on a map) are compared: as NFKC, case-folded
+    (full-width letters and digits as the ones they show, "\uff34\uff41\uff42\uff4c\uff45"
+    as "Table"; an accent typed apart as the accented letter; "ß" as "ss"), ignoring spaces
+    around and between words, and invisible format characters (zero-width joiners, bidi marks
+    and controls, byte order marks; a zero-width space counts as a space). Names themselves
+    keep them as typed (an emoji or a Persian name needs its joiners); only the comparison
+    folds them, so "b group", " B group ", "B\u200bgroup" and "\uff22 group" all name the
+    group "B group"."""
+    text = unicodedata.normalize("NFKC", name).replace(_ZERO_WIDTH_SPACE, " ")
     text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return " ".join(text.casefold().split())
+    # Case folding can leave text that is not NFKC: normalised once more (as Unicode's
+    # NFKC_Casefold does).
+    return " ".join(unicodedata.normalize("NFKC", text.casefold()).split())
 
 
 def new_join_code() -> str:

@@ -62,6 +62,12 @@ figure.bars th[scope="row"] b { display: inline-block; min-width: 1.2em; }
 """
 
 
+def _lines(text: str) -> str:
+    """Author or facilitator text for a heading: escaped, the line breaks its author typed
+    kept as <br> (a heading would run them onto one line), the only markup added."""
+    return "<br>".join(html.escape(line) for line in text.splitlines())
+
+
 def _n(t: gettext.NullTranslations, singular: str, plural: str, n: int, code: str) -> str:
     """ "1 rating" or "1.234 ratings", in the language of `t`, the number as `code` writes it."""
     return t.ngettext(singular, plural, n).format(n=i18n.format_decimal(n, code, 0))
@@ -183,7 +189,7 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
             given = answers_to(lesson.id, prompt_id)
             if not given:
                 continue
-            parts.append(f"<h3>{esc(export.lessons.prompt_text(lesson.id, prompt_id))}</h3>")
+            parts.append(f"<h3>{_lines(export.lessons.prompt_text(lesson.id, prompt_id))}</h3>")
             answer_list(given)
         parts.append("</section>")
     # Answers kept for a lesson that is not loaded now (its file missing or broken): still
@@ -275,7 +281,7 @@ def _statement_sections(
             heading = statement.text + (
                 f" ({_round_words(label, written_in, _)})" if len(rounds) > 1 else ""
             )
-            parts.append(f"<h3>{html.escape(heading)}</h3>")
+            parts.append(f"<h3>{_lines(heading)}</h3>")
             note = _("Average {mean} from {ratings} (1 = {low}, 5 = {high}).").format(
                 mean=i18n.format_decimal(result.mean or 0, code),
                 ratings=_n(t, "{n} rating", "{n} ratings", result.total, code),

@@ -255,11 +255,19 @@ def _set_approve_first(
         notes.pop((workshop_id, lesson_id, prompt_id), None)
 
 
+def waiting_note_shown() -> bool:
+    """Whether a note on answers now waiting (`_moved_note`) may be on this console."""
+    return bool(st.session_state.get(_MOVED_TO_QUEUE))
+
+
 def _moved_note(
     store: Store, workshop_id: int, lesson_id: str, prompt_id: str, state: ItemState
 ) -> None:
     """Right after "I approve answers first" took answers already given off the screen: say
-    so, while any answer of the question still waits (answers do not vanish unexplained)."""
+    so, while any answer of the question still waits (answers do not vanish unexplained).
+    Its count follows what waits: never more than wait now, never more than it said before
+    (approving in the moderation panel draws the console again while this note shows,
+    `waiting_note_shown`)."""
     notes = st.session_state.get(_MOVED_TO_QUEUE) or {}
     moved = notes.get((workshop_id, lesson_id, prompt_id))
     if not moved:
@@ -273,6 +281,7 @@ def _moved_note(
     if not waiting:
         notes.pop((workshop_id, lesson_id, prompt_id), None)
         return
+    moved = notes[(workshop_id, lesson_id, prompt_id)] = min(moved, waiting)
     st.info(
         ngettext(
             "{n} answer already given now waits for your approval: approve it under "

@@ -180,7 +180,7 @@ def console(store: Store, lessons: LessonSet, workshop: Workshop) -> None:
             console_timer.render(store, workshop, room, lesson, on_refused=_refused)
             console_items.render(store, workshop, room, lesson, on_refused=_refused)
     with live:
-        live_panel(store, workshop.id, lesson)
+        live_panel(store, workshop.id, lesson, lessons)
     st.divider()
     room_end.panel(store, workshop)
     console_exports.panel(store, lessons, workshop)
@@ -374,7 +374,7 @@ def _move_to_chosen(
 
 @st.fragment(run_every=CONSOLE_REFRESH_SECONDS)
 @admitted(first=True)
-def live_panel(store: Store, workshop_id: int, lesson: Lesson | None) -> None:
+def live_panel(store: Store, workshop_id: int, lesson: Lesson | None, lessons: LessonSet) -> None:
     groups = store.room_groups(workshop_id)
     room = store.room(workshop_id)
     drawn = st.session_state.get(_DRAWN)
@@ -398,7 +398,7 @@ def live_panel(store: Store, workshop_id: int, lesson: Lesson | None) -> None:
         _who_table(groups)
     if lesson is None:
         return
-    moderation.panel(store, workshop_id, lesson, room)
+    moderation.panel(store, workshop_id, lesson, room, lessons.lessons)
 
 
 def room_seen(store: Store, room: Room, lesson: Lesson | None) -> tuple[object, ...]:

@@ -1,5 +1,7 @@
-"""The console's moderation panel: the answers to the question on the projector, with how
-many the room sees, how many wait for the facilitator and how many are hidden.
+"""The console's moderation panel: the answers to the question on the projector (or to
+another question of the plan the facilitator chooses, to review its waiting answers without
+putting it on the screen), with how many the room sees, how many wait for the facilitator and
+how many are hidden.
 
 With "I approve answers first" on for the question (the console's per-question control), new
 answers wait in a queue here, newest first, each with Approve and Hide, and "Approve all"
@@ -8,7 +10,7 @@ answer the room sees can be hidden, and every hidden one restored. Answers are u
 shown through workbook/ui/text.py, never as Markdown.
 
 The facilitator console draws it inside its refreshing panel: `panel(store, workshop_id,
-lesson, room)`.
+lesson, room, plan)`.
 """
 
 from __future__ import annotations
@@ -22,42 +24,62 @@ from workbook.live import (
     PROMPT,
     AnswerCard,
     AnswerTally,
-    Focus,
     Room,
     by_support,
     valid_focus,
 )
 from workbook.store import Store, StoreError
+from workbook.ui import console_items
 from workbook.ui.author_text import literal
 from workbook.ui.i18n import ngettext, translations, translator
 from workbook.ui.text import isolate, user_caption, user_text
 
 MODERATION_LIMIT = 30
 _SHOW_ALL = "facilitator_show_all_answers"
+_REVIEWED = "facilitator_reviewed"  # an answer was approved, hidden or restored here
 
 
-def panel(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> None:
+def panel(
+    store: Store,
+    workshop_id: int,
+    lesson: Lesson,
+    room: Room,
+    plan: Sequence[Lesson] = (),
+) -> None:
+    """`lesson`: the room's step; `plan`: every step of the workshop's plan (any of whose
+    questions can be reviewed here; the room's step alone without it)."""
+    if st.session_state.pop(_REVIEWED, False) and console_items.waiting_note_shown():
+        # An answer was approved or hidden here, in the refreshing panel, while the note on
+        # answers now waiting (under "New answers", outside it) shows: draw the console again
+        # so that note follows at once.
+        st.rerun(scope="app")
     _ = translator()
     st.subheader(_("Answers on the projector"))
+    steps = list(plan) or [lesson]
     focus = valid_focus(room.focus, [p.id for p in lesson.prompts], [s.id for s in lesson.ratings])
-    _waiting_elsewhere(store, workshop_id, lesson, focus)
-    if focus is None or focus.kind != PROMPT:
+    on_screen = (lesson.id, focus.item_id) if focus is not None and focus.kind == PROMPT else None
+    chosen = _choice(steps, on_screen)
+    _waiting_elsewhere(store, workshop_id, steps, chosen)
+    if chosen is None:
         st.caption(
             _(
-                "Put a question on the projector to see its answers here, newest first, and "
-                "hide any that should not be shown."
+                "Put a question on the projector, or choose one above, to see its answers "
+                "here, newest first, and hide any that should not be shown."
             )
         )
         return
+    lesson_id, prompt_id = chosen
+    if chosen != on_screen:
+        st.caption(_("This question is not on the projector now."))
     cards = store.answer_cards(
         workshop_id=workshop_id,
-        lesson_id=lesson.id,
-        prompt_id=focus.item_id,
+        lesson_id=lesson_id,
+        prompt_id=prompt_id,
         include_hidden=True,
         include_waiting=True,
     )
     state = store.item_state(
-        workshop_id=workshop_id, lesson_id=lesson.id, kind=PROMPT, item_id=focus.item_id
+        workshop_id=workshop_id, lesson_id=lesson_id, kind=PROMPT, item_id=prompt_id
     )
     # Counted from the cards drawn below, so the sentence and the cards always agree.
     waiting = [card for card in cards if card.waiting]
@@ -74,7 +96,7 @@ def panel(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> None:
     notes.append(_("Hidden answers stay stored and are left out of the summary; restore any time."))
     st.caption(" ".join(notes))
     if waiting:
-        _queue(store, workshop_id, lesson.id, focus.item_id, waiting)
+        _queue(store, workshop_id, lesson_id, prompt_id, waiting)
     rest = [card for card in cards if not card.waiting]
     if state.by_support:
         rest = by_support(rest)
@@ -92,34 +114,74 @@ def panel(store: Store, workshop_id: int, lesson: Lesson, room: Room) -> None:
         )
 
 
-def _waiting_elsewhere(store: Store, workshop_id: int, lesson: Lesson, focus: Focus | None) -> None:
-    """Answers waiting for approval on this step's other questions: said here, where the
+def _short(text: str, limit: int = 70) -> str:
+    """A question on one line, cut to `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _choice(steps: Sequence[Lesson], on_screen: tuple[str, str] | None) -> tuple[str, str] | None:
+    """Which question's answers the panel shows: the one on the projector unless the
+    facilitator chooses another of the plan's (to review its waiting answers without putting
+    it on the screen). The choice is the projector's again whenever that changes: the box is
+    keyed by what the projector shows."""
+    _ = translator()
+    options = [(step.id, prompt.id) for step in steps for prompt in step.prompts]
+    if len(options) < 2 and on_screen in options:
+        return on_screen
+    numbers = {step.id: n for n, step in enumerate(steps, start=1)}
+    texts = {(step.id, p.id): p.text for step in steps for p in step.prompts}
+
+    def label(option: tuple[str, str]) -> str:
+        # Plain text: Streamlit shows a select box's options as written, never as Markdown.
+        said = _("Step {number}: {title}").format(
+            number=numbers[option[0]], title=_short(texts[option])
+        )
+        # The marker first: a long option is cut at the box's end.
+        return (_("On the projector") + " · " if option == on_screen else "") + said
+
+    return st.selectbox(
+        _("Review answers to"),
+        options,
+        index=options.index(on_screen) if on_screen in options else None,
+        placeholder=_("Choose a question"),
+        format_func=label,
+        key="facilitator_review_" + ("_".join(on_screen) if on_screen else "none"),
+    )
+
+
+def _waiting_elsewhere(
+    store: Store, workshop_id: int, steps: Sequence[Lesson], chosen: tuple[str, str] | None
+) -> None:
+    """Answers waiting for approval on the plan's other questions: said here, where the
     facilitator looks, with how to review them (only approved answers reach the projector,
     so putting the question there shows none of them)."""
     _ = translator()
-    states = store.item_states(workshop_id=workshop_id, lesson_id=lesson.id)
     lines = []
-    for prompt in lesson.prompts:
-        state = states.get((PROMPT, prompt.id))
-        if state is None or not state.approve_first or focus == Focus(PROMPT, prompt.id):
-            continue
-        tally = store.answer_tally(
-            workshop_id=workshop_id, lesson_id=lesson.id, prompt_id=prompt.id
-        )
-        if tally.waiting:
-            short = prompt.text if len(prompt.text) <= 70 else prompt.text[:69].rstrip() + "…"
-            waiting = ngettext(
-                "{n} answer waiting for you", "{n} answers waiting for you", tally.waiting
+    for number, step in enumerate(steps, start=1):
+        states = store.item_states(workshop_id=workshop_id, lesson_id=step.id)
+        for prompt in step.prompts:
+            state = states.get((PROMPT, prompt.id))
+            if state is None or not state.approve_first or chosen == (step.id, prompt.id):
+                continue
+            tally = store.answer_tally(
+                workshop_id=workshop_id, lesson_id=step.id, prompt_id=prompt.id
             )
-            lines.append(f"“{literal(short)}”: {waiting}")
+            if tally.waiting:
+                waiting = ngettext(
+                    "{n} answer waiting for you", "{n} answers waiting for you", tally.waiting
+                )
+                question = f"“{literal(_short(prompt.text))}”"
+                said = _("Step {number}: {title}").format(number=number, title=question)
+                lines.append(f"{said}: {waiting}")
     if lines:
         with st.container(key="facilitator_waiting_elsewhere"):
             st.warning(
                 "; ".join(lines)
                 + ". "
                 + _(
-                    "Show that question on the projector to review them here: the room sees "
-                    "none of them until you approve it."
+                    "Choose that question under “Review answers to” to review them here: the "
+                    "room sees none of them until you approve it."
                 ),
                 icon=":material/pending:",
             )
@@ -199,6 +261,7 @@ def _card(store: Store, workshop_id: int, card: AnswerCard) -> None:
 
 
 def _approve_all(store: Store, workshop_id: int, lesson_id: str, prompt_id: str) -> None:
+    st.session_state[_REVIEWED] = True
     try:
         approved = store.approve_all(
             workshop_id=workshop_id, lesson_id=lesson_id, prompt_id=prompt_id
@@ -219,6 +282,7 @@ def _moderate(
     action: Callable[..., None], workshop_id: int, reflection_id: int
 ) -> Callable[[], None]:
     def run() -> None:
+        st.session_state[_REVIEWED] = True
         try:
             action(workshop_id=workshop_id, reflection_id=reflection_id)
         except StoreError as error:
