@@ -18,7 +18,7 @@ from workbook.i18n import N_
 from workbook.models import SpectrumBand
 from workbook.records import Seat
 from workbook.stakeholders import words as word
-from workbook.stakeholders.graph import who_is_tied
+from workbook.stakeholders.graph import join_names, who_is_tied
 from workbook.stakeholders.measures import (
     BRIDGING_BONDING_EXPLANATION,
     BROKER_EXPLANATION,
@@ -293,6 +293,25 @@ def proposal(current: StakeholderMap) -> Portfolio:
     )
 
 
+def _free_note(current: StakeholderMap) -> None:
+    """Who takes 0 hours a month, named so they are easy to find and set: the proposal counts
+    them as free (a file without hours reads as 0; walk-through finding)."""
+    free = [s.name for s in current.stakeholders if s.energy_hours == 0 and not s.not_our_battle]
+    if not free:
+        return
+    st.info(
+        ngettext(
+            "{n} stakeholder takes 0 hours a month, so the proposal counts it as free. If it "
+            "takes any of your time, set its hours:",
+            "{n} stakeholders take 0 hours a month, so the proposal counts them as free. If "
+            "they take any of your time, set their hours:",
+            len(free),
+        ),
+        icon=":material/schedule:",
+    )
+    user_text(join_names(free, limit=12, t=translations()))
+
+
 def trade_off(
     store: Store, seat: Seat, current: StakeholderMap, *, where: str, in_column: bool = False
 ) -> None:
@@ -310,6 +329,7 @@ def trade_off(
         return
     portfolio = proposal(current)
     st.markdown(f"**{portfolio.sentence}**")
+    _free_note(current)
     figure(
         lambda screen: effort_vs_influence(
             current.stakeholders,
