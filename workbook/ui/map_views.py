@@ -63,6 +63,13 @@ _RESPONSIVE_CSS: Final = """
 @media (min-width: 1500px) { [class*="st-key-vw_laptop_"] { display: none !important; } }
 @media (max-width: 640px) { [class*="st-key-vw_column_"] { display: none !important; } }
 @media (min-width: 641px) { [class*="st-key-vw_columnphone_"] { display: none !important; } }
+/* The score's formula (a code block) wraps at its spaces rather than run off a phone's
+   screen behind a sideways scroll, its further lines indented under the first; on a wide
+   screen it is one line, as before. */
+[class*="st-key-score_formula_"] [data-testid="stCode"] :is(pre, code) {
+  white-space: pre-wrap !important; overflow-wrap: anywhere; }
+[class*="st-key-score_formula_"] [data-testid="stCode"] code { display: block;
+  padding-left: 2ch; text-indent: -2ch; }
 </style>
 """
 
@@ -349,7 +356,10 @@ def trade_off(
     if portfolio.left_out:  # the count is of everyone left out, and all are named
         with st.expander(_("Why not the others ({n})").format(n=len(portfolio.left_out))):
             _bullets(portfolio.why_not)
-    with st.expander(_("How the score works (and how to disagree with it)")):
+    with (
+        st.expander(_("How the score works (and how to disagree with it)")),
+        st.container(key=f"score_formula_{where}"),
+    ):
         st.markdown(_(SCORE_EXPLANATION))
     st.subheader(_("Change the hours, or overrule the proposal"))
     st.caption(
