@@ -261,6 +261,9 @@ def test_ties_added_edited_refused_when_incomplete_or_twice_and_removed(app_db: 
     _button(at, "Yes, remove").click()
     _run(at)
     assert "Removed the tie." in [s.value for s in at.success]
+    # Said in the removed card's place (the last, so below the list), not above the list.
+    [box] = [n for n in at.main if getattr(n, "key", None) == "map_gone_tie"]
+    assert [n.value for n in box if n.type == "success"] == ["Removed the tie."]
     assert not _group_map(at, app_db).ties
 
 
