@@ -390,7 +390,10 @@ def test_an_empty_energy_is_read_as_zero_and_said(tmp_path: Path) -> None:
                         "energy_hours": None}]).encode()  # fmt: skip
     result = read(tmp_path, ("null.json", data))
     assert result.stakeholders[0].energy_hours == 0
-    assert "No energy was given in 1 row (Stakeholder 1): read as 0 hours." in result.notes
+    assert (
+        "No hours were given for 1 stakeholder (Stakeholder 1): it counts as 0 hours a month "
+        "until you set its hours."
+    ) in result.notes
 
 
 def test_characters_that_are_not_text_are_refused_on_their_row(tmp_path: Path) -> None:

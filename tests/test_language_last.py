@@ -186,12 +186,23 @@ def test_a_map_files_notes_and_summary_are_in_danish(app_db: Path) -> None:
     assert any(line.startswith("folk.csv er ikke UTF-8, så den blev læst som") for line in shown)
     assert 'Kolonner, som appen ikke bruger, blev udeladt: "Farve".' in shown
     assert "1 tom række sprunget over." in shown
-    assert "Der var ikke angivet energi i 1 række (Række 4): læst som 0 timer." in shown
+    assert (
+        "Der var ikke angivet timer for 1 interessent (Række 4): den tæller som 0 timer om "
+        "måneden, indtil I angiver dens timer."
+    ) in shown
     assert (
         "Fjernede mellemrum, tabulatorer eller linjeskift i enderne af 1 navn (række 2), som "
         "appen gør med alt, der skrives."
     ) in shown
     assert not any("read as" in line or "skipped" in line for line in shown), shown
+    [add] = [b for b in at.button if b.label == "Tilføj dem til vores kort"]
+    add.click()
+    at.run()
+    assert [w.value for w in at.warning] == [
+        "1 af dem havde ingen timer i filen, så den tæller som 0 timer om måneden: "
+        "energiafvejningen ser den som gratis, indtil I angiver dens timer (på dens kort eller "
+        "under Afvejning, “Ret timerne”)."
+    ]
 
 
 def test_numbers_in_a_map_files_sentences_are_written_the_danish_way() -> None:

@@ -261,6 +261,9 @@ def test_ties_added_edited_refused_when_incomplete_or_twice_and_removed(app_db: 
     _button(at, "Yes, remove").click()
     _run(at)
     assert "Removed the tie." in [s.value for s in at.success]
+    # Said in the removed card's place (the last, so below the list), not above the list.
+    [box] = [n for n in at.main if getattr(n, "key", None) == "map_gone_tie"]
+    assert [n.value for n in box if n.type == "success"] == ["Removed the tie."]
     assert not _group_map(at, app_db).ties
 
 
@@ -372,3 +375,57 @@ def test_what_a_tap_said_shows_inside_the_form_tapped(app_db: Path) -> None:
     _run(at)
     [where] = _forms_holding(at.main, "Saved: 1 stakeholder changed.")
     assert where[-1].startswith(f"map_person_form_{ana.id}_")
+
+
+def _in_order(at: AppTest) -> list[str]:
+    """What the page shows, in the order it shows it: each card by its key, each message by
+    its text."""
+    shown: list[str] = []
+    for node in at.main:
+        key = getattr(node, "key", None)
+        if node.type == "flex_container" and key and "_person_" in key:
+            shown.append(f"card {key}")
+        elif node.type in ("success", "error", "info"):
+            shown.append(f"{node.type}: {node.value}")
+    return shown
+
+
+def test_a_removal_is_said_in_the_removed_cards_place(app_db: Path) -> None:
+    """Walk-through finding: "Saved: 1 stakeholder deleted." showed at the top of the list, far
+    above the remove button (off a phone's screen). It takes the removed card's place."""
+    at = _on_map()
+    for name in ("Ana", "Bo", "Cy"):
+        _fill_person(
+            at, "map_new_", name=name, kind="Media", influence=3, band=SpectrumBand.neutral
+        )
+        _button(at, "Add this stakeholder").click()
+        _run(at)
+    ana, bo, cy = _group_map(at, app_db).stakeholders
+    _button(at, f"Edit #{bo.id}").click()
+    _run(at)
+    _button(at, "Remove…").click()
+    _run(at)
+    _button(at, "Yes, remove").click()
+    _run(at)
+    assert _in_order(at)[:3] == [
+        f"card map_person_{ana.id}",
+        "success: Saved: 1 stakeholder deleted.",
+        f"card map_person_{cy.id}",
+    ]
+    [box] = [n for n in at.main if getattr(n, "key", None) == "map_gone_person"]
+    assert [n.value for n in box if n.type == "success"] == ["Saved: 1 stakeholder deleted."]
+
+    # The last card removed: said below the one left, before the form to add one.
+    _button(at, f"Edit #{cy.id}").click()
+    _run(at)
+    _button(at, "Remove…").click()
+    _run(at)
+    _button(at, "Yes, remove").click()
+    _run(at)
+    assert _in_order(at)[:2] == [
+        f"card map_person_{ana.id}",
+        "success: Saved: 1 stakeholder deleted.",
+    ]
+    assert [p.name for p in _group_map(at, app_db).stakeholders] == ["Ana"]
+    _run(at)  # said once: the next run shows it no more
+    assert "success: Saved: 1 stakeholder deleted." not in _in_order(at)

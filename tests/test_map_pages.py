@@ -583,3 +583,42 @@ def test_a_file_with_many_bad_rows_lists_the_first_fifty(app_db: Path) -> None:
         len(lines) == 50 and lines[0] == "• Row 2 (P0): Influence is too high (highest allowed: 5)."
     )
     assert "… and 10 more rows like these." in texts(at)
+
+
+def test_an_import_without_hours_says_they_count_as_zero_until_set(app_db: Path) -> None:
+    """Walk-through finding: a CSV without an hours column gave every stakeholder 0 hours
+    without a word after the import, and the trade-off then proposed them as free."""
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("Ana")])
+    data = (
+        b"name,kind,influence,band\nBo,Media,3,neutral\nCy,Media,4,neutral\nAna,Media,2,neutral\n"
+    )
+    at.get("file_uploader")[0].set_value(("people.csv", data, "text/csv"))
+    at.run()
+    assert (
+        "No hours were given for 3 stakeholders (Row 2, Row 3, Row 4): they count as 0 hours a "
+        "month until you set their hours."
+    ) in texts(at)
+    button(at, "Add them to our map").click()  # Ana is on the map already: skipped
+    at.run()
+    assert not at.exception, at.exception
+    assert "Added 2 stakeholders. Skipped 1 already on the map." in successes(at)
+    assert [w.value for w in at.warning] == [
+        "2 of them had no hours in the file, so they count as 0 hours a month: the energy "
+        "trade-off sees them as free until you set their hours (on their cards, or under "
+        "Trade-off, “Change the hours”)."
+    ]
+    # Nothing imported was lost: every field the file had is on the map.
+    assert [(r["name"], r["kind"], r["influence"], r["energy_hours"]) for r in sheet(at)] == [
+        ("Ana", "Community group", 3, 2.0),
+        ("Bo", "Media", 3, 0.0),
+        ("Cy", "Media", 4, 0.0),
+    ]
+    # The trade-off names who takes 0 hours, so they are easy to find and set.
+    assert (
+        "2 stakeholders take 0 hours a month, so the proposal counts them as free. If they "
+        "take any of your time, set their hours:"
+    ) in [i.value for i in at.info]
+    assert "Bo and Cy" in texts(at)
+    at.run()  # said once
+    assert not [w.value for w in at.warning if "had no hours" in w.value]

@@ -62,6 +62,9 @@ class MapFile:
     refusals: tuple[Message, ...] = ()  # about the file as a whole (may name the file)
     row_problems: tuple[RowProblem, ...] = ()
     remarks: tuple[Message, ...] = ()  # worth knowing, not in the way (may name a file or column)
+    # Positions in `stakeholders` of those the file gave no hours (read as 0 hours a month:
+    # the import says so after adding them, as they would look free in the trade-off).
+    no_hours: tuple[int, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -315,12 +318,15 @@ def _trimmed_note(names: Sequence[str], notes: Sequence[str]) -> list[Message]:
 
 
 def _energy_note(wheres: Sequence[str]) -> list[Message]:
+    """Which rows gave no hours (an empty cell, or no such column at all)."""
     if not wheres:
         return []
     return [
         ngettext(
-            "No energy was given in {n} row ({where}): read as 0 hours.",
-            "No energy was given in {n} rows ({where}): read as 0 hours.",
+            "No hours were given for {n} stakeholder ({where}): it counts as 0 hours a month "
+            "until you set its hours.",
+            "No hours were given for {n} stakeholders ({where}): they count as 0 hours a month "
+            "until you set their hours.",
             len(wheres),
             where=_listed(wheres),
         )
@@ -406,12 +412,16 @@ def map_from_rows(
             refusals=(say(N_("{name} has no stakeholders in it."), name=name),),
             remarks=tuple(all_notes),
         )
+    no_hours = set(parsed.energy_left_empty)
     return MapFile(
         stakeholders=tuple(row.stakeholder for row in parsed.rows) if not problems else (),
         ties=tuple(ties) if not problems else (),
         energy_budget=energy_budget,
         row_problems=tuple(problems),
         remarks=tuple(all_notes),
+        no_hours=tuple(i for i, row in enumerate(parsed.rows) if row.where in no_hours)
+        if not problems
+        else (),
     )
 
 

@@ -55,6 +55,9 @@ def without(result: MapFile, skipped: Collection[int]) -> tuple[MapFile, int]:
         if t.source in new_position and t.target in new_position
     )
     trimmed = dataclasses.replace(
-        result, stakeholders=tuple(result.stakeholders[i] for i in kept), ties=ties
+        result,
+        stakeholders=tuple(result.stakeholders[i] for i in kept),
+        ties=ties,
+        no_hours=tuple(new_position[i] for i in result.no_hours if i in new_position),
     )
     return trimmed, len(result.ties) - len(ties)

@@ -371,7 +371,8 @@ class ParsedRows:
     rows: tuple[ParsedRow, ...]
     problems: tuple[RowProblem, ...]
     blank_rows: int = 0
-    # Rows whose energy cell was there but empty, read as 0 hours (files only).
+    # Rows with no energy: the cell empty or the column missing, read as 0 hours (files
+    # only; the worksheet refuses an empty cell).
     energy_left_empty: tuple[str, ...] = ()
     # Rows whose name or note had spaces, tabs or line breaks at its ends, which the text
     # policy (workbook/models.py) takes off: a file's import says so.
@@ -434,7 +435,7 @@ def parse_stakeholder_rows(
         if stakeholder is None:
             problems.append(RowProblem(label, shown_name(row), tuple(sentences)))
             continue
-        if "energy_hours" in row and missing(row["energy_hours"]):
+        if missing(row.get("energy_hours")):
             left_empty.append(label)
         for key, places in trimmed.items():
             raw = row.get(key)

@@ -15,7 +15,8 @@ again once made. The add forms keep their own key, changed only when they add so
 saving another card never empties what is half typed in them; and every save runs in its
 button's callback, before the page is drawn, so no save stops a run half way (a rerun from
 the middle of the page forgets what was typed in the forms below it). What a save or a
-refusal says shows just above the button that was tapped, where a phone's screen is.
+refusal says shows just above the button that was tapped, where a phone's screen is; a
+removal's, in the removed card's place (`map_gone`).
 
 Which view opens: Streamlit does not tell the server how wide the window is (st.context has
 no width), so the list opens for everyone, and "Table view" switches to the worksheets; the
@@ -52,7 +53,7 @@ from workbook.stakeholders.saved import (
     TieChanges,
 )
 from workbook.store import Store, StoreError
-from workbook.ui import map_editor
+from workbook.ui import map_editor, map_gone
 from workbook.ui.i18n import language, translations, translator
 from workbook.ui.text import isolate, user_text
 from workbook.ui.widgets import show_errors, up_to
@@ -87,6 +88,7 @@ _CSS: Final = """
 [class*="st-key-mapcards_"] label:has(input[type="checkbox"]) { min-height: 44px;
   align-items: center; }
 .st-key-map_view_choice button { min-height: 44px; }
+[class*="_gone_"] [data-testid="stElementContainer"]:has(.stHtml) { display: none; }
 </style>
 """
 
@@ -409,17 +411,21 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
     group_id = seat.group.id
     base = map_editor.base_map(store, group_id)
     version = map_editor.editing_version(group_id)
-    outcome(where, "cards_people")
+    gone = map_gone.position(where, "person")
     editing = st.session_state.get(EDITING.format(where=where))
     with st.container(key=f"mapcards_{where}_people"):
         if base.is_empty:
             st.caption(_("No stakeholders yet: add the first one below."))
-        for person in base.stakeholders:
+        for position, person in enumerate(base.stakeholders):
+            if position == gone:
+                map_gone.notice(where, "person", outcome)
             with st.container(border=True, key=f"{where}_person_{person.id}"):
                 user_text(f"{isolate(person.name)} (#{person.id})")
                 st.text(_summary(person))
                 if editing == ("person", person.id):
-                    _edit_stakeholder(store, seat, person, where=where, version=version)
+                    _edit_stakeholder(
+                        store, seat, person, where=where, version=version, position=position
+                    )
                 else:
                     outcome(where, f"cards_person_{person.id}")
                     st.button(
@@ -429,6 +435,8 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
                         on_click=open_card,
                         args=(where, ("person", person.id)),
                     )
+        if gone is not None and gone >= len(base.stakeholders):  # the last card went
+            map_gone.notice(where, "person", outcome)
         st.subheader(_("Add a stakeholder"))
         required_note()
         # Keyed by what this browser added, not by the map's version: saving another card
@@ -450,7 +458,7 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
 
 
 def _edit_stakeholder(
-    store: Store, seat: Seat, person: Stakeholder, *, where: str, version: int
+    store: Store, seat: Seat, person: Stakeholder, *, where: str, version: int, position: int
 ) -> None:
     _ = translator()
     required_note()
@@ -465,18 +473,19 @@ def _edit_stakeholder(
             on_click=_update_person,
             args=(store, seat, person, prefix, where),
         )
-    card_actions(store, seat, ("person", person.id), where=where)
+    card_actions(store, seat, ("person", person.id), where=where, position=position)
 
 
-def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str) -> None:
+def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str, position: int) -> None:
     _ = translator()
+    map_gone.remember(where, what[0], position)
     if what[0] == "person":
         _save_stakeholders(
             store,
             seat,
             StakeholderChanges(deleted_ids=(what[1],)),
             where=where,
-            place="cards_people",
+            place=map_gone.place("person"),
             close=True,
         )
     else:
@@ -486,13 +495,16 @@ def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str) -> None
             TieChanges(removed=(what[1],)),
             _("Removed the tie."),
             where=where,
-            place="cards_ties",
+            place=map_gone.place("tie"),
             close=True,
         )
 
 
-def card_actions(store: Store, seat: Seat, what: tuple[Any, ...], *, where: str) -> None:
-    """Close the card, or remove what it holds (asked once more first)."""
+def card_actions(
+    store: Store, seat: Seat, what: tuple[Any, ...], *, where: str, position: int
+) -> None:
+    """Close the card, or remove what it holds (asked once more first); `position`: the
+    card's place in its list, where the removal will be said."""
     _ = translator()
     if st.session_state.get(_REMOVING.format(where=where)) == what:
         question = (
@@ -507,7 +519,7 @@ def card_actions(store: Store, seat: Seat, what: tuple[Any, ...], *, where: str)
                 key=f"{where}_remove_yes",
                 type="primary",
                 on_click=_remove,
-                args=(store, seat, what, where),
+                args=(store, seat, what, where, position),
             )
             st.button(
                 _("Keep it"), key=f"{where}_remove_no", on_click=open_card, args=(where, what)

@@ -22,6 +22,7 @@ from workbook.ui.i18n import language, ngettext, translations, translator
 from workbook.ui.text import user_text
 
 _UPLOADS: Final = "map_uploads_{group}"  # bumped after an import, so the uploader empties
+_NO_HOURS: Final = "map_import_no_hours_{where}"  # how many came in without hours, said once
 _SKIP: Final = "skip"
 _ANYWAY: Final = "anyway"
 
@@ -103,11 +104,33 @@ def _show_refusal(result: MapFile) -> None:
     map_editor.problem_lines(result.row_problems)
 
 
+def _no_hours_warning(where: str) -> None:
+    """After an import: how many of those imported had no hours in the file (read as 0 hours,
+    they would look free in the trade-off), and where to set them. Walk-through finding: a CSV
+    without an hours column gave every stakeholder 0 hours without a word after the import."""
+    count = st.session_state.pop(_NO_HOURS.format(where=where), 0)
+    if not count:
+        return
+    st.warning(
+        ngettext(
+            "{n} of them had no hours in the file, so it counts as 0 hours a month: the "
+            "energy trade-off sees it as free until you set its hours (on its card, or under "
+            "Trade-off, “Change the hours”).",
+            "{n} of them had no hours in the file, so they count as 0 hours a month: the "
+            "energy trade-off sees them as free until you set their hours (on their cards, or "
+            "under Trade-off, “Change the hours”).",
+            count,
+        ),
+        icon=":material/schedule:",
+    )
+
+
 def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: str) -> None:
     """Upload a JSON file, or a stakeholders CSV with an optional ties CSV; add or replace."""
     _ = translator()
     group_id = seat.group.id
     map_editor.show_flash(f"{where}_import")
+    _no_hours_warning(where)
     uploads_key = _UPLOADS.format(group=group_id)
     uploads = int(st.session_state.setdefault(uploads_key, 0))
     files = st.file_uploader(
@@ -228,6 +251,7 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
         elif adding and skip:
             message += " " + _("Skipped {n} already on the map.").format(n=len(repeats))
     map_editor.flash(f"{where}_import", message)
+    st.session_state[_NO_HOURS.format(where=where)] = len(added.no_hours)
     st.session_state[uploads_key] = uploads + 1
     map_editor.reload(group_id)
     st.rerun()

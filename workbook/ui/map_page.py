@@ -53,11 +53,27 @@ def summary(current: StakeholderMap) -> str:
 # The map needs the whole window. pages/map.py asks for Streamlit's wide layout, but app.py
 # asks for the centred one first on every run, and Streamlit's browser side (1.67) keeps the
 # first of two different layouts asked for in one rerun; so the width is also set here.
-_FULL_WIDTH_CSS: Final = """
+#
+# On a phone (or any touch screen) every control of the map's own is at least 44 px each way
+# (WCAG 2.5.5; walk-through finding): the arrows that scroll its row of tabs, the tabs
+# themselves ("Ties" was 27 px wide), the file uploader's buttons (remove a file, 16 px; add
+# files, 23 px) and the help icons beside labels (18 px). The tabs keep their labels' width
+# (Streamlit shrank them below it, so "Measures" ran into "Trade-off") and the row scrolls.
+# Scoped to this page's container.
+_PAGE_CSS: Final = """
 <style>
 @media (min-width: 641px) {
   [data-testid="stMainBlockContainer"] { max-width: none; padding-left: 3rem;
     padding-right: 3rem; }
+}
+@media (max-width: 640px), (pointer: coarse) {
+  .st-key-map_page [data-testid="stTabsScrollLeft"],
+  .st-key-map_page [data-testid="stTabsScrollRight"] { min-width: 44px; min-height: 44px; }
+  .st-key-map_page [data-testid="stTab"] { flex: 0 0 auto; min-width: 44px;
+    justify-content: center; padding-inline: 0.25rem; }
+  .st-key-map_page [data-testid="stFileUploader"] button { min-width: 44px; min-height: 44px; }
+  .st-key-map_page [data-testid="stTooltipIcon"] button { min-width: 44px; min-height: 44px;
+    display: inline-flex; align-items: center; justify-content: center; }
 }
 </style>
 """
@@ -66,10 +82,15 @@ _FULL_WIDTH_CSS: Final = """
 def render(store: Store, seat: Seat) -> None:
     """The whole map under its title: worksheets, views, measures, trade-off, snapshots and
     files, in tabs."""
+    with st.container(key="map_page"):
+        _page(store, seat)
+
+
+def _page(store: Store, seat: Seat) -> None:
     _ = translator()
     st.title(_("Our stakeholder map"))
     where = "map"
-    st.html(_FULL_WIDTH_CSS)
+    st.html(_PAGE_CSS)
     map_views.responsive_css()
     current = store.stakeholder_map(group_id=seat.group.id)
     st.caption(summary(current))

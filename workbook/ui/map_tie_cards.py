@@ -22,7 +22,7 @@ from workbook.stakeholders.saved import (
     choice_label,
 )
 from workbook.store import Store
-from workbook.ui import map_editor
+from workbook.ui import map_editor, map_gone
 from workbook.ui.i18n import translations, translator
 from workbook.ui.map_cards import (
     EDITING,
@@ -171,7 +171,7 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
     group_id = seat.group.id
     base = map_editor.base_map(store, group_id)
     version = map_editor.editing_version(group_id)
-    outcome(where, "cards_ties")
+    gone = map_gone.position(where, "tie")
     if len(base.stakeholders) < 2:
         st.caption(_("Add at least two stakeholders to record ties between them."))
         return
@@ -188,7 +188,9 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
         )
         if not ties:
             st.caption(_("No ties yet: add the first one below."))
-        for tie in ties:
+        for position, tie in enumerate(ties):
+            if position == gone:
+                map_gone.notice(where, "tie", outcome)
             pair = _pair(tie)
             with st.container(border=True, key=f"{where}_tie_{pair[0]}_{pair[1]}"):
                 user_text(f"{labels[tie.source_id]} ↔ {labels[tie.target_id]}")
@@ -208,7 +210,7 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
                             on_click=_update_tie,
                             args=(store, seat, base, labels, pair, prefix, where),
                         )
-                    card_actions(store, seat, ("tie", pair), where=where)
+                    card_actions(store, seat, ("tie", pair), where=where, position=position)
                 else:
                     outcome(where, f"cards_tie_{pair[0]}_{pair[1]}")
                     st.button(
@@ -218,6 +220,8 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
                         on_click=open_card,
                         args=(where, ("tie", pair)),
                     )
+        if gone is not None and gone >= len(ties):  # the last card went
+            map_gone.notice(where, "tie", outcome)
         st.subheader(_("Add a tie"))
         required_note()
         prefix = f"{where}_newtie_{added_round(where, 'tie')}"  # see stakeholder_list

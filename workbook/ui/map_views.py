@@ -18,7 +18,7 @@ from workbook.i18n import N_
 from workbook.models import SpectrumBand
 from workbook.records import Seat
 from workbook.stakeholders import words as word
-from workbook.stakeholders.graph import who_is_tied
+from workbook.stakeholders.graph import join_names, who_is_tied
 from workbook.stakeholders.measures import (
     BRIDGING_BONDING_EXPLANATION,
     BROKER_EXPLANATION,
@@ -63,6 +63,13 @@ _RESPONSIVE_CSS: Final = """
 @media (min-width: 1500px) { [class*="st-key-vw_laptop_"] { display: none !important; } }
 @media (max-width: 640px) { [class*="st-key-vw_column_"] { display: none !important; } }
 @media (min-width: 641px) { [class*="st-key-vw_columnphone_"] { display: none !important; } }
+/* The score's formula (a code block) wraps at its spaces rather than run off a phone's
+   screen behind a sideways scroll, its further lines indented under the first; on a wide
+   screen it is one line, as before. */
+[class*="st-key-score_formula_"] [data-testid="stCode"] :is(pre, code) {
+  white-space: pre-wrap !important; overflow-wrap: anywhere; }
+[class*="st-key-score_formula_"] [data-testid="stCode"] code { display: block;
+  padding-left: 2ch; text-indent: -2ch; }
 </style>
 """
 
@@ -293,6 +300,25 @@ def proposal(current: StakeholderMap) -> Portfolio:
     )
 
 
+def _free_note(current: StakeholderMap) -> None:
+    """Who takes 0 hours a month, named so they are easy to find and set: the proposal counts
+    them as free (a file without hours reads as 0; walk-through finding)."""
+    free = [s.name for s in current.stakeholders if s.energy_hours == 0 and not s.not_our_battle]
+    if not free:
+        return
+    st.info(
+        ngettext(
+            "{n} stakeholder takes 0 hours a month, so the proposal counts it as free. If it "
+            "takes any of your time, set its hours:",
+            "{n} stakeholders take 0 hours a month, so the proposal counts them as free. If "
+            "they take any of your time, set their hours:",
+            len(free),
+        ),
+        icon=":material/schedule:",
+    )
+    user_text(join_names(free, limit=12, t=translations()))
+
+
 def trade_off(
     store: Store, seat: Seat, current: StakeholderMap, *, where: str, in_column: bool = False
 ) -> None:
@@ -310,6 +336,7 @@ def trade_off(
         return
     portfolio = proposal(current)
     st.markdown(f"**{portfolio.sentence}**")
+    _free_note(current)
     figure(
         lambda screen: effort_vs_influence(
             current.stakeholders,
@@ -329,7 +356,10 @@ def trade_off(
     if portfolio.left_out:  # the count is of everyone left out, and all are named
         with st.expander(_("Why not the others ({n})").format(n=len(portfolio.left_out))):
             _bullets(portfolio.why_not)
-    with st.expander(_("How the score works (and how to disagree with it)")):
+    with (
+        st.expander(_("How the score works (and how to disagree with it)")),
+        st.container(key=f"score_formula_{where}"),
+    ):
         st.markdown(_(SCORE_EXPLANATION))
     st.subheader(_("Change the hours, or overrule the proposal"))
     st.caption(
