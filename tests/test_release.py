@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -416,7 +417,10 @@ def test_a_quote_needs_three_workshops_in_its_cause_and_region(
 def test_quotes_of_all_years_take_each_year_in_turn(tmp_path: Path, lessons: LessonSet) -> None:
     store = demo_store(tmp_path / "db.duckdb", workshops=120)
     try:
-        budget = Budget(rho=0.5, lifetime_rho=5, min_groups=3)
+        # Quotes from one workshop upwards: this is about how the view takes the years in
+        # turn, and 120 demo workshops hold few cells where three workshops answered a
+        # lesson in one language (the rule itself: the tests above).
+        budget = Budget(rho=0.5, lifetime_rho=5, min_groups=3, quote_workshops=1)
         for period, _ in store.release_periods():
             make_release(store, lessons, period=period, budget=budget)
         view = load_view(store, {}, 5.0)
@@ -494,3 +498,80 @@ def test_the_funder_phrase_list_drops_a_phrase_inside_a_longer_one_used_as_much(
     shown = [phrase for phrase, _ in view.phrases(Selection(), "l1")]
     assert shown == ["people who refused", "rent strike"]
     assert [p for p, _ in view.phrases(Selection(), "l1", limit=1)] == ["people who refused"]
+
+
+def _room_answers(
+    store: Store, lessons: LessonSet, *, rooms: list[tuple[str, int, bool]], text: str
+) -> None:
+    """Workshops of one cause and region, each (language, groups, answers the first lesson):
+    every group consents; those of a room that answers give `text` and their table's number."""
+    from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
+
+    lesson = next(lesson for lesson in lessons.lessons if lesson.prompts)
+    other = next(x for x in lessons.lessons if x.prompts and x.id != lesson.id)
+    table = 0
+    for language, groups, answers_it in rooms:
+        room, _ = store.create_workshop(
+            workshop=WorkshopCreate(title="Room", cause="Seed banks", shares_with_funders=True)
+        )
+        store.set_workshop_language(workshop_id=room.id, language=language)
+        for _ in range(groups):
+            table += 1
+            seat, _ = store.join(
+                workshop_id=room.id,
+                request=JoinRequest(group_name=f"Table {table}", quote_consent=True),
+            )
+            chosen = lesson if answers_it else other
+            store.save_answers(
+                seat=seat,
+                lesson_id=chosen.id,
+                round=1,
+                reflections=[
+                    ReflectionIn(
+                        lesson_id=chosen.id,
+                        prompt_id=chosen.prompts[0].id,
+                        text=f"{text} We planted {table} rows.",
+                    )
+                ],
+            )
+
+
+QUOTED = "Seed banks taught us patience with allies and with ourselves."
+
+
+@pytest.mark.parametrize(
+    ("rooms", "quoted"),
+    [
+        # A cell of 30 groups from 5 workshops; the lesson answered in Danish by one of them
+        # only: its quote would be pinned to that workshop by its language.
+        ([("da", 6, True), *[("en", 6, True)] * 4], {"en"}),
+        # The lesson answered by two workshops only (the rest answered another lesson).
+        ([("en", 6, True), ("en", 6, True), *[("en", 6, False)] * 3], set()),
+        # Three workshops of each language answered it: both are quoted.
+        ([*[("da", 2, True)] * 3, *[("en", 2, True)] * 3], {"da", "en"}),
+    ],
+)
+def test_a_quote_needs_its_k_groups_among_those_that_answered_its_lesson_in_its_language(
+    tmp_path: Path, lessons: LessonSet, rooms: list[tuple[str, int, bool]], quoted: set[str]
+) -> None:
+    """A quote shows its lesson and language as well as its cell: it is quoted only where at
+    least K groups from three workshops answered that lesson in that language (walk-through
+    4 pinned a Danish quote to the one Danish workshop of its cell)."""
+    store = Store(tmp_path / "db.duckdb")
+    try:
+        _room_answers(store, lessons, rooms=rooms, text=QUOTED)
+        [(period, _)] = store.release_periods()
+        made = make_release(store, lessons, period=period, budget=Budget(), noise=ExactNoise())
+        quotes = store.published_release(made.release_id).quotes
+        first = next(lesson.id for lesson in lessons.lessons if lesson.prompts)
+        texts = quotes[quotes["lesson_id"] == first]["text"].tolist()
+        tables = {int(m) for t in texts for m in re.findall(r"planted (\d+) rows", t)}
+        # Tables are numbered room by room, so a table's room (and language) is known.
+        language_of, table = {}, 0
+        for language, groups, _ in rooms:
+            for _ in range(groups):
+                table += 1
+                language_of[table] = language
+        assert {language_of[t] for t in tables} == quoted, texts
+    finally:
+        store.close()

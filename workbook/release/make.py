@@ -502,9 +502,14 @@ def _quote_sample(
     """A fixed sample per lesson: the answers with the lowest random keys (drawn once per
     answer and kept, so a period released again shows the same quotes), one per group, only
     from groups whose own cause x region of this period (as typed, not as pooled into
-    "other") holds at least K groups from at least `quote_workshops` workshops (so a quote
-    cannot be narrowed to one or two rooms someone knows of); names blanked. Each quote is
-    filed under its group's published cause and region."""
+    "other") holds at least K groups from at least `quote_workshops` workshops that could
+    have written it: groups that gave a consented answer the room was shown to the same
+    lesson, in a workshop of the same language. A quote shows its lesson and its language
+    as well as its cause, region and year, and who ran which lesson in which language is the
+    kind of side fact a reader may know; counting the whole cell let a Danish quote of a
+    lesson only one workshop there ran in Danish be pinned to that workshop (outside
+    walk-through). Names blanked. Each quote is filed under its group's published cause and
+    region."""
     low, high = QUOTE_LENGTH
     pool = reflections[
         reflections["lesson_id"].isin(lesson_ids) & reflections["text"].str.len().between(low, high)
@@ -518,10 +523,24 @@ def _quote_sample(
     store.add_quote_keys(drawn)
     keys |= drawn
     true_cell = groups["cause"].str.casefold() + "\x1f" + groups["region"].str.casefold()
-    workshops_in_cell = true_cell.map(groups.groupby(true_cell)["workshop_id"].nunique())
-    cell_size = true_cell.map(true_cell.value_counts()).where(
-        workshops_in_cell >= budget.quote_workshops, 0
+    # Who could have written a quote: per lesson, language and cause x region, the groups
+    # with a consented, shown answer there, and their workshops.
+    authors = reflections[["lesson_id", "group_id", "language"]].drop_duplicates(
+        ["lesson_id", "group_id"]
     )
+    at = [row_of[int(g)] for g in authors["group_id"]]
+    authors = authors.assign(
+        cell=true_cell.iloc[at].to_numpy(), workshop=groups["workshop_id"].iloc[at].to_numpy()
+    )
+    could = authors.groupby(["lesson_id", "language", "cell"]).agg(
+        groups=("group_id", "nunique"), workshops=("workshop", "nunique")
+    )
+    hidden_enough = {
+        index
+        for index, row in could.iterrows()
+        if row["groups"] >= budget.min_groups and row["workshops"] >= budget.quote_workshops
+    }
+    language_of = dict(zip(authors["group_id"], authors["language"], strict=True))
     redactor = text_analysis.Redactor(names, vocabulary=vocabulary)
     ranked = pool.assign(key=[keys[i] for i in ids]).sort_values(["lesson_id", "key"])
     rows = []
@@ -529,7 +548,8 @@ def _quote_sample(
         taken: set[int] = set()
         for group_id, text in zip(answers["group_id"], answers["text"], strict=True):
             row = row_of[int(group_id)]
-            if int(group_id) in taken or cell_size.iat[row] < budget.min_groups:
+            among = (lesson_id, language_of[group_id], true_cell.iat[row])
+            if int(group_id) in taken or among not in hidden_enough:
                 continue
             taken.add(int(group_id))
             rows.append(
