@@ -342,6 +342,41 @@ def test_snapshots_show_what_changed(app_db: Path) -> None:
     assert "• Our tie with Council grew: from weak to strong." in shown
 
 
+def test_snapshots_list_ties_between_stakeholders_and_say_what_is_compared(
+    app_db: Path,
+) -> None:
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("Council"), person("Press"), person("Church")])
+    council, press, church = (r["id"] for r in sheet(at))
+    edit(
+        at,
+        "map_ties_",
+        added=[{"source": council, "target": press, "strength": "weak"}],
+        save="Save the ties",
+    )
+    at.text_input(key="map_snapshot_label").input("Before ties")
+    button(at, "Save a snapshot of the map").click()
+    at.run()
+    # One snapshot, compared with the map now, and nothing changed: said as such.
+    assert "• Nothing changed between the snapshot and the map now." in texts(at)
+    edit(
+        at,
+        "map_ties_",
+        edited={0: {"strength": "strong"}},
+        added=[{"source": church, "target": council, "strength": "weak"}],
+        save="Save the ties",
+    )
+    shown = [t for t in texts(at) if t.startswith("• ")]
+    assert "• The tie between Council and Press grew: from weak to strong." in shown
+    assert "• New tie between Council and Church: weak." in shown
+    # The same snapshot on both sides is said, not compared.
+    at.selectbox(key="map_compare_after").set_value(at.selectbox(key="map_compare_before").value)
+    at.run()
+    assert "That is the same snapshot twice: choose another one to compare it with." in [
+        c.value for c in at.caption
+    ]
+
+
 def test_import_refuses_a_bad_file_then_replaces_from_a_good_one(app_db: Path) -> None:
     at = seated_on_map()
     edit(at, "map_sheet_", added=[person("Already here")])
