@@ -499,7 +499,7 @@ def test_spectrum_arrows_start_from_their_stakeholder_and_say_whose_they_are(
         x, y = where[name]
         # A line straight down from the point, to where its arrow starts.
         assert stub.x0 == stub.x1 == x == move.ax and stub.y0 == y and stub.y1 == move.ay < y
-        assert stub.layer == "below"  # under the point
+        assert stub.layer == "below" and points.marker.opacity == 1  # under a solid point
         assert move.hovertext.startswith(f"{name}: from ")
     assert moves["move:1"].hovertext == f"{ESCAPED}: from passive opposition to neutral"
     # The head stops at the target band's near edge, clear of that band's own lines.

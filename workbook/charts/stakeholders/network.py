@@ -179,7 +179,8 @@ def network(
         y0 = _APART_Y - 0.3
     if nodes:
         people = [graph.nodes[node]["stakeholder"] for node in nodes]
-        sizes = [(10 + 4 * s.influence) if compact else (12 + 7 * s.influence) for s in people]
+        # On a phone a point is big enough for its number (two digits on a map of ten or more).
+        sizes = [(13 + 4 * s.influence) if compact else (12 + 7 * s.influence) for s in people]
         if compact:
             # No room for names on a phone: each point carries its number in the list of
             # who is tied to whom printed under the figure.

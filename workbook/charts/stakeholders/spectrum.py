@@ -171,7 +171,12 @@ def spectrum_of_allies(
                     "size": LABEL_FONT_SIZE - 1 if laptop else LABEL_FONT_SIZE + 2,
                     "shadow": HALO,
                 },
-                marker={"size": sizes, "color": colours, "line": {"color": OUTLINE, "width": 1.5}},
+                marker={
+                    "size": sizes,
+                    "color": colours,
+                    "line": {"color": OUTLINE, "width": 1.5},
+                    "opacity": 1,  # solid, over the line its arrow starts with
+                },
                 customdata=custom,
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>%{customdata[1]}, "
