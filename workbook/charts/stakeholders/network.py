@@ -180,7 +180,7 @@ def network(
     if nodes:
         people = [graph.nodes[node]["stakeholder"] for node in nodes]
         # On a phone a point is big enough for its number (two digits on a map of ten or more).
-        sizes = [(13 + 4 * s.influence) if compact else (12 + 7 * s.influence) for s in people]
+        sizes = [(16 + 4 * s.influence) if compact else (12 + 7 * s.influence) for s in people]
         if compact:
             # No room for names on a phone: each point carries its number in the list of
             # who is tied to whom printed under the figure.
@@ -215,7 +215,7 @@ def network(
                 mode="markers+text",
                 text=texts,
                 textposition="middle center" if compact else places,
-                textfont={"size": 11 if compact else look.label, "shadow": HALO},
+                textfont={"size": 14 if compact else look.label, "shadow": HALO},
                 marker={
                     "size": sizes,
                     "color": [band_colour(s.band) for s in people],
