@@ -342,6 +342,68 @@ def test_snapshots_show_what_changed(app_db: Path) -> None:
     assert "• Our tie with Council grew: from weak to strong." in shown
 
 
+def test_snapshots_list_ties_between_stakeholders_and_say_what_is_compared(
+    app_db: Path,
+) -> None:
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("Council"), person("Press"), person("Church")])
+    council, press, church = (r["id"] for r in sheet(at))
+    edit(
+        at,
+        "map_ties_",
+        added=[{"source": council, "target": press, "strength": "weak"}],
+        save="Save the ties",
+    )
+    at.text_input(key="map_snapshot_label").input("Before ties")
+    button(at, "Save a snapshot of the map").click()
+    at.run()
+    # One snapshot, compared with the map now, and nothing changed: said as such.
+    assert "• Nothing changed between the snapshot and the map now." in texts(at)
+    edit(
+        at,
+        "map_ties_",
+        edited={0: {"strength": "strong"}},
+        added=[{"source": church, "target": council, "strength": "weak"}],
+        save="Save the ties",
+    )
+    shown = [t for t in texts(at) if t.startswith("• ")]
+    assert "• The tie between Council and Press grew: from weak to strong." in shown
+    assert "• New tie between Council and Church: weak." in shown
+    # The same snapshot on both sides is said, not compared.
+    at.selectbox(key="map_compare_after").set_value(at.selectbox(key="map_compare_before").value)
+    at.run()
+    assert "That is the same snapshot twice: choose another one to compare it with." in [
+        c.value for c in at.caption
+    ]
+
+
+def test_the_phone_list_under_the_network_is_numbered_as_its_points(app_db: Path) -> None:
+    """On a phone the network's points carry numbers, not names: the list under it says
+    which number is whom, in the same order."""
+    at = seated_on_map()
+    edit(at, "map_sheet_", added=[person("Council", influence=5), person("<b>Press</b>")])
+    council, press = (r["id"] for r in sheet(at))
+    edit(
+        at,
+        "map_ties_",
+        added=[{"source": council, "target": press, "strength": "weak"}],
+        save="Save the ties",
+    )
+    listed = [t for t in texts(at) if t[:2] in ("1.", "2.")]
+    assert listed == [
+        "1. Council: weak tie with us and <b>Press</b>.",
+        "2. <b>Press</b>: weak tie with us and Council.",
+    ]
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    numbered = [
+        trace["text"]
+        for spec in specs
+        for trace in spec["data"]
+        if trace.get("name") == "Stakeholders" and trace.get("textposition") == "middle center"
+    ]
+    assert numbered == [["1", "2"]]  # the phone's network (Council is drawn first)
+
+
 def test_import_refuses_a_bad_file_then_replaces_from_a_good_one(app_db: Path) -> None:
     at = seated_on_map()
     edit(at, "map_sheet_", added=[person("Already here")])

@@ -329,6 +329,31 @@ def test_results_page_shows_chart_and_unanswered(app_db: Path) -> None:
     assert any("Not answered yet" in s.value for s in at.subheader)
 
 
+def test_results_list_statements_in_the_lessons_order_and_no_anonymous_label(
+    app_db: Path, lessons: LessonSet
+) -> None:
+    at = fresh().run()
+    create_workshop(at, self_guided=True)
+    button(at, "Open the workbook").click()
+    at.run()
+    ratings = [g for g in at.get("button_group") if "_rating_" in (g.key or "")]
+    for value, group in enumerate(ratings, start=2):
+        group.set_value(value)
+    at.text_area[0].input("We learn from the disability rights movement.")
+    button(at, "Save answers").click()
+    at.run()
+    at.switch_page("pages/results.py").run()
+    assert not at.exception
+    lesson = lessons.lessons[0]
+    wanted = [s.text for s in lesson.ratings]
+    assert [t for t in texts(at) if t in wanted] == wanted
+    # The group's own page: an answer without a name is not labelled "Anonymous".
+    shown = texts(at)
+    assert "We learn from the disability rights movement." in shown
+    assert "First look" in shown
+    assert not [t for t in shown if "Anonymous" in t]
+
+
 def test_broken_lesson_file_shows_a_warning_and_the_rest_still_work(
     app_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

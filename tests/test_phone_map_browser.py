@@ -248,6 +248,10 @@ def network_reads_on_a_phone(page: Page) -> None:
     expect(notes.get_by_text("Who is tied to whom")).to_be_visible()
     expect(notes.get_by_text("Tenants' union", exact=False).first).to_be_visible()
     expect(notes.get_by_text(re.compile(r"(strong|weak) tie with"))).not_to_have_count(0)
+    # The points carry numbers, not names: the list says which number is whom.
+    expect(notes.get_by_text(re.compile(r"^1\. "))).to_have_count(1)
+    numbers = chart.locator(".scatterlayer .textpoint").all_text_contents()
+    assert "1" in numbers and all(n.isdigit() or n == "Us" for n in numbers), numbers
     notes.get_by_text("Who is tied to whom").scroll_into_view_if_needed()
     shoot(page, "chart-network-list.png")
 

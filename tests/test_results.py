@@ -82,6 +82,43 @@ def test_statement_table_names_lessons_and_statements(lessons: LessonSet) -> Non
     ]
 
 
+def test_statement_table_keeps_each_lessons_own_order(lessons: LessonSet) -> None:
+    """The statements were listed by id (alphabetically), not as the lesson asks them."""
+    first, second = lessons.lessons[0], lessons.lessons[1]
+    rated = [
+        Rating(1, 1, lesson.id, statement.id, lesson.key_finding, 1, 3)
+        for lesson in (second, first)
+        for statement in reversed(lesson.ratings)
+    ]
+    assert [s.id for s in first.ratings] != sorted(s.id for s in first.ratings)
+    table = results.statement_table(rated, lessons)
+    assert table["Statement"].tolist() == [s.text for s in (*first.ratings, *second.ratings)]
+    # A statement the lesson no longer has comes after the lesson's own.
+    gone = Rating(1, 1, first.id, "a-retired-statement", first.key_finding, 1, 2)
+    table = results.statement_table([gone, *rated], lessons)
+    assert table["Statement"].tolist()[len(first.ratings)] == "a-retired-statement"
+
+
+def test_chart_bars_start_at_the_lowest_rating_not_at_zero() -> None:
+    """A mean of 2.5 drawn from 0 looked like half of a 1-5 scale."""
+    fig = findings_chart(
+        results.finding_scores(
+            [rating(2, finding=KeyFinding.learning), rating(3, finding=KeyFinding.learning)]
+        )
+    )
+    [bars] = fig.data
+    finding = KeyFinding.learning.label
+    [(length, text)] = [
+        (x, t) for y, x, t in zip(bars.y, bars.x, bars.text, strict=True) if y == finding
+    ]
+    assert bars.base == 1 and length == 1.5 and text == "2.5"  # from 1 to 2.5
+    assert fig.layout.xaxis.range[0] >= 0.9 and list(fig.layout.xaxis.tickvals) == [1, 2, 3, 4, 5]
+    names = [
+        a for a in fig.layout.annotations if a.text == "not rated yet" or a.yanchor == "bottom"
+    ]
+    assert names and all(a.x == 1 for a in names)  # inside the axis, where the bars start
+
+
 def test_chart_has_one_bar_trace_per_round_and_an_empty_state() -> None:
     empty = findings_chart(results.finding_scores([]))
     assert not empty.data

@@ -26,7 +26,7 @@ from workbook.charts.stakeholders.network import network
 from workbook.charts.stakeholders.spectrum import spectrum_of_allies
 from workbook.charts.theme import SPECTRUM_COLOURS, plain_text
 from workbook.models import STAKEHOLDER_KINDS, SpectrumBand, Stakeholder, Tie
-from workbook.stakeholders.graph import GROUP_LABEL
+from workbook.stakeholders.graph import GROUP_LABEL, who_is_tied
 from workbook.stakeholders.portfolio import propose_investments
 
 TRICKY = "<b>Mayor</b> & co"
@@ -168,6 +168,9 @@ def test_every_figure_has_a_phone_version_without_names_beside_points(which: str
     assert fig.layout.height <= 700 and fig.layout.title.font.size < 20
     for data in fig.data:
         if data.name in ("Stakeholders", "Not proposed", "Not our battle"):
+            if which == "network":  # numbers keyed to the list of who is tied to whom
+                assert all(text.isdigit() for text in data.text)
+                continue
             assert data.mode == "markers"  # tapped for a name; the page lists them as text
     assert fig.layout.xaxis.fixedrange  # a phone scrolls the page, not the chart
 
@@ -375,7 +378,8 @@ def test_network_on_a_phone_fills_the_plot_with_the_connected_stakeholders() -> 
     ties = [Tie(source_id=i, target_id=i + 3, strength="weak") for i in range(1, 9)]
     fig = network([*connected, loner], ties, screen=Screen.phone)
     nodes = trace(fig, "Stakeholders")
-    spots = dict(zip(nodes.text, zip(nodes.x, nodes.y, strict=True), strict=True))
+    names = [c[0] for c in nodes.customdata]
+    spots = dict(zip(names, zip(nodes.x, nodes.y, strict=True), strict=True))
     xs = [x for name, (x, _) in spots.items() if name != "Loner"]
     ys = [y for name, (_, y) in spots.items() if name != "Loner"]
     assert max(xs) - min(xs) > 1.6 and max(ys) - min(ys) > 1.6  # of the plot's 2.6
@@ -443,3 +447,95 @@ def test_effort_on_a_phone_keeps_its_key_clear_of_the_axis_title() -> None:
     wide = effort_vs_influence(people, portfolio.chosen_ids, gains=portfolio.gains, energy_budget=5)
     assert phone.layout.legend.y <= -0.25 < wide.layout.legend.y
     assert phone.layout.margin.b >= 120
+
+
+# --- readable on a laptop and a phone (tester's findings) ----------------------------------
+
+
+@pytest.mark.parametrize("screen", list(Screen))
+@pytest.mark.parametrize("which", ["grid", "spectrum", "network"])
+def test_titles_sit_top_left_clear_of_the_tool_bar_and_push_labels_down(
+    which: str, screen: Screen
+) -> None:
+    people = [person(1, band="neutral", target_band="active_ally"), person(2)]
+    builders = {
+        "grid": lambda: influence_position_grid(people, screen=screen),
+        "spectrum": lambda: spectrum_of_allies(people, screen=screen),
+        "network": lambda: network(people, [], screen=screen),
+    }
+    title = builders[which]().layout.title
+    # The tool bar is at the top right: a title centred there ran under it.
+    assert title.xanchor == "left" and title.x < 0.05
+    assert title.yref == "container" and title.yanchor == "top" and title.automargin
+
+
+@pytest.mark.parametrize(("screen", "top"), [(Screen.laptop, 150), (Screen.projector, 120)])
+def test_spectrum_keeps_room_for_its_title_above_the_band_names(screen: Screen, top: int) -> None:
+    """The band names sit above the plot; the laptop's margin (56) used to replace the
+    spectrum's own, and the title was printed over the band names."""
+    fig = spectrum_of_allies([person(1)], screen=screen)
+    assert fig.layout.xaxis.side == "top"
+    assert fig.layout.margin.t == top
+
+
+@pytest.mark.parametrize("screen", list(Screen))
+def test_spectrum_arrows_start_from_their_stakeholder_and_say_whose_they_are(
+    screen: Screen,
+) -> None:
+    people = [
+        person(1, TRICKY, band="passive_opposition", target_band="neutral", influence=5),
+        person(2, "Vicar", band="neutral", target_band="active_ally"),
+        person(3, "Press", band="neutral", influence=5),
+        person(4, "Back", band="passive_ally", target_band="neutral"),
+    ]
+    fig = spectrum_of_allies(people, screen=screen)
+    points = trace(fig, "Stakeholders")
+    where = {c[0]: (x, y) for c, x, y in zip(points.customdata, points.x, points.y, strict=True)}
+    stubs = {s.name: s for s in fig.layout.shapes if s.name and s.name.startswith("stub:")}
+    moves = {a.name: a for a in arrows(fig)}
+    assert set(stubs) == {"stub:1", "stub:2", "stub:4"}
+    for sid, name in ((1, ESCAPED), (2, "Vicar"), (4, "Back")):
+        stub, move = stubs[f"stub:{sid}"], moves[f"move:{sid}"]
+        x, y = where[name]
+        # A line straight down from the point, to where its arrow starts.
+        assert stub.x0 == stub.x1 == x == move.ax and stub.y0 == y and stub.y1 == move.ay < y
+        assert stub.layer == "below" and points.marker.opacity == 1  # under a solid point
+        assert move.hovertext.startswith(f"{name}: from ")
+    assert moves["move:1"].hovertext == f"{ESCAPED}: from passive opposition to neutral"
+    # The head stops at the target band's near edge, clear of that band's own lines.
+    assert moves["move:2"].x == pytest.approx(2 - 0.45)
+    assert moves["move:4"].x == pytest.approx(0 + 0.45)
+    assert TRICKY not in json.dumps(fig.to_plotly_json(), default=str)
+
+
+@pytest.mark.parametrize("screen", [Screen.laptop, Screen.phone])
+def test_grid_names_fit_their_place_off_a_projector(screen: Screen) -> None:
+    fig = influence_position_grid([person(1)], screen=screen)
+    group = trace(fig, GROUP_LABEL)
+    assert group.cliponaxis is False  # reaches into the margin rather than being cut
+    quadrants = [a for a in fig.layout.annotations if a.name.startswith("quadrant:")]
+    if screen is Screen.phone:
+        assert group.text[0] == "<b>Us</b>"
+        # Two lines each, aligned to their side: one line crossed the middle divider.
+        assert [a.text for a in quadrants if " " in a.text] == []
+        assert "<b>Engage<br>closely</b>" in [a.text for a in quadrants]
+        assert all(a.align == a.xanchor for a in quadrants)
+    else:
+        assert group.text[0] == "<b>Our<br>group</b>"
+    assert trace(influence_position_grid([person(1)]), GROUP_LABEL).text[0] == "<b>Our group</b>"
+
+
+def test_network_on_a_phone_numbers_its_points_as_the_list_under_it() -> None:
+    people = [
+        person(1, "Ana", influence=3),
+        person(2, TRICKY, influence=5),
+        person(3, "Cy", influence=1),
+    ]
+    fig = network(people, [Tie(source_id=1, target_id=2)], screen=Screen.phone)
+    points = trace(fig, "Stakeholders")
+    numbered = {c[0]: text for c, text in zip(points.customdata, points.text, strict=True)}
+    assert numbered == {ESCAPED: "1", "Ana": "2", "Cy": "3"}
+    assert points.textposition == "middle center"
+    lines = who_is_tied(people, [Tie(source_id=1, target_id=2)], numbered=True)
+    assert [line.split(" ")[0] for line in lines] == ["1.", "2.", "3."]
+    assert lines[1] == "2. Ana: weak tie with <b>Mayor</b> & co."

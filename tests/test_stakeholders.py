@@ -755,6 +755,63 @@ def test_diff_ids_beat_names_and_names_catch_a_re_added_stakeholder() -> None:
     assert [t.grew for t in readded.ties] == [True]
 
 
+def test_diff_lists_every_tie_between_stakeholders_added_removed_or_changed() -> None:
+    before = [person(1, "Mayor"), person(2, "Paper"), person(3, "Church"), person(4, "Gone")]
+    after = [
+        person(1, "Mayor"),
+        person(2, "Paper"),
+        person(3, "Church"),
+        person(5, "Union"),
+        person(6, "<b>Club</b>"),
+    ]
+    before_ties = [
+        Tie(source_id=1, target_id=2, strength="weak"),
+        Tie(source_id=2, target_id=3, strength="strong"),
+        Tie(source_id=3, target_id=4, strength="weak"),  # goes with Gone
+        Tie(source_id=1, target_id=3, strength="strong"),
+    ]
+    after_ties = [
+        Tie(source_id=2, target_id=1, strength="strong"),  # the same pair, other way round
+        Tie(source_id=2, target_id=3, strength="weak"),
+        Tie(source_id=1, target_id=3, strength="strong"),  # unchanged: not listed
+        Tie(source_id=5, target_id=1, strength="weak"),
+        Tie(source_id=6, target_id=3, strength="strong"),
+    ]
+    changes = diff_snapshots(before, after, before_ties=before_ties, after_ties=after_ties)
+    assert [(c.first.name, c.second.name, c.before, c.after) for c in changes.links] == [
+        ("Mayor", "Paper", "weak", "strong"),
+        ("Paper", "Church", "strong", "weak"),
+        ("Church", "Gone", "weak", None),
+        ("Mayor", "Union", None, "weak"),
+        ("Church", "<b>Club</b>", None, "strong"),
+    ]
+    assert changes.sentences[-5:] == [
+        "The tie between Mayor and Paper grew: from weak to strong.",
+        "The tie between Paper and Church weakened: from strong to weak.",
+        "The tie between Church and Gone is gone (it was weak).",
+        "New tie between Mayor and Union: weak.",
+        "New tie between Church and <b>Club</b>: strong.",
+    ]
+    # Ties alone are a change; a stakeholder re-added under a new id keeps its ties.
+    only_ties = diff_snapshots(before[:2], before[:2], before_ties=[], after_ties=before_ties)
+    assert not only_ties.unchanged
+    assert only_ties.sentences == ["New tie between Mayor and Paper: weak."]
+    readded = diff_snapshots(
+        [person(1, "Mayor"), person(3, "Food bank")],
+        [person(1, "Mayor"), person(8, "Food bank")],
+        before_ties=[Tie(source_id=1, target_id=3)],
+        after_ties=[Tie(source_id=8, target_id=1)],
+    )
+    assert readded.unchanged
+
+
+def test_nothing_changed_says_what_was_compared() -> None:
+    people, _ = path_map()
+    assert diff_snapshots(people, people, against_now=True).sentences == [
+        "Nothing changed between the snapshot and the map now."
+    ]
+
+
 def test_diff_of_identical_and_of_empty_maps() -> None:
     people, _ = path_map()
     assert diff_snapshots(people, people).unchanged

@@ -76,7 +76,8 @@ def statement_table(
     ratings: Sequence[Rating], lessons: LessonSet, _: Callable[[str], str] = str
 ) -> pd.DataFrame:
     """One row per rated statement: lesson, statement, the group's mean per round (the
-    rounds' names in the language of `_`)."""
+    rounds' names in the language of `_`). Lessons in the workshop's order, each lesson's
+    statements in the lesson's own order (then any it no longer has, by id)."""
     if not ratings:
         return pd.DataFrame(columns=["Lesson", "Statement"])
     frame = pd.DataFrame(
@@ -98,8 +99,20 @@ def statement_table(
     table.insert(0, "Statement", table.apply(statement_text, axis=1))
     table.insert(0, "Lesson", table["lesson_id"].map(lessons.title_of))
     order = {lesson.id: i for i, lesson in enumerate([*lessons.lessons, *lessons.outside()])}
-    table = table.sort_values("lesson_id", key=lambda s: s.map(order).fillna(999))
-    return table.drop(columns=["lesson_id", "statement_id"]).reset_index(drop=True)
+    place = {
+        (lesson_id, statement.id): i
+        for lesson_id in set(table["lesson_id"])
+        for i, statement in enumerate(lessons.statements_of(lesson_id))
+    }
+    table["_lesson"] = table["lesson_id"].map(lambda v: order.get(v, len(order)))
+    table["_statement"] = [
+        place.get(key, len(place))
+        for key in zip(table["lesson_id"], table["statement_id"], strict=True)
+    ]
+    table = table.sort_values(["_lesson", "lesson_id", "_statement", "statement_id"])
+    return table.drop(columns=["lesson_id", "statement_id", "_lesson", "_statement"]).reset_index(
+        drop=True
+    )
 
 
 def missing_lessons(lessons: LessonSet, keys: Sequence[tuple[str, str]]) -> list[str]:

@@ -13,6 +13,7 @@ from workbook.charts.theme import SEQUENCE, styled
 from workbook.models import KeyFinding
 
 BAR_GAP = 0.55
+SCALE_LOW = 1  # ratings run 1 to 5: bars start at 1
 # A finding's name wraps at this many characters: at 17 px, a line this long fits the width a
 # 390 px phone gives the chart ("De rette mennesker, de rette steder, det rette tidspunkt" was
 # cut after "det").
@@ -75,7 +76,10 @@ def findings_chart(
         fig.add_trace(
             go.Bar(
                 y=labels,
-                x=values,
+                # Each bar starts at 1, the scale's lowest rating: drawn from 0, a mean of 2.5
+                # looked like half the scale rather than the middle of 1 to 5.
+                x=[v - SCALE_LOW if v is not None and v == v else None for v in values],
+                base=SCALE_LOW,
                 orientation="h",
                 name=str(part["round_label"].iloc[0]),
                 marker_color=SEQUENCE[index % len(SEQUENCE)],
@@ -94,7 +98,7 @@ def findings_chart(
     )
     # The axis title a little smaller than the ticks, so the longest (Danish) one fits a phone.
     fig.update_xaxes(
-        range=[0, 5.6],
+        range=[SCALE_LOW - 0.05, 5.6],
         tickvals=[1, 2, 3, 4, 5],
         title={"text": _("Mean rating (1-5)"), "font": {"size": 15}},
     )
@@ -108,7 +112,7 @@ def findings_chart(
     for label in labels:
         if label not in rated:  # where its bars would be: a phone cannot fit it after the name
             fig.add_annotation(
-                x=0,
+                x=SCALE_LOW,
                 y=label,
                 text=_("not rated yet"),
                 xanchor="left",
@@ -117,7 +121,7 @@ def findings_chart(
                 font={"size": 16, "color": "#595959"},
             )
         fig.add_annotation(
-            x=0,
+            x=SCALE_LOW,
             y=label,
             text=wrapped[label],
             xanchor="left",

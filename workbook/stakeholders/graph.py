@@ -144,20 +144,32 @@ def in_hours(value: float, t: gettext.NullTranslations | None = None) -> str:
     return t.ngettext("{n} hour", "{n} hours", 1 if value == 1 else 2).format(n=number)
 
 
+def reading_order(stakeholders: Iterable[Stakeholder]) -> list[Stakeholder]:
+    """The stakeholders one per id, most influential first, then by name: the order of the
+    network's list, whose numbers the phone's network puts on its points."""
+    return sorted(
+        stakeholders_by_id(stakeholders).values(),
+        key=lambda s: (-s.influence, s.name.casefold(), s.id),
+    )
+
+
 def who_is_tied(
     stakeholders: Iterable[Stakeholder],
     ties: Iterable[Tie],
     t: gettext.NullTranslations | None = None,
+    *,
+    numbered: bool = False,
 ) -> list[str]:
     """The network as sentences, one per stakeholder (most influential first): "Ana: strong
     tie with us and Bo; weak tie with Cy." or "Ed: no ties." Names are isolated (user text);
-    every tie shows twice, once under each of its two stakeholders."""
+    every tie shows twice, once under each of its two stakeholders. `numbered`: each line
+    starts with its number ("1. Ana: ..."), the number on that stakeholder's point."""
     t = english_or(t)
     _ = t.gettext
     by_id = stakeholders_by_id(stakeholders)
     graph = build_graph(by_id.values(), ties)
     lines = []
-    for person in sorted(by_id.values(), key=lambda s: (-s.influence, s.name.casefold(), s.id)):
+    for number, person in enumerate(reading_order(by_id.values()), start=1):
         parts = []
         for strength in (TieStrength.strong, TieStrength.weak):
             others = [
@@ -184,5 +196,6 @@ def who_is_tied(
                 else:
                     parts.append(_("weak tie with {names}").format(names=listed))
         said = "; ".join(parts) if parts else _("no ties")
-        lines.append(_("{name}: {ties}.").format(name=isolate(person.name), ties=said))
+        line = _("{name}: {ties}.").format(name=isolate(person.name), ties=said)
+        lines.append(f"{number}. {line}" if numbered else line)
     return lines

@@ -1,5 +1,6 @@
 """What changed between two snapshots of a map: who joined, left, was renamed, moved along
-the spectrum, changed influence, and which ties changed."""
+the spectrum, changed influence, how the group's own ties changed, and which ties between
+stakeholders were added, removed or changed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from workbook.bidi import isolate
 from workbook.keys import name_key
 from workbook.models import (
     StakeholderIn,
+    Tie,
+    TieStrength,
 )
 from workbook.stakeholders import words as word
 from workbook.stakeholders.graph import english_or, join_names
@@ -31,6 +34,19 @@ class TieChange:
     before: StakeholderIn
     after: StakeholderIn
     grew: bool
+    sentence: str
+
+
+@dataclass(frozen=True)
+class LinkChange:
+    """A tie between two stakeholders added (`before` None), removed (`after` None) or made
+    stronger or weaker. The two are named as in the later version where they are still on
+    the map, else as in the earlier one."""
+
+    first: StakeholderIn
+    second: StakeholderIn
+    before: TieStrength | None
+    after: TieStrength | None
     sentence: str
 
 
@@ -57,20 +73,32 @@ class MapChanges:
     moved: tuple[BandMove, ...]
     ties: tuple[TieChange, ...]
     influence: tuple[InfluenceChange, ...]
+    links: tuple[LinkChange, ...] = ()
+    # Whether the later version is the map as it is now (not a second snapshot).
+    against_now: bool = False
     # The language its sentences are in (English: None).
     translations: gettext.NullTranslations | None = field(default=None, compare=False, repr=False)
 
     @property
     def unchanged(self) -> bool:
         return not (
-            self.new or self.gone or self.renamed or self.moved or self.ties or self.influence
+            self.new
+            or self.gone
+            or self.renamed
+            or self.moved
+            or self.ties
+            or self.influence
+            or self.links
         )
 
     @property
     def sentences(self) -> list[str]:
-        """What changed, one plain sentence each: new, gone, renamed, moved, ties, influence."""
+        """What changed, one plain sentence each: new, gone, renamed, moved, our ties,
+        influence, then the ties between stakeholders."""
         t = english_or(self.translations)
         if self.unchanged:
+            if self.against_now:
+                return [t.gettext("Nothing changed between the snapshot and the map now.")]
             return [t.gettext("Nothing changed between the two snapshots.")]
         lines = []
         if self.new:
@@ -83,13 +111,15 @@ class MapChanges:
         lines += [m.sentence for m in self.moved]
         lines += [t.sentence for t in self.ties]
         lines += [i.sentence for i in self.influence]
+        lines += [link.sentence for link in self.links]
         return lines
 
 
 def _match(
     before: Sequence[StakeholderIn], after: Sequence[StakeholderIn]
-) -> tuple[list[tuple[StakeholderIn, StakeholderIn]], list[int], list[int]]:
-    """Pairs (before, after), then the unmatched positions in before and in after."""
+) -> tuple[dict[int, int], list[int], list[int]]:
+    """Pairs {position in before: position in after}, then the unmatched positions in before
+    and in after."""
     pairs: dict[int, int] = {}  # position in before -> position in after
     after_by_id: dict[int, int] = {}
     for j, s in enumerate(after):
@@ -117,29 +147,97 @@ def _match(
             j = queue.pop(0)
             pairs[i] = j
             taken.add(j)
-    matched = [(before[i], after[j]) for i, j in sorted(pairs.items())]
     gone = [i for i in range(len(before)) if i not in pairs]
     new = [j for j in range(len(after)) if j not in taken]
-    return matched, gone, new
+    return dict(sorted(pairs.items())), gone, new
+
+
+def _strengths(
+    people: Sequence[StakeholderIn], ties: Sequence[Tie], place: dict[int, tuple[str, int]]
+) -> dict[tuple[tuple[str, int], tuple[str, int]], TieStrength]:
+    """The ties of one version by the pair of places of their two stakeholders (in the order
+    of the ties), leaving out "no tie" and ties to a stakeholder not on that version."""
+    by_id = {sid: i for i, s in enumerate(people) if (sid := getattr(s, "id", None)) is not None}
+    found: dict[tuple[tuple[str, int], tuple[str, int]], TieStrength] = {}
+    for tie in ties:
+        a, b = by_id.get(tie.source_id), by_id.get(tie.target_id)
+        if a is None or b is None or a == b or tie.strength == TieStrength.none:
+            continue
+        ends = (place[a], place[b])
+        found.setdefault((min(ends), max(ends)), tie.strength)
+    return found
+
+
+def _link_changes(
+    before: Sequence[StakeholderIn],
+    after: Sequence[StakeholderIn],
+    before_ties: Sequence[Tie],
+    after_ties: Sequence[Tie],
+    pairs: dict[int, int],
+    t: gettext.NullTranslations,
+) -> list[LinkChange]:
+    """Ties between stakeholders removed or re-weighed (in the earlier version's order), then
+    those added (in the later version's order)."""
+    _ = t.gettext
+    # Where each stakeholder stands: ("after", j) once matched or new, ("before", i) if gone.
+    place_before = {
+        i: ("after", pairs[i]) if i in pairs else ("before", i) for i in range(len(before))
+    }
+    place_after = {j: ("after", j) for j in range(len(after))}
+    old = _strengths(before, before_ties, place_before)
+    now = _strengths(after, after_ties, place_after)
+
+    def who(where: tuple[str, int]) -> StakeholderIn:
+        return after[where[1]] if where[0] == "after" else before[where[1]]
+
+    changes = []
+    for key, strength in [*old.items(), *((k, s) for k, s in now.items() if k not in old)]:
+        was, is_now = old.get(key), now.get(key)
+        if was == is_now:
+            continue
+        first, second = who(key[0]), who(key[1])
+        names = {"first": isolate(first.name), "second": isolate(second.name)}
+        if was is None:
+            sentence = _("New tie between {first} and {second}: {new}.").format(
+                **names, new=word.tie(strength, _, lower=True)
+            )
+        elif is_now is None:
+            sentence = _("The tie between {first} and {second} is gone (it was {old}).").format(
+                **names, old=word.tie(was, _, lower=True)
+            )
+        else:
+            sentence = (
+                _("The tie between {first} and {second} grew: from {old} to {new}.")
+                if is_now.weight > was.weight
+                else _("The tie between {first} and {second} weakened: from {old} to {new}.")
+            ).format(**names, old=word.tie(was, _, lower=True), new=word.tie(is_now, _, lower=True))
+        changes.append(LinkChange(first, second, was, is_now, sentence))
+    return changes
 
 
 def diff_snapshots(
     before: Sequence[StakeholderIn],
     after: Sequence[StakeholderIn],
     t: gettext.NullTranslations | None = None,
+    *,
+    before_ties: Sequence[Tie] = (),
+    after_ties: Sequence[Tie] = (),
+    against_now: bool = False,
 ) -> MapChanges:
-    """What changed between two versions of a map: who is new or gone, and who moved.
+    """What changed between two versions of a map: who is new or gone, who moved, and which
+    ties between stakeholders (`before_ties`, `after_ties`, by stakeholder id) changed.
 
     Stakeholders are matched by id where both versions carry one, then, among the rest, by
     name compared case-insensitively with runs of spaces squeezed. Changes are listed in the
-    order of the earlier version.
+    order of the earlier version. `against_now`: the later version is the map as it is now
+    (said when nothing changed).
     """
     translations = t
     t = english_or(t)
     _ = t.gettext
-    matched, gone, new = _match(before, after)
+    pairs, gone, new = _match(before, after)
     renamed, moved, tie_changes, influence = [], [], [], []
-    for old, now in matched:
+    for old, now in ((before[i], after[j]) for i, j in pairs.items()):
         name = now.name
         if old.name != now.name:
             renamed.append(
@@ -206,5 +304,7 @@ def diff_snapshots(
         moved=tuple(moved),
         ties=tuple(tie_changes),
         influence=tuple(influence),
+        links=tuple(_link_changes(before, after, before_ties, after_ties, pairs, t)),
+        against_now=against_now,
         translations=translations,
     )

@@ -110,13 +110,23 @@ def snapshots(store: Store, seat: Seat, current: StakeholderMap, *, where: str) 
     if before is None:
         return
     if later == NOW:
-        after_people = current.stakeholders
+        after_people, after_ties = current.stakeholders, current.ties
     else:
         after = store.map_snapshot(group_id=group_id, snapshot_id=later)
         if after is None:
             return
-        after_people = after.stakeholders
-    changes = diff_snapshots(before.stakeholders, after_people, translations())
+        after_people, after_ties = after.stakeholders, after.ties
     st.subheader(_("What changed"))
+    if later == earlier:
+        st.caption(_("That is the same snapshot twice: choose another one to compare it with."))
+        return
+    changes = diff_snapshots(
+        before.stakeholders,
+        after_people,
+        translations(),
+        before_ties=before.ties,
+        after_ties=after_ties,
+        against_now=later == NOW,
+    )
     for sentence in changes.sentences:
         user_text(f"• {sentence}")

@@ -176,7 +176,7 @@ def by_tie(current: StakeholderMap) -> None:
     if current.is_empty:
         return
     st.markdown("**" + _("Who is tied to whom") + "**")
-    for line in who_is_tied(current.stakeholders, current.ties, translations()):
+    for line in who_is_tied(current.stakeholders, current.ties, translations(), numbered=True):
         user_text(line)
 
 

@@ -137,7 +137,12 @@ def _reflections(reflections: list[Reflection], ratings: list[Rating], lessons: 
 
 
 def _answers(answers: list[Reflection], prompts: list[tuple[str, str]]) -> None:
-    """Answers under each prompt (id, text); prompts answered but not listed, by their ids."""
+    """Answers under each prompt (id, text); prompts answered but not listed, by their ids.
+
+    Over each answer, its round and the name its writer gave when joining, if any. This page
+    is the group's own, seen only by its members: an answer without a name is not labelled
+    "Anonymous" ("First look · Anonymous" over every answer of a group sharing one device
+    told them nothing)."""
     _ = translator()
     listed = {prompt_id for prompt_id, _text in prompts}
     extra = sorted({r.prompt_id for r in answers if r.prompt_id not in listed})
@@ -147,8 +152,10 @@ def _answers(answers: list[Reflection], prompts: list[tuple[str, str]]) -> None:
             continue
         st.markdown(f"**{literal(text)}**")  # a question, as written
         for reflection in mine:
-            author = isolate(reflection.author) if reflection.author else _("Anonymous")
-            st.text(f"{round_label(reflection.round, _)} · {author}")  # a name is user text
+            said = round_label(reflection.round, _)
+            if reflection.author:
+                said = f"{said} · {isolate(reflection.author)}"  # a name is user text
+            st.text(said)
             user_text(reflection.text)
 
 

@@ -45,6 +45,8 @@ _QUADRANT_FILL: Final = {
 }
 _GRID_X: Final = (-2.5, 3.4)  # past active ally there is room for the group itself
 _GRID_Y: Final = (0.4, 5.9)  # above 5.5 and below 0.6 there is room for the quadrant names
+# On a phone the quadrant names take two lines: more room above 5 and below 1.
+_PHONE_GRID_Y: Final = (0.05, 6.25)
 _GROUP_AT: Final = (2.95, 3.0)
 _ALLY_EDGE: Final = 0.5  # between neutral (0) and passive ally (1)
 _HIGH_EDGE: Final = HIGH_INFLUENCE - 0.5
@@ -90,7 +92,7 @@ def influence_position_grid(
     look = sizes_for(screen)
     fig = go.Figure()
     x0 = _GRID_X[0]
-    y0, y1 = _GRID_Y
+    y0, y1 = _PHONE_GRID_Y if compact else _GRID_Y
     quadrant_boxes = {
         Quadrant.keep_satisfied: (x0, _ALLY_EDGE, _HIGH_EDGE, y1),
         Quadrant.engage_closely: (_ALLY_EDGE, 2.5, _HIGH_EDGE, y1),
@@ -117,10 +119,14 @@ def influence_position_grid(
         labels.append(
             {
                 "name": f"quadrant:{quadrant.value}",
-                "text": "<b>" + _(quadrant.label) + "</b>",
+                # On a phone over two lines, so a name stays inside its quadrant.
+                "text": "<b>"
+                + (_(quadrant.label).replace(" ", "<br>", 1) if compact else _(quadrant.label))
+                + "</b>",
                 "x": right - 0.04 if at_right else left + 0.04,
                 "y": top - 0.04 if at_top else bottom + 0.04,
                 "xanchor": "right" if at_right else "left",
+                "align": "right" if at_right else "left",
                 "yanchor": "top" if at_top else "bottom",
                 "showarrow": False,
                 "font": {
@@ -195,9 +201,21 @@ def influence_position_grid(
             x=[group_x],
             y=[group_y],
             mode="markers+text",
-            text=["<b>" + (_("Us") if compact else _(GROUP_LABEL)) + "</b>"],
+            # Over two lines off a projector, so the name fits right of the quadrants.
+            text=[
+                "<b>"
+                + (
+                    _("Us")
+                    if compact
+                    else _(GROUP_LABEL)
+                    if screen is Screen.projector
+                    else _(GROUP_LABEL).replace(" ", "<br>", 1)
+                )
+                + "</b>"
+            ],
             textposition="bottom center",
-            textfont={"size": 14 if compact else 20},
+            textfont={"size": 14 if compact else 20 if screen is Screen.projector else 17},
+            cliponaxis=False,  # a label may reach into the margin rather than be cut
             marker={"symbol": "star", "size": 22 if compact else 38, "color": PALETTE["black"]},
             hovertemplate=_("{group}: the group making this map").format(group=_(GROUP_LABEL))
             + "<extra></extra>",
@@ -225,7 +243,7 @@ def influence_position_grid(
         **BAND_TICKS,
     )
     fig.update_yaxes(
-        range=list(_GRID_Y),
+        range=[y0, y1],
         tickmode="array",
         tickvals=[1, 2, 3, 4, 5],
         showgrid=False,

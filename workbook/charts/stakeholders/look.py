@@ -82,9 +82,25 @@ def finish(
     screen: Screen,
     phone_margin: Mapping[str, int] | None = None,
     phone_title: str | None = None,
+    top: int | None = None,
 ) -> go.Figure:
+    """The figure's title, height and the sizes of its screen. `top`: the top margin off a
+    phone, for a figure with labels above its plot (under the title)."""
     phone = screen is Screen.phone
     styled(fig, title=phone_title if phone and phone_title else title, height=height)
+    # The title sits at the top left, clear of the tool bar (top right), and pushes the plot
+    # and any labels above it (the spectrum's band names) down rather than lying over them.
+    fig.update_layout(
+        title={
+            "x": 0.02 if phone else 0.01,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 0.995,
+            "yanchor": "top",
+            "automargin": True,
+            "pad": {"t": 6, "b": 10},
+        }
+    )
     if screen is not Screen.projector:
         look = sizes_for(screen)
         fig.update_layout(
@@ -94,8 +110,8 @@ def finish(
             margin={**look.margin, **((phone_margin or {}) if phone else {})},
             hoverlabel={"font": {"size": 14 if phone else 16}},
         )
-        if phone:
-            fig.update_layout(title={"x": 0.02, "xanchor": "left"})
+    if top is not None and not phone:
+        fig.update_layout(margin={"t": top})
     return fig
 
 

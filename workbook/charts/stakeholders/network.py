@@ -34,6 +34,7 @@ from workbook.stakeholders.graph import (
     GROUP_NODE,
     Node,
     build_graph,
+    reading_order,
 )
 from workbook.stakeholders.words import Translate, same
 
@@ -178,8 +179,15 @@ def network(
         y0 = _APART_Y - 0.3
     if nodes:
         people = [graph.nodes[node]["stakeholder"] for node in nodes]
-        sizes = [(10 + 4 * s.influence) if compact else (12 + 7 * s.influence) for s in people]
-        texts = [wrapped(s.name, 16) for s in people]
+        # On a phone a point is big enough for its number (two digits on a map of ten or more).
+        sizes = [(16 + 4 * s.influence) if compact else (12 + 7 * s.influence) for s in people]
+        if compact:
+            # No room for names on a phone: each point carries its number in the list of
+            # who is tied to whom printed under the figure.
+            numbers = {s.id: n for n, s in enumerate(reading_order(people), start=1)}
+            texts = [str(numbers[s.id]) for s in people]
+        else:
+            texts = [wrapped(s.name, 16) for s in people]
         plot_w = look.plot_width
         plot_h = height - look.margin["t"] - look.margin["b"] - 60
         group_x, group_y = position[GROUP_NODE]
@@ -204,10 +212,10 @@ def network(
                 name=_("Stakeholders"),
                 x=[position[node][0] for node in nodes],
                 y=[position[node][1] for node in nodes],
-                mode="markers" if compact else "markers+text",
+                mode="markers+text",
                 text=texts,
-                textposition=places,
-                textfont={"size": look.label, "shadow": HALO},
+                textposition="middle center" if compact else places,
+                textfont={"size": 14 if compact else look.label, "shadow": HALO},
                 marker={
                     "size": sizes,
                     "color": [band_colour(s.band) for s in people],

@@ -33,8 +33,13 @@ from workbook.stakeholders.words import Translate, same
 
 # --- spectrum of allies ---------------------------------------------------------------------
 
+_HEAD_IN: Final = 0.45  # how far from a band's middle an arrow into it ends
 _MARKER_DX: Final = -0.42  # markers sit at the left of their band; names run to the right
 _SPECTRUM_WIDTH: Final = 16  # characters a name's line may take in a band
+# By the lines a name takes: how far under its point the first band's arrows run, and how
+# much lower each next band's (rows are one unit apart; a name takes about a third of one).
+_ARROW_ROWS: Final = {1: (0.27, 0.1), 2: (0.33, 0.08), 3: (0.34, 0.09)}
+_ROW_PIXELS: Final = {1: 46, 2: 64, 3: 100}  # the height of a row, by the lines of a name
 
 
 def _band_tint(band: SpectrumBand) -> str:
@@ -85,6 +90,7 @@ def spectrum_of_allies(
     ]
     # Collected and set once: adding annotations one by one costs plotly ~3 ms each.
     moves: list[dict[str, object]] = []
+    stubs: list[dict[str, object]] = []
     xs, ys, texts, colours, sizes, custom = [], [], [], [], [], []
     for band, members in columns.items():
         for row, s in enumerate(members):
@@ -107,12 +113,30 @@ def spectrum_of_allies(
             if target is None or target == band:
                 continue
             # Arrows run just under the names, at a height that differs by band, so two
-            # arrows from different bands never lie on top of each other.
-            arrow_y = y - {1: 0.3, 2: 0.42, 3: 0.5}[name_lines] - 0.05 * (band.score + 2)
+            # arrows from different bands never lie on top of each other; each starts with a
+            # short line down from its stakeholder's point, so it is plain whose arrow it is.
+            first, step = _ARROW_ROWS[name_lines]
+            arrow_y = y - first - step * (band.score + 2)
+            stubs.append(
+                {
+                    "type": "line",
+                    "name": f"stub:{s.id}",
+                    "x0": x,
+                    "x1": x,
+                    "y0": y,
+                    "y1": arrow_y,
+                    "xref": "x",
+                    "yref": "y",
+                    "line": {"color": "#222222", "width": 1.5 if compact else 2.5},
+                    "layer": "below",  # under the point it starts from
+                }
+            )
             moves.append(
                 {
                     "name": f"move:{s.id}",
-                    "x": target.score + marker_dx,
+                    # The head stops inside the target band's edge, short of the lines
+                    # coming down from that band's own points.
+                    "x": target.score + (-_HEAD_IN if target.score > band.score else _HEAD_IN),
                     "y": arrow_y,
                     "ax": x,
                     "ay": arrow_y,
@@ -121,6 +145,11 @@ def spectrum_of_allies(
                     "axref": "x",
                     "ayref": "y",
                     "text": "",
+                    "hovertext": _("{name}: from {now} to {aim}").format(
+                        name=plain_text(s.name),
+                        now=word.band(band, _, lower=True),
+                        aim=word.band(target, _, lower=True),
+                    ),
                     "showarrow": True,
                     "arrowhead": 2,
                     "arrowsize": 1.0 if compact else 1.4,
@@ -128,7 +157,7 @@ def spectrum_of_allies(
                     "arrowcolor": "#222222",
                 }
             )
-    fig.update_layout(shapes=band_backgrounds, annotations=moves)
+    fig.update_layout(shapes=band_backgrounds + stubs, annotations=moves)
     if people:
         fig.add_trace(
             go.Scatter(
@@ -142,7 +171,12 @@ def spectrum_of_allies(
                     "size": LABEL_FONT_SIZE - 1 if laptop else LABEL_FONT_SIZE + 2,
                     "shadow": HALO,
                 },
-                marker={"size": sizes, "color": colours, "line": {"color": OUTLINE, "width": 1.5}},
+                marker={
+                    "size": sizes,
+                    "color": colours,
+                    "line": {"color": OUTLINE, "width": 1.5},
+                    "opacity": 1,  # solid, over the line its arrow starts with
+                },
                 customdata=custom,
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>%{customdata[1]}, "
@@ -176,12 +210,11 @@ def spectrum_of_allies(
         **BAND_TICKS,
     )
     fig.update_yaxes(range=[bottom, 0.8], visible=False, fixedrange=True)
-    fig.update_layout(margin={"t": 150 if laptop else 120})
     if height is None:
         if compact:
             height = max(300, 150 + 26 * rows)
         else:
-            height = max(560, 170 + {1: 46, 2: 64, 3: 84}[name_lines] * rows)
+            height = max(560, 170 + _ROW_PIXELS[name_lines] * rows)
     return finish(
         fig,
         title=_("Spectrum of allies: arrows point to where we want them"),
@@ -189,4 +222,5 @@ def spectrum_of_allies(
         screen=screen,
         phone_margin={"b": 64},
         phone_title=_("Spectrum of allies"),
+        top=150 if laptop else 120,  # the title, then the band names above the plot
     )
