@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import jump_box, raw_rows
+from tests.test_language_pages import choose_language
 from tests.test_pages import button, create_workshop, fresh, texts
 from tests.test_store import seated
 from workbook.models import CommitmentIn, CommitmentStatus, KeyFinding
@@ -300,3 +301,27 @@ def test_an_edit_that_repeats_another_commitment_is_refused_in_place(app_db: Pat
     assert at.error and "already says exactly this" in at.error[0].value
     assert at.text_area(key=f"{prefix}_what").value == "Leaflets"  # kept, to change again
     assert [row[0] for row in stored(at, app_db)] == ["Leaflets", "Posters"]
+
+
+def test_the_action_plan_speaks_danish(app_db: Path) -> None:
+    at = on_action_plan()
+    choose_language(at, "da")
+    finding = at.selectbox(key="action_plan_finding")
+    assert finding.label == "Hvilket hovedfund handler den om? (valgfrit)"
+    assert finding.options[0] == "Intet bestemt"
+    at.text_area(key="action_plan_what").input("Ring til Lovcentret")
+    at.date_input(key="action_plan_when").set_value(dt.date(2025, 1, 10))
+    button(at, "Tilføj aftale").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == [
+        "Datoen, 10. jan. 2025, er allerede passeret. Den blev gemt, som du angav den: ret den, "
+        "hvis du mente en senere dato."
+    ]
+    [remove] = [b for b in at.button if b.label == "Fjern"]
+    remove.click().run()
+    assert any("“<bdi>Ring til Lovcentret</bdi>” er fjernet." in h for h in htmls(at))
+    button(at, "Fortryd").click()
+    at.run()
+    assert [s.value for s in at.success] == ["Hentet tilbage."]
+    assert [b.label for b in at.button if b.label in {"Redigér", "Fjern"}] == ["Redigér", "Fjern"]
