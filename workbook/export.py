@@ -291,7 +291,7 @@ def collect(
                     c.what,
                     c.who,
                     c.by_when or "",
-                    _(c.key_finding.label),
+                    _(c.key_finding.label) if c.key_finding else "",
                     round_label(c.round, _),
                     _(c.status.label) if c.status else "",
                 )

@@ -203,7 +203,8 @@ class CommitmentIn(_In):
     ] = Field(title=N_("What we will do"))
     who: OptionalName = Field(default="", title=N_("Who"))
     by_when: dt.date | None = Field(default=None, title=N_("By when"))
-    key_finding: KeyFinding = Field(title=N_("Key finding"))
+    # Optional: a commitment may act on none of the findings in particular (None, stored so).
+    key_finding: KeyFinding | None = Field(default=None, title=N_("Key finding"))
 
 
 class CommitmentStatus(StrEnum):

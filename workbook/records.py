@@ -90,7 +90,7 @@ class Commitment:
     what: str
     who: str
     by_when: dt.date | None
-    key_finding: KeyFinding
+    key_finding: KeyFinding | None  # None: the group named no key finding
     round: int
     created_at: dt.datetime
     status: CommitmentStatus | None = None

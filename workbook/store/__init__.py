@@ -51,12 +51,14 @@ from workbook.store.plans import PastPlan, StoredPlan
 # 5-6 releases, 7 sign-in waits per door (live), 8 results on phones and support for
 # answers (live), 9 approving answers before the room sees them (moderation), 10 the
 # projector's text size and pages (projector_view), 11 facilitators' resume links
-# (resume), 12 workshops' plans (plans), 13 workshop languages (languages), 14+ whoever
-# needs one next.
+# (resume), 12 workshops' plans (plans), 13 workshop languages (languages), 14 own plan items
+# (plans), 15 an ended room (live), 16 commitments without a key finding (commitments), 17+
+# whoever needs one next.
 MIGRATIONS: tuple[Migration, ...] = tuple(
     sorted(
         (
             *workshops.MIGRATIONS,
+            *commitments.MIGRATIONS,
             *maps.MIGRATIONS,
             *live.MIGRATIONS,
             *moderation.MIGRATIONS,

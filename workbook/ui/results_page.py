@@ -171,7 +171,8 @@ def _commitments(commitments: list[Commitment]) -> None:
             who = f"{isolate(commitment.who)} · " if commitment.who else ""
             by = i18n.format_date(commitment.by_when, language()) if commitment.by_when else ""
             when = _("by {date}").format(date=by) + " · " if commitment.by_when else ""
-            st.text(f"{who}{when}{_(commitment.key_finding.label)} · {status}")
+            finding = _(commitment.key_finding.label) + " · " if commitment.key_finding else ""
+            st.text(f"{who}{when}{finding}{status}")
 
 
 def _unanswered(
