@@ -30,6 +30,8 @@ TITLE = N_("Your link to come back")
 _PAGE_PATHS = ("start", "workbook", "results", "map", "facilitator", "projector", "funders")
 
 _CSS = """<style>
+.wb-seat-link { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 0.5rem 1.25rem; }
+.wb-seat-link-main { flex: 1 1 16rem; min-width: 0; }
 .wb-seat-link-url { font-family: "Source Code Pro", monospace; font-size: 0.95rem;
   overflow-wrap: anywhere; word-break: break-all; background: #f3f4f6; border-radius: 0.5rem;
   padding: 0.6rem 0.75rem; margin: 0 0 0.5rem 0; user-select: all; }
@@ -41,9 +43,9 @@ _CSS = """<style>
 .wb-seat-link-copy:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
 .wb-seat-link-said { font-weight: 600; color: #1b5e20; }
 .wb-seat-link-said.wb-failed { color: #8a1c1c; }
-.wb-seat-link-qr { margin-top: 0.75rem; }
-.wb-seat-link-qr img { width: 168px; height: 168px; image-rendering: pixelated; display: block; }
-.wb-seat-link-qr p { margin: 0.25rem 0 0 0; font-size: 0.9rem; color: #4a4f57; }
+.wb-seat-link-qr { flex: 0 0 auto; width: 148px; }
+.wb-seat-link-qr img { width: 148px; height: 148px; image-rendering: pixelated; display: block; }
+.wb-seat-link-qr p { margin: 0.25rem 0 0 0; font-size: 0.85rem; color: #4a4f57; }
 /* A phone cannot scan its own screen: the QR code is for laptops and tablets. */
 @media (max-width: 640px) { .wb-seat-link-qr { display: none; } }
 </style>"""
@@ -135,12 +137,13 @@ def panel(*, qr: bool = False, heading: bool = True) -> bool:
     copy, copied = _("Copy link"), _("Copied")
     failed = _("Could not copy: the link is selected, copy it yourself.")
     st.html(
-        _CSS + '<div class="wb-seat-link" data-testid="wb-seat-link">'
+        _CSS
+        + '<div class="wb-seat-link" data-testid="wb-seat-link"><div class="wb-seat-link-main">'
         f'<p class="wb-seat-link-url" data-testid="wb-seat-link-url">{escaped(link)}</p>'
         '<div class="wb-seat-link-row">'
         f'<button type="button" class="wb-seat-link-copy" data-copied="{escaped(copied)}"'
         f' data-failed="{escaped(failed)}">{escaped(copy)}</button>'
-        '<span class="wb-seat-link-said" role="status" aria-live="polite"></span></div>'
+        '<span class="wb-seat-link-said" role="status" aria-live="polite"></span></div></div>'
         f"{code}</div>" + _COPY_JS,
         unsafe_allow_javascript=True,
     )
