@@ -11,9 +11,11 @@ import html
 import re
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.test_pages import button, create_workshop, fresh, text_input
+from workbook.config import get_settings
 from workbook.models import JoinRequest, WorkshopCreate
 from workbook.ui.resources import _open_store
 from workbook.ui.seat_link import KEEP, TITLE
@@ -166,3 +168,22 @@ def test_a_browser_still_seated_is_offered_to_continue_as_before(app_db: Path) -
     assert at.query_params["t"] == token  # the same seat, no new member
     assert [(g.name, g.members) for g in store.groups(workshop.id)] == [("Kitchen table three", 1)]
     assert tab is not None
+
+
+LOCAL_ONLY = "This address is this computer's own, so the link opens only here."
+
+
+def test_the_link_uses_the_public_address_and_says_when_it_opens_only_here(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind WORKBOOK_PUBLIC_URL the link names the address other devices use; a computer's
+    own address (localhost) is said to open only there, never promised for "any device"."""
+    for public, local in (("https://workbook.example.org", False), ("http://localhost:8501", True)):
+        monkeypatch.setenv("WORKBOOK_PUBLIC_URL", public)
+        get_settings.cache_clear()
+        at = fresh().run()
+        create_workshop(at, self_guided=True, group="Kitchen table three")
+        assert links_shown(at) == [public + own_link(at)], public
+        said = [c.value for c in at.caption]
+        assert any(c.startswith(LOCAL_ONLY) for c in said) == local, (public, said)
+    get_settings.cache_clear()

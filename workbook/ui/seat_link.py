@@ -13,10 +13,12 @@ or the funders' page, which never call `panel`.
 from __future__ import annotations
 
 import html
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from workbook.i18n import N_
+from workbook.live import reachable_from_phones
 from workbook.ui import resources, session
 from workbook.ui.i18n import translator
 from workbook.ui.text import escaped
@@ -147,6 +149,15 @@ def panel(*, qr: bool = False, heading: bool = True) -> bool:
         f"{code}</div>" + _COPY_JS,
         unsafe_allow_javascript=True,
     )
+    if urlsplit(link).hostname and not reachable_from_phones(link):
+        # Said plainly, not hidden: "any device" is not true of a computer's own address.
+        st.caption(
+            _(
+                "This address is this computer's own, so the link opens only here. Whoever "
+                "runs the app can set its public address (WORKBOOK_PUBLIC_URL) for other "
+                "devices."
+            )
+        )
     return True
 
 
