@@ -132,3 +132,30 @@ def test_joining_an_existing_group_says_first_that_it_adds_a_member(
     shoot(other, "join-existing-1440.png")
     assert not axe_findings(other, "seat-link-join-existing")
     assert "t=" not in other.url  # said before joining: nothing done yet
+
+
+def test_without_the_clipboard_api_the_link_is_selected_and_copied_the_old_way(
+    browser: Browser, server: Server
+) -> None:
+    """On a plain http:// network address (a laptop's app opened from another device) the
+    browser offers no clipboard API: the button still copies, by selecting the link."""
+    made = window(browser, server)
+    made.add_init_script("delete Navigator.prototype.clipboard;")
+    laptop = made.new_page()
+    laptop.goto(server.url + "/")
+    laptop.get_by_role("tab", name="Start a workshop").click()
+    laptop.get_by_role("textbox", name="Workshop title").fill("No clipboard evening")
+    laptop.get_by_role("textbox", name="Cause or movement").fill("housing justice")
+    laptop.get_by_text("Self-guided: our group works through it alone").click()
+    laptop.get_by_role("textbox", name="Your group's name (required for self-guided)").fill(GROUP)
+    laptop.get_by_role("button", name="Create workshop").click()
+    expect(laptop.get_by_text("Your workshop is ready.")).to_be_visible()
+    settle(laptop)
+    assert laptop.evaluate("typeof navigator.clipboard") == "undefined"
+    box = laptop.get_by_test_id("wb-seat-link").first
+    box.get_by_role("button", name="Copy link").click()
+    expect(box.get_by_role("status")).to_have_text(
+        re.compile("^(Copied|Could not copy: the link is selected, copy it yourself.)$")
+    )
+    shown = box.get_by_test_id("wb-seat-link-url").inner_text()
+    assert laptop.evaluate("window.getSelection().toString()") == shown
