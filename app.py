@@ -4,7 +4,7 @@ import streamlit as st
 
 from workbook import server
 from workbook.server import admission, profiling, script_threads, transport, warm
-from workbook.ui import context, navigation, session, style
+from workbook.ui import context, navigation, seat_link, session, style
 
 # Once per process: decide which changes to Streamlit are on, one log line each
 # (workbook/server/__init__.py).
@@ -106,6 +106,8 @@ with admission.run_slot():
     current.run()
     # (By title: the default page's url_path is "".)
     if seated and current.title in {page.title for page in group_pages.values()}:
+        if current.title != results.title:  # the results page shows it in "Coming back later?"
+            seat_link.foot()
         navigation.leave_link(pages)
     # The first time each page has run here, what it imports is loaded: freeze it out of
     # the garbage collector's walks (workbook/server/warm.py).

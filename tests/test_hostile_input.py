@@ -586,7 +586,7 @@ def test_the_start_form_keeps_or_refuses_each_string_and_loses_nothing(app_db: P
     title, cause, region = (
         box(at, label) for label in ("Workshop title", "Cause or movement", "Region (optional)")
     )
-    own = box(at, "Your group's name (self-guided only)")
+    own = box(at, "Your group's name (required for self-guided)")
     assert (says_limit(title), says_limit(cause)) == (MAX_TITLE_CHARS, MAX_TITLE_CHARS)
     assert (says_limit(region), says_limit(own)) == (MAX_NAME_CHARS, MAX_NAME_CHARS)
     assert box(at, "Workshop code").max_chars == MAX_CODE_CHARS
@@ -610,7 +610,7 @@ def test_the_start_form_keeps_or_refuses_each_string_and_loses_nothing(app_db: P
                 "Workshop title",
                 "Cause or movement",
                 "Region (optional)",
-                "Your group's name (self-guided only)",
+                "Your group's name (required for self-guided)",
             )
         )
         typed = {"title": "Spring day", "cause": "Housing", "region": "", "own": "Table 1"}
@@ -646,7 +646,7 @@ def test_the_start_form_keeps_or_refuses_each_string_and_loses_nothing(app_db: P
             assert box(at, "Workshop title").value == typed["title"]
             assert box(at, "Cause or movement").value == typed["cause"]
             assert box(at, "Region (optional)").value == typed["region"]
-            assert box(at, "Your group's name (self-guided only)").value == typed["own"]
+            assert box(at, "Your group's name (required for self-guided)").value == typed["own"]
             continue
         made += 1
         assert not at.error, entry.probes
@@ -733,7 +733,7 @@ def _self_guided(at: AppTest, group: str = "Kitchen table") -> None:
     box(at, "Workshop title").input("Spring day")
     box(at, "Cause or movement").input("Housing justice")
     at.radio[0].set_value("Self-guided: our group works through it alone")
-    box(at, "Your group's name (self-guided only)").input(group)
+    box(at, "Your group's name (required for self-guided)").input(group)
     button(at, "Create workshop").click()
     ran(at)
 

@@ -171,7 +171,9 @@ def test_map_views_in_a_real_browser(browser: Browser, server: Server, tmp_path:
     page.get_by_role("textbox", name="Workshop title").fill("Map day")
     page.get_by_role("textbox", name="Cause or movement").fill("Housing justice")
     page.get_by_text("Self-guided: our group works through it alone").click()
-    page.get_by_role("textbox", name="Your group's name (self-guided only)").fill("Core team")
+    page.get_by_role("textbox", name="Your group's name (required for self-guided)").fill(
+        "Core team"
+    )
     page.get_by_role("button", name="Create workshop").click()
     expect(page.get_by_role("button", name="Open the workbook")).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]t="))
@@ -238,7 +240,9 @@ def test_the_worksheet_in_a_real_browser_never_cuts_or_ignores_a_name(
     page.get_by_role("textbox", name="Workshop title").fill("Grid day")
     page.get_by_role("textbox", name="Cause or movement").fill("Housing justice")
     page.get_by_text("Self-guided: our group works through it alone").click()
-    page.get_by_role("textbox", name="Your group's name (self-guided only)").fill("Grid team")
+    page.get_by_role("textbox", name="Your group's name (required for self-guided)").fill(
+        "Grid team"
+    )
     page.get_by_role("button", name="Create workshop").click()
     expect(page.get_by_role("button", name="Open the workbook")).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]t="))

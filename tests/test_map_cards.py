@@ -34,7 +34,7 @@ def _on_map(group: str = "Phone table") -> AppTest:
     for label, value in (
         ("Workshop title", "Phone day"),
         ("Cause or movement", "Housing justice"),
-        ("Your group's name (self-guided only)", group),
+        ("Your group's name (required for self-guided)", group),
     ):
         [box] = [t for t in at.text_input if t.label == label]
         box.input(value)

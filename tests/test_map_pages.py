@@ -37,7 +37,7 @@ def seated_on_map(group: str = "Kitchen table") -> AppTest:
     [cause] = [t for t in at.text_input if t.label == "Cause or movement"]
     cause.input("Housing justice")
     at.radio[0].set_value("Self-guided: our group works through it alone")
-    [name] = [t for t in at.text_input if t.label == "Your group's name (self-guided only)"]
+    [name] = [t for t in at.text_input if t.label == "Your group's name (required for self-guided)"]
     name.input(group)
     button(at, "Create workshop").click()
     at.run()

@@ -47,7 +47,7 @@ def create_workshop(at: AppTest, *, self_guided: bool, group: str = "Table 1") -
     text_input(at, "Cause or movement").input("Housing justice")
     if self_guided:
         at.radio[0].set_value("Self-guided: our group works through it alone")
-        text_input(at, "Your group's name (self-guided only)").input(group)
+        text_input(at, "Your group's name (required for self-guided)").input(group)
     button(at, "Create workshop").click()
     at.run()
     assert not at.exception, at.exception

@@ -35,7 +35,7 @@ def map_page() -> AppTest:
     [cause] = [t for t in at.text_input if t.label == "Cause or movement"]
     cause.input("Housing justice")
     at.radio[0].set_value("Self-guided: our group works through it alone")
-    [name] = [t for t in at.text_input if t.label == "Your group's name (self-guided only)"]
+    [name] = [t for t in at.text_input if t.label == "Your group's name (required for self-guided)"]
     name.input("Kitchen table")
     [create] = [b for b in at.button if b.label == "Create workshop"]
     create.click()

@@ -13,7 +13,7 @@ from workbook.progress import follow_up_refusal, round_label
 from workbook.records import Commitment, Rating, Reflection, Seat
 from workbook.store import Store
 from workbook.store.database import utc_now
-from workbook.ui import context, pacing, room_results, session
+from workbook.ui import context, pacing, room_results, seat_link, session
 from workbook.ui.author_text import literal
 from workbook.ui.i18n import language, ngettext, translations, translator
 from workbook.ui.text import isolate, user_text
@@ -208,6 +208,8 @@ def _follow_up(store: Store, seat: Seat, lessons: LessonSet, ratings: list[Ratin
             "overwritten."
         )
     )
+    with st.container(border=True, key="results_seat_link"):
+        seat_link.panel(qr=True)  # the way back, weeks on, on any device
     refusal = follow_up_refusal(
         self_guided=seat.workshop.self_guided,
         room_changed_at=store.room_changed_at(seat.workshop.id),

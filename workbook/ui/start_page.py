@@ -23,7 +23,14 @@ from workbook.models import (
 )
 from workbook.records import Group, Seat
 from workbook.store import Store, StoreError, WrongJoinCodeError
-from workbook.ui import context, facilitator, facilitator_resume, plan_editor, session
+from workbook.ui import (
+    context,
+    facilitator,
+    facilitator_resume,
+    plan_editor,
+    seat_link,
+    session,
+)
 from workbook.ui.i18n import language, picker, translator
 from workbook.ui.i18n import language as i18n_language
 from workbook.ui.text import isolate, user_heading, user_text
@@ -86,7 +93,7 @@ def render() -> None:
         _seated(ctx.seat)
     join_tab, start_tab = st.tabs([_("Join a workshop"), _("Start a workshop")])
     with join_tab:
-        _join(store)
+        _join(store, ctx.seat)
     with start_tab:
         _start(store, ctx.all_lessons)
     st.caption(_("Nobody needs an account or an e-mail address to take part."))
@@ -111,17 +118,20 @@ def _created(store: Store, seat: Seat | None, created: dict[str, Any]) -> None:
             # form below, and the join code sat above the screen's top edge).
             st.session_state[_SHOWN_CREATED] = created["code"]
             st.html(_SCROLL_TO_CREATED, unsafe_allow_javascript=True, width="content")
-        st.markdown(
-            _("**Join code** (participants type this, or scan the QR code on the projector):")
-        )
-        st.html(f'<p class="wb-code">{html.escape(created["code"])}</p>')
-        st.markdown(
-            _(
-                "**Facilitator key.** Copy it now and keep it safe: it is shown only this once "
-                "and unlocks pacing, moderation and exports for this workshop."
+        if created.get("console"):
+            st.markdown(
+                _("**Join code** (participants type this, or scan the QR code on the projector):")
             )
-        )
-        st.code(created["key"], language=None)
+            st.html(f'<p class="wb-code">{html.escape(created["code"])}</p>')
+            st.markdown(
+                _(
+                    "**Facilitator key.** Copy it now and keep it safe: it is shown only this "
+                    "once and unlocks pacing, moderation and exports for this workshop."
+                )
+            )
+            st.code(created["key"], language=None)
+        else:
+            _self_guided_created(created, seat)
         if created.get("console"):
             st.caption(
                 _(
@@ -137,14 +147,46 @@ def _created(store: Store, seat: Seat | None, created: dict[str, Any]) -> None:
             ):
                 st.session_state.pop(_CREATED, None)
                 session.switch_to("pages/facilitator.py")
-        if seat is not None and st.button(
-            _("Open the workbook"), key="start_open_workbook", type="primary"
-        ):
-            st.session_state.pop(_CREATED, None)
-            session.switch_to("pages/workbook.py")
+            if seat is not None:
+                _open_workbook()
         if st.button(_("I have saved the key"), key="start_key_saved"):
             st.session_state.pop(_CREATED, None)
             st.rerun()
+
+
+def _open_workbook() -> None:
+    _ = translator()
+    if st.button(_("Open the workbook"), key="start_open_workbook", type="primary"):
+        st.session_state.pop(_CREATED, None)
+        session.switch_to("pages/workbook.py")
+
+
+def _self_guided_created(created: dict[str, Any], seat: Seat | None) -> None:
+    """What a self-guided group needs, first: its link to come back (the only way back to its
+    answers from another browser or another day). Then the join code, for others of the
+    group on a device of their own, and the facilitator key, which the group only needs for
+    the console (the workshop's exports, who has joined, its plan)."""
+    _ = translator()
+    with st.container(key="start_created_link"):
+        seat_link.panel(qr=True)
+    if seat is not None:
+        _open_workbook()
+    st.markdown(
+        _(
+            "**Join code.** Others in your group can join on a device of their own: they type "
+            "this code on the start page and choose your group."
+        )
+    )
+    st.html(f'<p class="wb-code">{html.escape(created["code"])}</p>')
+    st.markdown(
+        _(
+            "**Facilitator key** (your group does not need it to work through the workbook). "
+            "It opens this workshop's facilitator console: exports of every answer (CSV, "
+            "Excel, a summary to send), who has joined and the plan. It is shown only this "
+            "once: keep it if you may want those."
+        )
+    )
+    st.code(created["key"], language=None)
 
 
 def _seated(seat: Seat) -> None:
@@ -153,6 +195,15 @@ def _seated(seat: Seat) -> None:
         st.markdown(_("**You are seated in this workshop on this device:**"))
         group = _("Group: {name}").format(name=isolate(seat.group.name))
         user_heading(seat.workshop.title, level=3, caption=group)
+        # Before the way out: the way back. Once left, this device no longer knows the seat.
+        with st.container(key="start_seated_link"):
+            seat_link.panel(qr=True)
+        st.caption(
+            _(
+                "Leaving takes this workshop off this device; your group's answers stay. Your "
+                "link brings them back."
+            )
+        )
         if st.button(_("Leave this workshop on this device"), key="start_leave"):
             session.forget()
             st.rerun()
@@ -161,7 +212,7 @@ def _seated(seat: Seat) -> None:
 _LINK_TRIED = "start_link_code_tried"
 
 
-def _join(store: Store) -> None:
+def _join(store: Store, seat: Seat | None) -> None:
     _ = translator()
     found = st.session_state.get("start_found_workshop")
     from_link = session.code_from_url()
@@ -217,16 +268,22 @@ def _join(store: Store) -> None:
             else:
                 st.caption(_("This workshop does not share anything with funders."))
             groups = store.groups(workshop.id)
+            if seat is not None and seat.workshop.id == workshop.id:
+                _already_here(seat)
+            # Outside the form, so choosing a group says at once what joining it does.
+            # By position: a group may be named anything, even like the new-group choice.
+            # Selectbox options are plain text, so the names are shown as typed.
+            options = [*range(len(groups)), NEW_GROUP]
+            choice = st.selectbox(
+                _("Your group (your table or team)"),
+                options,
+                index=len(options) - 1,
+                format_func=lambda o: _(o) if o == NEW_GROUP else groups[o].name,
+                key=f"start_join_group_{workshop.id}",
+            )
+            if choice != NEW_GROUP:
+                _joining_adds_a_member()
             with st.form("start_join"):
-                # By position: a group may be named anything, even like the new-group choice.
-                # Selectbox options are plain text, so the names are shown as typed.
-                options = [*range(len(groups)), NEW_GROUP]
-                choice = st.selectbox(
-                    _("Your group (your table or team)"),
-                    options,
-                    index=len(options) - 1,
-                    format_func=lambda o: _(o) if o == NEW_GROUP else groups[o].name,
-                )
                 new_group = st.text_input(
                     _("New group's name"),
                     help=up_to(
@@ -294,6 +351,43 @@ def _join(store: Store) -> None:
                             session.go_after_rerun("workbook")
 
 
+def _already_here(seat: Seat) -> None:
+    """This device is seated in the workshop just found: carry on in that seat, rather than
+    joining again as a second member of its own group."""
+    _ = translator()
+    with st.container(border=True, key="start_already_here"):
+        st.markdown(_("**This device is already in this workshop.**"))
+        user_text(_("Group: {name}").format(name=isolate(seat.group.name)))
+        if st.button(
+            _("Continue as before"),
+            key="start_continue",
+            type="primary",
+            icon=":material/arrow_forward:",
+        ):
+            st.session_state.pop("start_found_workshop", None)
+            session.switch_to("pages/workbook.py")
+
+
+def _joining_adds_a_member() -> None:
+    """Said before joining an existing group: a person coming back who joins again gets a
+    new seat (step 1, empty boxes, a second rating in the group's mean). Joining is not
+    blocked: several people join one group on purpose."""
+    _ = translator()
+    st.info(
+        _(
+            "**Joining adds you to this group as a new member.** The workbook opens at step 1 "
+            "with empty boxes for you, and your ratings count alongside the others'."
+        )
+        + "\n\n"
+        + _(
+            "Coming back to carry on? Do not join again: open the link you kept (“Your link to "
+            "come back”). On a device you used before, it is in the browser's history: this "
+            "app's address with “t=” in it."
+        ),
+        icon=":material/person_add:",
+    )
+
+
 def _start(store: Store, lessons: LessonSet) -> None:
     _ = translator()
     with st.container(border=True, key="start_plan"):
@@ -314,7 +408,7 @@ def _start(store: Store, lessons: LessonSet) -> None:
         language = workshop_language_choice()
         mode = st.radio(_("How will you work?"), [FACILITATED, SELF_GUIDED], format_func=_)
         own_group = st.text_input(
-            _("Your group's name (self-guided only)"),
+            _("Your group's name (required for self-guided)"),
             placeholder=_("e.g. Core team"),
             help=up_to(MAX_NAME_CHARS),
         )
