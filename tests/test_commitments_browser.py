@@ -24,7 +24,7 @@ def on_action_plan(page: Page, server: Server) -> None:
     page.get_by_role("textbox", name="Workshop title").fill("Commitments on a phone")
     page.get_by_role("textbox", name="Cause or movement").fill("Housing justice")
     page.get_by_text("Self-guided: our group works through it alone").click()
-    page.get_by_role("textbox", name="Your group's name (self-guided only)").fill("Block C")
+    page.get_by_role("textbox", name="Your group's name (required for self-guided)").fill("Block C")
     page.get_by_role("button", name="Create workshop").click()
     page.get_by_role("button", name="Open the workbook").click()
     expect(page.get_by_text(re.compile(r"^Step 1 of"))).to_be_visible()
