@@ -667,3 +667,42 @@ def test_a_release_made_again_says_which_it_replaces_on_the_page_and_in_exports(
     labels = {"period": "p", "cause": "c", "region": "r"}
     note = funders_page.Exports(after, Selection(), labels).note
     assert said in note
+
+
+def test_a_quote_whose_answer_is_hidden_or_unconsented_later_leaves_the_funder_view(
+    released_db: Path, funder_key: str, lessons: LessonSet
+) -> None:
+    """Walk-through 4: a facilitator hid an answer after it was released, and funders kept
+    reading it until the year was released again. It goes at once, with no new release."""
+    at = sign_in(funder_page(), funder_key)
+    period = max(at.selectbox(key="funders_period").options[1:])
+    choose(at, "funders_period", period)
+    quotes = [t.value for t in at.text if t.value.startswith(CONSENTED)]
+    assert len(quotes) >= 2, quotes
+    store = _open_store(str(released_db))
+
+    def answer(quote: str) -> tuple[int, int, int]:
+        """The answer a quote came from (each ends in its table's number; names blanked)."""
+        [(reflection, workshop, person)] = store._all(
+            "SELECT id, workshop_id, participant_id FROM reflections WHERE text = ?",
+            [f"{CONSENTED}, table {quote.rsplit(' ', 1)[1]}"],
+        )
+        return int(reflection), int(workshop), int(person)
+
+    reflection, workshop, _ = answer(quotes[0])
+    store.hide_answer(workshop_id=workshop, reflection_id=reflection)
+    person = answer(quotes[1])[2]
+    store._write(
+        lambda cur: cur.execute(
+            "UPDATE participants SET quote_consent = false WHERE id = ?", [person]
+        )
+    )
+    at.run()
+    assert not at.exception, at.exception
+    now = [t.value for t in at.text if t.value.startswith(CONSENTED)]
+    assert quotes[0] not in now and quotes[1] not in now
+    assert set(quotes[2:]) <= set(now), now  # the others stay
+    # Restoring the hidden answer brings its quote back.
+    store.restore_answer(workshop_id=workshop, reflection_id=reflection)
+    at.run()
+    assert quotes[0] in [t.value for t in at.text if t.value.startswith(CONSENTED)]

@@ -485,6 +485,10 @@ def make_release(
     return MadeRelease(release_id, period, len(groups), left_out, total)
 
 
+# A quote as stored: its answer's id is kept to withdraw it (`withdrawn_quotes`), never shown.
+QUOTE_COLUMNS = ["lesson_id", "position", "cause", "region", "text", "reflection_id"]
+
+
 def _quote_sample(
     store: ReleaseQueries,
     reflections: pd.DataFrame,
@@ -515,7 +519,7 @@ def _quote_sample(
         reflections["lesson_id"].isin(lesson_ids) & reflections["text"].str.len().between(low, high)
     ]
     if pool.empty:
-        return pd.DataFrame(columns=["lesson_id", "position", "cause", "region", "text"])
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
     ids = [int(i) for i in pool["id"]]
     keys = store.quote_keys(ids)
     missing = [i for i in ids if i not in keys]
@@ -546,7 +550,9 @@ def _quote_sample(
     rows = []
     for lesson_id, answers in ranked.groupby("lesson_id", sort=True):
         taken: set[int] = set()
-        for group_id, text in zip(answers["group_id"], answers["text"], strict=True):
+        for reflection_id, group_id, text in zip(
+            answers["id"], answers["group_id"], answers["text"], strict=True
+        ):
             row = row_of[int(group_id)]
             among = (lesson_id, language_of[group_id], true_cell.iat[row])
             if int(group_id) in taken or among not in hidden_enough:
@@ -559,11 +565,12 @@ def _quote_sample(
                     "cause": int(cause[row]),
                     "region": int(region[row]),
                     "text": redactor(str(text)),
+                    "reflection_id": int(reflection_id),
                 }
             )
             if len(taken) == budget.quotes_per_lesson:
                 break
-    return pd.DataFrame(rows, columns=["lesson_id", "position", "cause", "region", "text"])
+    return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
 
 
 __all__ = ["ALL", "MadeRelease", "ReleaseRefused", "make_release", "statement_ids"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pandas as pd
@@ -506,17 +506,24 @@ def _median(values: Sequence[float]) -> float:
 
 
 def load_view(
-    store: ReleaseQueries, statement_labels: dict[str, str], lifetime_rho: float
+    store: ReleaseQueries,
+    statement_labels: dict[str, str],
+    lifetime_rho: float,
+    withdrawn: frozenset[tuple[int, str, int]] | None = None,
 ) -> FunderView:
-    """The latest release of each period, as the funder page reads them."""
+    """The latest release of each period, as the funder page reads them, without the quotes
+    `withdrawn` since (`ReleaseQueries.withdrawn_quotes`, read here when not given): an
+    answer a facilitator hid, or whose writer no longer consents, is quoted no more."""
     records = store.release_records()  # by id: a period's later release replaces its earlier
     latest = {record.period: record for record in records}
     replaced = {}
     for record in records:
         if record.id != latest[record.period].id:
             replaced[record.period] = record
+    if withdrawn is None:
+        withdrawn = store.withdrawn_quotes()
     releases = [
-        store.published_release(record.id, record=record)
+        _without(store.published_release(record.id, record=record), withdrawn)
         for record in sorted(latest.values(), key=lambda r: r.id)
     ]
     return FunderView(
@@ -526,3 +533,17 @@ def load_view(
         most_spent=store.most_spent(),
         replaced=replaced,
     )
+
+
+def _without(
+    release: PublishedRelease, withdrawn: frozenset[tuple[int, str, int]]
+) -> PublishedRelease:
+    """The release without its withdrawn quotes."""
+    quotes = release.quotes
+    gone = [
+        (release.record.id, str(lesson), int(position)) in withdrawn
+        for lesson, position in zip(quotes["lesson_id"], quotes["position"], strict=True)
+    ]
+    if not any(gone):
+        return release
+    return replace(release, quotes=quotes[[not g for g in gone]].reset_index(drop=True))

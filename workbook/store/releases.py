@@ -90,6 +90,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        17,
+        "quotes know their answer",
+        """
+        -- The answer a published quote came from (never shown): a quote whose answer a
+        -- facilitator hides later, whose writer withdraws consent, or that is deleted, is
+        -- taken out of the funder view at once. Quotes released before this have none.
+        ALTER TABLE release_quotes ADD COLUMN reflection_id BIGINT;
+        """,
+    ),
 )
 
 # Causes and regions are typed freely: one spelling per run of spaces, case kept.
@@ -375,6 +385,24 @@ class ReleaseQueries(Database):
                 params,
             ),
         )
+
+    def withdrawn_quotes(self) -> frozenset[tuple[int, str, int]]:
+        """(release, lesson, position) of every published quote whose answer may no longer be
+        quoted: a facilitator hid it (or it waits for approval), its writer no longer
+        consents, or it is gone. The funder view leaves them out (`load_view`)."""
+        rows = self._all(
+            f"""
+            SELECT q.release_id, q.lesson_id, q.position
+            FROM release_quotes q
+            LEFT JOIN reflections r ON r.id = q.reflection_id
+            LEFT JOIN participants x ON x.id = r.participant_id
+            {MODERATION_JOINS}
+            WHERE q.reflection_id IS NOT NULL
+                AND (r.id IS NULL OR NOT coalesce(x.quote_consent, false)
+                    OR {ANSWER_STATUS} <> '{SHOWN}')
+            """
+        )
+        return frozenset((int(r), str(lesson), int(position)) for r, lesson, position in rows)
 
     def most_spent(self) -> tuple[float, float]:
         """The largest rho and delta any one group has spent over all releases."""

@@ -59,20 +59,23 @@ def _view(
     release_ids: tuple[int, ...],
     labels: tuple[tuple[str, str], ...],
     lifetime_rho: float,
+    withdrawn: frozenset[tuple[int, str, int]],
     _store: Store,
 ) -> FunderView:
     del db, release_ids  # cache keys only: a new release (or another file) reads afresh
-    return load_view(_store, dict(labels), lifetime_rho)
+    return load_view(_store, dict(labels), lifetime_rho, withdrawn)
 
 
 def current_view(store: Store, lessons: LessonSet) -> FunderView:
-    """The latest release of each period, read once for all sessions until a new one."""
+    """The latest release of each period, read once for all sessions until a new one, or
+    until a quote is withdrawn (its answer hidden, or its writer's consent taken back)."""
     release_ids = tuple(record.id for record in store.release_records())
+    withdrawn = store.withdrawn_quotes()
     labels = tuple(sorted(statement_labels(lessons).items()))
     lifetime_rho = resources.settings().privacy_lifetime_rho
     _ = i18n.translator()
     with st.spinner(_("Reading the releases…")):
-        return _view(str(store.path), release_ids, labels, lifetime_rho, store)
+        return _view(str(store.path), release_ids, labels, lifetime_rho, withdrawn, store)
 
 
 # --- the guarantee, in words --------------------------------------------------------------------
