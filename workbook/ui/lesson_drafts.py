@@ -43,8 +43,13 @@ PHONE_CSS = """
 # (it presses the form's "Save and go to the next step"), and when the page moves to another
 # lesson anyway (the facilitator moved the room, or Previous), it says the answers were kept
 # as a draft, in the slot the page keeps at its top (workbook/ui/pacing.py room_notice).
+# And a step shown for the first time since this page opened (Next, Previous, "Save and go to
+# the next step", "Jump to a step", the room moving) is shown from its top: Streamlit keeps the
+# scroll position across reruns, so a step reached from the foot of the last one opened at its
+# own foot. A save or anything else that stays on the step never moves the page.
 _DRAFTS_JS = """
 <div id="wb-drafts" data-scope="%(scope)s" data-lesson="%(lesson)s" data-kept="%(kept)s"
+  data-step="%(step)s"
   data-lesson-id="%(lesson_id)s" data-planned="%(planned)s" data-kept-gone="%(kept_gone)s"
   hidden></div>
 <style>
@@ -173,6 +178,24 @@ _DRAFTS_JS = """
       window.__wbKept = null;
     }
   };
+  // A new step (or this page again after another one): its top in view, at once and once
+  // more when the rest of the step has been drawn in place of the last one's.
+  const arrive = () => {
+    const here = document.getElementById("wb-drafts");
+    if (!here) { window.__wbStepShown = null; return; }
+    const step = (here.dataset.scope || "") + ":" + (here.dataset.step || "");
+    if (window.__wbStepShown === step) return;
+    window.__wbStepShown = step;
+    const top = () => {
+      for (let box = here.parentElement; box; box = box.parentElement) {
+        if (box.scrollTop) box.scrollTop = 0;
+      }
+      window.scrollTo(0, 0);
+    };
+    top();
+    requestAnimationFrame(() => requestAnimationFrame(top));
+    setTimeout(top, 300);
+  };
   const dirty = () => { if (window.__wbForm) window.__wbForm.dirty = true; };
   if (!window.__wbDrafts) {
     window.__wbDrafts = true;
@@ -213,9 +236,12 @@ _DRAFTS_JS = """
         next.click();
       }
     }, true);
-    new MutationObserver(() => requestAnimationFrame(() => { note(); restore(); markDrafts(); }))
-      .observe(document.body, { childList: true, subtree: true });
+    new MutationObserver(() => requestAnimationFrame(() => {
+      arrive(); note(); restore(); markDrafts();
+    })).observe(document.body, { childList: true, subtree: true, attributes: true,
+      attributeFilter: ["data-step"] });
   }
+  arrive();
   note();
   restore();
   markDrafts();
@@ -224,10 +250,11 @@ _DRAFTS_JS = """
 """
 
 
-def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = ()) -> None:
+def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = (), step: int = 0) -> None:
     """The phone styles and the drafts script, for one lesson of one participant; `planned`:
     the lesson ids of the workshop's steps (a draft left on another lesson is said to be
-    out of reach when the plan no longer has it)."""
+    out of reach when the plan no longer has it); `step`: the step shown (a new one is shown
+    from its top)."""
     _ = translator()
     title = isolate(lesson.title)
     st.html(
@@ -239,6 +266,7 @@ def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = ()) -> None:
             "kept_gone": escaped(kept_but_not_in_plan(title, _) + "."),
             "lesson_id": escaped(lesson.id),
             "planned": escaped(" ".join(planned or [lesson.id])),
+            "step": escaped(f"{step}:{lesson.id}"),
         },
         unsafe_allow_javascript=True,
         width="content",

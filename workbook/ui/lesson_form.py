@@ -69,12 +69,13 @@ STILL_IN_BOXES = N_("Your text is still in the boxes above.")
 TOOK_STORED = N_("The stored answer is in the box now; nothing else was changed.")
 
 
-def page_assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = ()) -> None:
+def page_assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = (), step: int = 0) -> None:
     """The form's phone styles and drafts script, drawn once per page run, outside the form's
     fragment: a save then redraws the form only, not these. A full page run also draws the
-    form, so no outcome is waiting for a redraw any more (see _UNSHOWN)."""
+    form, so no outcome is waiting for a redraw any more (see _UNSHOWN). The script also
+    shows a step new to the page from its top (lesson_drafts)."""
     st.session_state.pop(_UNSHOWN, None)
-    lesson_drafts.assets(seat, lesson, planned)
+    lesson_drafts.assets(seat, lesson, planned, step)
 
 
 @dataclass(frozen=True)
