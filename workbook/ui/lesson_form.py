@@ -57,10 +57,10 @@ CONFLICT = N_(
     "yours is not saved yet: the stored one is shown beside yours, choose which to keep."
 )
 DRAFT_TOP = N_(
-    "Not saved yet: the answers marked Draft below are only on this phone. "
-    "Tap Save answers to keep them."
+    "Not saved yet: the answers marked Draft below are only in this browser. "
+    "Press Save answers to keep them."
 )
-DRAFT_FIELD = N_("Draft, not saved yet: tap Save answers to keep it.")
+DRAFT_FIELD = N_("Draft, not saved yet: press Save answers to keep it.")
 SAVED_NOTE = N_("Your saved answers are shown above; change them and save again to update.")
 SAVED_BUT_DRAFTS = N_(
     "The answers marked Draft are not saved yet; the others shown above are your saved answers."
