@@ -15,6 +15,7 @@ from workbook.records import Seat
 from workbook.ui.i18n import translator
 from workbook.ui.text import escaped, isolate
 
+# Answer boxes follow the direction of what is typed in them (any screen).
 # One-thumb use on a phone: rating buttons and the save buttons at least 48 px tall, and the
 # save buttons the full width (their element and its wrappers too: a button is only as wide as
 # its wrapper, which fits its label), so they are easy to hit while holding the phone. Found by the
@@ -23,6 +24,12 @@ from workbook.ui.text import escaped, isolate
 # Drawn with every page's other rules by app.py (workbook/ui/style.py set_up_page).
 PHONE_CSS = """
 <style>
+/* People's own words run in their own direction: each paragraph of an answer box takes the
+   direction of its first letter (an Arabic answer from the right, its full stop at its end;
+   English with Arabic words in it from the left), aligned to where it starts. */
+[class*="st-key-answer_"][class*="_prompt_"] textarea {
+  unicode-bidi: plaintext; text-align: start;
+}
 @media (max-width: 640px) {
   [class*="st-key-answer_"][class*="_rating_"] button { min-height: 3rem; }
   [class*="st-key-answer_"][class*="_save_answers"],
