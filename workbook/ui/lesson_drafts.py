@@ -30,6 +30,16 @@ PHONE_CSS = """
 [class*="st-key-answer_"][class*="_prompt_"] textarea {
   unicode-bidi: plaintext; text-align: start;
 }
+/* A question or rating statement is the form's main line, at the body's size (Streamlit draws
+   a widget's label at .875rem), and a rating's scale the smaller note under it. Also when the
+   label is drawn as text above the widget (author_text.labelled). */
+[class*="st-key-answer_"][class*="_prompt_"] [data-testid="stWidgetLabel"] p,
+[class*="st-key-answer_"][class*="_rating_"] [data-testid="stWidgetLabel"] p,
+[data-testid="stVerticalBlock"]:has(> [class*="st-key-answer_"]) > * .wb-widget-label {
+  font-size: 1rem;
+}
+/* Pulled up to the buttons it explains. */
+.wb-caption.wb-scale { font-size: .875rem; color: #555; margin-top: -.4rem; }
 @media (max-width: 640px) {
   [class*="st-key-answer_"][class*="_rating_"] button { min-height: 3rem; }
   [class*="st-key-answer_"][class*="_save_answers"],
