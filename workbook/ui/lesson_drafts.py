@@ -9,11 +9,16 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from workbook.i18n import N_
 from workbook.lessons import Lesson
 from workbook.live import kept_as_draft, kept_but_not_in_plan
+from workbook.models import MAX_REFLECTION_CHARS
 from workbook.records import Seat
-from workbook.ui.i18n import translator
+from workbook.ui.i18n import language, translator
 from workbook.ui.text import escaped, isolate
+
+DRAFT_FIELD = N_("Draft, not saved yet: press Save answers to keep it.")
+OVER_LIMIT = N_("Too long to save: {count} characters, {over} more than the limit of {limit}.")
 
 # Answer boxes follow the direction of what is typed in them (any screen).
 # One-thumb use on a phone: rating buttons and the save buttons at least 48 px tall, and the
@@ -149,6 +154,21 @@ _DRAFTS_JS = """
       } else if (box) {
         const area = box.querySelector("textarea");
         draft = !!area && !area.disabled && mark(area.value) !== note.dataset.saved;
+        // Over the limit: said while typing, counted as saving counts (NFC, outer spaces off).
+        const limit = Number(note.dataset.limit || 0);
+        const count = draft && limit ? [...area.value.normalize("NFC").trim()].length : 0;
+        const over = count > limit;
+        let said = note.dataset.draft;
+        if (over) {
+          const number = new Intl.NumberFormat(note.dataset.lang || "en");
+          said = note.dataset.over.replace("{count}", number.format(count))
+            .replace("{over}", number.format(count - limit))
+            .replace("{limit}", number.format(limit));
+        }
+        if (said && note.textContent !== said) note.textContent = said;
+        if (note.classList.contains("wb-draft-over") !== over) {
+          note.classList.toggle("wb-draft-over", over);
+        }
       }
       if (note.hidden === draft) note.hidden = !draft;
       any = any || draft;
@@ -287,6 +307,24 @@ def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = (), step: int = 
         },
         unsafe_allow_javascript=True,
         width="content",
+    )
+
+
+def draft_note_html(field: str, kind: str, saved: str) -> str:
+    """The line under one answer (`kind` "prompt") or rating, shown by the drafts script while
+    it holds a draft; an answer's also says, while typing, when the box holds more than can
+    be saved. `saved`: what is saved (a rating's value, an answer's `saved_mark`)."""
+    _ = translator()
+    draft = escaped(_(DRAFT_FIELD))
+    over = (
+        f' data-limit="{MAX_REFLECTION_CHARS}" data-lang="{escaped(language())}"'
+        f' data-draft="{draft}" data-over="{escaped(_(OVER_LIMIT))}"'
+        if kind == "prompt"
+        else ""
+    )
+    return (
+        f'<p class="wb-draft-note" data-field="{escaped(field)}" data-kind="{kind}"'
+        f' data-saved="{escaped(saved)}"{over} hidden>{draft}</p>'
     )
 
 

@@ -40,7 +40,8 @@ from workbook.store import Store, StoreError
 from workbook.ui import lesson_drafts, lesson_refusals, room_results
 from workbook.ui.author_text import labelled, literal
 from workbook.ui.i18n import language, translations, translator
-from workbook.ui.lesson_drafts import saved_mark
+from workbook.ui.lesson_drafts import DRAFT_FIELD as DRAFT_FIELD
+from workbook.ui.lesson_drafts import draft_note_html, saved_mark
 from workbook.ui.lesson_refusals import OTHERS_SAVED
 from workbook.ui.text import escaped, user_html, user_text
 from workbook.ui.widgets import show_errors
@@ -60,7 +61,6 @@ DRAFT_TOP = N_(
     "Not saved yet: the answers marked Draft below are only in this browser. "
     "Press Save answers to keep them."
 )
-DRAFT_FIELD = N_("Draft, not saved yet: press Save answers to keep it.")
 SAVED_NOTE = N_("Your saved answers are shown above; change them and save again to update.")
 SAVED_BUT_DRAFTS = N_(
     "The answers marked Draft are not saved yet; the others shown above are your saved answers."
@@ -211,7 +211,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
                 )
             if outcome is not None:  # a too-long answer: why it is not saved, under its box
                 lesson_refusals.note(outcome.refused, prompt.id, outcome.stamp, outcome.saved)
-            _draft_note(key, "prompt", saved_mark(stored))
+            st.html(draft_note_html(key, "prompt", saved_mark(stored)))
             if prompt.help:
                 st.caption(literal(prompt.help))
             if is_closed:
@@ -244,7 +244,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
             # server on every run of every phone (bench/RESULTS.md).
             st.html(
                 f'<p class="wb-caption wb-scale">{user_html(scale)}</p>'
-                + _draft_note_html(
+                + draft_note_html(
                     f"{prefix}_rating_{statement.id}",
                     "rating",
                     "" if value is None else str(value),
@@ -294,18 +294,6 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
     # Only now: Streamlit may end a run at any element it draws (a newer request arrived),
     # and an outcome cut off before its message must stay pending for the poll to redraw.
     st.session_state.pop(_UNSHOWN, None)
-
-
-def _draft_note(field: str, kind: str, saved: str) -> None:
-    """The line under one answer, shown by the drafts script while it holds a draft."""
-    st.html(_draft_note_html(field, kind, saved))
-
-
-def _draft_note_html(field: str, kind: str, saved: str) -> str:
-    return (
-        f'<p class="wb-draft-note" data-field="{escaped(field)}" data-kind="{kind}"'
-        f' data-saved="{escaped(saved)}" hidden>{escaped(translator()(DRAFT_FIELD))}</p>'
-    )
 
 
 def _save(

@@ -42,9 +42,11 @@ _REFUSED_JS = """<script>
 _REFUSED_CSS = """<style>
   .wb-refused { margin: 0; padding: .55rem .75rem; border-radius: .5rem; font-size: 1rem;
     background: rgba(255, 43, 43, .09); border-left: 4px solid #b3261e; color: #7d1a14; }
-  /* The refused note says it is not saved: the draft line under it would only repeat it. */
+  /* The refused note says it is not saved: the draft line under it would only repeat it
+     (unless it counts a box still over the limit, lesson_drafts.py). */
   [data-testid="stElementContainer"]:has(.wb-refused)
-    + [data-testid="stElementContainer"]:has(.wb-draft-note) { display: none; }
+    + [data-testid="stElementContainer"]:has(.wb-draft-note:not(.wb-draft-over)) {
+    display: none; }
 </style>"""
 
 
