@@ -104,8 +104,11 @@ def test_a_paste_longer_than_the_limit_stays_in_the_box_and_is_refused_on_save(
     page.keyboard.insert_text(pasted)  # as a paste arrives: one input of all of it
     expect(box).to_have_value(pasted)
     page.get_by_role("button", name="Save answers").click()
+    # Said under the box itself (and, naming the question, under the buttons).
     expect(
-        page.get_by_text("Answer is too long: 5,200 characters, the limit is 5,000.")
+        page.locator(".wb-refused").get_by_text(
+            "Answer is too long: 5,200 characters, the limit is 5,000."
+        )
     ).to_be_visible()
     settle(page)
     expect(page.locator("textarea").first).to_have_value(pasted)

@@ -66,7 +66,7 @@ from workbook.release.make import make_release
 from workbook.spreadsheet import cell_text
 from workbook.stakeholders.saved import StakeholderMap
 from workbook.store import Store
-from workbook.ui import lesson_form, projector
+from workbook.ui import lesson_form, lesson_refusals, projector
 from workbook.ui.resources import _open_store
 
 from .hostile_strings import (
@@ -782,7 +782,14 @@ def test_the_lesson_form_saves_or_refuses_each_answer_and_keeps_the_text(
             if entry.text:
                 assert "spaces or blank lines" in told, (entry.probes, told)
         else:
-            assert errors(at) == [expected.sentence("Answer")], entry.probes
+            # Named: which question, what is wrong, where the text is.
+            assert errors(at) == [
+                lesson_refusals.REFUSED_ANSWER.format(
+                    question=prompt.text, problem=expected.sentence("Answer")
+                )
+                + " "
+                + lesson_refusals.STILL_IN_ITS_BOX
+            ], entry.probes
             assert at.text_area[0].value == entry.text  # still in the box
             assert saved() == before  # the stored answer is untouched
             assert "Your text is still in the boxes above" in " ".join(c.value for c in at.caption)

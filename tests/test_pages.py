@@ -171,8 +171,11 @@ def test_too_long_answer_is_refused_and_kept_in_the_box(app_db: Path, lessons: L
     assert at.text_area[0].value == pasted
     button(at, "Save answers").click()
     at.run()
+    # Named: which question, what is wrong, where the text is (the walk-through's finding).
+    question = lessons.lessons[0].prompts[0].text
     assert [e.value for e in at.error] == [
-        "• Answer is too long: 5,200 characters, the limit is 5,000."
+        f"• Your answer to “{question}” is not saved yet. Answer is too long: 5,200 "
+        "characters, the limit is 5,000. It is still in its box above."
     ]
     assert at.text_area[0].value == pasted
     assert any("Your text is still in the boxes above." in c.value for c in at.caption)

@@ -9,12 +9,18 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from workbook.i18n import N_
 from workbook.lessons import Lesson
 from workbook.live import kept_as_draft, kept_but_not_in_plan
+from workbook.models import MAX_REFLECTION_CHARS
 from workbook.records import Seat
-from workbook.ui.i18n import translator
+from workbook.ui.i18n import language, translator
 from workbook.ui.text import escaped, isolate
 
+DRAFT_FIELD = N_("Draft, not saved yet: press Save answers to keep it.")
+OVER_LIMIT = N_("Too long to save: {count} characters, {over} more than the limit of {limit}.")
+
+# Answer boxes follow the direction of what is typed in them (any screen).
 # One-thumb use on a phone: rating buttons and the save buttons at least 48 px tall, and the
 # save buttons the full width (their element and its wrappers too: a button is only as wide as
 # its wrapper, which fits its label), so they are easy to hit while holding the phone. Found by the
@@ -23,6 +29,22 @@ from workbook.ui.text import escaped, isolate
 # Drawn with every page's other rules by app.py (workbook/ui/style.py set_up_page).
 PHONE_CSS = """
 <style>
+/* People's own words run in their own direction: each paragraph of an answer box takes the
+   direction of its first letter (an Arabic answer from the right, its full stop at its end;
+   English with Arabic words in it from the left), aligned to where it starts. */
+[class*="st-key-answer_"][class*="_prompt_"] textarea {
+  unicode-bidi: plaintext; text-align: start;
+}
+/* A question or rating statement is the form's main line, at the body's size (Streamlit draws
+   a widget's label at .875rem), and a rating's scale the smaller note under it. Also when the
+   label is drawn as text above the widget (author_text.labelled). */
+[class*="st-key-answer_"][class*="_prompt_"] [data-testid="stWidgetLabel"] p,
+[class*="st-key-answer_"][class*="_rating_"] [data-testid="stWidgetLabel"] p,
+[data-testid="stVerticalBlock"]:has(> [class*="st-key-answer_"]) > * .wb-widget-label {
+  font-size: 1rem;
+}
+/* Pulled up to the buttons it explains. */
+.wb-caption.wb-scale { font-size: .875rem; color: #555; margin-top: -.4rem; }
 @media (max-width: 640px) {
   [class*="st-key-answer_"][class*="_rating_"] button { min-height: 3rem; }
   [class*="st-key-answer_"][class*="_save_answers"],
@@ -43,8 +65,13 @@ PHONE_CSS = """
 # (it presses the form's "Save and go to the next step"), and when the page moves to another
 # lesson anyway (the facilitator moved the room, or Previous), it says the answers were kept
 # as a draft, in the slot the page keeps at its top (workbook/ui/pacing.py room_notice).
+# And a step shown for the first time since this page opened (Next, Previous, "Save and go to
+# the next step", "Jump to a step", the room moving) is shown from its top: Streamlit keeps the
+# scroll position across reruns, so a step reached from the foot of the last one opened at its
+# own foot. A save or anything else that stays on the step never moves the page.
 _DRAFTS_JS = """
 <div id="wb-drafts" data-scope="%(scope)s" data-lesson="%(lesson)s" data-kept="%(kept)s"
+  data-step="%(step)s"
   data-lesson-id="%(lesson_id)s" data-planned="%(planned)s" data-kept-gone="%(kept_gone)s"
   hidden></div>
 <style>
@@ -127,6 +154,21 @@ _DRAFTS_JS = """
       } else if (box) {
         const area = box.querySelector("textarea");
         draft = !!area && !area.disabled && mark(area.value) !== note.dataset.saved;
+        // Over the limit: said while typing, counted as saving counts (NFC, outer spaces off).
+        const limit = Number(note.dataset.limit || 0);
+        const count = draft && limit ? [...area.value.normalize("NFC").trim()].length : 0;
+        const over = count > limit;
+        let said = note.dataset.draft;
+        if (over) {
+          const number = new Intl.NumberFormat(note.dataset.lang || "en");
+          said = note.dataset.over.replace("{count}", number.format(count))
+            .replace("{over}", number.format(count - limit))
+            .replace("{limit}", number.format(limit));
+        }
+        if (said && note.textContent !== said) note.textContent = said;
+        if (note.classList.contains("wb-draft-over") !== over) {
+          note.classList.toggle("wb-draft-over", over);
+        }
       }
       if (note.hidden === draft) note.hidden = !draft;
       any = any || draft;
@@ -173,6 +215,24 @@ _DRAFTS_JS = """
       window.__wbKept = null;
     }
   };
+  // A new step (or this page again after another one): its top in view, at once and once
+  // more when the rest of the step has been drawn in place of the last one's.
+  const arrive = () => {
+    const here = document.getElementById("wb-drafts");
+    if (!here) { window.__wbStepShown = null; return; }
+    const step = (here.dataset.scope || "") + ":" + (here.dataset.step || "");
+    if (window.__wbStepShown === step) return;
+    window.__wbStepShown = step;
+    const top = () => {
+      for (let box = here.parentElement; box; box = box.parentElement) {
+        if (box.scrollTop) box.scrollTop = 0;
+      }
+      window.scrollTo(0, 0);
+    };
+    top();
+    requestAnimationFrame(() => requestAnimationFrame(top));
+    setTimeout(top, 300);
+  };
   const dirty = () => { if (window.__wbForm) window.__wbForm.dirty = true; };
   if (!window.__wbDrafts) {
     window.__wbDrafts = true;
@@ -213,9 +273,12 @@ _DRAFTS_JS = """
         next.click();
       }
     }, true);
-    new MutationObserver(() => requestAnimationFrame(() => { note(); restore(); markDrafts(); }))
-      .observe(document.body, { childList: true, subtree: true });
+    new MutationObserver(() => requestAnimationFrame(() => {
+      arrive(); note(); restore(); markDrafts();
+    })).observe(document.body, { childList: true, subtree: true, attributes: true,
+      attributeFilter: ["data-step"] });
   }
+  arrive();
   note();
   restore();
   markDrafts();
@@ -224,10 +287,11 @@ _DRAFTS_JS = """
 """
 
 
-def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = ()) -> None:
+def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = (), step: int = 0) -> None:
     """The phone styles and the drafts script, for one lesson of one participant; `planned`:
     the lesson ids of the workshop's steps (a draft left on another lesson is said to be
-    out of reach when the plan no longer has it)."""
+    out of reach when the plan no longer has it); `step`: the step shown (a new one is shown
+    from its top)."""
     _ = translator()
     title = isolate(lesson.title)
     st.html(
@@ -239,9 +303,28 @@ def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = ()) -> None:
             "kept_gone": escaped(kept_but_not_in_plan(title, _) + "."),
             "lesson_id": escaped(lesson.id),
             "planned": escaped(" ".join(planned or [lesson.id])),
+            "step": escaped(f"{step}:{lesson.id}"),
         },
         unsafe_allow_javascript=True,
         width="content",
+    )
+
+
+def draft_note_html(field: str, kind: str, saved: str) -> str:
+    """The line under one answer (`kind` "prompt") or rating, shown by the drafts script while
+    it holds a draft; an answer's also says, while typing, when the box holds more than can
+    be saved. `saved`: what is saved (a rating's value, an answer's `saved_mark`)."""
+    _ = translator()
+    draft = escaped(_(DRAFT_FIELD))
+    over = (
+        f' data-limit="{MAX_REFLECTION_CHARS}" data-lang="{escaped(language())}"'
+        f' data-draft="{draft}" data-over="{escaped(_(OVER_LIMIT))}"'
+        if kind == "prompt"
+        else ""
+    )
+    return (
+        f'<p class="wb-draft-note" data-field="{escaped(field)}" data-kind="{kind}"'
+        f' data-saved="{escaped(saved)}"{over} hidden>{draft}</p>'
     )
 
 

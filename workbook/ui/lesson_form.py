@@ -23,6 +23,7 @@ again with the results read at once (room_results.read_fresh), so they hold this
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,10 +37,12 @@ from workbook.models import MAX_REFLECTION_CHARS, RATING_MAX, RATING_MIN
 from workbook.records import SavedAnswers, Seat
 from workbook.server.admission import admitted
 from workbook.store import Store, StoreError
-from workbook.ui import lesson_drafts, room_results
+from workbook.ui import lesson_drafts, lesson_refusals, room_results
 from workbook.ui.author_text import labelled, literal
 from workbook.ui.i18n import language, translations, translator
-from workbook.ui.lesson_drafts import saved_mark
+from workbook.ui.lesson_drafts import DRAFT_FIELD as DRAFT_FIELD
+from workbook.ui.lesson_drafts import draft_note_html, saved_mark
+from workbook.ui.lesson_refusals import OTHERS_SAVED
 from workbook.ui.text import escaped, user_html, user_text
 from workbook.ui.widgets import show_errors
 
@@ -54,12 +57,10 @@ CONFLICT = N_(
     "This answer was changed in another tab or on another device since you opened it, so "
     "yours is not saved yet: the stored one is shown beside yours, choose which to keep."
 )
-OTHERS_SAVED = N_("Your other changes are saved.")
 DRAFT_TOP = N_(
-    "Not saved yet: the answers marked Draft below are only on this phone. "
-    "Tap Save answers to keep them."
+    "Not saved yet: the answers marked Draft below are only in this browser. "
+    "Press Save answers to keep them."
 )
-DRAFT_FIELD = N_("Draft, not saved yet: tap Save answers to keep it.")
 SAVED_NOTE = N_("Your saved answers are shown above; change them and save again to update.")
 SAVED_BUT_DRAFTS = N_(
     "The answers marked Draft are not saved yet; the others shown above are your saved answers."
@@ -69,12 +70,13 @@ STILL_IN_BOXES = N_("Your text is still in the boxes above.")
 TOOK_STORED = N_("The stored answer is in the box now; nothing else was changed.")
 
 
-def page_assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = ()) -> None:
+def page_assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = (), step: int = 0) -> None:
     """The form's phone styles and drafts script, drawn once per page run, outside the form's
     fragment: a save then redraws the form only, not these. A full page run also draws the
-    form, so no outcome is waiting for a redraw any more (see _UNSHOWN)."""
+    form, so no outcome is waiting for a redraw any more (see _UNSHOWN). The script also
+    shows a step new to the page from its top (lesson_drafts)."""
     st.session_state.pop(_UNSHOWN, None)
-    lesson_drafts.assets(seat, lesson, planned)
+    lesson_drafts.assets(seat, lesson, planned, step)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,10 @@ class _Outcome:
     # Answers not saved because they were stored as something else since the form was drawn:
     # (prompt id, the text stored now or None when it was removed), for the person to choose.
     conflicts: tuple[tuple[str, str | None], ...] = ()
+    # Answers refused (too long): (prompt id, what is wrong), said under each one's box, and
+    # a mark of the save, so the page is brought to the first one once per save.
+    refused: tuple[tuple[str, str], ...] = ()
+    stamp: int = 0
 
 
 def _outcome_key(prefix: str) -> str:
@@ -203,7 +209,9 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
                     disabled=is_closed,
                     label_visibility=visibility,
                 )
-            _draft_note(key, "prompt", saved_mark(stored))
+            if outcome is not None:  # a too-long answer: why it is not saved, under its box
+                lesson_refusals.note(outcome.refused, prompt.id, outcome.stamp, outcome.saved)
+            st.html(draft_note_html(key, "prompt", saved_mark(stored)))
             if prompt.help:
                 st.caption(literal(prompt.help))
             if is_closed:
@@ -236,7 +244,7 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
             # server on every run of every phone (bench/RESULTS.md).
             st.html(
                 f'<p class="wb-caption wb-scale">{user_html(scale)}</p>'
-                + _draft_note_html(
+                + draft_note_html(
                     f"{prefix}_rating_{statement.id}",
                     "rating",
                     "" if value is None else str(value),
@@ -272,9 +280,13 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
         _show_conflicts(store, seat, lesson, prefix, outcome)
         if outcome.message:
             st.success(outcome.message, icon=":material/check_circle:")
-    elif outcome.problems:
         show_errors(outcome.problems)
-        st.caption(outcome.message)
+    elif outcome.problems:
+        if outcome.saved:  # the rest of the step, saved without the refused answers
+            st.success(outcome.message, icon=":material/check_circle:")
+        show_errors(outcome.problems)
+        if not outcome.saved:
+            st.caption(outcome.message)
     elif outcome.saved:
         st.success(outcome.message, icon=":material/check_circle:")
     else:
@@ -282,18 +294,6 @@ def render(store: Store, seat: Seat, lesson: Lesson, next_step: int | None = Non
     # Only now: Streamlit may end a run at any element it draws (a newer request arrived),
     # and an outcome cut off before its message must stay pending for the poll to redraw.
     st.session_state.pop(_UNSHOWN, None)
-
-
-def _draft_note(field: str, kind: str, saved: str) -> None:
-    """The line under one answer, shown by the drafts script while it holds a draft."""
-    st.html(_draft_note_html(field, kind, saved))
-
-
-def _draft_note_html(field: str, kind: str, saved: str) -> str:
-    return (
-        f'<p class="wb-draft-note" data-field="{escaped(field)}" data-kind="{kind}"'
-        f' data-saved="{escaped(saved)}" hidden>{escaped(translator()(DRAFT_FIELD))}</p>'
-    )
 
 
 def _save(
@@ -419,10 +419,13 @@ def _commit(
     prepared = prepare_answers(
         lesson=lesson, texts=texts, ratings=ratings, saved=saved, language=language()
     )
-    if not prepared.ok:
+    # An answer that cannot be saved (too long) holds back nothing else: the rest is saved,
+    # and it stays in its box, a draft, with the reason beside it.
+    problems, refused = lesson_refusals.said(lesson, prepared)
+    stamp = time.monotonic_ns()
+    if not prepared.ok and prepared.changes == 0:
         return _Outcome(
-            _(NOT_SAVED_YET),
-            problems=tuple(s for sentences in prepared.errors.values() for s in sentences),
+            _(NOT_SAVED_YET), notes=notes, problems=problems, refused=refused, stamp=stamp
         )
     # Never "nothing has changed" for a form that holds nothing, or only blanks, as if
     # something had been kept: say what happened.
@@ -457,12 +460,18 @@ def _commit(
             saved=others,
             notes=notes,
             conflicts=tuple(result.conflicts.items()),
+            problems=problems,
+            refused=refused,
+            stamp=stamp,
         )
     return _Outcome(
         f"{prepared.confirmation(translations())}{blank} ({dt.datetime.now():%H:%M})",
         saved=True,
         notes=notes,
         drawn_from=(prepared.applied_to(saved), closed),
+        problems=problems,
+        refused=refused,
+        stamp=stamp,
     )
 
 
@@ -526,10 +535,13 @@ def _keep_mine(
     others = _others(prefix, prompt_id)
     _ = translator()
     if not prepared.ok:
+        problems, refused = lesson_refusals.said(lesson, prepared)
         outcome = _Outcome(
             _(NOT_SAVED_YET),
-            problems=tuple(s for sentences in prepared.errors.values() for s in sentences),
+            problems=problems,
             conflicts=others,
+            refused=refused,
+            stamp=time.monotonic_ns(),
         )
     else:
         try:

@@ -73,7 +73,7 @@ def _walkthrough() -> None:
             pacing.room_notice([each.title for each in lessons], results_revealed=revealed)
         seat_header(seat)
         picker()
-        lesson_form.page_assets(seat, lesson, [each.id for each in lessons])
+        lesson_form.page_assets(seat, lesson, [each.id for each in lessons], step)
         lesson_form.carried_note()
         if follows:
             pacing.waiting_card(
