@@ -29,7 +29,7 @@ def seated(page: Page, server: Server, group: str) -> None:
     page.get_by_role("textbox", name="Workshop title").fill("Arrival day")
     page.get_by_role("textbox", name="Cause or movement").fill("Housing justice")
     page.get_by_text("Self-guided: our group works through it alone").click()
-    page.get_by_role("textbox", name="Your group's name (self-guided only)").fill(group)
+    page.get_by_role("textbox", name="Your group's name (required for self-guided)").fill(group)
     page.get_by_role("button", name="Create workshop").click()
     page.get_by_role("button", name="Open the workbook").click()
     expect(page.get_by_text(re.compile(r"^Step 1 of"))).to_be_visible()
