@@ -659,7 +659,8 @@ def test_a_release_made_again_says_which_it_replaces_on_the_page_and_in_exports(
     [name] = [n for n in funders_page.release_names(after) if f" of {period}," in n]
     said = (
         f"(replaces release {earlier.id} of {period}, made "
-        f"{earlier.made_at:%Y-%m-%d %H:%M} UTC; figures differ from it by their noise)"
+        f"{earlier.made_at:%Y-%m-%d %H:%M} UTC; figures differ from it by their noise and "
+        "by the groups that joined since)"
     )
     assert said in name
     at = sign_in(funder_page(), KEY)

@@ -575,3 +575,33 @@ def test_a_quote_needs_its_k_groups_among_those_that_answered_its_lesson_in_its_
         assert {language_of[t] for t in tables} == quoted, texts
     finally:
         store.close()
+
+
+def test_a_release_that_would_measure_fewer_groups_than_the_one_it_replaces_is_refused(
+    tmp_path: Path, lessons: LessonSet
+) -> None:
+    """Walk-through 4: with every group's budget spent, one group joining late made a release
+    of 1 group that replaced the year's release of many, and the page called the difference
+    noise. It is refused with the counts, and the funder view keeps the fuller release."""
+    store = Store(tmp_path / "db.duckdb")
+    try:
+        _room_answers(store, lessons, rooms=[("en", 4, True)] * 3, text=QUOTED)
+        [(period, _)] = store.release_periods()
+        budget = Budget(rho=0.5, lifetime_rho=0.5)  # one release spends every group's budget
+        first = make_release(store, lessons, period=period, budget=budget)
+        _room_answers(store, lessons, rooms=[("en", 1, True)], text=QUOTED)  # a late group
+        with pytest.raises(ReleaseRefused) as refused:
+            make_release(store, lessons, period=period, budget=budget)
+        assert str(refused.value) == (
+            f"12 of the 13 groups of {period} have spent their privacy budget, so a new "
+            f"release would measure only 1 and replace release {first.release_id}, which "
+            f"measured 12: not made. The funder view keeps release {first.release_id}."
+        )
+        assert [r.id for r in store.release_records()] == [first.release_id]
+        # With room in the budget, the same period is released again, the late group in it.
+        again = make_release(
+            store, lessons, period=period, budget=Budget(rho=0.5, lifetime_rho=2.0)
+        )
+        assert again.left_out == 0 and again.groups == 13
+    finally:
+        store.close()

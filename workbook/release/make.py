@@ -239,6 +239,17 @@ def make_release(
             f"(rho {budget.lifetime_rho:g} in all), so no further release of {period} "
             "can include them."
         )
+    # A new release of a period replaces its last one in the funder view: never with one
+    # that measures fewer groups (those whose budget is spent are left out), which would
+    # swap a year's figures for a few groups' (outside walk-through: 190 groups for 2).
+    earlier = [r for r in store.release_records() if r.period == period]
+    if left_out and earlier and earlier[-1].groups_in > len(groups):
+        raise ReleaseRefused(
+            f"{left_out} of the {left_out + len(groups)} groups of {period} have spent their "
+            f"privacy budget, so a new release would measure only {len(groups)} and replace "
+            f"release {earlier[-1].id}, which measured {earlier[-1].groups_in}: not made. "
+            f"The funder view keeps release {earlier[-1].id}."
+        )
     row_of = {int(g): i for i, g in enumerate(groups["group_id"])}
     total = Spent(0.0)
 

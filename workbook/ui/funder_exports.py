@@ -67,7 +67,7 @@ def release_names(
         if earlier is not None:
             name += " " + _(
                 "(replaces release {id} of {period}, made {when} UTC; figures differ from it "
-                "by their noise)"
+                "by their noise and by the groups that joined since)"
             ).format(id=earlier.id, period=earlier.period, when=_when(earlier.made_at, code))
         names.append(name)
     return names
