@@ -216,7 +216,9 @@ class FunderView:
         """The periods whose figures are in this selection's figures (a period whose release
         does not list the chosen cause or region on its own adds nothing to them)."""
         missing = set(self.missing_from(selection))
-        return [r.record.period for r in self._chosen(selection) if r.record.period not in missing]
+        return sorted(
+            r.record.period for r in self._chosen(selection) if r.record.period not in missing
+        )
 
     @cached_property
     def guarantee(self) -> Guarantee:

@@ -319,6 +319,16 @@ class WorkshopQueries(Database):
             )
         )
 
+    def set_quote_consent(self, *, participant_id: int, consent: bool) -> None:
+        """Whether funders may read this person's answers as anonymous quotes, from now on: a
+        quote already released leaves the funder view once consent is taken back
+        (`ReleaseQueries.withdrawn_quotes`)."""
+        self._write(
+            lambda cur: cur.execute(
+                "UPDATE participants SET quote_consent = ? WHERE id = ?", [consent, participant_id]
+            )
+        )
+
     def group_round(self, group_id: int) -> int | None:
         """The group's round now (a member may have started a follow-up round since a page
         was drawn); None for a group that no longer exists."""

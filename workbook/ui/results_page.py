@@ -40,6 +40,45 @@ def render() -> None:
     _commitments(store.commitments(seat.group.id))
     _unanswered(lessons, reflections, ratings, seat.group.current_round)
     _follow_up(store, seat, lessons, ratings)
+    if seat.workshop.shares_with_funders:
+        _quote_consent(store, seat)
+
+
+def _quote_consent(store: Store, seat: Seat) -> None:
+    """This person's choice on being quoted to funders, to change at any time."""
+    _ = translator()
+    st.divider()
+    st.subheader(_("Your words and funders"))
+    consent = seat.participant.quote_consent
+    if consent:
+        st.markdown(
+            _(
+                "You agreed that your written answers may appear, without any name, in reports "
+                "across many workshops. Taking it back removes them from what funders read, "
+                "at once, including quotes already published."
+            )
+        )
+        label = _("Stop quoting me")
+    else:
+        st.markdown(
+            _(
+                "Your written answers are not quoted to funders. Funders see only figures over "
+                "many groups, with random noise added."
+            )
+        )
+        label = _("You may quote me anonymously")
+    if st.button(label, key="results_quote_consent"):
+        store.set_quote_consent(participant_id=seat.participant.id, consent=not consent)
+        st.session_state["results_consent_said"] = not consent
+        st.rerun()
+    said = st.session_state.pop("results_consent_said", None)
+    if said is not None:
+        st.success(
+            _("Your answers may be quoted anonymously from now on.")
+            if said
+            else _("Your answers are no longer quoted to funders."),
+            icon=":material/check:",
+        )
 
 
 def _findings(all_ratings: list[Rating], lessons: LessonSet) -> None:

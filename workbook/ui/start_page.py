@@ -299,7 +299,8 @@ def _join(store: Store, seat: Seat | None) -> None:
                     _("You may quote me anonymously"),
                     help=_(
                         "Lets your written answers appear, without any name, in reports across "
-                        "many workshops. You can take part fully without it."
+                        "many workshops. You can take part fully without it, and change it at "
+                        "any time on “Our results”."
                     ),
                 )
                 if st.form_submit_button(_("Join"), type="primary"):
