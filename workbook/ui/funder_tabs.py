@@ -121,7 +121,9 @@ def change_tab(view: FunderView, selection: Selection, exports: Exports) -> None
         _(
             "Only groups that rated themselves at the first look and again at a follow-up "
             "(their latest): the change is follow-up minus first look, on the 1-5 scale. Bars "
-            "to the right are rises; the line across each bar is its 90% margin."
+            "to the right are rises; the line across each bar is its 90% margin. A key finding "
+            "whose lessons a follow-up plan leaves out is not rated again, so more workshops "
+            "alone do not tell its change."
         )
     )
     changes = view.changes(selection)
