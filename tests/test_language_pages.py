@@ -160,7 +160,9 @@ def test_dates_on_the_action_plan_are_written_the_danish_way(app_db: Path) -> No
     assert not at.exception, at.exception
     assert at.success[-1].value == "Aftalen er tilføjet."
     shown = [t.value for t in at.text]
-    assert "Fund: At lære af andre bevægelser · Senest 4. dec. 2026" in shown, shown
+    # No key finding chosen (it is optional): the date alone, written the Danish way.
+    assert "Senest 4. dec. 2026" in shown, shown
+    assert not [t for t in shown if t.startswith("Fund:")], shown
 
 
 def test_the_projector_counts_ratings_per_group_under_a_ratings_heading(
