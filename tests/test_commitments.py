@@ -325,3 +325,30 @@ def test_the_action_plan_speaks_danish(app_db: Path) -> None:
     at.run()
     assert [s.value for s in at.success] == ["Hentet tilbage."]
     assert [b.label for b in at.button if b.label in {"Redigér", "Fjern"}] == ["Redigér", "Fjern"]
+
+
+def test_an_edit_to_a_commitment_removed_elsewhere_moves_to_the_add_form(app_db: Path) -> None:
+    """Walk-through 5: with Edit open in one tab and the commitment removed in another,
+    Save changes lost the typed words without a word. They now go to the add form, with why."""
+    at = on_action_plan()
+    add(at, "Ask the Law Centre", who="Jo")
+    [edit] = [b for b in at.button if b.label == "Edit"]
+    edit.click().run()
+    [box] = [t for t in at.text_area if t.key and t.key.startswith("action_plan_edit_")]
+    prefix = box.key.removesuffix("_what")
+    box.input("Ask the Law Centre about repairs")
+    at.text_input(key=f"{prefix}_who").input("Dev")
+    at.selectbox(key=f"{prefix}_finding").set_value(KeyFinding.right_people)
+    # Another tab removes it.
+    store = _open_store(str(app_db))
+    seat = store.resume(join_code=at.query_params["w"], token=at.query_params["t"])
+    [listed] = store.commitments(seat.group.id)
+    store.remove_commitment(group_id=seat.group.id, commitment_id=listed.id)
+    button(at, "Save changes").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.error and at.error[0].value.startswith("• That commitment was removed")
+    assert at.text_area(key="action_plan_what").value == "Ask the Law Centre about repairs"
+    assert at.text_input(key="action_plan_who").value == "Dev"
+    assert at.selectbox(key="action_plan_finding").value == KeyFinding.right_people
+    assert store.commitments(seat.group.id) == []  # nothing brought back silently

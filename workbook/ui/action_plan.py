@@ -33,6 +33,7 @@ from workbook.models import (
 )
 from workbook.records import Commitment, Seat
 from workbook.store import Store, StoreError
+from workbook.store.errors import NotFoundError
 from workbook.ui.i18n import language, translator
 from workbook.ui.text import escaped, isolate, user_html, user_text
 from workbook.ui.widgets import show_errors, up_to
@@ -177,6 +178,12 @@ def _open(commitment_id: int) -> None:
     st.session_state[_EDITING] = st.session_state.get(_EDITING, set()) | {commitment_id}
 
 
+GONE_WHILE_EDITING: Final = N_(
+    "That commitment was removed, perhaps on another device, so your changes were not saved. "
+    "What you typed is in this form now: add it again to keep it."
+)
+
+
 def _close(commitment_id: int) -> None:
     st.session_state[_EDITING] = st.session_state.get(_EDITING, set()) - {commitment_id}
 
@@ -210,6 +217,15 @@ def _save_edit(store: Store, seat: Seat, commitment: Commitment, prefix: str) ->
         changed = store.edit_commitment(
             group_id=seat.group.id, commitment_id=commitment.id, commitment=edited
         )
+    except NotFoundError:
+        # Removed meanwhile (another tab or device): its card and this form are gone from the
+        # page, so what was typed moves to the add form, with the reason said there.
+        _close(commitment.id)
+        for field, key in zip(("what", "who", "when", "finding"), _FIELDS, strict=True):
+            st.session_state[key] = st.session_state.get(f"{prefix}_{field}")
+        _say("add", [("error", _(GONE_WHILE_EDITING))])
+        st.session_state[_FOCUS] = "action_plan_add"
+        return
     except StoreError as error:
         _say(place, [("error", error.shown(translator()))])
         return
