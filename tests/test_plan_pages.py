@@ -503,6 +503,7 @@ def test_the_plan_editor_changes_the_plans_description_and_refuses_a_long_one(
     at.button(key="plan_start_edit").click().run()
     box = at.text_area(key=f"plan_start_description_{rev(at)}")
     assert box.value.startswith("A first session")  # the ready plan's own description
+    assert "line breaks become spaces" in box.help  # one paragraph, said before saving
     box.input("x" * 201)
     at.button(key=f"plan_start_save_details_{rev(at)}").click().run()
     assert [e.value for e in at.error] == ["The plan's description may be at most 200 characters."]

@@ -253,7 +253,10 @@ def editor(scope: str, plan: Plan, lessons: LessonSet) -> None:
             _("Plan description"),
             value=plan.description,
             height=112,
-            help=up_to(MAX_PLAN_DESCRIPTION_CHARS),
+            help=up_to(
+                MAX_PLAN_DESCRIPTION_CHARS,
+                _("One paragraph, shown when choosing a plan: line breaks become spaces."),
+            ),
             key=_key(scope, f"description_{rev}"),
         )
         if st.form_submit_button(
