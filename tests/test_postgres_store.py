@@ -22,6 +22,7 @@ from harness.postgres import with_database
 from harness.server import free_port
 from tests.conftest import raw_rows
 from workbook.config import get_settings, setting_problems
+from workbook.lessons import LessonSet
 from workbook.live import start_timer
 from workbook.models import JoinRequest, ReflectionIn, WorkshopCreate
 from workbook.plans import Plan, PlanStep
@@ -461,3 +462,30 @@ def test_a_new_plan_moves_the_room_and_its_people_alike(store: Store) -> None:
     store.set_workshop_plan(workshop_id=workshop.id, plan=evening, moves={1: 2, 0: 0})
     assert store.room(workshop.id).current_step == 2
     assert store.room_changed_at(workshop.id) is not None
+
+
+def test_a_release_quotes_and_withdraws_alike(store: Store, lessons: LessonSet) -> None:
+    """The quote rule's reads (who answered which lesson) and a withdrawn quote (its answer
+    hidden after the release), on both backends."""
+    from tests.test_release import QUOTED, _room_answers
+    from workbook.release.budget import Budget
+    from workbook.release.make import make_release
+
+    _room_answers(store, lessons, rooms=[("en", 2, True)] * 3, text=QUOTED)
+    [(period, _)] = store.release_periods()
+    answerers = store.release_answerers(period=period)
+    assert len(answerers) == 6 and set(answerers["language"]) == {"en"}
+    made = make_release(store, lessons, period=period, budget=Budget())
+    quotes = store.published_release(made.release_id).quotes
+    assert len(quotes) > 0 and store.withdrawn_quotes() == frozenset()
+    first = quotes.iloc[0]
+    [(reflection, workshop)] = store._all(
+        "SELECT q.reflection_id, r.workshop_id FROM release_quotes q"
+        " JOIN reflections r ON r.id = q.reflection_id"
+        " WHERE q.release_id = ? AND q.lesson_id = ? AND q.position = ?",
+        [made.release_id, str(first["lesson_id"]), int(first["position"])],
+    )
+    store.hide_answer(workshop_id=int(workshop), reflection_id=int(reflection))
+    assert store.withdrawn_quotes() == {
+        (made.release_id, str(first["lesson_id"]), int(first["position"]))
+    }

@@ -445,6 +445,7 @@ def make_release(
     quotes = _quote_sample(
         store,
         reflections,
+        period=period,
         groups=groups,
         row_of=row_of,
         cause=cause,
@@ -504,6 +505,7 @@ def _quote_sample(
     store: ReleaseQueries,
     reflections: pd.DataFrame,
     *,
+    period: int,
     groups: pd.DataFrame,
     row_of: dict[int, int],
     cause: np.ndarray,
@@ -518,8 +520,8 @@ def _quote_sample(
     answer and kept, so a period released again shows the same quotes), one per group, only
     from groups whose own cause x region of this period (as typed, not as pooled into
     "other") holds at least K groups from at least `quote_workshops` workshops that could
-    have written it: groups that gave a consented answer the room was shown to the same
-    lesson, in a workshop of the same language. A quote shows its lesson and its language
+    have written it: groups that answered the same lesson, in a workshop of the same
+    language. A quote shows its lesson and its language
     as well as its cause, region and year, and who ran which lesson in which language is the
     kind of side fact a reader may know; counting the whole cell let a Danish quote of a
     lesson only one workshop there ran in Danish be pinned to that workshop (outside
@@ -538,11 +540,11 @@ def _quote_sample(
     store.add_quote_keys(drawn)
     keys |= drawn
     true_cell = groups["cause"].str.casefold() + "\x1f" + groups["region"].str.casefold()
-    # Who could have written a quote: per lesson, language and cause x region, the groups
-    # with a consented, shown answer there, and their workshops.
-    authors = reflections[["lesson_id", "group_id", "language"]].drop_duplicates(
-        ["lesson_id", "group_id"]
-    )
+    # Who could have written a quote, as far as a reader can tell: per lesson, language and
+    # cause x region, the groups that answered that lesson (whether they consented, or the
+    # answer was shown, is not the reader's to know), and their workshops.
+    authors = store.release_answerers(period=period)
+    authors = authors[authors["group_id"].isin(row_of)]
     at = [row_of[int(g)] for g in authors["group_id"]]
     authors = authors.assign(
         cell=true_cell.iloc[at].to_numpy(), workshop=groups["workshop_id"].iloc[at].to_numpy()

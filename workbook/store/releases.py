@@ -240,6 +240,23 @@ class ReleaseQueries(Database):
         params = {"period": period, "default_language": DEFAULT}
         return self._frame(sql, params, (*tables, *moderation))
 
+    def release_answerers(self, *, period: int) -> pd.DataFrame:
+        """Which of the period's groups answered which lesson (any answer, consented or not,
+        shown or not: who could have written a quote, as a reader can tell), with their
+        workshop's language."""
+        sql = f"""
+        WITH {_PERIOD_GROUPS}
+        SELECT DISTINCT r.group_id, r.lesson_id,
+            COALESCE(wl.language, $default_language) AS language
+        FROM reflections r
+        LEFT JOIN workshop_languages wl ON wl.workshop_id = r.workshop_id
+        WHERE r.group_id IN (SELECT group_id FROM period_groups)
+        ORDER BY r.group_id, r.lesson_id
+        """
+        tables = ("workshops", "groups", "reflections", "workshop_languages")
+        params = {"period": period, "default_language": DEFAULT}
+        return self._frame(sql, params, tables)
+
     def known_names(self) -> list[str]:
         """Every name a person typed anywhere in the deployment: people, groups, stakeholders,
         workshop titles. Quotes are cleaned of all of them, not only the quoting group's."""
