@@ -63,7 +63,8 @@ ensure_nginx "for the cluster test" || echo "Without nginx the cluster test is s
 
 ruff check .
 python -m workbook.lessons check >/dev/null
-python -m pytest "$@"
+# The slowest tests are named at the end, so what makes the run long is seen in every CI log.
+python -m pytest --durations=25 "$@"
 
 # The live room's browser tests run once more with every change to how Streamlit runs
 # turned off (workbook/server/): slower is fine, wrong is not. Phones then follow the room by
