@@ -36,7 +36,7 @@ from workbook.store import Store, StoreError
 from workbook.store.errors import NotFoundError
 from workbook.ui.i18n import language, translator
 from workbook.ui.text import escaped, isolate, user_html, user_text
-from workbook.ui.widgets import show_errors, up_to
+from workbook.ui.widgets import focus_on_said, show_errors, up_to
 
 _ADD: Final = "action_plan"  # the add form's fields: action_plan_what, _who, _when, _finding
 _FIELDS = ("action_plan_what", "action_plan_who", "action_plan_when", "action_plan_finding")
@@ -48,22 +48,6 @@ _REMOVED: Final = "action_plan_removed"  # the last removal, for Undo: (group, i
 _SAID: Final = "action_plan_said_{place}"  # what a tap at `place` said: [(kind, sentence)]
 _FOCUS: Final = "action_plan_focus"  # the container to bring into view on the next run
 _SHORT: Final = 80  # characters of a removed commitment quoted in "Removed “...”."
-# Our own constant script; the key in it is the app's own (never user text). Brings what a
-# tap said into view and gives it the focus, when the button tapped has gone.
-_FOCUS_JS: Final = """<script>
-(() => {
-  const show = () => {
-    const box = window.parent.document.querySelector(
-      ".st-key-%s .wb-status, .st-key-%s [data-testid='stAlertContainer']");
-    if (!box) return false;
-    box.setAttribute("tabindex", "-1");
-    box.scrollIntoView({ block: "center", behavior: "instant" });
-    box.focus({ preventScroll: true });
-    return true;
-  };
-  requestAnimationFrame(() => requestAnimationFrame(() => { if (!show()) setTimeout(show, 200); }));
-})();
-</script>"""
 _CSS: Final = """<style>
 [class*="st-key-action_plan_"] button { min-height: 44px; min-width: 44px; }
 .wb-status { margin: 0; padding: .75rem 1rem; border-radius: .5rem; color: rgb(0, 66, 128);
@@ -309,7 +293,7 @@ def _outcome(place: str, container: str) -> None:
             st.success(sentence, icon=":material/check_circle:")
     if st.session_state.get(_FOCUS) == container:
         st.session_state.pop(_FOCUS)
-        st.html(_FOCUS_JS % (container, container), unsafe_allow_javascript=True, width="content")
+        focus_on_said(container)
 
 
 # --- the form's fields, and adding -------------------------------------------------------------

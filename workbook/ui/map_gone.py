@@ -16,21 +16,9 @@ from typing import Final
 
 import streamlit as st
 
+from workbook.ui.widgets import focus_on_said
+
 _GONE: Final = "map_cards_gone_{where}_{what}"  # where in its list the removed card was
-# Our own constant script; the key in it is the app's own (never user text).
-_FOCUS_JS: Final = """<script>
-(() => {
-  const show = () => {
-    const box = document.querySelector(".st-key-%s [data-testid='stAlertContainer']");
-    if (!box) return false;
-    box.setAttribute("tabindex", "-1");
-    box.scrollIntoView({ block: "center", behavior: "instant" });
-    box.focus({ preventScroll: true });
-    return true;
-  };
-  requestAnimationFrame(() => requestAnimationFrame(() => { if (!show()) setTimeout(show, 200); }));
-})();
-</script>"""
 
 
 def place(what: str) -> str:
@@ -54,4 +42,4 @@ def notice(where: str, what: str, outcome: Callable[[str, str], None]) -> None:
     key = f"{where}_gone_{what}"
     with st.container(key=key):
         outcome(where, place(what))
-        st.html(_FOCUS_JS % key, unsafe_allow_javascript=True, width="content")
+        focus_on_said(key)

@@ -49,3 +49,26 @@ def seat_header(seat: Seat) -> None:
     )
     code = _("code {code}").format(code=seat.workshop.display_code)
     user_heading(seat.workshop.title, level=2, caption=f"{who}{round_note}", unbroken=code)
+
+
+# Our own constant script; the key in it is the app's own (never user text).
+_FOCUS_JS = """<script>
+(() => {
+  const show = () => {
+    const box = document.querySelector(
+      ".st-key-%(key)s .wb-status, .st-key-%(key)s [data-testid='stAlertContainer']");
+    if (!box) return false;
+    box.setAttribute("tabindex", "-1");
+    box.scrollIntoView({ block: "center", behavior: "instant" });
+    box.focus({ preventScroll: true });
+    return true;
+  };
+  requestAnimationFrame(() => requestAnimationFrame(() => { if (!show()) setTimeout(show, 200); }));
+})();
+</script>"""
+
+
+def focus_on_said(key: str) -> None:
+    """Bring what the container `key` says (its status line or notice) into view and give it
+    the focus: for a tap whose button has gone (a removal, a closed form)."""
+    st.html(_FOCUS_JS % {"key": key}, unsafe_allow_javascript=True, width="content")
