@@ -75,7 +75,7 @@ def fill(path: Path, lessons: LessonSet) -> None:
                 request=JoinRequest(group_name=f"Crew {index}", quote_consent=consent),
             )
             words = (
-                f"{CONSENTED}, table {index}"
+                f"{CONSENTED}, note {index}"
                 if consent
                 else f"{PRIVATE} {PRIVATE} is what we think, {index}"
             )
@@ -683,10 +683,11 @@ def test_a_quote_whose_answer_is_hidden_or_unconsented_later_leaves_the_funder_v
     store = _open_store(str(released_db))
 
     def answer(quote: str) -> tuple[int, int, int]:
-        """The answer a quote came from (each ends in its table's number; names blanked)."""
+        """The answer a quote came from (each ends in its own number). Not "table N": the demo
+        groups are called "Table N", so such a quote rightly reads "[name]" once released."""
         [(reflection, workshop, person)] = store._all(
             "SELECT id, workshop_id, participant_id FROM reflections WHERE text = ?",
-            [f"{CONSENTED}, table {quote.rsplit(' ', 1)[1]}"],
+            [f"{CONSENTED}, note {quote.rsplit(' ', 1)[1]}"],
         )
         return int(reflection), int(workshop), int(person)
 

@@ -282,7 +282,7 @@ def test_a_phone_left_behind_by_a_lost_redraw_reloads_itself_onto_the_room(
         "() => { window.__beforeReload = true;"
         " document.querySelector('.wb-page-step').dataset.step = '5'; }"
     )
-    phone.wait_for_function("() => window.__beforeReload === undefined", timeout=15_000)
+    phone.wait_for_function("() => window.__beforeReload === undefined", timeout=30_000)
     expect(phone.get_by_text(re.compile(r"^Step 1 of"))).to_be_visible()
     expect(phone.locator("textarea").first).to_have_value(draft)  # the draft came back
 

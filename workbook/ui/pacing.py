@@ -87,16 +87,20 @@ _WATCHDOG = """
       return;
     }
     // While a run is drawing, the two marks may differ for a moment and the heartbeat may
-    // pause: count a disagreement only between runs, and allow a running page four times
-    // the silence (a run that never finishes is also a page left behind).
+    // pause: judge the marks only between runs, and allow a running page four times the
+    // silence (a run that never finishes is also a page left behind). A disagreement seen
+    // between runs lasts until a later idle moment sees them agree: the safety-net poll runs
+    // every few seconds, so clearing it on every run would, on a loaded server (where
+    // redraws are dropped), keep it from ever reaching MISMATCH_MS.
     const idle = app.dataset.testScriptState === "notRunning";
     if (beat.dataset.beat !== lastBeat) { lastBeat = beat.dataset.beat; beatAt = now; }
-    if (idle && beat.dataset.step !== page.dataset.step) { mismatchAt = mismatchAt ?? now; }
-    else { mismatchAt = null; }
+    if (idle) {
+      mismatchAt = beat.dataset.step !== page.dataset.step ? (mismatchAt ?? now) : null;
+    }
     const silence = idle ? SILENCE_MS : 4 * SILENCE_MS;
     if (now - beatAt > silence) {
       reload(`silent ${Math.round((now - beatAt) / 1000)} s, ${app.dataset.testScriptState}`);
-    } else if (mismatchAt !== null && now - mismatchAt > MISMATCH_MS) {
+    } else if (idle && mismatchAt !== null && now - mismatchAt > MISMATCH_MS) {
       reload(`page drew step ${page.dataset.step}, server drew ${beat.dataset.step}`);
     }
   }, 1000);
