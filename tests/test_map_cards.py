@@ -200,6 +200,10 @@ def test_a_stakeholder_added_edited_in_every_field_and_removed(app_db: Path) -> 
     _button(at, "Yes, remove").click()
     _run(at)
     assert [s.value for s in at.success] == ["Saved: 1 stakeholder deleted."]
+    # It names who went, as text (an apostrophe and all), in the removed card's place.
+    [box] = [n for n in at.main if getattr(n, "key", None) == "map_gone_person"]
+    [named] = [n.proto.body for n in box if n.type == "html" and "Removed from" in n.proto.body]
+    assert "Removed from the map:" in named and "Mayor&#x27;s office" in named, named
     assert _group_map(at, app_db).is_empty
 
 
@@ -264,6 +268,8 @@ def test_ties_added_edited_refused_when_incomplete_or_twice_and_removed(app_db: 
     # Said in the removed card's place (the last, so below the list), not above the list.
     [box] = [n for n in at.main if getattr(n, "key", None) == "map_gone_tie"]
     assert [n.value for n in box if n.type == "success"] == ["Removed the tie."]
+    [named] = [n.proto.body for n in box if n.type == "html" and "Removed from" in n.proto.body]
+    assert "Ana" in named and "Cy" in named and "Bo" not in named, named
     assert not _group_map(at, app_db).ties
 
 

@@ -169,11 +169,20 @@ def next_round(where: str, what: str) -> None:
     st.session_state[key] = int(st.session_state.get(key, 0)) + 1
 
 
-def done(seat: Seat, message: str, *, where: str, place: str, close: bool) -> None:
+def done(
+    seat: Seat,
+    message: str,
+    *,
+    where: str,
+    place: str,
+    close: bool,
+    removed: str | None = None,
+) -> None:
     """After a save: its message for `place`, the map read afresh. `close`: the open card
     goes (it was removed, or moved); an edited card stays open, showing what was saved and
-    the message above its button, so the page does not jump away from the person's thumb."""
-    map_editor.flash(f"{where}_{place}", message)
+    the message above its button, so the page does not jump away from the person's thumb.
+    `removed`: the name of what a removal took away, said with the message."""
+    map_editor.flash(f"{where}_{place}", message, removed=removed)
     if close:
         _close(where)
     map_editor.reload(seat.group.id)
@@ -204,6 +213,7 @@ def _save_stakeholders(
     where: str,
     place: str,
     close: bool = False,
+    removed: str | None = None,
 ) -> bool:
     try:
         saved = store.save_stakeholder_changes(group_id=seat.group.id, changes=changes)
@@ -214,7 +224,7 @@ def _save_stakeholders(
     message = changes.saved_sentence_in(translations())
     if saved.restored:
         message += " " + _("It had been deleted on another device, so it was added back.")
-    done(seat, message, where=where, place=place, close=close)
+    done(seat, message, where=where, place=place, close=close, removed=removed)
     return True
 
 
@@ -473,10 +483,14 @@ def _edit_stakeholder(
             on_click=_update_person,
             args=(store, seat, person, prefix, where),
         )
-    card_actions(store, seat, ("person", person.id), where=where, position=position)
+    card_actions(
+        store, seat, ("person", person.id), where=where, position=position, label=person.name
+    )
 
 
-def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str, position: int) -> None:
+def _remove(
+    store: Store, seat: Seat, what: tuple[Any, ...], where: str, position: int, label: str
+) -> None:
     _ = translator()
     map_gone.remember(where, what[0], position)
     if what[0] == "person":
@@ -487,6 +501,7 @@ def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str, positio
             where=where,
             place=map_gone.place("person"),
             close=True,
+            removed=label,
         )
     else:
         save_ties(
@@ -497,14 +512,16 @@ def _remove(store: Store, seat: Seat, what: tuple[Any, ...], where: str, positio
             where=where,
             place=map_gone.place("tie"),
             close=True,
+            removed=label,
         )
 
 
 def card_actions(
-    store: Store, seat: Seat, what: tuple[Any, ...], *, where: str, position: int
+    store: Store, seat: Seat, what: tuple[Any, ...], *, where: str, position: int, label: str
 ) -> None:
     """Close the card, or remove what it holds (asked once more first); `position`: the
-    card's place in its list, where the removal will be said."""
+    card's place in its list, where the removal will be said; `label`: what the card holds
+    (a stakeholder's name, a tie's two names), named when it is removed."""
     _ = translator()
     if st.session_state.get(_REMOVING.format(where=where)) == what:
         question = (
@@ -519,7 +536,7 @@ def card_actions(
                 key=f"{where}_remove_yes",
                 type="primary",
                 on_click=_remove,
-                args=(store, seat, what, where, position),
+                args=(store, seat, what, where, position, label),
             )
             st.button(
                 _("Keep it"), key=f"{where}_remove_no", on_click=open_card, args=(where, what)
@@ -551,6 +568,7 @@ def save_ties(
     where: str,
     place: str,
     close: bool = False,
+    removed: str | None = None,
 ) -> bool:
     _ = translator()
     try:
@@ -562,5 +580,5 @@ def save_ties(
         message += " " + _(
             "It was left out: a stakeholder in it had been deleted on another device."
         )
-    done(seat, message, where=where, place=place, close=close)
+    done(seat, message, where=where, place=place, close=close, removed=removed)
     return True

@@ -45,7 +45,7 @@ from workbook.stakeholders.saved import (
 from workbook.store import Store, StoreError
 from workbook.ui import map_columns
 from workbook.ui.i18n import language, ngettext, translations, translator
-from workbook.ui.text import isolate, user_text
+from workbook.ui.text import isolate, user_caption, user_text
 
 _VERSION: Final = "map_version_{group}"
 _BASE: Final = "map_base_{group}"
@@ -128,14 +128,19 @@ def stale_notice(store: Store, seat: Seat, current: StakeholderMap, *, where: st
             st.rerun()
 
 
-def flash(where: str, message: str) -> None:
-    st.session_state[_FLASH.format(where=where)] = message
+def flash(where: str, message: str, *, removed: str | None = None) -> None:
+    """What a save says, once, at `where`; `removed`: the name of what a removal took off the
+    map, said under it (user text, so not in the Markdown of the message)."""
+    st.session_state[_FLASH.format(where=where)] = (message, removed)
 
 
 def show_flash(where: str) -> None:
-    message = st.session_state.pop(_FLASH.format(where=where), None)
+    message, removed = st.session_state.pop(_FLASH.format(where=where), (None, None))
     if message:
         st.success(message, icon=":material/check_circle:")
+    if removed:
+        _ = translator()
+        user_caption(_("Removed from the map: {what}").format(what=isolate(removed)))
 
 
 def show_row_problems(problems: Sequence[RowProblem]) -> None:

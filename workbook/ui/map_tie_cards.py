@@ -210,7 +210,14 @@ def tie_list(store: Store, seat: Seat, *, where: str) -> None:
                             on_click=_update_tie,
                             args=(store, seat, base, labels, pair, prefix, where),
                         )
-                    card_actions(store, seat, ("tie", pair), where=where, position=position)
+                    card_actions(
+                        store,
+                        seat,
+                        ("tie", pair),
+                        where=where,
+                        position=position,
+                        label=f"{labels[tie.source_id]} ↔ {labels[tie.target_id]}",
+                    )
                 else:
                     outcome(where, f"cards_tie_{pair[0]}_{pair[1]}")
                     st.button(
