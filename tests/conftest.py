@@ -68,8 +68,18 @@ def postgres_url(postgres_server: str, postgres_template: str) -> Iterator[str]:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked duckdb_only keep only their DuckDB case of `db_location`."""
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> Iterator[None]:
+    """Tests marked duckdb_only keep only their DuckDB case of `db_location`.
+
+    Run in two processes (pytest-xdist, `--dist loadgroup`, as scripts/test.sh does), the
+    browser tests form one group, run one after another in one process, and are handed out
+    first (they are the longer half): two live rooms at once on two cores would make their
+    waits for the room a test of the machine. Every other test file is a group of its own, so
+    its module fixtures are made once. (A wrapper registered after pytest-randomly's: the
+    groups are marked before xdist reads them, and the order is set after the shuffle.)"""
     kept = []
     for item in items:
         callspec = getattr(item, "callspec", None)
@@ -80,6 +90,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+    if config.pluginmanager.hasplugin("xdist"):
+        for item in items:
+            browser = item.get_closest_marker("browser") is not None
+            item.add_marker(pytest.mark.xdist_group("browser" if browser else item.path.name))
+    yield
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -148,6 +164,17 @@ def browser() -> Iterator[object]:
         launched = playwright.chromium.launch(**options)
         yield launched
         launched.close()
+
+
+@pytest.fixture(autouse=True)
+def close_pages(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a browser test, every tab it opened is closed. Left open, each one goes on
+    polling its server, or trying to reach it again once stopped, for the rest of the run:
+    140 tabs were open by two thirds of a run, and the machine's load grew to 8 on 2 cores."""
+    yield
+    if "browser" in request.fixturenames:
+        for opened in list(request.getfixturevalue("browser").contexts):
+            opened.close()
 
 
 @pytest.fixture(autouse=True)
