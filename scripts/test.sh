@@ -63,10 +63,10 @@ ensure_nginx "for the cluster test" || echo "Without nginx the cluster test is s
 
 ruff check .
 python -m workbook.lessons check >/dev/null
-# Two processes (pytest-xdist): the browser tests one after another in one, every other test
-# beside them (tests/conftest.py groups them). The slowest tests are named at the end, so what
+# Two processes (pytest-xdist): the browser test files one after another in one, every other
+# file beside them (tests/conftest.py, pytest_xdist_make_scheduler). The slowest tests are named at the end, so what
 # makes the run long is seen in every CI log.
-python -m pytest -n 2 --dist loadgroup --durations=25 "$@"
+python -m pytest -n 2 --durations=25 "$@"
 
 # The live room's browser tests run once more with every change to how Streamlit runs
 # turned off (workbook/server/): slower is fine, wrong is not. Phones then follow the room by

@@ -68,34 +68,51 @@ def postgres_url(postgres_server: str, postgres_template: str) -> Iterator[str]:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def in_browser_file(nodeid: str) -> bool:
+    """Whether a test lives in a browser test file: tests/test_browser.py or
+    tests/test_*_browser.py. Every browser test does (checked at collection)."""
+    return nodeid.split("::", 1)[0].endswith("browser.py")
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> Iterator[None]:
-    """Tests marked duckdb_only keep only their DuckDB case of `db_location`.
-
-    Run in two processes (pytest-xdist, `--dist loadgroup`, as scripts/test.sh does), the
-    browser tests form one group, run one after another in one process, and are handed out
-    first (they are the longer half): two live rooms at once on two cores would make their
-    waits for the room a test of the machine. Every other test file is a group of its own, so
-    its module fixtures are made once. (A wrapper registered after pytest-randomly's: the
-    groups are marked before xdist reads them, and the order is set after the shuffle.)"""
+    """Tests marked duckdb_only keep only their DuckDB case of `db_location`; browser tests
+    come first (after pytest-randomly's shuffle: this wrapper is registered after its one),
+    for the two-process run (`pytest_xdist_make_scheduler`)."""
     kept = []
     for item in items:
         callspec = getattr(item, "callspec", None)
         backend = callspec.params.get("db_location") if callspec else None
         if backend == "postgres" and item.get_closest_marker("duckdb_only"):
             continue
+        if item.get_closest_marker("browser") and not in_browser_file(item.nodeid):
+            raise pytest.UsageError(
+                f"{item.nodeid} is a browser test: move it to a file named test_*_browser.py"
+            )
         kept.append(item)
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
-    if config.pluginmanager.hasplugin("xdist"):
-        for item in items:
-            browser = item.get_closest_marker("browser") is not None
-            item.add_marker(pytest.mark.xdist_group("browser" if browser else item.path.name))
     yield
-    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+    items.sort(key=lambda item: not in_browser_file(item.nodeid))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Run in two processes (pytest-xdist, as scripts/test.sh does), the browser test files
+    are one unit of work, run one after another in one process and handed out first (they
+    are the longer half): two live rooms at once on two cores would make their waits for the
+    room a test of the machine. Every other file is a unit of its own, so its module
+    fixtures are made once. (xdist's own `--dist loadgroup` cannot do it under pytest 9,
+    which no longer reads the group xdist 3.8 writes into a test's id.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserFilesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser tests" if in_browser_file(nodeid) else nodeid.split("::", 1)[0]
+
+    return BrowserFilesTogether(config, log)
 
 
 @pytest.fixture(params=BACKENDS)
