@@ -79,7 +79,7 @@ _MARKS = """
   data-step="%(step)s"
   data-lesson-id="%(lesson_id)s" data-planned="%(planned)s" data-kept-gone="%(kept_gone)s"
   hidden></div>"""
-_SCRIPT = """
+_DRAFTS_JS = """
 <div class="wb-drafts-script" hidden></div>
 <style>
   [data-testid="stElementContainer"]:has(#wb-drafts),
@@ -332,7 +332,7 @@ def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = (), step: int = 
             "planned": escaped(" ".join(planned or [lesson.id])),
             "step": escaped(f"{step}:{lesson.id}"),
         }
-        + _SCRIPT,
+        + _DRAFTS_JS,
         unsafe_allow_javascript=True,
         width="content",
     )
@@ -341,7 +341,7 @@ def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = (), step: int = 
 def script() -> None:
     """The drafts script alone, for a page that keeps drafts of forms other than a lesson's
     (drawn twice on a lesson page that also shows such a form: it runs once)."""
-    st.html(_SCRIPT, unsafe_allow_javascript=True, width="content")
+    st.html(_DRAFTS_JS, unsafe_allow_javascript=True, width="content")
 
 
 def kept_note(field: str, store: str, form_round: int, said: str) -> None:
