@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from harness.browser import TIMEOUT, axe_findings, mobile, settle
+from harness.browser import SCREENSHOTS, TIMEOUT, axe_findings, context, mobile, settle
 from harness.server import Server
 
 from .test_phone_map_browser import choose, pick, seated_self_guided, shoot, tap
@@ -116,3 +116,21 @@ def test_the_add_form_keeps_a_draft_over_a_reload_until_it_is_added(
     expect(name).to_have_value("Press office")
     expect(drafts.first).to_be_visible()
     assert "Traceback" not in server.log()
+
+
+def test_a_draft_comes_back_on_a_wide_screen_too(browser: Browser, server: Server) -> None:
+    page = context(browser, 1920, 1080).new_page()
+    seated_self_guided(page, server, "Wide draft team")
+    page.locator(".st-key-role_nav").get_by_role("link", name="Map").click()
+    expect(page.get_by_role("heading", name="Our stakeholder map")).to_be_visible()
+    settle(page)
+    add = page.locator(".st-key-map_add_person")
+    add.get_by_role("textbox", name="Name (required)").fill(NAME)
+    add.get_by_role("textbox", name="Note").fill(NOTE)
+    reloaded(page)
+    expect(add.get_by_role("textbox", name="Name (required)")).to_have_value(NAME)
+    expect(add.get_by_role("textbox", name="Note")).to_have_value(NOTE)
+    expect(add.get_by_text(DRAFT, exact=True)).to_have_count(2)
+    add.get_by_role("textbox", name="Name (required)").scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "map-add-draft-back-1920.png"))
