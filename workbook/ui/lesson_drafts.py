@@ -1,6 +1,8 @@
 """The lesson form's phone side: its one-thumb styles, and the script that keeps what a
 participant types as a draft in the browser tab (sessionStorage) and marks the answers that
-are not saved yet (workbook/ui/lesson_form.py describes what the form does with them)."""
+are not saved yet (workbook/ui/lesson_form.py describes what the form does with them). The
+same script keeps the text boxes of other forms (the map's "Add a stakeholder") over a
+reload: `kept_note`."""
 
 from __future__ import annotations
 
