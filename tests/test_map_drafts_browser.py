@@ -99,6 +99,8 @@ def test_the_add_form_keeps_a_draft_over_a_reload_until_it_is_added(
     expect(note).to_have_value("")
     expect(drafts.first).to_be_hidden()
     assert stored(page) == {}
+    card.get_by_role("button", name=re.compile(r"^Edit #\d+$")).tap()
+    expect(card.get_by_role("textbox", name="Note")).to_have_value(NOTE)  # saved as brought back
 
     reloaded(page)
     expect(card).to_have_count(1)
