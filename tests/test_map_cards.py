@@ -4,6 +4,7 @@ worksheets' own checks; an incomplete form says what is missing and keeps what w
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -435,3 +436,34 @@ def test_a_removal_is_said_in_the_removed_cards_place(app_db: Path) -> None:
     assert [p.name for p in _group_map(at, app_db).stakeholders] == ["Ana"]
     _run(at)  # said once: the next run shows it no more
     assert "success: Saved: 1 stakeholder deleted." not in _in_order(at)
+
+
+def _draft_lines(at: AppTest) -> list[tuple[str, str, str]]:
+    """The add form's draft lines (lesson_drafts.kept_note_html): (box key, draft key, round)."""
+    found = re.findall(
+        r'data-field="([^"]+)" data-kind="text" data-store="([^"]+)" data-round="(\d+)"',
+        "\n".join(str(h.proto.body) for h in at.get("html")),
+    )
+    return [tuple(f) for f in found]
+
+
+def test_the_add_forms_text_is_kept_as_a_draft_under_a_key_that_stays(app_db: Path) -> None:
+    """The name and note of the add form are kept in the browser tab by the drafts script
+    under a key of the seat and the form, which stays when the form's widget keys move on
+    after an add; the round moving on tells the script the draft was added
+    (tests/test_map_drafts_browser.py reloads a real page)."""
+    at = _on_map()
+    taken = resources.store().seat(at.session_state["session_participant_id"])
+    assert taken is not None
+    seat = f"w{taken.workshop.id}-p{taken.participant.id}:"
+    before = _draft_lines(at)
+    assert [(f, r) for f, _, r in before] == [("map_new_0_name", "0"), ("map_new_0_note", "0")]
+    stores = [s for _, s, _ in before]
+    assert stores[0].startswith(seat) and stores[0].endswith(":map:add_person:name")
+    assert stores[1].endswith(":map:add_person:note")
+    _fill_person(at, "map_new_", name="Ana", kind="Media", influence=3, band=SpectrumBand.neutral)
+    _button(at, "Add this stakeholder").click()
+    _run(at)
+    after = _draft_lines(at)
+    assert [(f, r) for f, _, r in after] == [("map_new_1_name", "1"), ("map_new_1_note", "1")]
+    assert [s for _, s, _ in after] == stores

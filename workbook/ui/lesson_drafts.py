@@ -1,6 +1,8 @@
 """The lesson form's phone side: its one-thumb styles, and the script that keeps what a
 participant types as a draft in the browser tab (sessionStorage) and marks the answers that
-are not saved yet (workbook/ui/lesson_form.py describes what the form does with them)."""
+are not saved yet (workbook/ui/lesson_form.py describes what the form does with them). The
+same script keeps the text boxes of other forms (the map's "Add a stakeholder") over a
+reload: `kept_note`."""
 
 from __future__ import annotations
 
@@ -69,13 +71,21 @@ PHONE_CSS = """
 # the next step", "Jump to a step", the room moving) is shown from its top: Streamlit keeps the
 # scroll position across reruns, so a step reached from the foot of the last one opened at its
 # own foot. A save or anything else that stays on the step never moves the page.
-_DRAFTS_JS = """
+#
+# Other forms' text boxes (the map's add forms) are kept the same way, each named by the line
+# under it (`kept_note_html`): the box's key of this run, and a key of its own in sessionStorage
+# that stays the same when the box's key moves on, with the form's round. A round higher than
+# the last one this page showed means the form's text was added: its draft goes.
+_MARKS = """
 <div id="wb-drafts" data-scope="%(scope)s" data-lesson="%(lesson)s" data-kept="%(kept)s"
   data-step="%(step)s"
   data-lesson-id="%(lesson_id)s" data-planned="%(planned)s" data-kept-gone="%(kept_gone)s"
-  hidden></div>
+  hidden></div>"""
+_DRAFTS_JS = """
+<div class="wb-drafts-script" hidden></div>
 <style>
   [data-testid="stElementContainer"]:has(#wb-drafts),
+  [data-testid="stElementContainer"]:has(.wb-drafts-script),
   [data-testid="stElementContainer"]:has(.wb-draft-note[hidden]):not(:has(.wb-scale)),
   [data-testid="stElementContainer"]:has(.wb-draft-top[hidden]) { display: none; }
   .wb-draft-note, .wb-draft-top { margin: 0; padding: .45rem .7rem; border-radius: .5rem;
@@ -89,12 +99,21 @@ _DRAFTS_JS = """
   const PREFIX = "st-key-answer_";
   const marks = () => document.getElementById("wb-drafts")?.dataset || {};
   const scope = () => marks().scope || "";
+  const STORED = ".wb-draft-note[data-store]";
+  const boxOf = (note) => document.querySelector(".st-key-" + note.dataset.field);
+  // A lesson answer's key, or another form's box's own (named by the line under it).
   const keyFor = (element) => {
     const box = element.closest("[class*='" + PREFIX + "']");
-    if (!box || !scope()) return null;
-    const name = Array.from(box.classList).find((c) => c.startsWith(PREFIX));
-    return name ? "wb-draft:" + scope() + ":" + name.slice(7) : null;
+    if (box && scope()) {
+      const name = Array.from(box.classList).find((c) => c.startsWith(PREFIX));
+      return name ? "wb-draft:" + scope() + ":" + name.slice(7) : null;
+    }
+    for (const note of document.querySelectorAll(STORED)) {
+      if (boxOf(note)?.contains(element)) return "wb-draft:" + note.dataset.store;
+    }
+    return null;
   };
+  const inLesson = (element) => !!element.closest("[class*='" + PREFIX + "']");
   const RATINGS = "[class*='" + PREFIX + "'][class*='_rating_']";
   const CHOSEN = "button[aria-checked='true']";
   const active = (box) => box.querySelector(CHOSEN)?.textContent.trim() || "";
@@ -116,22 +135,32 @@ _DRAFTS_JS = """
       if (target) { target.click(); tapped = true; }
     });
     if (tapped) { setTimeout(restore, 150); return; }
-    document.querySelectorAll("[class*='" + PREFIX + "'] textarea").forEach((area) => {
-      const key = keyFor(area);
-      if (!key || area.dataset.wbDraftKey === key) return;
-      area.dataset.wbDraftKey = key;
-      const draft = sessionStorage.getItem(key);
-      if (draft === null) return;
-      if (draft === area.value) { sessionStorage.removeItem(key); return; }
-      if (area.disabled) return;
-      fill(area, draft);
-      // A box reused from the last step may still be given its new (empty) value after
-      // this: look again, and fill it back in unless the person typed meanwhile.
-      [300, 1200].forEach((ms) => setTimeout(() => {
-        if (area.isConnected && keyFor(area) === key && area.value !== draft
-            && sessionStorage.getItem(key) === draft && !area.disabled) fill(area, draft);
-      }, ms));
+    document.querySelectorAll("[class*='" + PREFIX + "'] textarea").forEach(bringBack);
+    const rounds = window.__wbRounds || (window.__wbRounds = {});
+    document.querySelectorAll(STORED).forEach((note) => {
+      const key = "wb-draft:" + note.dataset.store;
+      const round = Number(note.dataset.round || 0);
+      if (key in rounds && round > rounds[key]) sessionStorage.removeItem(key);  // added
+      rounds[key] = round;
+      const area = boxOf(note)?.querySelector("input, textarea");
+      if (area) bringBack(area);
     });
+  };
+  const bringBack = (area) => {
+    const key = keyFor(area);
+    if (!key || area.dataset.wbDraftKey === key) return;
+    area.dataset.wbDraftKey = key;
+    const draft = sessionStorage.getItem(key);
+    if (draft === null) return;
+    if (draft === area.value) { sessionStorage.removeItem(key); return; }
+    if (area.disabled) return;
+    fill(area, draft);
+    // A box reused from the last step may still be given its new (empty) value after
+    // this: look again, and fill it back in unless the person typed meanwhile.
+    [300, 1200].forEach((ms) => setTimeout(() => {
+      if (area.isConnected && keyFor(area) === key && area.value !== draft
+          && sessionStorage.getItem(key) === draft && !area.disabled) fill(area, draft);
+    }, ms));
   };
   // Whether each answer shows something other than what is saved: a draft, marked as one.
   // The form carries a rating's saved value, and a hash of an answer's saved text made the
@@ -152,7 +181,7 @@ _DRAFTS_JS = """
         draft = !box.querySelector("button:disabled") && !!box.querySelector("button")
           && active(box) !== note.dataset.saved;
       } else if (box) {
-        const area = box.querySelector("textarea");
+        const area = box.querySelector("textarea, input");
         draft = !!area && !area.disabled && mark(area.value) !== note.dataset.saved;
         // Over the limit: said while typing, counted as saving counts (NFC, outer spaces off).
         const limit = Number(note.dataset.limit || 0);
@@ -171,7 +200,7 @@ _DRAFTS_JS = """
         }
       }
       if (note.hidden === draft) note.hidden = !draft;
-      any = any || draft;
+      any = any || (draft && !note.dataset.store);  // the lesson form's own answers
     });
     document.querySelectorAll(".wb-draft-top, .wb-saved-some").forEach((el) => {
       if (el.hidden === any) el.hidden = !any;
@@ -181,7 +210,7 @@ _DRAFTS_JS = """
     });
   };
   const fill = (area, text) => {
-    const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
+    const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(area), "value").set;
     setter.call(area, text);
     area.dispatchEvent(new Event("input", { bubbles: true }));
   };
@@ -238,11 +267,11 @@ _DRAFTS_JS = """
     window.__wbDrafts = true;
     document.addEventListener("input", (event) => {
       const area = event.target;
-      if (!(area instanceof HTMLTextAreaElement)) return;
+      if (!(area instanceof HTMLTextAreaElement || area instanceof HTMLInputElement)) return;
       const key = keyFor(area);
       if (!key) return;
       area.dataset.wbDraftKey = key;
-      dirty();
+      if (inLesson(area)) dirty();
       try { sessionStorage.setItem(key, area.value); } catch (error) { /* storage full */ }
       markDrafts();
     }, true);
@@ -295,7 +324,7 @@ def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = (), step: int = 
     _ = translator()
     title = isolate(lesson.title)
     st.html(
-        _DRAFTS_JS
+        _MARKS
         % {
             "scope": f"w{seat.workshop.id}-p{seat.participant.id}",
             "lesson": escaped(f"{lesson.id}_{seat.group.current_round}"),
@@ -304,9 +333,34 @@ def assets(seat: Seat, lesson: Lesson, planned: Sequence[str] = (), step: int = 
             "lesson_id": escaped(lesson.id),
             "planned": escaped(" ".join(planned or [lesson.id])),
             "step": escaped(f"{step}:{lesson.id}"),
-        },
+        }
+        + _DRAFTS_JS,
         unsafe_allow_javascript=True,
         width="content",
+    )
+
+
+def script() -> None:
+    """The drafts script alone, for a page that keeps drafts of forms other than a lesson's
+    (drawn twice on a lesson page that also shows such a form: it runs once)."""
+    st.html(_DRAFTS_JS, unsafe_allow_javascript=True, width="content")
+
+
+def kept_note(field: str, store: str, form_round: int, said: str) -> None:
+    """`kept_note_html`, drawn."""
+    st.html(kept_note_html(field, store, form_round, said))
+
+
+def kept_note_html(field: str, store: str, form_round: int, said: str) -> str:
+    """The line under a text box of a form other than the lesson's (`field`: its widget key
+    this run), shown by the drafts script while the box holds a draft: it keeps what is typed
+    in sessionStorage under `store` (unique to the seat and the form's box), and drops it when
+    `form_round` moves on (the form's text was added). `said`: the line, translated. The form
+    starts empty: anything in the box is not saved yet."""
+    return (
+        f'<p class="wb-draft-note" data-field="{escaped(field)}" data-kind="text"'
+        f' data-store="{escaped(store)}" data-round="{form_round}"'
+        f' data-saved="{saved_mark("")}" hidden>{escaped(said)}</p>'
     )
 
 

@@ -14,7 +14,9 @@ A choice that must be made (influence, our tie, a tie's strength) cannot be tapp
 again once made. The add forms keep their own key, changed only when they add something, so
 saving another card never empties what is half typed in them; and every save runs in its
 button's callback, before the page is drawn, so no save stops a run half way (a rerun from
-the middle of the page forgets what was typed in the forms below it). What a save or a
+the middle of the page forgets what was typed in the forms below it). The add form's name and
+note are also kept in the browser tab as a draft (`lesson_drafts.kept_note`), so a reload
+does not lose them, until they are added. What a save or a
 refusal says shows just above the button that was tapped, where a phone's screen is; a
 removal's, in the removed card's place (`map_gone`).
 
@@ -53,7 +55,7 @@ from workbook.stakeholders.saved import (
     TieChanges,
 )
 from workbook.store import Store, StoreError
-from workbook.ui import map_editor, map_gone
+from workbook.ui import lesson_drafts, map_editor, map_gone
 from workbook.ui.i18n import language, translations, translator
 from workbook.ui.text import isolate, user_text
 from workbook.ui.widgets import show_errors, up_to
@@ -71,6 +73,7 @@ _FORM_LABELS: Final = {
     field_title("energy_hours"): "Hours a month",
 }
 NO_STRENGTH: Final = N_("Choose a strength: weak or strong.")
+ADD_DRAFT: Final = N_("Draft, not saved yet: press Add this stakeholder to keep it.")
 
 
 def required(label: str) -> str:
@@ -247,8 +250,11 @@ def _summary(person: Stakeholder) -> str:
     return " · ".join(parts)
 
 
-def _stakeholder_fields(prefix: str, start: Stakeholder | None) -> None:
-    """Every field of a stakeholder; `_person_row(prefix)` reads them as a worksheet row."""
+def _stakeholder_fields(
+    prefix: str, start: Stakeholder | None, drafts: tuple[str, int] | None = None
+) -> None:
+    """Every field of a stakeholder; `_person_row(prefix)` reads them as a worksheet row.
+    `drafts`: the add form's draft key and round (its name and note are kept as drafts)."""
     _ = translator()
     kinds = list(STAKEHOLDER_KINDS)
     bands = list(SpectrumBand)
@@ -258,6 +264,8 @@ def _stakeholder_fields(prefix: str, start: Stakeholder | None) -> None:
         key=f"{prefix}_name",
         help=up_to(MAX_NAME_CHARS, _("Who they are: a person or an organisation.")),
     )
+    if drafts:
+        lesson_drafts.kept_note(f"{prefix}_name", f"{drafts[0]}:name", drafts[1], _(ADD_DRAFT))
     st.selectbox(
         required(_("Kind")),
         kinds,
@@ -319,6 +327,8 @@ def _stakeholder_fields(prefix: str, start: Stakeholder | None) -> None:
         key=f"{prefix}_note",
         help=up_to(MAX_NOTE_CHARS, _("Anything to remember.")),
     )
+    if drafts:
+        lesson_drafts.kept_note(f"{prefix}_note", f"{drafts[0]}:note", drafts[1], _(ADD_DRAFT))
     st.checkbox(
         _("Not our battle: never propose investing here"),
         value=start.not_our_battle if start else False,
@@ -450,13 +460,16 @@ def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
         st.subheader(_("Add a stakeholder"))
         required_note()
         # Keyed by what this browser added, not by the map's version: saving another card
-        # must not empty what is half typed here.
-        prefix = f"{where}_new_{added_round(where, 'person')}"
+        # must not empty what is half typed here. Its drafts' key stays (a reload starts over).
+        lesson_drafts.script()
+        added = added_round(where, "person")
+        drafts = (f"w{seat.workshop.id}-p{seat.participant.id}:{where}:add_person", added)
+        prefix = f"{where}_new_{added}"
         with (
             st.container(key=f"{where}_add_person"),
             st.form(f"{prefix}_form", enter_to_submit=False),
         ):
-            _stakeholder_fields(prefix, None)
+            _stakeholder_fields(prefix, None, drafts)
             outcome(where, "cards_add_person")
             st.form_submit_button(
                 _("Add this stakeholder"),

@@ -46,7 +46,8 @@ from workbook.ui.text import escaped, user_html, user_text
 # fragment marks the step the server drew and a heartbeat; when they disagree for a few
 # seconds, or the heartbeat stops while the tab is visible and connected, the watchdog
 # reloads the page. The URL brings the person back to their seat and step, and half-typed
-# answers come back from the lesson form's drafts. At most one reload every 30 s.
+# answers come back from the lesson form's drafts (and a stakeholder half typed in the map's
+# add form, from the same script's: lesson_drafts.kept_note). At most one reload every 30 s.
 WATCHDOG_MISMATCH_MS = 5_000
 _WATCHDOG = """
 <div class="wb-page-step" data-step="%(step)d" hidden></div>
