@@ -89,6 +89,18 @@ def test_a_left_to_right_title_keeps_what_follows_a_right_to_left_word_after_it(
         assert bdi_heading(title) == bdi(title), title
 
 
+def test_the_html_summary_heads_with_the_title_in_its_typed_order(
+    store: Store, lessons: LessonSet
+) -> None:
+    workshop, _ = store.create_workshop(
+        workshop=WorkshopCreate(title="Spring day שלום - 2", cause="Housing")
+    )
+    page = summary_html.html_summary(
+        export.collect(store, workshop_id=workshop.id, lessons=lessons)
+    )
+    assert '<h1><bdi dir="ltr">Spring day <bdi dir="rtl">שלום</bdi> - 2</bdi></h1>' in page
+
+
 @pytest.mark.parametrize("entry", CORPUS, ids=lambda e: e.probes[:40])
 def test_a_heading_shows_every_title_as_typed_and_escaped(entry: object) -> None:
     text = entry.text  # type: ignore[attr-defined]
