@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from workbook import export, summary_html
-from workbook.bidi import FSI, PDI, bdi, isolate
+from workbook.bidi import FSI, PDI, bdi, bdi_heading, isolate
 from workbook.charts.theme import plain_text
 from workbook.config import PROJECT_ROOT
 from workbook.lessons import LessonSet
@@ -68,6 +68,48 @@ def test_user_html_is_escaped_inside_bdi_and_closes_what_it_opens(entry: object)
     assert shown in (text, isolate(text))
     assert "<" not in inner.group(1)
     assert open_direction(shown + " code", len(shown)) == []
+
+
+def test_a_left_to_right_title_keeps_what_follows_a_right_to_left_word_after_it() -> None:
+    # By the bidirectional algorithm alone, " - 2" after שלום joins it and is shown before it
+    # ("Spring day 2 - םולש"): the word gets an isolate of its own, read right to left.
+    assert bdi_heading("Spring day שלום - 2") == (
+        '<bdi dir="ltr">Spring day <bdi dir="rtl">שלום</bdi> - 2</bdi>'
+    )
+    # digits and spaces between right-to-left words stay with them; markup stays text
+    assert bdi_heading("Plan: יום 2 של הכנס! <b>") == (
+        '<bdi dir="ltr">Plan: <bdi dir="rtl">יום 2 של הכנס</bdi>! &lt;b&gt;</bdi>'
+    )
+    assert bdi_heading("Planning يوم ٢") == (
+        '<bdi dir="ltr">Planning <bdi dir="rtl">يوم ٢</bdi></bdi>'
+    )
+    # A title starting right to left, one without right-to-left letters and one with
+    # direction controls are shown as `bdi` shows them.
+    for title in ("שלום Spring day - 2", "Spring day", "2026", RLO + " שלום 2", STRAY_POP):
+        assert bdi_heading(title) == bdi(title), title
+
+
+def test_the_html_summary_heads_with_the_title_in_its_typed_order(
+    store: Store, lessons: LessonSet
+) -> None:
+    workshop, _ = store.create_workshop(
+        workshop=WorkshopCreate(title="Spring day שלום - 2", cause="Housing")
+    )
+    page = summary_html.html_summary(
+        export.collect(store, workshop_id=workshop.id, lessons=lessons)
+    )
+    assert '<h1><bdi dir="ltr">Spring day <bdi dir="rtl">שלום</bdi> - 2</bdi></h1>' in page
+
+
+@pytest.mark.parametrize("entry", CORPUS, ids=lambda e: e.probes[:40])
+def test_a_heading_shows_every_title_as_typed_and_escaped(entry: object) -> None:
+    text = entry.text  # type: ignore[attr-defined]
+    body = bdi_heading(text)
+    inner = re.fullmatch(r"<bdi(?: dir=\"ltr\")?>(.*)</bdi>", body, re.S)
+    assert inner, body
+    parts = re.sub(r'<bdi dir="rtl">|</bdi>', "", inner.group(1))
+    assert "<" not in parts
+    assert html.unescape(parts) in (text, isolate(text))
 
 
 def test_chart_labels_are_isolated_and_escaped() -> None:

@@ -72,6 +72,16 @@ def unreleased_server(
     running.stop()
 
 
+# The distribution chart's plot area (left, width) and how far right its bars and margins go.
+_DISTRIBUTION = """() => {
+  const chart = document.querySelector('.st-key-funders_distribution_chart');
+  const area = chart.querySelector('.nsewdrag').getBoundingClientRect();
+  const ends = [...chart.querySelectorAll('.trace.bars path, .errorbar path')]
+    .map(p => p.getBoundingClientRect().right);
+  return [{left: area.left, width: area.width}, Math.max(...ends)];
+}"""
+
+
 def open_funders(browser: Browser, server: Server, *, width: int, height: int) -> Page:
     page = browser.new_context(viewport={"width": width, "height": height}).new_page()
     page.set_default_timeout(TIMEOUT)
@@ -158,6 +168,12 @@ def test_the_funder_page_opens_only_with_the_key_and_shows_margins(
     no_raw_markup(phone)
     phone.screenshot(path=str(SHOTS / "funder-390.png"))
     full_height(phone, SHOTS / "funder-390-full.png")
+    # The rating distribution uses the phone's width: its plot area spans most of it, and its
+    # longest bar with its margin reaches well across (on a 0-100% axis shares of at most 45%
+    # kept to the left half).
+    area, reach = phone.evaluate(_DISTRIBUTION)
+    assert area["width"] >= 0.7 * 390, area
+    assert reach - area["left"] >= 0.6 * area["width"], (area, reach)
     # Every tab fits across the phone: none hidden past the edge of the strip.
     for tab in ("Ratings", "Change", "Maps", "In their words"):
         box = phone.get_by_role("tab", name=tab).bounding_box()

@@ -71,6 +71,18 @@ def test_shares_are_whole_percentages_clipped_to_0_100() -> None:
     assert texts(figure).count(TOO_FEW) == 1
 
 
+def test_a_shares_axis_ends_just_past_the_longest_bar_and_its_margin() -> None:
+    # Typical shares (none past 45%) fill the width instead of the left half of a 0-100% axis.
+    figure = charts.distribution_chart([11.0, 34.0, 36.0, 18.0, 0.0], [6.0] * 5)
+    assert tuple(figure.layout.xaxis.range) == (0, 50)
+    [bars] = [t for t in figure.data if t.type == "bar"]
+    assert list(bars.error_x.array) == [6, 6, 6, 6, 6]  # no margin cut by the shorter axis
+    small = charts.distribution_chart([5.0, 3.0, 1.0, None, 0.0], [2.0] * 5)
+    assert tuple(small.layout.xaxis.range) == (0, 20)
+    assert charts.share_top([Bar("All", 97.6, 8.2)]) == 100  # never past 100%
+    assert charts.share_top([Bar("Hidden", None)]) == 20
+
+
 def test_tables_keep_numbers_as_numbers_and_words_in_the_note() -> None:
     changes = [
         Change(KeyFinding.learning, Estimate(120.4, 49.6), Estimate(0.3149, 0.21)),

@@ -68,3 +68,56 @@ def bdi(text: str) -> str:
     Chromium 14x), so text holding direction controls is also balanced (`isolate`) inside."""
     inner = isolate(text) if any(c in EMBEDDING_CONTROLS for c in text) else text
     return f"<bdi>{html.escape(inner, quote=True)}</bdi>"
+
+
+_STRONG_RTL = frozenset({"R", "AL"})
+_ENDS_RTL = frozenset({"R", "AL", "AN"})  # what a right-to-left stretch of a line ends with
+
+
+def first_strong(text: str) -> str | None:
+    """The direction of the first strong letter in `text` ("ltr" or "rtl"), as a browser's
+    dir="auto" finds it; None when it holds no letter of either direction."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in _STRONG_RTL:
+            return "rtl"
+    return None
+
+
+def bdi_heading(text: str) -> str:
+    """A heading's user text (a workshop title) for an HTML body: escaped and isolated as
+    `bdi`, and a left-to-right title keeps the order it was typed in around its right-to-left
+    words. By the Unicode Bidirectional Algorithm, digits and punctuation after a right-to-left
+    word at the end of a left-to-right line join that word: "Spring day שלום - 2" is shown as
+    "Spring day 2 - םולש" (seen in Chromium on the console, projector and participant pages).
+    So each right-to-left stretch (from its first right-to-left letter to its last one before
+    the next left-to-right letter, digits and spaces inside it kept with it) gets an isolate of
+    its own, read right to left, and what follows it stays after it. A title that starts
+    right-to-left (or holds no letter, or holds direction controls, which `bdi` balances) is
+    shown as `bdi` shows it: it reads right to left as typed."""
+    if not can_turn(text) or first_strong(text) != "ltr":
+        return bdi(text)
+    if any(character in EMBEDDING_CONTROLS for character in text):
+        return bdi(text)
+    kinds = [unicodedata.bidirectional(character) for character in text]
+    pieces: list[str] = []
+    at = 0
+    while at < len(text):
+        if kinds[at] in _STRONG_RTL:
+            last = at
+            end = at
+            while end < len(text) and kinds[end] != "L":
+                if kinds[end] in _ENDS_RTL:
+                    last = end
+                end += 1
+            pieces.append(f'<bdi dir="rtl">{html.escape(text[at : last + 1], quote=True)}</bdi>')
+            at = last + 1
+        else:
+            end = at
+            while end < len(text) and kinds[end] not in _STRONG_RTL:
+                end += 1
+            pieces.append(html.escape(text[at:end], quote=True))
+            at = end
+    return f'<bdi dir="ltr">{"".join(pieces)}</bdi>'

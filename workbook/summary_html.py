@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from workbook import i18n
-from workbook.bidi import bdi, isolate
+from workbook.bidi import bdi, bdi_heading, isolate
 from workbook.export import Table, WorkshopExport, on_screen_status, plain, plan_name
 from workbook.lessons import RatingStatement
 from workbook.live import HIDDEN, SHOWN, WAITING, Distribution, distribution
@@ -103,7 +103,7 @@ def html_summary(export: WorkshopExport, language: str = i18n.DEFAULT) -> str:
     esc = html.escape
     parts: list[str] = []
     people = sum(g.members for g in export.groups)
-    parts.append(f"<h1>{bdi(w.title)}</h1>")
+    parts.append(f"<h1>{bdi_heading(w.title)}</h1>")
     plan_line = esc(_("Plan: {plan}")).format(plan=bdi(plan_name(export)))
     parts.append(f'<p class="meta">{plan_line}</p>')
     meta = " · ".join(

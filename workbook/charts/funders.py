@@ -278,12 +278,25 @@ def means_chart(
     return styled(fig)
 
 
+def share_top(rows: Sequence[Bar]) -> int:
+    """Where a shares axis ends: the next ten past the furthest reach of a bar and its margin
+    (with room for the margin's cap), at least 20 and at most 100. A fixed 0-100% axis left
+    typical shares (none past 45%) in the left half of a phone's width."""
+    reach = max(
+        (min(100.0, row.value + row.margin) for row in rows if row.value is not None),
+        default=0.0,
+    )
+    return int(min(100, max(20, math.ceil((reach + 2) / 10) * 10)))
+
+
 def shares_chart(
     rows: Sequence[Bar], *, axis_title: str, colour: str = PALETTE["blue"], code: str = DEFAULT
 ) -> go.Figure:
-    """Shares in percent (0-100): a bar per row with its 90% margin in points."""
+    """Shares in percent: a bar per row with its 90% margin in points, on an axis from 0 to
+    just past the longest bar with its margin (`share_top`), so the bars fill the width."""
     _ = gettext_for(code)
     rows = _rounded(rows, 0)
+    top = share_top(rows)
     percent = "\u00a0%" if code == "da" else "%"  # Danish writes 42 %
     fig = go.Figure()
     _draw(
@@ -292,7 +305,8 @@ def shares_chart(
         kind="bar",
         colour=colour,
         low=0,
-        high=100,
+        high=top,
+        clip=(0, 100),
         text=lambda v, m: _("{share} ± {points} pts").format(
             share=f"{v:.0f}{percent}", points=f"{max(1.0, m):.0f}"
         ),

@@ -35,7 +35,7 @@ from workbook.store.database import utc_now
 from workbook.ui import lesson_form, resources
 from workbook.ui.i18n import translator
 from workbook.ui.room_results import ANCHOR as ROOM_RESULTS
-from workbook.ui.text import escaped, user_html, user_text
+from workbook.ui.text import escaped, heading_html, user_html, user_text
 
 # A watchdog in the participant's browser, for a Streamlit race we cannot fix from here: under
 # load, a fragment's poll can arrive just as the full run that moved the page to the room's new
@@ -251,7 +251,7 @@ def waiting_card(
         st.html(
             f'<p class="wb-waiting" role="status">{escaped(_(waiting))}</p>'
             f'<p class="wb-waiting-who"><span class="wb-waiting-workshop">'
-            f"{user_html(seat.workshop.title)}</span><br>"
+            f"{heading_html(seat.workshop.title)}</span><br>"
             f"{escaped(your_group)} {user_html(seat.group.name)}</p>"
             "<style>.st-key-room_waiting .wb-waiting { font-size: 1.35rem; font-weight: 600;"
             " margin: 0 0 .5rem; } .st-key-room_waiting .wb-waiting-who { margin: 0;"

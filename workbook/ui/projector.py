@@ -17,7 +17,7 @@ import segno
 import streamlit as st
 
 from workbook import i18n
-from workbook.bidi import bdi
+from workbook.bidi import bdi, bdi_heading
 from workbook.lessons import Lesson, LessonSet
 from workbook.live import (
     JOIN_SCREEN,
@@ -200,7 +200,7 @@ def join_html(
     return (
         '<div class="wbp wbp-join" data-testid="wbp-join">'
         '<div class="wbp-join-text">'
-        f'<h1 class="wbp-title">{bdi(workshop.title)}</h1>{where}'
+        f'<h1 class="wbp-title">{bdi_heading(workshop.title)}</h1>{where}'
         f'<p class="wbp-code" data-testid="wbp-code">{esc(workshop.display_code)}</p>'
         f'<p class="wbp-joined" data-testid="wbp-joined">{esc(joined_word)} '
         f"<b>{esc(people)}</b></p>"

@@ -31,10 +31,11 @@ import html
 
 import streamlit as st
 
-from workbook.bidi import bdi, isolate
+from workbook.bidi import bdi, bdi_heading, isolate
 
 __all__ = [
     "escaped",
+    "heading_html",
     "isolate",
     "user_caption",
     "user_heading",
@@ -54,9 +55,9 @@ def user_heading(
     text: str, *, level: int = 1, caption: str | None = None, unbroken: str | None = None
 ) -> None:
     """A heading made of user text (a workshop or group name), escaped, never interpreted,
-    in <bdi>. `caption` is the app's line under it: any user text in it must come isolated
-    (`isolate`). `unbroken` ends that line and is never split across two lines (a join
-    code: "GGN-" / "B9P" on two lines reads as two codes)."""
+    in <bdi> (`heading_html`). `caption` is the app's line under it: any user text in it
+    must come isolated (`isolate`). `unbroken` ends that line and is never split across two
+    lines (a join code: "GGN-" / "B9P" on two lines reads as two codes)."""
     tag = f"h{max(1, min(level, 4))}"
     parts = [escaped(caption)] if caption else []
     if unbroken:
@@ -65,7 +66,14 @@ def user_heading(
         )
     line = " · ".join(parts)
     extra = f'<p class="wb-caption">{line}</p>' if line else ""
-    st.html(f'<{tag} class="wb-heading">{user_html(text)}</{tag}>{extra}')
+    st.html(f'<{tag} class="wb-heading">{heading_html(text)}</{tag}>{extra}')
+
+
+def heading_html(text: str) -> str:
+    """A title of user text for an HTML heading: escaped and isolated as `user_html`, and a
+    left-to-right title keeps digits and punctuation after a right-to-left word after it
+    (workbook/bidi.py `bdi_heading`). Every heading of a workshop title uses it."""
+    return bdi_heading(text)
 
 
 def user_caption(text: str) -> None:
