@@ -22,6 +22,7 @@ from workbook.charts.stakeholders.look import (
     empty_state,
     finish,
     hide_axes,
+    number_font,
     sizes_for,
     wrapped,
 )
@@ -34,7 +35,7 @@ from workbook.stakeholders.graph import (
     GROUP_NODE,
     Node,
     build_graph,
-    reading_order,
+    reading_numbers,
 )
 from workbook.stakeholders.words import Translate, same
 
@@ -184,7 +185,7 @@ def network(
         if compact:
             # No room for names on a phone: each point carries its number in the list of
             # who is tied to whom printed under the figure.
-            numbers = {s.id: n for n, s in enumerate(reading_order(people), start=1)}
+            numbers = reading_numbers(people)
             texts = [str(numbers[s.id]) for s in people]
         else:
             texts = [wrapped(s.name, 16) for s in people]
@@ -215,7 +216,11 @@ def network(
                 mode="markers+text",
                 text=texts,
                 textposition="middle center" if compact else places,
-                textfont={"size": 14 if compact else look.label, "shadow": HALO},
+                textfont=(
+                    number_font([band_colour(s.band) for s in people])
+                    if compact
+                    else {"size": look.label, "shadow": HALO}
+                ),
                 marker={
                     "size": sizes,
                     "color": [band_colour(s.band) for s in people],
