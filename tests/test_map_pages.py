@@ -406,10 +406,10 @@ def test_the_phone_lists_under_the_views_are_numbered_as_their_points(app_db: Pa
         "3. Ana: weak tie with us.",
     ]
     # The grid's and the spectrum's lists keep their groups, each name after its number.
-    assert "Keep satisfied: 1. Council, 2. <b>Press</b>" in shown
-    assert "Keep informed: 3. Ana" in shown
-    assert "Neutral (2): 1. Council, 2. <b>Press</b>" in shown
-    assert "Active ally (1): 3. Ana" in shown
+    assert "Keep satisfied: 1.\u00a0Council, 2.\u00a0<b>Press</b>" in shown
+    assert "Keep informed: 3.\u00a0Ana" in shown
+    assert "Neutral (2): 1.\u00a0Council, 2.\u00a0<b>Press</b>" in shown
+    assert "Active ally (1): 3.\u00a0Ana" in shown
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     numbered = [
         {row[0]: number for row, number in zip(trace["customdata"], trace["text"], strict=True)}

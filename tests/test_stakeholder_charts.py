@@ -568,10 +568,14 @@ def test_grid_and_spectrum_on_a_phone_number_their_points_as_the_network_does(bu
     assert numbered == dict(
         zip((c[0] for c in network_points.customdata), network_points.text, strict=True)
     )
+    assert min(network_points.marker.size) >= NUMBER_POINT  # its numbers fit too
+    assert (network_points.textfont.size, network_points.textfont.weight) == (14, "bold")
     assert points.mode == "markers+text" and points.textposition == "middle center"
     sizes = points.marker.size
     assert min(sizes if isinstance(sizes, tuple) else [sizes]) >= NUMBER_POINT
-    assert points.textfont.size <= NUMBER_POINT / 2 + 1 and points.textfont.weight == "bold"
+    # Two digits (about 0.6 em each) fit inside, and no text on a phone is under 14 px.
+    assert points.textfont.size >= 14 and 2 * 0.62 * points.textfont.size + 4 <= NUMBER_POINT
+    assert points.textfont.weight == "bold"
     # White on the dark blue of active allies, near-black on the lighter colours.
     colour_of = dict(zip(points.text, points.textfont.color, strict=True))
     assert [colour_of[n] for n in ("2", "1", "5")] == ["#FFFFFF", "#111111", "#111111"]

@@ -161,8 +161,9 @@ def views(current: StakeholderMap, *, where: str) -> None:
 
 
 def _numbered(number: int, name: str) -> str:
-    """A name after the number its point carries on a phone's figure: "3. Ana"."""
-    return f"{number}. {isolate(name)}"
+    """A name after the number its point carries on a phone's figure: "3. Ana", joined by a
+    no-break space, so a line never ends with a number whose name is on the next."""
+    return f"{number}.\u00a0{isolate(name)}"
 
 
 def by_quadrant(current: StakeholderMap) -> None:

@@ -84,10 +84,10 @@ def _cell_positions(
 def _phone_cell_positions(count: int) -> list[tuple[float, float]]:
     """Offsets from a cell's centre for `count` numbered points sharing it on a phone: rows
     of up to two (three from five on), the last row centred, far enough apart (a cell is
-    about 50 pixels a side) that up to four points and their numbers do not touch."""
+    about 50 pixels a side) that up to four points and their numbers stay apart."""
     columns = min(count, 2 if count <= 4 else 3)
     rows = math.ceil(count / columns)
-    step = min(0.48, 0.96 / max(columns, rows))
+    step = min(0.52, 0.96 / max(columns, rows))
     offsets = []
     for index in range(count):
         row, column = divmod(index, columns)

@@ -159,7 +159,7 @@ def band_colour(band: SpectrumBand) -> str:
 
 # On a phone each point carries its number in the list under the figure, not a name.
 NUMBER_POINT: Final = 24  # pixels across: two digits fit inside a point this size
-_NUMBER_SIZE: Final = 13
+_NUMBER_SIZE: Final = 14  # the least any text on a phone is drawn at
 _DARK: Final = "#111111"
 
 

@@ -16,6 +16,7 @@ from workbook.charts.stakeholders.look import (
     HALO,
     LAYOUT_SEED,
     NETWORK_EMPTY_TEXT,
+    NUMBER_POINT,
     OUTLINE,
     Screen,
     band_colour,
@@ -181,7 +182,10 @@ def network(
     if nodes:
         people = [graph.nodes[node]["stakeholder"] for node in nodes]
         # On a phone a point is big enough for its number (two digits on a map of ten or more).
-        sizes = [(16 + 4 * s.influence) if compact else (12 + 7 * s.influence) for s in people]
+        sizes = [
+            (NUMBER_POINT - 4 + 4 * s.influence) if compact else (12 + 7 * s.influence)
+            for s in people
+        ]
         if compact:
             # No room for names on a phone: each point carries its number in the list of
             # who is tied to whom printed under the figure.
