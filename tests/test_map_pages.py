@@ -377,31 +377,49 @@ def test_snapshots_list_ties_between_stakeholders_and_say_what_is_compared(
     ]
 
 
-def test_the_phone_list_under_the_network_is_numbered_as_its_points(app_db: Path) -> None:
-    """On a phone the network's points carry numbers, not names: the list under it says
-    which number is whom, in the same order."""
+def test_the_phone_lists_under_the_views_are_numbered_as_their_points(app_db: Path) -> None:
+    """On a phone the points of the grid, the spectrum and the network carry numbers, not
+    names: the lists under them say which number is whom, each stakeholder with the same
+    number on every view."""
     at = seated_on_map()
-    edit(at, "map_sheet_", added=[person("Council", influence=5), person("<b>Press</b>")])
-    council, press = (r["id"] for r in sheet(at))
+    edit(
+        at,
+        "map_sheet_",
+        added=[
+            person("Council", influence=5),
+            person("<b>Press</b>"),
+            person("Ana", influence=1, band="active_ally"),
+        ],
+    )
+    council, press, _ana = (r["id"] for r in sheet(at))
     edit(
         at,
         "map_ties_",
         added=[{"source": council, "target": press, "strength": "weak"}],
         save="Save the ties",
     )
-    listed = [t for t in texts(at) if t[:2] in ("1.", "2.")]
+    shown = texts(at)
+    listed = [t for t in shown if t[:2] in ("1.", "2.", "3.")]
     assert listed == [
         "1. Council: weak tie with us and <b>Press</b>.",
         "2. <b>Press</b>: weak tie with us and Council.",
+        "3. Ana: weak tie with us.",
     ]
+    # The grid's and the spectrum's lists keep their groups, each name after its number.
+    assert "Keep satisfied: 1.\u00a0Council, 2.\u00a0<b>Press</b>" in shown
+    assert "Keep informed: 3.\u00a0Ana" in shown
+    assert "Neutral (2): 1.\u00a0Council, 2.\u00a0<b>Press</b>" in shown
+    assert "Active ally (1): 3.\u00a0Ana" in shown
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     numbered = [
-        trace["text"]
+        {row[0]: number for row, number in zip(trace["customdata"], trace["text"], strict=True)}
         for spec in specs
         for trace in spec["data"]
         if trace.get("name") == "Stakeholders" and trace.get("textposition") == "middle center"
     ]
-    assert numbered == [["1", "2"]]  # the phone's network (Council is drawn first)
+    # The phone's grid, spectrum and network: the same number on each point as in the lists.
+    same = {"Council": "1", "&lt;b&gt;Press&lt;/b&gt;": "2", "Ana": "3"}
+    assert numbered == [same, same, same]
 
 
 def test_import_refuses_a_bad_file_then_replaces_from_a_good_one(app_db: Path) -> None:

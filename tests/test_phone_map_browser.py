@@ -256,6 +256,43 @@ def network_reads_on_a_phone(page: Page) -> None:
     shoot(page, "chart-network-list.png")
 
 
+NUMBERED_POINTS = """(chart) => {
+  // Each stakeholder's number and whether it sits inside its point (the star has a word).
+  const points = [...chart.querySelectorAll('.scatterlayer .trace')].flatMap(trace => {
+    const marks = [...trace.querySelectorAll('.points .point')];
+    const texts = [...trace.querySelectorAll('.text .textpoint')];
+    return texts.map((t, i) => {
+      const text = t.textContent.trim();
+      const box = t.getBoundingClientRect();
+      const mark = marks[i] ? marks[i].getBoundingClientRect() : null;
+      const x = (box.left + box.right) / 2, y = (box.top + box.bottom) / 2;
+      const inside = !!mark && box.width <= mark.width && x > mark.left && x < mark.right
+        && y > mark.top && y < mark.bottom;
+      return {text, inside};
+    });
+  });
+  return points.filter(p => p.text !== 'Us');
+}"""
+
+
+def numbered_as_the_list(page: Page, title: str, key: str) -> None:
+    """A phone's grid and spectrum carry each stakeholder's number on its point, and the list
+    under the figure puts the same numbers before the names: 1 to n, each once."""
+    chart = page.locator(".js-plotly-plot:visible").filter(has_text=title).first
+    points = chart.evaluate(NUMBERED_POINTS)
+    assert len(points) >= 10, points  # the housing map's stakeholders, each numbered
+    numbers = sorted(int(p["text"]) for p in points)
+    assert numbers == list(range(1, len(points) + 1)), points
+    assert all(p["inside"] for p in points), [p for p in points if not p["inside"]]
+    notes = page.locator(f"[class*='st-key-vw_phone_map_{key}'] [data-testid='stText']")
+    listed = sorted(
+        int(n) for n in re.findall(r"(?:^|, |: )(\d+)\.\s", "\n".join(notes.all_inner_texts()))
+    )
+    assert listed == numbers, listed
+    notes.first.scroll_into_view_if_needed()
+    shoot(page, f"chart-{key}-list.png")
+
+
 @pytest.fixture(scope="module")
 def rated_room(tmp_path_factory: pytest.TempPathFactory) -> object:
     """A server on a database holding one group's ratings in every lesson and a full map (the
@@ -324,6 +361,8 @@ def test_results_and_map_charts_read_on_a_phone(browser: Browser, rated_room: ob
         shoot(page, shot)
         if tab == "Network":
             network_reads_on_a_phone(page)
+        elif tab in ("Views", "Spectrum of allies"):
+            numbered_as_the_list(page, title, "grid" if tab == "Views" else "spectrum")
     # The overrides: a row per stakeholder with two checkboxes, not a grid to swipe.
     expect(page.locator(".st-key-overrides_wide_map")).to_be_hidden()
     rows = page.locator(".st-key-overrides_narrow_map")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 
 import plotly.graph_objects as go
@@ -18,6 +19,7 @@ from workbook.charts.stakeholders.look import (
     EMPTY_STATE,
     GRID_EMPTY_TEXT,
     NETWORK_EMPTY_TEXT,
+    NUMBER_POINT,
     SPECTRUM_EMPTY_TEXT,
     Screen,
 )
@@ -26,7 +28,7 @@ from workbook.charts.stakeholders.network import network
 from workbook.charts.stakeholders.spectrum import spectrum_of_allies
 from workbook.charts.theme import SPECTRUM_COLOURS, plain_text
 from workbook.models import STAKEHOLDER_KINDS, SpectrumBand, Stakeholder, Tie
-from workbook.stakeholders.graph import GROUP_LABEL, who_is_tied
+from workbook.stakeholders.graph import GROUP_LABEL, reading_numbers, who_is_tied
 from workbook.stakeholders.portfolio import propose_investments
 
 TRICKY = "<b>Mayor</b> & co"
@@ -168,8 +170,9 @@ def test_every_figure_has_a_phone_version_without_names_beside_points(which: str
     assert fig.layout.height <= 700 and fig.layout.title.font.size < 20
     for data in fig.data:
         if data.name in ("Stakeholders", "Not proposed", "Not our battle"):
-            if which == "network":  # numbers keyed to the list of who is tied to whom
+            if which != "effort":  # numbers keyed to the numbered list under the figure
                 assert all(text.isdigit() for text in data.text)
+                assert data.textposition == "middle center"
                 continue
             assert data.mode == "markers"  # tapped for a name; the page lists them as text
     assert fig.layout.xaxis.fixedrange  # a phone scrolls the page, not the chart
@@ -539,3 +542,61 @@ def test_network_on_a_phone_numbers_its_points_as_the_list_under_it() -> None:
     lines = who_is_tied(people, [Tie(source_id=1, target_id=2)], numbered=True)
     assert [line.split(" ")[0] for line in lines] == ["1.", "2.", "3."]
     assert lines[1] == "2. Ana: weak tie with <b>Mayor</b> & co."
+
+
+NUMBERED = [
+    person(1, "Ana", influence=3, band="active_ally"),
+    person(2, TRICKY, influence=5, band="passive_opposition"),
+    person(3, "Cy", influence=1, band="neutral", target_band="passive_ally"),
+    person(4, "Bo", influence=3, band="active_ally"),  # shares Ana's cell on the grid
+    person(5, "Di", influence=3, band="active_ally"),
+]
+
+
+@pytest.mark.parametrize("build", [influence_position_grid, spectrum_of_allies])
+def test_grid_and_spectrum_on_a_phone_number_their_points_as_the_network_does(build) -> None:
+    """On a phone there is no room for names: each point carries the number its stakeholder
+    has in the list under the figure (the network's numbering, most influential first), in
+    the middle of a point big enough for two digits, in a colour that stands out on it."""
+    fig = build(NUMBERED, screen=Screen.phone)
+    points = trace(fig, "Stakeholders")
+    numbered = {c[0]: text for c, text in zip(points.customdata, points.text, strict=True)}
+    assert numbered == {ESCAPED: "1", "Ana": "2", "Bo": "3", "Di": "4", "Cy": "5"}
+    numbers = reading_numbers(NUMBERED)
+    assert numbered == {plain_text(s.name): str(numbers[s.id]) for s in NUMBERED}
+    network_points = trace(network(NUMBERED, [], screen=Screen.phone), "Stakeholders")
+    assert numbered == dict(
+        zip((c[0] for c in network_points.customdata), network_points.text, strict=True)
+    )
+    assert min(network_points.marker.size) >= NUMBER_POINT  # its numbers fit too
+    assert (network_points.textfont.size, network_points.textfont.weight) == (14, "bold")
+    assert points.mode == "markers+text" and points.textposition == "middle center"
+    sizes = points.marker.size
+    assert min(sizes if isinstance(sizes, tuple) else [sizes]) >= NUMBER_POINT
+    # Two digits (about 0.6 em each) fit inside, and no text on a phone is under 14 px.
+    assert points.textfont.size >= 14 and 2 * 0.62 * points.textfont.size + 4 <= NUMBER_POINT
+    assert points.textfont.weight == "bold"
+    # White on the dark blue of active allies, near-black on the lighter colours.
+    colour_of = dict(zip(points.text, points.textfont.color, strict=True))
+    assert [colour_of[n] for n in ("2", "1", "5")] == ["#FFFFFF", "#111111", "#111111"]
+    assert TRICKY not in json.dumps(fig.to_plotly_json(), default=str)
+
+
+def test_the_phone_grid_keeps_numbered_points_sharing_a_cell_apart() -> None:
+    """Three in one cell sit a point's width apart (a cell is about 50 px), all in it."""
+    points = trace(influence_position_grid(NUMBERED, screen=Screen.phone), "Stakeholders")
+    at = {t: (x, y) for t, x, y in zip(points.text, points.x, points.y, strict=True)}
+    shared = [at[n] for n in ("2", "3", "4")]
+    for i, (x, y) in enumerate(shared):
+        assert abs(x - 2) < 0.5 and abs(y - 3) < 0.5
+        for ox, oy in shared[i + 1 :]:
+            assert math.hypot(x - ox, y - oy) >= 0.45
+
+
+@pytest.mark.parametrize("build", [influence_position_grid, spectrum_of_allies])
+@pytest.mark.parametrize("screen", [Screen.projector, Screen.laptop])
+def test_off_a_phone_grid_and_spectrum_still_name_their_points(build, screen: Screen) -> None:
+    points = trace(build(NUMBERED, screen=screen), "Stakeholders")
+    assert points.textposition == "middle right"
+    assert {"Ana", "Bo", "Cy", "Di"} < set(points.text)
+    assert not any(text.isdigit() for text in points.text)

@@ -153,6 +153,13 @@ def reading_order(stakeholders: Iterable[Stakeholder]) -> list[Stakeholder]:
     )
 
 
+def reading_numbers(stakeholders: Iterable[Stakeholder]) -> dict[int, int]:
+    """Each stakeholder's number (by id), counted from 1 in `reading_order`: the number a
+    phone's figures (grid, spectrum and network) put on its point, and the lists under them
+    put before its name, so a point and its name say the same number on every view."""
+    return {s.id: n for n, s in enumerate(reading_order(stakeholders), start=1)}
+
+
 def who_is_tied(
     stakeholders: Iterable[Stakeholder],
     ties: Iterable[Tie],

@@ -18,7 +18,7 @@ from workbook.i18n import N_
 from workbook.models import SpectrumBand
 from workbook.records import Seat
 from workbook.stakeholders import words as word
-from workbook.stakeholders.graph import join_names, who_is_tied
+from workbook.stakeholders.graph import join_names, reading_numbers, reading_order, who_is_tied
 from workbook.stakeholders.measures import (
     BRIDGING_BONDING_EXPLANATION,
     BROKER_EXPLANATION,
@@ -160,12 +160,20 @@ def views(current: StakeholderMap, *, where: str) -> None:
         )
 
 
+def _numbered(number: int, name: str) -> str:
+    """A name after the number its point carries on a phone's figure: "3. Ana", joined by a
+    no-break space, so a line never ends with a number whose name is on the next."""
+    return f"{number}.\u00a0{isolate(name)}"
+
+
 def by_quadrant(current: StakeholderMap) -> None:
-    """The grid as lines of text: each quadrant and who is in it, most influential first."""
+    """The grid as lines of text: each quadrant and who is in it, most influential first,
+    each name after the number on its point."""
     _ = translator()
-    people = sorted(current.stakeholders, key=lambda s: (-s.influence, s.name.casefold()))
+    people = reading_order(current.stakeholders)
+    numbers = reading_numbers(people)
     for quadrant in Quadrant:
-        names = [isolate(s.name) for s in people if grid_quadrant(s) == quadrant]
+        names = [_numbered(numbers[s.id], s.name) for s in people if grid_quadrant(s) == quadrant]
         if names:
             user_text(f"{_(quadrant.label)}: {', '.join(names)}")
 
@@ -181,17 +189,17 @@ def by_tie(current: StakeholderMap) -> None:
 
 
 def by_band(current: StakeholderMap) -> None:
-    """The spectrum as lines of text: each band, who stands there and where we want them."""
+    """The spectrum as lines of text: each band, who stands there (most influential first,
+    each name after the number on its point) and where we want them."""
     _ = translator()
+    people = reading_order(current.stakeholders)
+    numbers = reading_numbers(people)
     for band in SpectrumBand:
-        here = sorted(
-            (s for s in current.stakeholders if s.band == band),
-            key=lambda s: (-s.influence, s.name.casefold()),
-        )
+        here = [s for s in people if s.band == band]
         if not here:
             continue
         names = [
-            isolate(s.name)
+            _numbered(numbers[s.id], s.name)
             + (
                 f" (→ {word.band(s.target_band, _, lower=True)})"
                 if s.target_band is not None and s.target_band != band

@@ -15,11 +15,13 @@ from workbook.charts.stakeholders.look import (
     BANDS,
     GRID_EMPTY_TEXT,
     HALO,
+    NUMBER_POINT,
     OUTLINE,
     Screen,
     band_colour,
     empty_state,
     finish,
+    number_font,
     short_band,
     sizes_for,
     two_line_band,
@@ -30,6 +32,7 @@ from workbook.models import Stakeholder
 from workbook.stakeholders import words as word
 from workbook.stakeholders.graph import (
     GROUP_LABEL,
+    reading_numbers,
     unique_stakeholders,
 )
 from workbook.stakeholders.measures import HIGH_INFLUENCE, Quadrant, grid_quadrant
@@ -76,6 +79,21 @@ def _cell_positions(
     if laptop:
         return offsets, (11 if columns == 1 else 7), lines
     return offsets, (16 if columns == 1 else 10), lines
+
+
+def _phone_cell_positions(count: int) -> list[tuple[float, float]]:
+    """Offsets from a cell's centre for `count` numbered points sharing it on a phone: rows
+    of up to two (three from five on), the last row centred, far enough apart (a cell is
+    about 50 pixels a side) that up to four points and their numbers stay apart."""
+    columns = min(count, 2 if count <= 4 else 3)
+    rows = math.ceil(count / columns)
+    step = min(0.52, 0.96 / max(columns, rows))
+    offsets = []
+    for index in range(count):
+        row, column = divmod(index, columns)
+        in_row = min(columns, count - row * columns)
+        offsets.append(((column - (in_row - 1) / 2) * step, ((rows - 1) / 2 - row) * step))
+    return offsets
 
 
 def influence_position_grid(
@@ -144,6 +162,8 @@ def influence_position_grid(
     shapes.append({**divider, "x0": x0, "x1": 2.5, "y0": _HIGH_EDGE, "y1": _HIGH_EDGE})
     fig.update_layout(shapes=shapes, annotations=labels)
 
+    # On a phone each point's number is the one before its name in the list under the grid.
+    numbers = reading_numbers(people)
     cells: dict[tuple[int, int], list[Stakeholder]] = defaultdict(list)
     for s in people:
         cells[(s.band.score, s.influence)].append(s)
@@ -151,12 +171,12 @@ def influence_position_grid(
     for (score, influence), members in sorted(cells.items()):
         members.sort(key=lambda s: (s.name.casefold(), s.id))
         offsets, width, lines = _cell_positions(len(members), laptop=screen is Screen.laptop)
-        if compact:  # on a phone the points spread more and carry no names
-            offsets = [(dx * 0.6, dy) for dx, dy in offsets]
+        if compact:  # on a phone the points carry their numbers, not names
+            offsets = _phone_cell_positions(len(members))
         for s, (dx, dy) in zip(members, offsets, strict=True):
             xs.append(score + dx)
             ys.append(influence + dy)
-            texts.append(wrapped(s.name, width, lines=lines))
+            texts.append(str(numbers[s.id]) if compact else wrapped(s.name, width, lines=lines))
             colours.append(band_colour(s.band))
             custom.append(
                 [
@@ -173,15 +193,12 @@ def influence_position_grid(
                 name=_("Stakeholders"),
                 x=xs,
                 y=ys,
-                mode="markers" if compact else "markers+text",
+                mode="markers+text",
                 text=texts,
-                textposition="middle right",
-                textfont={
-                    "size": look.label,
-                    "shadow": HALO,
-                },
+                textposition="middle center" if compact else "middle right",
+                textfont=number_font(colours) if compact else {"size": look.label, "shadow": HALO},
                 marker={
-                    "size": 11 if compact else 16,
+                    "size": NUMBER_POINT if compact else 16,
                     "color": colours,
                     "line": {"color": OUTLINE, "width": 1.5},
                 },

@@ -157,6 +157,35 @@ def band_colour(band: SpectrumBand) -> str:
     return SPECTRUM_COLOURS[band.score + 2]
 
 
+# On a phone each point carries its number in the list under the figure, not a name.
+NUMBER_POINT: Final = 24  # pixels across: two digits fit inside a point this size
+_NUMBER_SIZE: Final = 14  # the least any text on a phone is drawn at
+_DARK: Final = "#111111"
+
+
+def _luminance(colour: str) -> float:
+    """The relative luminance (WCAG) of a colour written #RRGGBB."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    red, green, blue = (
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    )
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def number_colour(fill: str) -> str:
+    """Near-black or white, whichever contrasts more with a point of colour `fill`."""
+    light = _luminance(fill)
+    on_dark = 1.05 / (light + 0.05)
+    on_light = (light + 0.05) / (_luminance(_DARK) + 0.05)
+    return "#FFFFFF" if on_dark > on_light else _DARK
+
+
+def number_font(fills: list[str]) -> dict[str, object]:
+    """The text of numbered points: bold, sized to fit two digits in a `NUMBER_POINT`, each
+    in the colour that stands out on its point's fill."""
+    return {"size": _NUMBER_SIZE, "weight": "bold", "color": [number_colour(f) for f in fills]}
+
+
 def empty_state(fig: go.Figure, text: str, *, y: float = 0.5, compact: bool = False) -> None:
     fig.add_annotation(
         name=EMPTY_STATE,

@@ -16,12 +16,14 @@ from workbook.charts.stakeholders.look import (
     HALO,
     LAYOUT_SEED,
     NETWORK_EMPTY_TEXT,
+    NUMBER_POINT,
     OUTLINE,
     Screen,
     band_colour,
     empty_state,
     finish,
     hide_axes,
+    number_font,
     sizes_for,
     wrapped,
 )
@@ -34,7 +36,7 @@ from workbook.stakeholders.graph import (
     GROUP_NODE,
     Node,
     build_graph,
-    reading_order,
+    reading_numbers,
 )
 from workbook.stakeholders.words import Translate, same
 
@@ -180,11 +182,14 @@ def network(
     if nodes:
         people = [graph.nodes[node]["stakeholder"] for node in nodes]
         # On a phone a point is big enough for its number (two digits on a map of ten or more).
-        sizes = [(16 + 4 * s.influence) if compact else (12 + 7 * s.influence) for s in people]
+        sizes = [
+            (NUMBER_POINT - 4 + 4 * s.influence) if compact else (12 + 7 * s.influence)
+            for s in people
+        ]
         if compact:
             # No room for names on a phone: each point carries its number in the list of
             # who is tied to whom printed under the figure.
-            numbers = {s.id: n for n, s in enumerate(reading_order(people), start=1)}
+            numbers = reading_numbers(people)
             texts = [str(numbers[s.id]) for s in people]
         else:
             texts = [wrapped(s.name, 16) for s in people]
@@ -215,7 +220,11 @@ def network(
                 mode="markers+text",
                 text=texts,
                 textposition="middle center" if compact else places,
-                textfont={"size": 14 if compact else look.label, "shadow": HALO},
+                textfont=(
+                    number_font([band_colour(s.band) for s in people])
+                    if compact
+                    else {"size": look.label, "shadow": HALO}
+                ),
                 marker={
                     "size": sizes,
                     "color": [band_colour(s.band) for s in people],

@@ -13,12 +13,14 @@ from workbook.charts.stakeholders.look import (
     BANDS,
     HALO,
     LABEL_FONT_SIZE,
+    NUMBER_POINT,
     OUTLINE,
     SPECTRUM_EMPTY_TEXT,
     Screen,
     band_colour,
     empty_state,
     finish,
+    number_font,
     short_band,
     two_line_band,
     wrapped,
@@ -27,6 +29,7 @@ from workbook.charts.theme import plain_text
 from workbook.models import SpectrumBand, Stakeholder
 from workbook.stakeholders import words as word
 from workbook.stakeholders.graph import (
+    reading_numbers,
     unique_stakeholders,
 )
 from workbook.stakeholders.words import Translate, same
@@ -40,6 +43,10 @@ _SPECTRUM_WIDTH: Final = 16  # characters a name's line may take in a band
 # much lower each next band's (rows are one unit apart; a name takes about a third of one).
 _ARROW_ROWS: Final = {1: (0.27, 0.1), 2: (0.33, 0.08), 3: (0.34, 0.09)}
 _ROW_PIXELS: Final = {1: 46, 2: 64, 3: 100}  # the height of a row, by the lines of a name
+# On a phone a row is a numbered point (no name beside it), about 44 pixels tall: the arrows
+# run between a point's bottom edge and the next row's top one.
+_PHONE_ARROW_ROWS: Final = (0.34, 0.06)
+_PHONE_ROW_PIXELS: Final = 44
 
 
 def _band_tint(band: SpectrumBand) -> str:
@@ -71,8 +78,10 @@ def spectrum_of_allies(
     name_lines = 1
     if not compact and any(len(s.name) > line_width for s in people):
         name_lines = 3 if laptop else 2
-    # On a phone the points sit in the middle of their band (there are no names beside them).
+    # On a phone the points sit in the middle of their band and carry their numbers (those
+    # before the names in the list under the figure) instead of names beside them.
     marker_dx = 0.0 if compact else _MARKER_DX
+    numbers = reading_numbers(people)
 
     fig = go.Figure()
     band_backgrounds = [
@@ -97,9 +106,12 @@ def spectrum_of_allies(
             x, y = band.score + marker_dx, -row
             xs.append(x)
             ys.append(y)
-            texts.append(wrapped(s.name, line_width, lines=name_lines))
+            texts.append(
+                str(numbers[s.id]) if compact else wrapped(s.name, line_width, lines=name_lines)
+            )
             colours.append(band_colour(band))
-            sizes.append((6 + 2 * s.influence) if compact else (10 + 3 * s.influence))
+            # On a phone the smallest point still fits two digits.
+            sizes.append((NUMBER_POINT - 1 + s.influence) if compact else (10 + 3 * s.influence))
             target = s.target_band
             custom.append(
                 [
@@ -115,7 +127,7 @@ def spectrum_of_allies(
             # Arrows run just under the names, at a height that differs by band, so two
             # arrows from different bands never lie on top of each other; each starts with a
             # short line down from its stakeholder's point, so it is plain whose arrow it is.
-            first, step = _ARROW_ROWS[name_lines]
+            first, step = _PHONE_ARROW_ROWS if compact else _ARROW_ROWS[name_lines]
             arrow_y = y - first - step * (band.score + 2)
             stubs.append(
                 {
@@ -164,10 +176,12 @@ def spectrum_of_allies(
                 name=_("Stakeholders"),
                 x=xs,
                 y=ys,
-                mode="markers" if compact else "markers+text",
+                mode="markers+text",
                 text=texts,
-                textposition="middle right",
-                textfont={
+                textposition="middle center" if compact else "middle right",
+                textfont=number_font(colours)
+                if compact
+                else {
                     "size": LABEL_FONT_SIZE - 1 if laptop else LABEL_FONT_SIZE + 2,
                     "shadow": HALO,
                 },
@@ -212,7 +226,7 @@ def spectrum_of_allies(
     fig.update_yaxes(range=[bottom, 0.8], visible=False, fixedrange=True)
     if height is None:
         if compact:
-            height = max(300, 150 + 26 * rows)
+            height = max(300, 150 + _PHONE_ROW_PIXELS * rows)
         else:
             height = max(560, 170 + _ROW_PIXELS[name_lines] * rows)
     return finish(
