@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from workbook.config import PROJECT_ROOT
 from workbook.models import SpectrumBand, TieStrength
+from workbook.stakeholders.saved import StakeholderChanges
 from workbook.ui import resources
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -467,3 +468,39 @@ def test_the_add_forms_text_is_kept_as_a_draft_under_a_key_that_stays(app_db: Pa
     after = _draft_lines(at)
     assert [(f, r) for f, _, r in after] == [("map_new_1_name", "1"), ("map_new_1_note", "1")]
     assert [s for _, s, _ in after] == stores
+
+
+def test_an_edit_of_a_stakeholder_removed_on_another_device_brings_it_back_and_says_so(
+    app_db: Path,
+) -> None:
+    """Walk-through 5: saving an edit of a stakeholder another tab had removed added it back,
+    as a new one without its ties, in a clause of the green "Saved" box nobody read. It now
+    comes as an amber warning of its own that says what to do."""
+    at = _on_map()
+    for name in ("Ana", "Bo"):
+        _fill_person(
+            at, "map_new_", name=name, kind="Media", influence=3, band=SpectrumBand.neutral
+        )
+        _button(at, "Add this stakeholder").click()
+        _run(at)
+    ana, bo = _group_map(at, app_db).stakeholders
+    _button(at, f"Edit #{ana.id}").click()
+    _run(at)
+    # Another device removes Ana while her card is open here.
+    store = resources.store()
+    seat = store.seat(at.session_state["session_participant_id"])
+    assert seat is not None
+    store.save_stakeholder_changes(
+        group_id=seat.group.id, changes=StakeholderChanges(deleted_ids=(ana.id,))
+    )
+    _fill_person(at, f"map_p{ana.id}_", influence=5)
+    _button(at, "Save changes").click()
+    _run(at)
+    # Said where the card was (it went: its stakeholder is back as a new card).
+    [box] = [n for n in at.main if getattr(n, "key", None) == "map_gone_person"]
+    assert [n.value for n in box if n.type == "success"] == ["Saved: 1 stakeholder changed."]
+    [warning] = [n.value for n in box if n.type == "warning"]
+    assert "removed on another device" in warning and "without its ties" in warning, warning
+    back = {p.name: p for p in _group_map(at, app_db).stakeholders}
+    assert set(back) == {"Ana", "Bo"} and back["Ana"].id != ana.id
+    assert back["Ana"].influence == 5 and back["Bo"] == bo

@@ -172,20 +172,12 @@ def next_round(where: str, what: str) -> None:
     st.session_state[key] = int(st.session_state.get(key, 0)) + 1
 
 
-def done(
-    seat: Seat,
-    message: str,
-    *,
-    where: str,
-    place: str,
-    close: bool,
-    removed: str | None = None,
-) -> None:
+def done(seat: Seat, message: str, *, where: str, place: str, close: bool, **said: Any) -> None:
     """After a save: its message for `place`, the map read afresh. `close`: the open card
     goes (it was removed, or moved); an edited card stays open, showing what was saved and
     the message above its button, so the page does not jump away from the person's thumb.
-    `removed`: the name of what a removal took away, said with the message."""
-    map_editor.flash(f"{where}_{place}", message, removed=removed)
+    `said`: more for the message (map_editor.flash: what was removed, a warning)."""
+    map_editor.flash(f"{where}_{place}", message, **said)
     if close:
         _close(where)
     map_editor.reload(seat.group.id)
@@ -217,17 +209,21 @@ def _save_stakeholders(
     place: str,
     close: bool = False,
     removed: str | None = None,
+    position: int | None = None,
 ) -> bool:
+    """`position`: the edited card's place in the list. Removed on another device meanwhile,
+    its stakeholder comes back as a new card, so the card goes and the save says so there."""
     try:
         saved = store.save_stakeholder_changes(group_id=seat.group.id, changes=changes)
     except StoreError as error:
         refuse(where, place, [str(error)])
         return False
-    _ = translator()
     message = changes.saved_sentence_in(translations())
-    if saved.restored:
-        message += " " + _("It had been deleted on another device, so it was added back.")
-    done(seat, message, where=where, place=place, close=close, removed=removed)
+    warning = map_editor.restored_warning(saved.restored)
+    if saved.restored and position is not None:
+        map_gone.remember(where, "person", position)
+        place, close = map_gone.place("person"), True
+    done(seat, message, where=where, place=place, close=close, removed=removed, warning=warning)
     return True
 
 
@@ -408,7 +404,9 @@ def _add_person(store: Store, seat: Seat, prefix: str, where: str) -> None:
         next_round(where, "person")
 
 
-def _update_person(store: Store, seat: Seat, person: Stakeholder, prefix: str, where: str) -> None:
+def _update_person(
+    store: Store, seat: Seat, person: Stakeholder, prefix: str, where: str, position: int
+) -> None:
     place = f"cards_person_{person.id}"
     stakeholder = _checked(_person_row(prefix), where=where, place=place)
     if stakeholder is None:
@@ -422,7 +420,8 @@ def _update_person(store: Store, seat: Seat, person: Stakeholder, prefix: str, w
         unchanged(where, place)
         return
     update = StakeholderUpdate(person.id, fields, stakeholder)
-    _save_stakeholders(store, seat, StakeholderChanges(updated=(update,)), where=where, place=place)
+    changes = StakeholderChanges(updated=(update,))
+    _save_stakeholders(store, seat, changes, where=where, place=place, position=position)
 
 
 def stakeholder_list(store: Store, seat: Seat, *, where: str) -> None:
@@ -494,11 +493,10 @@ def _edit_stakeholder(
             type="primary",
             icon=":material/save:",
             on_click=_update_person,
-            args=(store, seat, person, prefix, where),
+            args=(store, seat, person, prefix, where, position),
         )
-    card_actions(
-        store, seat, ("person", person.id), where=where, position=position, label=person.name
-    )
+    what = ("person", person.id)
+    card_actions(store, seat, what, where=where, position=position, label=person.name)
 
 
 def _remove(

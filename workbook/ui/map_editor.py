@@ -36,7 +36,6 @@ from workbook.records import Seat
 from workbook.stakeholders import words as word
 from workbook.stakeholders.portfolio import Portfolio
 from workbook.stakeholders.saved import (
-    SavedChanges,
     StakeholderChanges,
     StakeholderMap,
     StakeholderUpdate,
@@ -128,19 +127,38 @@ def stale_notice(store: Store, seat: Seat, current: StakeholderMap, *, where: st
             st.rerun()
 
 
-def flash(where: str, message: str, *, removed: str | None = None) -> None:
+def flash(
+    where: str, message: str, *, removed: str | None = None, warning: str | None = None
+) -> None:
     """What a save says, once, at `where`; `removed`: the name of what a removal took off the
-    map, said under it (user text, so not in the Markdown of the message)."""
-    st.session_state[_FLASH.format(where=where)] = (message, removed)
+    map, said under it (user text, so not in the Markdown of the message); `warning`: what
+    the person must notice about the save, in amber under it."""
+    st.session_state[_FLASH.format(where=where)] = (message, removed, warning)
 
 
 def show_flash(where: str) -> None:
-    message, removed = st.session_state.pop(_FLASH.format(where=where), (None, None))
+    message, removed, warning = st.session_state.pop(_FLASH.format(where=where), (None,) * 3)
     if message:
         st.success(message, icon=":material/check_circle:")
     if removed:
         _ = translator()
         user_caption(_("Removed from the map: {what}").format(what=isolate(removed)))
+    if warning:
+        st.warning(warning, icon=":material/undo:")
+
+
+def restored_warning(restored: int) -> str | None:
+    """What a save says when it brought back stakeholders removed on another device (the
+    store adds an edited stakeholder back, as a new one, rather than lose the edit)."""
+    if not restored:
+        return None
+    return ngettext(
+        "{n} stakeholder you saved had been removed on another device, so the save added it "
+        "back as a new stakeholder, without its ties. Remove it again if it should go.",
+        "{n} stakeholders you saved had been removed on another device, so the save added them "
+        "back as new stakeholders, without their ties. Remove them again if they should go.",
+        restored,
+    ).format(n=restored)
 
 
 def show_row_problems(problems: Sequence[RowProblem]) -> None:
@@ -188,17 +206,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(row) for row in clean.to_dict("records")]
 
 
-def _saved_sentence(changes: StakeholderChanges, saved: SavedChanges) -> str:
-    sentence = changes.saved_sentence_in(translations())
-    if saved.restored:
-        sentence += " " + ngettext(
-            "{n} of the stakeholders you edited had been deleted on another device, so it was "
-            "added back.",
-            "{n} of the stakeholders you edited had been deleted on another device, so they were "
-            "added back.",
-            saved.restored,
-        )
-    return sentence
+def _saved_sentence(changes: StakeholderChanges) -> str:
+    return changes.saved_sentence_in(translations())
 
 
 # --- the stakeholder worksheet ----------------------------------------------------------------
@@ -295,14 +304,14 @@ def stakeholder_sheet(store: Store, seat: Seat, *, where: str, compact: bool = F
     except StoreError as error:
         st.error(str(error), icon=":material/error:")
         return
-    message = _saved_sentence(changes, saved) + left_out
+    message = _saved_sentence(changes) + left_out
     repeated = map_rows.repeated_names(parsed.rows)
     if repeated:
         message += " " + _(
             "Some names appear more than once; that is fine for different people, and the "
             "ties table tells them apart by their number (#)."
         )
-    flash(f"{where}_sheet", message)
+    flash(f"{where}_sheet", message, warning=restored_warning(saved.restored))
     reload(group_id)
     st.rerun()
 
@@ -515,7 +524,8 @@ def overrides_sheet(store: Store, seat: Seat, portfolio: Portfolio, *, where: st
         return
     flash(
         f"{where}_overrides",
-        _saved_sentence(changes, saved) + " " + _("The proposal is updated."),
+        _saved_sentence(changes) + " " + _("The proposal is updated."),
+        warning=restored_warning(saved.restored),
     )
     reload(group_id)
     st.rerun()
