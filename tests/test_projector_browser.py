@@ -266,7 +266,7 @@ def test_hundreds_of_answers_and_a_rating_read_well_on_the_projector(
 
 @STOCK_SKIP
 def test_a_phone_left_behind_by_a_lost_redraw_reloads_itself_onto_the_room(
-    browser: Browser, server: Server
+    browser: Browser, server: Server, lessons: LessonSet
 ) -> None:
     console = context(browser, 1440, 900).new_page()
     code, key = start_workshop(console, server, "Watchdog day", "Global mental health")
@@ -285,6 +285,10 @@ def test_a_phone_left_behind_by_a_lost_redraw_reloads_itself_onto_the_room(
     phone.wait_for_function("() => window.__beforeReload === undefined", timeout=30_000)
     expect(phone.get_by_text(re.compile(r"^Step 1 of"))).to_be_visible()
     expect(phone.locator("textarea").first).to_have_value(draft)  # the draft came back
+    # The run that would have said the room moved was lost: the reloaded page says it.
+    notice = phone.locator(".st-key-room_notice .wb-room-moved")
+    expect(notice).to_have_text(f"The facilitator moved to: {lessons.lessons[0].title}")
+    expect(notice).to_be_in_viewport()
 
     # A page whose polling went silent (its timer lost) reloads too, once it has been quiet
     # for WATCHDOG_SILENCE_MS while visible and connected. (Forget the last reload: the

@@ -65,11 +65,12 @@ _WATCHDOG = """
   window.__wbWatchdog = true;
   const MISMATCH_MS = %(mismatch)d, SILENCE_MS = %(silence)d, GAP_MS = 30000;
   let lastBeat = null, beatAt = performance.now(), mismatchAt = null;
-  const reload = (why) => {
+  const reload = (why, movedTo) => {
     const last = Number(sessionStorage.getItem("wb-watchdog-reload") || 0);
     if (Date.now() - last < GAP_MS) return;
     sessionStorage.setItem("wb-watchdog-reload", String(Date.now()));
     sessionStorage.setItem("wb-watchdog-why", why);
+    if (movedTo !== undefined) sessionStorage.setItem("wb-watchdog-moved", movedTo);
     location.reload();
   };
   document.addEventListener("visibilitychange", () => {
@@ -102,7 +103,9 @@ _WATCHDOG = """
     if (now - beatAt > silence) {
       reload(`silent ${Math.round((now - beatAt) / 1000)} s, ${app.dataset.testScriptState}`);
     } else if (idle && mismatchAt !== null && now - mismatchAt > MISMATCH_MS) {
-      reload(`page drew step ${page.dataset.step}, server drew ${beat.dataset.step}`);
+      // The room moved and this page missed it: the reloaded page says so (_NOTICE_JS).
+      reload(`page drew step ${page.dataset.step}, server drew ${beat.dataset.step}`,
+             beat.dataset.step);
     }
   }, 1000);
 })();
@@ -133,6 +136,18 @@ _NOTICE_JS = """
     window.__wbRevealSaid = shown.dataset.reveal;
     const said = shown.querySelector(".wb-results-said")?.textContent || "";
     setTimeout(() => { live.textContent = (live.textContent + " " + said).trim(); }, 300);
+  }
+  // Reloaded by the watchdog onto the step the room moved to (the run that would have said
+  // so was lost): the page's own "moved" line, drawn hidden for this case, is shown once.
+  const pending = sessionStorage.getItem("wb-watchdog-moved");
+  const caughtUp = document.querySelector(".st-key-room_notice .wb-room-caught-up");
+  if (pending !== null && caughtUp) {
+    sessionStorage.removeItem("wb-watchdog-moved");
+    if (caughtUp.dataset.step === pending
+        && !document.querySelector(".st-key-room_notice .wb-room-moved")) {
+      caughtUp.classList.add("wb-room-moved");
+      caughtUp.hidden = false;
+    }
   }
   const notice = document.querySelector(".st-key-room_notice .wb-room-moved");
   if (!notice || notice.dataset.done === notice.dataset.move) return;
@@ -169,13 +184,15 @@ _NOTICE_CSS = """
 """
 
 
-def room_notice(titles: list[str], *, results_revealed: int | None = None) -> None:
+def room_notice(titles: list[str], step: int, *, results_revealed: int | None = None) -> None:
     """The top of the workbook page: "The facilitator moved to: ..." on the run that followed a
     move (scrolled into view and read out, see _NOTICE_JS); once this step's results were
     revealed on phones while the phone was on it (`results_revealed`, a mark that grows with
     each reveal: room_results.reveal_news), a line saying so with a link down to them (read
     out once per reveal, not scrolled: the person may be writing); and the slot where the
-    lesson form's drafts script says that unsaved answers were kept as a draft."""
+    lesson form's drafts script says that unsaved answers were kept as a draft. Without a
+    move, the "moved" line for `step` is drawn hidden: the script shows it when the
+    watchdog reloaded the page onto that step (the run that moved it was lost)."""
     _ = translator()
     moved = st.session_state.pop(_MOVED_TO, None)
     with st.container(key="room_notice"):
@@ -185,6 +202,11 @@ def room_notice(titles: list[str], *, results_revealed: int | None = None) -> No
             body += (
                 f'<p class="wb-room-moved" data-move="{mark}">'
                 f"{escaped(moved_notice('', _))}{user_html(titles[moved])}</p>"
+            )
+        elif 0 <= step < len(titles):
+            body += (
+                f'<p class="wb-room-caught-up" data-move="caught-up" data-step="{step}" hidden>'
+                f"{escaped(moved_notice('', _))}{user_html(titles[step])}</p>"
             )
         if results_revealed is not None:
             see_results = _("See the results")

@@ -70,7 +70,7 @@ def _walkthrough() -> None:
     with st.container():
         if follows:
             revealed = room_results.reveal_news(store, seat, lesson)
-            pacing.room_notice([each.title for each in lessons], results_revealed=revealed)
+            pacing.room_notice([each.title for each in lessons], step, results_revealed=revealed)
         seat_header(seat)
         picker()
         lesson_form.page_assets(seat, lesson, [each.id for each in lessons], step)
