@@ -500,7 +500,8 @@ def test_an_edit_of_a_stakeholder_removed_on_another_device_brings_it_back_and_s
     [box] = [n for n in at.main if getattr(n, "key", None) == "map_gone_person"]
     assert [n.value for n in box if n.type == "success"] == ["Saved: 1 stakeholder changed."]
     [warning] = [n.value for n in box if n.type == "warning"]
-    assert "removed on another device" in warning and "without its ties" in warning, warning
+    assert "removed in another tab or on another device" in warning, warning
+    assert "without its ties" in warning, warning
     back = {p.name: p for p in _group_map(at, app_db).stakeholders}
     assert set(back) == {"Ana", "Bo"} and back["Ana"].id != ana.id
     assert back["Ana"].influence == 5 and back["Bo"] == bo

@@ -86,6 +86,8 @@ def test_a_removal_is_said_where_the_person_tapped(
     expect(said).to_be_in_viewport()
     gone = page.locator(".st-key-map_gone_person")
     expect(gone.get_by_role("status")).to_be_focused()
+    # ... naming who went (a removal of someone else must not read the same).
+    expect(gone.get_by_text(re.compile(r"^Removed from the map: .*Clinic"))).to_be_visible()
     before = page.locator(".st-key-mapcards_map_people [class*='st-key-map_person_']")
     order = before.evaluate_all(
         """(cards, gone) => cards.map(c => c.compareDocumentPosition(gone)

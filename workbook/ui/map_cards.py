@@ -91,7 +91,8 @@ _CSS: Final = """
 [class*="st-key-mapcards_"] label:has(input[type="checkbox"]) { min-height: 44px;
   align-items: center; }
 .st-key-map_view_choice button { min-height: 44px; }
-[class*="_gone_"] [data-testid="stElementContainer"]:has(.stHtml) { display: none; }
+[class*="_gone_"] [data-testid="stElementContainer"]:has(.stHtml):not(:has(.wb-caption)) {
+  display: none; }
 </style>
 """
 

@@ -153,10 +153,12 @@ def restored_warning(restored: int) -> str | None:
     if not restored:
         return None
     return ngettext(
-        "{n} stakeholder you saved had been removed on another device, so the save added it "
-        "back as a new stakeholder, without its ties. Remove it again if it should go.",
-        "{n} stakeholders you saved had been removed on another device, so the save added them "
-        "back as new stakeholders, without their ties. Remove them again if they should go.",
+        "{n} stakeholder you saved had been removed in another tab or on another device, so "
+        "your save added it back as a new stakeholder, without its ties. Remove it again if it "
+        "should go.",
+        "{n} stakeholders you saved had been removed in another tab or on another device, so "
+        "your save added them back as new stakeholders, without their ties. Remove them again "
+        "if they should go.",
         restored,
     ).format(n=restored)
 
