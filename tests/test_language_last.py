@@ -200,8 +200,8 @@ def test_a_map_files_notes_and_summary_are_in_danish(app_db: Path) -> None:
     at.run()
     assert [w.value for w in at.warning] == [
         "1 af dem havde ingen timer i filen, så den tæller som 0 timer om måneden: "
-        "energiafvejningen ser den som gratis, indtil I angiver dens timer (på dens kort eller "
-        "under Afvejning, “Ret timerne”)."
+        "energiafvejningen ser den som gratis, indtil I angiver dens timer, på dens kort under "
+        "fanen Arbejdsark."
     ]
 
 

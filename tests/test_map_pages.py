@@ -685,8 +685,8 @@ def test_an_import_without_hours_says_they_count_as_zero_until_set(app_db: Path)
     assert "Added 2 stakeholders. Skipped 1 already on the map." in successes(at)
     assert [w.value for w in at.warning] == [
         "2 of them had no hours in the file, so they count as 0 hours a month: the energy "
-        "trade-off sees them as free until you set their hours (on their cards, or under "
-        "Trade-off, “Change the hours”)."
+        "trade-off sees them as free until you set their hours, on their cards in the "
+        "Worksheet tab."
     ]
     # Nothing imported was lost: every field the file had is on the map.
     assert [(r["name"], r["kind"], r["influence"], r["energy_hours"]) for r in sheet(at)] == [
@@ -697,7 +697,7 @@ def test_an_import_without_hours_says_they_count_as_zero_until_set(app_db: Path)
     # The trade-off names who takes 0 hours, so they are easy to find and set.
     assert (
         "2 stakeholders take 0 hours a month, so the proposal counts them as free. If they "
-        "take any of your time, set their hours:"
+        "take any of your time, set their hours on their cards, in the Worksheet tab:"
     ) in [i.value for i in at.info]
     assert "Bo and Cy" in texts(at)
     at.run()  # said once

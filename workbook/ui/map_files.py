@@ -114,11 +114,11 @@ def _no_hours_warning(where: str) -> None:
     st.warning(
         ngettext(
             "{n} of them had no hours in the file, so it counts as 0 hours a month: the "
-            "energy trade-off sees it as free until you set its hours (on its card, or under "
-            "Trade-off, “Change the hours”).",
+            "energy trade-off sees it as free until you set its hours, on its card in the "
+            "Worksheet tab.",
             "{n} of them had no hours in the file, so they count as 0 hours a month: the "
-            "energy trade-off sees them as free until you set their hours (on their cards, or "
-            "under Trade-off, “Change the hours”).",
+            "energy trade-off sees them as free until you set their hours, on their cards in the "
+            "Worksheet tab.",
             count,
         ),
         icon=":material/schedule:",

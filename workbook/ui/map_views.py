@@ -317,9 +317,9 @@ def _free_note(current: StakeholderMap) -> None:
     st.info(
         ngettext(
             "{n} stakeholder takes 0 hours a month, so the proposal counts it as free. If it "
-            "takes any of your time, set its hours:",
+            "takes any of your time, set its hours on its card, in the Worksheet tab:",
             "{n} stakeholders take 0 hours a month, so the proposal counts them as free. If "
-            "they take any of your time, set their hours:",
+            "they take any of your time, set their hours on their cards, in the Worksheet tab:",
             len(free),
         ),
         icon=":material/schedule:",
