@@ -679,6 +679,8 @@ def test_an_import_without_hours_says_they_count_as_zero_until_set(app_db: Path)
         "No hours were given for 3 stakeholders (Row 2, Row 3, Row 4): they count as 0 hours a "
         "month until you set their hours."
     ) in texts(at)
+    # The names as read, as text, to check their letters before importing.
+    assert "Names as read: Bo, Cy and Ana" in texts(at)
     button(at, "Add them to our map").click()  # Ana is on the map already: skipped
     at.run()
     assert not at.exception, at.exception

@@ -268,7 +268,8 @@ def _read_as(table: Table) -> list[Message]:
             say(
                 N_(
                     "{name} is not UTF-8, so it was read as Windows-1252 (what Excel on Windows "
-                    "saves as CSV): check that accented letters such as é and € look right."
+                    "saves as CSV): check that accented letters such as é and € look right in "
+                    "the names as read."
                 ),
                 name=table.name,
             )

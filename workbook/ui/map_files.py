@@ -15,6 +15,7 @@ from workbook.map_import import read_map_files
 from workbook.map_json import map_json
 from workbook.messages import Message
 from workbook.records import Seat
+from workbook.stakeholders.graph import join_names
 from workbook.stakeholders.saved import StakeholderMap
 from workbook.store import Store, StoreError
 from workbook.ui import map_editor
@@ -156,6 +157,9 @@ def import_files(store: Store, seat: Seat, current: StakeholderMap, *, where: st
         _("Ready to import {what}.").format(what=said(result.summary)),
         icon=":material/upload_file:",
     )
+    # The names as read: where to check the letters a note may ask about (é, €, ø).
+    names = join_names([s.name for s in result.stakeholders], limit=12, t=translations())
+    user_text(_("Names as read: {names}").format(names=names))
     for note in result.remarks:
         user_text(said(note))
     # Added to a map that has them already, they would be there twice: say so first.
