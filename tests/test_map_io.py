@@ -608,3 +608,27 @@ def test_ties_find_a_name_typed_with_invisible_differences(typed: str, again: st
     imported = read_map_files([("p.csv", people.encode()), ("t.csv", ties.encode())])
     assert imported.row_problems == ()
     assert imported.ties == (FileTie(0, 1, TieStrength.strong),)
+
+
+def test_the_template_reads_back_as_its_two_examples_with_every_column() -> None:
+    result = read_map_files([("stakeholders-template.csv", map_csv.template_csv())])
+    assert result.ok and not result.row_problems, result
+    first, second = result.stakeholders
+    assert (first.kind, first.influence, first.band, first.target_band) == (
+        "Institution or decision-maker",
+        4,
+        SpectrumBand.neutral,
+        SpectrumBand.passive_ally,
+    )
+    assert (first.tie, first.energy_hours, first.note, first.must_invest) == (
+        TieStrength.weak,
+        2.0,
+        "Met them in May",
+        True,
+    )
+    assert (second.kind, second.band, second.target_band) == (
+        "Community group",
+        SpectrumBand.active_ally,
+        None,
+    )
+    assert all(s.name.startswith("Example: ") for s in result.stakeholders)

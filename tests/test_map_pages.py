@@ -10,6 +10,7 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import jump_box
+from workbook import map_csv
 from workbook.config import PROJECT_ROOT
 from workbook.models import STAKEHOLDER_KINDS
 
@@ -467,6 +468,20 @@ def test_import_lists_bad_rows_of_a_csv(app_db: Path) -> None:
     assert at.error[0].value.startswith("1 row needs fixing in the file")
     assert "• Row 3 (Loud): Influence is too high (highest allowed: 5)." in texts(at)
     assert sheet(at) == []
+
+
+def test_an_empty_map_offers_a_template_that_imports_as_its_examples(app_db: Path) -> None:
+    """Walk-through 3: a newcomer starting their map in a spreadsheet had no file to learn
+    the columns from (the downloads need a map first)."""
+    at = seated_on_map()
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Template to fill in (CSV)"], labels
+    # Imported as it is, its two example rows come in, every value read as written.
+    at.get("file_uploader")[0].set_value(("template.csv", map_csv.template_csv(), "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    assert [i.value for i in at.info][-1] == "Ready to import 2 stakeholders."
+    assert not at.error
 
 
 def test_downloads_offer_csv_and_json(app_db: Path) -> None:

@@ -37,6 +37,7 @@ from workbook.map_file import (
 )
 from workbook.map_rows import FIELDS, MAX_STAKEHOLDER_ROWS, MAX_TIE_ROWS
 from workbook.messages import Message, say
+from workbook.models import SpectrumBand, Stakeholder, TieStrength
 from workbook.spreadsheet import cell_text, safe_cell
 from workbook.stakeholders.saved import StakeholderMap
 
@@ -368,6 +369,33 @@ def stakeholders_csv(stakeholder_map: StakeholderMap) -> bytes:
             ]
         )
     return _csv_bytes(rows)
+
+
+def template_csv() -> bytes:
+    """A stakeholders file to fill in a spreadsheet: its columns, and two example rows
+    written as an export writes them (so every value is spelled as the import reads it)."""
+    examples = (
+        Stakeholder(
+            id=1,
+            name="Example: city housing committee (replace this row)",
+            kind="Institution or decision-maker",
+            influence=4,
+            band=SpectrumBand.neutral,
+            target_band=SpectrumBand.passive_ally,
+            tie=TieStrength.weak,
+            energy_hours=2,
+            note="Met them in May",
+            must_invest=True,
+        ),
+        Stakeholder(
+            id=2,
+            name="Example: tenants' union (replace this row)",
+            kind="Community group",
+            influence=3,
+            band=SpectrumBand.active_ally,
+        ),
+    )
+    return stakeholders_csv(StakeholderMap(stakeholders=examples, ties=()))
 
 
 def ties_csv(stakeholder_map: StakeholderMap) -> bytes:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from workbook import map_repeats
 from workbook.i18n import format_datetime, format_decimal
-from workbook.map_csv import stakeholders_csv, ties_csv
+from workbook.map_csv import stakeholders_csv, template_csv, ties_csv
 from workbook.map_file import MapFile, export_name
 from workbook.map_import import read_map_files
 from workbook.map_json import map_json
@@ -33,6 +33,7 @@ def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
     _ = translator()
     if current.is_empty:
         st.caption(_("Nothing to download yet: the map is empty."))
+        _template(where)
         return
     stem = seat.group.name
     first, second, third = st.columns(3)
@@ -69,6 +70,27 @@ def export(current: StakeholderMap, seat: Seat, *, where: str) -> None:
             "file holds the whole map, energy budget included, and imports back in one go. "
             "Their column names and values are the same in every language, so a file from a "
             "workshop in one language imports into a workshop in another."
+        )
+    )
+
+
+def _template(where: str) -> None:
+    """For a map begun in a spreadsheet: a file with the columns and two example rows."""
+    _ = translator()
+    st.download_button(
+        _("Template to fill in (CSV)"),
+        template_csv(),
+        file_name="stakeholders-template.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/table:",
+        key=f"{where}_template_csv",
+    )
+    st.caption(
+        _(
+            "One row per stakeholder. Name, kind, influence (1 to 5) and band (where they "
+            "stand) are needed; the other columns may stay empty. Write kinds, bands and ties "
+            "as the example rows do, replace the examples, save as CSV and import it below."
         )
     )
 
