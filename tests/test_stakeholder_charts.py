@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -170,11 +171,9 @@ def test_every_figure_has_a_phone_version_without_names_beside_points(which: str
     assert fig.layout.height <= 700 and fig.layout.title.font.size < 20
     for data in fig.data:
         if data.name in ("Stakeholders", "Not proposed", "Not our battle"):
-            if which != "effort":  # numbers keyed to the numbered list under the figure
-                assert all(text.isdigit() for text in data.text)
-                assert data.textposition == "middle center"
-                continue
-            assert data.mode == "markers"  # tapped for a name; the page lists them as text
+            # Numbers keyed to the numbered list under the figure, no names.
+            assert all(text.isdigit() for text in data.text)
+            assert data.textposition == "middle center"
     assert fig.layout.xaxis.fixedrange  # a phone scrolls the page, not the chart
 
 
@@ -450,6 +449,63 @@ def test_effort_on_a_phone_keeps_its_key_clear_of_the_axis_title() -> None:
     wide = effort_vs_influence(people, portfolio.chosen_ids, gains=portfolio.gains, energy_budget=5)
     assert phone.layout.legend.y <= -0.25 < wide.layout.legend.y
     assert phone.layout.margin.b >= 120
+
+
+def test_effort_on_a_phone_numbers_every_point_as_the_other_views() -> None:
+    """At 390 px the names were cut ("Valley…" was two stakeholders), three of eight proposed
+    points had none and the others never did: every point now carries its stakeholder's
+    number (as on the grid, spectrum and network), each once, and no name."""
+    people = [
+        person(1, "Pharmacists' association", influence=5, energy_hours=2),
+        person(2, "Valley tenants' union", influence=4, energy_hours=2),
+        person(3, "Valley residents' forum", influence=4, energy_hours=2),
+        person(4, TRICKY, influence=3, energy_hours=9),
+        person(5, "Left out", influence=2, energy_hours=1, not_our_battle=True),
+    ] + [person(10 + i, f"Neighbour {i}", influence=1 + i % 5, energy_hours=1) for i in range(6)]
+    portfolio = propose_investments(people, [], energy_budget=10)
+    fig = effort_vs_influence(
+        people,
+        portfolio.chosen_ids,
+        gains=portfolio.gains,
+        energy_budget=10,
+        screen=Screen.phone,
+    )
+    numbers = reading_numbers(people)
+    seen: dict[str, str] = {}
+    for data in fig.data:
+        assert data.mode == "markers+text" and data.textposition == "middle center"
+        assert len(data.text) == len(data.x)
+        seen.update({c[0]: text for c, text in zip(data.customdata, data.text, strict=True)})
+    assert {t.name for t in fig.data} == {"Proposed", "Not proposed", "Not our battle"}
+    assert seen == {plain_text(s.name): str(numbers[s.id]) for s in people}
+    drawn = json.dumps([t.text for t in fig.data])
+    assert "…" not in drawn and "Valley" not in drawn and "Pharma" not in drawn
+    assert TRICKY not in json.dumps(fig.to_plotly_json(), default=str)
+    # Two digits fit in every point; points at the same place sit a point's width apart.
+    for data in fig.data:
+        assert data.marker.size >= NUMBER_POINT - 2 and data.textfont.size >= 14
+    places: dict[tuple[float, float], list[float]] = {}
+    for data in fig.data:
+        for c, y in zip(data.customdata, data.y, strict=True):
+            places.setdefault((c[1], c[2]), []).append(y)
+    shared = [sorted(ys) for ys in places.values() if len(ys) > 1]
+    assert shared  # the three with 2 hours and the same gain, at least
+    height = fig.layout.yaxis.range[1] - fig.layout.yaxis.range[0]
+    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    for ys in shared:  # at least a point's width apart in pixels
+        gaps = [b - a for a, b in itertools.pairwise(ys)]
+        assert min(gaps) / height * plot >= NUMBER_POINT - 1
+
+
+@pytest.mark.parametrize("screen", [Screen.projector, Screen.laptop])
+def test_effort_off_a_phone_still_names_its_points(screen: Screen) -> None:
+    people = [person(1, "Pick", influence=5, energy_hours=3), person(2, "Skip", energy_hours=9)]
+    portfolio = propose_investments(people, [], energy_budget=5)
+    fig = effort_vs_influence(
+        people, portfolio.chosen_ids, gains=portfolio.gains, energy_budget=5, screen=screen
+    )
+    assert list(trace(fig, "Proposed").text) == ["Pick"]
+    assert trace(fig, "Not proposed").mode == "markers"
 
 
 # --- readable on a laptop and a phone (tester's findings) ----------------------------------

@@ -14,16 +14,19 @@ from workbook.charts.stakeholders.labels import PLACES, place_labels
 from workbook.charts.stakeholders.look import (
     EFFORT_EMPTY_TEXT,
     HALO,
+    NUMBER_POINT,
     Screen,
     empty_state,
     finish,
     hide_axes,
+    number_font,
     sizes_for,
     wrapped,
 )
 from workbook.charts.theme import PALETTE, plain_text
 from workbook.models import Stakeholder
 from workbook.stakeholders.graph import (
+    reading_numbers,
     unique_stakeholders,
 )
 from workbook.stakeholders.words import Translate, same
@@ -31,7 +34,23 @@ from workbook.stakeholders.words import Translate, same
 # --- effort versus influence ----------------------------------------------------------------
 
 
-_EFFORT_WIDTH: Final = {Screen.projector: 24, Screen.laptop: 18, Screen.phone: 12}
+_EFFORT_WIDTH: Final = {Screen.projector: 24, Screen.laptop: 18}
+# The groups of the chart's points (and of the list under it on a phone), in this order.
+EFFORT_GROUPS: Final = ("Proposed", "Not proposed", "Not our battle")
+
+
+def effort_groups(
+    stakeholders: Iterable[Stakeholder], chosen_ids: Iterable[int]
+) -> list[tuple[str, list[Stakeholder]]]:
+    """Each group of `EFFORT_GROUPS` with its stakeholders: the proposed, the rest, and those
+    left out as "not our battle" (in the order given)."""
+    people = unique_stakeholders(stakeholders)
+    chosen = set(chosen_ids)
+    return [
+        ("Proposed", [s for s in people if s.id in chosen]),
+        ("Not proposed", [s for s in people if s.id not in chosen and not s.not_our_battle]),
+        ("Not our battle", [s for s in people if s.id not in chosen and s.not_our_battle]),
+    ]
 
 
 def effort_vs_influence(
@@ -49,7 +68,9 @@ def effort_vs_influence(
     With `gains` (e.g. Portfolio.gains) the vertical axis is the score's gain; without, it is
     influence. With `energy_budget`, a line marks the budget: anything right of it cannot fit.
     The proposed and the "not our battle" points are named on the chart; the rest are named
-    on hover (and the page explains each of them in a sentence).
+    on hover (and the page explains each of them in a sentence). On a phone every point
+    carries its stakeholder's number instead (`reading_numbers`, as on the other views) and
+    the page lists the numbered names under the figure.
     """
     _ = tr
     compact = screen is Screen.phone
@@ -69,7 +90,11 @@ def effort_vs_influence(
     # Stakeholders at the same point are spread a little up and down so each stays visible;
     # the hover gives the exact numbers.
     top = max(max(value(s) for s in people), 1.0)
-    spread = top * 0.035
+    y_range = (-0.08 * top, top * 1.12)
+    plot_w = look.plot_width
+    plot_h = height - look.margin["t"] - look.margin["b"] - 130
+    # On a phone a numbered point's width apart, so no number hides another.
+    spread = (y_range[1] - y_range[0]) * NUMBER_POINT / plot_h if compact else top * 0.035
     at_point: dict[tuple[float, float], list[Stakeholder]] = defaultdict(list)
     for s in people:
         at_point[(s.energy_hours, value(s))].append(s)
@@ -79,16 +104,13 @@ def effort_vs_influence(
             shown_y[s.id] = y + (index - (len(together) - 1) / 2) * spread
     widest = max([s.energy_hours for s in people] + [energy_budget or 0.0])
     x_range = (-0.05 * max(widest, 1), max(widest, 1) * 1.25)
-    y_range = (-0.08 * top, top * 1.12)
+    if compact:  # room for the numbered points spread at the top and the bottom
+        y_range = (
+            min(y_range[0], min(shown_y.values()) - spread),
+            max(y_range[1], max(shown_y.values()) + spread),
+        )
 
-    groups = [
-        ("Proposed", [s for s in people if s.id in chosen]),
-        (
-            "Not proposed",
-            [s for s in people if s.id not in chosen and not s.not_our_battle],
-        ),
-        ("Not our battle", [s for s in people if s.id not in chosen and s.not_our_battle]),
-    ]
+    groups = effort_groups(people, chosen)
     label = look.label
     styles = {
         "Proposed": {
@@ -117,15 +139,28 @@ def effort_vs_influence(
             "textfont": {"size": label, "color": PALETTE["vermillion"], "shadow": HALO},
         },
     }
-    named = {"Proposed"} if compact else {"Proposed", "Not our battle"}
+    if compact:
+        # On a phone every point carries its number (the list under the figure names it),
+        # in a point big enough for two digits and filled, so the number stands out.
+        fills = {
+            "Proposed": PALETTE["blue"],
+            "Not proposed": "#FFFFFF",
+            "Not our battle": "#FFFFFF",
+        }
+        styles["Proposed"]["marker"]["size"] = NUMBER_POINT + 8  # a diamond's middle is narrow
+        styles["Not proposed"]["marker"].update(size=NUMBER_POINT, color=fills["Not proposed"])
+        styles["Not our battle"]["marker"].update(
+            size=NUMBER_POINT - 2, symbol="square", color=fills["Not our battle"]
+        )
+        for name, members in groups:
+            styles[name]["textfont"] = number_font([fills[name] for _s in members])
+    named = set(EFFORT_GROUPS) if compact else {"Proposed", "Not our battle"}
     gain_line = "<br>" + _("gain {n}").format(n="%{customdata[2]}")
     shown_as = {
         "Proposed": _("Proposed"),
         "Not proposed": _("Not proposed"),
         "Not our battle": _("Not our battle"),
     }
-    plot_w = look.plot_width
-    plot_h = height - look.margin["t"] - look.margin["b"] - 130
 
     def pixels(s: Stakeholder) -> tuple[float, float]:
         return (
@@ -133,30 +168,29 @@ def effort_vs_influence(
             (shown_y[s.id] - y_range[0]) / (y_range[1] - y_range[0]) * plot_h,
         )
 
-    labelled = [s for name, members in groups if name in named for s in members]
-    unlabelled = [s for s in people if s not in labelled]
-    texts = {s.id: wrapped(s.name, _EFFORT_WIDTH[screen], lines=1) for s in people}
-    # On a phone a name with no free place is left off the chart rather than written over
-    # another (the page gives every proposal in a sentence under the chart).
-    crowded: list[int] | None = [] if compact else None
-    places = dict(
-        zip(
-            [s.id for s in labelled],
-            place_labels(
-                [pixels(s) for s in labelled],
-                [12 for _ in labelled],
-                [texts[s.id] for s in labelled],
-                [list(PLACES) for _ in labelled],
-                font=label + 2,
-                bounds=(plot_w, plot_h),
-                obstacles=[(*pixels(s), 9) for s in unlabelled],
-                crowded=crowded,
-            ),
-            strict=True,
+    places: dict[int, str] = {}
+    if compact:
+        numbers = reading_numbers(people)
+        texts = {s.id: str(numbers[s.id]) for s in people}
+    else:
+        labelled = [s for name, members in groups if name in named for s in members]
+        unlabelled = [s for s in people if s not in labelled]
+        texts = {s.id: wrapped(s.name, _EFFORT_WIDTH[screen], lines=1) for s in people}
+        places = dict(
+            zip(
+                [s.id for s in labelled],
+                place_labels(
+                    [pixels(s) for s in labelled],
+                    [12 for _ in labelled],
+                    [texts[s.id] for s in labelled],
+                    [list(PLACES) for _ in labelled],
+                    font=label + 2,
+                    bounds=(plot_w, plot_h),
+                    obstacles=[(*pixels(s), 9) for s in unlabelled],
+                ),
+                strict=True,
+            )
         )
-    )
-    for index in crowded or []:
-        texts[labelled[index].id] = ""
     for name, members in groups:
         if not members:
             continue
@@ -167,7 +201,11 @@ def effort_vs_influence(
                 y=[shown_y[s.id] for s in members],
                 mode="markers+text" if name in named else "markers",
                 text=[texts[s.id] for s in members],
-                textposition=[places.get(s.id, "middle right") for s in members],
+                textposition=(
+                    "middle center"
+                    if compact
+                    else [places.get(s.id, "middle right") for s in members]
+                ),
                 customdata=[
                     [plain_text(s.name), s.energy_hours, value(s), s.influence] for s in members
                 ],
