@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import random
@@ -484,17 +483,22 @@ def test_effort_on_a_phone_numbers_every_point_as_the_other_views() -> None:
     # Two digits fit in every point; points at the same place sit a point's width apart.
     for data in fig.data:
         assert data.marker.size >= NUMBER_POINT - 2 and data.textfont.size >= 14
-    places: dict[tuple[float, float], list[float]] = {}
-    for data in fig.data:
-        for c, y in zip(data.customdata, data.y, strict=True):
-            places.setdefault((c[1], c[2]), []).append(y)
-    shared = [sorted(ys) for ys in places.values() if len(ys) > 1]
-    assert shared  # the three with 2 hours and the same gain, at least
-    height = fig.layout.yaxis.range[1] - fig.layout.yaxis.range[0]
-    plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
-    for ys in shared:  # at least a point's width apart in pixels
-        gaps = [b - a for a, b in itertools.pairwise(ys)]
-        assert min(gaps) / height * plot >= NUMBER_POINT - 1
+    # Points that would cover each other's numbers (three at 2 hours with the same gain,
+    # five at 1 hour) are drawn a point's width apart, each near its own place.
+    x0, x1 = fig.layout.xaxis.range
+    y0, y1 = fig.layout.yaxis.range
+    per_x = 290 / (x1 - x0)  # the plot's pixels at 390 px
+    per_y = (fig.layout.height - fig.layout.margin.t - fig.layout.margin.b - 20) / (y1 - y0)
+    drawn = [
+        (x * per_x, y * per_y, c[1] * per_x, c[2] * per_y)
+        for data in fig.data
+        for c, x, y in zip(data.customdata, data.x, data.y, strict=True)
+    ]
+    assert len(drawn) == len(people)
+    for i, (x, y, home_x, home_y) in enumerate(drawn):
+        assert math.hypot(x - home_x, y - home_y) <= 3 * NUMBER_POINT
+        for ox, oy, _hx, _hy in drawn[i + 1 :]:
+            assert math.hypot(x - ox, y - oy) >= NUMBER_POINT - 1
 
 
 @pytest.mark.parametrize("screen", [Screen.projector, Screen.laptop])

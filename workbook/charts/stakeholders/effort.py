@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 
 import plotly.graph_objects as go
@@ -35,6 +35,7 @@ from workbook.stakeholders.words import Translate, same
 
 
 _EFFORT_WIDTH: Final = {Screen.projector: 24, Screen.laptop: 18}
+_PHONE_PLOT_WIDTH: Final = 290
 # The groups of the chart's points (and of the list under it on a phone), in this order.
 EFFORT_GROUPS: Final = ("Proposed", "Not proposed", "Not our battle")
 
@@ -51,6 +52,46 @@ def effort_groups(
         ("Not proposed", [s for s in people if s.id not in chosen and not s.not_our_battle]),
         ("Not our battle", [s for s in people if s.id not in chosen and s.not_our_battle]),
     ]
+
+
+def _apart(
+    people: list[Stakeholder],
+    value: Callable[[Stakeholder], float],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    plot: tuple[float, float],
+) -> dict[int, tuple[float, float]]:
+    """Where each numbered point is drawn on a phone (by id, as hours and value): at its own
+    place, or the nearest place a point's width from every point already placed (the
+    highest values first), on rings around it, inside the plot. The hover gives the exact
+    numbers."""
+    per_x = plot[0] / (x_range[1] - x_range[0])
+    per_y = plot[1] / (y_range[1] - y_range[0])
+    half = NUMBER_POINT / 2
+    offsets = [(0.0, 0.0)]
+    for ring in range(1, len(people) + 1):
+        count = 8 * ring
+        offsets += [
+            (
+                ring * NUMBER_POINT * math.sin(2 * math.pi * k / count),
+                ring * NUMBER_POINT * math.cos(2 * math.pi * k / count),
+            )
+            for k in range(count)
+        ]
+    placed: list[tuple[float, float]] = []
+    shown: dict[int, tuple[float, float]] = {}
+    for s in sorted(people, key=lambda s: (-value(s), s.energy_hours, s.id)):
+        home = ((s.energy_hours - x_range[0]) * per_x, (value(s) - y_range[0]) * per_y)
+        for dx, dy in offsets:
+            x, y = home[0] + dx, home[1] + dy
+            inside = half <= x <= plot[0] - half and half <= y <= plot[1] - half
+            if (dx or dy) and not inside:
+                continue  # a point moved stays in the plot, never below the axis's foot
+            if all(math.hypot(x - px, y - py) >= NUMBER_POINT for px, py in placed):
+                break
+        placed.append((x, y))
+        shown[s.id] = (x / per_x + x_range[0], y / per_y + y_range[0])
+    return shown
 
 
 def effort_vs_influence(
@@ -87,28 +128,32 @@ def effort_vs_influence(
     def value(s: Stakeholder) -> float:
         return gains.get(s.id, 0.0) if gains is not None else float(s.influence)
 
-    # Stakeholders at the same point are spread a little up and down so each stays visible;
-    # the hover gives the exact numbers.
+    # Stakeholders at the same point are spread a little up and down so each stays visible
+    # (on a phone, points that would hide each other's numbers are moved apart); the hover
+    # gives the exact numbers.
     top = max(max(value(s) for s in people), 1.0)
     y_range = (-0.08 * top, top * 1.12)
     plot_w = look.plot_width
     plot_h = height - look.margin["t"] - look.margin["b"] - 130
-    # On a phone a numbered point's width apart, so no number hides another.
-    spread = (y_range[1] - y_range[0]) * NUMBER_POINT / plot_h if compact else top * 0.035
-    at_point: dict[tuple[float, float], list[Stakeholder]] = defaultdict(list)
-    for s in people:
-        at_point[(s.energy_hours, value(s))].append(s)
-    shown_y: dict[int, float] = {}
-    for (_hours, y), together in at_point.items():
-        for index, s in enumerate(together):
-            shown_y[s.id] = y + (index - (len(together) - 1) / 2) * spread
     widest = max([s.energy_hours for s in people] + [energy_budget or 0.0])
     x_range = (-0.05 * max(widest, 1), max(widest, 1) * 1.25)
-    if compact:  # room for the numbered points spread at the top and the bottom
-        y_range = (
-            min(y_range[0], min(shown_y.values()) - spread),
-            max(y_range[1], max(shown_y.values()) + spread),
-        )
+    shown_y: dict[int, float] = {}
+    shown_x = {s.id: s.energy_hours for s in people}
+    if compact:
+        # The plot as a 390-pixel phone draws it: about 290 pixels across, and the figure's
+        # height less its title, its key and its axis (as `finish` sets the margins).
+        drawn = (_PHONE_PLOT_WIDTH, height + 40 - look.margin["t"] - 120 - 20)
+        at = _apart(people, value, x_range, y_range, drawn)
+        shown_x = {sid: x for sid, (x, _y) in at.items()}
+        shown_y = {sid: y for sid, (_x, y) in at.items()}
+    else:
+        spread = top * 0.035
+        at_point: dict[tuple[float, float], list[Stakeholder]] = defaultdict(list)
+        for s in people:
+            at_point[(s.energy_hours, value(s))].append(s)
+        for (_hours, y), together in at_point.items():
+            for index, s in enumerate(together):
+                shown_y[s.id] = y + (index - (len(together) - 1) / 2) * spread
 
     groups = effort_groups(people, chosen)
     label = look.label
@@ -197,7 +242,7 @@ def effort_vs_influence(
         fig.add_trace(
             go.Scatter(
                 name=shown_as[name],
-                x=[s.energy_hours for s in members],
+                x=[shown_x[s.id] for s in members],
                 y=[shown_y[s.id] for s in members],
                 mode="markers+text" if name in named else "markers",
                 text=[texts[s.id] for s in members],
