@@ -421,6 +421,21 @@ def test_the_phone_lists_under_the_views_are_numbered_as_their_points(app_db: Pa
     # The phone's grid, spectrum and network: the same number on each point as in the lists.
     same = {"Council": "1", "&lt;b&gt;Press&lt;/b&gt;": "2", "Ana": "3"}
     assert numbered == [same, same, same]
+    # The trade-off's effort chart too: every point, proposed or not, carries the same
+    # number, and the list under it names them by group.
+    effort = [
+        {row[0]: number for row, number in zip(trace["customdata"], trace["text"], strict=True)}
+        for spec in specs
+        for trace in spec["data"]
+        if trace.get("name") in ("Proposed", "Not proposed", "Not our battle")
+        and trace.get("textposition") == "middle center"
+    ]
+    assert {k: v for group in effort for k, v in group.items()} == same
+    by_group = [t for t in shown if t.startswith(("Proposed (", "Not proposed ("))]
+    assert by_group == [
+        "Proposed (2): 1.\u00a0Council, 2.\u00a0<b>Press</b>",
+        "Not proposed (1): 3.\u00a0Ana",
+    ]
 
 
 def test_import_refuses_a_bad_file_then_replaces_from_a_good_one(app_db: Path) -> None:

@@ -276,8 +276,9 @@ NUMBERED_POINTS = """(chart) => {
 
 
 def numbered_as_the_list(page: Page, title: str, key: str) -> None:
-    """A phone's grid and spectrum carry each stakeholder's number on its point, and the list
-    under the figure puts the same numbers before the names: 1 to n, each once."""
+    """A phone's grid, spectrum and effort chart carry each stakeholder's number on its
+    point, and the list under the figure puts the same numbers before the names: 1 to n,
+    each once."""
     chart = page.locator(".js-plotly-plot:visible").filter(has_text=title).first
     points = chart.evaluate(NUMBERED_POINTS)
     assert len(points) >= 10, points  # the housing map's stakeholders, each numbered
@@ -361,8 +362,9 @@ def test_results_and_map_charts_read_on_a_phone(browser: Browser, rated_room: ob
         shoot(page, shot)
         if tab == "Network":
             network_reads_on_a_phone(page)
-        elif tab in ("Views", "Spectrum of allies"):
-            numbered_as_the_list(page, title, "grid" if tab == "Views" else "spectrum")
+        elif tab in ("Views", "Spectrum of allies", "Trade-off"):
+            key = {"Views": "grid", "Spectrum of allies": "spectrum"}.get(tab, "effort")
+            numbered_as_the_list(page, title, key)
     # The overrides: a row per stakeholder with two checkboxes, not a grid to swipe.
     expect(page.locator(".st-key-overrides_wide_map")).to_be_hidden()
     rows = page.locator(".st-key-overrides_narrow_map")

@@ -170,11 +170,9 @@ def test_every_figure_has_a_phone_version_without_names_beside_points(which: str
     assert fig.layout.height <= 700 and fig.layout.title.font.size < 20
     for data in fig.data:
         if data.name in ("Stakeholders", "Not proposed", "Not our battle"):
-            if which != "effort":  # numbers keyed to the numbered list under the figure
-                assert all(text.isdigit() for text in data.text)
-                assert data.textposition == "middle center"
-                continue
-            assert data.mode == "markers"  # tapped for a name; the page lists them as text
+            # Numbers keyed to the numbered list under the figure, no names.
+            assert all(text.isdigit() for text in data.text)
+            assert data.textposition == "middle center"
     assert fig.layout.xaxis.fixedrange  # a phone scrolls the page, not the chart
 
 
@@ -450,6 +448,68 @@ def test_effort_on_a_phone_keeps_its_key_clear_of_the_axis_title() -> None:
     wide = effort_vs_influence(people, portfolio.chosen_ids, gains=portfolio.gains, energy_budget=5)
     assert phone.layout.legend.y <= -0.25 < wide.layout.legend.y
     assert phone.layout.margin.b >= 120
+
+
+def test_effort_on_a_phone_numbers_every_point_as_the_other_views() -> None:
+    """At 390 px the names were cut ("Valley…" was two stakeholders), three of eight proposed
+    points had none and the others never did: every point now carries its stakeholder's
+    number (as on the grid, spectrum and network), each once, and no name."""
+    people = [
+        person(1, "Pharmacists' association", influence=5, energy_hours=2),
+        person(2, "Valley tenants' union", influence=4, energy_hours=2),
+        person(3, "Valley residents' forum", influence=4, energy_hours=2),
+        person(4, TRICKY, influence=3, energy_hours=9),
+        person(5, "Left out", influence=2, energy_hours=1, not_our_battle=True),
+    ] + [person(10 + i, f"Neighbour {i}", influence=1 + i % 5, energy_hours=1) for i in range(6)]
+    portfolio = propose_investments(people, [], energy_budget=10)
+    fig = effort_vs_influence(
+        people,
+        portfolio.chosen_ids,
+        gains=portfolio.gains,
+        energy_budget=10,
+        screen=Screen.phone,
+    )
+    numbers = reading_numbers(people)
+    seen: dict[str, str] = {}
+    for data in fig.data:
+        assert data.mode == "markers+text" and data.textposition == "middle center"
+        assert len(data.text) == len(data.x)
+        seen.update({c[0]: text for c, text in zip(data.customdata, data.text, strict=True)})
+    assert {t.name for t in fig.data} == {"Proposed", "Not proposed", "Not our battle"}
+    assert seen == {plain_text(s.name): str(numbers[s.id]) for s in people}
+    drawn = json.dumps([t.text for t in fig.data])
+    assert "…" not in drawn and "Valley" not in drawn and "Pharma" not in drawn
+    assert TRICKY not in json.dumps(fig.to_plotly_json(), default=str)
+    # Two digits fit in every point; points at the same place sit a point's width apart.
+    for data in fig.data:
+        assert data.marker.size >= NUMBER_POINT - 2 and data.textfont.size >= 14
+    # Points that would cover each other's numbers (three at 2 hours with the same gain,
+    # five at 1 hour) are drawn a point's width apart, each near its own place.
+    x0, x1 = fig.layout.xaxis.range
+    y0, y1 = fig.layout.yaxis.range
+    per_x = 290 / (x1 - x0)  # the plot's pixels at 390 px
+    per_y = (fig.layout.height - fig.layout.margin.t - fig.layout.margin.b - 20) / (y1 - y0)
+    drawn = [
+        (x * per_x, y * per_y, c[1] * per_x, c[2] * per_y)
+        for data in fig.data
+        for c, x, y in zip(data.customdata, data.x, data.y, strict=True)
+    ]
+    assert len(drawn) == len(people)
+    for i, (x, y, home_x, home_y) in enumerate(drawn):
+        assert math.hypot(x - home_x, y - home_y) <= 3 * NUMBER_POINT
+        for ox, oy, _hx, _hy in drawn[i + 1 :]:
+            assert math.hypot(x - ox, y - oy) >= NUMBER_POINT - 1
+
+
+@pytest.mark.parametrize("screen", [Screen.projector, Screen.laptop])
+def test_effort_off_a_phone_still_names_its_points(screen: Screen) -> None:
+    people = [person(1, "Pick", influence=5, energy_hours=3), person(2, "Skip", energy_hours=9)]
+    portfolio = propose_investments(people, [], energy_budget=5)
+    fig = effort_vs_influence(
+        people, portfolio.chosen_ids, gains=portfolio.gains, energy_budget=5, screen=screen
+    )
+    assert list(trace(fig, "Proposed").text) == ["Pick"]
+    assert trace(fig, "Not proposed").mode == "markers"
 
 
 # --- readable on a laptop and a phone (tester's findings) ----------------------------------

@@ -8,7 +8,7 @@ from typing import Any, Final
 import plotly.graph_objects as go
 import streamlit as st
 
-from workbook.charts.stakeholders.effort import effort_vs_influence
+from workbook.charts.stakeholders.effort import effort_groups, effort_vs_influence
 from workbook.charts.stakeholders.grid import influence_position_grid
 from workbook.charts.stakeholders.kinds import kinds_of_stakeholder
 from workbook.charts.stakeholders.look import Screen
@@ -210,6 +210,18 @@ def by_band(current: StakeholderMap) -> None:
         user_text(f"{word.band(band, _)} ({len(here)}): {', '.join(names)}")
 
 
+def by_proposal(current: StakeholderMap, portfolio: Portfolio) -> None:
+    """The effort chart as lines of text: the proposed, the rest and those that are not our
+    battle, each name after the number on its point (most influential first)."""
+    _ = translator()
+    people = reading_order(current.stakeholders)
+    numbers = reading_numbers(people)
+    for group, members in effort_groups(people, portfolio.chosen_ids):
+        if members:
+            names = [_numbered(numbers[s.id], s.name) for s in members]
+            user_text(f"{_(group)} ({len(members)}): {', '.join(names)}")
+
+
 # --- the measures -----------------------------------------------------------------------------
 
 
@@ -356,6 +368,7 @@ def trade_off(
         ),
         key=f"{where}_effort",
         in_column=in_column,
+        phone_notes=lambda: by_proposal(current, portfolio),
     )
     picks = sorted((d for d in portfolio.decisions if d.chosen), key=lambda d: -d.gain)
     if picks:
