@@ -201,7 +201,7 @@ def test_a_stakeholder_added_edited_in_every_field_and_removed(app_db: Path) -> 
     assert any("Remove this stakeholder" in w.value for w in at.warning)
     _button(at, "Yes, remove").click()
     _run(at)
-    assert [s.value for s in at.success] == ["Saved: 1 stakeholder deleted."]
+    assert [s.value for s in at.success] == ["Saved: 1 stakeholder removed."]
     # It names who went, as text (an apostrophe and all), in the removed card's place.
     [box] = [n for n in at.main if getattr(n, "key", None) == "map_gone_person"]
     [named] = [n.proto.body for n in box if n.type == "html" and "Removed from" in n.proto.body]
@@ -399,7 +399,7 @@ def _in_order(at: AppTest) -> list[str]:
 
 
 def test_a_removal_is_said_in_the_removed_cards_place(app_db: Path) -> None:
-    """Walk-through finding: "Saved: 1 stakeholder deleted." showed at the top of the list, far
+    """Walk-through finding: "Saved: 1 stakeholder removed." showed at the top of the list, far
     above the remove button (off a phone's screen). It takes the removed card's place."""
     at = _on_map()
     for name in ("Ana", "Bo", "Cy"):
@@ -417,11 +417,11 @@ def test_a_removal_is_said_in_the_removed_cards_place(app_db: Path) -> None:
     _run(at)
     assert _in_order(at)[:3] == [
         f"card map_person_{ana.id}",
-        "success: Saved: 1 stakeholder deleted.",
+        "success: Saved: 1 stakeholder removed.",
         f"card map_person_{cy.id}",
     ]
     [box] = [n for n in at.main if getattr(n, "key", None) == "map_gone_person"]
-    assert [n.value for n in box if n.type == "success"] == ["Saved: 1 stakeholder deleted."]
+    assert [n.value for n in box if n.type == "success"] == ["Saved: 1 stakeholder removed."]
 
     # The last card removed: said below the one left, before the form to add one.
     _button(at, f"Edit #{cy.id}").click()
@@ -432,11 +432,11 @@ def test_a_removal_is_said_in_the_removed_cards_place(app_db: Path) -> None:
     _run(at)
     assert _in_order(at)[:2] == [
         f"card map_person_{ana.id}",
-        "success: Saved: 1 stakeholder deleted.",
+        "success: Saved: 1 stakeholder removed.",
     ]
     assert [p.name for p in _group_map(at, app_db).stakeholders] == ["Ana"]
     _run(at)  # said once: the next run shows it no more
-    assert "success: Saved: 1 stakeholder deleted." not in _in_order(at)
+    assert "success: Saved: 1 stakeholder removed." not in _in_order(at)
 
 
 def _draft_lines(at: AppTest) -> list[tuple[str, str, str]]:

@@ -187,7 +187,7 @@ def test_changes_name_only_what_changed() -> None:
     [update] = changes.updated
     assert update.stakeholder_id == 2 and dict(update.fields) == {"influence": 5, "note": "new"}
     assert changes.deleted_ids == (3,)
-    assert changes.sentence == "1 stakeholder added. 1 stakeholder changed. 1 stakeholder deleted."
+    assert changes.sentence == "1 stakeholder added. 1 stakeholder changed. 1 stakeholder removed."
 
 
 def test_a_save_says_each_outcome_as_a_whole_sentence_in_its_language() -> None:
@@ -199,12 +199,12 @@ def test_a_save_says_each_outcome_as_a_whole_sentence_in_its_language() -> None:
     danish = i18n.translations("da")
     assert one.saved_sentence_in(None) == "Saved: 1 stakeholder added."
     assert one.saved_sentence_in(danish) == "Gemt: 1 interessent tilføjet."
-    assert many.saved_sentence_in(None) == "Saved: 2 stakeholders added. 1 stakeholder deleted."
+    assert many.saved_sentence_in(None) == "Saved: 2 stakeholders added. 1 stakeholder removed."
     assert (
-        many.saved_sentence_in(danish) == "Gemt: 2 interessenter tilføjet. 1 interessent slettet."
+        many.saved_sentence_in(danish) == "Gemt: 2 interessenter tilføjet. 1 interessent fjernet."
     )
     assert StakeholderChanges(deleted_ids=(1, 2)).saved_sentence_in(danish) == (
-        "Gemt: 2 interessenter slettet."
+        "Gemt: 2 interessenter fjernet."
     )
 
 

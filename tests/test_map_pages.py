@@ -136,7 +136,7 @@ def test_add_edit_and_delete_stakeholders(app_db: Path) -> None:
 
     # Edit one cell of row 2 and delete row 3, at once.
     edit(at, "map_sheet_", edited={1: {"influence": 4, "note": "met in May"}}, deleted=[2])
-    assert successes(at) == ["Saved: 1 stakeholder changed. 1 stakeholder deleted."]
+    assert successes(at) == ["Saved: 1 stakeholder changed. 1 stakeholder removed."]
     rows = sheet(at)
     assert [(r["name"], r["influence"], r["note"]) for r in rows] == [
         ("Mayor", 5, ""),

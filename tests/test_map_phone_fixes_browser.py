@@ -75,7 +75,7 @@ def test_a_removal_is_said_where_the_person_tapped(
     card.get_by_role("button", name="Remove…").click()
     settle(page)
     card.get_by_role("button", name="Yes, remove").click()
-    said = page.get_by_text("Saved: 1 stakeholder deleted.")
+    said = page.get_by_text("Saved: 1 stakeholder removed.")
     expect(said).to_be_visible()
     settle(page)
     expect(people.locator("[class*='st-key-map_person_']").filter(has_text="Clinic")).to_have_count(

@@ -108,9 +108,9 @@ class StakeholderChanges:
             (
                 deleted,
                 t.ngettext(
-                    "Saved: {n} stakeholder deleted.", "Saved: {n} stakeholders deleted.", deleted
+                    "Saved: {n} stakeholder removed.", "Saved: {n} stakeholders removed.", deleted
                 ),
-                t.ngettext("{n} stakeholder deleted.", "{n} stakeholders deleted.", deleted),
+                t.ngettext("{n} stakeholder removed.", "{n} stakeholders removed.", deleted),
             ),
         )
         sentences: list[str] = []
