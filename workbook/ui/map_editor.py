@@ -160,7 +160,7 @@ def restored_warning(restored: int) -> str | None:
         "your save added them back as new stakeholders, without their ties. Remove them again "
         "if they should go.",
         restored,
-    ).format(n=restored)
+    )
 
 
 def show_row_problems(problems: Sequence[RowProblem]) -> None:
@@ -206,10 +206,6 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as dicts with None for every kind of missing value (NaN, NA, NaT)."""
     clean = frame.astype(object).where(frame.notna(), None)
     return [dict(row) for row in clean.to_dict("records")]
-
-
-def _saved_sentence(changes: StakeholderChanges) -> str:
-    return changes.saved_sentence_in(translations())
 
 
 # --- the stakeholder worksheet ----------------------------------------------------------------
@@ -306,7 +302,7 @@ def stakeholder_sheet(store: Store, seat: Seat, *, where: str, compact: bool = F
     except StoreError as error:
         st.error(str(error), icon=":material/error:")
         return
-    message = _saved_sentence(changes) + left_out
+    message = changes.saved_sentence_in(translations()) + left_out
     repeated = map_rows.repeated_names(parsed.rows)
     if repeated:
         message += " " + _(
@@ -526,7 +522,7 @@ def overrides_sheet(store: Store, seat: Seat, portfolio: Portfolio, *, where: st
         return
     flash(
         f"{where}_overrides",
-        _saved_sentence(changes) + " " + _("The proposal is updated."),
+        changes.saved_sentence_in(translations()) + " " + _("The proposal is updated."),
         warning=restored_warning(saved.restored),
     )
     reload(group_id)
